@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks, and skips what is present (a second run takes seconds).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+step() { printf '\n== setup: %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+want=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  step "wasm-bindgen-cli $want (found: ${have:-none})"
+  # No --locked: it fails against this registry index.
+  cargo install wasm-bindgen-cli --version "=$want"
+fi
+
+if ! command -v wasm-pack >/dev/null; then
+  step "wasm-pack"
+  cargo install wasm-pack
+fi
+
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  step "Debian chromium + chromium-driver"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || ! cmp -s <(sed -n '/"packages"/,$p' package-lock.json) <(sed -n '/"packages"/,$p' node_modules/.package-lock.json); then
+  step "npm ci"
+  npm ci --no-audit --no-fund
+fi
+
+command -v wasm-opt >/dev/null && case "$(command -v wasm-opt)" in
+  "$ROOT"/node_modules/*) ;;
+  *) echo "setup: wasm-opt resolves to $(command -v wasm-opt), not node_modules/.bin (binaryen from npm)" >&2; exit 1 ;;
+esac
+echo "setup: ok"

@@ -1,0 +1,269 @@
+//! The per-customer table: one row per customer with at least one purchase up to `asOf`,
+//! stored as parallel columns (they cross into JS as typed arrays).
+//!
+//! It carries both views the analyses need: the CRM view (days, transactions, spend) and the
+//! BTYD summary exactly as `lifetimes.utils.summary_data_from_transaction_data` defines it
+//! (`freq="D"`, `freq_multiplier` = days per unit): purchases are aggregated per calendar day.
+use crate::ingest::{ReturnsPolicy, SummaryTable, Transactions};
+use crate::units::TimeUnit;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomerTable {
+    pub ids: Vec<String>,
+    pub first_day: Vec<i32>,
+    pub last_day: Vec<i32>,
+    /// Distinct purchase orders (lines without an order id count one each): RFM's F.
+    pub transactions: Vec<u32>,
+    /// Net spend over the period (returns netted unless dropped): RFM's M.
+    pub revenue: Vec<f64>,
+    /// Days from the last purchase to `asOf`.
+    pub recency_days: Vec<f64>,
+    /// Days from the first purchase to `asOf`.
+    pub tenure_days: Vec<f64>,
+    /// BTYD x: purchase days minus one.
+    pub frequency: Vec<f64>,
+    /// BTYD t_x: first to last purchase day, in the time unit.
+    pub recency: Vec<f64>,
+    /// BTYD T: first purchase day to `asOf`, in the time unit.
+    pub t: Vec<f64>,
+    /// Mean value of the repeat purchase days (0 without repeats).
+    pub monetary_value: Vec<f64>,
+    /// Purchase days of customer `c`: `days[day_start[c]..day_start[c + 1]]`, ascending, with
+    /// the value of each day (all lines of that day) in `day_value`. Cohorts, retention and the
+    /// holdout split read these instead of re-sorting the transactions.
+    pub day_start: Vec<u32>,
+    pub days: Vec<i32>,
+    pub day_value: Vec<f64>,
+}
+
+/// Row lines that did not make it into the table, so the pipeline can account for them.
+#[derive(Debug, Default)]
+pub struct Excluded {
+    /// Rows after `asOf` (indices into the transactions).
+    pub after_as_of: Vec<usize>,
+    /// Rows of customers with no purchase up to `asOf` (returns only).
+    pub no_purchase: Vec<usize>,
+}
+
+impl CustomerTable {
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Purchase days of customer `c` with the value of each.
+    pub fn purchase_days(&self, c: usize) -> (&[i32], &[f64]) {
+        let (a, b) = (self.day_start[c] as usize, self.day_start[c + 1] as usize);
+        (&self.days[a..b], &self.day_value[a..b])
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Builds the table from transactions on or before `as_of`.
+    pub fn build(
+        tx: &Transactions,
+        as_of: i32,
+        unit: TimeUnit,
+        returns: ReturnsPolicy,
+    ) -> (CustomerTable, Excluded) {
+        let n_cust = tx.customer_names.len();
+        let mut excluded = Excluded::default();
+        // Counting sort of row indices by customer: O(rows), no comparisons.
+        let mut start = vec![0usize; n_cust + 1];
+        for (i, &c) in tx.customer.iter().enumerate() {
+            if tx.day[i] > as_of {
+                excluded.after_as_of.push(i);
+            } else {
+                start[c as usize + 1] += 1;
+            }
+        }
+        for c in 0..n_cust {
+            start[c + 1] += start[c];
+        }
+        let mut fill = start.clone();
+        let mut rows = vec![0usize; start[n_cust]];
+        for (i, &c) in tx.customer.iter().enumerate() {
+            if tx.day[i] <= as_of {
+                rows[fill[c as usize]] = i;
+                fill[c as usize] += 1;
+            }
+        }
+        let unit_days = unit.days();
+        let mut t = CustomerTable {
+            day_start: vec![0],
+            ..Default::default()
+        };
+        let mut lines: Vec<(i32, f64, u64, bool)> = Vec::new();
+        let mut orders: Vec<u64> = Vec::new();
+        for c in 0..n_cust {
+            let idx = &rows[start[c]..start[c + 1]];
+            if idx.is_empty() {
+                continue;
+            }
+            lines.clear();
+            lines.extend(idx.iter().map(|&i| {
+                let purchase = tx.amount[i] >= 0.0 || returns == ReturnsPolicy::Keep;
+                (tx.day[i], tx.amount[i], tx.order[i], purchase)
+            }));
+            if !lines.iter().any(|l| l.3) {
+                excluded.no_purchase.extend_from_slice(idx);
+                continue;
+            }
+            lines.sort_by_key(|l| l.0);
+            let revenue: f64 = lines.iter().map(|l| l.1).sum();
+            orders.clear();
+            let mut unordered = 0u32;
+            for l in lines.iter().filter(|l| l.3) {
+                if l.2 == 0 {
+                    unordered += 1;
+                } else {
+                    orders.push(l.2);
+                }
+            }
+            orders.sort_unstable();
+            orders.dedup();
+            // Purchase days and the value of each (all lines of a purchase day, as lifetimes sums).
+            let (mut first, mut last, mut days) = (i32::MAX, i32::MIN, 0u32);
+            let (mut repeat_sum, mut k) = (0.0, 0);
+            while k < lines.len() {
+                let day = lines[k].0;
+                let mut j = k;
+                let (mut value, mut purchase) = (0.0, false);
+                while j < lines.len() && lines[j].0 == day {
+                    value += lines[j].1;
+                    purchase |= lines[j].3;
+                    j += 1;
+                }
+                if purchase {
+                    t.days.push(day);
+                    t.day_value.push(value);
+                    if days > 0 {
+                        repeat_sum += value;
+                    }
+                    days += 1;
+                    first = first.min(day);
+                    last = last.max(day);
+                }
+                k = j;
+            }
+            let x = (days - 1) as f64;
+            t.ids.push(tx.customer_names[c].clone());
+            t.first_day.push(first);
+            t.last_day.push(last);
+            t.transactions.push(orders.len() as u32 + unordered);
+            t.revenue.push(revenue);
+            t.recency_days.push((as_of - last) as f64);
+            t.tenure_days.push((as_of - first) as f64);
+            t.frequency.push(x);
+            t.recency.push((last - first) as f64 / unit_days);
+            t.t.push((as_of - first) as f64 / unit_days);
+            t.monetary_value
+                .push(if days > 1 { repeat_sum / x } else { 0.0 });
+            t.day_start.push(t.days.len() as u32);
+        }
+        (t, excluded)
+    }
+}
+
+impl CustomerTable {
+    /// A table from a per-customer summary (`--summary`). The BTYD columns are taken as given;
+    /// the CRM view is reconstructed relative to `as_of`: first purchase `T` units before it,
+    /// last purchase `t_x` units after the first, `x + 1` transactions, and revenue
+    /// `monetary_value × (x + 1)` (the first purchase is assumed to be of typical value).
+    /// Purchase-day lists hold only the first and last day, so cohorts are approximate.
+    pub fn from_summary(s: &SummaryTable, as_of: i32, unit: TimeUnit) -> CustomerTable {
+        let u = unit.days();
+        let mut t = CustomerTable {
+            day_start: vec![0],
+            ..Default::default()
+        };
+        for i in 0..s.ids.len() {
+            let (x, tx, big_t) = (s.frequency[i], s.recency[i], s.t[i]);
+            let m = s.monetary.as_ref().map_or(0.0, |m| m[i]);
+            let first = as_of - (big_t * u).round() as i32;
+            let last = first + (tx * u).round() as i32;
+            t.ids.push(s.ids[i].clone());
+            t.first_day.push(first);
+            t.last_day.push(last);
+            t.transactions.push((x as u32).saturating_add(1));
+            t.revenue.push(m * (x + 1.0));
+            t.recency_days.push((as_of - last) as f64);
+            t.tenure_days.push((as_of - first) as f64);
+            t.frequency.push(x);
+            t.recency.push(tx);
+            t.t.push(big_t);
+            t.monetary_value.push(m);
+            t.days.push(first);
+            t.day_value.push(m);
+            if last != first {
+                t.days.push(last);
+                t.day_value.push(m * x);
+            }
+            t.day_start.push(t.days.len() as u32);
+        }
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tx(rows: &[(&str, i32, f64, u64)]) -> Transactions {
+        let mut t = Transactions::default();
+        for (name, day, amount, order) in rows {
+            let id = match t.customer_names.iter().position(|n| n == name) {
+                Some(i) => i,
+                None => {
+                    t.customer_names.push(name.to_string());
+                    t.customer_names.len() - 1
+                }
+            };
+            t.customer.push(id as u32);
+            t.day.push(*day);
+            t.amount.push(*amount);
+            t.order.push(*order);
+            t.line.push(0);
+        }
+        t
+    }
+
+    #[test]
+    fn btyd_summary_as_lifetimes_defines_it() {
+        // a: purchases on days 0, 0 (same day, two orders), 10, 30; a return on day 31.
+        let log = tx(&[
+            ("a", 0, 10.0, 1),
+            ("a", 0, 5.0, 2),
+            ("a", 10, 20.0, 3),
+            ("a", 30, 40.0, 4),
+            ("a", 31, -5.0, 5),
+            ("b", 20, 7.0, 0),
+            ("c", 50, 1.0, 0),
+        ]);
+        let (t, ex) = CustomerTable::build(&log, 40, TimeUnit::Day, ReturnsPolicy::Net);
+        assert_eq!(ex.after_as_of, vec![6]);
+        assert_eq!(t.ids, vec!["a", "b"]);
+        assert_eq!(t.frequency, vec![2.0, 0.0]);
+        assert_eq!(t.recency, vec![30.0, 0.0]);
+        assert_eq!(t.t, vec![40.0, 20.0]);
+        assert_eq!(t.monetary_value, vec![30.0, 0.0]);
+        assert_eq!(t.transactions, vec![4, 1]);
+        assert_eq!(t.revenue, vec![70.0, 7.0]);
+        assert_eq!(t.recency_days, vec![10.0, 20.0]);
+        let (w, _) = CustomerTable::build(&log, 40, TimeUnit::Week, ReturnsPolicy::Net);
+        assert_eq!(w.t[0], 40.0 / 7.0);
+        // keep: the return day is a purchase day of its own.
+        let (k, _) = CustomerTable::build(&log, 40, TimeUnit::Day, ReturnsPolicy::Keep);
+        assert_eq!(k.frequency[0], 3.0);
+        assert_eq!(k.transactions[0], 5);
+    }
+
+    #[test]
+    fn returns_only_customer_is_excluded_not_lost() {
+        let log = tx(&[("a", 0, -10.0, 0), ("b", 1, 3.0, 0)]);
+        let (t, ex) = CustomerTable::build(&log, 5, TimeUnit::Day, ReturnsPolicy::Net);
+        assert_eq!(t.ids, vec!["b"]);
+        assert_eq!(ex.no_purchase, vec![0]);
+    }
+}

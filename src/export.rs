@@ -1,0 +1,83 @@
+//! Per-customer results as CSV, for re-import into the CRM.
+//!
+//! UTF-8 with a BOM, so Excel opens Chinese and Russian ids correctly. Shared by the CLI
+//! (`--export-customers`) and the page (through wasm), so both write the same columns.
+use crate::pipeline::Analysis;
+
+pub const COLUMNS: &[&str] = &[
+    "customerId",
+    "firstPurchase",
+    "lastPurchase",
+    "recencyDays",
+    "frequency",
+    "monetary",
+    "rScore",
+    "fScore",
+    "mScore",
+    "rfmScore",
+    "rfmSegment",
+    "stage",
+    "cluster",
+    "x",
+    "tX",
+    "T",
+    "monetaryValue",
+    "tenureDays",
+];
+
+fn num(v: f64) -> String {
+    if v.is_finite() {
+        // Shortest representation that reads back to the same f64.
+        format!("{v}")
+    } else {
+        String::new()
+    }
+}
+
+pub fn customers_csv(a: &Analysis) -> Vec<u8> {
+    let mut out = Vec::with_capacity(a.customers.len() * 120 + 3);
+    out.extend_from_slice(b"\xEF\xBB\xBF");
+    let mut w = csv::WriterBuilder::new().from_writer(out);
+    let _ = w.write_record(COLUMNS);
+    let t = &a.customers;
+    let seg_names: Vec<&str> = a
+        .report
+        .rfm
+        .segments
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    for i in 0..t.len() {
+        let cluster = a
+            .segments
+            .cluster
+            .get(i)
+            .map_or(String::new(), |c| c.to_string());
+        let row = [
+            t.ids[i].clone(),
+            crate::dates::format_day(t.first_day[i]),
+            crate::dates::format_day(t.last_day[i]),
+            num(t.recency_days[i]),
+            t.transactions[i].to_string(),
+            num(t.revenue[i]),
+            a.rfm.r[i].to_string(),
+            a.rfm.f[i].to_string(),
+            a.rfm.m[i].to_string(),
+            a.rfm.score[i].to_string(),
+            seg_names
+                .get(a.rfm.segment[i] as usize)
+                .copied()
+                .unwrap_or("Others")
+                .to_string(),
+            a.stages[i].key().to_string(),
+            cluster,
+            num(t.frequency[i]),
+            num(t.recency[i]),
+            num(t.t[i]),
+            num(t.monetary_value[i]),
+            num(t.tenure_days[i]),
+        ];
+        let _ = w.write_record(&row);
+    }
+    w.into_inner().unwrap_or_default()
+}

@@ -1,0 +1,232 @@
+//! Dates in every format exports use, parsed by chrono with a per-file format.
+//!
+//! The format is decided once from a sample (day-first vs month-first resolved from the data),
+//! then every row is parsed with it. Exports repeat the same few thousand dates a million
+//! times, so parsed values are memoised on the raw text: this is what makes ingest fast
+//! without writing a date parser of our own.
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+use crate::dates::to_day;
+
+/// Excel's serial day 25569 is 1970-01-01 (1900 date system, with Lotus' leap-year bug,
+/// which only affects dates before March 1900).
+const EXCEL_EPOCH_SERIAL: f64 = 25_569.0;
+pub const EXCEL_SERIAL: &str = "excel-serial";
+
+/// Candidate formats, most specific first. `%m`/`%d` accept one or two digits in chrono.
+pub const CANDIDATES: &[&str] = &[
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%Y年%m月%d日",
+    "%Y%m%d",
+    "%d.%m.%Y",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d-%m-%Y",
+    "%m-%d-%Y",
+    "%d.%m.%y",
+    "%d/%m/%y",
+    "%m/%d/%y",
+    "%d-%b-%Y",
+    "%d %b %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%d %B %Y",
+    EXCEL_SERIAL,
+];
+
+/// Pairs that read the same text two ways; the sniffer must choose between them.
+pub const AMBIGUOUS_PAIRS: &[(&str, &str)] = &[
+    ("%d/%m/%Y", "%m/%d/%Y"),
+    ("%d-%m-%Y", "%m-%d-%Y"),
+    ("%d/%m/%y", "%m/%d/%y"),
+];
+
+/// The time of day after a date is accepted and ignored: every analysis works on days.
+fn is_time_remainder(rest: &str) -> bool {
+    let mut chars = rest.chars();
+    match chars.next() {
+        None => true,
+        Some(' ') | Some('T') => rest[1..]
+            .trim()
+            .chars()
+            .all(|c| c.is_ascii_digit() || ":.,+-Z ".contains(c) || "APMapm".contains(c)),
+        _ => false,
+    }
+}
+
+/// Parses one value with a fixed format (no memo); used by the sniffer and by the memo.
+pub fn parse_with(fmt: &str, raw: &str) -> Option<i32> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return None;
+    }
+    if fmt == EXCEL_SERIAL {
+        let v: f64 = s.replace(',', ".").parse().ok()?;
+        // 1982..2119: a plausible range that also keeps amounts from passing as dates.
+        if !(30_000.0..=80_000.0).contains(&v) {
+            return None;
+        }
+        return Some((v.floor() - EXCEL_EPOCH_SERIAL) as i32);
+    }
+    if fmt == "%Y%m%d" && !(s.len() >= 8 && s.as_bytes()[..8].iter().all(u8::is_ascii_digit)) {
+        return None;
+    }
+    let (d, rest) = NaiveDate::parse_and_remainder(s, fmt).ok()?;
+    if !is_time_remainder(rest) {
+        return None;
+    }
+    // Reject dates no export means (typos like year 0202) so they count as unparseable.
+    let y = chrono::Datelike::year(&d);
+    if !(1900..=2200).contains(&y) {
+        return None;
+    }
+    Some(to_day(d))
+}
+
+/// Row-by-row parser for one format, memoised on the raw text.
+pub struct DateParser {
+    format: String,
+    memo: HashMap<Box<str>, Option<i32>>,
+}
+
+/// Beyond this many distinct texts (timestamps), memoising costs more than it saves.
+const MEMO_LIMIT: usize = 65_536;
+
+impl DateParser {
+    pub fn new(format: &str) -> Self {
+        DateParser {
+            format: format.to_string(),
+            memo: HashMap::new(),
+        }
+    }
+
+    pub fn parse(&mut self, raw: &str) -> Option<i32> {
+        if let Some(v) = self.memo.get(raw) {
+            return *v;
+        }
+        let v = parse_with(&self.format, raw);
+        if self.memo.len() < MEMO_LIMIT {
+            self.memo.insert(raw.into(), v);
+        }
+        v
+    }
+}
+
+/// Outcome of choosing a format from sample values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormatGuess {
+    pub format: String,
+    /// Share of non-empty sample values that parse.
+    pub parse_rate: f64,
+    /// Set when day-first and month-first both read every value and the data could not decide.
+    pub ambiguous_with: Option<String>,
+}
+
+/// Sum of day gaps between consecutive values: exports are usually in date order, so the
+/// right reading of an ambiguous column is the one where neighbours are close together.
+fn jumpiness(days: &[i32]) -> i64 {
+    days.windows(2)
+        .map(|w| (w[1] as i64 - w[0] as i64).abs())
+        .sum()
+}
+
+pub fn guess_format(samples: &[&str]) -> Option<FormatGuess> {
+    let values: Vec<&str> = samples
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if values.is_empty() {
+        return None;
+    }
+    let n = values.len() as f64;
+    let mut best: Option<(&str, usize)> = None;
+    let mut counts = HashMap::new();
+    for fmt in CANDIDATES {
+        let ok = values
+            .iter()
+            .filter(|v| parse_with(fmt, v).is_some())
+            .count();
+        counts.insert(*fmt, ok);
+        if ok > 0 && best.is_none_or(|(_, b)| ok > b) {
+            best = Some((fmt, ok));
+        }
+    }
+    let (mut fmt, ok) = best?;
+    let mut ambiguous_with = None;
+    for (dm, md) in AMBIGUOUS_PAIRS {
+        if fmt != *dm && fmt != *md {
+            continue;
+        }
+        if counts[dm] == ok && counts[md] == ok {
+            let parse_all = |f: &str| {
+                values
+                    .iter()
+                    .filter_map(|v| parse_with(f, v))
+                    .collect::<Vec<_>>()
+            };
+            let (j_dm, j_md) = (jumpiness(&parse_all(dm)), jumpiness(&parse_all(md)));
+            // Decide only on a clear difference; otherwise say it stays ambiguous.
+            if j_md * 2 < j_dm {
+                fmt = md;
+            } else if j_dm * 2 < j_md {
+                fmt = dm;
+            } else {
+                fmt = dm;
+                ambiguous_with = Some(md.to_string());
+            }
+        }
+    }
+    Some(FormatGuess {
+        format: fmt.to_string(),
+        parse_rate: ok as f64 / n,
+        ambiguous_with,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dates::parse_iso;
+
+    fn day(s: &str) -> Option<i32> {
+        parse_iso(s)
+    }
+
+    #[test]
+    fn formats_people_export() {
+        let d = day("2024-03-05");
+        assert_eq!(parse_with("%Y-%m-%d", "2024-03-05"), d);
+        assert_eq!(parse_with("%Y-%m-%d", "2024-03-05 14:23:11"), d);
+        assert_eq!(parse_with("%Y-%m-%d", "2024-03-05T14:23:11Z"), d);
+        assert_eq!(parse_with("%d.%m.%Y", "5.3.2024"), d);
+        assert_eq!(parse_with("%Y%m%d", "20240305"), d);
+        assert_eq!(parse_with("%Y/%m/%d", "2024/3/5"), d);
+        assert_eq!(parse_with("%Y年%m月%d日", "2024年3月5日"), d);
+        assert_eq!(parse_with("%Y年%m月%d日", "2024年3月5日 10:00"), d);
+        assert_eq!(parse_with(EXCEL_SERIAL, "45356"), d);
+        assert_eq!(parse_with("%Y-%m-%d", "2024-03-05 lunch"), None);
+        assert_eq!(parse_with("%Y-%m-%d", "0202-03-05"), None);
+    }
+
+    #[test]
+    fn day_first_resolved_from_values_over_12() {
+        let g = guess_format(&["05/03/2024", "17/03/2024", "01/04/2024"]).unwrap();
+        assert_eq!(g.format, "%d/%m/%Y");
+        assert_eq!(g.ambiguous_with, None);
+        let g = guess_format(&["03/05/2024", "03/17/2024"]).unwrap();
+        assert_eq!(g.format, "%m/%d/%Y");
+    }
+
+    #[test]
+    fn ambiguous_resolved_by_date_order_or_reported() {
+        // Sorted month-first log: 1 Mar, 2 Mar, 3 Mar ... reads as jumps of a month day-first.
+        let g = guess_format(&["03/01/2024", "03/02/2024", "03/03/2024", "03/04/2024"]).unwrap();
+        assert_eq!(g.format, "%m/%d/%Y");
+        let g = guess_format(&["03/04/2024"]).unwrap();
+        assert_eq!(g.ambiguous_with.as_deref(), Some("%m/%d/%Y"));
+    }
+}

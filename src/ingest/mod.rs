@@ -1,0 +1,171 @@
+//! Ingest: file bytes → columnar transactions, with a full row account.
+//!
+//! Stages: decode text (or open a workbook) → sniff a bounded sample → stream every record
+//! through the row parser. No table of row strings is ever built: each record is parsed into
+//! four columns (customer index, day, amount, order hash) as it is read.
+mod accounting;
+mod columns;
+mod date;
+mod encoding;
+mod number;
+mod rows;
+mod sniff;
+mod summary;
+mod workbook;
+
+pub use accounting::{RowAccount, SkipExample, SkipReason};
+pub use number::Decimal;
+pub use rows::Transactions;
+pub use summary::SummaryTable;
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Result};
+
+/// What to do with returns (negative lines, cancelled invoices).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ReturnsPolicy {
+    /// Subtract returns from the customer's spend; they never count as purchases.
+    #[default]
+    Net,
+    /// Skip return lines (counted under `returnDropped`).
+    Drop,
+    /// Keep returns as transactions of negative value, as a raw log would.
+    Keep,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct IngestOptions {
+    /// Encoding label (`utf-8`, `gb18030`, `gbk`, `windows-1251`, ...); default: detected.
+    pub encoding: Option<String>,
+    /// One character, or `tab`; default: detected.
+    pub delimiter: Option<String>,
+    pub has_header: Option<bool>,
+    pub decimal: Option<Decimal>,
+    /// chrono strftime format (e.g. `%d.%m.%Y`) or `excel-serial`; default: detected.
+    pub date_format: Option<String>,
+    /// Column by header name or 1-based number.
+    pub customer_col: Option<String>,
+    pub date_col: Option<String>,
+    pub amount_col: Option<String>,
+    pub order_col: Option<String>,
+    pub quantity_col: Option<String>,
+    pub unit_price_col: Option<String>,
+    pub returns: ReturnsPolicy,
+    /// The input is a per-customer summary (customer_id, frequency, recency, T[, monetary_value]).
+    pub summary: bool,
+}
+
+impl IngestOptions {
+    pub fn validate(&self) -> Result<()> {
+        if let Some(d) = &self.delimiter {
+            sniff::parse_delimiter_option(d)?;
+        }
+        if let Some(f) = self
+            .date_format
+            .as_deref()
+            .filter(|f| *f != "auto" && *f != date::EXCEL_SERIAL)
+        {
+            // A format must at least contain a year, month and day directive.
+            let has = |d: &[&str]| d.iter().any(|x| f.contains(x));
+            if !(has(&["%Y", "%y"]) && has(&["%m", "%b", "%B"]) && f.contains("%d")) {
+                return Err(Error::option(format!(
+                    "date format {f:?} needs year, month and day directives (%Y %m %d)"
+                ))
+                .with_hint("--date-format '%d.%m.%Y'"));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DetectedColumns {
+    pub customer_id: Option<String>,
+    pub date: Option<String>,
+    pub amount: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Detected {
+    /// `csv`, `xlsx`, `xls`, `ods`, or `summary`.
+    pub source: String,
+    pub encoding: String,
+    /// The file started with a byte-order mark.
+    pub bom: bool,
+    pub delimiter: String,
+    pub has_header: bool,
+    pub decimal_separator: String,
+    pub date_format: String,
+    /// Set when day-first and month-first both fit every sampled date: we chose `dateFormat`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_format_ambiguous_with: Option<String>,
+    pub columns: DetectedColumns,
+    /// All column names (or `#1`, `#2` ... without a header), for the page's mapping editor.
+    pub header: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IngestReport {
+    pub rows_read: u64,
+    pub rows_used: u64,
+    pub rows_skipped: BTreeMap<String, u64>,
+    pub examples: Vec<SkipExample>,
+    pub detected: Detected,
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
+    pub returns: ReturnsPolicy,
+    /// Return lines among the used rows (netted or kept per `returns`).
+    pub return_lines: u64,
+}
+
+/// The result of reading a file: either a transaction log or a per-customer summary.
+#[derive(Debug, Clone)]
+pub enum Ingested {
+    Transactions(Transactions, RowAccount, Detected),
+    Summary(SummaryTable, RowAccount, Detected),
+}
+
+/// Reads a file's bytes. Never panics; every failure is an [`Error`] that says what was found.
+pub fn ingest(bytes: &[u8], opts: &IngestOptions) -> Result<Ingested> {
+    opts.validate()?;
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::new("empty_file", "the file is empty")
+            .with_hint("choose a CSV/TSV/XLSX export with a header and at least one row"));
+    }
+    if let Some(kind) = workbook::kind(bytes) {
+        let table = workbook::read_first_sheet(bytes, kind)?;
+        let detected = Detected {
+            source: kind.to_string(),
+            encoding: "n/a".into(),
+            delimiter: "n/a".into(),
+            ..Default::default()
+        };
+        return rows::from_table(&table, opts, detected);
+    }
+    let decoded = encoding::decode(bytes, opts.encoding.as_deref())?;
+    let delimiter = match &opts.delimiter {
+        Some(d) => sniff::parse_delimiter_option(d)?,
+        None => sniff::guess_delimiter(&decoded.text),
+    };
+    let detected = Detected {
+        source: "csv".into(),
+        encoding: decoded.encoding.to_string(),
+        bom: decoded.had_bom,
+        delimiter: sniff::delimiter_name(delimiter),
+        ..Default::default()
+    };
+    rows::from_text(&decoded.text, delimiter, opts, detected)
+}

@@ -1,0 +1,312 @@
+//! Layout sniffing: delimiter, header, decimal style, date format, column roles.
+//!
+//! Every guess is made on a bounded sample, reported in `ingest.detected`, and can be
+//! overridden by an option; the option wins without question.
+use super::columns::{self, Roles};
+use super::date;
+use super::number::{self, Decimal};
+use super::IngestOptions;
+use crate::error::{Error, Result};
+
+/// Rows the sniffer looks at. Large enough to see late day-of-month values (> 12).
+pub const SAMPLE_ROWS: usize = 2000;
+const SAMPLE_BYTES: usize = 256 * 1024;
+
+pub const DELIMITERS: &[u8] = b",;\t|";
+
+pub fn delimiter_name(d: u8) -> String {
+    match d {
+        b'\t' => "\\t".to_string(),
+        d => (d as char).to_string(),
+    }
+}
+
+pub fn parse_delimiter_option(s: &str) -> Result<u8> {
+    match s {
+        "\\t" | "tab" | "\t" => Ok(b'\t'),
+        s if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
+        "comma" => Ok(b','),
+        "semicolon" => Ok(b';'),
+        "pipe" => Ok(b'|'),
+        _ => Err(Error::option(format!(
+            "delimiter {s:?} must be one ASCII character, or tab"
+        ))
+        .with_hint("--delimiter ';'")),
+    }
+}
+
+fn sample_text(text: &str) -> &str {
+    if text.len() <= SAMPLE_BYTES {
+        return text;
+    }
+    let mut end = SAMPLE_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    match text[..end].rfind('\n') {
+        Some(nl) => &text[..nl + 1],
+        None => &text[..end],
+    }
+}
+
+pub fn read_sample(text: &str, delimiter: u8) -> Vec<Vec<String>> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(sample_text(text).as_bytes());
+    rdr.records()
+        .filter_map(|r| r.ok())
+        .filter(|r| !(r.len() == 1 && r[0].trim().is_empty()))
+        .take(SAMPLE_ROWS)
+        .map(|r| r.iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// The delimiter that splits the sample into the most consistent number (> 1) of fields.
+pub fn guess_delimiter(text: &str) -> u8 {
+    let mut best = (b',', 0.0f64);
+    for &d in DELIMITERS {
+        let rows = read_sample(text, d);
+        if rows.is_empty() {
+            continue;
+        }
+        let mut counts: Vec<usize> = rows.iter().map(Vec::len).collect();
+        counts.sort_unstable();
+        let mode = mode_of(&counts);
+        if mode < 2 {
+            continue;
+        }
+        let consistent = rows.iter().filter(|r| r.len() == mode).count() as f64 / rows.len() as f64;
+        // Consistency first; more columns breaks near-ties (a comma inside `;` files' amounts).
+        let score = consistent + (mode as f64).min(50.0) * 1e-3;
+        if score > best.1 {
+            best = (d, score);
+        }
+    }
+    best.0
+}
+
+fn mode_of(sorted: &[usize]) -> usize {
+    let (mut best, mut best_n, mut i) = (0, 0, 0);
+    while i < sorted.len() {
+        let j = sorted[i..].iter().take_while(|&&v| v == sorted[i]).count();
+        if j > best_n {
+            best = sorted[i];
+            best_n = j;
+        }
+        i += j;
+    }
+    best
+}
+
+/// The decided layout of a table, whatever its source (text or workbook).
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub has_header: bool,
+    pub header: Vec<String>,
+    pub n_fields: usize,
+    pub roles: Roles,
+    pub decimal: Decimal,
+    pub date_format: String,
+    pub date_ambiguous_with: Option<String>,
+}
+
+/// Resolves a column option: a header name (case-insensitive) or a 1-based index.
+fn resolve_column(spec: &str, header: &[String], n: usize, flag: &str) -> Result<usize> {
+    if let Some(i) = header
+        .iter()
+        .position(|h| h.trim().eq_ignore_ascii_case(spec.trim()))
+    {
+        return Ok(i);
+    }
+    if let Ok(i) = spec.trim().parse::<usize>() {
+        if (1..=n).contains(&i) {
+            return Ok(i - 1);
+        }
+    }
+    Err(Error::option(format!(
+        "{flag} {spec:?} names no column; the columns are: {}",
+        describe_columns(header, n)
+    ))
+    .with_hint(format!("{flag} <name or 1-based number>")))
+}
+
+pub fn describe_columns(header: &[String], n: usize) -> String {
+    if header.is_empty() {
+        (1..=n)
+            .map(|i| format!("#{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else {
+        header
+            .iter()
+            .map(|h| format!("{h:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layout> {
+    let first = rows
+        .first()
+        .ok_or_else(|| Error::new("empty_file", "the file has no rows"))?;
+    let n_fields = {
+        let mut counts: Vec<usize> = rows.iter().map(Vec::len).collect();
+        counts.sort_unstable();
+        mode_of(&counts).max(first.len())
+    };
+    let has_header = opts.has_header.unwrap_or_else(|| looks_like_header(rows));
+    let header: Vec<String> = if has_header {
+        first.iter().map(|s| s.trim().to_string()).collect()
+    } else {
+        vec![]
+    };
+    let body = if has_header { &rows[1..] } else { rows };
+    let columns: Vec<Vec<&str>> = (0..n_fields)
+        .map(|i| {
+            body.iter()
+                .filter_map(|r| r.get(i).map(String::as_str))
+                .collect()
+        })
+        .collect();
+
+    let mut roles = if has_header {
+        columns::from_header(&header)
+    } else {
+        Roles::default()
+    };
+    let pick = |spec: &Option<String>, flag: &str| {
+        spec.as_deref()
+            .map(|s| resolve_column(s, &header, n_fields, flag))
+            .transpose()
+    };
+    let forced = Roles {
+        customer: pick(&opts.customer_col, "--customer-col")?,
+        date: pick(&opts.date_col, "--date-col")?,
+        amount: pick(&opts.amount_col, "--amount-col")?,
+        order: pick(&opts.order_col, "--order-col")?,
+        quantity: pick(&opts.quantity_col, "--quantity-col")?,
+        unit_price: pick(&opts.unit_price_col, "--unit-price-col")?,
+    };
+    roles.overlay(&forced);
+
+    // Decimal from the amount-like columns before inferring numeric roles.
+    let decimal = match opts.decimal {
+        Some(d) => d,
+        None => {
+            let money_cols: Vec<usize> = [roles.amount, roles.unit_price]
+                .into_iter()
+                .flatten()
+                .collect();
+            let cols: Vec<usize> = if money_cols.is_empty() {
+                (0..n_fields).collect()
+            } else {
+                money_cols
+            };
+            let guess =
+                number::guess_decimal(cols.iter().flat_map(|&i| columns[i].iter().copied()));
+            guess.unwrap_or(if opts_delim_is_semicolon(opts) {
+                Decimal::Comma
+            } else {
+                Decimal::Dot
+            })
+        }
+    };
+    columns::infer_missing(&mut roles, &columns, decimal);
+
+    let date_col = roles.date.ok_or_else(|| {
+        Error::new(
+            "no_date_column",
+            format!(
+                "no column holds dates; found columns {} and first row {:?}",
+                describe_columns(&header, n_fields),
+                body.first().unwrap_or(first)
+            ),
+        )
+        .with_hint(
+            "--date-col <name> (and --date-format if the dates are unusual, e.g. '%d.%m.%Y')",
+        )
+    })?;
+    if roles.amount.is_none() && !(roles.quantity.is_some() && roles.unit_price.is_some()) {
+        return Err(Error::new(
+            "no_amount_column",
+            format!(
+                "no column holds amounts; found columns {} and first row {:?}",
+                describe_columns(&header, n_fields),
+                body.first().unwrap_or(first)
+            ),
+        )
+        .with_hint("--amount-col <name>, or --quantity-col and --unit-price-col"));
+    }
+    if roles.customer.is_none() {
+        return Err(Error::new(
+            "no_customer_column",
+            format!(
+                "no column identifies customers; found columns {}",
+                describe_columns(&header, n_fields)
+            ),
+        )
+        .with_hint("--customer-col <name>"));
+    }
+    let (date_format, date_ambiguous_with) =
+        match opts.date_format.as_deref().filter(|f| *f != "auto") {
+            Some(f) => (f.to_string(), None),
+            None => {
+                match date::guess_format(&columns[date_col]) {
+                    Some(g) => (g.format, g.ambiguous_with),
+                    None => return Err(Error::new(
+                        "unparseable_dates",
+                        format!(
+                            "column {} holds no date we can read; first values: {:?}",
+                            header
+                                .get(date_col)
+                                .cloned()
+                                .unwrap_or(format!("#{}", date_col + 1)),
+                            columns[date_col].iter().take(3).collect::<Vec<_>>()
+                        ),
+                    )
+                    .with_hint(
+                        "--date-format '%d.%m.%Y' (chrono strftime syntax), or --date-col <name>",
+                    )),
+                }
+            }
+        };
+    Ok(Layout {
+        has_header,
+        header,
+        n_fields,
+        roles,
+        decimal,
+        date_format,
+        date_ambiguous_with,
+    })
+}
+
+fn opts_delim_is_semicolon(opts: &IngestOptions) -> bool {
+    opts.delimiter.as_deref() == Some(";")
+}
+
+/// A first row is a header when it names known columns, or when it has no date/number
+/// where the next rows do.
+fn looks_like_header(rows: &[Vec<String>]) -> bool {
+    let first = &rows[0];
+    if first.iter().any(|c| columns::is_known_name(c)) {
+        return true;
+    }
+    let Some(second) = rows.get(1) else {
+        return false;
+    };
+    let typed = |row: &Vec<String>| {
+        row.iter()
+            .filter(|c| {
+                number::parse_amount(c, Decimal::Dot).is_some()
+                    || number::parse_amount(c, Decimal::Comma).is_some()
+                    || date::CANDIDATES
+                        .iter()
+                        .any(|f| date::parse_with(f, c).is_some())
+            })
+            .count()
+    };
+    typed(first) < typed(second)
+}

@@ -1,0 +1,49 @@
+//! Excel and OpenDocument workbooks, read from bytes with calamine (first sheet).
+use calamine::{open_workbook_auto_from_rs, Data, Reader};
+use std::io::Cursor;
+
+use crate::error::{Error, Result};
+
+/// Recognises a workbook by its container signature.
+pub fn kind(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Some("xls");
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Some("xlsx");
+    }
+    None
+}
+
+fn cell_text(c: &Data) -> String {
+    match c {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        // Date cells become Excel serial numbers; the sniffer reads them as `excel-serial`.
+        Data::DateTime(d) => d.as_f64().to_string(),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+pub fn read_first_sheet(bytes: &[u8], kind: &str) -> Result<Vec<Vec<String>>> {
+    let bad = |e: String| {
+        Error::new(
+            "unreadable_workbook",
+            format!("the {kind} workbook could not be read: {e}"),
+        )
+        .with_hint("save the sheet as CSV (UTF-8) and load that")
+    };
+    let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
+    let range = wb
+        .worksheet_range_at(0)
+        .ok_or_else(|| bad("it has no sheets".into()))?
+        .map_err(|e| bad(e.to_string()))?;
+    Ok(range
+        .rows()
+        .map(|r| r.iter().map(cell_text).collect())
+        .collect())
+}

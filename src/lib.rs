@@ -1,0 +1,27 @@
+//! crm-lens: customer-lifecycle analytics from a transaction export, in the browser.
+//!
+//! The core is plain Rust with no knowledge of JavaScript; `wasm` (wasm32 only) is the one
+//! thin binding. See ARCHITECTURE.md for the map.
+pub mod clv;
+pub mod customers;
+pub mod dates;
+pub mod error;
+pub mod export;
+pub mod ingest;
+pub mod kpis;
+pub mod lifecycle;
+pub mod options;
+pub mod pipeline;
+pub mod report;
+pub mod rfm;
+pub mod sample;
+pub mod segment;
+pub mod units;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use error::{Error, Result};
+pub use options::Options;
+pub use pipeline::{analyze, Analysis, Dataset};
+pub use report::Report;

@@ -1,0 +1,46 @@
+//! The Report: the one result every caller (CLI, wasm, page) gets.
+//!
+//! Keys are camelCase and documented in `docs/report.md`; the keys listed in the reference
+//! contract are stable. Every section is always present, so consumers never probe for keys.
+use serde::{Deserialize, Serialize};
+
+use crate::clv::ClvReport;
+use crate::ingest::IngestReport;
+use crate::kpis::KpisReport;
+use crate::lifecycle::LifecycleReport;
+use crate::rfm::RfmReport;
+use crate::segment::SegmentsReport;
+use crate::units::TimeUnit;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Warning {
+    pub code: String,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Warning {
+            code: code.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub schema_version: u32,
+    pub as_of: String,
+    pub time_unit: TimeUnit,
+    pub ingest: IngestReport,
+    pub kpis: KpisReport,
+    pub rfm: RfmReport,
+    pub lifecycle: LifecycleReport,
+    pub segments: SegmentsReport,
+    pub clv: ClvReport,
+    pub warnings: Vec<Warning>,
+}

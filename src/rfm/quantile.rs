@@ -1,0 +1,148 @@
+//! Quintile scoring exactly as pandas does it, so our scores equal a pandas reference.
+//!
+//! `pd.qcut(x, q)` takes edges at `x.quantile(linspace(0, 1, q+1))` (numpy's linear method)
+//! and puts a value in bin `i` when `edge[i-1] < x <= edge[i]` (the lowest edge included).
+//! When edges repeat (heavy ties) pandas raises; we then fall back to ranks, see [`Scoring`].
+
+/// numpy `quantile(..., method="linear")` on sorted data, including its `lerp` rounding.
+pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    // numpy: virtual_index = n*q + (1 + q*(1-1-1)) - 1 = (n-1)q, computed the same way.
+    let virtual_index = (n as f64) * q + (1.0 - q) - 1.0;
+    let lo = virtual_index.floor().clamp(0.0, (n - 1) as f64);
+    let gamma = (virtual_index - lo).clamp(0.0, 1.0);
+    let i = lo as usize;
+    let a = sorted[i];
+    let b = sorted[(i + 1).min(n - 1)];
+    let diff = b - a;
+    if gamma >= 0.5 {
+        b - diff * (1.0 - gamma)
+    } else {
+        a + diff * gamma
+    }
+}
+
+/// numpy `linspace(0, 1, bins + 1)`.
+fn linspace(bins: usize) -> Vec<f64> {
+    let step = 1.0 / bins as f64;
+    let mut v: Vec<f64> = (0..=bins).map(|i| i as f64 * step).collect();
+    if let Some(last) = v.last_mut() {
+        *last = 1.0;
+    }
+    v
+}
+
+/// Bin edges, or `None` when pandas would raise "Bin edges must be unique".
+pub fn qcut_edges(values: &[f64], bins: usize) -> Option<Vec<f64>> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let edges: Vec<f64> = linspace(bins)
+        .into_iter()
+        .map(|q| quantile_sorted(&sorted, q))
+        .collect();
+    edges.windows(2).all(|w| w[0] < w[1]).then_some(edges)
+}
+
+/// 1-based bin of `x` for edges from [`qcut_edges`].
+pub fn bin_of(x: f64, edges: &[f64]) -> u8 {
+    let below = edges.iter().filter(|e| **e < x).count();
+    below.clamp(1, edges.len() - 1) as u8
+}
+
+/// pandas `rank(method="first")`: 1..n by value, ties in order of appearance.
+pub fn rank_first(values: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..values.len()).collect();
+    idx.sort_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b)));
+    let mut rank = vec![0.0; values.len()];
+    for (r, i) in idx.into_iter().enumerate() {
+        rank[i] = (r + 1) as f64;
+    }
+    rank
+}
+
+/// How a variable was scored (reported, so users can reproduce it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Scoring {
+    /// `pd.qcut(values, bins)`.
+    Qcut,
+    /// `pd.qcut(values.rank(method="first"), bins)`: used for F always, and for R/M when
+    /// ties make value quantiles collapse.
+    RankFirst,
+}
+
+/// Scores 1..=bins; `reverse` gives the highest score to the lowest value (recency).
+pub fn score(values: &[f64], bins: usize, force_rank: bool, reverse: bool) -> (Vec<u8>, Scoring) {
+    if values.len() < 2 {
+        // One customer has no distribution: give the middle score rather than an extreme.
+        return (
+            vec![bins.div_ceil(2) as u8; values.len()],
+            Scoring::RankFirst,
+        );
+    }
+    let (input, scoring) = match (force_rank, qcut_edges(values, bins)) {
+        (false, Some(_)) => (values.to_vec(), Scoring::Qcut),
+        _ => (rank_first(values), Scoring::RankFirst),
+    };
+    let edges = match qcut_edges(&input, bins) {
+        Some(e) => e,
+        // Ranks are distinct, so only fewer customers than bins lands here.
+        None => {
+            return (
+                rank_first(values)
+                    .iter()
+                    .map(|r| (*r as usize).min(bins) as u8)
+                    .collect(),
+                Scoring::RankFirst,
+            )
+        }
+    };
+    let scores = input
+        .iter()
+        .map(|&x| {
+            let b = bin_of(x, &edges);
+            if reverse {
+                bins as u8 + 1 - b
+            } else {
+                b
+            }
+        })
+        .collect();
+    (scores, scoring)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numpy_linear_quantiles() {
+        let s = [1.0, 2.0, 3.0, 4.0, 10.0];
+        assert_eq!(quantile_sorted(&s, 0.0), 1.0);
+        assert_eq!(quantile_sorted(&s, 0.5), 3.0);
+        assert_eq!(quantile_sorted(&s, 0.2), 1.8);
+        assert_eq!(quantile_sorted(&s, 1.0), 10.0);
+    }
+
+    #[test]
+    fn qcut_like_pandas() {
+        // pd.qcut([1,2,3,4,5,6,7,8,9,10], 5, labels=False) + 1 == [1,1,2,2,3,3,4,4,5,5]
+        let v: Vec<f64> = (1..=10).map(f64::from).collect();
+        assert_eq!(
+            score(&v, 5, false, false).0,
+            vec![1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+        );
+        assert_eq!(
+            score(&v, 5, false, true).0,
+            vec![5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
+        );
+        // Heavy ties: pandas would raise; ranks in order of appearance instead.
+        let f = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 3.0, 1.0, 5.0];
+        let (s, how) = score(&f, 5, false, false);
+        assert_eq!(how, Scoring::RankFirst);
+        assert_eq!(s, vec![1, 1, 2, 2, 3, 3, 4, 5, 4, 5]);
+    }
+}

@@ -1,0 +1,45 @@
+//! Time units of the BTYD summary and of model parameters.
+//!
+//! Purchases are always aggregated per calendar day (lifetimes `freq="D"`); a coarser unit only
+//! rescales durations (lifetimes `freq_multiplier`), so a week is exactly 7 days and a month is
+//! 365.25 / 12 days. This keeps `frequency` (repeat purchase *days*) independent of the unit.
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TimeUnit {
+    #[default]
+    Day,
+    Week,
+    Month,
+}
+
+impl TimeUnit {
+    /// Length of one unit in days.
+    pub fn days(self) -> f64 {
+        match self {
+            TimeUnit::Day => 1.0,
+            TimeUnit::Week => 7.0,
+            TimeUnit::Month => 365.25 / 12.0,
+        }
+    }
+
+    /// Model units per month as lifetimes' `customer_lifetime_value` counts them
+    /// (`{"D": 30, "W": 4.345, "M": 1.0}`); used only for lifetimes-compatible CLV discounting.
+    pub fn lifetimes_month_factor(self) -> f64 {
+        match self {
+            TimeUnit::Day => 30.0,
+            TimeUnit::Week => 4.345,
+            TimeUnit::Month => 1.0,
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TimeUnit> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "day" | "d" | "days" => Some(TimeUnit::Day),
+            "week" | "w" | "weeks" => Some(TimeUnit::Week),
+            "month" | "m" | "months" => Some(TimeUnit::Month),
+            _ => None,
+        }
+    }
+}

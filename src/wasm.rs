@@ -1,0 +1,154 @@
+//! The thin JS binding: the only module that knows about wasm-bindgen.
+//!
+//! Small results (Report, detected layout) cross as plain JS objects through serde; the
+//! per-customer table crosses as columnar typed arrays, which JS reads without parsing.
+use js_sys::{
+    Array, Float32Array, Float64Array, Object, Reflect, Uint16Array, Uint32Array, Uint8Array,
+};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::error::Error;
+use crate::options::Options;
+use crate::pipeline::{self, Analysis};
+
+fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+fn js_error(e: Error) -> JsValue {
+    to_js(&e).unwrap_or_else(|_| JsValue::from_str(&e.to_string()))
+}
+
+fn options(v: JsValue) -> Result<Options, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(Options::default());
+    }
+    serde_wasm_bindgen::from_value(v).map_err(|e| js_error(Error::option(format!("options: {e}"))))
+}
+
+/// Analyses file bytes in one call and returns the Report.
+#[wasm_bindgen]
+pub fn analyze(bytes: &[u8], opts: JsValue) -> Result<JsValue, JsValue> {
+    let opts = options(opts)?;
+    let report = pipeline::analyze(bytes, &opts).map_err(js_error)?;
+    to_js(&report)
+}
+
+/// The Report of `analyze` as JSON text, byte-identical to the CLI's output.
+#[wasm_bindgen(js_name = analyzeJson)]
+pub fn analyze_json(bytes: &[u8], opts: JsValue) -> Result<String, JsValue> {
+    let opts = options(opts)?;
+    let report = pipeline::analyze(bytes, &opts).map_err(js_error)?;
+    serde_json::to_string(&report).map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// A file read once; analyses re-run on it with new options without re-reading the bytes.
+#[wasm_bindgen]
+pub struct Dataset {
+    inner: pipeline::Dataset,
+    last: Option<Analysis>,
+}
+
+fn set(obj: &Object, key: &str, value: &JsValue) -> Result<(), JsValue> {
+    Reflect::set(obj, &JsValue::from_str(key), value).map(|_| ())
+}
+
+#[wasm_bindgen]
+impl Dataset {
+    #[wasm_bindgen(constructor)]
+    pub fn new(bytes: &[u8], opts: JsValue) -> Result<Dataset, JsValue> {
+        let opts = options(opts)?;
+        let inner = pipeline::Dataset::from_bytes(bytes, &opts).map_err(js_error)?;
+        Ok(Dataset { inner, last: None })
+    }
+
+    /// Runs the analyses with `opts` (ingest options are those the dataset was read with).
+    pub fn analyze(&mut self, opts: JsValue) -> Result<JsValue, JsValue> {
+        let opts = options(opts)?;
+        let a = self.inner.analyze(&opts).map_err(js_error)?;
+        let out = to_js(&a.report);
+        self.last = Some(a);
+        out
+    }
+
+    /// What ingest detected (encoding, delimiter, columns ...), for the mapping editor.
+    pub fn detected(&self) -> Result<JsValue, JsValue> {
+        to_js(self.inner.detected())
+    }
+
+    /// Per-customer columns of the last analysis as typed arrays (ids as an Array of strings).
+    #[wasm_bindgen(js_name = customerColumns)]
+    pub fn customer_columns(&self) -> Result<Object, JsValue> {
+        let a = self
+            .last
+            .as_ref()
+            .ok_or_else(|| js_error(Error::new("no_analysis", "call analyze() first")))?;
+        let t = &a.customers;
+        let o = Object::new();
+        let ids = Array::new();
+        for id in &t.ids {
+            ids.push(&JsValue::from_str(id));
+        }
+        set(&o, "customerId", &ids)?;
+        let f64s: [(&str, &[f64]); 7] = [
+            ("recencyDays", &t.recency_days),
+            ("monetary", &t.revenue),
+            ("tenureDays", &t.tenure_days),
+            ("x", &t.frequency),
+            ("tX", &t.recency),
+            ("T", &t.t),
+            ("monetaryValue", &t.monetary_value),
+        ];
+        for (k, v) in f64s {
+            set(&o, k, &Float64Array::from(v).into())?;
+        }
+        set(
+            &o,
+            "frequency",
+            &Uint32Array::from(t.transactions.as_slice()).into(),
+        )?;
+        set(&o, "rScore", &Uint8Array::from(a.rfm.r.as_slice()).into())?;
+        set(&o, "fScore", &Uint8Array::from(a.rfm.f.as_slice()).into())?;
+        set(&o, "mScore", &Uint8Array::from(a.rfm.m.as_slice()).into())?;
+        set(
+            &o,
+            "rfmSegment",
+            &Uint16Array::from(a.rfm.segment.as_slice()).into(),
+        )?;
+        let stages: Vec<u8> = a.stages.iter().map(|s| *s as u8).collect();
+        set(&o, "stage", &Uint8Array::from(stages.as_slice()).into())?;
+        set(
+            &o,
+            "cluster",
+            &Uint32Array::from(a.segments.cluster.as_slice()).into(),
+        )?;
+        set(
+            &o,
+            "px",
+            &Float32Array::from(a.segments.x.as_slice()).into(),
+        )?;
+        set(
+            &o,
+            "py",
+            &Float32Array::from(a.segments.y.as_slice()).into(),
+        )?;
+        Ok(o)
+    }
+
+    /// Per-customer results of the last analysis as CSV bytes (UTF-8 with BOM).
+    #[wasm_bindgen(js_name = exportCustomersCsv)]
+    pub fn export_customers_csv(&self) -> Result<Vec<u8>, JsValue> {
+        let a = self
+            .last
+            .as_ref()
+            .ok_or_else(|| js_error(Error::new("no_analysis", "call analyze() first")))?;
+        Ok(crate::export::customers_csv(a))
+    }
+}

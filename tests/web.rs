@@ -1,0 +1,72 @@
+//! wasm tests, run in headless Chromium by `wasm-pack test --headless --chrome`.
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const LOG: &[u8] = b"customer_id,order_date,amount\na,2024-01-01,10\na,2024-02-01,20\nb,2024-01-15,5\nc,2024-03-01,7.5\nb,2024-03-02,-1\n";
+
+#[wasm_bindgen_test]
+fn binding_returns_the_core_report() {
+    let opts = crm_lens::Options::default();
+    let core = serde_json::to_string(&crm_lens::analyze(LOG, &opts).unwrap()).unwrap();
+    let via_binding = crm_lens::wasm::analyze_json(LOG, JsValue::UNDEFINED).unwrap();
+    assert_eq!(core, via_binding);
+    let report = crm_lens::wasm::analyze(LOG, JsValue::UNDEFINED).unwrap();
+    let kpis = js_sys::Reflect::get(&report, &"kpis".into()).unwrap();
+    assert_eq!(
+        js_sys::Reflect::get(&kpis, &"customers".into())
+            .unwrap()
+            .as_f64(),
+        Some(3.0)
+    );
+}
+
+#[wasm_bindgen_test]
+fn binding_errors_are_objects_with_codes() {
+    let err = crm_lens::wasm::analyze(b"", JsValue::UNDEFINED).unwrap_err();
+    let code = js_sys::Reflect::get(&err, &"code".into()).unwrap();
+    assert_eq!(code.as_string().as_deref(), Some("empty_file"));
+}
+
+#[wasm_bindgen_test]
+fn dataset_binding_gives_typed_columns() {
+    let mut ds = crm_lens::wasm::Dataset::new(LOG, JsValue::UNDEFINED).unwrap();
+    ds.analyze(JsValue::UNDEFINED).unwrap();
+    let cols = ds.customer_columns().unwrap();
+    let rec = js_sys::Reflect::get(&cols, &"recencyDays".into()).unwrap();
+    let rec: js_sys::Float64Array = rec.into();
+    assert_eq!(rec.length(), 3);
+    let csv = ds.export_customers_csv().unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBFcustomerId,"));
+}
+
+#[wasm_bindgen_test]
+fn bad_input_is_an_error_not_a_panic() {
+    let opts = crm_lens::Options::default();
+    for input in [
+        &b""[..],
+        b"\x00\x01\x02\x03",
+        b"just,some\nwords,here\n",
+        b"a;b;c\n1;2;3\n",
+    ] {
+        assert!(crm_lens::analyze(input, &opts).is_err());
+    }
+}
+
+#[wasm_bindgen_test]
+fn dataset_reanalyses_without_rereading() {
+    let opts = crm_lens::Options::default();
+    let ds = crm_lens::Dataset::from_bytes(LOG, &opts).unwrap();
+    let full = ds.analyze(&opts).unwrap();
+    let earlier = crm_lens::Options {
+        as_of: Some("2024-01-31".into()),
+        ..Default::default()
+    };
+    let cut = ds.analyze(&earlier).unwrap();
+    assert_eq!(full.report.kpis.customers, 3);
+    assert_eq!(cut.report.kpis.customers, 2);
+    assert_eq!(cut.report.ingest.rows_skipped.get("afterAsOf"), Some(&3));
+}
