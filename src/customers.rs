@@ -28,12 +28,16 @@ pub struct CustomerTable {
     pub t: Vec<f64>,
     /// Mean value of the repeat purchase days (0 without repeats).
     pub monetary_value: Vec<f64>,
-    /// Purchase days of customer `c`: `days[day_start[c]..day_start[c + 1]]`, ascending, with
-    /// the value of each day (all lines of that day) in `day_value`. Cohorts, retention and the
-    /// holdout split read these instead of re-sorting the transactions.
+    /// Days with any line of customer `c`: `days[day_start[c]..day_start[c + 1]]`, ascending.
+    /// Per day: the value of all its lines (`day_value`), whether it holds a purchase
+    /// (`day_purchase`; a day of returns only does not), and its distinct purchase orders
+    /// (`day_orders`). Cohorts, retention and the holdout split read these instead of
+    /// re-sorting the transactions, and their sums agree with `revenue`.
     pub day_start: Vec<u32>,
     pub days: Vec<i32>,
     pub day_value: Vec<f64>,
+    pub day_purchase: Vec<bool>,
+    pub day_orders: Vec<u32>,
 }
 
 /// Row lines that did not make it into the table, so the pipeline can account for them.
@@ -50,10 +54,20 @@ impl CustomerTable {
         self.ids.len()
     }
 
-    /// Purchase days of customer `c` with the value of each.
-    pub fn purchase_days(&self, c: usize) -> (&[i32], &[f64]) {
-        let (a, b) = (self.day_start[c] as usize, self.day_start[c + 1] as usize);
-        (&self.days[a..b], &self.day_value[a..b])
+    /// Range of customer `c`'s entries in the per-day columns.
+    pub fn day_range(&self, c: usize) -> std::ops::Range<usize> {
+        self.day_start[c] as usize..self.day_start[c + 1] as usize
+    }
+
+    /// Last purchase day of customer `c` on or before `tau`.
+    pub fn last_purchase_by(&self, c: usize, tau: i32) -> Option<i32> {
+        let r = self.day_range(c);
+        let days = &self.days[r.clone()];
+        let k = days.partition_point(|&d| d <= tau);
+        (0..k)
+            .rev()
+            .find(|&j| self.day_purchase[r.start + j])
+            .map(|j| days[j])
     }
 
     pub fn is_empty(&self) -> bool {
@@ -95,7 +109,7 @@ impl CustomerTable {
             ..Default::default()
         };
         let mut lines: Vec<(i32, f64, u64, bool)> = Vec::new();
-        let mut orders: Vec<u64> = Vec::new();
+        let (mut all_orders, mut day_orders): (Vec<u64>, Vec<u64>) = (Vec::new(), Vec::new());
         for c in 0..n_cust {
             let idx = &rows[start[c]..start[c + 1]];
             if idx.is_empty() {
@@ -112,32 +126,40 @@ impl CustomerTable {
             }
             lines.sort_by_key(|l| l.0);
             let revenue: f64 = lines.iter().map(|l| l.1).sum();
-            orders.clear();
-            let mut unordered = 0u32;
-            for l in lines.iter().filter(|l| l.3) {
-                if l.2 == 0 {
-                    unordered += 1;
-                } else {
-                    orders.push(l.2);
-                }
-            }
-            orders.sort_unstable();
-            orders.dedup();
-            // Purchase days and the value of each (all lines of a purchase day, as lifetimes sums).
+            // Per day: value of all lines, purchase flag, distinct purchase orders. Lines of
+            // one day are adjacent after the sort; orders are counted per day and overall.
             let (mut first, mut last, mut days) = (i32::MAX, i32::MIN, 0u32);
             let (mut repeat_sum, mut k) = (0.0, 0);
+            all_orders.clear();
+            let mut unordered = 0u32;
             while k < lines.len() {
                 let day = lines[k].0;
                 let mut j = k;
                 let (mut value, mut purchase) = (0.0, false);
+                day_orders.clear();
+                let mut day_unordered = 0u32;
                 while j < lines.len() && lines[j].0 == day {
-                    value += lines[j].1;
-                    purchase |= lines[j].3;
+                    let (_, amount, order, is_purchase) = lines[j];
+                    value += amount;
+                    if is_purchase {
+                        purchase = true;
+                        if order == 0 {
+                            day_unordered += 1;
+                        } else {
+                            day_orders.push(order);
+                        }
+                    }
                     j += 1;
                 }
+                all_orders.extend_from_slice(&day_orders);
+                unordered += day_unordered;
+                day_orders.sort_unstable();
+                day_orders.dedup();
+                t.days.push(day);
+                t.day_value.push(value);
+                t.day_purchase.push(purchase);
+                t.day_orders.push(day_orders.len() as u32 + day_unordered);
                 if purchase {
-                    t.days.push(day);
-                    t.day_value.push(value);
                     if days > 0 {
                         repeat_sum += value;
                     }
@@ -147,11 +169,13 @@ impl CustomerTable {
                 }
                 k = j;
             }
+            all_orders.sort_unstable();
+            all_orders.dedup();
             let x = (days - 1) as f64;
             t.ids.push(tx.customer_names[c].clone());
             t.first_day.push(first);
             t.last_day.push(last);
-            t.transactions.push(orders.len() as u32 + unordered);
+            t.transactions.push(all_orders.len() as u32 + unordered);
             t.revenue.push(revenue);
             t.recency_days.push((as_of - last) as f64);
             t.tenure_days.push((as_of - first) as f64);
@@ -196,9 +220,13 @@ impl CustomerTable {
             t.monetary_value.push(m);
             t.days.push(first);
             t.day_value.push(m);
+            t.day_purchase.push(true);
+            t.day_orders.push(1);
             if last != first {
                 t.days.push(last);
                 t.day_value.push(m * x);
+                t.day_purchase.push(true);
+                t.day_orders.push(x as u32);
             }
             t.day_start.push(t.days.len() as u32);
         }

@@ -42,15 +42,14 @@ pub fn compute(t: &CustomerTable, as_of: i32) -> Cohorts {
     for i in 0..t.len() {
         let cohort = (month_index(t.first_day[i]) - first_month) as usize;
         size[cohort] += 1;
-        let (days, values) = t.purchase_days(i);
         let mut last_k = usize::MAX;
-        for (d, v) in days.iter().zip(values) {
-            let k = (month_index(*d) - first_month) as usize - cohort;
-            if k != last_k {
+        for j in t.day_range(i) {
+            let k = (month_index(t.days[j]) - first_month) as usize - cohort;
+            if t.day_purchase[j] && k != last_k {
                 active[cohort][k] += 1;
                 last_k = k;
             }
-            revenue[cohort][k] += v;
+            revenue[cohort][k] += t.day_value[j];
         }
     }
     let customers = active

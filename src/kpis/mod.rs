@@ -57,6 +57,7 @@ pub struct Period {
     pub retention_rate: Option<f64>,
     pub churn_rate: Option<f64>,
     pub revenue: f64,
+    /// Purchase orders in the month.
     pub transactions: u64,
     /// Marketing spend / new customers, when spend was given for the month.
     pub cac: Option<f64>,
@@ -88,6 +89,47 @@ fn month_start_day(m: i32) -> i32 {
     d.map(to_day).unwrap_or(0)
 }
 
+/// Customers in the base at each of the ascending times `bounds`: a purchase day `d` keeps
+/// its customer in the base for τ in `[d, d + w)`. Each customer's intervals are merged, then
+/// added to a difference array over the bounds — O(purchase days · log bounds), not
+/// O(customers · bounds).
+fn base_at(t: &CustomerTable, bounds: &[i32], w: i32) -> Vec<u64> {
+    let mut diff = vec![0i64; bounds.len() + 1];
+    let mut add = |a: i32, b: i32| {
+        let lo = bounds.partition_point(|&x| x < a);
+        let hi = bounds.partition_point(|&x| x <= b);
+        if lo < hi {
+            diff[lo] += 1;
+            diff[hi] -= 1;
+        }
+    };
+    for i in 0..t.len() {
+        let mut open: Option<(i32, i32)> = None;
+        for j in t.day_range(i).filter(|&j| t.day_purchase[j]) {
+            let (a, b) = (t.days[j], t.days[j] + w - 1);
+            open = match open {
+                Some((oa, ob)) if a <= ob + 1 => Some((oa, ob.max(b))),
+                Some((oa, ob)) => {
+                    add(oa, ob);
+                    Some((a, b))
+                }
+                None => Some((a, b)),
+            };
+        }
+        if let Some((a, b)) = open {
+            add(a, b);
+        }
+    }
+    let mut run = 0i64;
+    diff[..bounds.len()]
+        .iter()
+        .map(|d| {
+            run += d;
+            run.max(0) as u64
+        })
+        .collect()
+}
+
 pub fn compute(
     t: &CustomerTable,
     as_of: i32,
@@ -98,13 +140,9 @@ pub fn compute(
     let transactions: u64 = t.transactions.iter().map(|&x| x as u64).sum();
     let revenue: f64 = t.revenue.iter().sum();
     let w = churn_window_days as i32;
-    let in_base = |i: usize, tau: i32| -> bool {
-        let (days, _) = t.purchase_days(i);
-        // Latest purchase day on or before τ.
-        let k = days.partition_point(|&d| d <= tau);
-        k > 0 && tau - days[k - 1] < w
-    };
-    let active = (0..t.len()).filter(|&i| in_base(i, as_of)).count() as u64;
+    let active = (0..t.len())
+        .filter(|&i| t.last_purchase_by(i, as_of).is_some_and(|d| as_of - d < w))
+        .count() as u64;
     let repeaters = t.transactions.iter().filter(|&&x| x >= 2).count() as u64;
     let ratio = |a: f64, b: f64| if b != 0.0 { a / b } else { 0.0 };
 
@@ -117,11 +155,10 @@ pub fn compute(
         let mut txs = vec![0u64; months];
         for i in 0..t.len() {
             new[(month_index(t.first_day[i]) - m0) as usize] += 1;
-            let (days, values) = t.purchase_days(i);
-            for (d, v) in days.iter().zip(values) {
-                let k = (month_index(*d) - m0) as usize;
-                rev[k] += v;
-                txs[k] += 1;
+            for j in t.day_range(i) {
+                let k = (month_index(t.days[j]) - m0) as usize;
+                rev[k] += t.day_value[j];
+                txs[k] += t.day_orders[j] as u64;
             }
         }
         // Base at each month boundary: the day before the month starts, and asOf for the last.
@@ -134,10 +171,7 @@ pub fn compute(
                 }
             })
             .collect();
-        let base: Vec<u64> = bounds
-            .iter()
-            .map(|&tau| (0..t.len()).filter(|&i| in_base(i, tau)).count() as u64)
-            .collect();
+        let base = base_at(t, &bounds, w);
         for k in 0..months {
             let (s, e) = (base[k], base[k + 1]);
             let crr = (s > 0).then(|| (e as f64 - new[k] as f64) / s as f64);

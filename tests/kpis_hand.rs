@@ -1,0 +1,176 @@
+//! KPIs, cohorts and lifecycle on a small log whose every number was worked out by hand.
+#![cfg(not(target_arch = "wasm32"))]
+
+use crm_lens::lifecycle::Stage;
+use crm_lens::{Dataset, Options};
+
+/// Seven customers over Jan–Mar 2024. C's return on 02-20 is on a day without a purchase;
+/// A's order 2 has two lines.
+const LOG: &str = "customer_id,order_id,order_date,amount
+A,1,2024-01-05,100
+B,3,2024-01-20,40
+C,5,2024-01-25,30
+F,12,2024-02-01,20
+F,13,2024-02-05,20
+A,2,2024-02-10,50
+A,2,2024-02-10,25
+G,14,2024-02-15,15
+C,6,2024-02-20,-10
+D,7,2024-03-01,200
+B,4,2024-03-15,60
+E,8,2024-03-31,10
+";
+
+fn options() -> Options {
+    Options::from_json(
+        r#"{"lifecycle": {"newWindowDays": 30, "churnWindowDays": 60, "loyalMinTransactions": 2,
+            "loyalMinTenureDays": 60, "atRiskFactor": 1.5, "compareDays": 30}}"#,
+    )
+    .unwrap()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-12
+}
+
+#[test]
+fn headline_kpis() {
+    let a = Dataset::from_bytes(LOG.as_bytes(), &options())
+        .unwrap()
+        .analyze(&options())
+        .unwrap();
+    let k = &a.report.kpis;
+    assert_eq!(a.report.as_of, "2024-03-31");
+    assert_eq!(k.customers, 7);
+    assert_eq!(k.transactions, 10);
+    assert!(close(k.revenue, 560.0));
+    assert!(close(k.average_order_value, 56.0));
+    assert!(close(k.purchase_frequency, 10.0 / 7.0));
+    assert!(close(k.repeat_purchase_rate, 3.0 / 7.0));
+    assert!(close(k.revenue_per_customer, 80.0));
+    // Last purchase within 60 days of 03-31: all but C (66 days).
+    assert_eq!(k.active_customers, 6);
+}
+
+#[test]
+fn monthly_retention_is_crr() {
+    let a = Dataset::from_bytes(LOG.as_bytes(), &options())
+        .unwrap()
+        .analyze(&options())
+        .unwrap();
+    let p = &a.report.kpis.periods;
+    let row = |i: usize| {
+        (
+            p[i].period.as_str(),
+            p[i].start_customers,
+            p[i].end_customers,
+            p[i].new_customers,
+        )
+    };
+    assert_eq!(row(0), ("2024-01", 0, 3, 3));
+    assert_eq!(row(1), ("2024-02", 3, 5, 2));
+    assert_eq!(row(2), ("2024-03", 5, 6, 2));
+    assert_eq!(p[0].retention_rate, None);
+    assert!(close(p[1].retention_rate.unwrap(), 1.0)); // (5 − 2) / 3
+    assert!(close(p[2].retention_rate.unwrap(), 0.8)); // (6 − 2) / 5
+    assert!(close(p[2].churn_rate.unwrap(), 0.2));
+    assert!(close(a.report.kpis.retention_rate.unwrap(), 0.9));
+    assert!(close(a.report.kpis.churn_rate.unwrap(), 0.1));
+    let rev: Vec<f64> = p.iter().map(|x| x.revenue).collect();
+    assert_eq!(rev, vec![170.0, 120.0, 270.0]);
+    let tx: Vec<u64> = p.iter().map(|x| x.transactions).collect();
+    assert_eq!(tx, vec![3, 4, 3]);
+}
+
+#[test]
+fn cohorts_by_acquisition_month() {
+    let a = Dataset::from_bytes(LOG.as_bytes(), &options())
+        .unwrap()
+        .analyze(&options())
+        .unwrap();
+    let c = &a.report.kpis.cohorts;
+    assert_eq!(c.months, vec!["2024-01", "2024-02", "2024-03"]);
+    assert_eq!(c.size, vec![3, 2, 2]);
+    assert_eq!(c.customers[0], vec![1.0, 1.0 / 3.0, 1.0 / 3.0]); // C's February return is no purchase
+    assert_eq!(c.customers[1], vec![1.0, 0.0]);
+    assert_eq!(c.customers[2], vec![1.0]);
+    assert_eq!(c.revenue[0], vec![170.0, 65.0, 60.0]);
+    assert_eq!(c.revenue[1], vec![55.0, 0.0]);
+    assert_eq!(c.revenue[2], vec![210.0]);
+    assert!(close(c.revenue_retention[0][1], 65.0 / 170.0));
+}
+
+#[test]
+fn lifecycle_stages_and_transitions() {
+    let a = Dataset::from_bytes(LOG.as_bytes(), &options())
+        .unwrap()
+        .analyze(&options())
+        .unwrap();
+    let stage_of = |id: &str| a.stages[a.customers.ids.iter().position(|x| x == id).unwrap()];
+    assert_eq!(stage_of("A"), Stage::Loyal); // 50 days silent < 1.5 × 36-day gap; 2 orders, 86 days
+    assert_eq!(stage_of("B"), Stage::Loyal);
+    assert_eq!(stage_of("C"), Stage::Lost); // 66 days > 60
+    assert_eq!(stage_of("D"), Stage::New);
+    assert_eq!(stage_of("E"), Stage::New);
+    assert_eq!(stage_of("F"), Stage::AtRisk); // 55 days silent vs a 4-day rhythm
+    assert_eq!(stage_of("G"), Stage::Active); // one-timer: 45 < 1.5 × typical 36
+    let l = &a.report.lifecycle;
+    let counts: Vec<(Stage, u64)> = l.stages.iter().map(|s| (s.stage, s.customers)).collect();
+    assert_eq!(
+        counts,
+        vec![
+            (Stage::Prospect, 0),
+            (Stage::New, 2),
+            (Stage::Active, 1),
+            (Stage::Loyal, 2),
+            (Stage::AtRisk, 1),
+            (Stage::Lost, 1)
+        ]
+    );
+    assert_eq!(l.thresholds.as_ref().unwrap().typical_gap_days, 36.0);
+    assert_eq!(l.compared_to.as_deref(), Some("2024-03-01"));
+    let tr: Vec<(&str, Stage, u64)> = l
+        .transitions
+        .iter()
+        .map(|t| (t.from.as_str(), t.to, t.customers))
+        .collect();
+    assert_eq!(
+        tr,
+        vec![
+            ("active", Stage::Loyal, 2),
+            ("active", Stage::Lost, 1),
+            ("new", Stage::New, 1),
+            ("new", Stage::Active, 1),
+            ("new", Stage::AtRisk, 1),
+            ("none", Stage::New, 1)
+        ]
+    );
+}
+
+#[test]
+fn optional_inputs_give_cac_nps_csat() {
+    let o = Options::from_json(
+        r#"{"kpis": {"marketingSpend": {"2024-02": 100, "2024-03": 50}, "npsAnswers": [10, 9, 8, 7, 3],
+            "csatAnswers": [5, 4, 3, 1]}}"#,
+    )
+    .unwrap();
+    let a = Dataset::from_bytes(LOG.as_bytes(), &o)
+        .unwrap()
+        .analyze(&o)
+        .unwrap();
+    let k = &a.report.kpis;
+    assert_eq!(k.periods[1].cac, Some(50.0)); // 100 / 2 new (F, G)
+    assert_eq!(k.cac, Some(37.5)); // 150 / 4 new in Feb + Mar
+    assert!(close(k.nps.unwrap(), 20.0)); // 40% promoters − 20% detractors
+    assert!(close(k.csat.unwrap(), 50.0));
+}
+
+#[test]
+fn prospects_are_listed_ids_without_purchases() {
+    let o = Options::from_json(r#"{"lifecycle": {"prospects": ["A", "Z1", "Z2", "Z2"]}}"#).unwrap();
+    let a = Dataset::from_bytes(LOG.as_bytes(), &o)
+        .unwrap()
+        .analyze(&o)
+        .unwrap();
+    assert_eq!(a.report.lifecycle.stages[0].customers, 2);
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Regenerates the pandas/lifetimes fixtures under tests/fixtures/reference/ from the
+# deterministic generator. Run after changing the generator; commit the JSON.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+VENV=tests/reference/.venv
+[ -x "$VENV/bin/python" ] || { python3 -m venv "$VENV"; "$VENV/bin/pip" install -q "lifetimes==0.11.3" pandas scikit-learn; }
+cargo build --release --quiet
+tmp=$(mktemp -d)
+mkdir -p tests/fixtures/reference
+for spec in "10000 7" "3000 11"; do
+  set -- $spec
+  csv="$tmp/tx-$1-$2.csv"
+  ./target/release/crm-lens sample --transactions "$1" --seed "$2" --out "$csv"
+  base="tests/fixtures/reference/sample-$1-seed$2"
+  "$VENV/bin/python" tests/reference/rfm_reference.py "$csv" "$base.rfm.json"
+  "$VENV/bin/python" tests/reference/btyd_summary_reference.py "$csv" "$base.btyd.json"
+  "$VENV/bin/python" tests/reference/stamp.py "$csv" "$1" "$2" "$base.rfm.json" "$base.btyd.json"
+done
+rm -rf "$tmp"
