@@ -234,6 +234,65 @@ impl CustomerTable {
     }
 }
 
+impl CustomerTable {
+    /// The table as it stood at the end of an earlier day `until` (≤ this table's `asOf`),
+    /// cut from the per-day lists without touching the transactions again; with the row of
+    /// this table each returned customer came from. Used for the lifecycle comparison date
+    /// and the CLV calibration period. Transactions are summed per day there, so an order
+    /// spanning two days counts twice (the full build counts it once).
+    pub fn until(&self, until: i32, unit: TimeUnit) -> (CustomerTable, Vec<u32>) {
+        let unit_days = unit.days();
+        let mut t = CustomerTable {
+            day_start: vec![0],
+            ..Default::default()
+        };
+        let mut rows = Vec::new();
+        for c in 0..self.len() {
+            if self.first_day[c] > until {
+                continue;
+            }
+            let (mut last, mut days, mut orders) = (self.first_day[c], 0u32, 0u32);
+            let (mut revenue, mut repeat_sum) = (0.0, 0.0);
+            for j in self.day_range(c) {
+                let day = self.days[j];
+                if day > until {
+                    break;
+                }
+                revenue += self.day_value[j];
+                t.days.push(day);
+                t.day_value.push(self.day_value[j]);
+                t.day_purchase.push(self.day_purchase[j]);
+                t.day_orders.push(self.day_orders[j]);
+                if self.day_purchase[j] {
+                    if days > 0 {
+                        repeat_sum += self.day_value[j];
+                    }
+                    days += 1;
+                    last = day;
+                    orders += self.day_orders[j];
+                }
+            }
+            let first = self.first_day[c];
+            let x = days.saturating_sub(1) as f64;
+            t.ids.push(self.ids[c].clone());
+            t.first_day.push(first);
+            t.last_day.push(last);
+            t.transactions.push(orders);
+            t.revenue.push(revenue);
+            t.recency_days.push((until - last) as f64);
+            t.tenure_days.push((until - first) as f64);
+            t.frequency.push(x);
+            t.recency.push((last - first) as f64 / unit_days);
+            t.t.push((until - first) as f64 / unit_days);
+            t.monetary_value
+                .push(if days > 1 { repeat_sum / x } else { 0.0 });
+            t.day_start.push(t.days.len() as u32);
+            rows.push(c as u32);
+        }
+        (t, rows)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,6 +344,23 @@ mod tests {
         let (k, _) = CustomerTable::build(&log, 40, TimeUnit::Day, ReturnsPolicy::Keep);
         assert_eq!(k.frequency[0], 3.0);
         assert_eq!(k.transactions[0], 5);
+    }
+
+    #[test]
+    fn snapshot_equals_a_build_at_that_date() {
+        let log = tx(&[
+            ("a", 0, 10.0, 1),
+            ("a", 5, -2.0, 0),
+            ("a", 10, 20.0, 3),
+            ("b", 8, 7.0, 0),
+            ("a", 30, 40.0, 4),
+            ("c", 50, 1.0, 0),
+        ]);
+        let (full, _) = CustomerTable::build(&log, 60, TimeUnit::Week, ReturnsPolicy::Net);
+        let (cut, rows) = full.until(20, TimeUnit::Week);
+        let (fresh, _) = CustomerTable::build(&log, 20, TimeUnit::Week, ReturnsPolicy::Net);
+        assert_eq!(cut, fresh);
+        assert_eq!(rows, vec![0, 1]);
     }
 
     #[test]

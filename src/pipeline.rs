@@ -94,24 +94,19 @@ impl Dataset {
             ));
         }
         let stages = lifecycle::assign(&customers, &th, None);
-        let earlier = match &self.source {
-            Source::Transactions(tx) => {
-                let before = as_of - opts.lifecycle.compare_days as i32;
-                let (t0, _) =
-                    CustomerTable::build(tx, before, opts.time_unit, self.ingest_options.returns);
-                let s0 = lifecycle::assign(&t0, &th, None);
-                Some((t0, s0, format_day(before)))
-            }
-            Source::Summary(_) => None,
-        };
-        let earlier_ref = earlier.as_ref().map(|(t, s, d)| (t, s.clone(), d.clone()));
+        let before = as_of - opts.lifecycle.compare_days as i32;
+        let earlier = matches!(self.source, Source::Transactions(_)).then(|| {
+            let (t0, rows) = customers.until(before, opts.time_unit);
+            let s0 = lifecycle::assign(&t0, &th, None);
+            (rows, s0, format_day(before))
+        });
         let kpis: KpisReport = kpis::compute(&customers, as_of, th.churn_window_days, &opts.kpis);
         let lifecycle_report = lifecycle::report(
             &customers,
             &stages,
             th,
             &opts.lifecycle.prospects,
-            earlier_ref,
+            earlier,
             false,
         );
         let (segments_report, segment_cols, seg_warnings) =

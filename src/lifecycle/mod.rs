@@ -153,13 +153,14 @@ pub fn assign(t: &CustomerTable, th: &Thresholds, p_alive: Option<&[f64]>) -> Ve
         .collect()
 }
 
-/// Stage counts (prospects from the option list), plus transitions from `earlier`'s stages.
+/// Stage counts (prospects from the option list), plus transitions from an earlier snapshot:
+/// `earlier = (row in t of each earlier customer, their stages then, the date)`.
 pub fn report(
     t: &CustomerTable,
     stages: &[Stage],
     th: Thresholds,
     prospects: &[String],
-    earlier: Option<(&CustomerTable, Vec<Stage>, String)>,
+    earlier: Option<(Vec<u32>, Vec<Stage>, String)>,
     uses_p_alive: bool,
 ) -> LifecycleReport {
     let mut counts = [0u64; 6];
@@ -184,24 +185,21 @@ pub fn report(
         .collect();
     let mut transitions = Vec::new();
     let mut compared_to = None;
-    if let Some((before, before_stages, date)) = earlier {
-        let index: std::collections::HashMap<&str, usize> = before
-            .ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| (id.as_str(), i))
-            .collect();
-        let mut m = std::collections::BTreeMap::<(String, Stage), u64>::new();
-        for (i, id) in t.ids.iter().enumerate() {
-            let from = index
-                .get(id.as_str())
-                .map_or("none".to_string(), |&j| before_stages[j].key().to_string());
-            *m.entry((from, stages[i])).or_insert(0) += 1;
+    if let Some((rows, before_stages, date)) = earlier {
+        let mut from: Vec<Option<Stage>> = vec![None; t.len()];
+        for (row, s) in rows.iter().zip(&before_stages) {
+            if let Some(slot) = from.get_mut(*row as usize) {
+                *slot = Some(*s);
+            }
+        }
+        let mut m = std::collections::BTreeMap::<(&str, Stage), u64>::new();
+        for (f, to) in from.iter().zip(stages) {
+            *m.entry((f.map_or("none", Stage::key), *to)).or_insert(0) += 1;
         }
         transitions = m
             .into_iter()
             .map(|((from, to), customers)| Transition {
-                from,
+                from: from.to_string(),
                 to,
                 customers,
             })

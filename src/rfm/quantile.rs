@@ -6,7 +6,11 @@
 
 /// numpy `quantile(..., method="linear")` on sorted data, including its `lerp` rounding.
 pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
-    let n = sorted.len();
+    quantile_by(sorted.len(), q, |i| sorted[i])
+}
+
+/// The same on a virtual sorted array of length `n` read through `at` (ranks need no sort).
+fn quantile_by(n: usize, q: f64, at: impl Fn(usize) -> f64) -> f64 {
     if n == 0 {
         return f64::NAN;
     }
@@ -15,8 +19,8 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     let lo = virtual_index.floor().clamp(0.0, (n - 1) as f64);
     let gamma = (virtual_index - lo).clamp(0.0, 1.0);
     let i = lo as usize;
-    let a = sorted[i];
-    let b = sorted[(i + 1).min(n - 1)];
+    let a = at(i);
+    let b = at((i + 1).min(n - 1));
     let diff = b - a;
     if gamma >= 0.5 {
         b - diff * (1.0 - gamma)
@@ -38,11 +42,12 @@ fn linspace(bins: usize) -> Vec<f64> {
 /// Bin edges, or `None` when pandas would raise "Bin edges must be unique".
 pub fn qcut_edges(values: &[f64], bins: usize) -> Option<Vec<f64>> {
     let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let edges: Vec<f64> = linspace(bins)
-        .into_iter()
-        .map(|q| quantile_sorted(&sorted, q))
-        .collect();
+    sorted.sort_unstable_by(f64::total_cmp);
+    unique_edges(bins, |q| quantile_sorted(&sorted, q))
+}
+
+fn unique_edges(bins: usize, quantile: impl Fn(f64) -> f64) -> Option<Vec<f64>> {
+    let edges: Vec<f64> = linspace(bins).into_iter().map(quantile).collect();
     edges.windows(2).all(|w| w[0] < w[1]).then_some(edges)
 }
 
@@ -52,13 +57,22 @@ pub fn bin_of(x: f64, edges: &[f64]) -> u8 {
     below.clamp(1, edges.len() - 1) as u8
 }
 
+/// Customers ordered by (value, position): the order pandas `rank(method="first")` gives.
+fn first_order(values: &[f64]) -> Vec<u32> {
+    let mut idx: Vec<u32> = (0..values.len() as u32).collect();
+    idx.sort_unstable_by(|&a, &b| {
+        values[a as usize]
+            .total_cmp(&values[b as usize])
+            .then(a.cmp(&b))
+    });
+    idx
+}
+
 /// pandas `rank(method="first")`: 1..n by value, ties in order of appearance.
 pub fn rank_first(values: &[f64]) -> Vec<f64> {
-    let mut idx: Vec<usize> = (0..values.len()).collect();
-    idx.sort_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b)));
     let mut rank = vec![0.0; values.len()];
-    for (r, i) in idx.into_iter().enumerate() {
-        rank[i] = (r + 1) as f64;
+    for (r, i) in first_order(values).into_iter().enumerate() {
+        rank[i as usize] = (r + 1) as f64;
     }
     rank
 }
@@ -75,43 +89,42 @@ pub enum Scoring {
 }
 
 /// Scores 1..=bins; `reverse` gives the highest score to the lowest value (recency).
+///
+/// One sort per variable: the (value, position) order yields both the value quantiles and
+/// the first-ranks, whose quantiles are computed directly (ranks are 1..n).
 pub fn score(values: &[f64], bins: usize, force_rank: bool, reverse: bool) -> (Vec<u8>, Scoring) {
-    if values.len() < 2 {
+    let n = values.len();
+    if n < 2 {
         // One customer has no distribution: give the middle score rather than an extreme.
-        return (
-            vec![bins.div_ceil(2) as u8; values.len()],
-            Scoring::RankFirst,
-        );
+        return (vec![bins.div_ceil(2) as u8; n], Scoring::RankFirst);
     }
-    let (input, scoring) = match (force_rank, qcut_edges(values, bins)) {
-        (false, Some(_)) => (values.to_vec(), Scoring::Qcut),
-        _ => (rank_first(values), Scoring::RankFirst),
-    };
-    let edges = match qcut_edges(&input, bins) {
-        Some(e) => e,
-        // Ranks are distinct, so only fewer customers than bins lands here.
-        None => {
-            return (
-                rank_first(values)
-                    .iter()
-                    .map(|r| (*r as usize).min(bins) as u8)
-                    .collect(),
-                Scoring::RankFirst,
-            )
-        }
-    };
-    let scores = input
-        .iter()
-        .map(|&x| {
-            let b = bin_of(x, &edges);
-            if reverse {
-                bins as u8 + 1 - b
-            } else {
-                b
+    let order = first_order(values);
+    let label = |b: u8| if reverse { bins as u8 + 1 - b } else { b };
+    let mut scores = vec![0u8; n];
+    if !force_rank {
+        if let Some(edges) =
+            unique_edges(bins, |q| quantile_by(n, q, |i| values[order[i] as usize]))
+        {
+            for (s, &x) in scores.iter_mut().zip(values) {
+                *s = label(bin_of(x, &edges));
             }
-        })
-        .collect();
-    (scores, scoring)
+            return (scores, Scoring::Qcut);
+        }
+    }
+    match unique_edges(bins, |q| quantile_by(n, q, |i| (i + 1) as f64)) {
+        Some(edges) => {
+            for (r, &i) in order.iter().enumerate() {
+                scores[i as usize] = label(bin_of((r + 1) as f64, &edges));
+            }
+        }
+        // Fewer customers than bins: the rank itself is the score.
+        None => {
+            for (r, &i) in order.iter().enumerate() {
+                scores[i as usize] = label((r + 1).min(bins) as u8);
+            }
+        }
+    }
+    (scores, Scoring::RankFirst)
 }
 
 #[cfg(test)]
