@@ -34,6 +34,10 @@ fn num(v: f64) -> String {
     }
 }
 
+fn col(v: &[f64], i: usize) -> String {
+    v.get(i).map_or(String::new(), |x| num(*x))
+}
+
 pub fn customers_csv(a: &Analysis) -> Vec<u8> {
     let mut out = Vec::with_capacity(a.customers.len() * 120 + 3);
     out.extend_from_slice(b"\xEF\xBB\xBF");
@@ -76,6 +80,13 @@ pub fn customers_csv(a: &Analysis) -> Vec<u8> {
             num(t.t[i]),
             num(t.monetary_value[i]),
             num(t.tenure_days[i]),
+            col(&a.clv.p_alive, i),
+            col(&a.clv.expected_purchases, i),
+            col(&a.clv.expected_spend, i),
+            col(&a.clv.clv, i),
+            col(&a.clv.clv_low, i),
+            col(&a.clv.clv_high, i),
+            col(&a.clv.simple_clv, i),
         ];
         let _ = w.write_record(&row);
     }

@@ -2,6 +2,7 @@
 //!
 //! [`Dataset`] keeps the ingested transactions, so a caller can re-run the analyses with other
 //! options (another k, horizon or as-of date) without reading the file again.
+use crate::clv::{self, ClvColumns, ClvInput, ClvReport, HoldoutInput};
 use crate::customers::CustomerTable;
 use crate::dates::{format_day, parse_iso};
 use crate::error::{Error, Result};
@@ -41,6 +42,7 @@ pub struct Analysis {
     pub rfm: RfmColumns,
     pub stages: Vec<Stage>,
     pub segments: SegmentColumns,
+    pub clv: ClvColumns,
 }
 
 impl Dataset {
@@ -93,21 +95,31 @@ impl Dataset {
                 "no repeat buyers: lifecycle windows use 30/180-day defaults; set lifecycle.newWindowDays and churnWindowDays",
             ));
         }
-        let stages = lifecycle::assign(&customers, &th, None);
+        let kpis: KpisReport = kpis::compute(&customers, as_of, th.churn_window_days, &opts.kpis);
+        let has_days = matches!(self.source, Source::Transactions(_));
+        let (clv_report, clv_cols, clv_warnings) =
+            clv_for(&customers, as_of, kpis.retention_rate, opts, has_days);
+        warnings.extend(clv_warnings);
+        // With a BTYD model, At Risk also means "probably gone"; the earlier snapshot is scored
+        // by the same model so that transitions compare like with like.
+        let p_alive = clv_cols.model.as_ref().map(|_| clv_cols.p_alive.as_slice());
+        let stages = lifecycle::assign(&customers, &th, p_alive);
         let before = as_of - opts.lifecycle.compare_days as i32;
-        let earlier = matches!(self.source, Source::Transactions(_)).then(|| {
+        let earlier = has_days.then(|| {
             let (t0, rows) = customers.until(before, opts.time_unit);
-            let s0 = lifecycle::assign(&t0, &th, None);
+            let p0 = clv_cols.model.as_ref().map(|(kind, params)| {
+                clv::palive::p_alive_of(*kind, params, &t0.frequency, &t0.recency, &t0.t)
+            });
+            let s0 = lifecycle::assign(&t0, &th, p0.as_deref());
             (rows, s0, format_day(before))
         });
-        let kpis: KpisReport = kpis::compute(&customers, as_of, th.churn_window_days, &opts.kpis);
         let lifecycle_report = lifecycle::report(
             &customers,
             &stages,
             th,
             &opts.lifecycle.prospects,
             earlier,
-            false,
+            p_alive.is_some(),
         );
         let (segments_report, segment_cols, seg_warnings) =
             segment::run(customers.len(), &opts.segments);
@@ -137,7 +149,7 @@ impl Dataset {
             rfm: rfm_report,
             lifecycle: lifecycle_report,
             segments: segments_report,
-            clv: Default::default(),
+            clv: clv_report,
             warnings,
         };
         Ok(Analysis {
@@ -146,6 +158,7 @@ impl Dataset {
             rfm: rfm_cols,
             stages,
             segments: segment_cols,
+            clv: clv_cols,
         })
     }
 
@@ -195,6 +208,68 @@ impl Dataset {
         };
         Ok((table, as_of, used().min(), used().max()))
     }
+}
+
+/// Holdout length in days: the option, else a quarter of the period (28..=365 days) when the
+/// period spans at least 8 weeks, else none.
+fn holdout_days(customers: &CustomerTable, as_of: i32, opts: &Options) -> i32 {
+    let span = customers.first_day.iter().min().map_or(0, |f| as_of - f);
+    match opts.clv.holdout_days {
+        Some(d) => (d as i32).min(span - 1).max(0),
+        None if span >= 56 => (span / 4).clamp(28, 365),
+        None => 0,
+    }
+}
+
+/// CLV on the customer table, with a calibration/holdout split cut from the day lists.
+fn clv_for(
+    customers: &CustomerTable,
+    as_of: i32,
+    retention: Option<f64>,
+    opts: &Options,
+    has_days: bool,
+) -> (ClvReport, ClvColumns, Vec<Warning>) {
+    let days = if has_days {
+        holdout_days(customers, as_of, opts)
+    } else {
+        0
+    };
+    let holdout = (days > 0).then(|| {
+        let cutoff = as_of - days;
+        let (cal, rows) = customers.until(cutoff, opts.time_unit);
+        // Repeat purchases in the holdout: purchase days after the cutoff (lifetimes'
+        // `frequency_holdout`).
+        let actual: Vec<f64> = rows
+            .iter()
+            .map(|&c| {
+                let r = customers.day_range(c as usize);
+                r.filter(|&j| customers.day_purchase[j] && customers.days[j] > cutoff)
+                    .count() as f64
+            })
+            .collect();
+        (cal, actual, days as f64 / opts.time_unit.days())
+    });
+    let t = customers;
+    let input = ClvInput {
+        x: &t.frequency,
+        t_x: &t.recency,
+        t: &t.t,
+        monetary: &t.monetary_value,
+        total_spend: &t.revenue,
+        tenure_days: &t.tenure_days,
+        time_unit: opts.time_unit,
+        measured_monthly_retention: retention,
+        holdout: holdout
+            .as_ref()
+            .map(|(cal, actual, duration)| HoldoutInput {
+                x: &cal.frequency,
+                t_x: &cal.recency,
+                t: &cal.t,
+                actual,
+                duration: *duration,
+            }),
+    };
+    clv::run(&input, &opts.clv)
 }
 
 fn no_rows_error(account: &RowAccount, detected: &Detected) -> Error {

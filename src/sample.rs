@@ -2,8 +2,8 @@
 //!
 //! Customers follow the buy-till-you-die story the BTYD models assume, so model fits can be
 //! checked for parameter recovery: each customer arrives on a uniform day, buys at a Poisson
-//! rate λ ~ Gamma(r, α) per week (`unit_days`) while alive, and after each purchase drops out with probability
-//! p ~ Beta(a, b) (BG/NBD). Order values are Gamma-Gamma: z ~ Gamma(p, ν), ν ~ Gamma(q, γ).
+//! rate λ ~ Gamma(r, α) per week (`unit_days`) while alive, and after each repeat purchase
+//! drops out with probability p ~ Beta(a, b) (BG/NBD). Order values are Gamma-Gamma: z ~ Gamma(p, ν), ν ~ Gamma(q, γ).
 //! Most orders have one line, some two or three; about 2% of orders are partly returned a
 //! few days later.
 use rand::{Rng, SeedableRng};
@@ -105,8 +105,8 @@ fn generate(spec: &SampleSpec) -> Vec<Line> {
             order += 1;
             let day = start + t.floor() as i32;
             let total: f64 = value.sample(&mut rng);
-            // Most orders are one line; about one in seven has two or three (several lines per order id).
-            let n_lines = if rng.gen_bool(0.85) {
+            // Most orders are one line; about one in twelve has two or three (several lines per order id).
+            let n_lines = if rng.gen_bool(0.92) {
                 1
             } else {
                 rng.gen_range(2..=3u32)
@@ -139,7 +139,9 @@ fn generate(spec: &SampleSpec) -> Vec<Line> {
                     });
                 }
             }
-            if rng.gen_bool(p_drop) {
+            // BG/NBD: dropout can follow a *repeat* purchase only; the first purchase opens
+            // the relationship. (Dropping out after the first as well is MBG/NBD.)
+            if t > arrival && rng.gen_bool(p_drop) {
                 break;
             }
             t += gap.sample(&mut rng);

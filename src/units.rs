@@ -5,6 +5,9 @@
 //! 365.25 / 12 days. This keeps `frequency` (repeat purchase *days*) independent of the unit.
 use serde::{Deserialize, Serialize};
 
+/// Days in an average month (365.25 / 12), used for tenure and the month unit.
+pub const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum TimeUnit {
@@ -20,7 +23,7 @@ impl TimeUnit {
         match self {
             TimeUnit::Day => 1.0,
             TimeUnit::Week => 7.0,
-            TimeUnit::Month => 365.25 / 12.0,
+            TimeUnit::Month => DAYS_PER_MONTH,
         }
     }
 
@@ -31,6 +34,15 @@ impl TimeUnit {
             TimeUnit::Day => 30.0,
             TimeUnit::Week => 4.345,
             TimeUnit::Month => 1.0,
+        }
+    }
+
+    /// Stable name used in the report.
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeUnit::Day => "day",
+            TimeUnit::Week => "week",
+            TimeUnit::Month => "month",
         }
     }
 

@@ -1,0 +1,303 @@
+//! The CLV pipeline: clean -> simple CLV -> collapse -> fit -> choose -> predict -> bootstrap.
+
+use super::bootstrap::{self, BootIn};
+use super::collapse::collapse;
+use super::diagnostics::{p_alive_matrix, period_transactions};
+use super::document::{ClvColumns, ClvReport, NewCustomer, Totals, UnitsReport};
+use super::fitdata::FitData;
+use super::fits::{bg_report, choose, fit_all, fit_gamma_gamma, gg_report, pareto_report, KINDS};
+use super::holdout;
+use super::input::{clean_summary, finite_or_zero, ClvInput};
+use super::model::ModelKind;
+use super::options::ClvOptions;
+use super::palive::PAlive;
+use super::predict::{new_customer_curve, row_predictions, Grid};
+use super::simple::simple_clv;
+use super::spend::SpendModel;
+use crate::report::Warning;
+
+fn warn(w: &mut Vec<Warning>, code: &str, message: String) {
+    w.push(Warning {
+        code: code.into(),
+        message,
+    });
+}
+
+fn fin(v: f64) -> f64 {
+    if v.is_finite() {
+        v
+    } else {
+        0.0
+    }
+}
+
+/// Computes CLV columns and the report. Never panics; every output number is finite.
+pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<Warning>) {
+    let mut w = Vec::new();
+    let opts = match opts.validate() {
+        Ok(()) => opts.clone(),
+        Err(e) => {
+            warn(
+                &mut w,
+                "clv_invalid_options",
+                format!("{e}; using default options"),
+            );
+            ClvOptions::default()
+        }
+    };
+    let n = input.x.len();
+    let s = clean_summary(n, input.x, input.t_x, input.t, "clv_input_repaired", &mut w);
+    let m: Vec<f64> = (0..n).map(|i| finite_or_zero(input.monetary, i)).collect();
+    let retention = match (opts.retention_rate, input.measured_monthly_retention) {
+        (Some(r), _) => Some((r, "options")),
+        (None, Some(r)) if r.is_finite() && (0.0..=1.0).contains(&r) => Some((r, "measured")),
+        _ => None,
+    };
+    let (simple_col, simple_rep) = simple_clv(
+        n,
+        input.total_spend,
+        input.tenure_days,
+        retention,
+        opts.discount_rate,
+        opts.margin_rate,
+        opts.horizon_months,
+        &mut w,
+    );
+    let factor = input.time_unit.lifetimes_month_factor();
+    let grid = Grid::new(opts.horizon_months, factor, opts.discount_rate);
+    let rows = collapse(&s);
+    let mut report = ClvReport {
+        customers: n,
+        unique_rows: rows.len(),
+        units: UnitsReport {
+            time_unit: input.time_unit.name().into(),
+            unit_days: input.time_unit.days(),
+            month_factor: factor,
+            horizon_months: opts.horizon_months,
+            horizon_units: grid.horizon(),
+            discount_rate: opts.discount_rate,
+            margin_rate: opts.margin_rate,
+            penalizer: opts.penalizer,
+        },
+        simple: simple_rep,
+        bgnbd: None,
+        pareto_nbd: None,
+        mbgnbd: None,
+        gamma_gamma: None,
+        chosen_model: "simple".into(),
+        choice_criterion: "fallback".into(),
+        choice_reason: String::new(),
+        totals: Totals {
+            interval: opts.interval,
+            seed: opts.seed,
+            simple_clv: fin(simple_col.iter().sum()),
+            bootstrap_method: "none".into(),
+            ..Default::default()
+        },
+        new_customer: None,
+        p_alive_matrix: None,
+        period_transactions: None,
+        holdout: None,
+    };
+    // Spend model (Gamma-Gamma or observed fallback) is needed by every path.
+    let gg = fit_gamma_gamma(&s.x, &m, opts.penalizer, &mut w);
+    let pos: Vec<f64> =
+        s.x.iter()
+            .zip(&m)
+            .filter(|(x, m)| **x > 0.0 && **m > 0.0)
+            .map(|(_, m)| *m)
+            .collect();
+    let spend = match &gg {
+        Some((f, nn)) => {
+            report.gamma_gamma = Some(gg_report(f, *nn));
+            SpendModel::GammaGamma(f.params.clone())
+        }
+        None => SpendModel::Observed {
+            mean: if pos.is_empty() {
+                0.0
+            } else {
+                pos.iter().sum::<f64>() / pos.len() as f64
+            },
+        },
+    };
+    let expected_spend: Vec<f64> = (0..n).map(|i| spend.expected(s.x[i], m[i])).collect();
+    let fallback = |report: &mut ClvReport, reason: String| {
+        report.choice_reason = reason;
+        report.totals.clv = report.totals.simple_clv;
+        report.totals.clv_low = report.totals.simple_clv;
+        report.totals.clv_high = report.totals.simple_clv;
+        report.totals.mean_p_alive = if n > 0 { 1.0 } else { 0.0 };
+        report.totals.mean_expected_spend =
+            fin(expected_spend.iter().sum::<f64>() / n.max(1) as f64);
+        ClvColumns {
+            p_alive: vec![1.0; n],
+            expected_purchases: vec![0.0; n],
+            expected_spend: expected_spend.clone(),
+            clv: simple_col.clone(),
+            clv_low: simple_col.clone(),
+            clv_high: simple_col.clone(),
+            simple_clv: simple_col.clone(),
+            model: None,
+        }
+    };
+    let repeaters = s.x.iter().filter(|&&x| x > 0.0).count();
+    let degenerate = if n < 10 {
+        Some((
+            "clv_too_few_customers",
+            format!("{n} customers (< 10): BTYD models not fitted"),
+        ))
+    } else if rows.max_t <= 0.0 {
+        Some((
+            "clv_no_observation_time",
+            "every customer has age T = 0: BTYD models not fitted".into(),
+        ))
+    } else if repeaters == 0 {
+        Some((
+            "clv_no_repeat_buyers",
+            "no customer has repeat purchases: BTYD models not fitted".into(),
+        ))
+    } else {
+        None
+    };
+    if let Some((code, msg)) = degenerate {
+        warn(&mut w, code, format!("{msg}; CLV falls back to simple CLV"));
+        let cols = fallback(&mut report, msg);
+        return (report, cols, w);
+    }
+    let d = FitData::new(&rows);
+    let fits = fit_all(&d, opts.penalizer, &mut w);
+    for (k, f) in KINDS.iter().zip(&fits) {
+        if let Some(f) = f {
+            match k {
+                ModelKind::Bgnbd => report.bgnbd = Some(bg_report(f, rows.n)),
+                ModelKind::ParetoNbd => report.pareto_nbd = Some(pareto_report(f, rows.n)),
+                ModelKind::Mbgnbd => report.mbgnbd = Some(bg_report(f, rows.n)),
+            }
+        }
+    }
+    if let Some(h) = &input.holdout {
+        report.holdout = holdout::evaluate(h, opts.penalizer, &KINDS, &mut w);
+    }
+    let Some((kind, crit, reason)) = choose(opts.model, &fits, report.holdout.as_ref(), &mut w)
+    else {
+        warn(
+            &mut w,
+            "clv_no_model",
+            "no transaction model converged; CLV falls back to simple CLV".into(),
+        );
+        let cols = fallback(&mut report, "no transaction model converged".into());
+        return (report, cols, w);
+    };
+    let Some(fitted) = KINDS
+        .iter()
+        .position(|&k| k == kind)
+        .and_then(|i| fits[i].clone())
+    else {
+        let cols = fallback(&mut report, "internal: chosen model missing".into());
+        return (report, cols, w);
+    };
+    report.chosen_model = kind.key().into();
+    report.choice_criterion = crit;
+    report.choice_reason = reason;
+    let p = &fitted.params;
+    let pal = PAlive::new(kind, &d);
+    let rp = row_predictions(kind, p, &pal, &grid);
+    if rp.failures > 0 {
+        warn(
+            &mut w,
+            "clv_prediction_not_finite",
+            format!(
+                "{} (x, t_x, T) patterns had non-finite predictions, set to 0",
+                rp.failures
+            ),
+        );
+    }
+    let mut cols = ClvColumns {
+        simple_clv: simple_col.clone(),
+        expected_spend,
+        model: Some((kind, p.clone())),
+        ..Default::default()
+    };
+    for c in 0..n {
+        let r = rows.map[c];
+        let pa = rp.p_alive[r];
+        cols.p_alive.push(fin(pa));
+        cols.expected_purchases.push(fin(pa * rp.u_h[r]));
+        cols.clv.push(fin(opts.margin_rate
+            * cols.expected_spend[c]
+            * pa
+            * rp.disc_alive[r]));
+    }
+    let mut boot = None;
+    if opts.bootstrap_draws > 0 {
+        match (&fitted.cov_log, gg.as_ref().map(|g| g.0.cov_log.clone())) {
+            (Some(cov), gcov) if gg.is_none() || gcov.as_ref().is_some_and(|c| c.is_some()) => {
+                let ggp = gg.as_ref().map(|g| g.0.params.clone());
+                let gc = gcov.flatten();
+                let bi = BootIn {
+                    kind,
+                    theta: p,
+                    cov,
+                    gg: match (&ggp, &gc) {
+                        (Some(a), Some(b)) => Some((a.as_slice(), b.as_slice())),
+                        _ => None,
+                    },
+                    spend: &spend,
+                    pal: &pal,
+                    x: &s.x,
+                    m: &m,
+                    margin: opts.margin_rate,
+                    grid: &grid,
+                    draws: opts.bootstrap_draws as usize,
+                    seed: opts.seed,
+                    interval: opts.interval,
+                };
+                boot = bootstrap::run(&bi);
+            }
+            _ => {}
+        }
+        if boot.is_none() {
+            warn(&mut w, "clv_no_interval", "parameter covariance not positive definite: CLV interval equals the point estimate".into());
+        }
+    }
+    match boot {
+        Some(b) => {
+            cols.clv_low = b.low.iter().map(|&v| fin(v)).collect();
+            cols.clv_high = b.high.iter().map(|&v| fin(v)).collect();
+            report.totals.clv_low = fin(b.total_low);
+            report.totals.clv_high = fin(b.total_high);
+            report.totals.bootstrap_draws = b.draws as u32;
+            report.totals.bootstrap_method = b.method.clone();
+        }
+        None => {
+            cols.clv_low = cols.clv.clone();
+            cols.clv_high = cols.clv.clone();
+        }
+    }
+    let nf = n.max(1) as f64;
+    report.totals.clv = fin(cols.clv.iter().sum());
+    if report.totals.bootstrap_draws == 0 {
+        report.totals.clv_low = report.totals.clv;
+        report.totals.clv_high = report.totals.clv;
+    }
+    report.totals.expected_purchases = fin(cols.expected_purchases.iter().sum());
+    report.totals.mean_expected_spend = fin(cols.expected_spend.iter().sum::<f64>() / nf);
+    report.totals.mean_p_alive = fin(cols.p_alive.iter().sum::<f64>() / nf);
+    report.new_customer = Some(NewCustomer {
+        expected_purchases: new_customer_curve(kind, p, &grid),
+    });
+    report.p_alive_matrix = Some(p_alive_matrix(kind, p, &rows));
+    let hist_kind = if kind == ModelKind::ParetoNbd {
+        ModelKind::Bgnbd
+    } else {
+        kind
+    };
+    if let Some(hf) = KINDS
+        .iter()
+        .position(|&k| k == hist_kind)
+        .and_then(|i| fits[i].as_ref())
+    {
+        report.period_transactions = period_transactions(hist_kind, &hf.params, &rows);
+    }
+    (report, cols, w)
+}
