@@ -26,25 +26,29 @@ test('1M transactions: no main-thread long task over 200 ms', { timeout: 600_000
   await page.addInitScript(() => {
     window.__longtasks = [];
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.__longtasks.push(Math.round(e.duration));
+      for (const e of list.getEntries()) window.__longtasks.push({ at: Math.round(e.startTime), ms: Math.round(e.duration) });
     }).observe({ type: 'longtask', buffered: true });
   });
   await page.goto(`${server.origin}/?empty`);
   await page.waitForSelector('body[data-state="idle"]');
   const t0 = Date.now();
+  const pageT0 = await page.evaluate(() => Math.round(performance.now()));
   await page.setInputFiles('#file', BIG);
   await page.waitForSelector('body[data-state="done"]', { timeout: 540_000 });
   const seconds = (Date.now() - t0) / 1000;
+  const pageT1 = await page.evaluate(() => Math.round(performance.now()));
   // Scroll the virtual table and filter it: still no long task.
   await page.$eval('#vbody', (b) => { b.scrollTop = b.scrollHeight / 2; });
   await page.waitForTimeout(300);
   await page.fill('[data-testid="search"]', '1');
   await page.waitForTimeout(1500);
-  await page.screenshot({ path: `${ARTIFACTS}/dashboard-1m.png`, fullPage: true });
   const tasks = await page.evaluate(() => window.__longtasks);
+  // After reading the tasks: a full-page screenshot is test machinery, not the user's page.
+  await page.screenshot({ path: `${ARTIFACTS}/dashboard-1m.png`, fullPage: true });
   const customers = await page.textContent('[data-testid="customers-count"]');
-  console.log(`1M rows analysed in ${seconds.toFixed(1)} s; ${customers} customers; long tasks (ms): ${JSON.stringify(tasks)}`);
+  console.log(`1M rows analysed in ${seconds.toFixed(1)} s; ${customers} customers; upload at ${pageT0} ms, done at ${pageT1} ms; long tasks: ${JSON.stringify(tasks)}`);
   assert.deepEqual(problems, []);
-  assert.ok(Math.max(0, ...tasks) <= 200, `longest main-thread task ${Math.max(0, ...tasks)} ms`);
+  const longest = Math.max(0, ...tasks.map((x) => x.ms));
+  assert.ok(longest <= 200, `longest main-thread task ${longest} ms`);
   await context.close();
 });

@@ -37,8 +37,12 @@ export function figure(name) {
   return document.querySelector(`figure[data-chart="${name}"]`);
 }
 
-export function resizeAll() {
-  for (const c of charts.values()) if (!c.isDisposed()) c.resize();
+/** Resizes one chart per frame, so a window resize never blocks the page for long. */
+export async function resizeAll() {
+  for (const c of [...charts.values()]) {
+    if (!c.isDisposed()) c.resize();
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  }
 }
 
 export function eachChart(fn) {

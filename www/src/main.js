@@ -51,7 +51,9 @@ const el = (tag, text, cls) => {
 };
 const nonEmpty = (v) => v != null && !(Array.isArray(v) && v.length === 0) &&
   !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
-const nextFrame = () => new Promise((r) => setTimeout(r, 0));
+// One rendering step per frame: ECharts paints on the next animation frame, so yielding only to
+// the task queue would let several charts paint in one long frame.
+const nextFrame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 
 // ---------- language ----------
 function applyStaticLabels() {
@@ -246,7 +248,7 @@ async function accept(m) {
   state.derived = m.derived;
   hideProgress();
   const secs = ((performance.now() - state.started) / 1000).toFixed(1);
-  setStatus(t('status.done', { rows: fmt.int(m.report.ingest.rowsRead), name: state.name, secs }));
+  state.status = { rows: m.report.ingest.rowsRead, name: state.name, secs };
   await renderAll();
 }
 
@@ -389,6 +391,7 @@ async function renderAll() {
 
 function renderIngest(r) {
   const g = r.ingest;
+  if (state.status) setStatus(t('status.done', { ...state.status, rows: fmt.int(state.status.rows) }));
   const skipped = Object.values(g.rowsSkipped).reduce((a, b) => a + b, 0);
   $('rows-read').textContent = fmt.int(g.rowsRead);
   $('rows-used').textContent = fmt.int(g.rowsUsed);
@@ -416,8 +419,7 @@ function renderIngest(r) {
 function renderControls(r) {
   const f = $('settings').elements;
   f.asOf.min = r.ingest.firstDate ?? '';
-  if (!f.asOf.value) f.asOf.placeholder = r.asOf;
-  if (!f.asOf.value) f.asOf.dataset.defaultValue = r.asOf;
+  if (!f.asOf.value) f.asOf.value = r.asOf;
   $('controls').hidden = false;
 }
 
@@ -499,7 +501,7 @@ function renderRfm(r) {
       type: 'treemap', roam: false, nodeClick: false, breadcrumb: { show: false }, width: '100%', height: '100%',
       visualDimension: 1, visualMin: vmin, visualMax: vmax, colorMappingBy: 'value', color: SEQUENTIAL.slice(1),
       levels: [{ visualDimension: 1, visualMin: vmin, visualMax: vmax, colorMappingBy: 'value', color: SEQUENTIAL.slice(1), itemStyle: { borderColor: '#fff', borderWidth: 2, gapWidth: 2 } }],
-      label: { formatter: (p) => `${p.name}\n${fmt.int(p.value[0])}`, color: '#fff', textBorderColor: '#1b1f24', textBorderWidth: 2 },
+      label: { formatter: (p) => `${p.name}\n${fmt.int(p.value[0])}`, color: '#1b1f24', backgroundColor: 'rgba(255,255,255,0.85)', padding: [2, 4], borderRadius: 3 },
       data: segs.map((s) => ({ name: segmentName(s.name), value: [s.customers, s.revenue] })),
     }],
   }, true);
@@ -548,7 +550,12 @@ function renderCohorts(r) {
   if (!ok) return;
   const width = Math.max(...c.customers.map((row) => row.length));
   const data = [];
-  c.customers.forEach((row, i) => row.forEach((v, k) => { if (v != null) data.push([k, i, Math.round(v * 1000) / 10]); }));
+  // Month 0 is 100% by definition: the colour scale spans the later months, so they stay readable.
+  let top = 1;
+  c.customers.forEach((row) => row.forEach((v, k) => { if (k > 0 && v != null) top = Math.max(top, v * 100); }));
+  c.customers.forEach((row, i) => row.forEach((v, k) => {
+    if (v != null) data.push([k, i, Math.round(v * 1000) / 10, Math.min(top, v * 100)]);
+  }));
   const ylabels = c.months.map((m, i) => `${m} (${fmt.int(c.size[i])})`);
   const el2 = figure('cohorts').querySelector('.chart');
   el2.style.height = `${Math.max(300, Math.min(900, 80 + c.months.length * 18))}px`;
@@ -559,7 +566,8 @@ function renderCohorts(r) {
     grid: { left: 120, right: 20, top: 10, bottom: 80 },
     xAxis: { type: 'category', data: Array.from({ length: width }, (_, i) => String(i)), name: t('cohort.axisMonth'), nameLocation: 'middle', nameGap: 25 },
     yAxis: { type: 'category', data: ylabels, inverse: true, axisLabel: { fontSize: 10 } },
-    visualMap: { min: 0, max: 100, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 160, text: ['100%', '0%'], inRange: { color: SEQUENTIAL } },
+    visualMap: { min: 0, max: Math.ceil(top), dimension: 3, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 160,
+      text: [`≥ ${Math.ceil(top)}%`, '0%'], inRange: { color: SEQUENTIAL } },
     series: [{ type: 'heatmap', data, progressive: 0, label: { show: width <= 13 && c.months.length <= 24, fontSize: 9, formatter: (p) => `${Math.round(p.value[2])}` } }],
   }, true);
 }
