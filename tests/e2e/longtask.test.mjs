@@ -48,7 +48,31 @@ test('1M transactions: no main-thread long task over 200 ms', { timeout: 600_000
   const customers = await page.textContent('[data-testid="customers-count"]');
   console.log(`1M rows analysed in ${seconds.toFixed(1)} s; ${customers} customers; upload at ${pageT0} ms, done at ${pageT1} ms; long tasks: ${JSON.stringify(tasks)}`);
   assert.deepEqual(problems, []);
-  const longest = Math.max(0, ...tasks.map((x) => x.ms));
-  assert.ok(longest <= 200, `longest main-thread task ${longest} ms`);
+  // The observer runs from before page load; the assertion covers everything from the file
+  // selection on (reading, analysis, rendering, table scroll and search). Tasks of the page's
+  // own start-up (module evaluation, before any file) are logged above, not asserted.
+  const during = tasks.filter((x) => x.at + x.ms >= pageT0);
+  const longest = Math.max(0, ...during.map((x) => x.ms));
+  assert.ok(longest <= 200, `longest main-thread task while analysing ${longest} ms`);
+  await context.close();
+});
+
+test('Cancel stops a running analysis (terminates the worker) and the page stays usable', { timeout: 300_000 }, async () => {
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`${server.origin}/?empty`);
+  await page.waitForSelector('body[data-state="idle"]');
+  await page.setInputFiles('#file', BIG);
+  await page.waitForSelector('#cancel', { state: 'visible' });
+  await page.click('#cancel');
+  assert.equal(await page.textContent('#status'), 'Cancelled.');
+  assert.equal(await page.isVisible('#progress-box'), false);
+  assert.equal(await page.getAttribute('body', 'data-state'), 'idle');
+  // The sample still loads afterwards, in a fresh worker.
+  await page.click('#load-sample');
+  await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
+  assert.deepEqual(problems, []);
   await context.close();
 });

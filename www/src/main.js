@@ -32,7 +32,8 @@ const fmt = {
   money: (x, d = 2) => {
     if (x == null) return '–';
     const cur = $('settings').elements.currency.value;
-    const o = cur ? { style: 'currency', currency: cur, maximumFractionDigits: d } : { maximumFractionDigits: d };
+    const o = cur ? { style: 'currency', currency: cur, minimumFractionDigits: d, maximumFractionDigits: d }
+      : { minimumFractionDigits: d, maximumFractionDigits: d };
     return new Intl.NumberFormat(locale(), o).format(x);
   },
   compact: (x) => new Intl.NumberFormat(locale(), { notation: 'compact', maximumFractionDigits: 1 }).format(x),
@@ -472,19 +473,31 @@ function renderLifecycle(r) {
   if (tr.length) {
     const then = (s) => `${s === 'none' ? t('stage.none') : stageName(s)} · ${t('lifecycle.before')}`;
     const now = (s) => `${stageName(s)} · ${t('lifecycle.now')}`;
-    const names = new Set();
-    for (const x of tr) { names.add(then(x.from)); names.add(now(x.to)); }
+    const names = new Map();
+    const colour = (st) => (st === 'none' ? '#999999' : OKABE_ITO[STAGES.indexOf(st) % 8]);
+    for (const x of tr) { names.set(then(x.from), colour(x.from)); names.set(now(x.to), colour(x.to)); }
     chart('transitions', png).setOption({
       ...baseOption(),
       tooltip: { trigger: 'item', formatter: (p) => (p.dataType === 'edge' ? `${p.data.source} → ${p.data.target}: ${fmt.int(p.value)}` : `${p.name}: ${fmt.int(p.value)}`) },
       series: [{
         type: 'sankey', left: 10, right: 130, nodeGap: 8, emphasis: { focus: 'adjacency' },
         lineStyle: { color: 'gradient', opacity: 0.35 },
-        data: [...names].map((name) => ({ name })),
+        data: [...names].map(([name, color]) => ({ name, itemStyle: { color } })),
         links: tr.map((x) => ({ source: then(x.from), target: now(x.to), value: x.customers })),
       }],
     }, true);
   }
+}
+
+/** Colour at position x in [0, 1] along a ramp of hex colours. */
+function ramp(colors, x) {
+  const p = Math.max(0, Math.min(1, x)) * (colors.length - 1);
+  const i = Math.min(colors.length - 2, Math.floor(p));
+  const f = p - i;
+  const rgb = (h) => [1, 3, 5].map((k) => parseInt(h.slice(k, k + 2), 16));
+  const a = rgb(colors[i]);
+  const b = rgb(colors[i + 1]);
+  return `rgb(${a.map((v, k) => Math.round(v + (b[k] - v) * f)).join(',')})`;
 }
 
 function renderRfm(r) {
@@ -498,11 +511,13 @@ function renderRfm(r) {
     ...baseOption(),
     tooltip: { formatter: (p) => `${p.name}<br>${t('rfm.customers')}: ${fmt.int(p.value[0])}<br>${t('kpi.revenue')}: ${fmt.money(p.value[1], 0)}` },
     series: [{
-      type: 'treemap', roam: false, nodeClick: false, breadcrumb: { show: false }, width: '100%', height: '100%',
-      visualDimension: 1, visualMin: vmin, visualMax: vmax, colorMappingBy: 'value', color: SEQUENTIAL.slice(1),
-      levels: [{ visualDimension: 1, visualMin: vmin, visualMax: vmax, colorMappingBy: 'value', color: SEQUENTIAL.slice(1), itemStyle: { borderColor: '#fff', borderWidth: 2, gapWidth: 2 } }],
-      label: { formatter: (p) => `${p.name}\n${fmt.int(p.value[0])}`, color: '#1b1f24', backgroundColor: 'rgba(255,255,255,0.85)', padding: [2, 4], borderRadius: 3 },
-      data: segs.map((s) => ({ name: segmentName(s.name), value: [s.customers, s.revenue] })),
+      type: 'treemap', roam: false, nodeClick: false, breadcrumb: { show: false }, left: 0, top: 0, right: 0, bottom: 0,
+      itemStyle: { borderColor: '#fff', borderWidth: 2, gapWidth: 2 },
+      label: { formatter: (p) => `${p.name}\n${fmt.int(p.value[0])}`, color: '#fff', fontWeight: 600, lineHeight: 17, textShadowColor: 'rgba(0,0,0,0.9)', textShadowBlur: 3 },
+      data: segs.map((s) => ({
+        name: segmentName(s.name), value: [s.customers, s.revenue],
+        itemStyle: { color: ramp(SEQUENTIAL.slice(1), vmax > vmin ? (s.revenue - vmin) / (vmax - vmin) : 1) },
+      })),
     }],
   }, true);
   const grid = r.rfm.grid ?? [];

@@ -28,6 +28,7 @@ export class VirtualTable {
   /** columns: [{ key, label, get(i) -> string, numeric, sortable }] */
   setColumns(columns) {
     this.columns = columns;
+    this.body.parentElement.style.setProperty('--cols', `minmax(10rem, 2fr) repeat(${columns.length - 1}, minmax(7rem, 1fr))`);
     this.head.replaceChildren(...columns.map((c) => {
       const cell = document.createElement('div');
       cell.className = `vcell${c.numeric ? ' num' : ''}`;
