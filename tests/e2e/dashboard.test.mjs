@@ -162,6 +162,14 @@ test('uploads: a GBK Chinese CSV and a Windows-1251 Russian CSV (decimal comma, 
   });
   assert.equal(digits(await page.textContent('[data-testid="customers-count"]')), ruNative.kpis.customers);
 
+  // Drag and drop works like the picker.
+  await rerun(page, () => page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['client,date,amount\nD1,2024-01-02,10\nD2,2024-02-03,20\nD1,2024-03-04,30\n'], 'dropped.csv', { type: 'text/csv' }));
+    document.getElementById('drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }));
+  assert.equal(digits(await page.textContent('[data-testid="customers-count"]')), 2);
+
   assert.deepEqual(problems, []);
   assert.deepEqual(offOrigin(requests, server.origin), []);
   await context.close();

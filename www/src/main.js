@@ -177,8 +177,9 @@ function showError(e, { fatal = true } = {}) {
   box.hidden = false;
   $('error-title').textContent = fatal ? t('error.title') : '';
   $('error-text').textContent = t(`code.${e.code}`, null, e.message);
-  $('error-fix').replaceChildren(...[fixNode(fixField(e.code, `${e.hint ?? ''} ${e.message ?? ''}`), e.hint)].filter(Boolean));
-  $('error-detail').textContent = `${e.code}: ${e.message ?? ''}`;
+  $('error-fix').replaceChildren(...[fixNode(fixField(e.code, `${e.hint ?? ''} ${e.message ?? ''}`), null)].filter(Boolean));
+  // The core's own words (CLI spelling of the fix) stay available under Details.
+  $('error-detail').textContent = `${e.code}: ${e.message ?? ''}${e.hint ? `\nhint: ${e.hint}` : ''}`;
   box.dataset.code = e.code;
   document.body.dataset.state = fatal ? 'error' : 'done';
 }
@@ -293,6 +294,7 @@ function mappingOptions() {
     const v = f[k].value.trim();
     if (v) o[k] = v;
   }
+  if (f.hasHeader.value) o.hasHeader = f.hasHeader.value === 'true';
   return o;
 }
 
@@ -334,8 +336,10 @@ function renderPreview(detected) {
   if (!state.bytes) { sec.hidden = true; return; }
   sec.hidden = false;
   const rows = previewRows(state.bytes, detected);
-  const hasHeader = detected ? detected.hasHeader : true;
-  const header = detected?.header?.length ? detected.header : (hasHeader ? rows[0] ?? [] : (rows[0] ?? []).map((_, i) => `#${i + 1}`));
+  const forced = $('mapping').elements.hasHeader.value;
+  const hasHeader = forced ? forced === 'true' : detected ? detected.hasHeader : true;
+  const header = !forced && detected?.header?.length ? detected.header
+    : (hasHeader ? rows[0] ?? [] : (rows[0] ?? []).map((_, i) => `#${i + 1}`));
   const body = hasHeader ? rows.slice(1) : rows;
   const cols = detected?.columns ?? {};
   const role = { [cols.customerId]: t('map.customerCol'), [cols.date]: t('map.dateCol'), [cols.amount]: t('map.amountCol'), [cols.orderId]: t('map.orderCol') };
@@ -856,6 +860,7 @@ function wire() {
   });
   $('mapping').elements.encoding.addEventListener('change', () => renderPreview(state.report?.ingest.detected ?? null));
   $('mapping').elements.delimiter.addEventListener('change', () => renderPreview(state.report?.ingest.detected ?? null));
+  $('mapping').elements.hasHeader.addEventListener('change', () => renderPreview(state.report?.ingest.detected ?? null));
   const settings = $('settings');
   settings.addEventListener('submit', (e) => e.preventDefault());
   settings.addEventListener('change', (e) => {
