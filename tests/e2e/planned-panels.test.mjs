@@ -44,7 +44,10 @@ const plannedReport = ${plannedReport.toString()};
 let cols, ids, lower = null;
 self.onmessage = (ev) => {
   const m = ev.data;
-  if (m.type === 'load' || m.type === 'analyze') {
+  if (m.type === 'analyze' && m.options?.clv?.model === 'mbgnbd') {
+    // What an older core answers to a planned key it does not know.
+    self.postMessage({ type: 'error', id: m.id, error: { code: 'invalid_option', message: 'options: unknown field \`model\`' } });
+  } else if (m.type === 'load' || m.type === 'analyze') {
     self.postMessage({ type: 'progress', stage: 'parsing' });
     const k = m.options?.segments?.k ?? 3;
     const report = plannedReport(BASE, k);
@@ -139,6 +142,16 @@ test('k-means and CLV panels render from the planned Report keys, and follow k',
   await page.waitForSelector('body[data-state="done"]');
   assert.match(await page.textContent('[data-testid="kmeans-summary"]'), /k = 5/);
   assert.equal(await page.$$eval('#cluster-table tbody tr', (r) => r.length), 5);
+
+  // A planned option the core rejects: shown, not fatal; the dashboard and the control go back.
+  await page.evaluate(() => { document.body.dataset.state = 'pending'; });
+  await page.selectOption('#settings select[name="model"]', 'mbgnbd');
+  await page.waitForSelector('body[data-state="done"]');
+  assert.equal(await page.getAttribute('[data-testid="error"]', 'data-code'), 'unsupported_option');
+  assert.match(await page.textContent('#error-text'), /does not support this setting yet/);
+  assert.equal(await page.inputValue('#settings select[name="model"]'), '');
+  assert.equal(await page.isVisible('#kmeans'), true);
+  assert.match(await page.textContent('[data-testid="kmeans-summary"]'), /k = 5/);
 
   await page.selectOption('#filters select[name="cluster"]', '2');
   await page.waitForFunction(() => /^600 of/.test(document.querySelector('[data-testid="table-count"]').textContent));

@@ -1,11 +1,11 @@
 // ECharts, tree-shaken: only the charts and components the dashboard uses.
 import { use, init } from 'echarts/core';
 import { BarChart, LineChart, ScatterChart, HeatmapChart, TreemapChart, FunnelChart, SankeyChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent, VisualMapComponent, LegendComponent, MarkPointComponent, AriaComponent } from 'echarts/components';
+import { GridComponent, TooltipComponent, VisualMapComponent, LegendComponent, MarkPointComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
 use([BarChart, LineChart, ScatterChart, HeatmapChart, TreemapChart, FunnelChart, SankeyChart,
-  GridComponent, TooltipComponent, VisualMapComponent, LegendComponent, MarkPointComponent, AriaComponent, CanvasRenderer]);
+  GridComponent, TooltipComponent, VisualMapComponent, LegendComponent, MarkPointComponent, CanvasRenderer]);
 
 /** Okabe-Ito: distinguishable with every common colour-vision deficiency. */
 export const OKABE_ITO = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];

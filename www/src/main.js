@@ -37,6 +37,10 @@ const fmt = {
     return new Intl.NumberFormat(locale(), o).format(x);
   },
   compact: (x) => new Intl.NumberFormat(locale(), { notation: 'compact', maximumFractionDigits: 1 }).format(x),
+  month: (ym) => {
+    const d = new Date(`${ym}-01T00:00:00Z`);
+    return Number.isNaN(d.getTime()) ? ym : new Intl.DateTimeFormat(locale(), { year: 'numeric', month: 'short', timeZone: 'UTC' }).format(d);
+  },
   date: (iso) => {
     if (!iso) return '–';
     const d = new Date(`${iso}T00:00:00Z`);
@@ -454,7 +458,6 @@ const baseOption = () => ({
   color: OKABE_ITO,
   textStyle: { fontFamily: 'system-ui, sans-serif' },
   animation: false,
-  aria: { enabled: true },
 });
 
 function renderLifecycle(r) {
@@ -575,13 +578,13 @@ function renderCohorts(r) {
   c.customers.forEach((row, i) => row.forEach((v, k) => {
     if (v != null) data.push([k, i, Math.round(v * 1000) / 10, Math.min(top, v * 100)]);
   }));
-  const ylabels = c.months.map((m, i) => `${m} (${fmt.int(c.size[i])})`);
+  const ylabels = c.months.map((m, i) => `${fmt.month(m)} (${fmt.int(c.size[i])})`);
   const el2 = figure('cohorts').querySelector('.chart');
   el2.style.height = `${Math.max(300, Math.min(900, 80 + c.months.length * 18))}px`;
   chart('cohorts', png).resize();
   chart('cohorts', png).setOption({
     ...baseOption(),
-    tooltip: { formatter: (p) => `${c.months[p.value[1]]} +${p.value[0]}: ${fmt.pct(p.value[2] / 100)}` },
+    tooltip: { formatter: (p) => `${fmt.month(c.months[p.value[1]])} +${p.value[0]}: ${fmt.pct(p.value[2] / 100)}` },
     grid: { left: 120, right: 20, top: 10, bottom: 80 },
     xAxis: { type: 'category', data: Array.from({ length: width }, (_, i) => String(i)), name: t('cohort.axisMonth'), nameLocation: 'middle', nameGap: 25 },
     yAxis: { type: 'category', data: ylabels, inverse: true, axisLabel: { fontSize: 10 } },
