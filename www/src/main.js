@@ -514,6 +514,8 @@ function renderRfm(r) {
   const revs = segs.map((s) => s.revenue);
   const vmin = Math.min(...revs);
   const vmax = Math.max(...revs);
+  // The treemap keeps its old labels across setOption(notMerge): clear it first.
+  chart('treemap', png).clear();
   chart('treemap', png).setOption({
     ...baseOption(),
     tooltip: { formatter: (p) => `${p.name}<br>${t('rfm.customers')}: ${fmt.int(p.value[0])}<br>${t('kpi.revenue')}: ${fmt.money(p.value[1], 0)}` },
