@@ -322,9 +322,17 @@ function previewRows(bytes, detected) {
   const head = new Uint8Array(bytes, 0, Math.min(bytes.byteLength, 65536));
   if ((head[0] === 0x50 && head[1] === 0x4b) || (head[0] === 0xd0 && head[1] === 0xcf)) return []; // xlsx / xls
   const f = $('mapping').elements;
-  let label = f.encoding.value || detected?.encoding || 'utf-8';
-  let text;
-  try { text = new TextDecoder(label).decode(head); } catch { text = new TextDecoder().decode(head); }
+  let text = null;
+  const label = f.encoding.value || (detected?.encoding !== 'n/a' && detected?.encoding);
+  if (label) {
+    try { text = new TextDecoder(label).decode(head); } catch { /* unknown label: guess below */ }
+  }
+  if (text == null) {
+    // Nothing detected (the read failed): UTF-8 if valid, else the UI language's usual legacy encoding.
+    try { text = new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true }); } catch {
+      text = new TextDecoder({ zh: 'gb18030', ru: 'windows-1251' }[language()] ?? 'windows-1252').decode(head);
+    }
+  }
   const lines = text.split(/\r?\n/).filter((l) => l.length).slice(0, 11);
   let d = f.delimiter.value || detected?.delimiter;
   if (d === 'tab' || d === '\\t') d = '\t';
