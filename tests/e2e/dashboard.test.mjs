@@ -129,7 +129,7 @@ test('full run on the sample: panels, k, language, exports; nothing leaves the o
   await context.close();
 });
 
-test('uploads: a GBK Chinese CSV and a Windows-1251 Russian CSV (decimal comma, d.m.Y dates)', async () => {
+test('uploads: a GBK Chinese CSV, a Windows-1251 Russian CSV (decimal comma, d.m.Y dates), an XLSX, a dropped file', async () => {
   const context = await browser.newContext({ locale: 'en-US' });
   const requests = recordRequests(context);
   const { page, problems } = await openPage(context, '/?empty');
@@ -161,6 +161,13 @@ test('uploads: a GBK Chinese CSV and a Windows-1251 Russian CSV (decimal comma, 
     await page.click('#analyse');
   });
   assert.equal(digits(await page.textContent('[data-testid="customers-count"]')), ruNative.kpis.customers);
+
+  // An XLSX workbook: the first sheet, with its header as the preview.
+  await upload(page, `${FIX}/orders.xlsx`);
+  assert.match(await page.textContent('[data-testid="detected"]'), /xlsx/);
+  assert.equal(digits(await page.textContent('[data-testid="customers-count"]')), nativeReport(`${FIX}/orders.xlsx`).kpis.customers);
+  await search(page, 'Zoë');
+  assert.equal((await firstRowCells(page))[0], 'Zoë');
 
   // Drag and drop works like the picker.
   await rerun(page, () => page.evaluate(() => {

@@ -385,7 +385,8 @@ function renderPreview(detected) {
     sel.value = [...sel.options].some((o) => o.value === keep) ? keep : '';
   }
   if (!f.dateFormat.value && detected?.dateFormat) f.dateFormat.placeholder = detected.dateFormat;
-  $('detected').textContent = detected ? t('map.detected', {
+  const workbook = detected && detected.delimiter === 'n/a';
+  $('detected').textContent = detected ? t(workbook ? 'map.detectedWorkbook' : 'map.detected', {
     source: detected.source, encoding: detected.encoding,
     delimiter: detected.delimiter === '\\t' ? 'Tab' : detected.delimiter, decimal: detected.decimalSeparator, dateFormat: detected.dateFormat,
   }) + (detected.dateFormatAmbiguousWith ? ` (≠ ${detected.dateFormatAmbiguousWith})` : '') : '';
