@@ -73,6 +73,18 @@ test('full run on the sample: panels, k, language, exports; nothing leaves the o
   assert.match(await page.textContent('[data-testid="table-count"]'), new RegExp(expected.kpis.customers.toLocaleString('en-US')));
   await page.screenshot({ path: `${ARTIFACTS}/dashboard-en.png`, fullPage: true });
 
+  // Accessibility: every control has a label; the table scrolls from the keyboard.
+  const unlabelled = await page.$$eval('input, select, button', (els) => els
+    .filter((e) => e.offsetParent !== null && e.type !== 'file')
+    .filter((e) => !(e.labels?.length || e.getAttribute('aria-label') || e.textContent.trim()))
+    .map((e) => e.outerHTML.slice(0, 80)));
+  assert.deepEqual(unlabelled, []);
+  await page.focus('[data-testid="vbody"]');
+  await page.keyboard.press('PageDown');
+  await page.waitForTimeout(100);
+  assert.ok(await page.$eval('[data-testid="vbody"]', (b) => b.scrollTop > 0), 'PageDown scrolls the table');
+  await page.keyboard.press('Home');
+
   // Table: sort by spend (descending), then search one id.
   await page.click('#vhead [role="columnheader"]:nth-child(4) button');
   await page.waitForTimeout(300);
