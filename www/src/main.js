@@ -461,6 +461,26 @@ function renderKpis(r) {
     return d;
   }));
   $('kpis').hidden = false;
+  const per = k.periods ?? [];
+  figure('periods').hidden = per.length < 2;
+  if (per.length >= 2) {
+    chart('periods', png).setOption({
+      ...baseOption(),
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0 },
+      grid: { left: 60, right: 60, top: 35, bottom: 30 },
+      xAxis: { type: 'category', data: per.map((p) => fmt.month(p.period)) },
+      yAxis: [
+        { type: 'value', axisLabel: { formatter: fmt.compact } },
+        { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v) => fmt.pct(v, 0) }, splitLine: { show: false } },
+      ],
+      series: [
+        { type: 'bar', name: t('kpi.revenue'), data: per.map((p) => p.revenue), tooltip: { valueFormatter: (v) => fmt.money(v, 0) } },
+        { type: 'line', name: t('kpi.retentionRate'), yAxisIndex: 1, data: per.map((p) => p.retentionRate), symbolSize: 6,
+          tooltip: { valueFormatter: (v) => (v == null ? '–' : fmt.pct(v)) } },
+      ],
+    }, true);
+  }
 }
 
 const baseOption = () => ({
@@ -483,6 +503,11 @@ function renderLifecycle(r) {
       data: stages.map((s) => ({ name: stageName(s.stage), value: s.customers, itemStyle: { color: OKABE_ITO[STAGES.indexOf(s.stage) % 8] } })),
     }],
   }, true);
+  const th = lc.thresholds;
+  $('thresholds').textContent = th ? `${t('lifecycle.thresholds', {
+    newWindowDays: fmt.int(th.newWindowDays), churnWindowDays: fmt.int(th.churnWindowDays), atRiskFactor: fmt.num(th.atRiskFactor, 2),
+    loyalMinTransactions: fmt.int(th.loyalMinTransactions), loyalMinTenureDays: fmt.int(th.loyalMinTenureDays),
+  })} ${t(`lifecycle.source.${th.source}`, null, '')}` : '';
   const tr = (lc.transitions ?? []).filter((x) => x.customers > 0);
   figure('transitions').hidden = !tr.length;
   $('transitions-caption').textContent = t('lifecycle.transitions', { date: fmt.date(lc.comparedTo) });
