@@ -43,6 +43,9 @@ test('1M transactions: no main-thread long task over 200 ms', { timeout: 600_000
   await page.fill('[data-testid="search"]', '1');
   await page.waitForTimeout(1500);
   const tasks = await page.evaluate(() => window.__longtasks);
+  const steps = await page.evaluate(() => performance.getEntriesByType('measure')
+    .filter((m) => m.name.startsWith('crm-lens:')).map((m) => `${m.name.slice(9)}@${Math.round(m.startTime)}:${Math.round(m.duration)}`));
+  console.log(`render steps (name@start:ms): ${steps.join(' ')}`);
   // After reading the tasks: a full-page screenshot is test machinery, not the user's page.
   await page.screenshot({ path: `${ARTIFACTS}/dashboard-1m.png`, fullPage: true });
   const customers = await page.textContent('[data-testid="customers-count"]');

@@ -11,7 +11,8 @@ const PROGRESS = ['reading', 'parsing', 'aggregating', 'preparing'];
 
 const state = {
   worker: null,
-  bytes: null, // the file, kept so a Cancel or a new mapping can re-read without asking again
+  file: null, // the File/Blob, kept so a Cancel or a new mapping can re-read it without asking again
+  head: null, // its first 64 KiB, for the preview
   name: '',
   ingest: {}, // ingest options of the current dataset
   report: null,
@@ -20,7 +21,7 @@ const state = {
   started: 0,
   seq: 0,
   pending: new Map(),
-  loaded: false, // the worker holds a Dataset for state.bytes
+  loaded: false, // the worker holds a Dataset of state.file
   renderToken: 0,
 };
 
@@ -190,27 +191,32 @@ function showError(e, { fatal = true } = {}) {
 function clearError() { $('error').hidden = true; }
 
 // ---------- loading ----------
-async function loadBytes(bytes, name, ingest = {}) {
+/** Reads `file` (a File or Blob, kept so Cancel or a new mapping can read it again) in a fresh worker. */
+async function loadFile(file, name, ingest = {}) {
   clearError();
-  state.bytes = bytes;
+  state.file = file;
   state.name = name;
   state.ingest = ingest;
   state.started = performance.now();
   showProgress('reading');
   setStatus('');
-  renderPreview(null);
-  startWorker();
-  const copy = bytes.slice(0);
+  const w = startWorker();
   try {
+    // Both reads are asynchronous (off the main thread); the bytes are transferred, not copied.
+    state.head = await file.slice(0, 65536).arrayBuffer();
+    renderPreview(null);
+    const copy = await file.arrayBuffer();
+    if (state.worker !== w) return; // cancelled (or replaced) while reading
     const m = await call({ type: 'load', bytes: copy, options: { ...analysisOptions(), ingest } }, [copy]);
     state.loaded = true;
     await accept(m);
-  } catch (e) {
-    if (e?.code === 'cancelled') return;
+  } catch (err) {
+    const e = typeof err?.code === 'string' ? err : { code: 'io', message: String(err?.message ?? err) };
+    if (e.code === 'cancelled') return;
     // A planned option an older core rejects must not lose the file: retry without it.
     if (e?.code === 'invalid_option' && hasPlannedOptions()) {
       restoreSettings(null);
-      await loadBytes(bytes, name, ingest);
+      await loadFile(file, name, ingest);
       showError({ ...e, code: 'unsupported_option' }, { fatal: false });
       return;
     }
@@ -220,8 +226,8 @@ async function loadBytes(bytes, name, ingest = {}) {
 }
 
 async function reanalyse() {
-  if (!state.bytes) return;
-  if (!state.worker || !state.loaded) return loadBytes(state.bytes, state.name, state.ingest);
+  if (!state.file) return;
+  if (!state.worker || !state.loaded) return loadFile(state.file, state.name, state.ingest);
   clearError();
   state.started = performance.now();
   showProgress('aggregating');
@@ -318,8 +324,8 @@ function splitLine(line, delim) {
   return out;
 }
 
-function previewRows(bytes, detected) {
-  const head = new Uint8Array(bytes, 0, Math.min(bytes.byteLength, 65536));
+function previewRows(detected) {
+  const head = new Uint8Array(state.head);
   if ((head[0] === 0x50 && head[1] === 0x4b) || (head[0] === 0xd0 && head[1] === 0xcf)) return []; // xlsx / xls
   const f = $('mapping').elements;
   let text = null;
@@ -345,9 +351,9 @@ function previewRows(bytes, detected) {
 
 function renderPreview(detected) {
   const sec = $('preview');
-  if (!state.bytes) { sec.hidden = true; return; }
+  if (!state.head) { sec.hidden = true; return; }
   sec.hidden = false;
-  const rows = previewRows(state.bytes, detected);
+  const rows = previewRows(detected);
   const forced = $('mapping').elements.hasHeader.value;
   const hasHeader = forced ? forced === 'true' : detected ? detected.hasHeader : true;
   const header = !forced && detected?.header?.length ? detected.header
@@ -398,10 +404,18 @@ async function renderAll() {
   const r = state.report;
   const steps = [renderIngest, renderControls, renderKpis, renderLifecycle, renderRfm, renderCohorts, renderKmeans, renderClv, renderTable];
   applyStaticLabels();
+  // A step is a function, or a generator that yields between its charts: one chart per frame.
   for (const step of steps) {
     if (token !== state.renderToken) return;
-    step(r, state.derived);
-    await nextFrame();
+    let t0 = performance.now();
+    const it = step(r, state.derived);
+    for (let part = 0; ; part++, t0 = performance.now()) {
+      if (token !== state.renderToken) return;
+      const done = it?.next ? it.next().done : true;
+      performance.measure(`crm-lens:${step.name}.${part}`, { start: t0 });
+      await nextFrame();
+      if (done) break;
+    }
   }
   applyStaticLabels();
   document.body.dataset.state = 'done';
@@ -441,7 +455,7 @@ function renderControls(r) {
   $('controls').hidden = false;
 }
 
-function renderKpis(r) {
+function* renderKpis(r) {
   const k = r.kpis;
   const cards = [
     ['customers', fmt.int(k.customers)], ['activeCustomers', fmt.int(k.activeCustomers)],
@@ -461,6 +475,7 @@ function renderKpis(r) {
     return d;
   }));
   $('kpis').hidden = false;
+  yield;
   const per = k.periods ?? [];
   figure('periods').hidden = per.length < 2;
   if (per.length >= 2) {
@@ -489,7 +504,7 @@ const baseOption = () => ({
   animation: false,
 });
 
-function renderLifecycle(r) {
+function* renderLifecycle(r) {
   const lc = r.lifecycle;
   const stages = (lc.stages ?? []).filter((s) => s.customers > 0);
   $('lifecycle').hidden = !stages.length;
@@ -508,6 +523,7 @@ function renderLifecycle(r) {
     newWindowDays: fmt.int(th.newWindowDays), churnWindowDays: fmt.int(th.churnWindowDays), atRiskFactor: fmt.num(th.atRiskFactor, 2),
     loyalMinTransactions: fmt.int(th.loyalMinTransactions), loyalMinTenureDays: fmt.int(th.loyalMinTenureDays),
   })} ${t(`lifecycle.source.${th.source}`, null, '')}` : '';
+  yield;
   const tr = (lc.transitions ?? []).filter((x) => x.customers > 0);
   figure('transitions').hidden = !tr.length;
   $('transitions-caption').textContent = t('lifecycle.transitions', { date: fmt.date(lc.comparedTo) });
@@ -541,7 +557,7 @@ function ramp(colors, x) {
   return `rgb(${a.map((v, k) => Math.round(v + (b[k] - v) * f)).join(',')})`;
 }
 
-function renderRfm(r) {
+function* renderRfm(r) {
   const segs = (r.rfm.segments ?? []).filter((s) => s.customers > 0);
   $('rfm').hidden = !segs.length;
   if (!segs.length) return;
@@ -563,6 +579,7 @@ function renderRfm(r) {
       })),
     }],
   }, true);
+  yield;
   const grid = r.rfm.grid ?? [];
   figure('rfgrid').hidden = !grid.length;
   if (grid.length) {
@@ -581,6 +598,7 @@ function renderRfm(r) {
       series: [{ type: 'heatmap', data, label: { show: bins <= 6, formatter: (p) => fmt.int(p.value[2]) } }],
     }, true);
   }
+  yield;
   const table = $('segment-table');
   const head = el('tr');
   for (const k of ['rfm.segment', 'rfm.customers', 'kmeans.share', 'rfm.revenueShare', 'rfm.meanRecency', 'rfm.meanFrequency', 'rfm.meanMonetary', 'rfm.action']) {
@@ -635,7 +653,7 @@ function humanKey(k) {
   return last.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (s) => s.toUpperCase());
 }
 
-function renderKmeans(r, d) {
+function* renderKmeans(r, d) {
   const s = r.segments ?? {};
   const clusters = s.clusters ?? [];
   $('kmeans').hidden = !clusters.length;
@@ -658,6 +676,7 @@ function renderKmeans(r, d) {
       ],
     }, true);
   }
+  yield;
   const sc = d?.scatter;
   figure('scatter').hidden = !sc;
   if (sc) {
@@ -676,6 +695,7 @@ function renderKmeans(r, d) {
     }, true);
     $('scatter-note').textContent = t('kmeans.scatterNote', { shown: fmt.int(sc.shown), total: fmt.int(sc.total) });
   }
+  yield;
   const table = $('cluster-table');
   const cols = [['kmeans.cluster', (c) => String(c.id)], ['kmeans.label', (c) => (c.label ?? []).map((k) => t(k, null, humanKey(k))).join(', ')],
     ['kmeans.size', (c) => fmt.int(c.size)], ['kmeans.share', (c) => fmt.pct(c.share)], ['kmeans.revenueShare', (c) => fmt.pct(c.revenueShare)],
@@ -716,7 +736,7 @@ function holdoutSeries(h) {
   return null;
 }
 
-function renderClv(r, d) {
+function* renderClv(r, d) {
   const c = r.clv ?? {};
   const any = ['simple', 'bgnbd', 'paretoNbd', 'mbgnbd', 'gammaGamma'].some((k) => nonEmpty(c[k]));
   const hist = d?.clvHistogram;
@@ -739,6 +759,7 @@ function renderClv(r, d) {
       series: [{ type: 'bar', data: hist.counts, barCategoryGap: '5%' }],
     }, true);
   }
+  yield;
   figure('clvtop').hidden = !top?.length;
   if (top?.length) {
     const hasIv = top.some((x) => x.low != null && x.high != null);
@@ -762,6 +783,7 @@ function renderClv(r, d) {
       ],
     }, true);
   }
+  yield;
   figure('palive').hidden = !pa;
   if (pa) {
     const data = [];
@@ -776,6 +798,7 @@ function renderClv(r, d) {
       series: [{ type: 'heatmap', data, progressive: 0 }],
     }, true);
   }
+  yield;
   figure('holdout').hidden = !ho;
   if (ho) {
     chart('holdout', png).setOption({
@@ -879,7 +902,7 @@ function png(name, c) {
 function wire() {
   $('file').addEventListener('change', async (ev) => {
     const f = ev.target.files?.[0];
-    if (f) { resetMapping(); loadBytes(await f.arrayBuffer(), f.name); }
+    if (f) { resetMapping(); loadFile(f, f.name); }
     ev.target.value = '';
   });
   const drop = $('drop');
@@ -889,13 +912,13 @@ function wire() {
     e.preventDefault();
     drop.classList.remove('over');
     const f = e.dataTransfer?.files?.[0];
-    if (f) { resetMapping(); loadBytes(await f.arrayBuffer(), f.name); }
+    if (f) { resetMapping(); loadFile(f, f.name); }
   });
   $('load-sample').addEventListener('click', () => { resetMapping(); loadSample(); });
   $('cancel').addEventListener('click', cancel);
   $('mapping').addEventListener('submit', (e) => {
     e.preventDefault();
-    if (state.bytes) loadBytes(state.bytes, state.name, mappingOptions());
+    if (state.file) loadFile(state.file, state.name, mappingOptions());
   });
   $('mapping').elements.encoding.addEventListener('change', () => renderPreview(state.report?.ingest.detected ?? null));
   $('mapping').elements.delimiter.addEventListener('change', () => renderPreview(state.report?.ingest.detected ?? null));
@@ -941,7 +964,7 @@ async function loadSample() {
   try {
     const res = await fetch('./sample.csv');
     if (!res.ok) throw new Error(`sample.csv: HTTP ${res.status}`);
-    await loadBytes(await res.arrayBuffer(), 'sample.csv');
+    await loadFile(await res.blob(), 'sample.csv');
   } catch (e) {
     showError({ code: 'io', message: String(e.message ?? e) });
   }
