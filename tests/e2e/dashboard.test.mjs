@@ -227,3 +227,15 @@ test('customer names are text, never HTML (XSS)', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('the language follows the browser (ru-RU, zh-CN) and falls back to English', async () => {
+  for (const [loc, title, lang] of [['ru-RU', 'Ключевые показатели', 'ru'], ['zh-CN', '关键指标', 'zh-CN'], ['de-DE', 'Key figures', 'en']]) {
+    const context = await browser.newContext({ locale: loc });
+    const { page, problems } = await openPage(context, '/?empty');
+    await page.waitForSelector('body[data-state="idle"]');
+    assert.equal(await page.textContent('#kpi-title'), title, loc);
+    assert.equal(await page.getAttribute('html', 'lang'), lang);
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});
