@@ -67,7 +67,9 @@ test('full run on the sample: panels, k, language, exports; nothing leaves the o
   assert.match(await page.textContent('[data-testid="detected"]'), /UTF-8/i);
   const segRows = await page.$$eval('[data-testid="segment-table"] tbody tr', (r) => r.length);
   assert.equal(segRows, expected.rfm.segments.filter((s) => s.customers > 0).length);
-  // Panels without data in the Report stay hidden (never fake data).
+  // Panels without data in the Report stay hidden (never fake data), and so do their settings.
+  const hasClv = Object.values(expected.clv).some((v) => v != null);
+  assert.equal(await page.isVisible('#settings input[name="horizonMonths"]'), hasClv);
   assert.equal(await page.isVisible('#kmeans'), expected.segments.clusters.length > 0);
   assert.equal(await page.isVisible('#clv'), Object.values(expected.clv).some((v) => v != null));
   assert.match(await page.textContent('[data-testid="table-count"]'), new RegExp(expected.kpis.customers.toLocaleString('en-US')));

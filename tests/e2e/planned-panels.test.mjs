@@ -134,6 +134,7 @@ test('k-means and CLV panels render from the planned Report keys, and follow k',
     assert.equal(await page.isVisible(`figure[data-chart="${f}"] canvas`), true, `${f} is drawn`);
   }
   assert.match(await page.textContent('#clv-model'), /BG\/NBD/);
+  assert.equal(await page.isVisible('#settings input[name="horizonMonths"]'), true, 'CLV settings shown with CLV');
   assert.match(await page.textContent('#scatter-note'), /3,000/);
   assert.match(await page.textContent('#vhead'), /Cluster.*P\(alive\).*CLV/);
 

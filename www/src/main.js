@@ -452,6 +452,10 @@ function renderControls(r) {
   const f = $('settings').elements;
   f.asOf.min = r.ingest.firstDate ?? '';
   if (!f.asOf.value) f.asOf.value = r.asOf;
+  // CLV settings appear with the CLV section (they change nothing before the core computes CLV).
+  const clv = r.clv ?? {};
+  const hasClv = ['simple', 'bgnbd', 'paretoNbd', 'mbgnbd', 'gammaGamma'].some((k) => nonEmpty(clv[k]));
+  for (const n of document.querySelectorAll('.clv-control')) n.hidden = !hasClv && !n.querySelector('input, select').value;
   $('controls').hidden = false;
 }
 
