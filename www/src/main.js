@@ -99,8 +99,14 @@ function initLanguage() {
 }
 
 // ---------- worker ----------
+function rejectPending(error) {
+  for (const p of state.pending.values()) p.reject(error);
+  state.pending.clear();
+}
+
 function startWorker() {
   state.worker?.terminate();
+  rejectPending({ code: 'cancelled' });
   state.loaded = false;
   const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   w.onmessage = (ev) => {
@@ -114,8 +120,7 @@ function startWorker() {
   };
   w.onerror = (e) => {
     e.preventDefault?.();
-    for (const p of state.pending.values()) p.reject({ code: 'worker_crashed', message: String(e.message ?? '') });
-    state.pending.clear();
+    rejectPending({ code: 'worker_crashed', message: String(e.message ?? '') });
     state.worker = null;
     state.loaded = false;
   };
@@ -126,6 +131,7 @@ function startWorker() {
 function call(msg, transfer = []) {
   const id = ++state.seq;
   return new Promise((resolve, reject) => {
+    if (!state.worker) { reject({ code: 'no_analysis', message: 'no file is loaded' }); return; }
     state.pending.set(id, { resolve, reject });
     state.worker.postMessage({ ...msg, id }, transfer);
   });
@@ -192,8 +198,20 @@ function clearError() { $('error').hidden = true; }
 
 // ---------- loading ----------
 /** Reads `file` (a File or Blob, kept so Cancel or a new mapping can read it again) in a fresh worker. */
+const DASHBOARD = ['controls', 'ingest', 'kpis', 'lifecycle', 'rfm', 'cohorts', 'kmeans', 'clv', 'customers'];
+/** Forgets the shown results, so nothing of another file (or a failed read) stays on screen. */
+function hideDashboard() {
+  state.renderToken++;
+  state.report = null;
+  state.table = null;
+  state.derived = null;
+  state.status = null;
+  for (const id of DASHBOARD) $(id).hidden = true;
+}
+
 async function loadFile(file, name, ingest = {}) {
   clearError();
+  if (file !== state.file) hideDashboard();
   state.file = file;
   state.name = name;
   state.ingest = ingest;
@@ -220,6 +238,7 @@ async function loadFile(file, name, ingest = {}) {
       showError({ ...e, code: 'unsupported_option' }, { fatal: false });
       return;
     }
+    hideDashboard();
     renderPreview(null);
     showError(e);
   }
@@ -268,8 +287,7 @@ function cancel() {
   state.worker?.terminate();
   state.worker = null;
   state.loaded = false;
-  for (const p of state.pending.values()) p.reject({ code: 'cancelled' });
-  state.pending.clear();
+  rejectPending({ code: 'cancelled' });
   hideProgress();
   setStatus(t('load.cancelled'));
   document.body.dataset.state = state.report ? 'done' : 'idle';
