@@ -198,8 +198,8 @@ test('uploads: a GBK Chinese CSV, a Windows-1251 Russian CSV (decimal comma, d.m
 
 test('an ingest error is explained with the option that fixes it', async () => {
   const context = await browser.newContext({ locale: 'en-US' });
-  const { page } = await openPage(context, '/?empty');
-  await page.waitForSelector('body[data-state="idle"]');
+  const { page } = await openPage(context, '/');
+  await done(page);
   await page.evaluate(() => { document.body.dataset.state = 'pending'; });
   await page.setInputFiles('#file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b,c\nx,y,z\nq,r,s\n') });
   await page.waitForSelector('body[data-state="error"]', { timeout: 30_000 });
@@ -207,6 +207,7 @@ test('an ingest error is explained with the option that fixes it', async () => {
   assert.ok(code && code !== 'internal', `a coded error (${code})`);
   assert.match(await page.textContent('#error-fix'), /Fix:/);
   assert.equal(await page.isVisible('#preview'), true, 'the mapping editor is offered');
+  assert.equal(await page.isVisible('#kpis'), false, "the sample's results are not shown for the failed file");
   await page.screenshot({ path: `${ARTIFACTS}/ingest-error.png`, fullPage: true });
   await context.close();
 });
