@@ -39,9 +39,11 @@ async function upload(page, file) {
 
 async function search(page, text) {
   await page.fill('[data-testid="search"]', text);
-  await page.waitForFunction((n) => document.querySelector('[data-testid="table-count"]').textContent.match(/\d/) &&
-    document.querySelectorAll('#vbody .vrow:not([hidden])').length >= 1, null, { timeout: 10_000 });
-  await page.waitForTimeout(400); // debounce + query round trip
+  // Done when every visible row's customer id contains the text (the query ran in the worker).
+  await page.waitForFunction((needle) => {
+    const rows = [...document.querySelectorAll('#vbody .vrow:not([hidden])')];
+    return rows.length > 0 && rows.every((r) => r.firstChild.textContent.toLowerCase().includes(needle));
+  }, text.toLowerCase(), { timeout: 15_000 });
 }
 
 async function firstRowCells(page) {
