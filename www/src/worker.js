@@ -1,10 +1,17 @@
 // The analysis runs here, off the main thread: the page never freezes, and Cancel is
-// simply terminating this worker.
+// simply terminating this worker. Everything that touches every customer (filter, sort,
+// search, histograms, scatter sampling) also runs here; the page only renders.
 import init, { Dataset } from '../../pkg/crm_lens.js';
 import wasmUrl from '../../pkg/crm_lens_bg.wasm?url';
+import { scatterSample, clvHistogram, topClv, query as runQuery } from './derive.js';
 
 let ready = null;
 let dataset = null;
+let cols = null; // per-customer columns of the last analysis (worker's own copy)
+let ids = null; // customer ids as strings
+let idsLower = null;
+
+const progress = (stage) => self.postMessage({ type: 'progress', stage });
 
 self.onmessage = async (ev) => {
   const msg = ev.data;
@@ -12,22 +19,67 @@ self.onmessage = async (ev) => {
     ready ??= init({ module_or_path: wasmUrl });
     await ready;
     if (msg.type === 'load') {
-      self.postMessage({ type: 'progress', stage: 'parsing' });
+      progress('parsing');
       dataset?.free();
       dataset = null;
+      cols = null;
       dataset = new Dataset(new Uint8Array(msg.bytes), msg.options ?? {});
-      self.postMessage({ type: 'progress', stage: 'analysing' });
-      const report = dataset.analyze(msg.options ?? {});
-      self.postMessage({ type: 'report', id: msg.id, report });
+      runAnalysis(msg);
     } else if (msg.type === 'analyze') {
-      if (!dataset) throw { code: 'no_dataset', message: 'load a file first' };
-      const report = dataset.analyze(msg.options ?? {});
-      self.postMessage({ type: 'report', id: msg.id, report });
+      if (!dataset) throw { code: 'no_analysis', message: 'load a file first' };
+      runAnalysis(msg);
+    } else if (msg.type === 'query') {
+      if ((msg.query.search ?? '').trim() && !idsLower) idsLower = ids.map((x) => x.toLowerCase());
+      const index = runQuery(cols, ids, idsLower, msg.query);
+      self.postMessage({ type: 'query', id: msg.id, index }, [index.buffer]);
+    } else if (msg.type === 'export') {
+      if (!dataset) throw { code: 'no_analysis', message: 'load a file first' };
+      const bytes = dataset.exportCustomersCsv();
+      self.postMessage({ type: 'export', id: msg.id, bytes }, [bytes.buffer]);
     }
   } catch (error) {
     self.postMessage({ type: 'error', id: msg.id, error: normaliseError(error) });
   }
 };
+
+function runAnalysis(msg) {
+  progress('aggregating');
+  const report = dataset.analyze(msg.options ?? {});
+  progress('preparing');
+  cols = dataset.customerColumns();
+  ids = cols.customerId;
+  idsLower = null;
+  const n = ids.length;
+  // Ids cross as one UTF-8 buffer + offsets (transferable), not 350k JS strings.
+  const enc = new TextEncoder();
+  let buf = new Uint8Array(Math.max(16, n * 8));
+  const offsets = new Uint32Array(n + 1);
+  let pos = 0;
+  for (let i = 0; i < n; i++) {
+    const s = ids[i];
+    if (buf.length - pos < s.length * 3) {
+      const nb = new Uint8Array(Math.max(buf.length * 2, pos + s.length * 3));
+      nb.set(buf.subarray(0, pos));
+      buf = nb;
+    }
+    pos += enc.encodeInto(s, buf.subarray(pos)).written;
+    offsets[i + 1] = pos;
+  }
+  const idBytes = buf.slice(0, pos);
+  const table = { n, idBytes, idOffsets: offsets };
+  const transfer = [idBytes.buffer, offsets.buffer];
+  for (const k of ['recencyDays', 'frequency', 'monetary', 'rScore', 'fScore', 'mScore', 'rfmSegment', 'stage',
+    'cluster', 'pAlive', 'clv', 'clvLow', 'clvHigh', 'expectedPurchases']) {
+    const a = cols[k];
+    if (a && a.length === n && n > 0) {
+      const copy = a.slice();
+      table[k] = copy;
+      transfer.push(copy.buffer);
+    }
+  }
+  const derived = { scatter: scatterSample(cols, report), clvHistogram: clvHistogram(cols), topClv: topClv(cols, ids) };
+  self.postMessage({ type: 'report', id: msg.id, report, table, derived }, transfer);
+}
 
 function normaliseError(e) {
   if (e && typeof e === 'object' && 'code' in e) return { code: e.code, message: e.message, hint: e.hint };

@@ -1,0 +1,246 @@
+// The dashboard end to end: the sample, uploads in GBK and Windows-1251, k, language, exports,
+// XSS, privacy (every request stays on the origin) and CSP (no violation, no page error).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { startServer, launch, recordRequests, offOrigin, nativeReport, ROOT, ARTIFACTS } from './helpers.mjs';
+
+const FIX = `${ROOT}tests/fixtures/e2e`;
+let server, browser;
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+/** A page that records page errors, console errors and CSP violations. */
+async function openPage(context, path = '/') {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto(server.origin + path);
+  return { page, problems };
+}
+
+const done = (page, timeout = 60_000) => page.waitForSelector('body[data-state="done"]', { timeout });
+const digits = (s) => Number(String(s).replace(/\D/g, ''));
+
+/** Clicks something that triggers a run and waits for that run to finish. */
+async function rerun(page, action) {
+  await page.evaluate(() => { document.body.dataset.state = 'pending'; });
+  await action();
+  await done(page);
+}
+
+async function upload(page, file) {
+  await rerun(page, () => page.setInputFiles('#file', file));
+}
+
+async function search(page, text) {
+  await page.fill('[data-testid="search"]', text);
+  // Done when every visible row's customer id contains the text (the query ran in the worker).
+  await page.waitForFunction((needle) => {
+    const rows = [...document.querySelectorAll('#vbody .vrow:not([hidden])')];
+    return rows.length > 0 && rows.every((r) => r.firstChild.textContent.toLowerCase().includes(needle));
+  }, text.toLowerCase(), { timeout: 15_000 });
+}
+
+async function firstRowCells(page) {
+  return page.$$eval('#vbody .vrow:not([hidden])', (rows) => {
+    const r = [...rows].sort((a, b) => Number(a.getAttribute('aria-rowindex')) - Number(b.getAttribute('aria-rowindex')))[0];
+    return r ? [...r.children].map((c) => c.textContent) : [];
+  });
+}
+
+test('full run on the sample: panels, k, language, exports; nothing leaves the origin; no CSP violation', async () => {
+  const expected = nativeReport(`${ROOT}www/public/sample.csv`);
+  const context = await browser.newContext({ locale: 'en-US', acceptDownloads: true });
+  const requests = recordRequests(context);
+  const { page, problems } = await openPage(context);
+  await done(page);
+
+  // Load: KPI cards, preview with the detected mapping, and the panels the Report has data for.
+  assert.equal(digits(await page.textContent('[data-testid="customers-count"]')), expected.kpis.customers);
+  assert.equal(digits(await page.textContent('[data-testid="rows-read"]')), expected.ingest.rowsRead);
+  for (const id of ['kpis', 'lifecycle', 'rfm', 'cohorts', 'customers', 'preview']) {
+    assert.equal(await page.isVisible(`#${id}`), true, `#${id} is shown`);
+  }
+  assert.match(await page.textContent('[data-testid="detected"]'), /UTF-8/i);
+  const segRows = await page.$$eval('[data-testid="segment-table"] tbody tr', (r) => r.length);
+  assert.equal(segRows, expected.rfm.segments.filter((s) => s.customers > 0).length);
+  // Panels without data in the Report stay hidden (never fake data), and so do their settings.
+  const hasClv = Object.values(expected.clv).some((v) => v != null);
+  assert.equal(await page.isVisible('#settings input[name="horizonMonths"]'), hasClv);
+  assert.equal(await page.isVisible('#kmeans'), expected.segments.clusters.length > 0);
+  assert.equal(await page.isVisible('#clv'), Object.values(expected.clv).some((v) => v != null));
+  assert.match(await page.textContent('[data-testid="table-count"]'), new RegExp(expected.kpis.customers.toLocaleString('en-US')));
+  await page.screenshot({ path: `${ARTIFACTS}/dashboard-en.png`, fullPage: true });
+
+  // Accessibility: every control has a label; the table scrolls from the keyboard.
+  const unlabelled = await page.$$eval('input, select, button', (els) => els
+    .filter((e) => e.offsetParent !== null && e.type !== 'file')
+    .filter((e) => !(e.labels?.length || e.getAttribute('aria-label') || e.textContent.trim()))
+    .map((e) => e.outerHTML.slice(0, 80)));
+  assert.deepEqual(unlabelled, []);
+  await page.focus('[data-testid="vbody"]');
+  await page.keyboard.press('PageDown');
+  await page.waitForTimeout(100);
+  assert.ok(await page.$eval('[data-testid="vbody"]', (b) => b.scrollTop > 0), 'PageDown scrolls the table');
+  await page.keyboard.press('Home');
+
+  // Table: sort by spend (descending), then search one id.
+  await page.click('#vhead [role="columnheader"]:nth-child(4) button');
+  await page.waitForTimeout(300);
+  const top = await firstRowCells(page);
+  assert.ok(top[0].length > 0, 'a customer id is shown');
+  await search(page, top[0]);
+  assert.match(await page.textContent('[data-testid="table-count"]'), /^1 of/);
+  await page.fill('[data-testid="search"]', '');
+
+  // Change k: re-runs through the worker's Dataset (no new file read).
+  const wasmBefore = requests.filter((u) => u.endsWith('.csv')).length;
+  await rerun(page, () => page.selectOption('[data-testid="k"]', '4'));
+  assert.equal(requests.filter((u) => u.endsWith('.csv')).length, wasmBefore, 'the file was not fetched again');
+  const errorShown = await page.isVisible('[data-testid="error"]');
+  if (expected.segments.clusters.length > 0 || (await page.isVisible('#kmeans'))) {
+    assert.match(await page.textContent('[data-testid="kmeans-summary"]'), /k = 4/);
+  } else {
+    assert.equal(errorShown, false, 'k is accepted by the core even before k-means lands');
+  }
+  // RFM bins: a core option, the heatmap follows.
+  await rerun(page, () => page.selectOption('#settings select[name="bins"]', '4'));
+  assert.equal(await page.isVisible('#rfm'), true);
+
+  // Switch language: labels, segment names and stages follow; numbers use the locale.
+  await rerun(page, () => page.selectOption('[data-testid="lang"]', 'zh'));
+  assert.equal(await page.textContent('#kpi-title'), '关键指标');
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  assert.match(await page.textContent('[data-testid="segment-table"]'), /冠军客户|忠诚客户|休眠/);
+  await page.screenshot({ path: `${ARTIFACTS}/dashboard-zh.png`, fullPage: true });
+  await rerun(page, () => page.selectOption('[data-testid="lang"]', 'ru'));
+  assert.equal(await page.textContent('#kpi-title'), 'Ключевые показатели');
+  assert.match(await page.textContent('[data-testid="segment-table"]'), /Чемпионы|Лояльные клиенты|Спящие/);
+  assert.match(await page.textContent('[data-testid="customers-count"]'), /\d[\s\u00a0\u202f]\d{3}/, 'ru groups digits with a space');
+  await page.screenshot({ path: `${ARTIFACTS}/dashboard-ru.png`, fullPage: true });
+  await rerun(page, () => page.selectOption('[data-testid="lang"]', 'en'));
+
+  // Export: the per-customer CSV (UTF-8 with BOM) read back, the Report as JSON, a chart as PNG.
+  const [csvDl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-csv"]')]);
+  const csv = readFileSync(await csvDl.path());
+  assert.deepEqual([...csv.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM');
+  const lines = csv.toString('utf8').slice(1).trim().split(/\r?\n/);
+  assert.match(lines[0], /^customerId,/);
+  assert.equal(lines.length - 1, expected.kpis.customers);
+  const [jsonDl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-json"]')]);
+  const json = JSON.parse(readFileSync(await jsonDl.path(), 'utf8'));
+  assert.equal(json.kpis.customers, expected.kpis.customers);
+  assert.equal(json.rfm.bins, 4);
+  const [pngDl] = await Promise.all([page.waitForEvent('download'), page.click('figure[data-chart="treemap"] button.png')]);
+  assert.match(pngDl.suggestedFilename(), /\.png$/);
+  assert.deepEqual([...readFileSync(await pngDl.path()).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+
+  assert.deepEqual(problems, [], 'no page errors, console errors or CSP violations');
+  assert.deepEqual(offOrigin(requests, server.origin), [], 'no request left the page origin');
+  await context.close();
+});
+
+test('uploads: a GBK Chinese CSV, a Windows-1251 Russian CSV (decimal comma, d.m.Y dates), an XLSX, a dropped file', async () => {
+  const context = await browser.newContext({ locale: 'en-US' });
+  const requests = recordRequests(context);
+  const { page, problems } = await openPage(context, '/?empty');
+  await page.waitForSelector('body[data-state="idle"]');
+
+  const gbk = `${FIX}/orders-gbk.csv`;
+  const gbkNative = nativeReport(gbk);
+  await upload(page, gbk);
+  assert.match(await page.textContent('[data-testid="detected"]'), /GBK|gb18030/i);
+  assert.equal(digits(await page.textContent('[data-testid="customers-count"]')), gbkNative.kpis.customers);
+  assert.match(await page.textContent('[data-testid="preview-table"]'), /刘洋/);
+  await search(page, '张伟');
+  assert.equal((await firstRowCells(page))[0], '张伟');
+  await page.screenshot({ path: `${ARTIFACTS}/upload-gbk.png`, fullPage: true });
+
+  const ru = `${FIX}/orders-cp1251.csv`;
+  const ruNative = nativeReport(ru);
+  await upload(page, ru);
+  assert.match(await page.textContent('[data-testid="detected"]'), /windows-1251/i);
+  assert.equal(digits(await page.textContent('[data-testid="customers-count"]')), ruNative.kpis.customers);
+  assert.equal(ruNative.ingest.rowsUsed, ruNative.ingest.rowsRead, 'every row parsed (decimal comma, d.m.Y)');
+  await search(page, 'Иванов');
+  assert.equal((await firstRowCells(page))[0], 'Иванов Иван');
+  await page.screenshot({ path: `${ARTIFACTS}/upload-cp1251.png`, fullPage: true });
+
+  // An override through the mapping editor re-ingests: forcing the wrong encoding still reads rows.
+  await rerun(page, async () => {
+    await page.selectOption('#mapping select[name="encoding"]', 'windows-1251');
+    await page.click('#analyse');
+  });
+  assert.equal(digits(await page.textContent('[data-testid="customers-count"]')), ruNative.kpis.customers);
+
+  // An XLSX workbook: the first sheet, with its header as the preview.
+  await upload(page, `${FIX}/orders.xlsx`);
+  assert.match(await page.textContent('[data-testid="detected"]'), /xlsx/);
+  assert.equal(digits(await page.textContent('[data-testid="customers-count"]')), nativeReport(`${FIX}/orders.xlsx`).kpis.customers);
+  await search(page, 'Zoë');
+  assert.equal((await firstRowCells(page))[0], 'Zoë');
+
+  // Drag and drop works like the picker.
+  await rerun(page, () => page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['client,date,amount\nD1,2024-01-02,10\nD2,2024-02-03,20\nD1,2024-03-04,30\n'], 'dropped.csv', { type: 'text/csv' }));
+    document.getElementById('drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }));
+  assert.equal(digits(await page.textContent('[data-testid="customers-count"]')), 2);
+
+  assert.deepEqual(problems, []);
+  assert.deepEqual(offOrigin(requests, server.origin), []);
+  await context.close();
+});
+
+test('an ingest error is explained with the option that fixes it', async () => {
+  const context = await browser.newContext({ locale: 'en-US' });
+  const { page } = await openPage(context, '/');
+  await done(page);
+  await page.evaluate(() => { document.body.dataset.state = 'pending'; });
+  await page.setInputFiles('#file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b,c\nx,y,z\nq,r,s\n') });
+  await page.waitForSelector('body[data-state="error"]', { timeout: 30_000 });
+  const code = await page.getAttribute('[data-testid="error"]', 'data-code');
+  assert.ok(code && code !== 'internal', `a coded error (${code})`);
+  assert.match(await page.textContent('#error-fix'), /Fix:/);
+  assert.equal(await page.isVisible('#preview'), true, 'the mapping editor is offered');
+  assert.equal(await page.isVisible('#kpis'), false, "the sample's results are not shown for the failed file");
+  await page.screenshot({ path: `${ARTIFACTS}/ingest-error.png`, fullPage: true });
+  await context.close();
+});
+
+test('customer names are text, never HTML (XSS)', async () => {
+  const context = await browser.newContext({ locale: 'en-US' });
+  const { page, problems } = await openPage(context, '/?empty');
+  const dialogs = [];
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+  await page.waitForSelector('body[data-state="idle"]');
+  await upload(page, `${FIX}/orders-xss.csv`);
+  await search(page, '<img');
+  assert.equal((await firstRowCells(page))[0], '<img src=x onerror=alert(1)>');
+  await search(page, '<script');
+  assert.equal((await firstRowCells(page))[0], '<script>alert(2)</script>');
+  assert.match(await page.textContent('[data-testid="preview-table"]'), /<img src=x onerror=alert\(1\)>/);
+  assert.equal(await page.$$eval('main img, main script', (n) => n.length), 0, 'no element was created from file content');
+  await page.waitForTimeout(300);
+  assert.deepEqual(dialogs, [], 'no script ran');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the language follows the browser (ru-RU, zh-CN) and falls back to English', async () => {
+  for (const [loc, title, lang] of [['ru-RU', 'Ключевые показатели', 'ru'], ['zh-CN', '关键指标', 'zh-CN'], ['de-DE', 'Key figures', 'en']]) {
+    const context = await browser.newContext({ locale: loc });
+    const { page, problems } = await openPage(context, '/?empty');
+    await page.waitForSelector('body[data-state="idle"]');
+    assert.equal(await page.textContent('#kpi-title'), title, loc);
+    assert.equal(await page.getAttribute('html', 'lang'), lang);
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});

@@ -1,0 +1,43 @@
+// Every English string has a Chinese and a Russian translation, including every segment name,
+// stage, action key, skip reason, warning and error code the core emits.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { missingKeys, setLanguage, t, has } from '../../www/src/i18n.js';
+import { ROOT } from './helpers.mjs';
+
+test('no translation is missing', () => {
+  assert.deepEqual(missingKeys(), { en: [], zh: [], ru: [] });
+});
+
+function rustSources(dir) {
+  return readdirSync(dir).flatMap((f) => {
+    const p = `${dir}/${f}`;
+    return statSync(p).isDirectory() ? rustSources(p) : p.endsWith('.rs') ? [readFileSync(p, 'utf8')] : [];
+  });
+}
+
+test('every error and warning code of the core has a message', () => {
+  const src = rustSources(`${ROOT}src`).join('\n');
+  const codes = new Set([...src.matchAll(/(?:Error|Warning)::new\(\s*"([a-z_]+)"/g)].map((m) => m[1]));
+  assert.ok(codes.size > 5);
+  for (const l of ['en', 'zh', 'ru']) {
+    setLanguage(l);
+    for (const c of codes) assert.ok(has(`code.${c}`), `${l}: code.${c}`);
+  }
+  setLanguage('en');
+});
+
+test('segment names and actions of the default rule table are translated', () => {
+  const src = readFileSync(`${ROOT}src/rfm/segments.rs`, 'utf8');
+  const names = [...src.matchAll(/SegmentRule::new\("([^"]+)"/g)].map((m) => m[1]).concat('Others');
+  const action = (n) => 'rfm.action.' + n.replace(/[^A-Za-z0-9 ]/g, '').split(/\s+/).map((w, i) => (i ? w[0].toUpperCase() + w.slice(1).toLowerCase() : w.toLowerCase())).join('');
+  for (const l of ['zh', 'ru']) {
+    setLanguage(l);
+    for (const n of names) {
+      assert.notEqual(t(`seg.${n}`), n, `${l}: ${n}`);
+      assert.ok(has(action(n)), `${l}: ${action(n)}`);
+    }
+  }
+  setLanguage('en');
+});

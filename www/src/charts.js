@@ -1,0 +1,50 @@
+// ECharts, tree-shaken: only the charts and components the dashboard uses.
+import { use, init } from 'echarts/core';
+import { BarChart, LineChart, ScatterChart, HeatmapChart, TreemapChart, FunnelChart, SankeyChart } from 'echarts/charts';
+import { GridComponent, TooltipComponent, VisualMapComponent, LegendComponent, MarkPointComponent } from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+
+use([BarChart, LineChart, ScatterChart, HeatmapChart, TreemapChart, FunnelChart, SankeyChart,
+  GridComponent, TooltipComponent, VisualMapComponent, LegendComponent, MarkPointComponent, CanvasRenderer]);
+
+/** Okabe-Ito: distinguishable with every common colour-vision deficiency. */
+export const OKABE_ITO = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
+/** Sequential ramp (light to dark blue), readable in greyscale too. */
+export const SEQUENTIAL = ['#f2f7fb', '#b9d7ec', '#56B4E9', '#0072B2', '#003b5c'];
+
+const charts = new Map();
+
+/** The ECharts instance of `<figure data-chart=name>`, created on first use. */
+export function chart(name, onPng) {
+  let c = charts.get(name);
+  if (c && !c.isDisposed()) return c;
+  const fig = document.querySelector(`figure[data-chart="${name}"]`);
+  const el = fig.querySelector('.chart');
+  c = init(el, null, { renderer: 'canvas' });
+  charts.set(name, c);
+  if (!fig.querySelector('button.png')) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'png';
+    b.dataset.png = name;
+    b.addEventListener('click', () => onPng(name, c));
+    fig.prepend(b);
+  }
+  return c;
+}
+
+export function figure(name) {
+  return document.querySelector(`figure[data-chart="${name}"]`);
+}
+
+/** Resizes one chart per frame, so a window resize never blocks the page for long. */
+export async function resizeAll() {
+  for (const c of [...charts.values()]) {
+    if (!c.isDisposed()) c.resize();
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  }
+}
+
+export function eachChart(fn) {
+  for (const [name, c] of charts) if (!c.isDisposed()) fn(name, c);
+}
