@@ -2,9 +2,10 @@
 //!
 //! UTF-8 with a BOM, so Excel opens Chinese and Russian ids correctly. Shared by the CLI
 //! (`--export-customers`) and the page (through wasm), so both write the same columns.
+use crate::error::Error;
 use crate::pipeline::Analysis;
 
-pub const COLUMNS: &[&str] = &[
+pub const COLUMNS: [&str; 25] = [
     "customerId",
     "firstPurchase",
     "lastPurchase",
@@ -23,6 +24,13 @@ pub const COLUMNS: &[&str] = &[
     "T",
     "monetaryValue",
     "tenureDays",
+    "pAlive",
+    "expectedPurchases",
+    "expectedSpend",
+    "clv",
+    "clvLow",
+    "clvHigh",
+    "simpleClv",
 ];
 
 fn num(v: f64) -> String {
@@ -38,11 +46,14 @@ fn col(v: &[f64], i: usize) -> String {
     v.get(i).map_or(String::new(), |x| num(*x))
 }
 
-pub fn customers_csv(a: &Analysis) -> Vec<u8> {
+/// The CSV bytes; a row's length is tied to [`COLUMNS`] by its type, so they cannot drift.
+pub fn customers_csv(a: &Analysis) -> Result<Vec<u8>, Error> {
     let mut out = Vec::with_capacity(a.customers.len() * 120 + 3);
     out.extend_from_slice(b"\xEF\xBB\xBF");
     let mut w = csv::WriterBuilder::new().from_writer(out);
-    let _ = w.write_record(COLUMNS);
+    let fail =
+        |e: csv::Error| Error::new("export_failed", format!("writing the customer CSV: {e}"));
+    w.write_record(COLUMNS).map_err(fail)?;
     let t = &a.customers;
     let seg_names: Vec<&str> = a
         .report
@@ -57,7 +68,7 @@ pub fn customers_csv(a: &Analysis) -> Vec<u8> {
             .cluster
             .get(i)
             .map_or(String::new(), |c| c.to_string());
-        let row = [
+        let row: [String; COLUMNS.len()] = [
             t.ids[i].clone(),
             crate::dates::format_day(t.first_day[i]),
             crate::dates::format_day(t.last_day[i]),
@@ -88,7 +99,8 @@ pub fn customers_csv(a: &Analysis) -> Vec<u8> {
             col(&a.clv.clv_high, i),
             col(&a.clv.simple_clv, i),
         ];
-        let _ = w.write_record(&row);
+        w.write_record(&row).map_err(fail)?;
     }
-    w.into_inner().unwrap_or_default()
+    w.into_inner()
+        .map_err(|e| Error::new("export_failed", format!("writing the customer CSV: {e}")))
 }

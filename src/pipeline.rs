@@ -14,7 +14,7 @@ use crate::lifecycle::{self, Stage};
 use crate::options::Options;
 use crate::report::{Report, Warning, SCHEMA_VERSION};
 use crate::rfm::{self, RfmColumns};
-use crate::segment::{self, SegmentColumns};
+use crate::segment::{self, SegmentColumns, SegmentInput};
 
 /// Share of skipped rows above which the Report warns that a guess is probably wrong.
 const SKIP_WARNING_SHARE: f64 = 0.05;
@@ -121,8 +121,20 @@ impl Dataset {
             earlier,
             p_alive.is_some(),
         );
-        let (segments_report, segment_cols, seg_warnings) =
-            segment::run(customers.len(), &opts.segments);
+        let frequency: Vec<f64> = customers.transactions.iter().map(|&x| x as f64).collect();
+        let seg_input = SegmentInput {
+            recency_days: &customers.recency_days,
+            frequency: &frequency,
+            monetary: &customers.revenue,
+            tenure_days: &customers.tenure_days,
+            clv: Some(&clv_cols.clv),
+        };
+        let rfm_names: Vec<String> = rfm_report.segments.iter().map(|s| s.name.clone()).collect();
+        let (segments_report, segment_cols, seg_warnings) = segment::run(
+            &seg_input,
+            &opts.segments,
+            Some((&rfm_cols.segment, &rfm_names)),
+        );
         warnings.extend(seg_warnings);
 
         let report = Report {

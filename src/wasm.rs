@@ -149,6 +149,6 @@ impl Dataset {
             .last
             .as_ref()
             .ok_or_else(|| js_error(Error::new("no_analysis", "call analyze() first")))?;
-        Ok(crate::export::customers_csv(a))
+        crate::export::customers_csv(a).map_err(js_error)
     }
 }

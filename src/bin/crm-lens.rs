@@ -190,7 +190,7 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Error> {
     if let Some(p) = &args.export_customers {
         write(
             &Some(p.clone()),
-            &crm_lens::export::customers_csv(&analysis),
+            &crm_lens::export::customers_csv(&analysis)?,
         )?;
     }
     Ok(())

@@ -19,6 +19,54 @@ pub struct HoldoutModel {
     pub rmse: f64,
     pub actual_total: f64,
     pub predicted_total: f64,
+    /// Mean holdout purchases, actual and predicted, by calibration frequency (lifetimes'
+    /// `plot_calibration_purchases_vs_holdout_purchases`): the aggregate series.
+    pub by_frequency: Vec<FrequencyRow>,
+}
+
+/// Calibration-frequency bucket `0`..`6` or `7+`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct FrequencyRow {
+    pub frequency: String,
+    pub customers: usize,
+    pub actual: f64,
+    pub predicted: f64,
+}
+
+/// Buckets of the by-frequency series: 0..=6 and 7+.
+const FREQUENCY_BUCKETS: usize = 8;
+
+fn by_frequency(
+    x: &[f64],
+    actual: impl Fn(usize) -> f64,
+    predicted: impl Fn(usize) -> f64,
+) -> Vec<FrequencyRow> {
+    let mut acc = [(0usize, 0.0f64, 0.0f64); FREQUENCY_BUCKETS];
+    for (c, &xc) in x.iter().enumerate() {
+        let b = if xc.is_finite() && xc >= 0.0 {
+            (xc as usize).min(FREQUENCY_BUCKETS - 1)
+        } else {
+            0
+        };
+        acc[b].0 += 1;
+        acc[b].1 += actual(c);
+        acc[b].2 += predicted(c);
+    }
+    acc.iter()
+        .enumerate()
+        .filter(|(_, a)| a.0 > 0)
+        .map(|(b, &(k, a, p))| FrequencyRow {
+            frequency: if b + 1 == FREQUENCY_BUCKETS {
+                format!("{b}+")
+            } else {
+                b.to_string()
+            },
+            customers: k,
+            actual: a / k as f64,
+            predicted: p / k as f64,
+        })
+        .collect()
 }
 
 /// Holdout section of the report.
@@ -31,6 +79,8 @@ pub struct HoldoutReport {
     pub models: Vec<HoldoutModel>,
     /// Lowest RMSE.
     pub best: Option<ModelKind>,
+    /// The best model's by-frequency series (for the actual-vs-predicted chart).
+    pub by_frequency: Vec<FrequencyRow>,
 }
 
 /// Evaluates the models on the holdout; None (with a warning) if unusable.
@@ -85,22 +135,34 @@ pub fn evaluate(
             at += a;
             pt += p;
         }
+        let series = by_frequency(
+            h.x,
+            |c| finite_or_zero(h.actual, c),
+            |c| pred_row[rows.map[c]],
+        );
         models.push(HoldoutModel {
             model: kind,
             mae: ae / n as f64,
             rmse: (se / n as f64).sqrt(),
             actual_total: at,
             predicted_total: pt,
+            by_frequency: series,
         });
     }
     let best = models
         .iter()
         .min_by(|a, b| a.rmse.total_cmp(&b.rmse))
         .map(|m| m.model);
+    let by_frequency = models
+        .iter()
+        .find(|m| Some(m.model) == best)
+        .map(|m| m.by_frequency.clone())
+        .unwrap_or_default();
     Some(HoldoutReport {
         duration: h.duration,
         customers: n,
         models,
         best,
+        by_frequency,
     })
 }

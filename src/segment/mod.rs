@@ -1,46 +1,46 @@
-//! k-means customer segments. (Filled by the k-means work; typed and empty until then.)
-use serde::{Deserialize, Serialize};
+//! k-means customer segmentation (linfa-clustering) on log-transformed, standardised R/F/M.
+//!
+//! Pipeline (see `run`): features (log1p, z-score) -> seeded scan sample (10k customers) ->
+//! for each k in kMin..=kMax, nInit linfa k-means runs from greedy k-means++ seeds, scored by
+//! inertia on all customers and an exact silhouette on a 4k sub-sample (pairwise distances
+//! computed once) -> recommended (or fixed) k -> of that k's runs, the one best on ALL customers
+//! is refined with Lloyd iterations on all customers -> profiles, labels, crosstab vs RFM, 2-D
+//! PCA projection. Scanning on a sample keeps the whole scan within seconds in wasm; choosing
+//! and refining on all customers keeps inertia within 0.1% of scikit-learn's KMeans(n_init=10)
+//! on the full data (tests/segment_sklearn.rs). Same input + options => bit-identical output
+//! natively and in wasm32 (sequential sums, libm for log1p, u64-based sampling).
 
-use crate::report::Warning;
+mod choose_k;
+mod crosstab;
+mod features;
+mod fit;
+mod hyperparams;
+mod input;
+mod kmeans_pp;
+mod lloyd;
+mod pca;
+mod pipeline;
+mod profile;
+mod sample;
+mod silhouette;
+mod types;
+mod warn;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct SegmentOptions {
-    pub k: Option<usize>,
-    pub seed: u64,
-}
+pub use choose_k::{Recommendation, ScanPoint};
+pub use features::FeatureTransform;
+pub use hyperparams::{Feature, SegmentOptions, MAX_K, MAX_SILHOUETTE_SAMPLE};
+pub use input::SegmentInput;
+pub use pca::Projection;
+pub use pipeline::run;
+pub use types::{ClusterProfile, Crosstab, SampleSizes, SegmentsReport, Stat, Transform};
 
-impl SegmentOptions {
-    pub fn validate(&self) -> Result<(), String> {
-        Ok(())
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ScanPoint {
-    pub k: usize,
-    pub inertia: f64,
-    pub silhouette: f64,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SegmentsReport {
-    pub k: Option<usize>,
-    pub inertia: Option<f64>,
-    pub silhouette: Option<f64>,
-    pub scan: Vec<ScanPoint>,
-    pub clusters: Vec<serde_json::Value>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Per-customer outputs (same order as the input).
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SegmentColumns {
+    /// Cluster id (index into `SegmentsReport::clusters`).
     pub cluster: Vec<u32>,
+    /// First principal component of the standardised features.
     pub x: Vec<f32>,
+    /// Second principal component (0 when only one feature varies).
     pub y: Vec<f32>,
-}
-
-pub fn run(_n: usize, _opts: &SegmentOptions) -> (SegmentsReport, SegmentColumns, Vec<Warning>) {
-    (SegmentsReport::default(), SegmentColumns::default(), vec![])
 }

@@ -719,10 +719,10 @@ function* renderKmeans(r, d) {
   }
   yield;
   const table = $('cluster-table');
-  const cols = [['kmeans.cluster', (c) => String(c.id)], ['kmeans.label', (c) => (c.label ?? []).map((k) => t(k, null, humanKey(k))).join(', ')],
+  const cols = [['kmeans.cluster', (c) => String(c.id)], ['kmeans.label', (c) => (c.label ?? []).map((k) => t(`cluster.${k}`, null, humanKey(k))).join(', ')],
     ['kmeans.size', (c) => fmt.int(c.size)], ['kmeans.share', (c) => fmt.pct(c.share)], ['kmeans.revenueShare', (c) => fmt.pct(c.revenueShare)],
-    ['kmeans.medianRecency', (c) => fmt.num(c.medianRecency, 0)], ['kmeans.medianFrequency', (c) => fmt.num(c.medianFrequency, 1)],
-    ['kmeans.medianMonetary', (c) => fmt.money(c.medianMonetary, 0)]];
+    ['kmeans.medianRecency', (c) => fmt.num(c.recencyDays?.median, 0)], ['kmeans.medianFrequency', (c) => fmt.num(c.frequency?.median, 1)],
+    ['kmeans.medianMonetary', (c) => fmt.money(c.monetary?.median, 0)]];
   const head = el('tr');
   for (const [k] of cols) { const th = el('th', t(k)); th.scope = 'col'; head.append(th); }
   table.replaceChildren(el('thead'), el('tbody'));
@@ -739,8 +739,9 @@ function pAliveGrid(m) {
   if (!nonEmpty(m)) return null;
   const values = Array.isArray(m) ? m : (m.pAlive ?? m.values ?? m.matrix);
   if (!Array.isArray(values) || !values.length || !Array.isArray(values[0])) return null;
-  const ylab = (m.recency ?? m.tX ?? values.map((_, i) => i)).map(String);
-  const xlab = (m.frequency ?? m.x ?? values[0].map((_, i) => i)).map(String);
+  const num = (v) => (Number.isInteger(v) ? String(v) : Number(v).toFixed(1));
+  const ylab = (m.recencies ?? m.recency ?? m.tX ?? values.map((_, i) => i)).map(num);
+  const xlab = (m.frequencies ?? m.frequency ?? m.x ?? values[0].map((_, i) => i)).map(num);
   return { values, xlab, ylab };
 }
 

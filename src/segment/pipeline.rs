@@ -1,0 +1,261 @@
+//! The `run` entry point: orchestrates sampling, the k scan, the final fit and the report.
+
+use ndarray::{Array2, ArrayView2, Axis};
+
+use super::choose_k::{recommend, Recommendation, ScanPoint};
+use super::crosstab::crosstab;
+use super::features::{self, FeatureSpace};
+use super::fit::{assign, refine, restarts, FitSettings};
+use super::hyperparams::SegmentOptions;
+use super::input::SegmentInput;
+use super::pca::project;
+use super::profile::profiles;
+use super::sample::sample_indices;
+use super::silhouette::PairwiseDistances;
+use super::types::{SampleSizes, SegmentsReport, Transform};
+use super::warn::{warn, WarnCode};
+use super::SegmentColumns;
+use crate::report::Warning;
+
+/// Segments customers. `rfm_segment_of_customer` = (segment index per customer, segment names)
+/// adds a crosstab. Never panics; every fallback is reported as a warning.
+pub fn run(
+    input: &SegmentInput,
+    opts: &SegmentOptions,
+    rfm_segment_of_customer: Option<(&[u16], &[String])>,
+) -> (SegmentsReport, SegmentColumns, Vec<Warning>) {
+    let mut warnings = Vec::new();
+    let defaults = SegmentOptions::default();
+    let opts = match opts.validate() {
+        Ok(()) => opts,
+        Err(e) => {
+            warn(
+                &mut warnings,
+                WarnCode::InvalidOptions,
+                &format!("{e}; default options used"),
+            );
+            &defaults
+        }
+    };
+    let n = input.customers(&mut warnings);
+    if n == 0 {
+        warn(
+            &mut warnings,
+            WarnCode::NoCustomers,
+            "no customers to segment",
+        );
+    }
+    let space = features::build(input, n, &opts.features, &mut warnings);
+    let data = space.data.view();
+    let d = data.ncols();
+
+    let idx = sample_indices(n, scan_size(opts, n), opts.seed);
+    let m = idx.len();
+    let sample = data.select(Axis(0), &idx);
+    let s = opts.silhouette_sample.min(m);
+    let sil_view = sample.slice(ndarray::s![..s, ..]);
+    let settings = FitSettings {
+        n_init: opts.n_init,
+        max_iter: opts.max_iter,
+        tolerance: opts.tolerance,
+        seed: opts.seed,
+    };
+
+    let mut scan = Vec::new();
+    let mut start: Option<Vec<(Array2<f64>, f64)>> = None;
+    let recommendation;
+    let mut pairwise: Option<PairwiseDistances> = None;
+    if d == 0 || n < 2 {
+        if n > 0 {
+            warn(
+                &mut warnings,
+                WarnCode::NoVariance,
+                "customers do not differ on any feature; one segment",
+            );
+        }
+        recommendation = Recommendation::simple(n.min(1), "degenerate", opts.silhouette_tolerance);
+    } else if let Some(k_req) = opts.k {
+        let k = k_req.min(n);
+        if k < k_req {
+            warn(
+                &mut warnings,
+                WarnCode::KReduced,
+                &format!("k = {k_req} exceeds the {n} customers; k = {k} used"),
+            );
+        }
+        // Same seed as this k gets in a scan, so fixing the recommended k reproduces it.
+        let st = FitSettings {
+            seed: seed_for_k(opts.seed, k),
+            ..settings
+        };
+        start = fit_or_warn(sample.view(), k, &st, &mut warnings);
+        recommendation = Recommendation::simple(k, "userFixed", opts.silhouette_tolerance);
+    } else {
+        let k_hi = opts.k_max.min(m);
+        let k_lo = opts.k_min.min(k_hi);
+        if k_hi < opts.k_max {
+            warn(
+                &mut warnings,
+                WarnCode::ScanRangeReduced,
+                &format!("only {m} customers: k scanned up to {k_hi}"),
+            );
+        }
+        let pw = PairwiseDistances::new(sil_view);
+        let mut fits = Vec::new();
+        for k in k_lo..=k_hi {
+            let st = FitSettings {
+                seed: seed_for_k(opts.seed, k),
+                ..settings
+            };
+            let Some(runs) = fit_or_warn(sample.view(), k, &st, &mut warnings) else {
+                continue;
+            };
+            let c = &runs[0].0;
+            let (sil_labels, _) = assign(sil_view, c);
+            let (_, inertia) = assign(data, c);
+            scan.push(ScanPoint {
+                k,
+                inertia,
+                silhouette: pw.silhouette(&sil_labels, k),
+            });
+            fits.push(runs);
+        }
+        recommendation = recommend(&scan, opts.silhouette_tolerance);
+        start = scan
+            .iter()
+            .position(|p| p.k == recommendation.k)
+            .and_then(|i| fits.into_iter().nth(i));
+        pairwise = Some(pw);
+    }
+
+    // Final fit on all customers from the restart that is best on ALL customers (one cluster
+    // when degenerate).
+    let best_full = start.and_then(|runs| {
+        runs.into_iter()
+            .map(|(c, _)| {
+                let full = assign(data, &c).1;
+                (c, full)
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(c, _)| c)
+    });
+    let centroids = match best_full {
+        Some(c) => refine(data, c, opts.final_max_iter, opts.final_tolerance),
+        None => Array2::zeros((n.min(1), d)),
+    };
+    let (labels, inertia, centroids) = finalize_labels(data, centroids, n, &mut warnings);
+    let k = centroids.nrows();
+
+    let silhouette = if k >= 2 && s >= 2 {
+        let pw = pairwise.unwrap_or_else(|| PairwiseDistances::new(sil_view));
+        let sl: Vec<u32> = idx[..s].iter().map(|&i| labels[i]).collect();
+        pw.silhouette(&sl, k)
+    } else {
+        None
+    };
+    let used = space.used();
+    let clusters = profiles(input, data, &used, &labels, &centroids);
+    let crosstab = rfm_segment_of_customer.map(|r| crosstab(&labels, k, r, &mut warnings));
+    let (projection, x, y) = project(data);
+    let FeatureSpace {
+        transforms,
+        dropped,
+        ..
+    } = space;
+    let report = SegmentsReport {
+        k,
+        inertia,
+        silhouette,
+        scan,
+        clusters,
+        recommendation,
+        features: used,
+        dropped_features: dropped,
+        transform: Transform {
+            method: "clampMin0Log1pThenZScorePopulation".into(),
+            per_feature: transforms,
+        },
+        projection,
+        crosstab,
+        sample_sizes: SampleSizes {
+            customers: n,
+            scan: m,
+            silhouette: if k >= 2 { s } else { 0 },
+            final_fit: n,
+        },
+        seed: opts.seed,
+        n_init: opts.n_init,
+    };
+    let columns = SegmentColumns {
+        cluster: labels,
+        x,
+        y,
+    };
+    (report, columns, warnings)
+}
+
+/// Scan sample size: `scanSample` customers, or all of them when 0 or larger than `n`.
+fn scan_size(opts: &SegmentOptions, n: usize) -> usize {
+    if opts.scan_sample == 0 {
+        n
+    } else {
+        opts.scan_sample.min(n)
+    }
+}
+
+/// Seed of the k-means++ restarts for a given k (independent streams per k).
+fn seed_for_k(seed: u64, k: usize) -> u64 {
+    seed.wrapping_add(k as u64)
+}
+
+fn fit_or_warn(
+    data: ArrayView2<f64>,
+    k: usize,
+    s: &FitSettings,
+    warnings: &mut Vec<Warning>,
+) -> Option<Vec<(Array2<f64>, f64)>> {
+    match restarts(data, k, s) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            warn(warnings, WarnCode::FitFailed, &format!("k = {k}: {e}"));
+            None
+        }
+    }
+}
+
+/// Assigns customers, drops empty clusters and renumbers clusters by decreasing size (ties by
+/// original index), so cluster 0 is always the largest.
+fn finalize_labels(
+    data: ArrayView2<f64>,
+    centroids: Array2<f64>,
+    n: usize,
+    warnings: &mut Vec<Warning>,
+) -> (Vec<u32>, f64, Array2<f64>) {
+    if data.ncols() == 0 {
+        return (vec![0; n], 0.0, centroids);
+    }
+    let (labels, inertia) = assign(data, &centroids);
+    let k = centroids.nrows();
+    let mut sizes = vec![0usize; k];
+    for &l in &labels {
+        sizes[l as usize] += 1;
+    }
+    let mut order: Vec<usize> = (0..k).filter(|&c| sizes[c] > 0).collect();
+    if order.len() < k {
+        warn(
+            warnings,
+            WarnCode::EmptyClusterDropped,
+            &format!(
+                "{} clusters received no customers (too few distinct customers) and were dropped",
+                k - order.len()
+            ),
+        );
+    }
+    order.sort_by(|&a, &b| sizes[b].cmp(&sizes[a]).then(a.cmp(&b)));
+    let mut new_id = vec![0u32; k];
+    for (new, &old) in order.iter().enumerate() {
+        new_id[old] = new as u32;
+    }
+    let labels = labels.iter().map(|&l| new_id[l as usize]).collect();
+    (labels, inertia, centroids.select(Axis(0), &order))
+}
