@@ -63,6 +63,11 @@ impl Dataset {
         &self.detected
     }
 
+    /// Rows ingest used (before any `asOf` cut).
+    pub fn rows_used(&self) -> u64 {
+        self.account.rows_used
+    }
+
     /// Runs every analysis with `opts`. Ingest options are those the dataset was read with.
     pub fn analyze(&self, opts: &Options) -> Result<Analysis> {
         opts.validate()?;

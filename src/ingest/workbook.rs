@@ -1,7 +1,13 @@
 //! Excel and OpenDocument workbooks, read from bytes with calamine (first sheet).
+//!
+//! calamine materialises the sheet as a cell range, so workbooks (at most ~1M rows by Excel's
+//! own limit) are converted to rows of text and go through the same sniffer and row parser.
 use calamine::{open_workbook_auto_from_rs, Data, Reader};
 use std::io::Cursor;
 
+use super::rows::RowParser;
+use super::sniff;
+use super::{summary, Detected, IngestOptions, Ingested};
 use crate::error::{Error, Result};
 
 /// Recognises a workbook by its container signature.
@@ -46,4 +52,41 @@ pub fn read_first_sheet(bytes: &[u8], kind: &str) -> Result<Vec<Vec<String>>> {
         .rows()
         .map(|r| r.iter().map(cell_text).collect())
         .collect())
+}
+
+/// Workbook rows through the same sniffer and row parser as text.
+pub fn from_table(
+    table: &[Vec<String>],
+    opts: &IngestOptions,
+    detected: Detected,
+) -> Result<Ingested> {
+    let non_empty = |r: &Vec<String>| r.iter().any(|c| !c.trim().is_empty());
+    let sample: Vec<Vec<String>> = table
+        .iter()
+        .filter(|r| non_empty(r))
+        .take(sniff::SAMPLE_ROWS)
+        .cloned()
+        .collect();
+    if sample.is_empty() {
+        return Err(Error::new(
+            "empty_file",
+            "the workbook's first sheet has no rows",
+        ));
+    }
+    if opts.summary {
+        let records = table
+            .iter()
+            .filter(|r| non_empty(r))
+            .map(|r| Ok(csv::StringRecord::from(r.clone())));
+        return summary::read(&sample, records, opts, detected);
+    }
+    let layout = sniff::decide_layout(&sample, opts)?;
+    let mut parser = RowParser::new(&layout, opts, table.len());
+    // Leading empty rows before the table (and the header) are not rows.
+    let start = table.iter().position(non_empty).unwrap_or(table.len());
+    let skip = usize::from(layout.has_header);
+    for (i, row) in table.iter().enumerate().skip(start + skip) {
+        parser.push(row, i as u64 + 1);
+    }
+    Ok(parser.finish(detected))
 }
