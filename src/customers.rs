@@ -181,8 +181,10 @@ impl CustomerTable {
         for i in 0..s.ids.len() {
             let (x, tx, big_t) = (s.frequency[i], s.recency[i], s.t[i]);
             let m = s.monetary.as_ref().map_or(0.0, |m| m[i]);
-            let first = as_of - (big_t * u).round() as i32;
-            let last = first + (tx * u).round() as i32;
+            // Clamped to 200 years so no value can leave the calendar (ingest rejects more).
+            let span = |v: f64| (v * u).round().clamp(0.0, 73_050.0) as i32;
+            let first = as_of - span(big_t);
+            let last = first + span(tx).min(span(big_t));
             t.ids.push(s.ids[i].clone());
             t.first_day.push(first);
             t.last_day.push(last);
