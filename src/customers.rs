@@ -148,7 +148,7 @@ impl CustomerTable {
                 k = j;
             }
             let x = (days - 1) as f64;
-            t.ids.push(tx.customer_names[c].clone());
+            t.ids.push(tx.customer_names[c].to_string());
             t.first_day.push(first);
             t.last_day.push(last);
             t.transactions.push(orders.len() as u32 + unordered);
@@ -215,12 +215,10 @@ mod tests {
     fn tx(rows: &[(&str, i32, f64, u64)]) -> Transactions {
         let mut t = Transactions::default();
         for (name, day, amount, order) in rows {
-            let id = match t.customer_names.iter().position(|n| n == name) {
+            let seen = t.customer_names.iter().position(|n| n == *name);
+            let id = match seen {
                 Some(i) => i,
-                None => {
-                    t.customer_names.push(name.to_string());
-                    t.customer_names.len() - 1
-                }
+                None => t.customer_names.push(name),
             };
             t.customer.push(id as u32);
             t.day.push(*day);

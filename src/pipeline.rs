@@ -190,7 +190,10 @@ impl Dataset {
             .clone()
             .unwrap_or_default();
         for &i in &excluded.no_purchase {
-            let name = &tx.customer_names[tx.customer[i] as usize];
+            let name = tx
+                .customer_names
+                .get(tx.customer[i] as usize)
+                .unwrap_or_default();
             account.unuse(
                 SkipReason::NoPurchaseInPeriod,
                 tx.line[i] as u64,

@@ -6,14 +6,22 @@ use common::*;
 
 #[test]
 fn empty_files() {
-    for bytes in [&b""[..], b"   \n\r\n\t", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF\n\n"] {
+    for bytes in [
+        &b""[..],
+        b"   \n\r\n\t",
+        b"\xEF\xBB\xBF",
+        b"\xEF\xBB\xBF\n\n",
+    ] {
         let e = error(bytes, "{}");
         assert_eq!(e.code, "empty_file", "{bytes:?}: {e}");
         assert!(e.hint.is_some());
     }
     let e = error(b"customer,date,amount\n", "{}");
     assert_eq!(e.code, "empty_file");
-    assert!(e.message.contains("\"customer\", \"date\", \"amount\""), "{e}");
+    assert!(
+        e.message.contains("\"customer\", \"date\", \"amount\""),
+        "{e}"
+    );
     assert!(e.hint.unwrap().contains("--has-header"));
 }
 
@@ -36,7 +44,10 @@ fn binary_files() {
 fn no_date_column() {
     let e = error(b"customer,amount,note\nA1,12.50,hi\nB2,3,yo\n", "{}");
     assert_eq!(e.code, "no_date_column");
-    assert!(e.message.contains("\"customer\", \"amount\", \"note\""), "{e}");
+    assert!(
+        e.message.contains("\"customer\", \"amount\", \"note\""),
+        "{e}"
+    );
     assert!(e.message.contains("\"A1\", \"12.50\", \"hi\""), "{e}");
     assert!(e.hint.unwrap().contains("--date-col"));
     // A date column by name whose values no format reads.
@@ -48,7 +59,10 @@ fn no_date_column() {
 
 #[test]
 fn no_amount_column() {
-    let e = error(b"customer,date,note\nA1,2024-03-05,hello\nB2,2024-03-06,bye\n", "{}");
+    let e = error(
+        b"customer,date,note\nA1,2024-03-05,hello\nB2,2024-03-06,bye\n",
+        "{}",
+    );
     assert_eq!(e.code, "no_amount_column");
     assert!(e.message.contains("\"note\""), "{e}");
     assert!(e.message.contains("\"hello\""), "{e}");
@@ -78,10 +92,19 @@ fn invalid_options() {
     for (opts, flag) in cases {
         let e = error(b"customer,date,amount\nA1,2024-03-05,1\n", opts);
         assert_eq!(e.code, "invalid_option", "{opts}");
-        assert!(e.hint.as_deref().unwrap_or("").contains(flag), "{opts}: {e:?}");
+        assert!(
+            e.hint.as_deref().unwrap_or("").contains(flag),
+            "{opts}: {e:?}"
+        );
     }
-    let e = error(b"customer,date,amount\nA1,2024-03-05,1\n", r#"{"ingest":{"customerCol":"nope"}}"#);
-    assert!(e.message.contains("\"customer\", \"date\", \"amount\""), "{e}");
+    let e = error(
+        b"customer,date,amount\nA1,2024-03-05,1\n",
+        r#"{"ingest":{"customerCol":"nope"}}"#,
+    );
+    assert!(
+        e.message.contains("\"customer\", \"date\", \"amount\""),
+        "{e}"
+    );
 }
 
 /// Inputs that once were (or could be) trouble: each returns a Report or an Error.

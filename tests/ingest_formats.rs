@@ -52,7 +52,10 @@ fn gbk_chinese_export() {
     let text = "客户编号,下单时间,实付金额\n张三,2024年3月5日 10:00,￥12.50\n李四,2024年3月6日,\"￥1,000.00\"\n张三,2024年4月1日,7.25元\n";
     let (bytes, _, unmappable) = encoding_rs::GBK.encode(text);
     assert!(!unmappable);
-    assert!(std::str::from_utf8(&bytes).is_err(), "fixture must be GBK, not UTF-8");
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "fixture must be GBK, not UTF-8"
+    );
     let v = run(&bytes, "{}");
     let d = detected(&v);
     let enc = d["encoding"].as_str().unwrap();

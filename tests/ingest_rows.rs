@@ -5,7 +5,8 @@ mod common;
 use common::*;
 
 /// Online Retail-like: order lines, quantity × unit price, a cancelled invoice, m/d dates.
-const RETAIL: &str = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
+const RETAIL: &str =
+    "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
 536365,85123A,\"WHITE HANGING HEART, T-LIGHT\",6,12/1/2010 8:26,2.55,17850,United Kingdom
 536365,71053,WHITE METAL LANTERN,6,12/1/2010 8:26,3.39,17850,United Kingdom
 536366,22633,HAND WARMER,6,12/1/2010 8:28,1.85,17850,United Kingdom
@@ -27,7 +28,10 @@ fn order_lines_quantity_price_and_cancelled_invoices() {
     assert_eq!(d["dateFormat"], "%m/%d/%Y");
     assert_eq!(rows(&v), (7, 6));
     assert_eq!(skipped(&v, "missingCustomerId"), 1);
-    assert_eq!(example(&v, "missingCustomerId"), (8, "CustomerID".into(), "".into()));
+    assert_eq!(
+        example(&v, "missingCustomerId"),
+        (8, "CustomerID".into(), "".into())
+    );
     assert_eq!(customers(&v), 3);
     // 17850: two lines of 536365 are one transaction, plus 536366; the cancelled invoice is
     // a return, not a purchase.
@@ -50,7 +54,11 @@ fn returns_net_drop_keep() {
     let keep = run(RETAIL.as_bytes(), r#"{"ingest":{"returns":"keep"}}"#);
     assert_eq!(rows(&keep), (7, 6));
     assert_eq!(keep["ingest"]["returns"], "keep");
-    assert_eq!(transactions(&keep), 5, "the return is a transaction of its own");
+    assert_eq!(
+        transactions(&keep),
+        5,
+        "the return is a transaction of its own"
+    );
     assert_close(revenue(&keep), 15.3 + 20.34 + 11.1 + 54.08 - 27.5 + 10.0);
 }
 
@@ -59,10 +67,21 @@ fn negative_lines_zero_and_negative_totals_do_not_crash() {
     // A nets to 0, B to a negative total, C only returns (not a customer), D buys for 0.
     let text = "customer,date,amount\nA,2024-01-05,10\nA,2024-01-09,-10\nB,2024-02-01,5\nB,2024-02-03,(12.50)\nC,2024-02-04,-3\nD,2024-03-01,0\n";
     for returns in ["net", "drop", "keep"] {
-        let v = run(text.as_bytes(), &format!(r#"{{"ingest":{{"returns":"{returns}"}}}}"#));
+        let v = run(
+            text.as_bytes(),
+            &format!(r#"{{"ingest":{{"returns":"{returns}"}}}}"#),
+        );
         let k = &v["kpis"];
-        for key in ["revenue", "averageOrderValue", "revenuePerCustomer", "purchaseFrequency"] {
-            assert!(k[key].as_f64().is_some_and(f64::is_finite), "{returns} {key}: {k}");
+        for key in [
+            "revenue",
+            "averageOrderValue",
+            "revenuePerCustomer",
+            "purchaseFrequency",
+        ] {
+            assert!(
+                k[key].as_f64().is_some_and(f64::is_finite),
+                "{returns} {key}: {k}"
+            );
         }
         let json = serde_json::to_string(&v).unwrap();
         assert!(!json.contains("NaN") && !json.contains("inf"), "{returns}");
@@ -70,7 +89,10 @@ fn negative_lines_zero_and_negative_totals_do_not_crash() {
     let net = run(text.as_bytes(), "{}");
     assert_eq!(customers(&net), 3);
     assert_eq!(skipped(&net, "noPurchaseInPeriod"), 1);
-    assert_eq!(example(&net, "noPurchaseInPeriod"), (6, "customer".into(), "C".into()));
+    assert_eq!(
+        example(&net, "noPurchaseInPeriod"),
+        (6, "customer".into(), "C".into())
+    );
     assert_close(revenue(&net), -7.5);
 }
 
@@ -90,10 +112,34 @@ fn ten_rows_with(bad: &[&str]) -> String {
 fn each_skip_reason_is_counted_with_examples_and_warned_with_its_option() {
     // (bad rows, reason, column of the example, text of the first example, option in warning)
     let cases: &[(&[&str], &str, &str, &str, &str)] = &[
-        (&["c9,yesterday,3", "c9,2024-13-45,3"], "unparseableDate", "date", "yesterday", "--date-format"),
-        (&["c9,2024-03-20,n/a", "c9,2024-03-21,12.5.3"], "nonNumericAmount", "amount", "n/a", "--decimal"),
-        (&["c9,2024-03-20,3,extra,more", "c8,2024-03-21,3,x"], "wrongFieldCount", "", "5 fields: c9|2024-03-20|3|extra|more", "--delimiter"),
-        (&[",2024-03-20,3", "  ,2024-03-21,3"], "missingCustomerId", "customer", "", "--customer-col"),
+        (
+            &["c9,yesterday,3", "c9,2024-13-45,3"],
+            "unparseableDate",
+            "date",
+            "yesterday",
+            "--date-format",
+        ),
+        (
+            &["c9,2024-03-20,n/a", "c9,2024-03-21,12.5.3"],
+            "nonNumericAmount",
+            "amount",
+            "n/a",
+            "--decimal",
+        ),
+        (
+            &["c9,2024-03-20,3,extra,more", "c8,2024-03-21,3,x"],
+            "wrongFieldCount",
+            "",
+            "5 fields: c9|2024-03-20|3|extra|more",
+            "--delimiter",
+        ),
+        (
+            &[",2024-03-20,3", "  ,2024-03-21,3"],
+            "missingCustomerId",
+            "customer",
+            "",
+            "--customer-col",
+        ),
         (&[",,", " , , "], "blankLine", "", "", "column mapping"),
     ];
     for (bad, reason, col, text, option) in cases {
@@ -124,14 +170,20 @@ fn after_as_of_is_accounted_but_not_warned() {
     let v = run(ten_rows_with(&[]).as_bytes(), r#"{"asOf":"2024-03-05"}"#);
     assert_eq!(rows(&v), (10, 5));
     assert_eq!(skipped(&v, "afterAsOf"), 5);
-    assert_eq!(example(&v, "afterAsOf"), (7, "date".into(), "2024-03-06".into()));
+    assert_eq!(
+        example(&v, "afterAsOf"),
+        (7, "date".into(), "2024-03-06".into())
+    );
     assert!(!warning_codes(&v).contains(&"many_rows_skipped".to_string()));
 }
 
 #[test]
 fn summary_input() {
     let text = "customer_id,frequency,recency,T,monetary_value\na,2,30,40,25.5\nb,0,0,20,0\nc,-1,0,5,0\nd,1,50,40,10\ne,1,10,1e300,10\n";
-    let v = run(text.as_bytes(), r#"{"asOf":"2024-12-31","ingest":{"summary":true}}"#);
+    let v = run(
+        text.as_bytes(),
+        r#"{"asOf":"2024-12-31","ingest":{"summary":true}}"#,
+    );
     assert_eq!(detected(&v)["source"], "summary");
     assert_eq!(rows(&v), (5, 2));
     assert_eq!(skipped(&v, "invalidSummaryRow"), 3);
@@ -139,7 +191,10 @@ fn summary_input() {
     assert_eq!(customers(&v), 2);
     assert_close(revenue(&v), 25.5 * 3.0);
     // Without monetary_value, and with lifetimes' short names.
-    let v = run(b"id,x,t_x,T\na,3,10,12\nb,0,0,4\n", r#"{"asOf":"2024-12-31","ingest":{"summary":true}}"#);
+    let v = run(
+        b"id,x,t_x,T\na,3,10,12\nb,0,0,4\n",
+        r#"{"asOf":"2024-12-31","ingest":{"summary":true}}"#,
+    );
     assert_eq!(rows(&v), (2, 2));
     assert_eq!(customers(&v), 2);
     let e = error(b"who,what\na,1\n", r#"{"ingest":{"summary":true}}"#);
@@ -152,7 +207,10 @@ fn column_options_override_the_guesses() {
     // customer: `email` is the sniffed id; the option picks the name instead.
     let text = "email,customer_name,date,amount\na@x,Ann,2024-03-05,1\nb@x,Ann,2024-03-06,2\n";
     assert_eq!(customers(&run(text.as_bytes(), "{}")), 2);
-    let v = run(text.as_bytes(), r#"{"ingest":{"customerCol":"customer_name"}}"#);
+    let v = run(
+        text.as_bytes(),
+        r#"{"ingest":{"customerCol":"customer_name"}}"#,
+    );
     assert_eq!(detected(&v)["columns"]["customerId"], "customer_name");
     assert_eq!(customers(&v), 1);
 
@@ -166,7 +224,10 @@ fn column_options_override_the_guesses() {
         r#"{"ingest":{"dateCol":"shipped","amountCol":"5","orderCol":"6"}}"#,
     );
     let cols = &detected(&v)["columns"];
-    assert_eq!((cols["date"].as_str(), cols["amount"].as_str()), (Some("shipped"), Some("tax")));
+    assert_eq!(
+        (cols["date"].as_str(), cols["amount"].as_str()),
+        (Some("shipped"), Some("tax"))
+    );
     assert_eq!(cols["orderId"], "ref");
     assert_eq!(v["ingest"]["firstDate"], "2024-03-05");
     assert_close(revenue(&v), 3.0);
@@ -174,7 +235,10 @@ fn column_options_override_the_guesses() {
 
     // quantity × unit price by option.
     let text = "customer,date,n,each\nA,2024-03-05,2,1.25\nB,2024-03-06,3,2.50\n";
-    let v = run(text.as_bytes(), r#"{"ingest":{"quantityCol":"n","unitPriceCol":"each"}}"#);
+    let v = run(
+        text.as_bytes(),
+        r#"{"ingest":{"quantityCol":"n","unitPriceCol":"each"}}"#,
+    );
     assert_eq!(detected(&v)["columns"]["quantity"], "n");
     assert!(detected(&v)["columns"]["amount"].is_null());
     assert_close(revenue(&v), 10.0);
@@ -209,7 +273,10 @@ fn format_options_override_the_guesses() {
     assert_eq!(detected(&v)["delimiter"], ";");
     assert_eq!(detected(&v)["decimalSeparator"], ",");
     assert_close(revenue(&v), 4.0);
-    let v = run(b"A\t2024-03-05\t1\nB\t2024-03-06\t2\n", r#"{"ingest":{"delimiter":"tab"}}"#);
+    let v = run(
+        b"A\t2024-03-05\t1\nB\t2024-03-06\t2\n",
+        r#"{"ingest":{"delimiter":"tab"}}"#,
+    );
     assert_eq!(detected(&v)["delimiter"], "\\t");
 
     // header: a first row of data that the sniffer would call a header is read as data.

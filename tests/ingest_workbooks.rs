@@ -4,7 +4,10 @@ mod common;
 use common::*;
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/ingest/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/ingest/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -31,7 +34,10 @@ fn xlsx_with_date_cells() {
     check_rows(&v);
     // The row with a text date is skipped with its sheet row number.
     assert_eq!(skipped(&v, "unparseableDate"), 1);
-    assert_eq!(example(&v, "unparseableDate"), (8, "Order Date".into(), "not a date".into()));
+    assert_eq!(
+        example(&v, "unparseableDate"),
+        (8, "Order Date".into(), "not a date".into())
+    );
 }
 
 #[test]
@@ -49,7 +55,10 @@ fn xls_with_russian_header() {
 
 #[test]
 fn workbook_overrides_and_truncation() {
-    let v = run(&fixture("orders.xlsx"), r#"{"ingest":{"returns":"drop","amountCol":"3"}}"#);
+    let v = run(
+        &fixture("orders.xlsx"),
+        r#"{"ingest":{"returns":"drop","amountCol":"3"}}"#,
+    );
     assert_eq!(skipped(&v, "returnDropped"), 1);
     assert_close(revenue(&v), 169.75);
     // A truncated workbook is an error, not a panic.

@@ -5,7 +5,7 @@
 //! times, so parsed values are memoised on the raw text: this is what makes ingest fast
 //! without writing a date parser of our own.
 use chrono::NaiveDate;
-use rustc_hash::FxHashMap;
+use foldhash::fast::FixedState;
 use std::collections::HashMap;
 
 use crate::dates::to_day;
@@ -90,7 +90,7 @@ pub fn parse_with(fmt: &str, raw: &str) -> Option<i32> {
 /// Row-by-row parser for one format, memoised on the raw text.
 pub struct DateParser {
     format: String,
-    memo: FxHashMap<Box<str>, Option<i32>>,
+    memo: HashMap<Box<str>, Option<i32>, FixedState>,
     /// The previous row's text and value: exports sorted by date repeat it row after row.
     last: String,
     last_value: Option<i32>,
@@ -103,7 +103,7 @@ impl DateParser {
     pub fn new(format: &str) -> Self {
         DateParser {
             format: format.to_string(),
-            memo: FxHashMap::default(),
+            memo: HashMap::default(),
             last: String::new(),
             last_value: None,
         }

@@ -28,7 +28,10 @@ pub fn open<'a>(bytes: &'a [u8], forced: Option<&str>) -> Result<Opened<'a>> {
             had_bom: true,
         });
     }
-    let (enc, valid_utf8) = match forced.map(str::trim).filter(|s| !s.is_empty() && *s != "auto") {
+    let (enc, valid_utf8) = match forced
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && *s != "auto")
+    {
         Some(label) => {
             let enc = Encoding::for_label(label.as_bytes()).ok_or_else(|| {
                 Error::option(format!(
@@ -117,10 +120,7 @@ mod tests {
         assert!(d.had_bom);
         assert_eq!(d.source.sample(), "a,b\n");
         assert!(open(b"a,b", Some("klingon")).is_err());
-        assert_eq!(
-            open(b"\x00\x01\x02", None).unwrap_err().code,
-            "binary_file"
-        );
+        assert_eq!(open(b"\x00\x01\x02", None).unwrap_err().code, "binary_file");
         assert!(looks_like_text("a,b\n1,2\n"));
         assert!(!looks_like_text("\u{1}\u{2}\u{3}\u{FFFD}\u{FFFD}"));
     }

@@ -7,6 +7,7 @@ mod accounting;
 mod columns;
 mod date;
 mod encoding;
+mod names;
 mod number;
 mod rows;
 mod sniff;
@@ -16,6 +17,7 @@ mod text;
 mod workbook;
 
 pub use accounting::{RowAccount, SkipExample, SkipReason};
+pub use names::Names;
 pub use number::Decimal;
 pub use rows::Transactions;
 pub use summary::SummaryTable;

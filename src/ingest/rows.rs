@@ -3,10 +3,9 @@
 //! This is the hot loop of ingest. It sees each record once, borrows its fields, and appends
 //! to four columns; nothing per row is allocated except a customer's name the first time it
 //! appears.
-use rustc_hash::FxHashMap;
-
 use super::accounting::{RowAccount, SkipReason};
 use super::date::DateParser;
+use super::names::{Interner, Names};
 use super::number::parse_amount;
 use super::sniff::Layout;
 use super::{Detected, DetectedColumns, IngestOptions, Ingested, ReturnsPolicy};
@@ -15,7 +14,7 @@ use super::{Detected, DetectedColumns, IngestOptions, Ingested, ReturnsPolicy};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Transactions {
     /// Customer ids in order of first appearance; `customer[i]` indexes this.
-    pub customer_names: Vec<String>,
+    pub customer_names: Names,
     pub customer: Vec<u32>,
     /// Epoch day (days since 1970-01-01).
     pub day: Vec<i32>,
@@ -30,7 +29,7 @@ pub struct Transactions {
 impl Transactions {
     pub fn with_capacity(n: usize) -> Self {
         Transactions {
-            customer_names: Vec::new(),
+            customer_names: Names::default(),
             customer: Vec::with_capacity(n),
             day: Vec::with_capacity(n),
             amount: Vec::with_capacity(n),
@@ -75,7 +74,8 @@ impl Fields for csv::ByteRecord {
         self.len()
     }
     fn field(&self, i: usize) -> Option<&str> {
-        self.get(i).map(|b| std::str::from_utf8(b).unwrap_or_default())
+        self.get(i)
+            .map(|b| std::str::from_utf8(b).unwrap_or_default())
     }
 }
 
@@ -113,10 +113,7 @@ pub(super) struct RowParser<'a> {
     returns: ReturnsPolicy,
     pub(super) account: RowAccount,
     tx: Transactions,
-    /// Customer id → index. FxHash: ids are short strings and the file is the user's own (no
-    /// adversary to flood buckets); the hash never reaches the output, so its platform
-    /// dependence is harmless. About 4× faster than SipHash on 8-byte ids.
-    index: FxHashMap<Box<str>, u32>,
+    customers: Interner,
     needed: usize,
 }
 
@@ -140,7 +137,7 @@ impl<'a> RowParser<'a> {
             returns: opts.returns,
             account: RowAccount::default(),
             tx: Transactions::with_capacity(capacity),
-            index: FxHashMap::default(),
+            customers: Interner::default(),
             needed: layout
                 .roles
                 .claimed()
@@ -234,15 +231,7 @@ impl<'a> RowParser<'a> {
                 .skip(SkipReason::ReturnDropped, line, &c, &amount.to_string());
             return;
         }
-        let id = match self.index.get(cust) {
-            Some(&id) => id,
-            None => {
-                let next = self.tx.customer_names.len() as u32;
-                self.index.insert(cust.into(), next);
-                self.tx.customer_names.push(cust.to_string());
-                next
-            }
-        };
+        let id = self.customers.id(cust);
         self.tx.customer.push(id);
         self.tx.day.push(day);
         self.tx.amount.push(amount);
@@ -255,7 +244,8 @@ impl<'a> RowParser<'a> {
         self.account.used();
     }
 
-    pub(super) fn finish(self, mut detected: Detected) -> Ingested {
+    pub(super) fn finish(mut self, mut detected: Detected) -> Ingested {
+        self.tx.customer_names = std::mem::take(&mut self.customers.names);
         let l = self.layout;
         let name = |c: Option<usize>| c.map(|i| self.col_name(i).to_string());
         detected.has_header = l.has_header;

@@ -49,9 +49,7 @@ impl<'a> TextSource<'a> {
             Cow::Borrowed(valid)
         } else {
             let mut dec = self.encoding.new_decoder_without_bom_handling();
-            let cap = dec
-                .max_utf8_buffer_length(n)
-                .unwrap_or(n.saturating_mul(3));
+            let cap = dec.max_utf8_buffer_length(n).unwrap_or(n.saturating_mul(3));
             let mut s = String::with_capacity(cap);
             let _ = dec.decode_to_string(head, &mut s, whole);
             Cow::Owned(s)

@@ -49,8 +49,10 @@ pub fn from_text(
 ) -> Result<Ingested> {
     let sample = sniff::read_sample(sample_text, delimiter);
     if sample.is_empty() {
-        return Err(Error::new("empty_file", "the file has no rows (only blank lines)")
-            .with_hint("choose a CSV/TSV/XLSX export with a header and at least one row"));
+        return Err(
+            Error::new("empty_file", "the file has no rows (only blank lines)")
+                .with_hint("choose a CSV/TSV/XLSX export with a header and at least one row"),
+        );
     }
     if opts.summary {
         let records = reader(source, delimiter).into_records();
