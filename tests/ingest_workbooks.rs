@@ -69,3 +69,16 @@ fn workbook_overrides_and_truncation() {
     let e = error(&bytes[..bytes.len() / 2], "{}");
     assert_eq!(e.code, "unreadable_workbook", "{e}");
 }
+
+/// Fuzz finding: an .xls whose sector chain points past the end made calamine slice out of
+/// bounds (a panic, fatal in wasm). Now an error.
+#[test]
+fn xls_with_sector_chain_past_the_end_is_an_error() {
+    let bytes = fixture("fuzz-xls-short-sector.bin");
+    for opts in ["{}", r#"{"ingest":{"returns":"keep","hasHeader":false}}"#] {
+        let o = crm_lens::Options::from_json(opts).unwrap();
+        if let Ok(r) = crm_lens::analyze(&bytes, &o) {
+            assert_balanced(&serde_json::to_value(&r).unwrap());
+        }
+    }
+}

@@ -3,7 +3,7 @@
 //! calamine materialises the sheet as a cell range, so workbooks (at most ~1M rows by Excel's
 //! own limit) are converted to rows of text and go through the same sniffer and row parser.
 use calamine::{open_workbook_auto_from_rs, Data, Reader};
-use std::io::Cursor;
+use std::io::{self, Cursor, Read, Seek, SeekFrom};
 
 use super::rows::RowParser;
 use super::sniff;
@@ -35,15 +35,61 @@ fn cell_text(c: &Data) -> String {
     }
 }
 
-pub fn read_first_sheet(bytes: &[u8], kind: &str) -> Result<Vec<Vec<String>>> {
-    let bad = |e: String| {
-        Error::new(
-            "unreadable_workbook",
-            format!("the {kind} workbook could not be read: {e}"),
-        )
-        .with_hint("save the sheet as CSV (UTF-8) and load that")
-    };
-    let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
+/// Bytes past the end that read as zeros: one largest CFB sector plus the header.
+const XLS_PAD: u64 = 4096 + 512;
+
+/// The `.xls` bytes as calamine's reader, padded with zeros past the end.
+///
+/// calamine 0.38's compound-file reader allows sector ids up to `len / size` although the
+/// sectors start after a 512-byte header; when a malformed chain points at the last ones it
+/// slices out of bounds (`cfb.rs:320`, found by our fuzz target) and, in wasm, the panic
+/// would kill the module. Seeking to the end still reports the true length, and a valid file
+/// never reads past it, so the padding changes nothing else.
+#[derive(Clone)]
+struct ZeroPadded<'a> {
+    bytes: &'a [u8],
+    pos: u64,
+}
+
+impl Read for ZeroPadded<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let len = self.bytes.len() as u64;
+        let n = if self.pos < len {
+            let rest = &self.bytes[self.pos as usize..];
+            let n = rest.len().min(out.len());
+            out[..n].copy_from_slice(&rest[..n]);
+            n
+        } else {
+            let n = (len + XLS_PAD)
+                .saturating_sub(self.pos)
+                .min(out.len() as u64) as usize;
+            out[..n].fill(0);
+            n
+        };
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for ZeroPadded<'_> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let (base, delta) = match to {
+            SeekFrom::Start(n) => (0, n as i64),
+            SeekFrom::End(d) => (self.bytes.len() as u64, d),
+            SeekFrom::Current(d) => (self.pos, d),
+        };
+        self.pos = base
+            .checked_add_signed(delta)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before start"))?;
+        Ok(self.pos)
+    }
+}
+
+fn sheet_rows<RS: Read + Seek + Clone>(
+    rs: RS,
+    bad: impl Fn(String) -> Error,
+) -> Result<Vec<Vec<String>>> {
+    let mut wb = open_workbook_auto_from_rs(rs).map_err(|e| bad(e.to_string()))?;
     let range = wb
         .worksheet_range_at(0)
         .ok_or_else(|| bad("it has no sheets".into()))?
@@ -52,6 +98,21 @@ pub fn read_first_sheet(bytes: &[u8], kind: &str) -> Result<Vec<Vec<String>>> {
         .rows()
         .map(|r| r.iter().map(cell_text).collect())
         .collect())
+}
+
+pub fn read_first_sheet(bytes: &[u8], kind: &str) -> Result<Vec<Vec<String>>> {
+    let bad = |e: String| {
+        Error::new(
+            "unreadable_workbook",
+            format!("the {kind} workbook could not be read: {e}"),
+        )
+        .with_hint("save the sheet as CSV (UTF-8) and load that")
+    };
+    if kind == "xls" {
+        sheet_rows(ZeroPadded { bytes, pos: 0 }, bad)
+    } else {
+        sheet_rows(Cursor::new(bytes), bad)
+    }
 }
 
 /// Workbook rows through the same sniffer and row parser as text.
