@@ -56,6 +56,15 @@ impl Transactions {
 pub trait Fields {
     fn count(&self) -> usize;
     fn field(&self, i: usize) -> Option<&str>;
+    /// Missing or only whitespace (as `str::trim` sees it).
+    fn is_blank(&self, i: usize) -> bool {
+        self.field(i).is_none_or(|f| f.trim().is_empty())
+    }
+}
+
+/// `char::is_whitespace` restricted to ASCII (what `str::trim` removes there).
+fn is_ascii_space(b: &u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
 }
 
 impl Fields for csv::StringRecord {
@@ -154,13 +163,12 @@ impl<'a> RowParser<'a> {
     pub(super) fn push(&mut self, rec: &impl Fields, line: u64) {
         self.account.read();
         let n = rec.count();
-        let blank = (0..n).all(|i| rec.field(i).is_none_or(|f| f.trim().is_empty()));
+        let blank = (0..n).all(|i| rec.is_blank(i));
         if blank {
             self.account.skip(SkipReason::BlankLine, line, "", "");
             return;
         }
-        let extra_nonempty =
-            (self.layout.n_fields..n).any(|i| rec.field(i).is_some_and(|f| !f.trim().is_empty()));
+        let extra_nonempty = (self.layout.n_fields..n).any(|i| !rec.is_blank(i));
         if n < self.needed || extra_nonempty {
             let text = (0..n)
                 .filter_map(|i| rec.field(i))
