@@ -19,15 +19,19 @@ fn thread_cpu_ns() -> u64 {
         .unwrap_or(0)
 }
 
-fn peak_rss_kib() -> Option<u64> {
+fn status_kib(key: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn peak_rss_kib() -> Option<u64> {
+    status_kib("VmHWM:")
 }
 
 /// Peak RSS of a fresh process that reads the file and ingests it once: what a user's
 /// process pays (the earlier runs' freed-but-retained heap would blur it in this one).
-fn child_peak(path: &std::path::Path, encoding: Option<&str>) -> Option<u64> {
+fn child_peak(path: &std::path::Path, encoding: Option<&str>) -> Option<(u64, u64)> {
     let exe = std::env::current_exe().ok()?;
     let mut cmd = std::process::Command::new(exe);
     cmd.env("CRM_LENS_BENCH_CHILD", path);
@@ -35,15 +39,18 @@ fn child_peak(path: &std::path::Path, encoding: Option<&str>) -> Option<u64> {
         cmd.env("CRM_LENS_BENCH_ENCODING", e);
     }
     let out = cmd.output().ok()?;
-    String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut it = text.split_whitespace().map(|v| v.parse().ok());
+    Some((it.next()??, it.next()??))
 }
 
 fn child_main(path: &str) {
     let bytes = std::fs::read(path).expect("read bench data");
+    let before = status_kib("VmRSS:").unwrap_or(0);
     let mut opts = Options::default();
     opts.ingest.encoding = std::env::var("CRM_LENS_BENCH_ENCODING").ok();
     let ds = Dataset::from_bytes(&bytes, &opts).expect("ingest");
-    println!("{}", peak_rss_kib().unwrap_or(0));
+    println!("{} {before}", peak_rss_kib().unwrap_or(0));
     drop(ds);
 }
 
@@ -77,15 +84,17 @@ fn run(name: &str, path: &std::path::Path, bytes: &[u8], opts: &Options) {
         rows = ds.rows_used();
         drop(ds);
     }
-    let peak = child_peak(path, opts.ingest.encoding.as_deref()).unwrap_or(0);
+    let (peak, before) = child_peak(path, opts.ingest.encoding.as_deref()).unwrap_or((0, 0));
     println!(
-        "{name}: {mb:.1} MB, {rows} rows used, best wall {:.1} ms = {:.0} MB/s, best CPU {:.1} ms = {:.0} MB/s; peak RSS {:.1} MiB = {:.2}× file (fresh process: file bytes + ingest)",
+        "{name}: {mb:.1} MB, {rows} rows used, best wall {:.1} ms = {:.0} MB/s, best CPU {:.1} ms = {:.0} MB/s; peak RSS {:.1} MiB = {:.2}× file (fresh process; {:.1} MiB with the file read, so ingest adds {:.2}× file)",
         best * 1e3,
         mb / best,
         best_cpu * 1e3,
         mb / best_cpu,
         peak as f64 / 1024.0,
         peak as f64 * 1024.0 / bytes.len() as f64,
+        before as f64 / 1024.0,
+        peak.saturating_sub(before) as f64 * 1024.0 / bytes.len() as f64,
     );
 }
 

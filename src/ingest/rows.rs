@@ -86,6 +86,15 @@ impl Fields for csv::ByteRecord {
         self.get(i)
             .map(|b| std::str::from_utf8(b).unwrap_or_default())
     }
+    /// On the bytes: no UTF-8 check for the fields the parser never reads.
+    fn is_blank(&self, i: usize) -> bool {
+        match self.get(i) {
+            None => true,
+            Some(b) if b.iter().all(is_ascii_space) => true,
+            Some(b) if b.is_ascii() => false,
+            Some(b) => std::str::from_utf8(b).is_ok_and(|s| s.trim().is_empty()),
+        }
+    }
 }
 
 impl Fields for Vec<String> {

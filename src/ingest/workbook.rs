@@ -94,11 +94,29 @@ fn sheet_rows<RS: Read + Seek + Clone>(
         .worksheet_range_at(0)
         .ok_or_else(|| bad("it has no sheets".into()))?
         .map_err(|e| bad(e.to_string()))?;
+    let (h, w) = range.get_size();
+    if h.saturating_mul(w) > MAX_CELLS {
+        return Err(bad(format!(
+            "its first sheet spans {h} rows × {w} columns, more than {MAX_CELLS} cells"
+        )));
+    }
+    // Rows end at their last non-empty cell: a stray cell far to the right (or a malformed
+    // dimension) must not turn every row into thousands of empty strings.
     Ok(range
         .rows()
-        .map(|r| r.iter().map(cell_text).collect())
+        .map(|r| {
+            let used = r
+                .iter()
+                .rposition(|c| *c != Data::Empty)
+                .map_or(0, |i| i + 1);
+            r[..used].iter().map(cell_text).collect()
+        })
         .collect())
 }
+
+/// Cells a sheet may span: Excel's 1,048,576 rows × 20 columns. Beyond that the sheet is
+/// not a transaction table (or the file is damaged) and would exhaust wasm's memory.
+const MAX_CELLS: usize = 1_048_576 * 20;
 
 pub fn read_first_sheet(bytes: &[u8], kind: &str) -> Result<Vec<Vec<String>>> {
     let bad = |e: String| {
