@@ -42,3 +42,12 @@ for i, (c, d, a) in enumerate(ROWS, start=1):
     sh.write(i, 2, a)
 book.save(os.path.join(OUT, "orders.xls"))
 print("wrote", OUT)
+
+# .xlsx with one stray cell in the last row and column (XFD1048576): must stay small.
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.append(["customer", "date", "amount"])
+for c, d, a in ROWS:
+    ws.append([c, d.strftime("%Y-%m-%d"), a])
+ws["XFD1048576"] = "stray"
+wb.save(os.path.join(OUT, "far-cell.xlsx"))

@@ -82,3 +82,13 @@ fn xls_with_sector_chain_past_the_end_is_an_error() {
         }
     }
 }
+
+/// A stray cell at XFD1048576 would make a bounding-box reader allocate 17 billion cells;
+/// the streaming reader allocates only what exists (and ignores columns past 1024).
+#[test]
+fn xlsx_with_a_far_away_cell_stays_small() {
+    let v = run(&fixture("far-cell.xlsx"), "{}");
+    assert_eq!(detected(&v)["dateFormat"], "%Y-%m-%d");
+    assert_eq!(rows(&v), (5, 5));
+    check_rows(&v);
+}

@@ -2,7 +2,7 @@
 //!
 //! calamine materialises the sheet as a cell range, so workbooks (at most ~1M rows by Excel's
 //! own limit) are converted to rows of text and go through the same sniffer and row parser.
-use calamine::{open_workbook_auto_from_rs, Data, Reader};
+use calamine::{open_workbook_auto_from_rs, open_workbook_from_rs, Data, Reader, Xlsx};
 use std::io::{self, Cursor, Read, Seek, SeekFrom};
 
 use super::rows::RowParser;
@@ -126,12 +126,63 @@ pub fn read_first_sheet(bytes: &[u8], kind: &str) -> Result<Vec<Vec<String>>> {
         )
         .with_hint("save the sheet as CSV (UTF-8) and load that")
     };
-    if kind == "xls" {
-        sheet_rows(ZeroPadded { bytes, pos: 0 }, bad)
-    } else {
-        sheet_rows(Cursor::new(bytes), bad)
+    match kind {
+        "xls" => sheet_rows(ZeroPadded { bytes, pos: 0 }, bad),
+        _ => match xlsx_rows(bytes, &bad) {
+            // Not an .xlsx (e.g. .ods, also a zip): calamine's format detection.
+            Err(e) if e.message.contains("not an xlsx") => sheet_rows(Cursor::new(bytes), bad),
+            r => r,
+        },
     }
 }
+
+/// Rows of an `.xlsx`'s first sheet, streamed cell by cell: calamine's `worksheet_range`
+/// allocates the bounding box of all cells, so one stray (or forged) cell at `XFD1048576`
+/// would demand gigabytes. Here only rows and cells that exist are allocated, under a budget.
+fn xlsx_rows(bytes: &[u8], bad: &impl Fn(String) -> Error) -> Result<Vec<Vec<String>>> {
+    let mut wb: Xlsx<_> =
+        open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| bad(format!("not an xlsx: {e}")))?;
+    let name = wb
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| bad("it has no sheets".into()))?;
+    let mut cells = wb
+        .worksheet_cells_reader(&name)
+        .map_err(|e| bad(e.to_string()))?;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut slots = 0usize;
+    while let Some(cell) = cells.next_cell().map_err(|e| bad(e.to_string()))? {
+        let (r, c) = cell.get_position();
+        let (r, c) = (r as usize, c as usize);
+        if r >= EXCEL_ROWS || c >= MAX_COLUMNS {
+            continue; // beyond Excel's rows or any transaction table's columns
+        }
+        let value = cell_text(&Data::from(cell.get_value().clone()));
+        if value.is_empty() {
+            continue;
+        }
+        if rows.len() <= r {
+            rows.resize_with(r + 1, Vec::new);
+        }
+        let row = &mut rows[r];
+        if row.len() <= c {
+            slots += c + 1 - row.len();
+            if slots > MAX_CELLS {
+                return Err(bad(format!(
+                    "its first sheet has more than {MAX_CELLS} cells"
+                )));
+            }
+            row.resize(c + 1, String::new());
+        }
+        row[c] = value;
+    }
+    Ok(rows)
+}
+
+const EXCEL_ROWS: usize = 1_048_576;
+/// Columns read from a workbook: far more than any transaction export has.
+const MAX_COLUMNS: usize = 1024;
 
 /// Workbook rows through the same sniffer and row parser as text.
 pub fn from_table(
