@@ -99,8 +99,15 @@ impl Interner {
             len,
             prefix: pre,
         };
-        self.table
-            .insert_unique(hash, slot, |s| hasher.hash_one(&names[s.index as usize]));
+        self.table.insert_unique(hash, slot, |s| {
+            // Growing the table rehashes every slot: short ids are rebuilt from the slot
+            // itself, so only long ones touch the arena.
+            let bytes = s.prefix.to_le_bytes();
+            match bytes.get(..s.len as usize).map(std::str::from_utf8) {
+                Some(Ok(short)) => hasher.hash_one(short),
+                _ => hasher.hash_one(&names[s.index as usize]),
+            }
+        });
         index
     }
 }
