@@ -79,10 +79,23 @@ pub struct Interner {
     pub names: Names,
     table: HashTable<Slot>,
     hasher: FixedState,
+    /// The previous row's id: the lines of one order are adjacent in every export.
+    last: Option<u32>,
 }
 
 impl Interner {
     pub fn id(&mut self, name: &str) -> u32 {
+        if let Some(last) = self.last {
+            if &self.names[last as usize] == name {
+                return last;
+            }
+        }
+        let id = self.lookup(name);
+        self.last = Some(id);
+        id
+    }
+
+    fn lookup(&mut self, name: &str) -> u32 {
         let hash = self.hasher.hash_one(name);
         let (len, pre) = (name.len() as u32, prefix(name));
         let names = &self.names;

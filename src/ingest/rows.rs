@@ -172,12 +172,14 @@ impl<'a> RowParser<'a> {
     pub(super) fn push(&mut self, rec: &impl Fields, line: u64) {
         self.account.read();
         let n = rec.count();
-        let blank = (0..n).all(|i| rec.is_blank(i));
-        if blank {
+        // A blank line is only looked for where a row fails (too few fields, no customer):
+        // scanning every field of every good row costs more than the check it saves.
+        let blank = || (0..n).all(|i| rec.is_blank(i));
+        let extra_nonempty = (self.layout.n_fields..n).any(|i| !rec.is_blank(i));
+        if n < self.needed && blank() {
             self.account.skip(SkipReason::BlankLine, line, "", "");
             return;
         }
-        let extra_nonempty = (self.layout.n_fields..n).any(|i| !rec.is_blank(i));
         if n < self.needed || extra_nonempty {
             let text = (0..n)
                 .filter_map(|i| rec.field(i))
@@ -194,6 +196,10 @@ impl<'a> RowParser<'a> {
         let roles = &self.layout.roles;
         let get = |c: Option<usize>| c.and_then(|i| rec.field(i)).unwrap_or("");
         let cust = get(roles.customer).trim();
+        if cust.is_empty() && blank() {
+            self.account.skip(SkipReason::BlankLine, line, "", "");
+            return;
+        }
         if cust.is_empty() {
             let c = roles.customer.unwrap_or(0);
             let name = self.col_name(c).to_string();
