@@ -232,6 +232,11 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
         unit_price: pick(&opts.unit_price_col, "--unit-price-col")?,
     };
     roles.overlay(&forced);
+    // Quantity and unit price given as options mean "compute the amount": a sniffed amount
+    // column must not win over them.
+    if forced.quantity.is_some() && forced.unit_price.is_some() && forced.amount.is_none() {
+        roles.amount = None;
+    }
 
     // Decimal from the amount-like columns before inferring numeric roles.
     let decimal = match opts.decimal {
