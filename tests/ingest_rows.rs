@@ -179,14 +179,14 @@ fn after_as_of_is_accounted_but_not_warned() {
 
 #[test]
 fn summary_input() {
-    let text = "customer_id,frequency,recency,T,monetary_value\na,2,30,40,25.5\nb,0,0,20,0\nc,-1,0,5,0\nd,1,50,40,10\ne,1,10,1e300,10\n";
+    let text = "customer_id,frequency,recency,T,monetary_value\na,2,30,40,25.5\nb,0,0,20,0\nc,-1,0,5,0\nd,1,50,40,10\ne,1,10,1e300,10\nf,1e300,1,2,1e300\n";
     let v = run(
         text.as_bytes(),
         r#"{"asOf":"2024-12-31","ingest":{"summary":true}}"#,
     );
     assert_eq!(detected(&v)["source"], "summary");
-    assert_eq!(rows(&v), (5, 2));
-    assert_eq!(skipped(&v, "invalidSummaryRow"), 3);
+    assert_eq!(rows(&v), (6, 2));
+    assert_eq!(skipped(&v, "invalidSummaryRow"), 4);
     assert_eq!(example(&v, "invalidSummaryRow").2, "c|-1|0|5|0");
     assert_eq!(customers(&v), 2);
     assert_close(revenue(&v), 25.5 * 3.0);

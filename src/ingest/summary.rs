@@ -21,6 +21,11 @@ pub struct SummaryTable {
 /// typo, and would push the reconstructed first purchase out of the calendar.
 const MAX_T: f64 = 100_000.0;
 
+/// Repeat purchases accepted: a million is far beyond any customer, and keeps
+/// `monetary_value × (frequency + 1)` finite.
+const MAX_FREQUENCY: f64 = 1e6;
+const MAX_MONETARY: f64 = 1e15;
+
 fn find(header: &[String], names: &[&str]) -> Option<usize> {
     let norm: Vec<String> = header.iter().map(|h| normalise(h)).collect();
     names.iter().find_map(|n| norm.iter().position(|h| h == n))
@@ -71,6 +76,8 @@ pub fn read(
             (Some(f), Some(r), Some(t)) => {
                 !id.is_empty()
                     && t <= MAX_T
+                    && f <= MAX_FREQUENCY
+                    && m.flatten().is_none_or(|m| m.abs() <= MAX_MONETARY)
                     && f >= 0.0
                     && r >= 0.0
                     && t >= r
