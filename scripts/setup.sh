@@ -23,6 +23,11 @@ if ! command -v wasm-pack >/dev/null; then
   cargo install wasm-pack
 fi
 
+if ! command -v cargo-fuzz >/dev/null; then
+  step "cargo-fuzz (CI fuzzes the ingest entry point)"
+  cargo install cargo-fuzz
+fi
+
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
   step "Debian chromium + chromium-driver"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

@@ -172,7 +172,7 @@ impl CustomerTable {
             all_orders.sort_unstable();
             all_orders.dedup();
             let x = (days - 1) as f64;
-            t.ids.push(tx.customer_names[c].clone());
+            t.ids.push(tx.customer_names[c].to_string());
             t.first_day.push(first);
             t.last_day.push(last);
             t.transactions.push(all_orders.len() as u32 + unordered);
@@ -205,8 +205,10 @@ impl CustomerTable {
         for i in 0..s.ids.len() {
             let (x, tx, big_t) = (s.frequency[i], s.recency[i], s.t[i]);
             let m = s.monetary.as_ref().map_or(0.0, |m| m[i]);
-            let first = as_of - (big_t * u).round() as i32;
-            let last = first + (tx * u).round() as i32;
+            // Clamped to 200 years so no value can leave the calendar (ingest rejects more).
+            let span = |v: f64| (v * u).round().clamp(0.0, 73_050.0) as i32;
+            let first = as_of - span(big_t);
+            let last = first + span(tx).min(span(big_t));
             t.ids.push(s.ids[i].clone());
             t.first_day.push(first);
             t.last_day.push(last);
@@ -300,12 +302,10 @@ mod tests {
     fn tx(rows: &[(&str, i32, f64, u64)]) -> Transactions {
         let mut t = Transactions::default();
         for (name, day, amount, order) in rows {
-            let id = match t.customer_names.iter().position(|n| n == name) {
+            let seen = t.customer_names.iter().position(|n| n == *name);
+            let id = match seen {
                 Some(i) => i,
-                None => {
-                    t.customer_names.push(name.to_string());
-                    t.customer_names.len() - 1
-                }
+                None => t.customer_names.push(name),
             };
             t.customer.push(id as u32);
             t.day.push(*day);

@@ -65,6 +65,11 @@ impl Dataset {
         &self.detected
     }
 
+    /// Rows ingest used (before any `asOf` cut).
+    pub fn rows_used(&self) -> u64 {
+        self.account.rows_used
+    }
+
     /// Runs every analysis with `opts`. Ingest options are those the dataset was read with.
     pub fn analyze(&self, opts: &Options) -> Result<Analysis> {
         opts.validate()?;
@@ -205,7 +210,10 @@ impl Dataset {
             .clone()
             .unwrap_or_default();
         for &i in &excluded.no_purchase {
-            let name = &tx.customer_names[tx.customer[i] as usize];
+            let name = tx
+                .customer_names
+                .get(tx.customer[i] as usize)
+                .unwrap_or_default();
             account.unuse(
                 SkipReason::NoPurchaseInPeriod,
                 tx.line[i] as u64,

@@ -174,3 +174,22 @@ fn prospects_are_listed_ids_without_purchases() {
         .unwrap();
     assert_eq!(a.report.lifecycle.stages[0].customers, 2);
 }
+
+#[test]
+fn cohorts_stay_bounded_on_centuries_of_dates() {
+    let log =
+        "customer_id,order_date,amount\nold,1950-01-15,10\nold,2024-03-01,5\nnew,2024-03-10,7\n";
+    let o = Options::default();
+    let a = Dataset::from_bytes(log.as_bytes(), &o)
+        .unwrap()
+        .analyze(&o)
+        .unwrap();
+    let c = &a.report.kpis.cohorts;
+    assert_eq!(c.months.len(), crm_lens::kpis::cohorts::MAX_COHORTS);
+    assert_eq!(c.months.last().map(String::as_str), Some("2024-03"));
+    assert_eq!(
+        c.size.iter().sum::<u64>(),
+        1,
+        "only the customer acquired in the window"
+    );
+}

@@ -75,7 +75,7 @@ struct AnalyzeArgs {
     /// Text encoding label (utf-8, gb18030, gbk, windows-1251, ...).
     #[arg(long)]
     encoding: Option<String>,
-    /// Field delimiter: one character, or 'tab'.
+    /// Field delimiter: one character, 'tab', or 'spaces' (whitespace-aligned columns).
     #[arg(long)]
     delimiter: Option<String>,
     /// Whether the first row is a header (default: detected).

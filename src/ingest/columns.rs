@@ -327,9 +327,10 @@ pub fn infer_missing(roles: &mut Roles, columns: &[Vec<&str>], decimal: Decimal)
     if roles.amount.is_none() && roles.quantity.is_none() {
         let taken = roles.claimed();
         // Prefer columns with fractional values (money), then the right-most numeric column.
+        // 80% numeric, as for dates: a stray header or a few bad rows must not hide it.
         let numeric: Vec<(usize, f64)> = (0..n_cols)
             .filter(|i| !taken.contains(i))
-            .filter(|i| share(&columns[*i], &|v| parse_amount(v, decimal).is_some()) >= 0.9)
+            .filter(|i| share(&columns[*i], &|v| parse_amount(v, decimal).is_some()) >= 0.8)
             .map(|i| {
                 (
                     i,

@@ -5,6 +5,7 @@
 //! times, so parsed values are memoised on the raw text: this is what makes ingest fast
 //! without writing a date parser of our own.
 use chrono::NaiveDate;
+use foldhash::fast::FixedState;
 use std::collections::HashMap;
 
 use crate::dates::to_day;
@@ -89,7 +90,10 @@ pub fn parse_with(fmt: &str, raw: &str) -> Option<i32> {
 /// Row-by-row parser for one format, memoised on the raw text.
 pub struct DateParser {
     format: String,
-    memo: HashMap<Box<str>, Option<i32>>,
+    memo: HashMap<Box<str>, Option<i32>, FixedState>,
+    /// The previous row's text and value: exports sorted by date repeat it row after row.
+    last: String,
+    last_value: Option<i32>,
 }
 
 /// Beyond this many distinct texts (timestamps), memoising costs more than it saves.
@@ -99,18 +103,29 @@ impl DateParser {
     pub fn new(format: &str) -> Self {
         DateParser {
             format: format.to_string(),
-            memo: HashMap::new(),
+            memo: HashMap::default(),
+            last: String::new(),
+            last_value: None,
         }
     }
 
     pub fn parse(&mut self, raw: &str) -> Option<i32> {
-        if let Some(v) = self.memo.get(raw) {
-            return *v;
+        if raw == self.last && !raw.is_empty() {
+            return self.last_value;
         }
-        let v = parse_with(&self.format, raw);
-        if self.memo.len() < MEMO_LIMIT {
-            self.memo.insert(raw.into(), v);
-        }
+        let v = match self.memo.get(raw) {
+            Some(v) => *v,
+            None => {
+                let v = parse_with(&self.format, raw);
+                if self.memo.len() < MEMO_LIMIT {
+                    self.memo.insert(raw.into(), v);
+                }
+                v
+            }
+        };
+        self.last.clear();
+        self.last.push_str(raw);
+        self.last_value = v;
         v
     }
 }

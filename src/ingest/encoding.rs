@@ -1,15 +1,16 @@
 //! Text encoding: BOMs, UTF-8, and the legacy code pages of Chinese and Russian Excel.
 //!
 //! Detection is chardetng (Firefox's detector, by the author of encoding_rs); decoding is
-//! encoding_rs. UTF-8 input is borrowed, never copied.
+//! encoding_rs (streamed, see `source`). UTF-8 input is borrowed, never copied.
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
-use std::borrow::Cow;
 
+use super::source::TextSource;
 use crate::error::{Error, Result};
 
+/// The file as text: which encoding, whether it had a BOM, and the decoded stream.
 #[derive(Debug)]
-pub struct Decoded<'a> {
-    pub text: Cow<'a, str>,
+pub struct Opened<'a> {
+    pub source: TextSource<'a>,
     pub encoding: &'static str,
     pub had_bom: bool,
 }
@@ -17,41 +18,53 @@ pub struct Decoded<'a> {
 /// How much of the file the detector reads: enough for any mix of header and data.
 const DETECT_BYTES: usize = 1 << 20;
 
-pub fn decode<'a>(bytes: &'a [u8], forced: Option<&str>) -> Result<Decoded<'a>> {
+/// Decides the encoding (BOM, then the option, then detection) without decoding the file.
+pub fn open<'a>(bytes: &'a [u8], forced: Option<&str>) -> Result<Opened<'a>> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let body = &bytes[bom_len..];
-        return Ok(Decoded {
-            text: decode_with(enc, body),
+        return Ok(Opened {
+            source: TextSource::new(body, enc, enc == UTF_8 && std::str::from_utf8(body).is_ok()),
             encoding: enc.name(),
             had_bom: true,
         });
     }
-    let enc = match forced.map(str::trim).filter(|s| !s.is_empty() && *s != "auto") {
-        Some(label) => Encoding::for_label(label.as_bytes()).ok_or_else(|| {
-            Error::option(format!(
-                "unknown encoding {label:?}; use e.g. utf-8, gb18030, gbk, windows-1251, windows-1252"
-            ))
-            .with_hint("--encoding gb18030")
-        })?,
+    let (enc, valid_utf8) = match forced
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && *s != "auto")
+    {
+        Some(label) => {
+            let enc = Encoding::for_label(label.as_bytes()).ok_or_else(|| {
+                Error::option(format!(
+                    "unknown encoding {label:?}; use e.g. utf-8, gb18030, gbk, windows-1251, windows-1252"
+                ))
+                .with_hint("--encoding gb18030")
+            })?;
+            (enc, enc == UTF_8 && std::str::from_utf8(bytes).is_ok())
+        }
         None => detect(bytes)?,
     };
-    Ok(Decoded {
-        text: decode_with(enc, bytes),
+    Ok(Opened {
+        source: TextSource::new(bytes, enc, valid_utf8),
         encoding: enc.name(),
         had_bom: false,
     })
 }
 
-fn decode_with<'a>(enc: &'static Encoding, bytes: &'a [u8]) -> Cow<'a, str> {
-    if enc == UTF_8 {
-        if let Ok(s) = std::str::from_utf8(bytes) {
-            return Cow::Borrowed(s);
+/// A decoded sample that is mostly control characters or replacement characters is not
+/// text in any encoding we know: the file is binary (an image, a PDF, a zip of something).
+pub fn looks_like_text(sample: &str) -> bool {
+    let (mut total, mut bad) = (0usize, 0usize);
+    for c in sample.chars().take(64 * 1024) {
+        total += 1;
+        if c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}')) {
+            bad += 1;
         }
     }
-    enc.decode_without_bom_handling(bytes).0
+    bad * 20 <= total
 }
 
-fn detect(bytes: &[u8]) -> Result<&'static Encoding> {
+/// Returns the encoding and whether the bytes are valid UTF-8 (read in place).
+fn detect(bytes: &[u8]) -> Result<(&'static Encoding, bool)> {
     let head = &bytes[..bytes.len().min(8192)];
     if looks_binary(head) {
         return Err(Error::new(
@@ -61,7 +74,7 @@ fn detect(bytes: &[u8]) -> Result<&'static Encoding> {
         .with_hint("export the data as CSV (UTF-8) or XLSX; if it is UTF-16 text, pass --encoding utf-16le"));
     }
     if std::str::from_utf8(bytes).is_ok() {
-        return Ok(UTF_8);
+        return Ok((UTF_8, true));
     }
     let mut det = chardetng::EncodingDetector::new();
     let sample = &bytes[..bytes.len().min(DETECT_BYTES)];
@@ -69,9 +82,9 @@ fn detect(bytes: &[u8]) -> Result<&'static Encoding> {
     let guess = det.guess(None, true);
     // A file that is UTF-8 except for a cut-off last character is still UTF-8.
     if guess == UTF_16LE || guess == UTF_16BE {
-        return Ok(UTF_8);
+        return Ok((UTF_8, false));
     }
-    Ok(guess)
+    Ok((guess, false))
 }
 
 fn looks_binary(head: &[u8]) -> bool {
@@ -86,8 +99,8 @@ mod tests {
     fn detects_legacy_code_pages() {
         let (gbk, _, _) = encoding_rs::GBK
             .encode("客户编号,下单时间,实付金额\n张三,2024-03-05,12.5\n李四,2024-03-06,8\n");
-        let d = decode(&gbk, None).unwrap();
-        assert!(d.text.contains("客户编号"), "{}", d.text);
+        let d = open(&gbk, None).unwrap();
+        assert!(d.source.sample().contains("客户编号"));
         assert!(
             d.encoding == "GBK" || d.encoding == "gb18030",
             "{}",
@@ -96,20 +109,19 @@ mod tests {
 
         let (cp, _, _) = encoding_rs::WINDOWS_1251
             .encode("Клиент;Дата;Сумма\nИванов;05.03.2024;1 234,50\nПетров;06.03.2024;99,90\n");
-        let d = decode(&cp, None).unwrap();
+        let d = open(&cp, None).unwrap();
         assert_eq!(d.encoding, "windows-1251");
-        assert!(d.text.contains("Покупатель") || d.text.contains("Клиент"));
+        assert!(d.source.sample().contains("Клиент"));
     }
 
     #[test]
     fn bom_and_forced_and_binary() {
-        let d = decode(b"\xEF\xBB\xBFa,b\n", None).unwrap();
+        let d = open(b"\xEF\xBB\xBFa,b\n", None).unwrap();
         assert!(d.had_bom);
-        assert_eq!(d.text, "a,b\n");
-        assert!(decode(b"a,b", Some("klingon")).is_err());
-        assert_eq!(
-            decode(b"\x00\x01\x02", None).unwrap_err().code,
-            "binary_file"
-        );
+        assert_eq!(d.source.sample(), "a,b\n");
+        assert!(open(b"a,b", Some("klingon")).is_err());
+        assert_eq!(open(b"\x00\x01\x02", None).unwrap_err().code, "binary_file");
+        assert!(looks_like_text("a,b\n1,2\n"));
+        assert!(!looks_like_text("\u{1}\u{2}\u{3}\u{FFFD}\u{FFFD}"));
     }
 }

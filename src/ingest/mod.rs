@@ -7,13 +7,17 @@ mod accounting;
 mod columns;
 mod date;
 mod encoding;
+mod names;
 mod number;
 mod rows;
 mod sniff;
+mod source;
 mod summary;
+mod text;
 mod workbook;
 
 pub use accounting::{RowAccount, SkipExample, SkipReason};
+pub use names::Names;
 pub use number::Decimal;
 pub use rows::Transactions;
 pub use summary::SummaryTable;
@@ -41,7 +45,7 @@ pub enum ReturnsPolicy {
 pub struct IngestOptions {
     /// Encoding label (`utf-8`, `gb18030`, `gbk`, `windows-1251`, ...); default: detected.
     pub encoding: Option<String>,
-    /// One character, or `tab`; default: detected.
+    /// One character, `tab`, or `spaces` (whitespace-aligned columns); default: detected.
     pub delimiter: Option<String>,
     pub has_header: Option<bool>,
     pub decimal: Option<Decimal>,
@@ -153,19 +157,30 @@ pub fn ingest(bytes: &[u8], opts: &IngestOptions) -> Result<Ingested> {
             delimiter: "n/a".into(),
             ..Default::default()
         };
-        return rows::from_table(&table, opts, detected);
+        return workbook::from_table(&table, opts, detected);
     }
-    let decoded = encoding::decode(bytes, opts.encoding.as_deref())?;
+    let opened = encoding::open(bytes, opts.encoding.as_deref())?;
+    let sample = opened.source.sample();
+    if !encoding::looks_like_text(&sample) {
+        return Err(Error::new(
+            "binary_file",
+            format!(
+                "the file does not look like text in {} (mostly control or undecodable bytes); it is not a CSV/TSV export or an .xlsx/.xls workbook",
+                opened.encoding
+            ),
+        )
+        .with_hint("export the data as CSV (UTF-8) or XLSX; if it is text in another encoding, pass --encoding"));
+    }
     let delimiter = match &opts.delimiter {
         Some(d) => sniff::parse_delimiter_option(d)?,
-        None => sniff::guess_delimiter(&decoded.text),
+        None => sniff::guess_delimiter(&sample),
     };
     let detected = Detected {
         source: "csv".into(),
-        encoding: decoded.encoding.to_string(),
-        bom: decoded.had_bom,
+        encoding: opened.encoding.to_string(),
+        bom: opened.had_bom,
         delimiter: sniff::delimiter_name(delimiter),
         ..Default::default()
     };
-    rows::from_text(&decoded.text, delimiter, opts, detected)
+    text::from_text(&opened.source, &sample, delimiter, opts, detected)
 }

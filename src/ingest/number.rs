@@ -122,7 +122,8 @@ fn parse_slow(s: &str, dec: Decimal) -> Option<f64> {
 pub fn guess_decimal<'a>(samples: impl Iterator<Item = &'a str>) -> Option<Decimal> {
     let (mut dot, mut comma) = (0u32, 0u32);
     for s in samples {
-        let s = s.trim();
+        // Currency words end in dots too (`руб.`, `р.`): look at the number only.
+        let s = strip_currency(s.trim());
         let last_dot = s.rfind('.');
         let last_comma = s.rfind(',');
         match (last_dot, last_comma) {
@@ -203,5 +204,9 @@ mod tests {
         );
         assert_eq!(guess_decimal(["1,234.50"].into_iter()), Some(Decimal::Dot));
         assert_eq!(guess_decimal(["100", "200"].into_iter()), None);
+        assert_eq!(
+            guess_decimal(["1 234,56 руб.", "3 р."].into_iter()),
+            Some(Decimal::Comma)
+        );
     }
 }

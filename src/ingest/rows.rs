@@ -1,19 +1,20 @@
 //! The row parser: one record in, one transaction (or one counted skip) out.
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
-
+//!
+//! This is the hot loop of ingest. It sees each record once, borrows its fields, and appends
+//! to four columns; nothing per row is allocated except a customer's name the first time it
+//! appears.
 use super::accounting::{RowAccount, SkipReason};
 use super::date::DateParser;
+use super::names::{Interner, Names};
 use super::number::parse_amount;
-use super::sniff::{self, Layout};
-use super::{summary, Detected, DetectedColumns, IngestOptions, Ingested, ReturnsPolicy};
-use crate::error::{Error, Result};
+use super::sniff::Layout;
+use super::{Detected, DetectedColumns, IngestOptions, Ingested, ReturnsPolicy};
 
 /// Used transactions, one entry per input line, as parallel columns.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Transactions {
     /// Customer ids in order of first appearance; `customer[i]` indexes this.
-    pub customer_names: Vec<String>,
+    pub customer_names: Names,
     pub customer: Vec<u32>,
     /// Epoch day (days since 1970-01-01).
     pub day: Vec<i32>,
@@ -26,6 +27,17 @@ pub struct Transactions {
 }
 
 impl Transactions {
+    pub fn with_capacity(n: usize) -> Self {
+        Transactions {
+            customer_names: Names::default(),
+            customer: Vec::with_capacity(n),
+            day: Vec::with_capacity(n),
+            amount: Vec::with_capacity(n),
+            order: Vec::with_capacity(n),
+            line: Vec::with_capacity(n),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.day.len()
     }
@@ -44,6 +56,15 @@ impl Transactions {
 pub trait Fields {
     fn count(&self) -> usize;
     fn field(&self, i: usize) -> Option<&str>;
+    /// Missing or only whitespace (as `str::trim` sees it).
+    fn is_blank(&self, i: usize) -> bool {
+        self.field(i).is_none_or(|f| f.trim().is_empty())
+    }
+}
+
+/// `char::is_whitespace` restricted to ASCII (what `str::trim` removes there).
+fn is_ascii_space(b: &u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
 }
 
 impl Fields for csv::StringRecord {
@@ -52,6 +73,27 @@ impl Fields for csv::StringRecord {
     }
     fn field(&self, i: usize) -> Option<&str> {
         self.get(i)
+    }
+}
+
+/// Fields are UTF-8 by construction (validated in place, or transcoded by encoding_rs); a
+/// field that is not reads as empty rather than panicking.
+impl Fields for csv::ByteRecord {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn field(&self, i: usize) -> Option<&str> {
+        self.get(i)
+            .map(|b| std::str::from_utf8(b).unwrap_or_default())
+    }
+    /// On the bytes: no UTF-8 check for the fields the parser never reads.
+    fn is_blank(&self, i: usize) -> bool {
+        match self.get(i) {
+            None => true,
+            Some(b) if b.iter().all(is_ascii_space) => true,
+            Some(b) if b.is_ascii() => false,
+            Some(b) => std::str::from_utf8(b).is_ok_and(|s| s.trim().is_empty()),
+        }
     }
 }
 
@@ -70,25 +112,32 @@ fn is_cancelled_invoice(order: &str) -> bool {
     b.len() > 1 && (b[0] == b'C' || b[0] == b'c') && b[1].is_ascii_digit()
 }
 
+/// FNV-1a, 64 bits: the same value on every target (wasm32 included, unlike `usize`-based
+/// hashers), and fast on short ids. Only lines of one customer are compared, so a collision
+/// (≈ n²/2⁶⁴) would merge two of that customer's orders at worst. Never 0 (0 = no order id).
 fn order_hash(s: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    s.hash(&mut h);
-    h.finish().max(1)
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in s.as_bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h.max(1)
 }
 
-struct RowParser<'a> {
+pub(super) struct RowParser<'a> {
     layout: &'a Layout,
     names: Vec<String>,
     dates: DateParser,
     returns: ReturnsPolicy,
-    account: RowAccount,
+    pub(super) account: RowAccount,
     tx: Transactions,
-    index: HashMap<String, u32>,
+    customers: Interner,
     needed: usize,
 }
 
 impl<'a> RowParser<'a> {
-    fn new(layout: &'a Layout, opts: &IngestOptions) -> Self {
+    /// `capacity`: expected rows, so the columns are allocated once (no doubling copies).
+    pub(super) fn new(layout: &'a Layout, opts: &IngestOptions, capacity: usize) -> Self {
         let names = (0..layout.n_fields)
             .map(|i| {
                 layout
@@ -105,8 +154,8 @@ impl<'a> RowParser<'a> {
             dates: DateParser::new(&layout.date_format),
             returns: opts.returns,
             account: RowAccount::default(),
-            tx: Transactions::default(),
-            index: HashMap::new(),
+            tx: Transactions::with_capacity(capacity),
+            customers: Interner::default(),
             needed: layout
                 .roles
                 .claimed()
@@ -120,16 +169,17 @@ impl<'a> RowParser<'a> {
         self.names.get(i).map_or("", String::as_str)
     }
 
-    fn push(&mut self, rec: &impl Fields, line: u64) {
+    pub(super) fn push(&mut self, rec: &impl Fields, line: u64) {
         self.account.read();
         let n = rec.count();
-        let blank = (0..n).all(|i| rec.field(i).is_none_or(|f| f.trim().is_empty()));
-        if blank {
+        // A blank line is only looked for where a row fails (too few fields, no customer):
+        // scanning every field of every good row costs more than the check it saves.
+        let blank = || (0..n).all(|i| rec.is_blank(i));
+        let extra_nonempty = (self.layout.n_fields..n).any(|i| !rec.is_blank(i));
+        if n < self.needed && blank() {
             self.account.skip(SkipReason::BlankLine, line, "", "");
             return;
         }
-        let extra_nonempty =
-            (self.layout.n_fields..n).any(|i| rec.field(i).is_some_and(|f| !f.trim().is_empty()));
         if n < self.needed || extra_nonempty {
             let text = (0..n)
                 .filter_map(|i| rec.field(i))
@@ -146,14 +196,15 @@ impl<'a> RowParser<'a> {
         let roles = &self.layout.roles;
         let get = |c: Option<usize>| c.and_then(|i| rec.field(i)).unwrap_or("");
         let cust = get(roles.customer).trim();
+        if cust.is_empty() && blank() {
+            self.account.skip(SkipReason::BlankLine, line, "", "");
+            return;
+        }
         if cust.is_empty() {
             let c = roles.customer.unwrap_or(0);
-            self.account.skip(
-                SkipReason::MissingCustomerId,
-                line,
-                &self.names[c].clone(),
-                "",
-            );
+            let name = self.col_name(c).to_string();
+            self.account
+                .skip(SkipReason::MissingCustomerId, line, &name, "");
             return;
         }
         let date_text = get(roles.date);
@@ -203,15 +254,7 @@ impl<'a> RowParser<'a> {
                 .skip(SkipReason::ReturnDropped, line, &c, &amount.to_string());
             return;
         }
-        let next = self.tx.customer_names.len() as u32;
-        let id = match self.index.get(cust) {
-            Some(&id) => id,
-            None => {
-                self.index.insert(cust.to_string(), next);
-                self.tx.customer_names.push(cust.to_string());
-                next
-            }
-        };
+        let id = self.customers.id(cust);
         self.tx.customer.push(id);
         self.tx.day.push(day);
         self.tx.amount.push(amount);
@@ -224,9 +267,10 @@ impl<'a> RowParser<'a> {
         self.account.used();
     }
 
-    fn finish(self, mut detected: Detected) -> Ingested {
+    pub(super) fn finish(mut self, mut detected: Detected) -> Ingested {
+        self.tx.customer_names = std::mem::take(&mut self.customers.names);
         let l = self.layout;
-        let name = |c: Option<usize>| c.map(|i| self.names[i].clone());
+        let name = |c: Option<usize>| c.map(|i| self.col_name(i).to_string());
         detected.has_header = l.has_header;
         detected.decimal_separator = l.decimal.char().to_string();
         detected.date_format = l.date_format.clone();
@@ -242,102 +286,4 @@ impl<'a> RowParser<'a> {
         detected.header = self.names.clone();
         Ingested::Transactions(self.tx, self.account, detected)
     }
-}
-
-pub fn from_text(
-    text: &str,
-    delimiter: u8,
-    opts: &IngestOptions,
-    detected: Detected,
-) -> Result<Ingested> {
-    let sample = sniff::read_sample(text, delimiter);
-    if sample.is_empty() {
-        return Err(Error::new("empty_file", "the file has no rows"));
-    }
-    if opts.summary {
-        let mut rdr = reader(text, delimiter);
-        return summary::read(&sample, rdr.records(), opts, detected);
-    }
-    let layout = sniff::decide_layout(&sample, opts)?;
-    let mut parser = RowParser::new(&layout, opts);
-    let mut rdr = reader(text, delimiter);
-    let mut rec = csv::StringRecord::new();
-    let mut first = true;
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = rec.position().map_or(0, |p| p.line());
-                if first && layout.has_header {
-                    first = false;
-                    continue;
-                }
-                first = false;
-                parser.push(&rec, line);
-            }
-            Err(e) => {
-                // Only I/O or UTF-8 errors reach here (the reader is flexible); count and go on.
-                let line = e.position().map_or(0, |p| p.line());
-                parser.account.read();
-                parser
-                    .account
-                    .skip(SkipReason::WrongFieldCount, line, "", &e.to_string());
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    break;
-                }
-            }
-        }
-    }
-    Ok(parser.finish(detected))
-}
-
-fn reader(text: &str, delimiter: u8) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes())
-}
-
-/// Workbook rows (already strings) through the same sniffer and row parser.
-pub fn from_table(
-    table: &[Vec<String>],
-    opts: &IngestOptions,
-    detected: Detected,
-) -> Result<Ingested> {
-    let rows: Vec<&Vec<String>> = table
-        .iter()
-        .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
-        .collect();
-    if rows.is_empty() {
-        return Err(Error::new(
-            "empty_file",
-            "the workbook's first sheet has no rows",
-        ));
-    }
-    let sample: Vec<Vec<String>> = rows
-        .iter()
-        .take(sniff::SAMPLE_ROWS)
-        .map(|r| (*r).clone())
-        .collect();
-    if opts.summary {
-        let records = table.iter().map(|r| Ok(csv::StringRecord::from(r.clone())));
-        return summary::read(&sample, records, opts, detected);
-    }
-    let layout = sniff::decide_layout(&sample, opts)?;
-    let mut parser = RowParser::new(&layout, opts);
-    let mut first = true;
-    for (i, row) in table.iter().enumerate() {
-        if first && row.iter().any(|c| !c.trim().is_empty()) {
-            first = false;
-            if layout.has_header {
-                continue;
-            }
-        }
-        if first {
-            continue; // leading empty rows before the table
-        }
-        parser.push(row, i as u64 + 1);
-    }
-    Ok(parser.finish(detected))
 }

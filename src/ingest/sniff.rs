@@ -5,83 +5,115 @@
 use super::columns::{self, Roles};
 use super::date;
 use super::number::{self, Decimal};
+use super::source;
 use super::IngestOptions;
 use crate::error::{Error, Result};
 
 /// Rows the sniffer looks at. Large enough to see late day-of-month values (> 12).
 pub const SAMPLE_ROWS: usize = 2000;
-const SAMPLE_BYTES: usize = 256 * 1024;
 
 pub const DELIMITERS: &[u8] = b",;\t|";
 
-pub fn delimiter_name(d: u8) -> String {
-    match d {
-        b'\t' => "\\t".to_string(),
-        d => (d as char).to_string(),
+/// A field delimiter: one byte, or runs of spaces (whitespace-aligned columns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delimiter {
+    Byte(u8),
+    Spaces,
+}
+
+impl Delimiter {
+    /// The byte the CSV reader splits on (runs of spaces are collapsed to one space first).
+    pub fn byte(self) -> u8 {
+        match self {
+            Delimiter::Byte(b) => b,
+            Delimiter::Spaces => b' ',
+        }
     }
 }
 
-pub fn parse_delimiter_option(s: &str) -> Result<u8> {
+pub fn delimiter_name(d: Delimiter) -> String {
+    match d {
+        Delimiter::Byte(b'\t') => "\\t".to_string(),
+        Delimiter::Byte(d) => (d as char).to_string(),
+        Delimiter::Spaces => "spaces".to_string(),
+    }
+}
+
+pub fn parse_delimiter_option(s: &str) -> Result<Delimiter> {
     match s {
-        "\\t" | "tab" | "\t" => Ok(b'\t'),
-        s if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
-        "comma" => Ok(b','),
-        "semicolon" => Ok(b';'),
-        "pipe" => Ok(b'|'),
+        "\\t" | "tab" | "\t" => Ok(Delimiter::Byte(b'\t')),
+        "spaces" | "whitespace" => Ok(Delimiter::Spaces),
+        "comma" => Ok(Delimiter::Byte(b',')),
+        "semicolon" => Ok(Delimiter::Byte(b';')),
+        "pipe" => Ok(Delimiter::Byte(b'|')),
+        // A quote or a line break cannot delimit fields.
+        s if s.len() == 1 && s.is_ascii() && !"\"\r\n".contains(s) => {
+            Ok(Delimiter::Byte(s.as_bytes()[0]))
+        }
         _ => Err(Error::option(format!(
-            "delimiter {s:?} must be one ASCII character, or tab"
+            "delimiter {s:?} must be one ASCII character, tab, or spaces"
         ))
         .with_hint("--delimiter ';'")),
     }
 }
 
-fn sample_text(text: &str) -> &str {
-    if text.len() <= SAMPLE_BYTES {
-        return text;
-    }
-    let mut end = SAMPLE_BYTES;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    match text[..end].rfind('\n') {
-        Some(nl) => &text[..nl + 1],
-        None => &text[..end],
-    }
-}
-
-pub fn read_sample(text: &str, delimiter: u8) -> Vec<Vec<String>> {
+/// Parses the sniffing sample into rows of strings (the only place rows become strings).
+pub fn read_sample(text: &str, delimiter: Delimiter) -> Vec<Vec<String>> {
+    let collapsed;
+    let text = match delimiter {
+        Delimiter::Spaces => {
+            collapsed = source::collapse_spaces(text);
+            collapsed.as_str()
+        }
+        Delimiter::Byte(_) => text,
+    };
     let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
+        .delimiter(delimiter.byte())
         .has_headers(false)
         .flexible(true)
-        .from_reader(sample_text(text).as_bytes());
+        .from_reader(text.as_bytes());
     rdr.records()
         .filter_map(|r| r.ok())
-        .filter(|r| !(r.len() == 1 && r[0].trim().is_empty()))
+        .filter(|r| !r.iter().all(|f| f.trim().is_empty()))
         .take(SAMPLE_ROWS)
         .map(|r| r.iter().map(str::to_string).collect())
         .collect()
 }
 
+/// How well a delimiter splits the sample: the share of rows with the modal field count
+/// (> 1 fields), with more columns breaking near-ties (a comma inside `;` files' amounts).
+fn split_score(text: &str, d: Delimiter) -> Option<f64> {
+    let rows = read_sample(text, d);
+    if rows.is_empty() {
+        return None;
+    }
+    let mut counts: Vec<usize> = rows.iter().map(Vec::len).collect();
+    counts.sort_unstable();
+    let mode = mode_of(&counts);
+    if mode < 2 {
+        return None;
+    }
+    let consistent = rows.iter().filter(|r| r.len() == mode).count() as f64 / rows.len() as f64;
+    Some(consistent + (mode as f64).min(50.0) * 1e-3)
+}
+
 /// The delimiter that splits the sample into the most consistent number (> 1) of fields.
-pub fn guess_delimiter(text: &str) -> u8 {
-    let mut best = (b',', 0.0f64);
+/// Runs of spaces are chosen only when they split clearly better than every real delimiter:
+/// ordinary CSVs hold spaces in names and amounts.
+pub fn guess_delimiter(text: &str) -> Delimiter {
+    let mut best = (Delimiter::Byte(b','), 0.0f64);
     for &d in DELIMITERS {
-        let rows = read_sample(text, d);
-        if rows.is_empty() {
-            continue;
+        if let Some(score) = split_score(text, Delimiter::Byte(d)) {
+            if score > best.1 {
+                best = (Delimiter::Byte(d), score);
+            }
         }
-        let mut counts: Vec<usize> = rows.iter().map(Vec::len).collect();
-        counts.sort_unstable();
-        let mode = mode_of(&counts);
-        if mode < 2 {
-            continue;
-        }
-        let consistent = rows.iter().filter(|r| r.len() == mode).count() as f64 / rows.len() as f64;
-        // Consistency first; more columns breaks near-ties (a comma inside `;` files' amounts).
-        let score = consistent + (mode as f64).min(50.0) * 1e-3;
-        if score > best.1 {
-            best = (d, score);
+    }
+    if best.1 < 0.95 {
+        if let Some(score) = split_score(text, Delimiter::Spaces) {
+            if score >= 0.9 && score > best.1 + 0.1 {
+                best = (Delimiter::Spaces, score);
+            }
         }
     }
     best.0
@@ -163,6 +195,16 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
         vec![]
     };
     let body = if has_header { &rows[1..] } else { rows };
+    if body.is_empty() {
+        return Err(Error::new(
+            "empty_file",
+            format!(
+                "the file has a header ({}) but no data rows",
+                describe_columns(&header, n_fields)
+            ),
+        )
+        .with_hint("--has-header false if the first row is data"));
+    }
     let columns: Vec<Vec<&str>> = (0..n_fields)
         .map(|i| {
             body.iter()
@@ -190,6 +232,11 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
         unit_price: pick(&opts.unit_price_col, "--unit-price-col")?,
     };
     roles.overlay(&forced);
+    // Quantity and unit price given as options mean "compute the amount": a sniffed amount
+    // column must not win over them.
+    if forced.quantity.is_some() && forced.unit_price.is_some() && forced.amount.is_none() {
+        roles.amount = None;
+    }
 
     // Decimal from the amount-like columns before inferring numeric roles.
     let decimal = match opts.decimal {
@@ -243,8 +290,9 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
         return Err(Error::new(
             "no_customer_column",
             format!(
-                "no column identifies customers; found columns {}",
-                describe_columns(&header, n_fields)
+                "no column identifies customers; found columns {} and first row {:?}",
+                describe_columns(&header, n_fields),
+                body.first().unwrap_or(first)
             ),
         )
         .with_hint("--customer-col <name>"));
@@ -284,7 +332,7 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
 }
 
 fn opts_delim_is_semicolon(opts: &IngestOptions) -> bool {
-    opts.delimiter.as_deref() == Some(";")
+    matches!(opts.delimiter.as_deref(), Some(";") | Some("semicolon"))
 }
 
 /// A first row is a header when it names known columns, or when it has no date/number

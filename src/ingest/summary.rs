@@ -17,6 +17,15 @@ pub struct SummaryTable {
     pub monetary: Option<Vec<f64>>,
 }
 
+/// Largest `T` accepted (in any time unit): 100,000 days is 273 years. Beyond it a value is a
+/// typo, and would push the reconstructed first purchase out of the calendar.
+const MAX_T: f64 = 100_000.0;
+
+/// Repeat purchases accepted: a million is far beyond any customer, and keeps
+/// `monetary_value × (frequency + 1)` finite.
+const MAX_FREQUENCY: f64 = 1e6;
+const MAX_MONETARY: f64 = 1e15;
+
 fn find(header: &[String], names: &[&str]) -> Option<usize> {
     let norm: Vec<String> = header.iter().map(|h| normalise(h)).collect();
     names.iter().find_map(|n| norm.iter().position(|h| h == n))
@@ -66,6 +75,9 @@ pub fn read(
         let valid = match (f, r, t) {
             (Some(f), Some(r), Some(t)) => {
                 !id.is_empty()
+                    && t <= MAX_T
+                    && f <= MAX_FREQUENCY
+                    && m.flatten().is_none_or(|m| m.abs() <= MAX_MONETARY)
                     && f >= 0.0
                     && r >= 0.0
                     && t >= r

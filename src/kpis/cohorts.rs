@@ -7,7 +7,7 @@ use crate::dates::{format_month, month_index};
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Cohorts {
-    /// Acquisition months (`YYYY-MM`), one row each.
+    /// Acquisition months (`YYYY-MM`), one row each: the latest 60 at most.
     pub months: Vec<String>,
     /// Customers acquired in each month.
     pub size: Vec<u64>,
@@ -19,6 +19,9 @@ pub struct Cohorts {
     pub revenue_retention: Vec<Vec<f64>>,
 }
 
+/// Acquisition months shown: five years.
+pub const MAX_COHORTS: usize = 60;
+
 pub fn compute(t: &CustomerTable, as_of: i32) -> Cohorts {
     if t.is_empty() {
         return Cohorts::default();
@@ -29,7 +32,10 @@ pub fn compute(t: &CustomerTable, as_of: i32) -> Cohorts {
         .iter()
         .map(|&d| month_index(d))
         .min()
-        .unwrap_or(last_month);
+        .unwrap_or(last_month)
+        // At most MAX_COHORTS acquisition months (the latest): the matrix grows with months²,
+        // and a file whose dates span centuries must not produce a Report of millions of cells.
+        .max(last_month - (MAX_COHORTS as i32 - 1));
     let rows = (last_month - first_month + 1).max(0) as usize;
     let mut size = vec![0u64; rows];
     let mut active = vec![Vec::<u64>::new(); rows];
@@ -40,7 +46,9 @@ pub fn compute(t: &CustomerTable, as_of: i32) -> Cohorts {
         revenue[c] = vec![0.0; width];
     }
     for i in 0..t.len() {
-        let cohort = (month_index(t.first_day[i]) - first_month) as usize;
+        let Ok(cohort) = usize::try_from(month_index(t.first_day[i]) - first_month) else {
+            continue; // acquired before the cohort window
+        };
         size[cohort] += 1;
         let mut last_k = usize::MAX;
         for j in t.day_range(i) {

@@ -1,0 +1,127 @@
+//! Ingest throughput and peak memory on the 1M-transaction file.
+//!
+//! `cargo bench --bench ingest` (generates `benches/data/tx-1m.csv` when missing, with the
+//! same generator as `crm-lens sample --transactions 1000000`). Set `CRM_LENS_BENCH_FILE` to
+//! measure another file. Prints MB/s (best of 5, on wall time and on this thread's CPU time)
+//! and the peak RSS (VmHWM) of a fresh process that reads the file and ingests it once, so it
+//! includes the file bytes in memory.
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crm_lens::{Dataset, Options};
+
+/// CPU time of this thread (ns), from the scheduler: on a shared machine wall time measures
+/// the other tenants too, so throughput is reported on both.
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+fn status_kib(key: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn peak_rss_kib() -> Option<u64> {
+    status_kib("VmHWM:")
+}
+
+/// Peak RSS of a fresh process that reads the file and ingests it once: what a user's
+/// process pays (the earlier runs' freed-but-retained heap would blur it in this one).
+fn child_peak(path: &std::path::Path, encoding: Option<&str>) -> Option<(u64, u64)> {
+    let exe = std::env::current_exe().ok()?;
+    let mut cmd = std::process::Command::new(exe);
+    cmd.env("CRM_LENS_BENCH_CHILD", path);
+    if let Some(e) = encoding {
+        cmd.env("CRM_LENS_BENCH_ENCODING", e);
+    }
+    let out = cmd.output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut it = text.split_whitespace().map(|v| v.parse().ok());
+    Some((it.next()??, it.next()??))
+}
+
+fn child_main(path: &str) {
+    let bytes = std::fs::read(path).expect("read bench data");
+    let before = status_kib("VmRSS:").unwrap_or(0);
+    let mut opts = Options::default();
+    opts.ingest.encoding = std::env::var("CRM_LENS_BENCH_ENCODING").ok();
+    let ds = Dataset::from_bytes(&bytes, &opts).expect("ingest");
+    println!("{} {before}", peak_rss_kib().unwrap_or(0));
+    drop(ds);
+}
+
+fn data_file() -> PathBuf {
+    if let Ok(p) = std::env::var("CRM_LENS_BENCH_FILE") {
+        return PathBuf::from(p);
+    }
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/data/tx-1m.csv");
+    if !path.exists() {
+        eprintln!("generating {} ...", path.display());
+        let spec = crm_lens::sample::SampleSpec {
+            transactions: 1_000_000,
+            ..Default::default()
+        };
+        let csv = crm_lens::sample::generate_csv(&spec);
+        let _ = std::fs::create_dir_all(path.parent().unwrap_or(&path));
+        std::fs::write(&path, csv.trim_end()).expect("write bench data");
+    }
+    path
+}
+
+fn run(name: &str, path: &std::path::Path, bytes: &[u8], opts: &Options) {
+    let mb = bytes.len() as f64 / 1e6;
+    let (mut best, mut best_cpu) = (f64::INFINITY, f64::INFINITY);
+    let mut rows = 0;
+    for _ in 0..5 {
+        let (t, c) = (Instant::now(), thread_cpu_ns());
+        let ds = Dataset::from_bytes(bytes, opts).expect("ingest");
+        best = best.min(t.elapsed().as_secs_f64());
+        best_cpu = best_cpu.min((thread_cpu_ns() - c) as f64 / 1e9);
+        rows = ds.rows_used();
+        drop(ds);
+    }
+    let (peak, before) = child_peak(path, opts.ingest.encoding.as_deref()).unwrap_or((0, 0));
+    println!(
+        "{name}: {mb:.1} MB, {rows} rows used, best wall {:.1} ms = {:.0} MB/s, best CPU {:.1} ms = {:.0} MB/s; peak RSS {:.1} MiB = {:.2}× file (fresh process; {:.1} MiB with the file read, so ingest adds {:.2}× file)",
+        best * 1e3,
+        mb / best,
+        best_cpu * 1e3,
+        mb / best_cpu,
+        peak as f64 / 1024.0,
+        peak as f64 * 1024.0 / bytes.len() as f64,
+        before as f64 / 1024.0,
+        peak.saturating_sub(before) as f64 * 1024.0 / bytes.len() as f64,
+    );
+}
+
+fn main() {
+    if let Ok(path) = std::env::var("CRM_LENS_BENCH_CHILD") {
+        return child_main(&path);
+    }
+    let path = data_file();
+    let bytes = std::fs::read(&path).expect("read bench data");
+    println!("file: {}", path.display());
+    run("ingest utf-8", &path, &bytes, &Options::default());
+    let mut gbk = Options::default();
+    gbk.ingest.encoding = Some("gbk".into());
+    run(
+        "ingest forced gbk (streamed transcoding)",
+        &path,
+        &bytes,
+        &gbk,
+    );
+    let opts = Options::default();
+    let ds = Dataset::from_bytes(&bytes, &opts).expect("ingest");
+    let (t, c) = (Instant::now(), thread_cpu_ns());
+    let a = ds.analyze(&opts).expect("analyze");
+    println!(
+        "analyze (all analyses, for reference): wall {:.1} ms, CPU {:.1} ms, {} customers",
+        t.elapsed().as_secs_f64() * 1e3,
+        (thread_cpu_ns() - c) as f64 / 1e6,
+        a.report.kpis.customers
+    );
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Writes the seed corpus of the `ingest` fuzz target to fuzz/corpus/ingest (gitignored):
+# the workbook fixtures plus one small file per case of tests/ingest_*.rs, in their native
+# encodings (GBK via iconv, Windows-1251 via iconv).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=fuzz/corpus/ingest
+mkdir -p "$out"
+cp tests/fixtures/ingest/* "$out/"
+seed() { printf '%b' "$2" > "$out/$1"; }
+seed utf8.csv 'customer_id,order_date,amount\nA1,2024-03-05,12.50\nB2,2024-03-06,100\nA1,2024-04-01,7.25\n'
+seed bom-semicolon.csv '\xef\xbb\xbfcustomer;date;amount\r\nA1;5.3.2024;12,50\r\nB2;6.3.2024;1.000,00\r\n'
+seed tab-noheader.tsv 'A1\t2024-03-05\t12.50\nB2\t2024-03-06\t100.00\nA1\t2024-04-01\t7.25\n'
+seed pipe-quoted.csv 'order|customer|date|amount\n1|"Smith|John"|2024-03-05|12.50\n2|B2|2024-03-06|"1\n00"\n'
+seed spaces.txt 'customer   date          amount\nA1         2024-03-05     12.50\nB2         2024-03-06    100.00\n'
+seed dates.csv 'customer,date,amount\nA,05/03/2024 14:23,"$1,234.56"\nB,17/03/2024,(3.44)\nC,20240305,1e3\nD,45356.5,-7\n'
+seed retail.csv 'InvoiceNo,Quantity,InvoiceDate,UnitPrice,CustomerID\n536365,6,12/1/2010 8:26,2.55,17850\nC536379,-1,12/1/2010 9:41,27.50,14527\n536381,1,12/13/2010 10:00,5.00,\n'
+seed summary.csv 'customer_id,frequency,recency,T,monetary_value\na,2,30,40,25.5\nb,0,0,20,0\n'
+printf '客户编号,下单时间,实付金额\n张三,2024年3月5日 10:00,￥12.50\n李四,2024年3月6日,"￥1,000.00"\n' \
+  | iconv -f UTF-8 -t GBK > "$out/gbk.csv"
+printf 'Покупатель;Дата;Сумма\nИванов;05.03.2024;1 234,50 руб.\nПетров;06.03.2024;99,90\n' \
+  | iconv -f UTF-8 -t WINDOWS-1251 > "$out/cp1251.csv"
+echo "seed corpus: $(ls "$out" | wc -l) files in $out"
