@@ -53,7 +53,11 @@ function hook() {
       this.addEventListener('message', (ev) => {
         const m = ev.data ?? {};
         if (m.type === 'timing') mark('timing', { timing: m });
-        else if (m.type === 'report') mark('report', { customers: m.report?.kpis?.customers, rows: m.report?.ingest?.rowsRead });
+        else if (m.type === 'report') {
+          const r = m.report ?? {};
+          mark('report', { facts: { rows: r.ingest?.rowsRead, customers: r.kpis?.customers,
+            kmeans: r.segments?.k != null, clv: Object.values(r.clv ?? {}).some((v) => v != null) } });
+        }
         else if (m.type === 'error') mark('error', { error: m.error });
       });
       this.addEventListener('error', (ev) => mark('error', { error: { code: 'worker', message: String(ev.message) } }));
@@ -97,7 +101,7 @@ try {
     if (t) Object.assign(run, { init: t.initMs / 1e3, ingest: t.ingestMs / 1e3, analyze: t.analyzeMs / 1e3 });
     out.runs.push(run);
     if (t) out.wasmMemoryBytes = Math.max(out.wasmMemoryBytes ?? 0, t.wasmMemoryBytes);
-    out.facts ??= { rows: at('report').rows, customers: at('report').customers };
+    out.facts ??= at('report').facts;
     console.error(`  chromium run: total ${run.total.toFixed(3)} s`);
   }
   if (!out.runs.length || !('ingest' in out.runs[0])) {

@@ -31,6 +31,18 @@ for (let i = 0; i < Number(args.runs); i++) {
     out.peakRssBytes = Math.max(out.peakRssBytes ?? 0, kb * 1024);
   }
 }
+// One more, untimed run that keeps the Report: what this binary computed, to check that every
+// engine ran the same build on the same data.
+if (out.runs.length) {
+  const r = spawnSync(args.bin, ['analyze', args.file, '--out', join(tmp, 'report.json')], { stdio: 'ignore' });
+  if (r.status === 0) {
+    const report = JSON.parse(readFileSync(join(tmp, 'report.json'), 'utf8'));
+    out.facts = {
+      rows: report.ingest.rowsRead, customers: report.kpis.customers,
+      kmeans: report.segments?.k != null, clv: Object.values(report.clv ?? {}).some((v) => v != null),
+    };
+  }
+}
 rmSync(tmp, { recursive: true, force: true });
 
 if (args.stages) {

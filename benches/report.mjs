@@ -1,7 +1,8 @@
 // Reads the raw results of benches/run.sh (one JSON per dataset and engine), prints the
 // side-by-side Markdown table with ratios and targets, and writes OUT.md and OUT.json.
 //
-// node benches/report.mjs --raw DIR --sizes 10k,100k --data DIR --pkg DIR --out PREFIX [--note TEXT]
+// node benches/report.mjs --raw DIR --sizes 10k,100k --data DIR --pkg DIR --out PREFIX [--note TEXT] [--strict]
+// --strict exits 1 when an engine that was run (not skipped) produced no result.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -11,7 +12,7 @@ import { parseArgs } from 'node:util';
 const { values: args } = parseArgs({
   options: {
     raw: { type: 'string' }, sizes: { type: 'string' }, data: { type: 'string' }, pkg: { type: 'string' },
-    out: { type: 'string' }, note: { type: 'string', default: '' }, load: { type: 'string', default: '' },
+    out: { type: 'string' }, strict: { type: 'boolean', default: false }, note: { type: 'string', default: '' }, load: { type: 'string', default: '' },
   },
 });
 const sizes = args.sizes.split(',');
@@ -181,6 +182,12 @@ if (cov && (!cov.kmeans || !cov.clv)) {
     'the Python stack does work crm-lens does not do yet (KMeans, BG/NBD, Gamma-Gamma, CLV), so the Python ratios are not like for like.');
 }
 for (const z of sizes) {
+  // Every crm-lens engine must have run the same build on the same file.
+  const seen = ['native', 'wasm-node', 'chromium'].map((e) => [e, result.datasets[z].engines[e]?.facts]).filter(([, f]) => f);
+  const key = (f) => `${f.rows} rows, ${f.customers} customers, k-means ${f.kmeans ? 'yes' : 'no'}, CLV ${f.clv ? 'yes' : 'no'}`;
+  if (new Set(seen.map(([, f]) => key(f))).size > 1) {
+    notes.push(`${z}: the crm-lens engines disagree (different builds?): ${seen.map(([e, f]) => `${e}: ${key(f)}`).join('; ')}`);
+  }
   for (const [engine, r] of Object.entries(result.datasets[z].engines)) {
     for (const e of r.errors ?? []) notes.push(`${z} ${engine}: ${e}`);
     if (r.skipped) notes.push(`${z} ${engine}: skipped (${r.skipped})`);
@@ -198,3 +205,13 @@ const md = L.join('\n');
 writeFileSync(`${args.out}.md`, md + '\n');
 writeFileSync(`${args.out}.json`, JSON.stringify(result, null, 2) + '\n');
 console.log(md);
+
+// --strict (the CI smoke): every engine that was asked to run must have produced its numbers.
+const missing = sizes.flatMap((z) => ENGINES.filter((e) => {
+  const r = result.datasets[z].engines[e];
+  return !r || (!r.skipped && (!r.runs?.length || r.errors?.length || r.crashed));
+}).map((e) => `${z} ${e}`));
+if (args.strict && missing.length) {
+  console.error(`bench: no complete result for ${missing.join(', ')} (see Notes)`);
+  process.exit(1);
+}
