@@ -47,11 +47,15 @@ rmSync(tmp, { recursive: true, force: true });
 
 if (args.stages) {
   // Lines of benches/pipeline.rs: "  ingest                 123.4 ms  (...)".
-  const r = spawnSync('cargo', ['bench', '--quiet', '--bench', 'pipeline'], {
+  // Its own target dir: the bench profile's outputs go to <target>/release and would replace
+  // the release-profile CLI there (target/release/crm-lens) with an opt-level 3 build.
+  const targetDir = process.env.CRM_BENCH_TARGET_DIR ?? 'target/bench';
+  const r = spawnSync('cargo', ['bench', '--quiet', '--bench', 'pipeline', '--target-dir', targetDir], {
     env: { ...process.env, CRM_BENCH_TX: args.stages }, encoding: 'utf8', maxBuffer: 1 << 24,
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   if (r.status !== 0) {
-    out.errors.push(`cargo bench failed (${r.status}): ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`);
+    out.errors.push(`cargo bench failed (${r.status}); its errors are above`);
   } else {
     const names = { 'ingest': 'ingest', 'customer table': 'table', 'rfm': 'rfm', 'lifecycle': 'lifecycle',
       'kpis + cohorts': 'kpis', 'analyze (all, no read)': 'analyze', 'total (read+analyze)': 'total' };

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 const { values: args } = parseArgs({
   options: {
     raw: { type: 'string' }, sizes: { type: 'string' }, data: { type: 'string' }, pkg: { type: 'string' },
-    out: { type: 'string' }, strict: { type: 'boolean', default: false }, note: { type: 'string', default: '' }, load: { type: 'string', default: '' },
+    out: { type: 'string' }, strict: { type: 'boolean', default: false }, warn: { type: 'string', multiple: true, default: [] }, note: { type: 'string', default: '' }, load: { type: 'string', default: '' },
   },
 });
 const sizes = args.sizes.split(',');
@@ -175,7 +175,7 @@ stageTable('Python (pandas, scikit-learn, lifetimes)', 'python', (e) => e?.runs?
 L.push('## Targets', '');
 for (const t of targets) L.push(`- **${t.verdict}** ${t.name}: ${t.detail}`);
 L.push('');
-const notes = [];
+const notes = [...args.warn];
 const cov = Object.values(result.datasets).map((d) => d.crmLensComputes).find(Boolean);
 if (cov && (!cov.kmeans || !cov.clv)) {
   notes.push(`This crm-lens build's Report has ${[!cov.kmeans && 'no k-means segments', !cov.clv && 'no CLV / BTYD models'].filter(Boolean).join(' and ')}: ` +

@@ -54,15 +54,28 @@ if [ ! -x "$BIN" ] || [ ! -f "$PKG/crm_lens_bg.wasm" ] || [ ! -f "$DIST/index.ht
   say "artifacts missing: bash scripts/build.sh"
   bash scripts/build.sh >&2
 fi
-# The page must carry the worker's timing post (www/src/worker.js); rebuild only the page if not.
-if ! grep -qs wasmMemoryBytes "$DIST"/assets/worker-*.js; then
-  if [ -z "${CRM_LENS_DIST:-}" ]; then
-    say "www/dist predates the worker's timing post: vite build www"
-    vite build www --logLevel warn >&2
-  else
-    say "warning: $DIST has no timing post in its worker: Chromium gives totals only"
-  fi
+# The page must carry the worker's timing post (www/src/worker.js) and the wasm of pkg/:
+# rebuild only the page (vite, seconds) when it does not.
+page_ok() {
+  grep -qs wasmMemoryBytes "$DIST"/assets/worker-*.js && cmp -s "$PKG/crm_lens_bg.wasm" "$DIST"/assets/crm_lens_bg-*.wasm
+}
+if ! page_ok && [ -z "${CRM_LENS_DIST:-}" ] && [ -z "${CRM_LENS_PKG:-}" ]; then
+  say "www/dist is older than pkg/ or www/src/worker.js: vite build www"
+  vite build www --logLevel warn >&2
 fi
+warnings=()
+grep -qs wasmMemoryBytes "$DIST"/assets/worker-*.js ||
+  warnings+=("$DIST has no timing post in its worker: Chromium gives totals only")
+cmp -s "$PKG/crm_lens_bg.wasm" "$DIST"/assets/crm_lens_bg-*.wasm ||
+  warnings+=("$DIST was built from another wasm than $PKG: Chromium and Node ran different builds")
+
+# A snapshot of the artifacts, so that a rebuild during the run cannot mix builds.
+SNAP=benches/results/artifacts
+rm -rf "$SNAP"; mkdir -p "$SNAP/pkg"
+cp "$BIN" "$SNAP/crm-lens"
+cp "$PKG/crm_lens.js" "$PKG/crm_lens_bg.wasm" "$SNAP/pkg/"
+cp -r "$DIST" "$SNAP/dist"
+BIN="$SNAP/crm-lens"; PKG="$SNAP/pkg"; DIST="$SNAP/dist"
 
 # ---- Python stack ------------------------------------------------------------------------------
 VENV=benches/.venv
@@ -115,5 +128,6 @@ done
 mkdir -p benches/results
 note=""; strict=()
 [ "$smoke" = 1 ] && { note="Smoke run (10k, one run): checks that the harness works; not a measurement."; strict=(--strict); }
-node benches/report.mjs "${strict[@]}" --raw "$RAW" --sizes "$sizes" --data benches/data --pkg "$PKG" \
+warn_args=(); for w in "${warnings[@]}"; do warn_args+=(--warn "$w"); done
+node benches/report.mjs "${strict[@]}" "${warn_args[@]}" --raw "$RAW" --sizes "$sizes" --data benches/data --pkg "$PKG" \
   --out benches/results/latest --note "$note" --load "$load_at_start"
