@@ -85,8 +85,10 @@ fi
 [ "$python" = no ] && python_why="${python_why:---no-python}"
 if [ "$python" = yes ] && ! "$VENV/bin/python" -c 'import lifetimes, sklearn, pandas' 2>/dev/null; then
   say "installing the Python stack into $VENV (benches/requirements.txt)"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q --disable-pip-version-check -r benches/requirements.txt >&2
+  if ! { python3 -m venv "$VENV" && "$VENV/bin/pip" install -q --disable-pip-version-check -r benches/requirements.txt >&2; }; then
+    python=no; python_why="pip install into $VENV failed"
+    say "warning: $python_why: the table goes without the Python stack"
+  fi
 fi
 
 # ---- datasets and runs -------------------------------------------------------------------------
