@@ -50,6 +50,7 @@ if (args.stages) {
   // Its own target dir: the bench profile's outputs go to <target>/release and would replace
   // the release-profile CLI there (target/release/crm-lens) with an opt-level 3 build.
   const targetDir = process.env.CRM_BENCH_TARGET_DIR ?? 'target/bench';
+  console.error(`  cargo bench --bench pipeline, CRM_BENCH_TX=${args.stages} (in ${targetDir}; its first use compiles)`);
   const r = spawnSync('cargo', ['bench', '--quiet', '--bench', 'pipeline', '--target-dir', targetDir], {
     env: { ...process.env, CRM_BENCH_TX: args.stages }, encoding: 'utf8', maxBuffer: 1 << 24,
     stdio: ['ignore', 'pipe', 'inherit'],

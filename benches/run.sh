@@ -19,8 +19,11 @@
 #   --no-stages      skip `cargo bench` (native per-stage times; on by default up to 1M)
 #   --smoke          CI check: 10k, one run, no cargo bench; exits 0 iff the table was produced
 #                    with a result from every engine run (timings are never asserted)
+# Data files are kept between runs: delete benches/data/ after changing the generator (the table
+# notes it when cargo bench's customers differ from the file's).
 # Environment: CRM_LENS_BIN, CRM_LENS_PKG, CRM_LENS_DIST point at prebuilt artifacts (default:
-# target/release/crm-lens, pkg/, www/dist; built with scripts/build.sh when missing).
+# target/release/crm-lens, pkg/, www/dist; built with scripts/build.sh when missing);
+# CRM_BENCH_TARGET_DIR the cargo target dir of `cargo bench` (default target/bench).
 set -euo pipefail
 source "$(dirname "$0")/../scripts/env.sh"   # cd to the repo root, node_modules/.bin on PATH
 
