@@ -49,7 +49,39 @@ pub struct Excluded {
     pub no_purchase: Vec<usize>,
 }
 
+/// What one customer's per-day pass yields; `push_row` derives the rest.
+struct Row {
+    first: i32,
+    last: i32,
+    transactions: u32,
+    revenue: f64,
+    purchase_days: u32,
+    repeat_sum: f64,
+}
+
 impl CustomerTable {
+    /// Appends one customer (their per-day entries are already pushed): recency, tenure and
+    /// the BTYD summary as of `as_of`, in units of `unit_days`.
+    fn push_row(&mut self, id: String, r: Row, as_of: i32, unit_days: f64) {
+        let x = r.purchase_days.saturating_sub(1) as f64;
+        self.ids.push(id);
+        self.first_day.push(r.first);
+        self.last_day.push(r.last);
+        self.transactions.push(r.transactions);
+        self.revenue.push(r.revenue);
+        self.recency_days.push((as_of - r.last) as f64);
+        self.tenure_days.push((as_of - r.first) as f64);
+        self.frequency.push(x);
+        self.recency.push((r.last - r.first) as f64 / unit_days);
+        self.t.push((as_of - r.first) as f64 / unit_days);
+        self.monetary_value.push(if r.purchase_days > 1 {
+            r.repeat_sum / x
+        } else {
+            0.0
+        });
+        self.day_start.push(self.days.len() as u32);
+    }
+
     pub fn len(&self) -> usize {
         self.ids.len()
     }
@@ -171,20 +203,15 @@ impl CustomerTable {
             }
             all_orders.sort_unstable();
             all_orders.dedup();
-            let x = (days - 1) as f64;
-            t.ids.push(tx.customer_names[c].to_string());
-            t.first_day.push(first);
-            t.last_day.push(last);
-            t.transactions.push(all_orders.len() as u32 + unordered);
-            t.revenue.push(revenue);
-            t.recency_days.push((as_of - last) as f64);
-            t.tenure_days.push((as_of - first) as f64);
-            t.frequency.push(x);
-            t.recency.push((last - first) as f64 / unit_days);
-            t.t.push((as_of - first) as f64 / unit_days);
-            t.monetary_value
-                .push(if days > 1 { repeat_sum / x } else { 0.0 });
-            t.day_start.push(t.days.len() as u32);
+            let row = Row {
+                first,
+                last,
+                transactions: all_orders.len() as u32 + unordered,
+                revenue,
+                purchase_days: days,
+                repeat_sum,
+            };
+            t.push_row(tx.customer_names[c].to_string(), row, as_of, unit_days);
         }
         (t, excluded)
     }
@@ -274,21 +301,15 @@ impl CustomerTable {
                     orders += self.day_orders[j];
                 }
             }
-            let first = self.first_day[c];
-            let x = days.saturating_sub(1) as f64;
-            t.ids.push(self.ids[c].clone());
-            t.first_day.push(first);
-            t.last_day.push(last);
-            t.transactions.push(orders);
-            t.revenue.push(revenue);
-            t.recency_days.push((until - last) as f64);
-            t.tenure_days.push((until - first) as f64);
-            t.frequency.push(x);
-            t.recency.push((last - first) as f64 / unit_days);
-            t.t.push((until - first) as f64 / unit_days);
-            t.monetary_value
-                .push(if days > 1 { repeat_sum / x } else { 0.0 });
-            t.day_start.push(t.days.len() as u32);
+            let row = Row {
+                first: self.first_day[c],
+                last,
+                transactions: orders,
+                revenue,
+                purchase_days: days,
+                repeat_sum,
+            };
+            t.push_row(self.ids[c].clone(), row, until, unit_days);
             rows.push(c as u32);
         }
         (t, rows)
