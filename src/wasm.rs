@@ -106,7 +106,16 @@ impl Dataset {
             ("T", &t.t),
             ("monetaryValue", &t.monetary_value),
         ];
-        for (k, v) in f64s {
+        let clv: [(&str, &[f64]); 7] = [
+            ("pAlive", &a.clv.p_alive),
+            ("expectedPurchases", &a.clv.expected_purchases),
+            ("expectedSpend", &a.clv.expected_spend),
+            ("clv", &a.clv.clv),
+            ("clvLow", &a.clv.clv_low),
+            ("clvHigh", &a.clv.clv_high),
+            ("simpleClv", &a.clv.simple_clv),
+        ];
+        for (k, v) in f64s.into_iter().chain(clv) {
             set(&o, k, &Float64Array::from(v).into())?;
         }
         set(

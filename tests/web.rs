@@ -39,6 +39,24 @@ fn dataset_binding_gives_typed_columns() {
     let rec = js_sys::Reflect::get(&cols, &"recencyDays".into()).unwrap();
     let rec: js_sys::Float64Array = rec.into();
     assert_eq!(rec.length(), 3);
+    // Every per-customer column the page and embedders read is there, one value per customer.
+    for key in [
+        "pAlive",
+        "expectedPurchases",
+        "clv",
+        "clvLow",
+        "clvHigh",
+        "cluster",
+        "px",
+        "py",
+        "stage",
+    ] {
+        let col = js_sys::Reflect::get(&cols, &key.into()).unwrap();
+        let len = js_sys::Reflect::get(&col, &"length".into())
+            .unwrap()
+            .as_f64();
+        assert_eq!(len, Some(3.0), "{key}");
+    }
     let csv = ds.export_customers_csv().unwrap();
     assert!(csv.starts_with(b"\xEF\xBB\xBFcustomerId,"));
 }
