@@ -112,6 +112,7 @@ function startWorker() {
   w.onmessage = (ev) => {
     const m = ev.data;
     if (m.type === 'progress') return showProgress(m.stage);
+    if (m.type === 'timing') return; // stage times for the benchmark harness, not a reply
     const p = state.pending.get(m.id);
     if (!p) return;
     state.pending.delete(m.id);
