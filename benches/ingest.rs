@@ -65,7 +65,7 @@ fn data_file() -> PathBuf {
             transactions: 1_000_000,
             ..Default::default()
         };
-        let csv = crm_lens::sample::generate_csv(&spec);
+        let csv = crm_lens::sample::generate_csv(&spec).expect("default sample spec is valid");
         let _ = std::fs::create_dir_all(path.parent().unwrap_or(&path));
         std::fs::write(&path, csv.trim_end()).expect("write bench data");
     }

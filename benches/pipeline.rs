@@ -32,7 +32,8 @@ fn main() {
     let csv = generate_csv(&SampleSpec {
         transactions: n,
         ..Default::default()
-    });
+    })
+    .expect("default sample spec is valid");
     let mb = csv.len() as f64 / 1e6;
     let opts = Options::default();
     let Ok(Ingested::Transactions(tx, _, _)) = ingest::ingest(csv.as_bytes(), &opts.ingest) else {

@@ -12,6 +12,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use std::fmt::Write;
 
 use crate::dates::{format_day, parse_iso};
+use crate::error::{Error, Result};
 
 #[derive(Debug, Clone)]
 pub struct SampleSpec {
@@ -63,9 +64,49 @@ struct Line {
 
 const CHANNELS: [&str; 3] = ["web", "store", "app"];
 
+impl SampleSpec {
+    /// Checks the spec, so generation itself cannot fail halfway (the CLI passes user values).
+    pub fn validate(&self) -> Result<()> {
+        let positive = [
+            ("r", self.r),
+            ("alpha", self.alpha),
+            ("a", self.a),
+            ("b", self.b),
+            ("p", self.p),
+        ];
+        let more = [
+            ("q", self.q),
+            ("gamma", self.gamma),
+            ("unitDays", self.unit_days),
+        ];
+        if let Some((name, v)) = positive
+            .iter()
+            .chain(&more)
+            .find(|(_, v)| !(v.is_finite() && *v > 0.0))
+        {
+            return Err(Error::option(format!(
+                "sample: {name} must be a positive number, got {v}"
+            )));
+        }
+        if self.days == 0 {
+            return Err(Error::option("sample: days must be at least 1").with_hint("--days 730"));
+        }
+        if !(0.0..=1.0).contains(&self.return_rate) {
+            return Err(Error::option("sample: the return rate must be within 0..1"));
+        }
+        if parse_iso(&self.start).is_none() {
+            return Err(Error::option(format!(
+                "sample: start {:?} is not a YYYY-MM-DD date",
+                self.start
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// Generates the log as CSV text: `order_id,customer_id,order_date,amount,channel`, in date order.
-pub fn generate_csv(spec: &SampleSpec) -> String {
-    let lines = generate(spec);
+pub fn generate_csv(spec: &SampleSpec) -> Result<String> {
+    let lines = generate(spec)?;
     let mut out = String::with_capacity(lines.len() * 40);
     out.push_str("order_id,customer_id,order_date,amount,channel\n");
     for l in &lines {
@@ -79,16 +120,18 @@ pub fn generate_csv(spec: &SampleSpec) -> String {
             CHANNELS[l.channel as usize]
         );
     }
-    out
+    Ok(out)
 }
 
-fn generate(spec: &SampleSpec) -> Vec<Line> {
+fn generate(spec: &SampleSpec) -> Result<Vec<Line>> {
+    spec.validate()?;
+    let bad = |e: String| Error::option(format!("sample: {e}"));
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(spec.seed);
     let start = parse_iso(&spec.start).unwrap_or(0);
     let end = spec.days as f64;
-    let lambda = Gamma::new(spec.r, 1.0 / spec.alpha).expect("valid shape/scale");
-    let dropout = Beta::new(spec.a, spec.b).expect("valid beta");
-    let nu = Gamma::new(spec.q, 1.0 / spec.gamma).expect("valid shape/scale");
+    let lambda = Gamma::new(spec.r, 1.0 / spec.alpha).map_err(|e| bad(e.to_string()))?;
+    let dropout = Beta::new(spec.a, spec.b).map_err(|e| bad(e.to_string()))?;
+    let nu = Gamma::new(spec.q, 1.0 / spec.gamma).map_err(|e| bad(e.to_string()))?;
     let mut lines = Vec::with_capacity(spec.transactions + 64);
     let (mut customer, mut order) = (0u64, 0u64);
     while lines.len() < spec.transactions {
@@ -97,9 +140,9 @@ fn generate(spec: &SampleSpec) -> Vec<Line> {
         let rate: f64 = lambda.sample(&mut rng).max(1e-9);
         let p_drop: f64 = dropout.sample(&mut rng);
         let spend_scale = 1.0 / nu.sample(&mut rng).max(1e-9);
-        let value = Gamma::new(spec.p, spend_scale).expect("valid shape/scale");
+        let value = Gamma::new(spec.p, spend_scale).map_err(|e| bad(e.to_string()))?;
         let channel: u8 = rng.gen_range(0..3);
-        let gap = Exp::new(rate / spec.unit_days).expect("positive rate");
+        let gap = Exp::new(rate / spec.unit_days).map_err(|e| bad(e.to_string()))?;
         let mut t = arrival;
         loop {
             order += 1;
@@ -151,7 +194,7 @@ fn generate(spec: &SampleSpec) -> Vec<Line> {
         }
     }
     lines.sort_by_key(|l| (l.day, l.order, l.customer));
-    lines
+    Ok(lines)
 }
 
 #[cfg(test)]
@@ -164,10 +207,38 @@ mod tests {
             transactions: 2000,
             ..Default::default()
         };
-        let a = generate_csv(&spec);
-        assert_eq!(a, generate_csv(&spec));
+        let a = generate_csv(&spec).unwrap();
+        assert_eq!(a, generate_csv(&spec).unwrap());
         let rows = a.lines().count() - 1;
         assert!((2000..2100).contains(&rows), "{rows}");
         assert!(a.lines().any(|l| l.contains(",-")), "some returns");
+    }
+
+    #[test]
+    fn bad_specs_are_errors_not_panics() {
+        for spec in [
+            SampleSpec {
+                days: 0,
+                ..Default::default()
+            },
+            SampleSpec {
+                alpha: 0.0,
+                ..Default::default()
+            },
+            SampleSpec {
+                b: f64::NAN,
+                ..Default::default()
+            },
+            SampleSpec {
+                return_rate: 2.0,
+                ..Default::default()
+            },
+            SampleSpec {
+                start: "tomorrow".into(),
+                ..Default::default()
+            },
+        ] {
+            assert_eq!(generate_csv(&spec).unwrap_err().code, "invalid_option");
+        }
     }
 }

@@ -10,7 +10,8 @@ fn customer_csv_has_a_row_per_customer_and_every_column() {
         transactions: 3000,
         seed: 5,
         ..Default::default()
-    });
+    })
+    .unwrap();
     let o = Options::default();
     let a = Dataset::from_bytes(csv.as_bytes(), &o)
         .unwrap()

@@ -32,6 +32,7 @@ fn input(transactions: usize, seed: u64, fx: &Value) -> Vec<u8> {
         seed,
         ..Default::default()
     })
+    .unwrap()
     .into_bytes();
     assert_eq!(
         fx["input"]["fnv1a64"].as_str().unwrap(),

@@ -207,8 +207,8 @@ fn main() -> ExitCode {
                 days: s.days,
                 ..Default::default()
             };
-            let csv = crm_lens::sample::generate_csv(&spec);
-            write(&s.out, csv.trim_end().as_bytes())
+            crm_lens::sample::generate_csv(&spec)
+                .and_then(|csv| write(&s.out, csv.trim_end().as_bytes()))
         }
     };
     match result {
