@@ -193,3 +193,10 @@ fn cohorts_stay_bounded_on_centuries_of_dates() {
         "only the customer acquired in the window"
     );
 }
+
+#[test]
+fn out_of_range_compare_days_is_an_option_error() {
+    let o = Options::from_json(r#"{"lifecycle": {"compareDays": 4000000000}}"#).unwrap();
+    let err = Dataset::from_bytes(LOG.as_bytes(), &o).unwrap_err();
+    assert_eq!(err.code, "invalid_option");
+}

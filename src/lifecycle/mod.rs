@@ -53,8 +53,11 @@ impl LifecycleOptions {
                 "lifecycle.pAliveThreshold must be within 0..1",
             ));
         }
-        if self.compare_days == 0 {
-            return Err(Error::option("lifecycle.compareDays must be ≥ 1"));
+        // Bounded so that `asOf − compareDays` stays a plain date (no integer overflow).
+        if !(1..=36_500).contains(&self.compare_days) {
+            return Err(Error::option(
+                "lifecycle.compareDays must be within 1..36500",
+            ));
         }
         Ok(())
     }
