@@ -200,3 +200,32 @@ fn out_of_range_compare_days_is_an_option_error() {
     let err = Dataset::from_bytes(LOG.as_bytes(), &o).unwrap_err();
     assert_eq!(err.code, "invalid_option");
 }
+
+/// Found by the fuzzer: a return dated before the customer's first purchase, in the earliest
+/// month of the file, made the period and cohort month offsets negative.
+#[test]
+fn return_before_first_purchase_counts_in_month_zero() {
+    let log = "customer_id,order_date,amount\nA1,2024-03-05,-12.50\nB2,2024-03-06,100\nA1,2024-04-01,7.25\n";
+    let o = Options::default();
+    let a = Dataset::from_bytes(log.as_bytes(), &o)
+        .unwrap()
+        .analyze(&o)
+        .unwrap();
+    let k = &a.report.kpis;
+    assert!(close(k.revenue, 94.75));
+    let period_revenue: f64 = k.periods.iter().map(|p| p.revenue).sum();
+    assert!(
+        close(period_revenue, 94.75),
+        "periods add up to net revenue"
+    );
+    let cohort_revenue: f64 = k.cohorts.revenue.iter().flatten().sum();
+    assert!(
+        close(cohort_revenue, 94.75),
+        "cohorts add up to net revenue"
+    );
+    assert_eq!(
+        k.cohorts.revenue[1][0],
+        7.25 - 12.5,
+        "A1's early return counts in its month 0"
+    );
+}

@@ -52,7 +52,10 @@ pub fn compute(t: &CustomerTable, as_of: i32) -> Cohorts {
         size[cohort] += 1;
         let mut last_k = usize::MAX;
         for j in t.day_range(i) {
-            let k = (month_index(t.days[j]) - first_month) as usize - cohort;
+            // A return dated before the first purchase (of an order bought before the file's
+            // period) counts in month 0, so cohort revenue still adds up to net revenue.
+            let k =
+                usize::try_from(month_index(t.days[j]) - first_month - cohort as i32).unwrap_or(0);
             if t.day_purchase[j] && k != last_k {
                 active[cohort][k] += 1;
                 last_k = k;

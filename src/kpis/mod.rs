@@ -148,7 +148,9 @@ pub fn compute(
 
     let mut periods = Vec::new();
     if let Some(first) = t.first_day.iter().min() {
-        let (m0, m1) = (month_index(*first), month_index(as_of));
+        // The first month with any line: a return can predate every first purchase.
+        let first_line = t.days.iter().min().map_or(*first, |d| (*d).min(*first));
+        let (m0, m1) = (month_index(first_line), month_index(as_of));
         let months = (m1 - m0 + 1) as usize;
         let mut new = vec![0u64; months];
         let mut rev = vec![0.0; months];
