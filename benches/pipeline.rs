@@ -1,6 +1,7 @@
 //! Stage timings of the native pipeline on a generated log.
 //!
-//! `cargo bench --bench pipeline` (1M lines by default; `CRM_BENCH_TX=100000` for another size).
+//! `cargo bench --bench pipeline` (1M lines by default; `CRM_BENCH_TX=100000` for another size;
+//! `CRM_BENCH_ONLY=table` stops after the customer table and RFM).
 //! Prints the median of several runs per stage. Results go to docs/performance.md.
 use std::time::Instant;
 
@@ -65,6 +66,9 @@ fn main() {
         "  table + rfm            {:8.1} ms  (target ≤ 100 ms)",
         table_ms + rfm_ms
     );
+    if std::env::var("CRM_BENCH_ONLY").is_ok_and(|v| v == "table") {
+        return;
+    }
     let th = lifecycle::thresholds::derive(&table, &Default::default());
     let life_ms = median_ms(7, || {
         lifecycle::assign(&table, &th, None);

@@ -69,7 +69,7 @@ pub fn customers_csv(a: &Analysis) -> Result<Vec<u8>, Error> {
             .get(i)
             .map_or(String::new(), |c| c.to_string());
         let row: [String; COLUMNS.len()] = [
-            t.ids[i].clone(),
+            t.ids[i].to_string(),
             crate::dates::format_day(t.first_day[i]),
             crate::dates::format_day(t.last_day[i]),
             num(t.recency_days[i]),

@@ -72,10 +72,21 @@ impl Dataset {
     /// Runs the analyses with `opts` (ingest options are those the dataset was read with).
     pub fn analyze(&mut self, opts: JsValue) -> Result<JsValue, JsValue> {
         let opts = options(opts)?;
-        let a = self.inner.analyze(&opts).map_err(js_error)?;
+        let a = self.inner.reanalyze(&opts).map_err(js_error)?;
         let out = to_js(&a.report);
         self.last = Some(a);
         out
+    }
+
+    /// The stages the last `analyze` re-ran (`customers`, `rfm`, `kpis`, `clv`, `lifecycle`,
+    /// `segments`); the others were unchanged by the new options and kept.
+    #[wasm_bindgen(js_name = stagesRun)]
+    pub fn stages_run(&self) -> Array {
+        self.inner
+            .stages_run()
+            .iter()
+            .map(|s| JsValue::from_str(s))
+            .collect()
     }
 
     /// What ingest detected (encoding, delimiter, columns ...), for the mapping editor.
@@ -83,20 +94,42 @@ impl Dataset {
         to_js(self.inner.detected())
     }
 
-    /// Per-customer columns of the last analysis as typed arrays (ids as an Array of strings).
+    /// Customer ids of the last analysis as UTF-8 `bytes` and `offsets` (id `i` is
+    /// `bytes[offsets[i]..offsets[i + 1]]`): two typed arrays instead of 350k JS strings.
+    #[wasm_bindgen(js_name = customerIds)]
+    pub fn customer_ids(&self) -> Result<Object, JsValue> {
+        let a = self
+            .last
+            .as_ref()
+            .ok_or_else(|| js_error(Error::new("no_analysis", "call analyze() first")))?;
+        let o = Object::new();
+        let ids = &a.customers.ids;
+        set(&o, "bytes", &Uint8Array::from(ids.text().as_bytes()).into())?;
+        set(
+            &o,
+            "offsets",
+            &Uint32Array::from(ids.offsets().as_slice()).into(),
+        )?;
+        Ok(o)
+    }
+
+    /// Per-customer columns of the last analysis as typed arrays, and the ids as an Array of
+    /// strings unless `withIds` is false (see `customerIds` for the cheap form).
     #[wasm_bindgen(js_name = customerColumns)]
-    pub fn customer_columns(&self) -> Result<Object, JsValue> {
+    pub fn customer_columns(&self, with_ids: Option<bool>) -> Result<Object, JsValue> {
         let a = self
             .last
             .as_ref()
             .ok_or_else(|| js_error(Error::new("no_analysis", "call analyze() first")))?;
         let t = &a.customers;
         let o = Object::new();
-        let ids = Array::new();
-        for id in &t.ids {
-            ids.push(&JsValue::from_str(id));
+        if with_ids.unwrap_or(true) {
+            let ids = Array::new();
+            for id in t.ids.iter() {
+                ids.push(&JsValue::from_str(id));
+            }
+            set(&o, "customerId", &ids)?;
         }
-        set(&o, "customerId", &ids)?;
         let f64s: [(&str, &[f64]); 7] = [
             ("recencyDays", &t.recency_days),
             ("monetary", &t.revenue),

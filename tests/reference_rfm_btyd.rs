@@ -52,7 +52,7 @@ fn index(a: &Analysis) -> HashMap<&str, usize> {
         .ids
         .iter()
         .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
+        .map(|(i, id)| (id, i))
         .collect()
 }
 

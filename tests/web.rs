@@ -35,7 +35,7 @@ fn binding_errors_are_objects_with_codes() {
 fn dataset_binding_gives_typed_columns() {
     let mut ds = crm_lens::wasm::Dataset::new(LOG, JsValue::UNDEFINED).unwrap();
     ds.analyze(JsValue::UNDEFINED).unwrap();
-    let cols = ds.customer_columns().unwrap();
+    let cols = ds.customer_columns(None).unwrap();
     let rec = js_sys::Reflect::get(&cols, &"recencyDays".into()).unwrap();
     let rec: js_sys::Float64Array = rec.into();
     assert_eq!(rec.length(), 3);
@@ -59,6 +59,33 @@ fn dataset_binding_gives_typed_columns() {
     }
     let csv = ds.export_customers_csv().unwrap();
     assert!(csv.starts_with(b"\xEF\xBB\xBFcustomerId,"));
+    // Ids as UTF-8 bytes + offsets, the same ids as the string Array.
+    let ids = ds.customer_ids().unwrap();
+    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).unwrap();
+    let bytes = js_sys::Uint8Array::from(get(&ids, "bytes")).to_vec();
+    let offsets = js_sys::Uint32Array::from(get(&ids, "offsets")).to_vec();
+    assert_eq!(offsets, [0, 1, 2, 3]);
+    assert_eq!(bytes, b"abc");
+    let strings = js_sys::Array::from(&get(&cols, "customerId"));
+    assert_eq!(strings.get(1).as_string().as_deref(), Some("b"));
+    let without = ds.customer_columns(Some(false)).unwrap();
+    assert!(get(&without, "customerId").is_undefined());
+}
+
+#[wasm_bindgen_test]
+fn dataset_binding_reruns_only_changed_stages() {
+    let mut ds = crm_lens::wasm::Dataset::new(LOG, JsValue::UNDEFINED).unwrap();
+    let stages = |ds: &crm_lens::wasm::Dataset| -> Vec<String> {
+        ds.stages_run()
+            .iter()
+            .filter_map(|s| s.as_string())
+            .collect()
+    };
+    ds.analyze(JsValue::UNDEFINED).unwrap();
+    assert_eq!(stages(&ds).len(), 6);
+    let k2 = js_sys::JSON::parse(r#"{"segments":{"k":2}}"#).unwrap();
+    ds.analyze(k2).unwrap();
+    assert_eq!(stages(&ds), ["segments"]);
 }
 
 #[wasm_bindgen_test]

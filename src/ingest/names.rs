@@ -18,6 +18,35 @@ pub struct Names {
 }
 
 impl Names {
+    /// Room for `names` names of `bytes` bytes in all, so building never re-allocates.
+    pub fn with_capacity(names: usize, bytes: usize) -> Names {
+        Names {
+            text: String::with_capacity(bytes),
+            end: Vec::with_capacity(names),
+        }
+    }
+
+    /// Bytes of all names together.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// All names, concatenated: with [`Names::offsets`], the columnar form JS receives.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Byte offsets of the names in [`Names::text`]: name `i` is `offsets[i]..offsets[i + 1]`.
+    pub fn offsets(&self) -> Vec<u32> {
+        std::iter::once(0)
+            .chain(
+                self.end
+                    .iter()
+                    .map(|&e| u32::try_from(e).unwrap_or(u32::MAX)),
+            )
+            .collect()
+    }
+
     pub fn len(&self) -> usize {
         self.end.len()
     }

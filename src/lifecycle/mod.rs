@@ -173,7 +173,7 @@ pub fn report(
         revenue[*s as usize] += t.revenue[i];
     }
     if !prospects.is_empty() {
-        let buyers: HashSet<&str> = t.ids.iter().map(String::as_str).collect();
+        let buyers: HashSet<&str> = t.ids.iter().collect();
         let unique: HashSet<&str> = prospects.iter().map(String::as_str).collect();
         counts[Stage::Prospect as usize] =
             unique.iter().filter(|p| !buyers.contains(*p)).count() as u64;

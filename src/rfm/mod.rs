@@ -129,19 +129,28 @@ pub fn run(t: &CustomerTable, opts: &RfmOptions) -> (RfmReport, RfmColumns) {
     let mut sums = vec![[0.0f64; 7]; n_seg];
     let mut grid = vec![vec![0u64; bins]; bins];
     let mut grid_m = vec![vec![0.0f64; bins]; bins];
+    // The first matching rule of every (R, F, M) cell, looked up instead of searched per customer.
+    let b = opts.bins;
+    let cell = |r: u8, f: u8, m: u8| {
+        (r as usize - 1) * bins * bins + (f as usize - 1) * bins + m as usize - 1
+    };
+    let mut segment_of_cell = vec![0u16; bins * bins * bins];
+    for r in 1..=b {
+        for f in 1..=b {
+            for m in 1..=b {
+                let five = |s| segments::to_five(s, b);
+                segment_of_cell[cell(r, f, m)] =
+                    segments::assign(&rules, five(r), five(f), five(m)) as u16;
+            }
+        }
+    }
     for i in 0..n {
         let (ri, fi, mi) = (cols.r[i], cols.f[i], cols.m[i]);
         cols.score
             .push(100 * ri as u16 + 10 * fi as u16 + mi as u16);
-        let b = opts.bins;
-        let s = segments::assign(
-            &rules,
-            segments::to_five(ri, b),
-            segments::to_five(fi, b),
-            segments::to_five(mi, b),
-        );
-        cols.segment.push(s as u16);
-        let acc = &mut sums[s];
+        let s = segment_of_cell[cell(ri, fi, mi)];
+        cols.segment.push(s);
+        let acc = &mut sums[s as usize];
         acc[0] += 1.0;
         acc[1] += t.revenue[i];
         acc[2] += t.recency_days[i];

@@ -58,14 +58,57 @@ pub fn bin_of(x: f64, edges: &[f64]) -> u8 {
 }
 
 /// Customers ordered by (value, position): the order pandas `rank(method="first")` gives.
+///
+/// A stable LSD radix sort on the values' total-order bits: ties keep their position by
+/// construction, and it costs a few linear passes instead of an indirect comparison sort
+/// (three of these per analysis of 350k customers were a third of the table + RFM time).
+/// Passes whose digit is the same for every key (the low mantissa bits of whole numbers
+/// such as days and counts) are skipped.
 fn first_order(values: &[f64]) -> Vec<u32> {
-    let mut idx: Vec<u32> = (0..values.len() as u32).collect();
-    idx.sort_unstable_by(|&a, &b| {
-        values[a as usize]
-            .total_cmp(&values[b as usize])
-            .then(a.cmp(&b))
-    });
-    idx
+    const BITS: usize = 11;
+    const BUCKETS: usize = 1 << BITS;
+    const PASSES: usize = 64_usize.div_ceil(BITS);
+    let digit = |k: u64, pass: usize| ((k >> (pass * BITS)) as usize) & (BUCKETS - 1);
+    // Every pass' histogram in one read of the keys.
+    let mut count = vec![[0usize; BUCKETS]; PASSES];
+    let mut keys: Vec<(u64, u32)> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let k = order_bits(*v);
+            for (pass, c) in count.iter_mut().enumerate() {
+                c[digit(k, pass)] += 1;
+            }
+            (k, i as u32)
+        })
+        .collect();
+    let mut spare = vec![(0u64, 0u32); keys.len()];
+    for (pass, count) in count.iter_mut().enumerate() {
+        if count.contains(&keys.len()) {
+            continue;
+        }
+        let mut offset = 0;
+        for c in count.iter_mut() {
+            (*c, offset) = (offset, offset + *c);
+        }
+        for &(k, i) in &keys {
+            let slot = &mut count[digit(k, pass)];
+            spare[*slot] = (k, i);
+            *slot += 1;
+        }
+        std::mem::swap(&mut keys, &mut spare);
+    }
+    keys.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Maps an `f64` to a `u64` whose unsigned order is `f64::total_cmp`'s order.
+fn order_bits(v: f64) -> u64 {
+    let b = v.to_bits();
+    if b >> 63 == 1 {
+        !b
+    } else {
+        b | 1 << 63
+    }
 }
 
 /// pandas `rank(method="first")`: 1..n by value, ties in order of appearance.
@@ -138,6 +181,33 @@ mod tests {
         assert_eq!(quantile_sorted(&s, 0.5), 3.0);
         assert_eq!(quantile_sorted(&s, 0.2), 1.8);
         assert_eq!(quantile_sorted(&s, 1.0), 10.0);
+    }
+
+    #[test]
+    fn first_order_is_total_cmp_then_position() {
+        let v = [
+            3.0,
+            -0.0,
+            0.0,
+            -1.5,
+            f64::INFINITY,
+            3.0,
+            1e-300,
+            -1e300,
+            0.0,
+            2.5,
+            3.0,
+        ];
+        let mut expected: Vec<u32> = (0..v.len() as u32).collect();
+        expected.sort_by(|&a, &b| v[a as usize].total_cmp(&v[b as usize]).then(a.cmp(&b)));
+        assert_eq!(first_order(&v), expected);
+        // Many keys, with ties, over every pass of the radix sort.
+        let w: Vec<f64> = (0..5000u64)
+            .map(|i| ((i * 2_654_435_761) % 977) as f64 * 1.37 - 300.0)
+            .collect();
+        let mut expected: Vec<u32> = (0..w.len() as u32).collect();
+        expected.sort_by(|&a, &b| w[a as usize].total_cmp(&w[b as usize]).then(a.cmp(&b)));
+        assert_eq!(first_order(&w), expected);
     }
 
     #[test]

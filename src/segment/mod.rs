@@ -27,11 +27,13 @@ mod types;
 mod warn;
 
 pub use choose_k::{Recommendation, ScanPoint};
+pub(crate) use crosstab::crosstab;
 pub use features::FeatureTransform;
 pub use hyperparams::{Feature, SegmentOptions, MAX_K, MAX_SILHOUETTE_SAMPLE};
 pub use input::SegmentInput;
 pub use pca::Projection;
 pub use pipeline::run;
+pub use profile::add_clv;
 pub use types::{ClusterProfile, Crosstab, SampleSizes, SegmentsReport, Stat, Transform};
 
 /// Per-customer outputs (same order as the input).

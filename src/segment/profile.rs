@@ -35,21 +35,6 @@ pub(crate) fn profiles(
         .take(n)
         .map(|&v| finite_or_zero(v))
         .sum();
-    let stat = |col: &[f64], m: &[usize]| -> Stat {
-        let vals: Vec<f64> = m
-            .iter()
-            .map(|&i| finite_or_zero(col.get(i).copied().unwrap_or(0.0)))
-            .collect();
-        let mean = if vals.is_empty() {
-            0.0
-        } else {
-            vals.iter().sum::<f64>() / vals.len() as f64
-        };
-        Stat {
-            mean,
-            median: median(vals),
-        }
-    };
     members
         .iter()
         .enumerate()
@@ -76,6 +61,37 @@ pub(crate) fn profiles(
             }
         })
         .collect()
+}
+
+/// Mean and median of `col` over the customers `m`.
+fn stat(col: &[f64], m: &[usize]) -> Stat {
+    let vals: Vec<f64> = m
+        .iter()
+        .map(|&i| finite_or_zero(col.get(i).copied().unwrap_or(0.0)))
+        .collect();
+    let mean = if vals.is_empty() {
+        0.0
+    } else {
+        vals.iter().sum::<f64>() / vals.len() as f64
+    };
+    Stat {
+        mean,
+        median: median(vals),
+    }
+}
+
+/// Per-cluster CLV of the profiles, for a fit that did not use CLV: the pipeline adds it
+/// after the fit, so a new CLV horizon or margin does not re-run k-means.
+pub fn add_clv(clusters: &mut [ClusterProfile], labels: &[u32], clv: &[f64]) {
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); clusters.len()];
+    for (i, &l) in labels.iter().enumerate() {
+        if let Some(m) = members.get_mut(l as usize) {
+            m.push(i);
+        }
+    }
+    for (p, m) in clusters.iter_mut().zip(&members) {
+        p.clv = Some(stat(clv, m));
+    }
 }
 
 /// Translatable keys for the features where the centroid stands out from the overall median.

@@ -102,6 +102,9 @@ test('full run on the sample: panels, k, language, exports; nothing leaves the o
   const wasmBefore = requests.filter((u) => u.endsWith('.csv')).length;
   await rerun(page, () => page.selectOption('[data-testid="k"]', '4'));
   assert.equal(requests.filter((u) => u.endsWith('.csv')).length, wasmBefore, 'the file was not fetched again');
+  // Only k-means re-ran: the core kept the customer table, RFM, KPIs, CLV and stages.
+  assert.equal(await page.getAttribute('#status', 'data-stages-run'), 'segments');
+  assert.match(await page.textContent('#status'), /re-ran k-means segments/);
   const errorShown = await page.isVisible('[data-testid="error"]');
   if (expected.segments.clusters.length > 0 || (await page.isVisible('#kmeans'))) {
     assert.match(await page.textContent('[data-testid="kmeans-summary"]'), /k = 4/);
@@ -110,6 +113,7 @@ test('full run on the sample: panels, k, language, exports; nothing leaves the o
   }
   // RFM bins: a core option, the heatmap follows.
   await rerun(page, () => page.selectOption('#settings select[name="bins"]', '4'));
+  assert.equal(await page.getAttribute('#status', 'data-stages-run'), 'rfm');
   assert.equal(await page.isVisible('#rfm'), true);
 
   // Switch language: labels, segment names and stages follow; numbers use the locale.

@@ -39,13 +39,36 @@ export function clvHistogram(cols) {
   return { lo, width, counts, above, max: sorted[sorted.length - 1] };
 }
 
+/**
+ * Customer ids as the core hands them over: UTF-8 `bytes` + `offsets`. An id is decoded only
+ * when something reads it (top customers, search, sort by id), not 350k at a time per run.
+ * Like an Array of strings, it has `length` and `at(i)`.
+ */
+export class Ids {
+  constructor(bytes, offsets) {
+    this.bytes = bytes;
+    this.offsets = offsets;
+    this.length = Math.max(0, offsets.length - 1);
+    this.decoder = new TextDecoder();
+    this.lowerCache = null;
+  }
+  at(i) {
+    return this.decoder.decode(this.bytes.subarray(this.offsets[i], this.offsets[i + 1]));
+  }
+  /** Every id in lower case, for search (made once per table). */
+  lower() {
+    this.lowerCache ??= Array.from({ length: this.length }, (_, i) => this.at(i).toLowerCase());
+    return this.lowerCache;
+  }
+}
+
 export function topClv(cols, ids) {
   const v = cols.clv;
   if (!v?.length) return null;
   const idx = Array.from({ length: v.length }, (_, i) => i).filter((i) => Number.isFinite(v[i]));
   idx.sort((a, b) => v[b] - v[a]);
   return idx.slice(0, 20).map((i) => ({
-    id: ids[i], clv: v[i],
+    id: ids.at(i), clv: v[i],
     low: cols.clvLow?.[i] ?? null, high: cols.clvHigh?.[i] ?? null, pAlive: cols.pAlive?.[i] ?? null,
   }));
 }
@@ -72,7 +95,8 @@ export function query(cols, ids, idsLower, q) {
     const dir = q.sortDir === 'desc' ? -1 : 1;
     if (key === 'customerId') {
       const coll = new Intl.Collator(undefined, { numeric: true });
-      index.sort((a, b) => dir * coll.compare(ids[a], ids[b]));
+      const text = new Map(Array.from(index, (i) => [i, ids.at(i)]));
+      index.sort((a, b) => dir * coll.compare(text.get(a), text.get(b)));
     } else if (key === 'rfm') {
       const s = (i) => cols.rScore[i] * 100 + cols.fScore[i] * 10 + cols.mScore[i];
       index.sort((a, b) => dir * (s(a) - s(b)) || a - b);

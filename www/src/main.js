@@ -276,11 +276,12 @@ function restoreSettings(snap) {
 async function accept(m) {
   state.goodSettings = snapshotSettings();
   state.report = m.report;
-  state.table = m.table;
+  // Ids come only when the customer list changed; otherwise the previous ones still hold.
+  state.table = m.table.idBytes ? m.table : { ...m.table, idBytes: state.table.idBytes, idOffsets: state.table.idOffsets };
   state.derived = m.derived;
   hideProgress();
   const secs = ((performance.now() - state.started) / 1000).toFixed(1);
-  state.status = { rows: m.report.ingest.rowsRead, name: state.name, secs };
+  state.status = { rows: m.report.ingest.rowsRead, name: state.name, secs, stagesRun: m.stagesRun ?? [] };
   await renderAll();
 }
 
@@ -442,7 +443,15 @@ async function renderAll() {
 
 function renderIngest(r) {
   const g = r.ingest;
-  if (state.status) setStatus(t('status.done', { ...state.status, rows: fmt.int(state.status.rows) }));
+  if (state.status) {
+    const s = state.status;
+    const all = s.stagesRun.length >= 6 || s.stagesRun.includes('customers');
+    const text = all
+      ? t('status.done', { ...s, rows: fmt.int(s.rows) })
+      : t('status.rerun', { secs: s.secs, stages: s.stagesRun.length ? s.stagesRun.map((x) => t(`stageRun.${x}`)).join(', ') : t('stageRun.none') });
+    setStatus(text);
+    $('status').dataset.stagesRun = s.stagesRun.join(' ');
+  }
   const skipped = Object.values(g.rowsSkipped).reduce((a, b) => a + b, 0);
   $('rows-read').textContent = fmt.int(g.rowsRead);
   $('rows-used').textContent = fmt.int(g.rowsUsed);

@@ -3,13 +3,12 @@
 // search, histograms, scatter sampling) also runs here; the page only renders.
 import init, { Dataset } from '../../pkg/crm_lens.js';
 import wasmUrl from '../../pkg/crm_lens_bg.wasm?url';
-import { scatterSample, clvHistogram, topClv, query as runQuery } from './derive.js';
+import { Ids, scatterSample, clvHistogram, topClv, query as runQuery } from './derive.js';
 
 let ready = null;
 let dataset = null;
 let cols = null; // per-customer columns of the last analysis (worker's own copy)
-let ids = null; // customer ids as strings
-let idsLower = null;
+let ids = null; // customer ids (an Ids: UTF-8 bytes + offsets, decoded on demand)
 
 const progress = (stage) => self.postMessage({ type: 'progress', stage });
 
@@ -25,6 +24,7 @@ self.onmessage = async (ev) => {
       dataset?.free();
       dataset = null;
       cols = null;
+      ids = null;
       dataset = new Dataset(new Uint8Array(msg.bytes), msg.options ?? {});
       const t2 = performance.now();
       runAnalysis(msg, { initMs: t1 - t0, ingestMs: t2 - t1, wasm });
@@ -32,8 +32,8 @@ self.onmessage = async (ev) => {
       if (!dataset) throw { code: 'no_analysis', message: 'load a file first' };
       runAnalysis(msg);
     } else if (msg.type === 'query') {
-      if ((msg.query.search ?? '').trim() && !idsLower) idsLower = ids.map((x) => x.toLowerCase());
-      const index = runQuery(cols, ids, idsLower, msg.query);
+      const lower = (msg.query.search ?? '').trim() ? ids.lower() : null;
+      const index = runQuery(cols, ids, lower, msg.query);
       self.postMessage({ type: 'query', id: msg.id, index }, [index.buffer]);
     } else if (msg.type === 'export') {
       if (!dataset) throw { code: 'no_analysis', message: 'load a file first' };
@@ -49,6 +49,9 @@ function runAnalysis(msg, timing) {
   progress('aggregating');
   const t2 = performance.now();
   const report = dataset.analyze(msg.options ?? {});
+  // The stages the new options made the core re-run (the rest it kept); the customer list
+  // itself changes only when `customers` re-ran, and is then sent again.
+  const stagesRun = dataset.stagesRun();
   if (timing) {
     // Stage times for the benchmark harness (benches/chromium.mjs); the page ignores them.
     self.postMessage({
@@ -57,28 +60,19 @@ function runAnalysis(msg, timing) {
     });
   }
   progress('preparing');
-  cols = dataset.customerColumns();
-  ids = cols.customerId;
-  idsLower = null;
-  const n = ids.length;
-  // Ids cross as one UTF-8 buffer + offsets (transferable), not 350k JS strings.
-  const enc = new TextEncoder();
-  let buf = new Uint8Array(Math.max(16, n * 8));
-  const offsets = new Uint32Array(n + 1);
-  let pos = 0;
-  for (let i = 0; i < n; i++) {
-    const s = ids[i];
-    if (buf.length - pos < s.length * 3) {
-      const nb = new Uint8Array(Math.max(buf.length * 2, pos + s.length * 3));
-      nb.set(buf.subarray(0, pos));
-      buf = nb;
-    }
-    pos += enc.encodeInto(s, buf.subarray(pos)).written;
-    offsets[i + 1] = pos;
+  cols = dataset.customerColumns(false);
+  const table = { n: 0 };
+  const transfer = [];
+  if (!ids || stagesRun.includes('customers')) {
+    // Ids cross as one UTF-8 buffer + offsets (the core's own layout), not 350k JS strings.
+    const { bytes, offsets } = dataset.customerIds();
+    ids = new Ids(bytes, offsets);
+    table.idBytes = bytes.slice();
+    table.idOffsets = offsets.slice();
+    transfer.push(table.idBytes.buffer, table.idOffsets.buffer);
   }
-  const idBytes = buf.slice(0, pos);
-  const table = { n, idBytes, idOffsets: offsets };
-  const transfer = [idBytes.buffer, offsets.buffer];
+  const n = ids.length;
+  table.n = n;
   for (const k of ['recencyDays', 'frequency', 'monetary', 'rScore', 'fScore', 'mScore', 'rfmSegment', 'stage',
     'cluster', 'pAlive', 'clv', 'clvLow', 'clvHigh', 'expectedPurchases']) {
     const a = cols[k];
@@ -89,7 +83,7 @@ function runAnalysis(msg, timing) {
     }
   }
   const derived = { scatter: scatterSample(cols, report), clvHistogram: clvHistogram(cols), topClv: topClv(cols, ids) };
-  self.postMessage({ type: 'report', id: msg.id, report, table, derived }, transfer);
+  self.postMessage({ type: 'report', id: msg.id, report, table, derived, stagesRun }, transfer);
 }
 
 function normaliseError(e) {

@@ -1,0 +1,68 @@
+//! The CLV stage's input: the customer table's BTYD columns plus a calibration/holdout split
+//! cut from the per-day lists.
+use crate::clv::{self, ClvColumns, ClvInput, ClvReport, HoldoutInput};
+use crate::customers::CustomerTable;
+use crate::options::Options;
+use crate::report::Warning;
+
+/// Holdout length in days: the option, else a quarter of the period (28..=365 days) when the
+/// period spans at least 8 weeks, else none.
+fn holdout_days(customers: &CustomerTable, as_of: i32, opts: &Options) -> i32 {
+    let span = customers.first_day.iter().min().map_or(0, |f| as_of - f);
+    match opts.clv.holdout_days {
+        Some(d) => (d as i32).min(span - 1).max(0),
+        None if span >= 56 => (span / 4).clamp(28, 365),
+        None => 0,
+    }
+}
+
+/// CLV on the customer table, with a calibration/holdout split cut from the day lists.
+pub(super) fn clv_for(
+    customers: &CustomerTable,
+    as_of: i32,
+    retention: Option<f64>,
+    opts: &Options,
+    has_days: bool,
+) -> (ClvReport, ClvColumns, Vec<Warning>) {
+    let days = if has_days {
+        holdout_days(customers, as_of, opts)
+    } else {
+        0
+    };
+    let holdout = (days > 0).then(|| {
+        let cutoff = as_of - days;
+        let (cal, rows) = customers.until(cutoff, opts.time_unit);
+        // Repeat purchases in the holdout: purchase days after the cutoff (lifetimes'
+        // `frequency_holdout`).
+        let actual: Vec<f64> = rows
+            .iter()
+            .map(|&c| {
+                let r = customers.day_range(c as usize);
+                r.filter(|&j| customers.day_purchase[j] && customers.days[j] > cutoff)
+                    .count() as f64
+            })
+            .collect();
+        (cal, actual, days as f64 / opts.time_unit.days())
+    });
+    let t = customers;
+    let input = ClvInput {
+        x: &t.frequency,
+        t_x: &t.recency,
+        t: &t.t,
+        monetary: &t.monetary_value,
+        total_spend: &t.revenue,
+        tenure_days: &t.tenure_days,
+        time_unit: opts.time_unit,
+        measured_monthly_retention: retention,
+        holdout: holdout
+            .as_ref()
+            .map(|(cal, actual, duration)| HoldoutInput {
+                x: &cal.frequency,
+                t_x: &cal.recency,
+                t: &cal.t,
+                actual,
+                duration: *duration,
+            }),
+    };
+    clv::run(&input, &opts.clv)
+}

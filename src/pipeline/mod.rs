@@ -1,0 +1,439 @@
+//! The one pipeline every caller runs: bytes → ingest → customer table → analyses → Report.
+//!
+//! [`Dataset`] keeps the ingested transactions, so a caller can re-run the analyses with other
+//! options (another k, horizon or as-of date) without reading the file again;
+//! [`Dataset::reanalyze`] also keeps each stage's last result and re-runs only the stages
+//! whose inputs changed (see [`memo`]). Both run the same code below, so a re-run Report is
+//! the Report a fresh run gives (tested).
+mod clv_input;
+mod diagnose;
+mod memo;
+
+use std::sync::Arc;
+
+use crate::clv::{self, ClvColumns, ClvOptions, ClvReport};
+use crate::customers::CustomerTable;
+use crate::dates::{format_day, parse_iso};
+use crate::error::{Error, Result};
+use crate::ingest::{
+    self, Detected, IngestReport, Ingested, RowAccount, SkipReason, SummaryTable, Transactions,
+};
+use crate::kpis::{self, KpiOptions, KpisReport};
+use crate::lifecycle::{self, LifecycleOptions, LifecycleReport, Stage, Thresholds};
+use crate::options::Options;
+use crate::report::{Report, Warning, SCHEMA_VERSION};
+use crate::rfm::{self, RfmColumns, RfmOptions, RfmReport};
+use crate::segment::{self, Feature, SegmentColumns, SegmentInput, SegmentOptions, SegmentsReport};
+use crate::units::TimeUnit;
+use clv_input::clv_for;
+use diagnose::{ingest_warnings, no_rows_error};
+use memo::Memo;
+
+/// What the file held, kept for re-analysis.
+#[derive(Debug, Clone)]
+enum Source {
+    Transactions(Transactions),
+    Summary(SummaryTable),
+}
+
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    source: Source,
+    account: RowAccount,
+    detected: Detected,
+    ingest_options: ingest::IngestOptions,
+    /// Date of the last transaction: `asOf` when the options give none.
+    last_day: Option<i32>,
+    stages: Stages,
+    ran: Vec<&'static str>,
+}
+
+/// Everything one run computed: the Report and the per-customer columns behind it. The
+/// columns are shared with the stage cache, not copied.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub report: Report,
+    pub customers: Arc<CustomerTable>,
+    pub rfm: Arc<RfmColumns>,
+    pub stages: Arc<Vec<Stage>>,
+    pub segments: Arc<SegmentColumns>,
+    pub clv: Arc<ClvColumns>,
+}
+
+/// The stages in the order they run, each keyed by what it reads.
+#[derive(Debug, Clone, Default)]
+struct Stages {
+    /// Key: the analysis date in effect (an `asOf` equal to the default is the same key),
+    /// time unit.
+    table: Memo<(Option<i32>, TimeUnit), TableStage>,
+    /// Key: table generation, RFM options.
+    rfm: Memo<(u64, RfmOptions), RfmStage>,
+    /// Key: table generation, lifecycle and KPI options.
+    kpis: Memo<(u64, LifecycleOptions, KpiOptions), KpiStage>,
+    /// Key: table generation, measured retention (bits), CLV options.
+    clv: Memo<(u64, Option<u64>, ClvOptions), ClvStage>,
+    /// Key: table, KPI (thresholds) and CLV (P(alive)) generations, lifecycle options.
+    lifecycle: Memo<(u64, u64, u64, LifecycleOptions), LifecycleStage>,
+    /// Key: table generation, CLV generation when CLV is a feature (else 0), options.
+    segments: Memo<(u64, u64, SegmentOptions), SegmentStage>,
+}
+
+#[derive(Debug, Clone)]
+struct TableStage {
+    customers: Arc<CustomerTable>,
+    as_of: i32,
+    first_day: Option<i32>,
+    last_day: Option<i32>,
+    /// The row account with the rows this `asOf` leaves out.
+    account: RowAccount,
+}
+
+#[derive(Debug, Clone)]
+struct RfmStage {
+    report: RfmReport,
+    cols: Arc<RfmColumns>,
+}
+
+#[derive(Debug, Clone)]
+struct KpiStage {
+    th: Thresholds,
+    kpis: KpisReport,
+    warnings: Vec<Warning>,
+}
+
+#[derive(Debug, Clone)]
+struct ClvStage {
+    report: ClvReport,
+    cols: Arc<ClvColumns>,
+    warnings: Vec<Warning>,
+}
+
+#[derive(Debug, Clone)]
+struct LifecycleStage {
+    stages: Arc<Vec<Stage>>,
+    report: LifecycleReport,
+}
+
+#[derive(Debug, Clone)]
+struct SegmentStage {
+    report: SegmentsReport,
+    cols: Arc<SegmentColumns>,
+    warnings: Vec<Warning>,
+}
+
+impl Dataset {
+    /// Reads the file once. Fails only when nothing usable can be read.
+    pub fn from_bytes(bytes: &[u8], opts: &Options) -> Result<Dataset> {
+        opts.validate()?;
+        let (source, account, detected) = match ingest::ingest(bytes, &opts.ingest)? {
+            Ingested::Transactions(tx, acc, det) => (Source::Transactions(tx), acc, det),
+            Ingested::Summary(s, acc, det) => (Source::Summary(s), acc, det),
+        };
+        let last_day = match &source {
+            Source::Transactions(tx) => tx.day.iter().copied().max(),
+            Source::Summary(_) => None,
+        };
+        Ok(Dataset {
+            last_day,
+            source,
+            account,
+            detected,
+            ingest_options: opts.ingest.clone(),
+            stages: Stages::default(),
+            ran: Vec::new(),
+        })
+    }
+
+    pub fn detected(&self) -> &Detected {
+        &self.detected
+    }
+
+    /// Rows ingest used (before any `asOf` cut).
+    pub fn rows_used(&self) -> u64 {
+        self.account.rows_used
+    }
+
+    /// Runs every analysis with `opts`, from scratch. Ingest options are those the dataset
+    /// was read with.
+    pub fn analyze(&self, opts: &Options) -> Result<Analysis> {
+        let mut stages = Stages::default();
+        self.run(opts, &mut stages, &mut Vec::new())
+    }
+
+    /// Like [`Dataset::analyze`], but re-runs only the stages whose inputs changed since the
+    /// last call ([`Dataset::stages_run`] names them): changing k re-runs k-means only.
+    pub fn reanalyze(&mut self, opts: &Options) -> Result<Analysis> {
+        let mut stages = std::mem::take(&mut self.stages);
+        let mut ran = Vec::new();
+        let out = self.run(opts, &mut stages, &mut ran);
+        self.stages = stages;
+        self.ran = ran;
+        out
+    }
+
+    /// The stages the last [`Dataset::reanalyze`] computed (the others were remembered):
+    /// `customers`, `rfm`, `kpis`, `clv`, `lifecycle`, `segments`.
+    pub fn stages_run(&self) -> &[&'static str] {
+        &self.ran
+    }
+
+    fn run(
+        &self,
+        opts: &Options,
+        stages: &mut Stages,
+        ran: &mut Vec<&'static str>,
+    ) -> Result<Analysis> {
+        opts.validate()?;
+        let has_days = matches!(self.source, Source::Transactions(_));
+        let (table, table_gen) = stages.table.get(
+            (opts.as_of_day().or(self.last_day), opts.time_unit),
+            "customers",
+            ran,
+            || self.table(opts),
+        )?;
+        let customers = &table.customers;
+        let as_of = table.as_of;
+        if customers.is_empty() {
+            return Err(no_rows_error(&table.account, &self.detected));
+        }
+        let mut warnings = ingest_warnings(&table.account, &self.detected);
+
+        let (rfm, _) = stages
+            .rfm
+            .get((table_gen, opts.rfm.clone()), "rfm", ran, || {
+                let (report, cols) = rfm::run(customers, &opts.rfm);
+                Ok(RfmStage {
+                    report,
+                    cols: Arc::new(cols),
+                })
+            })?;
+        let kpi_key = (table_gen, opts.lifecycle.clone(), opts.kpis.clone());
+        let (kpi, kpi_gen) = stages.kpis.get(kpi_key, "kpis", ran, || {
+            let th = lifecycle::thresholds::derive(customers, &opts.lifecycle);
+            let mut warnings = Vec::new();
+            if th.source == "fallback" {
+                warnings.push(Warning::new(
+                    "lifecycle_fallback_thresholds",
+                    "no repeat buyers: lifecycle windows use 30/180-day defaults; set lifecycle.newWindowDays and churnWindowDays",
+                ));
+            }
+            let kpis = kpis::compute(customers, as_of, th.churn_window_days, &opts.kpis);
+            Ok(KpiStage { th, kpis, warnings })
+        })?;
+        warnings.extend(kpi.warnings.iter().cloned());
+        let retention = kpi.kpis.retention_rate;
+        let clv_key = (table_gen, retention.map(f64::to_bits), opts.clv.clone());
+        let (clv, clv_gen) = stages.clv.get(clv_key, "clv", ran, || {
+            let (report, cols, warnings) = clv_for(customers, as_of, retention, opts, has_days);
+            Ok(ClvStage {
+                report,
+                cols: Arc::new(cols),
+                warnings,
+            })
+        })?;
+        warnings.extend(clv.warnings.iter().cloned());
+        let life_key = (table_gen, kpi_gen, clv_gen, opts.lifecycle.clone());
+        let (life, _) = stages.lifecycle.get(life_key, "lifecycle", ran, || {
+            Ok(self.lifecycle(customers, as_of, &kpi.th, &clv.cols, opts))
+        })?;
+        let uses_clv = opts.segments.features.contains(&Feature::Clv);
+        let seg_key = (
+            table_gen,
+            if uses_clv { clv_gen } else { 0 },
+            opts.segments.clone(),
+        );
+        let (seg, _) = stages.segments.get(seg_key, "segments", ran, || {
+            let frequency: Vec<f64> = customers.transactions.iter().map(|&x| x as f64).collect();
+            let input = SegmentInput {
+                recency_days: &customers.recency_days,
+                frequency: &frequency,
+                monetary: &customers.revenue,
+                tenure_days: &customers.tenure_days,
+                // Only a CLV feature makes the fit depend on CLV; profiles get it below.
+                clv: uses_clv.then_some(clv.cols.clv.as_slice()),
+            };
+            let (report, cols, warnings) = segment::run(&input, &opts.segments, None);
+            Ok(SegmentStage {
+                report,
+                cols: Arc::new(cols),
+                warnings,
+            })
+        })?;
+        // The crosstab joins two stages' results, so it is made here, every run (cheap).
+        let mut segments_report = seg.report;
+        if !uses_clv {
+            segment::add_clv(
+                &mut segments_report.clusters,
+                &seg.cols.cluster,
+                &clv.cols.clv,
+            );
+        }
+        warnings.extend(seg.warnings.iter().cloned());
+        let rfm_names: Vec<String> = rfm.report.segments.iter().map(|s| s.name.clone()).collect();
+        segments_report.crosstab = Some(segment::crosstab(
+            &seg.cols.cluster,
+            segments_report.k,
+            (&rfm.cols.segment, &rfm_names),
+            &mut warnings,
+        ));
+
+        let account = &table.account;
+        let report = Report {
+            schema_version: SCHEMA_VERSION,
+            as_of: format_day(as_of),
+            time_unit: opts.time_unit,
+            ingest: IngestReport {
+                rows_read: account.rows_read,
+                rows_used: account.rows_used,
+                rows_skipped: account.skipped_by_key(),
+                examples: account.examples.clone(),
+                detected: self.detected.clone(),
+                first_date: table.first_day.map(format_day),
+                last_date: table.last_day.map(format_day),
+                returns: self.ingest_options.returns,
+                return_lines: match &self.source {
+                    Source::Transactions(tx) => (0..tx.len())
+                        .filter(|&i| tx.is_return(i) && tx.day[i] <= as_of)
+                        .count() as u64,
+                    Source::Summary(_) => 0,
+                },
+            },
+            kpis: kpi.kpis,
+            rfm: rfm.report,
+            lifecycle: life.report,
+            segments: segments_report,
+            clv: clv.report,
+            warnings,
+        };
+        Ok(Analysis {
+            report,
+            customers: table.customers,
+            rfm: rfm.cols,
+            stages: life.stages,
+            segments: seg.cols,
+            clv: clv.cols,
+        })
+    }
+
+    /// The customer table as of `opts.asOf`, and the row account with the rows it leaves out.
+    fn table(&self, opts: &Options) -> Result<TableStage> {
+        let mut account = self.account.clone();
+        let (customers, as_of, first_day, last_day) = match &self.source {
+            Source::Transactions(tx) => self.customers_from_transactions(tx, opts, &mut account)?,
+            Source::Summary(s) => {
+                let as_of = opts.as_of_day().unwrap_or(0);
+                (
+                    CustomerTable::from_summary(s, as_of, opts.time_unit),
+                    as_of,
+                    None,
+                    None,
+                )
+            }
+        };
+        Ok(TableStage {
+            customers: Arc::new(customers),
+            as_of,
+            first_day,
+            last_day,
+            account,
+        })
+    }
+
+    /// Stages per customer, and the transitions since `asOf − compareDays`. With a BTYD
+    /// model, At Risk also means "probably gone"; the earlier snapshot is scored by the same
+    /// model so that transitions compare like with like.
+    fn lifecycle(
+        &self,
+        customers: &CustomerTable,
+        as_of: i32,
+        th: &Thresholds,
+        clv: &ClvColumns,
+        opts: &Options,
+    ) -> LifecycleStage {
+        let p_alive = clv.model.as_ref().map(|_| clv.p_alive.as_slice());
+        let stages = lifecycle::assign(customers, th, p_alive);
+        let before = as_of - opts.lifecycle.compare_days as i32;
+        let earlier = matches!(self.source, Source::Transactions(_)).then(|| {
+            let (t0, rows) = customers.until(before, opts.time_unit);
+            let p0 = clv.model.as_ref().map(|(kind, params)| {
+                clv::palive::p_alive_of(*kind, params, &t0.frequency, &t0.recency, &t0.t)
+            });
+            let s0 = lifecycle::assign(&t0, th, p0.as_deref());
+            (rows, s0, format_day(before))
+        });
+        let report = lifecycle::report(
+            customers,
+            &stages,
+            th.clone(),
+            &opts.lifecycle.prospects,
+            earlier,
+            p_alive.is_some(),
+        );
+        LifecycleStage {
+            stages: Arc::new(stages),
+            report,
+        }
+    }
+
+    fn customers_from_transactions(
+        &self,
+        tx: &Transactions,
+        opts: &Options,
+        account: &mut RowAccount,
+    ) -> Result<(CustomerTable, i32, Option<i32>, Option<i32>)> {
+        let last = tx
+            .day
+            .iter()
+            .copied()
+            .max()
+            .ok_or_else(|| no_rows_error(account, &self.detected))?;
+        let as_of = opts.as_of_day().unwrap_or(last);
+        let (table, excluded) =
+            CustomerTable::build(tx, as_of, opts.time_unit, self.ingest_options.returns);
+        let date_col = self.detected.columns.date.clone().unwrap_or_default();
+        for &i in &excluded.after_as_of {
+            account.unuse(
+                SkipReason::AfterAsOf,
+                tx.line[i] as u64,
+                &date_col,
+                &format_day(tx.day[i]),
+            );
+        }
+        let cust_col = self
+            .detected
+            .columns
+            .customer_id
+            .clone()
+            .unwrap_or_default();
+        for &i in &excluded.no_purchase {
+            let name = tx
+                .customer_names
+                .get(tx.customer[i] as usize)
+                .unwrap_or_default();
+            account.unuse(
+                SkipReason::NoPurchaseInPeriod,
+                tx.line[i] as u64,
+                &cust_col,
+                name,
+            );
+        }
+        let used = || {
+            (0..tx.len())
+                .filter(|&i| tx.day[i] <= as_of)
+                .map(|i| tx.day[i])
+        };
+        Ok((table, as_of, used().min(), used().max()))
+    }
+}
+
+/// One call from bytes to Report.
+pub fn analyze(bytes: &[u8], opts: &Options) -> Result<Report> {
+    Dataset::from_bytes(bytes, opts)?
+        .analyze(opts)
+        .map(|a| a.report)
+}
+
+/// Validates an `asOf`-style date option (shared by CLI parsing).
+pub fn check_date(s: &str) -> Result<i32> {
+    parse_iso(s).ok_or_else(|| Error::option(format!("{s:?} is not a YYYY-MM-DD date")))
+}

@@ -1,0 +1,92 @@
+//! `Dataset::reanalyze` re-runs only the stages whose inputs changed, and its Report and
+//! columns equal a fresh `analyze` with the same options, whatever ran before.
+use crm_lens::sample::{generate_csv, SampleSpec};
+use crm_lens::{Analysis, Dataset, Options};
+
+fn opts(json: &str) -> Options {
+    // Small bootstrap and a fixed k keep the debug-build test quick; the keys are the same.
+    let base = r#"{"segments":{"k":3},"clv":{"bootstrapDraws":20}}"#;
+    let mut v: serde_json::Value = serde_json::from_str(base).unwrap();
+    merge(&mut v, serde_json::from_str(json).unwrap());
+    Options::from_json(&v.to_string()).unwrap()
+}
+
+fn merge(a: &mut serde_json::Value, b: serde_json::Value) {
+    match (a, b) {
+        (serde_json::Value::Object(a), serde_json::Value::Object(b)) => {
+            for (k, v) in b {
+                merge(a.entry(k).or_insert(serde_json::Value::Null), v);
+            }
+        }
+        (a, b) => *a = b,
+    }
+}
+
+fn same(a: &Analysis, b: &Analysis, what: &str) {
+    let json = |x: &Analysis| serde_json::to_string(&x.report).unwrap();
+    assert_eq!(json(a), json(b), "{what}: Report differs from a fresh run");
+    assert_eq!(a.customers, b.customers, "{what}: customers");
+    assert_eq!(a.rfm, b.rfm, "{what}: rfm columns");
+    assert_eq!(a.stages, b.stages, "{what}: stages");
+    assert_eq!(a.segments, b.segments, "{what}: segment columns");
+    assert_eq!(a.clv, b.clv, "{what}: clv columns");
+}
+
+#[test]
+fn each_change_reruns_only_what_depends_on_it() {
+    let csv = generate_csv(&SampleSpec {
+        transactions: 3_000,
+        ..Default::default()
+    })
+    .unwrap();
+    let base = opts("{}");
+    let mut ds = Dataset::from_bytes(csv.as_bytes(), &base).unwrap();
+    let fresh = Dataset::from_bytes(csv.as_bytes(), &base).unwrap();
+    let steps: [(&str, &str, &[&str]); 10] = [
+        (
+            "first run",
+            "{}",
+            &["customers", "rfm", "kpis", "clv", "lifecycle", "segments"],
+        ),
+        ("same options", "{}", &[]),
+        // The default analysis date given explicitly (the page does so after the first run).
+        ("asOf = the default", r#"{"asOf":"2023-12-31"}"#, &[]),
+        ("k", r#"{"segments":{"k":4}}"#, &["segments"]),
+        (
+            "horizon",
+            r#"{"segments":{"k":4},"clv":{"horizonMonths":6}}"#,
+            &["clv", "lifecycle"],
+        ),
+        (
+            "CLV as a k-means feature",
+            r#"{"segments":{"k":4,"features":["recency","frequency","monetary","clv"]},"clv":{"horizonMonths":6}}"#,
+            &["segments"],
+        ),
+        (
+            "margin, with CLV a feature",
+            r#"{"segments":{"k":4,"features":["recency","frequency","monetary","clv"]},"clv":{"horizonMonths":6,"marginRate":0.3}}"#,
+            &["clv", "lifecycle", "segments"],
+        ),
+        (
+            "bins",
+            r#"{"rfm":{"bins":4}}"#,
+            &["rfm", "clv", "lifecycle", "segments"],
+        ),
+        (
+            "analysis date",
+            r#"{"rfm":{"bins":4},"asOf":"2023-06-30"}"#,
+            &["customers", "rfm", "kpis", "clv", "lifecycle", "segments"],
+        ),
+        (
+            "back to the start",
+            "{}",
+            &["customers", "rfm", "kpis", "clv", "lifecycle", "segments"],
+        ),
+    ];
+    for (what, json, expected) in steps {
+        let o = opts(json);
+        let a = ds.reanalyze(&o).unwrap();
+        assert_eq!(ds.stages_run(), expected, "{what}: stages re-run");
+        same(&a, &fresh.analyze(&o).unwrap(), what);
+    }
+}
