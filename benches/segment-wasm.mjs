@@ -3,7 +3,7 @@
 //   cargo build --lib --target wasm32-unknown-unknown --release --features bench-exports
 //   wasm-bindgen --target web --out-dir target/segment-bench-pkg \
 //     target/wasm32-unknown-unknown/release/crm_lens.wasm
-//   node benches/segment-wasm.mjs [target/segment-bench-pkg] [benches/data/tx-1m.csv] [runs]
+//   node benches/segment-wasm.mjs [target/segment-bench-pkg] [benches/data/tx-1m.csv] [runs] [scan|fixed|both]
 // The `bench-exports` feature adds `benchSegments` (segment::run on given columns) to the
 // module; the shipped build does not have it. The customer columns come from one analysis
 // of the file (`customerColumns()`). Each path prints wall and process-CPU time per run (the
@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 const pkg = path.resolve(process.argv[2] ?? 'target/segment-bench-pkg');
 const file = process.argv[3] ?? 'benches/data/tx-1m.csv';
 const runs = Number(process.argv[4] ?? 3);
+const which = process.argv[5] ?? 'both';
 const m = await import(pathToFileURL(path.join(pkg, 'crm_lens.js')));
 m.initSync({ module: fs.readFileSync(path.join(pkg, 'crm_lens_bg.wasm')) });
 if (typeof m.benchSegments !== 'function') {
@@ -53,6 +54,8 @@ function time(name, opts) {
   return out;
 }
 
-const scan = time('scan k=2..10 + final fit (defaults)', {});
-for (const p of scan.scan) console.log(`  k=${p.k} inertia=${p.inertia} silhouette=${p.silhouette}`);
-time('fixed k=10', { k: 10 });
+if (which !== 'fixed') {
+  const scan = time('scan k=2..10 + final fit (defaults)', {});
+  for (const p of scan.scan) console.log(`  k=${p.k} inertia=${p.inertia} silhouette=${p.silhouette}`);
+}
+if (which !== 'scan') time('fixed k=10', { k: 10 });

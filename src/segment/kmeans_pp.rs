@@ -55,7 +55,9 @@ pub(crate) fn greedy_kmeans_pp(
             let cand = cum.partition_point(|&s| s <= target).min(n - 1);
             let mut p = 0.0;
             for (i, (cd, &cl)) in cand_dist.iter_mut().zip(&closest).enumerate() {
-                *cd = cl.min(sq_dist(row(i), row(cand)));
+                let t = sq_dist(row(i), row(cand));
+                // Not f64::min: in wasm32 that is a call to `fmin`.
+                *cd = if t < cl { t } else { cl };
                 p += *cd;
             }
             if best.is_none_or(|(_, bp)| p < bp) {
