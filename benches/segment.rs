@@ -103,7 +103,10 @@ fn file_bench(path: &str) {
     };
     println!("{path}: {} customers", frequency.len());
     let paths = [
-        ("scan k=2..10 + final fit (defaults)", SegmentOptions::default()),
+        (
+            "scan k=2..10 + final fit (defaults)",
+            SegmentOptions::default(),
+        ),
         (
             "fixed k=10",
             SegmentOptions {
