@@ -147,13 +147,23 @@ fn file_bench(path: &str) {
     }
 }
 
-/// CPU time of this thread (Linux schedstat, ns): on a shared machine the wall time also
-/// measures the neighbours.
+/// CPU time of the whole process (user + system, Linux /proc, 10 ms ticks), rayon's threads
+/// included: on a shared machine the wall time also measures the neighbours.
 fn cpu_ms() -> f64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
-        .map_or(f64::NAN, |ns| ns / 1e6)
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses): utime is the 12th, stime 13th.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    if f.len() == 2 {
+        (f[0] + f[1]) * 10.0
+    } else {
+        f64::NAN
+    }
 }
 
 fn ms(t: Instant) -> f64 {
