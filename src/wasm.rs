@@ -194,3 +194,38 @@ impl Dataset {
         crate::export::customers_csv(a).map_err(js_error)
     }
 }
+
+/// Benchmark hook (cargo feature `bench-exports`, never in the shipped build): runs only the
+/// k-means segmentation on customer columns taken from `Dataset.customerColumns()`, so
+/// benches/segment-wasm.mjs can time it apart from the other analyses. Returns what the native
+/// bench prints (k, inertia, silhouette, scan), to compare native and wasm bit for bit.
+#[cfg(feature = "bench-exports")]
+#[wasm_bindgen(js_name = benchSegments)]
+pub fn bench_segments(
+    recency_days: &[f64],
+    frequency: &[f64],
+    monetary: &[f64],
+    tenure_days: &[f64],
+    opts: JsValue,
+) -> Result<JsValue, JsValue> {
+    let opts: crate::segment::SegmentOptions = if opts.is_undefined() || opts.is_null() {
+        Default::default()
+    } else {
+        serde_wasm_bindgen::from_value(opts).map_err(|e| JsValue::from_str(&e.to_string()))?
+    };
+    let input = crate::segment::SegmentInput {
+        recency_days,
+        frequency,
+        monetary,
+        tenure_days,
+        clv: None,
+    };
+    let (r, _, w) = crate::segment::run(&input, &opts, None);
+    to_js(&serde_json::json!({
+        "k": r.k,
+        "inertia": r.inertia,
+        "silhouette": r.silhouette,
+        "scan": r.scan,
+        "warnings": w.len(),
+    }))
+}

@@ -44,6 +44,28 @@ pub(crate) fn log_transform(v: f64) -> f64 {
     libm::log1p(finite_or_zero(v).max(0.0))
 }
 
+/// `log_transform` of the first `n` values, memoised for small whole numbers: day and
+/// transaction counts repeat thousands of times, and libm's log1p would otherwise be the
+/// largest cost of building the space. Same function, so the same bits.
+fn log_column(raw: &[f64], n: usize) -> Vec<f64> {
+    const MEMO: usize = 4096;
+    // NaN marks "not computed yet": log1p of a finite value >= 0 is never NaN.
+    let mut memo = vec![f64::NAN; MEMO];
+    raw.iter()
+        .take(n)
+        .map(|&v| {
+            if !(v.is_sign_positive() && v < MEMO as f64 && v.fract() == 0.0) {
+                return log_transform(v);
+            }
+            let slot = &mut memo[v as usize];
+            if slot.is_nan() {
+                *slot = log_transform(v);
+            }
+            *slot
+        })
+        .collect()
+}
+
 /// Relative spread under which a feature counts as constant (dividing by it would blow up).
 const CONSTANT_REL_STD: f64 = 1e-12;
 
@@ -68,7 +90,7 @@ pub(crate) fn build(
             dropped.push(feature);
             continue;
         };
-        let col: Vec<f64> = raw.iter().take(n).map(|&v| log_transform(v)).collect();
+        let col = log_column(raw, n);
         let (mean, std) = mean_std(&col);
         if n == 0 || std <= CONSTANT_REL_STD * mean.abs().max(1.0) {
             if n > 1 {

@@ -1,4 +1,6 @@
-//! Thin wrappers around linfa-clustering's k-means plus a fast nearest-centroid pass.
+//! k-means fits: restarts from greedy k-means++ seeds iterated by our flat Lloyd loop
+//! (`lloyd`), linfa-clustering's `KMeans` for the chosen model on the scan sample, and the
+//! nearest-centroid pass.
 
 use linfa::prelude::*;
 use linfa::DatasetBase;
@@ -8,7 +10,7 @@ use rand_xoshiro::rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
 
 use super::kmeans_pp::greedy_kmeans_pp;
-use super::lloyd::{lloyd, nearest};
+use super::lloyd::{assign_flat, lloyd};
 
 /// Settings of one k-means fit (already validated).
 pub(crate) struct FitSettings {
@@ -54,9 +56,23 @@ pub(crate) fn kmeans(
     }
 }
 
-/// All `n_init` linfa k-means runs on `data`, each started from greedy k-means++ seeds drawn from
-/// one seeded stream, best (lowest inertia on `data`) first. The runners-up are kept because
-/// the best run on a sample is not always the best on all customers.
+/// linfa-clustering's `KMeans` fitted on the scan sample from `start` (the chosen restart), as
+/// the model of the segmentation; `start` itself if linfa fails. From a converged restart linfa
+/// needs one or two iterations, so this costs little; the restarts and the full-data
+/// refinement run in `lloyd`, which is several times faster (docs/dependencies.md).
+pub(crate) fn sample_model(
+    sample: ArrayView2<f64>,
+    start: Array2<f64>,
+    s: &FitSettings,
+) -> Array2<f64> {
+    let k = start.nrows();
+    kmeans(sample, k, Some(start.clone()), s).unwrap_or(start)
+}
+
+/// All `n_init` k-means runs on `data`, each started from greedy k-means++ seeds drawn from one
+/// seeded stream and iterated to convergence by `lloyd`, best (lowest inertia on `data`) first.
+/// The runners-up are kept because the best run on a sample is not always the best on all
+/// customers.
 pub(crate) fn restarts(
     data: ArrayView2<f64>,
     k: usize,
@@ -66,21 +82,23 @@ pub(crate) fn restarts(
     if k == 0 || n < k || d == 0 {
         return Err(format!("cannot fit k={k} on {n} rows x {d} features"));
     }
+    let flat = data.as_standard_layout();
+    let rows = flat.as_slice().unwrap_or(&[]);
     let mut rng = Xoshiro256Plus::seed_from_u64(s.seed);
-    let mut runs = Vec::new();
-    let mut last_err = String::new();
+    let mut runs = Vec::with_capacity(s.n_init);
     for _ in 0..s.n_init {
-        let seeds = greedy_kmeans_pp(data, k, &mut rng);
-        match kmeans(data, k, Some(seeds), s) {
-            Ok(c) => {
-                let inertia = assign(data, &c).1;
-                runs.push((c, inertia));
-            }
-            Err(e) => last_err = e,
+        let mut c = greedy_kmeans_pp(data, k, &mut rng);
+        if let Some(cen) = c.as_slice_mut() {
+            lloyd(rows, d, cen, s.max_iter, s.tolerance);
         }
+        if !c.iter().all(|v| v.is_finite()) {
+            continue;
+        }
+        let inertia = assign_flat(rows, d, c.as_slice().unwrap_or(&[])).1;
+        runs.push((c, inertia));
     }
     if runs.is_empty() {
-        return Err(last_err);
+        return Err("k-means produced non-finite centroids".into());
     }
     runs.sort_by(|a, b| a.1.total_cmp(&b.1));
     Ok(runs)
@@ -96,19 +114,10 @@ pub(crate) fn assign(data: ArrayView2<f64>, centroids: &Array2<f64>) -> (Vec<u32
             &centroids.as_standard_layout().to_owned(),
         );
     };
-    let mut labels = Vec::with_capacity(data.nrows());
-    let mut inertia = 0.0;
     if d == 0 {
         return (vec![0; data.nrows()], 0.0);
     }
-    for row in rows.chunks_exact(d) {
-        let (c, dist) = nearest(row, cen, d);
-        labels.push(c as u32);
-        if dist.is_finite() {
-            inertia += dist;
-        }
-    }
-    (labels, inertia)
+    assign_flat(rows, d, cen)
 }
 
 /// Lloyd refinement of `start` on all rows (see `lloyd`); falls back to `start` if the data is

@@ -9,15 +9,12 @@ use ndarray::{Array2, ArrayView2};
 use rand_xoshiro::rand_core::RngCore;
 use rand_xoshiro::Xoshiro256Plus;
 
+use super::lloyd::sq_dist_any;
 use super::sample::bounded;
 
 /// Uniform f64 in [0, 1) from the top 53 bits (same on every target).
 fn unit(rng: &mut Xoshiro256Plus) -> f64 {
     (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-}
-
-fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
 }
 
 /// `k` starting centroids chosen among the rows of `data` (n >= 1, d >= 1, k >= 1).
@@ -38,7 +35,7 @@ pub(crate) fn greedy_kmeans_pp(
     let first = bounded(rng, n as u64) as usize;
     out.row_mut(0)
         .assign(&ndarray::ArrayView1::from(row(first)));
-    let mut closest: Vec<f64> = (0..n).map(|i| sq_dist(row(i), row(first))).collect();
+    let mut closest: Vec<f64> = (0..n).map(|i| sq_dist_any(row(i), row(first), d)).collect();
     let mut pot: f64 = closest.iter().sum();
     let mut cum = vec![0.0; n];
     let mut cand_dist = vec![0.0; n];
@@ -55,7 +52,9 @@ pub(crate) fn greedy_kmeans_pp(
             let cand = cum.partition_point(|&s| s <= target).min(n - 1);
             let mut p = 0.0;
             for (i, (cd, &cl)) in cand_dist.iter_mut().zip(&closest).enumerate() {
-                *cd = cl.min(sq_dist(row(i), row(cand)));
+                let t = sq_dist_any(row(i), row(cand), d);
+                // Not f64::min: in wasm32 that is a call to `fmin`.
+                *cd = if t < cl { t } else { cl };
                 p += *cd;
             }
             if best.is_none_or(|(_, bp)| p < bp) {

@@ -1,15 +1,16 @@
-//! k-means customer segmentation (linfa-clustering) on log-transformed, standardised R/F/M.
+//! k-means customer segmentation on log-transformed, standardised R/F/M.
 //!
 //! Pipeline (see `run`): features (log1p, z-score) -> seeded scan sample (10k customers) ->
-//! for each k in kMin..=kMax, nInit linfa k-means runs from greedy k-means++ seeds, scored by
-//! inertia on all customers and an exact silhouette on a 4k sub-sample (pairwise distances
-//! computed once) -> recommended (or fixed) k -> of that k's runs, the one best on ALL customers
-//! is refined with Lloyd iterations on all customers -> profiles, labels, crosstab vs RFM, 2-D
-//! PCA projection. Scanning on a sample keeps the whole scan within seconds in wasm; choosing
-//! and refining on all customers keeps inertia within 0.1% of scikit-learn's KMeans(n_init=10)
-//! on the full data (tests/segment_sklearn.rs). Same input + options => bit-identical output
-//! natively and in wasm32 (sequential sums, libm for log1p, u64-based sampling).
-
+//! for each k in kMin..=kMax, nInit runs from greedy k-means++ seeds iterated by our flat,
+//! Hamerly-accelerated Lloyd loop (`lloyd`), scored by inertia on all customers and an exact
+//! silhouette on a 4k sub-sample (pairwise distances computed once) -> recommended (or fixed)
+//! k -> of that k's runs, the one best on ALL customers is fitted by linfa-clustering's
+//! `KMeans` on the sample, then refined with Lloyd iterations on all customers -> profiles,
+//! labels, crosstab vs RFM, 2-D PCA projection. Scanning on a sample keeps the whole scan well
+//! under a second in wasm (docs/performance.md); choosing and refining on all customers keeps
+//! inertia within 0.1% of scikit-learn's KMeans(n_init=10) on the full data
+//! (tests/segment_sklearn.rs). Same input + options => bit-identical output natively and in
+//! wasm32 (sequential sums, libm for log1p, u64-based sampling).
 mod choose_k;
 mod crosstab;
 mod features;

@@ -5,7 +5,7 @@ use ndarray::{Array2, ArrayView2, Axis};
 use super::choose_k::{recommend, Recommendation, ScanPoint};
 use super::crosstab::crosstab;
 use super::features::{self, FeatureSpace};
-use super::fit::{assign, refine, restarts, FitSettings};
+use super::fit::{assign, refine, restarts, sample_model, FitSettings};
 use super::hyperparams::SegmentOptions;
 use super::input::SegmentInput;
 use super::pca::project;
@@ -128,8 +128,8 @@ pub fn run(
         pairwise = Some(pw);
     }
 
-    // Final fit on all customers from the restart that is best on ALL customers (one cluster
-    // when degenerate).
+    // Final fit: the restart that is best on ALL customers becomes linfa's model on the scan
+    // sample, then is refined on all customers (one cluster when degenerate).
     let best_full = start.and_then(|runs| {
         runs.into_iter()
             .map(|(c, _)| {
@@ -140,7 +140,10 @@ pub fn run(
             .map(|(c, _)| c)
     });
     let centroids = match best_full {
-        Some(c) => refine(data, c, opts.final_max_iter, opts.final_tolerance),
+        Some(c) => {
+            let model = sample_model(sample.view(), c, &settings);
+            refine(data, model, opts.final_max_iter, opts.final_tolerance)
+        }
         None => Array2::zeros((n.min(1), d)),
     };
     let (labels, inertia, centroids) = finalize_labels(data, centroids, n, &mut warnings);

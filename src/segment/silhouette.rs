@@ -3,6 +3,8 @@
 
 use ndarray::ArrayView2;
 
+use super::lloyd::sq_dist_any;
+
 /// Condensed upper triangle of Euclidean distances between the sample rows (f32 halves the
 /// memory: 4,000 customers = 32 MB, 10,000 = 200 MB).
 pub(crate) struct PairwiseDistances {
@@ -19,7 +21,7 @@ impl PairwiseDistances {
         if d > 0 {
             for (i, a) in rows.chunks_exact(d).enumerate() {
                 for b in rows[(i + 1) * d..].chunks_exact(d) {
-                    let sq: f64 = a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum();
+                    let sq = sq_dist_any(a, b, d);
                     dist.push(sq.sqrt() as f32);
                 }
             }
