@@ -132,9 +132,8 @@ fn inertia_matches_sklearn_20k() {
     );
 }
 
-/// Benchmark scale (356k customers). Slow in a debug build: run with --release.
+/// Benchmark scale (356k customers): the quality bar, so it runs in every `cargo test`.
 #[test]
-#[ignore]
 fn inertia_matches_sklearn_356k() {
     check(
         356_000,
