@@ -91,5 +91,5 @@ pub fn from_text(
             }
         }
     }
-    Ok(parser.finish(detected))
+    parser.finish(detected)
 }
