@@ -44,6 +44,7 @@ impl Batch {
     /// the arena (that row is left out; ingest then fails with an error).
     pub fn flush(&mut self, ids: &mut Interner, tx: &mut Transactions) -> bool {
         ids.touch(self.names());
+        tx.reserve(self.ends.len());
         let mut ok = true;
         for (i, name) in self.names().enumerate() {
             let Some(id) = ids.id(name) else {

@@ -42,6 +42,16 @@ impl Names {
         if self.end.len() >= u32::MAX as usize {
             return None;
         }
+        // Growing by half rather than doubling: the arena is the one buffer of ingest whose
+        // size nobody can estimate, and in wasm each growth is a moving copy whose slack and
+        // freed old block stay in linear memory.
+        if self.text.capacity() - self.text.len() < name.len() {
+            let more = (self.text.capacity() / 2).max(name.len()).max(256);
+            self.text.reserve_exact(more);
+        }
+        if self.end.len() == self.end.capacity() {
+            self.end.reserve_exact((self.end.capacity() / 2).max(64));
+        }
         self.text.push_str(name);
         self.end.push(end);
         Some(self.end.len() - 1)

@@ -54,6 +54,19 @@ impl Transactions {
         self.lines.get(i)
     }
 
+    /// Makes room for `n` more rows. Past the estimate the columns grow by a quarter, not
+    /// by doubling: a doubling copy would hold 1.5× the columns at once.
+    pub(super) fn reserve(&mut self, n: usize) {
+        if self.customer.len() + n <= self.customer.capacity() {
+            return;
+        }
+        let more = n.max(self.customer.len() / 4);
+        self.customer.reserve_exact(more);
+        self.day.reserve_exact(more);
+        self.amount.reserve_exact(more);
+        self.order.reserve_exact(more);
+    }
+
     /// Gives back the columns' unused reserve (the row estimate includes a margin).
     fn shrink_to_fit(&mut self) {
         self.customer.shrink_to_fit();
