@@ -32,7 +32,7 @@ impl Lines {
                 r.step = line - r.line;
                 return;
             }
-            if r.line as u64 + offset * r.step as u64 == line as u64 {
+            if (r.line as u64).saturating_add(offset.saturating_mul(r.step as u64)) == line as u64 {
                 return;
             }
         }
@@ -50,7 +50,10 @@ impl Lines {
         }
         let at = self.runs.partition_point(|r| r.row as usize <= i);
         match at.checked_sub(1).and_then(|k| self.runs.get(k)) {
-            Some(r) => r.line as u64 + (i - r.row as usize) as u64 * r.step as u64,
+            Some(r) => {
+                let offset = (i - r.row as usize) as u64;
+                (r.line as u64).saturating_add(offset.saturating_mul(r.step as u64))
+            }
             None => 0,
         }
     }
