@@ -61,7 +61,7 @@ impl Names {
         (0..self.len()).map(|i| self.get(i).unwrap_or_default())
     }
 
-    /// Gives back the growth slack of the arena (it only grows by doubling while reading).
+    /// Gives back the growth slack of the arena (it grows by half while reading).
     pub fn shrink_to_fit(&mut self) {
         self.text.shrink_to_fit();
         self.end.shrink_to_fit();
