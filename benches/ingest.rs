@@ -5,10 +5,51 @@
 //! measure another file. Prints MB/s (best of 5, on wall time and on this thread's CPU time)
 //! and the peak RSS (VmHWM) of a fresh process that reads the file and ingests it once, so it
 //! includes the file bytes in memory.
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
 use crm_lens::{Dataset, Options};
+
+/// The system allocator, counting live bytes and their peak: the heap ingest needs, apart
+/// from the allocator's own retention (RSS) — close to what wasm's linear memory must hold.
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn count(add: usize, sub: usize) {
+    let now = LIVE.fetch_add(add, Relaxed) + add - sub;
+    LIVE.fetch_sub(sub, Relaxed);
+    PEAK.fetch_max(now, Relaxed);
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        count(l.size(), 0);
+        System.alloc(l)
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        count(0, l.size());
+        System.dealloc(p, l)
+    }
+    unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
+        count(l.size(), 0);
+        System.alloc_zeroed(l)
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        // Growth may move (both blocks live for a moment: count the pair, as wasm's
+        // allocator pays it); shrinking is in place in glibc and dlmalloc alike.
+        match new > l.size() {
+            true => count(new, l.size()),
+            false => count(0, l.size() - new),
+        }
+        System.realloc(p, l, new)
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
 
 /// CPU time of this thread (ns), from the scheduler: on a shared machine wall time measures
 /// the other tenants too, so throughput is reported on both.
@@ -31,7 +72,7 @@ fn peak_rss_kib() -> Option<u64> {
 
 /// Peak RSS of a fresh process that reads the file and ingests it once: what a user's
 /// process pays (the earlier runs' freed-but-retained heap would blur it in this one).
-fn child_peak(path: &std::path::Path, encoding: Option<&str>) -> Option<(u64, u64)> {
+fn child_peak(path: &std::path::Path, encoding: Option<&str>) -> Option<(u64, u64, u64)> {
     let exe = std::env::current_exe().ok()?;
     let mut cmd = std::process::Command::new(exe);
     cmd.env("CRM_LENS_BENCH_CHILD", path);
@@ -41,7 +82,7 @@ fn child_peak(path: &std::path::Path, encoding: Option<&str>) -> Option<(u64, u6
     let out = cmd.output().ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
     let mut it = text.split_whitespace().map(|v| v.parse().ok());
-    Some((it.next()??, it.next()??))
+    Some((it.next()??, it.next()??, it.next()??))
 }
 
 fn child_main(path: &str) {
@@ -49,8 +90,11 @@ fn child_main(path: &str) {
     let before = status_kib("VmRSS:").unwrap_or(0);
     let mut opts = Options::default();
     opts.ingest.encoding = std::env::var("CRM_LENS_BENCH_ENCODING").ok();
+    let live = LIVE.load(Relaxed);
+    PEAK.store(live, Relaxed);
     let ds = Dataset::from_bytes(&bytes, &opts).expect("ingest");
-    println!("{} {before}", peak_rss_kib().unwrap_or(0));
+    let heap = PEAK.load(Relaxed) - live;
+    println!("{} {before} {heap}", peak_rss_kib().unwrap_or(0));
     drop(ds);
 }
 
@@ -84,9 +128,10 @@ fn run(name: &str, path: &std::path::Path, bytes: &[u8], opts: &Options) {
         rows = ds.rows_used();
         drop(ds);
     }
-    let (peak, before) = child_peak(path, opts.ingest.encoding.as_deref()).unwrap_or((0, 0));
+    let (peak, before, heap) =
+        child_peak(path, opts.ingest.encoding.as_deref()).unwrap_or((0, 0, 0));
     println!(
-        "{name}: {mb:.1} MB, {rows} rows used, best wall {:.1} ms = {:.0} MB/s, best CPU {:.1} ms = {:.0} MB/s; peak RSS {:.1} MiB = {:.2}× file (fresh process; {:.1} MiB with the file read, so ingest adds {:.2}× file)",
+        "{name}: {mb:.1} MB, {rows} rows used, best wall {:.1} ms = {:.0} MB/s, best CPU {:.1} ms = {:.0} MB/s; peak RSS {:.1} MiB = {:.2}× file (fresh process; {:.1} MiB with the file read, so ingest adds {:.2}× file; peak heap of ingest {:.1} MiB = {:.2}× file)",
         best * 1e3,
         mb / best,
         best_cpu * 1e3,
@@ -95,6 +140,8 @@ fn run(name: &str, path: &std::path::Path, bytes: &[u8], opts: &Options) {
         peak as f64 * 1024.0 / bytes.len() as f64,
         before as f64 / 1024.0,
         peak.saturating_sub(before) as f64 * 1024.0 / bytes.len() as f64,
+        heap as f64 / 1048576.0,
+        heap as f64 / bytes.len() as f64,
     );
 }
 

@@ -385,13 +385,13 @@ mod tests {
             let seen = t.customer_names.iter().position(|n| n == *name);
             let id = match seen {
                 Some(i) => i,
-                None => t.customer_names.push(name),
+                None => t.customer_names.push(name).unwrap(),
             };
             t.customer.push(id as u32);
             t.day.push(*day);
             t.amount.push(*amount);
             t.order.push(*order);
-            t.line.push(0);
+            t.lines.push(0);
         }
         t
     }

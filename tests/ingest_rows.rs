@@ -194,6 +194,35 @@ fn after_as_of_is_accounted_but_not_warned() {
     assert!(!warning_codes(&v).contains(&"many_rows_skipped".to_string()));
 }
 
+/// Lines of used rows are no longer a column but runs (`ingest::Lines`): the examples of rows
+/// dropped after ingest must still name the right physical line past skipped rows, blank
+/// lines and a quoted field that spans two lines.
+#[test]
+fn after_as_of_examples_name_the_physical_line() {
+    let text = "customer,date,amount\n\
+                a,2024-03-01,1\n\
+                b,never,1\n\
+                \n\
+                c,2024-03-02,\"1\"\n\
+                \"d\nx\",2024-03-10,2\n\
+                e,2024-03-11,3\n\
+                ,2024-03-01,1\n\
+                f,2024-03-12,4\n\
+                g,2024-03-13,5\n";
+    let v = run(text.as_bytes(), r#"{"asOf":"2024-03-05"}"#);
+    assert_eq!(skipped(&v, "afterAsOf"), 4);
+    let lines: Vec<u64> = v["ingest"]["examples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["reason"] == "afterAsOf")
+        .map(|e| e["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [6, 8, 10]);
+    assert_eq!(example(&v, "unparseableDate").0, 3);
+    assert_eq!(example(&v, "missingCustomerId").0, 9);
+}
+
 #[test]
 fn summary_input() {
     let text = "customer_id,frequency,recency,T,monetary_value\na,2,30,40,25.5\nb,0,0,20,0\nc,-1,0,5,0\nd,1,50,40,10\ne,1,10,1e300,10\nf,1e300,1,2,1e300\n";

@@ -4,9 +4,12 @@
 //! through the row parser. No table of row strings is ever built: each record is parsed into
 //! four columns (customer index, day, amount, order hash) as it is read.
 mod accounting;
+mod batch;
 mod columns;
 mod date;
 mod encoding;
+mod lines;
+mod name_table;
 mod names;
 mod number;
 mod rows;
@@ -17,6 +20,7 @@ mod text;
 mod workbook;
 
 pub use accounting::{RowAccount, SkipExample, SkipReason};
+pub use lines::Lines;
 pub use names::Names;
 pub use number::Decimal;
 pub use rows::Transactions;

@@ -2,19 +2,18 @@
 //!
 //! A 1M-line export has hundreds of thousands of customers. A `HashMap<String, u32>` plus a
 //! `Vec<String>` of names costs ~80 bytes per customer in headers and small allocations; the
-//! arena costs the id's bytes plus 8, and the index table 4 bytes a slot (hashbrown's
-//! `HashTable` of indices, hashed by foldhash, compared against the arena).
-use foldhash::fast::FixedState;
-use hashbrown::HashTable;
-use std::hash::BuildHasher;
+//! arena costs the id's bytes plus 4, and the index table 12 bytes a slot
+//! ([`super::name_table`]).
 use std::ops::Index;
+
+use super::name_table::NameTable;
 
 /// Names in order of first appearance; `names[i]` is the `i`-th distinct id.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Names {
     text: String,
-    /// End offset of each name in `text`.
-    end: Vec<usize>,
+    /// End offset of each name in `text` (`u32`: the arena is capped at 4 GiB, see `push`).
+    end: Vec<u32>,
 }
 
 impl Names {
@@ -38,13 +37,7 @@ impl Names {
 
     /// Byte offsets of the names in [`Names::text`]: name `i` is `offsets[i]..offsets[i + 1]`.
     pub fn offsets(&self) -> Vec<u32> {
-        std::iter::once(0)
-            .chain(
-                self.end
-                    .iter()
-                    .map(|&e| u32::try_from(e).unwrap_or(u32::MAX)),
-            )
-            .collect()
+        std::iter::once(0).chain(self.end.iter().copied()).collect()
     }
 
     pub fn len(&self) -> usize {
@@ -56,20 +49,45 @@ impl Names {
     }
 
     pub fn get(&self, i: usize) -> Option<&str> {
-        let end = *self.end.get(i)?;
-        let start = if i == 0 { 0 } else { self.end[i - 1] };
+        let end = *self.end.get(i)? as usize;
+        let start = match i.checked_sub(1) {
+            Some(p) => self.end[p] as usize,
+            None => 0,
+        };
         self.text.get(start..end)
     }
 
-    /// Appends a name (no de-duplication: that is [`Interner`]'s job) and returns its index.
-    pub fn push(&mut self, name: &str) -> usize {
+    /// Appends a name (no de-duplication: that is [`Interner`]'s job) and returns its index,
+    /// or `None` when the arena would pass 4 GiB or 2³² − 1 names (no real export comes close;
+    /// ingest reports an error instead of wrapping).
+    pub fn push(&mut self, name: &str) -> Option<usize> {
+        let end = u32::try_from(self.text.len() + name.len()).ok()?;
+        if self.end.len() >= u32::MAX as usize {
+            return None;
+        }
+        // Growing by half rather than doubling: the arena is the one buffer of ingest whose
+        // size nobody can estimate, and in wasm each growth is a moving copy whose slack and
+        // freed old block stay in linear memory.
+        if self.text.capacity() - self.text.len() < name.len() {
+            let more = (self.text.capacity() / 2).max(name.len()).max(256);
+            self.text.reserve_exact(more);
+        }
+        if self.end.len() == self.end.capacity() {
+            self.end.reserve_exact((self.end.capacity() / 2).max(64));
+        }
         self.text.push_str(name);
-        self.end.push(self.text.len());
-        self.end.len() - 1
+        self.end.push(end);
+        Some(self.end.len() - 1)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         (0..self.len()).map(|i| self.get(i).unwrap_or_default())
+    }
+
+    /// Gives back the growth slack of the arena (it grows by half while reading).
+    pub fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.end.shrink_to_fit();
     }
 }
 
@@ -80,77 +98,46 @@ impl Index<usize> for Names {
     }
 }
 
-/// A table slot: the index, plus the length and first 8 bytes of the name, so that ids of
-/// up to 8 bytes (most: `C0002035`, `17850`) are compared without touching the arena. With
-/// hundreds of thousands of customers every arena access is a cache miss.
-#[derive(Clone, Copy)]
-struct Slot {
-    index: u32,
-    len: u32,
-    prefix: u64,
-}
-
-fn prefix(name: &str) -> u64 {
-    let mut p = [0u8; 8];
-    let b = name.as_bytes();
-    let n = b.len().min(8);
-    p[..n].copy_from_slice(&b[..n]);
-    u64::from_le_bytes(p)
-}
-
-/// Maps an id to its index in [`Names`], adding it on first sight.
-///
-/// foldhash (hashbrown's own default) with a fixed seed: fast on short ids, good high bits
-/// for hashbrown's probing. The hash never reaches the output (indices are in order of
-/// appearance), so results are identical on every target.
+/// Maps an id to its index in [`Names`], adding it on first sight. Indices are in order of
+/// appearance, so no hash ever reaches the output: results are identical on every target.
 #[derive(Default)]
 pub struct Interner {
     pub names: Names,
-    table: HashTable<Slot>,
-    hasher: FixedState,
-    /// The previous row's id: the lines of one order are adjacent in every export.
+    table: NameTable,
+    /// The previous row's id and a copy of its name: the lines of one order are adjacent in
+    /// every export. The copy, not the arena, is compared: reading the arena for it cost two
+    /// cache misses a row (offsets, then text) once the arena outgrew the cache.
     last: Option<u32>,
+    last_name: String,
 }
 
 impl Interner {
-    pub fn id(&mut self, name: &str) -> u32 {
-        if let Some(last) = self.last {
-            if &self.names[last as usize] == name {
-                return last;
-            }
+    /// The id's index; `None` only past the arena's limits (see [`Names::push`]).
+    pub fn id(&mut self, name: &str) -> Option<u32> {
+        if let Some(last) = self.last.filter(|_| self.last_name == name) {
+            return Some(last);
         }
-        let id = self.lookup(name);
+        let id = self.table.intern(name, &mut self.names)?;
         self.last = Some(id);
-        id
+        self.last_name.clear();
+        self.last_name.push_str(name);
+        Some(id)
     }
 
-    fn lookup(&mut self, name: &str) -> u32 {
-        let hash = self.hasher.hash_one(name);
-        let (len, pre) = (name.len() as u32, prefix(name));
-        let names = &self.names;
-        let found = self.table.find(hash, |s| {
-            s.len == len && s.prefix == pre && (name.len() <= 8 || &names[s.index as usize] == name)
-        });
-        if let Some(s) = found {
-            return s.index;
-        }
-        let index = self.names.push(name) as u32;
-        let (names, hasher) = (&self.names, &self.hasher);
-        let slot = Slot {
-            index,
-            len,
-            prefix: pre,
-        };
-        self.table.insert_unique(hash, slot, |s| {
-            // Growing the table rehashes every slot: short ids are rebuilt from the slot
-            // itself, so only long ones touch the arena.
-            let bytes = s.prefix.to_le_bytes();
-            match bytes.get(..s.len as usize).map(std::str::from_utf8) {
-                Some(Ok(short)) => hasher.hash_one(short),
-                _ => hasher.hash_one(&names[s.index as usize]),
-            }
-        });
-        index
+    /// Loads the table slots of a batch of ids ahead of [`Interner::id`]: the loads are
+    /// independent, so the CPU overlaps their cache misses instead of waiting on each in turn.
+    pub fn touch<'a>(&self, names: impl Iterator<Item = &'a str>) {
+        let acc = names
+            .filter(|n| self.last.is_none() || self.last_name != *n)
+            .fold(0u32, |acc, n| acc.wrapping_add(self.table.touch(n)));
+        std::hint::black_box(acc);
+    }
+
+    /// The names, without the table's memory.
+    pub fn into_names(self) -> Names {
+        let mut names = self.names;
+        names.shrink_to_fit();
+        names
     }
 }
 
@@ -173,7 +160,7 @@ mod tests {
             "long-id-123",
         ]
         .iter()
-        .map(|s| n.id(s))
+        .map(|s| n.id(s).unwrap())
         .collect();
         assert_eq!(ids, vec![0, 1, 0, 2, 3, 1, 4, 5, 4]);
         assert_eq!(

@@ -4,11 +4,14 @@
 //! to four columns; nothing per row is allocated except a customer's name the first time it
 //! appears.
 use super::accounting::{RowAccount, SkipReason};
+use super::batch::Batch;
 use super::date::DateParser;
+use super::lines::Lines;
 use super::names::{Interner, Names};
 use super::number::parse_amount;
 use super::sniff::Layout;
 use super::{Detected, DetectedColumns, IngestOptions, Ingested, ReturnsPolicy};
+use crate::error::{Error, Result};
 
 /// Used transactions, one entry per input line, as parallel columns.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -22,8 +25,8 @@ pub struct Transactions {
     pub amount: Vec<f64>,
     /// Hash of the order id (0 when the file has none: every line is its own order).
     pub order: Vec<u64>,
-    /// 1-based source line, for examples of rows dropped later (e.g. after `asOf`).
-    pub line: Vec<u32>,
+    /// 1-based source lines, for examples of rows dropped later (e.g. after `asOf`).
+    pub lines: Lines,
 }
 
 impl Transactions {
@@ -34,7 +37,7 @@ impl Transactions {
             day: Vec::with_capacity(n),
             amount: Vec::with_capacity(n),
             order: Vec::with_capacity(n),
-            line: Vec::with_capacity(n),
+            lines: Lines::default(),
         }
     }
 
@@ -44,6 +47,32 @@ impl Transactions {
 
     pub fn is_empty(&self) -> bool {
         self.day.is_empty()
+    }
+
+    /// 1-based source line of row `i`.
+    pub fn line(&self, i: usize) -> u64 {
+        self.lines.get(i)
+    }
+
+    /// Makes room for `n` more rows. Past the estimate the columns grow by a quarter, not
+    /// by doubling: a doubling copy would hold 1.5× the columns at once.
+    pub(super) fn reserve(&mut self, n: usize) {
+        if self.customer.len() + n <= self.customer.capacity() {
+            return;
+        }
+        let more = n.max(self.customer.len() / 4);
+        self.customer.reserve_exact(more);
+        self.day.reserve_exact(more);
+        self.amount.reserve_exact(more);
+        self.order.reserve_exact(more);
+    }
+
+    /// Gives back the columns' unused reserve (the row estimate includes a margin).
+    fn shrink_to_fit(&mut self) {
+        self.customer.shrink_to_fit();
+        self.day.shrink_to_fit();
+        self.amount.shrink_to_fit();
+        self.order.shrink_to_fit();
     }
 
     /// Is line `i` a return (negative value)?
@@ -132,7 +161,11 @@ pub(super) struct RowParser<'a> {
     pub(super) account: RowAccount,
     tx: Transactions,
     customers: Interner,
+    /// Used rows waiting for their customer index (see `batch`).
+    batch: Batch,
     needed: usize,
+    /// The id arena passed its 4 GiB limit (see `Names::push`): ingest fails in `finish`.
+    too_many_ids: bool,
 }
 
 impl<'a> RowParser<'a> {
@@ -156,12 +189,14 @@ impl<'a> RowParser<'a> {
             account: RowAccount::default(),
             tx: Transactions::with_capacity(capacity),
             customers: Interner::default(),
+            batch: Batch::default(),
             needed: layout
                 .roles
                 .claimed()
                 .into_iter()
                 .max()
                 .map_or(0, |m| m + 1),
+            too_many_ids: false,
         }
     }
 
@@ -254,21 +289,34 @@ impl<'a> RowParser<'a> {
                 .skip(SkipReason::ReturnDropped, line, &c, &amount.to_string());
             return;
         }
-        let id = self.customers.id(cust);
-        self.tx.customer.push(id);
-        self.tx.day.push(day);
-        self.tx.amount.push(amount);
-        self.tx.order.push(if order_text.is_empty() {
+        let order = if order_text.is_empty() {
             0
         } else {
             order_hash(order_text)
-        });
-        self.tx.line.push(line.min(u32::MAX as u64) as u32);
+        };
         self.account.used();
+        if self.batch.push(cust, day, amount, order, line) {
+            self.flush();
+        }
     }
 
-    pub(super) fn finish(mut self, mut detected: Detected) -> Ingested {
-        self.tx.customer_names = std::mem::take(&mut self.customers.names);
+    fn flush(&mut self) {
+        if !self.batch.flush(&mut self.customers, &mut self.tx) {
+            self.too_many_ids = true;
+        }
+    }
+
+    pub(super) fn finish(mut self, mut detected: Detected) -> Result<Ingested> {
+        self.flush();
+        if self.too_many_ids {
+            return Err(Error::new(
+                "too_many_customers",
+                "the customer ids take more than 4 GiB (or there are over 4 billion of them)",
+            )
+            .with_hint("split the export into smaller files"));
+        }
+        self.tx.customer_names = std::mem::take(&mut self.customers).into_names();
+        self.tx.shrink_to_fit();
         let l = self.layout;
         let name = |c: Option<usize>| c.map(|i| self.col_name(i).to_string());
         detected.has_header = l.has_header;
@@ -284,6 +332,6 @@ impl<'a> RowParser<'a> {
             unit_price: name(l.roles.unit_price),
         };
         detected.header = self.names.clone();
-        Ingested::Transactions(self.tx, self.account, detected)
+        Ok(Ingested::Transactions(self.tx, self.account, detected))
     }
 }

@@ -218,5 +218,5 @@ pub fn from_table(
     for (i, row) in table.iter().enumerate().skip(start + skip) {
         parser.push(row, i as u64 + 1);
     }
-    Ok(parser.finish(detected))
+    parser.finish(detected)
 }

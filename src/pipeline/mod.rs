@@ -394,7 +394,7 @@ impl Dataset {
         for &i in &excluded.after_as_of {
             account.unuse(
                 SkipReason::AfterAsOf,
-                tx.line[i] as u64,
+                tx.line(i),
                 &date_col,
                 &format_day(tx.day[i]),
             );
@@ -410,12 +410,7 @@ impl Dataset {
                 .customer_names
                 .get(tx.customer[i] as usize)
                 .unwrap_or_default();
-            account.unuse(
-                SkipReason::NoPurchaseInPeriod,
-                tx.line[i] as u64,
-                &cust_col,
-                name,
-            );
+            account.unuse(SkipReason::NoPurchaseInPeriod, tx.line(i), &cust_col, name);
         }
         let used = || {
             (0..tx.len())
