@@ -4,7 +4,7 @@
 use super::collapse::collapse;
 use super::fitdata::FitData;
 use super::input::{clean_summary, finite_or_zero, HoldoutInput};
-use super::model::{fit, ModelKind};
+use super::model::{fit_plan, Fitted, ModelKind, Plan, Warm};
 use crate::report::Warning;
 use serde::Serialize;
 
@@ -83,11 +83,14 @@ pub struct HoldoutReport {
     pub by_frequency: Vec<FrequencyRow>,
 }
 
-/// Evaluates the models on the holdout; None (with a warning) if unusable.
+/// Evaluates the models on the holdout; None (with a warning) if unusable. `full` holds the
+/// fits on the whole period (aligned with `kinds`, may be empty): their optimum and Hessian
+/// warm-start the calibration fits.
 pub fn evaluate(
     h: &HoldoutInput,
     pen: f64,
     kinds: &[ModelKind],
+    full: &[Option<Fitted>],
     warnings: &mut Vec<Warning>,
 ) -> Option<HoldoutReport> {
     let n = h.x.len();
@@ -112,8 +115,25 @@ pub fn evaluate(
     }
     let d = FitData::new(&rows);
     let mut models = Vec::new();
-    for &kind in kinds {
-        let f = fit(kind, &d, pen);
+    for (i, &kind) in kinds.iter().enumerate() {
+        // Warm start from the fit on the whole period when there is one: the calibration
+        // optimum is close, and the Hessian in log space does not depend on the time scale.
+        // No covariance: the holdout only needs the predictions.
+        let plan = match full.get(i).and_then(|f| f.as_ref()) {
+            Some(f) => Plan {
+                warm: Some(Warm {
+                    phi: kind.log_scaled(&f.params, d.scale),
+                    hessian: f.hessian.clone(),
+                }),
+                thin: None,
+                covariance: false,
+            },
+            None => Plan {
+                covariance: false,
+                ..Plan::auto(rows.len())
+            },
+        };
+        let f = fit_plan(kind, &d, pen, &plan);
         if !f.converged {
             continue;
         }

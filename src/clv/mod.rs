@@ -32,7 +32,9 @@
 //! `p_alive = 1`, `expected_purchases = 0`, `expected_spend` = the fallback above, and
 //! `clv = clv_low = clv_high = simple_clv`.
 
+pub mod bfgs;
 pub mod bgnbd;
+pub mod boot_eval;
 pub mod bootstrap;
 pub mod collapse;
 pub mod diagnostics;
