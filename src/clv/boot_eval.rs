@@ -52,35 +52,54 @@ impl BgTables {
     }
 }
 
-/// The `(1 - q)/2` and `(1 + q)/2` quantiles (numpy type 7) of `buf`, identical to
-/// [`quantile`]: one pass keeps the `lo + 2` smallest and `n - hi` largest values in small
-/// sorted arrays, so a 200-draw buffer costs about one comparison per value and side.
-pub fn two_quantiles(buf: &mut [f64], qlo: f64, qhi: f64, lo: &mut Vec<f64>, hi: &mut Vec<f64>) -> (f64, f64) {
+/// Largest number of order statistics [`two_quantiles`] keeps per side.
+const KEEP: usize = 48;
+
+/// `f64::total_cmp`'s order as an integer key (and back): integer compares in the hot loop.
+fn key(v: f64) -> i64 {
+    let b = v.to_bits() as i64;
+    b ^ ((((b >> 63) as u64) >> 1) as i64)
+}
+
+fn unkey(k: i64) -> f64 {
+    f64::from_bits((k ^ ((((k >> 63) as u64) >> 1) as i64)) as u64)
+}
+
+/// The `qlo` and `qhi` quantiles (numpy type 7) of `buf`, identical to [`quantile`] (same
+/// order statistics, same interpolation): one pass keeps the `lo + 2` smallest and `n - hi`
+/// largest values in small sorted arrays (insertion from the end), so a 200-draw buffer costs
+/// about one integer comparison per value and side instead of two selections.
+pub fn two_quantiles(buf: &mut [f64], qlo: f64, qhi: f64) -> (f64, f64) {
     let n = buf.len();
     if n == 0 {
         return (0.0, 0.0);
     }
     let kl = ((n - 1) as f64 * qlo).floor() as usize + 2;
     let kh = n.saturating_sub(((n - 1) as f64 * qhi).floor() as usize);
-    if kl > 48 || kh > 48 || kl > n || kh == 0 {
+    if kl > KEEP || kh > KEEP || kl > n || kh == 0 {
         return (quantile(buf, qlo), quantile(buf, qhi));
     }
-    lo.clear();
-    hi.clear();
+    // Sentinels: lo starts full of the largest key, hi of the smallest; n >= kl, kh values
+    // replace them all.
+    let mut lo = [i64::MAX; KEEP];
+    let mut hi = [i64::MIN; KEEP];
     for &v in buf.iter() {
-        if lo.len() < kl || v.total_cmp(&lo[kl - 1]).is_lt() {
-            if lo.len() == kl {
-                lo.pop();
+        let k = key(v);
+        if k < lo[kl - 1] {
+            let mut p = kl - 1;
+            while p > 0 && lo[p - 1] > k {
+                lo[p] = lo[p - 1];
+                p -= 1;
             }
-            let at = lo.partition_point(|e| e.total_cmp(&v).is_le());
-            lo.insert(at, v);
+            lo[p] = k;
         }
-        if hi.len() < kh || v.total_cmp(&hi[0]).is_gt() {
-            if hi.len() == kh {
-                hi.remove(0);
+        if k > hi[0] {
+            let mut p = 0;
+            while p + 1 < kh && hi[p + 1] < k {
+                hi[p] = hi[p + 1];
+                p += 1;
             }
-            let at = hi.partition_point(|e| e.total_cmp(&v).is_lt());
-            hi.insert(at, v);
+            hi[p] = k;
         }
     }
     let pick = |q: f64, a: f64, b: Option<f64>| {
@@ -91,10 +110,9 @@ pub fn two_quantiles(buf: &mut [f64], qlo: f64, qhi: f64, lo: &mut Vec<f64>, hi:
             _ => a,
         }
     };
-    let lo_at = kl - 2;
-    let ql = pick(qlo, lo[lo_at], lo.get(lo_at + 1).copied());
+    let ql = pick(qlo, unkey(lo[kl - 2]), Some(unkey(lo[kl - 1])));
     // hi holds the kh largest ascending: order statistic n - kh is hi[0].
-    let qh = pick(qhi, hi[0], hi.get(1).copied());
+    let qh = pick(qhi, unkey(hi[0]), (kh > 1).then(|| unkey(hi[1])));
     (ql, qh)
 }
 
@@ -147,7 +165,6 @@ pub fn evaluate(bi: &BootIn, params: &[Vec<f64>], spends: &[SpendModel], rejecte
     let (mut sa, mut sb) = (vec![0.0; nd], vec![0.0; nd]);
     let s0: Vec<f64> = spends.iter().map(|s| s.expected(0.0, 0.0)).collect();
     let (mut d_row, mut c_row, mut buf) = (vec![0.0; nd], vec![0.0; nd], vec![0.0; nd]);
-    let (mut qa, mut qb) = (Vec::with_capacity(64), Vec::with_capacity(64));
     let mut run = usize::MAX;
     let mut pos = 0usize;
     let mut r = 0usize;
@@ -250,7 +267,7 @@ pub fn evaluate(bi: &BootIn, params: &[Vec<f64>], spends: &[SpendModel], rejecte
                     buf[j] = v;
                     totals[j] += cnt * v;
                 }
-                let (lo, hi) = two_quantiles(&mut buf, qlo, qhi, &mut qa, &mut qb);
+                let (lo, hi) = two_quantiles(&mut buf, qlo, qhi);
                 for &c in &order[pos..stop] {
                     out.low[c as usize] = lo;
                     out.high[c as usize] = hi;
@@ -263,4 +280,39 @@ pub fn evaluate(bi: &BootIn, params: &[Vec<f64>], spends: &[SpendModel], rejecte
     out.total_low = quantile(&mut totals.clone(), qlo);
     out.total_high = quantile(&mut totals, qhi);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_quantiles_equal_the_selection_quantiles() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for n in [1usize, 2, 3, 10, 21, 200, 401] {
+            for (qlo, qhi) in [(0.05, 0.95), (0.1, 0.9), (0.25, 0.75), (0.005, 0.995)] {
+                for round in 0..20 {
+                    let mut buf: Vec<f64> = (0..n)
+                        .map(|i| match (next() % 7, round % 3) {
+                            (0, 0) => 0.0,
+                            (1, 0) => -0.0,
+                            (_, 1) => (next() % 5) as f64, // many ties
+                            _ => (next() >> 11) as f64 / (1u64 << 53) as f64 * 1e3 - 10.0 + i as f64,
+                        })
+                        .collect();
+                    let (a, b) = two_quantiles(&mut buf.clone(), qlo, qhi);
+                    let want_a = quantile(&mut buf, qlo);
+                    let want_b = quantile(&mut buf, qhi);
+                    assert_eq!(a.to_bits(), want_a.to_bits(), "n {n} q {qlo}");
+                    assert_eq!(b.to_bits(), want_b.to_bits(), "n {n} q {qhi}");
+                }
+            }
+        }
+    }
 }
