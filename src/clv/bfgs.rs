@@ -84,7 +84,8 @@ pub fn refine(obj: &dyn Objective, phi0: &[f64], hess: Option<&[Vec<f64>]>) -> O
             fnew = obj.eval(&xn, &mut gn);
             if fnew.is_finite() && finite(&gn) {
                 let armijo = fnew <= f + 1e-4 * alpha * gp;
-                let flat = fnew <= f + 4.0 * f64::EPSILON * f.abs() && dot(&gn, &gn) < gnorm * gnorm;
+                let flat =
+                    fnew <= f + 4.0 * f64::EPSILON * f.abs() && dot(&gn, &gn) < gnorm * gnorm;
                 if armijo || flat {
                     accepted = true;
                     break;
@@ -127,6 +128,6 @@ pub fn refine(obj: &dyn Objective, phi0: &[f64], hess: Option<&[Vec<f64>]>) -> O
         grad: g,
         iterations,
         converged: true,
-        status: "converged".into(),
+        status: "converged (warm start)".into(),
     })
 }

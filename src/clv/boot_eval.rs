@@ -9,8 +9,9 @@
 //! the two quantiles come from one pass keeping the few smallest and largest values.
 
 use super::bootstrap::{quantile, BootIn, BootOut, ParetoLinear, Streams, EXACT_BUDGET};
+use super::fastmath;
 use super::model::ModelKind;
-use super::special::{exp, expit, ln};
+use super::special::{expit, ln};
 use super::spend::SpendModel;
 
 /// |exponent| below which the per-(x, v) powers neither overflow nor underflow.
@@ -117,7 +118,12 @@ pub fn two_quantiles(buf: &mut [f64], qlo: f64, qhi: f64) -> (f64, f64) {
 }
 
 /// Runs the draws over the rows and customer groups.
-pub fn evaluate(bi: &BootIn, params: &[Vec<f64>], spends: &[SpendModel], rejected: usize) -> BootOut {
+pub fn evaluate(
+    bi: &BootIn,
+    params: &[Vec<f64>],
+    spends: &[SpendModel],
+    rejected: usize,
+) -> BootOut {
     let d = bi.pal.d;
     let rows = d.rows;
     let nd = params.len();
@@ -202,7 +208,7 @@ pub fn evaluate(bi: &BootIn, params: &[Vec<f64>], spends: &[SpendModel], rejecte
                 for &v in &used {
                     for j in 0..nd {
                         if safe[j] {
-                            k_tab[v * nd + j] = exp((t.r[j] + x) * t.lv[v * nd + j]);
+                            k_tab[v * nd + j] = fastmath::exp((t.r[j] + x) * t.lv[v * nd + j]);
                         }
                     }
                 }
@@ -253,7 +259,10 @@ pub fn evaluate(bi: &BootIn, params: &[Vec<f64>], spends: &[SpendModel], rejecte
                 let c0 = order[pos] as usize;
                 let k0 = mkey(c0);
                 let mut stop = pos + 1;
-                while stop < nc && rows.map[order[stop] as usize] == i && mkey(order[stop] as usize) == k0 {
+                while stop < nc
+                    && rows.map[order[stop] as usize] == i
+                    && mkey(order[stop] as usize) == k0
+                {
                     stop += 1;
                 }
                 let m = bi.m.get(c0).copied().unwrap_or(0.0);
@@ -303,7 +312,9 @@ mod tests {
                             (0, 0) => 0.0,
                             (1, 0) => -0.0,
                             (_, 1) => (next() % 5) as f64, // many ties
-                            _ => (next() >> 11) as f64 / (1u64 << 53) as f64 * 1e3 - 10.0 + i as f64,
+                            _ => {
+                                (next() >> 11) as f64 / (1u64 << 53) as f64 * 1e3 - 10.0 + i as f64
+                            }
                         })
                         .collect();
                     let (a, b) = two_quantiles(&mut buf.clone(), qlo, qhi);
@@ -311,6 +322,101 @@ mod tests {
                     let want_b = quantile(&mut buf, qhi);
                     assert_eq!(a.to_bits(), want_a.to_bits(), "n {n} q {qlo}");
                     assert_eq!(b.to_bits(), want_b.to_bits(), "n {n} q {qhi}");
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod reference {
+    use super::*;
+    use crate::clv::collapse::collapse;
+    use crate::clv::fitdata::FitData;
+    use crate::clv::input::Summary;
+    use crate::clv::palive::PAlive;
+    use crate::clv::predict::{stream, Grid};
+
+    /// The row-major evaluation (K tables, affine spend, one-pass quantiles) equals the plain
+    /// per-customer, per-draw definition.
+    #[test]
+    fn matches_the_per_customer_definition() {
+        let (mut x, mut tx, mut t, mut m) = (vec![], vec![], vec![], vec![]);
+        for c in 0..400usize {
+            let xv = (c % 5) as f64;
+            let tv = [50.0, 100.0, 150.0][c % 3];
+            let txv = if xv == 0.0 {
+                0.0
+            } else {
+                (5 * (1 + c % 9)) as f64
+            };
+            x.push(xv);
+            t.push(tv);
+            tx.push(txv.min(tv));
+            m.push(if xv == 0.0 {
+                0.0
+            } else {
+                10.0 + (c % 4) as f64
+            });
+        }
+        let rows = collapse(&Summary {
+            x: x.clone(),
+            tx: tx.clone(),
+            t: t.clone(),
+        });
+        let d = FitData::new(&rows);
+        let grid = Grid::new(12, 30.0, 0.01);
+        for kind in [ModelKind::Bgnbd, ModelKind::Mbgnbd, ModelKind::ParetoNbd] {
+            let theta = [0.4, 30.0, 0.8, 2.5];
+            let pal = PAlive::new(kind, &d);
+            let spend = SpendModel::GammaGamma(vec![6.0, 4.0, 15.0]);
+            let params: Vec<Vec<f64>> = (0..40)
+                .map(|j| {
+                    let f = 1.0 + 0.01 * (j as f64 - 20.0);
+                    vec![
+                        theta[0] * f,
+                        theta[1] / f,
+                        theta[2] * f,
+                        theta[3] * (2.0 - f),
+                    ]
+                })
+                .collect();
+            let spends: Vec<SpendModel> = (0..40)
+                .map(|j| SpendModel::GammaGamma(vec![6.0 + 0.05 * j as f64, 4.0, 15.0]))
+                .collect();
+            let bi = BootIn {
+                kind,
+                theta: &theta,
+                cov: &[],
+                gg: None,
+                spend: &spend,
+                pal: &pal,
+                x: &x,
+                m: &m,
+                margin: 0.7,
+                grid: &grid,
+                draws: params.len(),
+                seed: 0,
+                interval: 0.9,
+            };
+            let out = evaluate(&bi, &params, &spends, 0);
+            assert_eq!(out.method, "exact");
+            for c in 0..x.len() {
+                let mut vals: Vec<f64> = (0..params.len())
+                    .map(|j| {
+                        let p = &params[j];
+                        let pa = kind.p_alive(p, x[c], tx[c], t[c]);
+                        let dd = stream(kind, p, x[c], t[c], &grid).map_or(0.0, |s| s.0);
+                        0.7 * spends[j].expected(x[c], m[c]) * pa * dd.max(0.0)
+                    })
+                    .collect();
+                let lo = quantile(&mut vals, 0.05);
+                let hi = quantile(&mut vals, 0.95);
+                for (got, want) in [(out.low[c], lo), (out.high[c], hi)] {
+                    assert!(
+                        (got - want).abs() <= 1e-11 * want.abs().max(1e-9),
+                        "{kind:?} customer {c}: {got} vs {want}"
+                    );
                 }
             }
         }

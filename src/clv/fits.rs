@@ -1,8 +1,8 @@
 //! Fitting all models, converting fits to report sections, and choosing the CLV model.
 
+use super::bfgs::refine;
 use super::document::{BgParams, FitReport, GgParams, ParetoParams};
 use super::fitdata::FitData;
-use super::bfgs::refine;
 use super::gamma_gamma::{gg_data, GgData, GgObjective};
 use super::holdout::HoldoutReport;
 use super::model::{covariance, fit, Fitted, ModelKind, THIN, WARM_MIN_ROWS};

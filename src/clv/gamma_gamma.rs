@@ -113,7 +113,7 @@ impl Objective for GgObjective<'_> {
             let (x, w) = (d.x[i], d.w[i]);
             let px = p * x;
             let xm = x * d.m[i];
-            let lxmv = ln(xm + v);
+            let lxmv = super::fastmath::ln(xm + v);
             ll += w * ((px - 1.0) * d.lnm[i] - (px + q) * lxmv);
             gp += w * x * (d.lnm[i] - lxmv);
             gq -= w * lxmv;

@@ -39,6 +39,7 @@ pub mod bootstrap;
 pub mod collapse;
 pub mod diagnostics;
 pub mod document;
+pub mod fastmath;
 pub mod fitdata;
 pub mod fits;
 pub mod gamma_gamma;

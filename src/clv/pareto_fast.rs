@@ -6,9 +6,10 @@
 //! `G = 2F1(1, B; C; z)` is summed with running sums that give `dG/dB`, `dG/dC` and `dG/dz`
 //! exactly (term-wise differentiation of the Pochhammer ratios), so the gradient is analytic.
 
+use super::fastmath;
 use super::fitdata::{natural, FitData};
 use super::optim::Objective;
-use super::special::{digamma, exp, lgamma, ln, MAX_TERMS};
+use super::special::{digamma, lgamma, ln, MAX_TERMS};
 
 /// Distinct (x index, time index) pairs and each row's pair for T and for t_x.
 pub struct Pairs {
@@ -197,12 +198,12 @@ impl Objective for FastParetoObjective<'_> {
             // ln A0 = ln(e^P1 - e^P2) = P1 + ln(1 - wgt); zero A0 when t_x = T. Then
             // ll = logaddexp(e1, e2) with e2 = ln s + ln A0 - ln(r+s+x), and the shares
             // pi1, pi2 = e^(e1-ll), e^(e2-ll) from the same exp: 2 exp + 2 log1p per row.
-            let wgt = exp(p2.v - p1.v);
+            let wgt = fastmath::exp(p2.v - p1.v);
             let (lse, pi1, pi2, da) = if wgt < 1.0 {
                 let inv = 1.0 / (1.0 - wgt);
                 let dd = |a: f64, b: f64| (a - wgt * b) * inv;
                 let e2 = ln_s + p1.v + super::special::ln1p(-wgt) - ln_rsf[rows.xi[i]];
-                let t = exp(-(e2 - e1).abs());
+                let t = fastmath::exp(-(e2 - e1).abs());
                 let q = 1.0 / (1.0 + t);
                 let (pi1, pi2) = if e2 <= e1 { (q, t * q) } else { (t * q, q) };
                 let da = [
@@ -211,7 +212,7 @@ impl Objective for FastParetoObjective<'_> {
                     dd(p1.dmn, p2.dmn),
                     dd(p1.dmx, p2.dmx),
                 ];
-                (e1.max(e2) + super::special::ln1p(t), pi1, pi2, da)
+                (e1.max(e2) + fastmath::ln_1p_abs(t), pi1, pi2, da)
             } else {
                 (e1, 1.0, 0.0, [0.0; 4])
             };
