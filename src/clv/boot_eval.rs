@@ -139,8 +139,27 @@ pub fn evaluate(
             0
         }
     };
-    let mut order: Vec<u32> = (0..nc as u32).collect();
-    order.sort_unstable_by_key(|&c| (rows.map[c as usize], mkey(c as usize), c));
+    // Customers by (row, spend key, index): a counting sort by row (stable, so indices stay
+    // ascending), then the short runs of one row sorted by key.
+    let mut start = vec![0u32; rows.len() + 1];
+    for &r in &rows.map {
+        start[r + 1] += 1;
+    }
+    for r in 0..rows.len() {
+        start[r + 1] += start[r];
+    }
+    let mut order = vec![0u32; nc];
+    let mut fill = start.clone();
+    for (c, &r) in rows.map.iter().enumerate() {
+        order[fill[r] as usize] = c as u32;
+        fill[r] += 1;
+    }
+    for r in 0..rows.len() {
+        let run = &mut order[start[r] as usize..start[r + 1] as usize];
+        if run.len() > 1 {
+            run.sort_by_key(|&c| (mkey(c as usize), c));
+        }
+    }
     let mut out = BootOut {
         low: vec![0.0; nc],
         high: vec![0.0; nc],

@@ -138,11 +138,21 @@ pub fn evaluate(
             continue;
         }
         let mut pred_row = Vec::with_capacity(rows.len());
+        // u (a hypergeometric series for BG/MBG) depends on (x, T) only, and rows sorted by
+        // (x, T, t_x) come in runs sharing them: one series per run.
+        let mut last: Option<(usize, f64)> = None;
         for i in 0..rows.len() {
             let pa = kind.p_alive(&f.params, rows.x[i], rows.tx[i], rows.t[i]);
-            let u = kind
-                .u(&f.params, rows.x[i], rows.t[i], h.duration)
-                .unwrap_or(f64::NAN);
+            let u = match last {
+                Some((j, v)) if rows.x[j] == rows.x[i] && rows.t[j] == rows.t[i] => v,
+                _ => {
+                    let v = kind
+                        .u(&f.params, rows.x[i], rows.t[i], h.duration)
+                        .unwrap_or(f64::NAN);
+                    last = Some((i, v));
+                    v
+                }
+            };
             let e = pa * u;
             pred_row.push(if e.is_finite() { e } else { 0.0 });
         }
