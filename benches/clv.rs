@@ -89,8 +89,10 @@ fn pipeline_stage() {
         ),
     ];
     for (name, clv) in variants {
-        let mut o = Options::default();
-        o.clv = serde_json::from_str(clv).expect("clv options");
+        let o = Options {
+            clv: serde_json::from_str(clv).expect("clv options"),
+            ..Default::default()
+        };
         let (w, c, (rep, _cols, _w)) = time(reps, || {
             crm_lens::pipeline::clv_for(&table, as_of, Some(0.8), &o, true)
         });

@@ -15,8 +15,8 @@ use std::sync::OnceLock;
 
 const N: usize = 256;
 /// fdlibm's split of ln 2: `LN2_HI` has 32 trailing zero bits, so `k * LN2_HI` is exact.
-const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
-const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 /// 1.5 * 2^52: adding and subtracting it rounds to the nearest integer.
 const SHIFT: f64 = 6_755_399_441_055_744.0;
 
@@ -69,7 +69,7 @@ pub fn exp(x: f64) -> f64 {
 /// arguments go to `libm`.
 #[inline]
 pub fn ln(x: f64) -> f64 {
-    if !(x >= f64::MIN_POSITIVE && x < f64::INFINITY) {
+    if !(f64::MIN_POSITIVE..f64::INFINITY).contains(&x) {
         return libm::log(x);
     }
     let t = tables();
