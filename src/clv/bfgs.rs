@@ -17,6 +17,10 @@ const STOP: f64 = 1e-8;
 /// Most quasi-Newton iterations before giving up (the fallback then runs).
 const MAX_ITERS: usize = 60;
 
+/// Most objective evaluations before giving up: a warm start that needs more is not warm,
+/// and the argmin fallback is then cheaper than more backtracking.
+const MAX_EVALS: usize = 120;
+
 /// Largest step per iteration in any log-parameter (a factor e^2): keeps a poor Hessian from
 /// jumping into overflow.
 const MAX_STEP: f64 = 2.0;
@@ -50,6 +54,7 @@ pub fn refine(obj: &dyn Objective, phi0: &[f64], hess: Option<&[Vec<f64>]>) -> O
     let (mut xn, mut gn) = (vec![0.0; n], vec![0.0; n]);
     let mut p = vec![0.0; n];
     let mut iterations = 0u64;
+    let mut evals = 1usize;
     for _ in 0..MAX_ITERS {
         let gnorm = dot(&g, &g).sqrt();
         if gnorm < STOP {
@@ -78,6 +83,10 @@ pub fn refine(obj: &dyn Objective, phi0: &[f64], hess: Option<&[Vec<f64>]>) -> O
         // Below GRAD_TOL the gradient is near its rounding floor: one full step or stop.
         let tries = if gnorm < GRAD_TOL { 1 } else { 40 };
         for _ in 0..tries {
+            if evals >= MAX_EVALS {
+                break;
+            }
+            evals += 1;
             for i in 0..n {
                 xn[i] = x[i] + alpha * p[i];
             }
