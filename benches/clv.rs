@@ -1,4 +1,7 @@
-//! CLV benchmark on the COMMON.md process: 356k customers, BG/NBD r=0.25, alpha=4, a=0.8,
+//! CLV benchmark. First the CLV stage exactly as `analyze` runs it (`pipeline::clv_for`: three
+//! models, Gamma-Gamma, holdout refit, predictions, diagnostics, 200-draw bootstrap) on the
+//! generated 1M-line log (benches/data/tx-1m.csv, made when missing; 352,688 customers), with
+//! variants that switch parts off so the cost of each part shows. Then the COMMON.md process: 356k customers, BG/NBD r=0.25, alpha=4, a=0.8,
 //! b=2.5 (days), Gamma-Gamma p=6, q=4, v=15, arrivals over 3 years. Prints milliseconds:
 //! wall time and on-CPU time of this thread (/proc/thread-self/schedstat, Linux), min of
 //! `REPS` repetitions, because the build machine is shared. `cargo bench --bench clv`
@@ -43,7 +46,68 @@ fn time<T>(reps: usize, mut f: impl FnMut() -> T) -> (f64, f64, T) {
     (wall, cpu, last.expect("reps > 0"))
 }
 
+/// The pipeline's CLV stage on the 1M-line sample, default options and variants.
+fn pipeline_stage() {
+    use crm_lens::customers::CustomerTable;
+    use crm_lens::ingest::{self, Ingested, ReturnsPolicy};
+    use crm_lens::sample::{generate_csv, SampleSpec};
+    use crm_lens::Options;
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/data/tx-1m.csv");
+    let bytes = std::fs::read(path).unwrap_or_else(|_| {
+        let csv = generate_csv(&SampleSpec {
+            transactions: 1_000_000,
+            seed: 42,
+            ..Default::default()
+        })
+        .expect("default sample spec is valid")
+        .into_bytes();
+        let _ = std::fs::create_dir_all(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/data"));
+        let _ = std::fs::write(path, &csv);
+        csv
+    });
+    let opts = Options::default();
+    let Ok(Ingested::Transactions(tx, _, _)) = ingest::ingest(&bytes, &opts.ingest) else {
+        panic!("sample must ingest")
+    };
+    let as_of = *tx.day.iter().max().expect("rows");
+    let (table, _) = CustomerTable::build(&tx, as_of, TimeUnit::Day, ReturnsPolicy::Net);
+    let reps: usize = std::env::var("CRM_BENCH_REPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    println!(
+        "pipeline CLV stage, {} customers (min of {reps}):",
+        table.len()
+    );
+    let variants: [(&str, &str); 4] = [
+        ("default (what analyze runs)", "{}"),
+        ("no bootstrap", r#"{"bootstrapDraws":0}"#),
+        ("no holdout", r#"{"holdoutDays":0}"#),
+        (
+            "no bootstrap, no holdout",
+            r#"{"bootstrapDraws":0,"holdoutDays":0}"#,
+        ),
+    ];
+    for (name, clv) in variants {
+        let o = Options {
+            clv: serde_json::from_str(clv).expect("clv options"),
+            ..Default::default()
+        };
+        let (w, c, (rep, _cols, _w)) = time(reps, || {
+            crm_lens::pipeline::clv_for(&table, as_of, Some(0.8), &o, true)
+        });
+        println!(
+            "  {name:28} wall {w:7.1} ms, cpu {c:7.1} ms  [target <= 300 ms native]; rows {}, chosen {}, total {:.1} [{:.1}, {:.1}]",
+            rep.unique_rows, rep.chosen_model, rep.totals.clv, rep.totals.clv_low, rep.totals.clv_high
+        );
+    }
+}
+
 fn main() {
+    pipeline_stage();
+    if std::env::var("CRM_BENCH_CLV_ONLY_PIPELINE").is_ok() {
+        return;
+    }
     let s = sim::simulate(356_000, 1095.0, [0.25, 4.0, 0.8, 2.5], [6.0, 4.0, 15.0], 42);
     println!(
         "simulated 356000 customers, {} transactions",

@@ -1,6 +1,7 @@
 //! BG/NBD (Fader, Hardie & Lee 2005): likelihood with analytic gradient, and predictions.
 //! Parameters `[r, alpha, a, b]`.
 
+use super::fastmath;
 use super::fitdata::{add_penalty, natural, FitData};
 use super::optim::Objective;
 use super::special::{digamma, exp, expit, expm1, hyp2f1_minus_one_over_b, lgamma, ln, ln1p};
@@ -71,11 +72,11 @@ impl Objective for BgObjective<'_> {
                 let xi = rows.xi[i];
                 let l4 = la4[xi] - rx * lv[txi];
                 let dlt = l4 - l3;
-                let e = exp(-dlt.abs());
+                let e = fastmath::exp(-dlt.abs());
                 let inv = 1.0 / (1.0 + e);
                 let p4 = if dlt >= 0.0 { inv } else { e * inv };
                 let p3 = 1.0 - p4;
-                let lse = l3.max(l4) + ln1p(e);
+                let lse = l3.max(l4) + fastmath::ln_1p_abs(e);
                 s_ll += w * lse;
                 s_gr -= w * (p3 * lv[ti] + p4 * lv[txi]);
                 s_gal -= w * rx * (p3 * iv[ti] + p4 * iv[txi]);

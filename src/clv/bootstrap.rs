@@ -91,19 +91,19 @@ pub const EXACT_BUDGET: usize = 2_000_000;
 /// D at the point estimate and its gradient per run.
 type Linear = (Vec<f64>, Vec<[f64; 4]>);
 
-struct Streams {
+pub(super) struct Streams {
     /// Row -> index of its (x, T) run (rows are sorted by x, T).
-    run_of: Vec<usize>,
+    pub(super) run_of: Vec<usize>,
     /// First row of each run.
     first: Vec<usize>,
     /// `Some((D0, grad))` in linear mode.
-    linear: Option<Linear>,
+    pub(super) linear: Option<Linear>,
     /// Log-parameter shift of each draw from the point estimate.
     shifts: Vec<[f64; 4]>,
 }
 
 impl Streams {
-    fn new(bi: &BootIn, params: &[Vec<f64>]) -> Streams {
+    pub(super) fn new(bi: &BootIn, params: &[Vec<f64>]) -> Streams {
         let rows = bi.pal.d.rows;
         let mut run_of = Vec::with_capacity(rows.len());
         let mut first = Vec::new();
@@ -149,7 +149,7 @@ impl Streams {
     }
 
     /// D for run `k` under draw `j` (parameters `p`).
-    fn d(&self, bi: &BootIn, k: usize, j: usize, p: &[f64]) -> f64 {
+    pub(super) fn d(&self, bi: &BootIn, k: usize, j: usize, p: &[f64]) -> f64 {
         match &self.linear {
             Some((d0, grad)) => {
                 let s = &self.shifts[j];
@@ -166,7 +166,7 @@ impl Streams {
 }
 
 /// First-order expansion of logit P(alive) per row for Pareto/NBD (large data only).
-struct ParetoLinear {
+pub(super) struct ParetoLinear {
     logit0: Vec<f64>,
     grad: Vec<[f64; 4]>,
 }
@@ -177,7 +177,7 @@ fn logit(p: f64) -> f64 {
 }
 
 impl ParetoLinear {
-    fn new(bi: &BootIn) -> ParetoLinear {
+    pub(super) fn new(bi: &BootIn) -> ParetoLinear {
         let mut base = Vec::new();
         bi.pal.rows(bi.kind, bi.theta, &mut base);
         let logit0: Vec<f64> = base.iter().map(|&p| logit(p)).collect();
@@ -195,7 +195,7 @@ impl ParetoLinear {
         ParetoLinear { logit0, grad }
     }
 
-    fn p_alive(&self, r: usize, streams: &Streams, j: usize) -> f64 {
+    pub(super) fn p_alive(&self, r: usize, streams: &Streams, j: usize) -> f64 {
         let s = streams.shifts[j];
         let g = &self.grad[r];
         let l = self.logit0[r] + g[0] * s[0] + g[1] * s[1] + g[2] * s[2] + g[3] * s[3];
@@ -244,115 +244,5 @@ pub fn run(bi: &BootIn) -> Option<BootOut> {
         };
         spends.push(sp);
     }
-    Some(evaluate(bi, &params, &spends, rejected))
-}
-
-fn evaluate(bi: &BootIn, params: &[Vec<f64>], spends: &[SpendModel], rejected: usize) -> BootOut {
-    let rows = bi.pal.d.rows;
-    let nd = params.len();
-    let prepared: Vec<_> = params.iter().map(|p| bi.pal.prepare(bi.kind, p)).collect();
-    let nc = rows.map.len();
-    // Customers grouped by (row, m if the spend depends on m).
-    let mut order: Vec<u32> = (0..nc as u32).collect();
-    let mkey = |c: usize| {
-        let (x, m) = (
-            bi.x.get(c).copied().unwrap_or(0.0),
-            bi.m.get(c).copied().unwrap_or(0.0),
-        );
-        if bi.spend.uses_m(x, m) {
-            m.to_bits()
-        } else {
-            0
-        }
-    };
-    order.sort_unstable_by_key(|&c| (rows.map[c as usize], mkey(c as usize), c));
-    let mut out = BootOut {
-        low: vec![0.0; nc],
-        high: vec![0.0; nc],
-        draws: nd,
-        rejected,
-        ..Default::default()
-    };
-    let mut totals = vec![0.0; nd];
-    let (qlo, qhi) = ((1.0 - bi.interval) / 2.0, (1.0 + bi.interval) / 2.0);
-    let streams = Streams::new(bi, params);
-    // Pareto/NBD P(alive) needs two series per row: on large data use its first-order expansion
-    // in logit space too (BG/MBG P(alive) is one exp per row and always exact).
-    let pareto_lin = (bi.kind == ModelKind::ParetoNbd
-        && rows.len().saturating_mul(nd) > EXACT_BUDGET)
-        .then(|| ParetoLinear::new(bi));
-    const CHUNK: usize = 4096;
-    out.method = if streams.linear.is_some() {
-        "linearizedStream"
-    } else {
-        "exact"
-    }
-    .into();
-    let mut c_mat = vec![0.0; CHUNK * nd];
-    let mut buf = vec![0.0; nd];
-    let mut pos = 0usize;
-    let mut r0 = 0;
-    while r0 < rows.len() {
-        let r1 = (r0 + CHUNK).min(rows.len());
-        for (j, p) in params.iter().enumerate() {
-            let mut cache: Option<(usize, f64)> = None;
-            for r in r0..r1 {
-                let k = streams.run_of[r];
-                let d = match cache {
-                    Some((kk, v)) if kk == k => v,
-                    _ => {
-                        let v = streams.d(bi, k, j, p);
-                        cache = Some((k, v));
-                        v
-                    }
-                };
-                let pa = if let Some(pl) = &pareto_lin {
-                    pl.p_alive(r, &streams, j)
-                } else if bi.kind == ModelKind::ParetoNbd {
-                    bi.kind.p_alive(p, rows.x[r], rows.tx[r], rows.t[r])
-                } else {
-                    bi.pal.row(&prepared[j], r)
-                };
-                let c = pa * d.max(0.0);
-                c_mat[(r - r0) * nd + j] = if c.is_finite() { c } else { 0.0 };
-            }
-        }
-        // Customer groups whose row lies in [r0, r1).
-        while pos < nc {
-            let c0 = order[pos] as usize;
-            let row = rows.map[c0];
-            if row >= r1 {
-                break;
-            }
-            let k0 = mkey(c0);
-            let mut end = pos + 1;
-            while end < nc
-                && rows.map[order[end] as usize] == row
-                && mkey(order[end] as usize) == k0
-            {
-                end += 1;
-            }
-            let (x, m) = (
-                bi.x.get(c0).copied().unwrap_or(0.0),
-                bi.m.get(c0).copied().unwrap_or(0.0),
-            );
-            let cnt = (end - pos) as f64;
-            for j in 0..nd {
-                let v = bi.margin * spends[j].expected(x, m) * c_mat[(row - r0) * nd + j];
-                buf[j] = v;
-                totals[j] += cnt * v;
-            }
-            let lo = quantile(&mut buf, qlo);
-            let hi = quantile(&mut buf, qhi);
-            for &c in &order[pos..end] {
-                out.low[c as usize] = lo;
-                out.high[c as usize] = hi;
-            }
-            pos = end;
-        }
-        r0 = r1;
-    }
-    out.total_low = quantile(&mut totals.clone(), qlo);
-    out.total_high = quantile(&mut totals, qhi);
-    out
+    Some(super::boot_eval::evaluate(bi, &params, &spends, rejected))
 }

@@ -1,11 +1,12 @@
 //! Fitting all models, converting fits to report sections, and choosing the CLV model.
 
+use super::bfgs::refine;
 use super::document::{BgParams, FitReport, GgParams, ParetoParams};
 use super::fitdata::FitData;
-use super::gamma_gamma::{gg_data, GgObjective};
+use super::gamma_gamma::{gg_data, GgData, GgObjective};
 use super::holdout::HoldoutReport;
-use super::model::{covariance, fit, Fitted, ModelKind};
-use super::optim::{minimize, Objective};
+use super::model::{covariance, fit, Fitted, ModelKind, THIN, WARM_MIN_ROWS};
+use super::optim::{hessian, minimize, Objective};
 use super::options::ModelChoice;
 use crate::report::Warning;
 
@@ -77,7 +78,9 @@ pub fn fit_gamma_gamma(
     }
     let obj = GgObjective { d: &d, pen };
     let start = vec![0.1; 3];
-    let mm = minimize(&obj, &start, super::model::MAX_ITERS);
+    let mm = gg_warm(&d, pen)
+        .and_then(|(phi, h)| refine(&obj, &phi, h.as_deref()))
+        .unwrap_or_else(|| minimize(&obj, &start, super::model::MAX_ITERS));
     let params: Vec<f64> = mm.phi.iter().map(|&v| super::special::exp(v)).collect();
     // Full LL from the unpenalised objective (-LL/n): the minimum itself when pen = 0.
     let mut g = [0.0; 3];
@@ -104,7 +107,7 @@ pub fn fit_gamma_gamma(
         });
         return None;
     }
-    let (cov_log, std_errors) = covariance(&obj, &mm.phi, &mm.grad, &params, d.n);
+    let (cov_log, std_errors, hessian) = covariance(&obj, &mm.phi, &mm.grad, &params, d.n);
     let f = Fitted {
         params,
         log_likelihood: ll,
@@ -115,8 +118,27 @@ pub fn fit_gamma_gamma(
         grad_norm: mm.grad_norm,
         cov_log,
         std_errors,
+        hessian,
     };
     Some((f, d.n))
+}
+
+/// Warm start of the Gamma-Gamma fit on large data: optimum and Hessian of the fit on a
+/// systematic 1/THIN subsample (see `model::WARM_MIN_ROWS`).
+type GgWarm = (Vec<f64>, Option<Vec<Vec<f64>>>);
+
+fn gg_warm(d: &GgData, pen: f64) -> Option<GgWarm> {
+    if d.x.len() < WARM_MIN_ROWS {
+        return None;
+    }
+    let sub = d.thin(THIN);
+    let obj = GgObjective { d: &sub, pen };
+    let m = minimize(&obj, &[0.1; 3], super::model::MAX_ITERS);
+    if !m.converged {
+        return None;
+    }
+    let h = hessian(&obj, &m.phi, &m.grad);
+    Some((m.phi, Some(h)))
 }
 
 fn base<P>(f: &Fitted, params: P, se: Option<P>, n: f64) -> FitReport<P> {

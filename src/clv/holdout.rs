@@ -4,7 +4,7 @@
 use super::collapse::collapse;
 use super::fitdata::FitData;
 use super::input::{clean_summary, finite_or_zero, HoldoutInput};
-use super::model::{fit, ModelKind};
+use super::model::{fit_plan, Fitted, ModelKind, Plan, Warm};
 use crate::report::Warning;
 use serde::Serialize;
 
@@ -83,11 +83,14 @@ pub struct HoldoutReport {
     pub by_frequency: Vec<FrequencyRow>,
 }
 
-/// Evaluates the models on the holdout; None (with a warning) if unusable.
+/// Evaluates the models on the holdout; None (with a warning) if unusable. `full` holds the
+/// fits on the whole period (aligned with `kinds`, may be empty): their optimum and Hessian
+/// warm-start the calibration fits.
 pub fn evaluate(
     h: &HoldoutInput,
     pen: f64,
     kinds: &[ModelKind],
+    full: &[Option<Fitted>],
     warnings: &mut Vec<Warning>,
 ) -> Option<HoldoutReport> {
     let n = h.x.len();
@@ -112,17 +115,44 @@ pub fn evaluate(
     }
     let d = FitData::new(&rows);
     let mut models = Vec::new();
-    for &kind in kinds {
-        let f = fit(kind, &d, pen);
+    for (i, &kind) in kinds.iter().enumerate() {
+        // Warm start from the fit on the whole period when there is one: the calibration
+        // optimum is close, and the Hessian in log space does not depend on the time scale.
+        // No covariance: the holdout only needs the predictions.
+        let plan = match full.get(i).and_then(|f| f.as_ref()) {
+            Some(f) => Plan {
+                warm: Some(Warm {
+                    phi: kind.log_scaled(&f.params, d.scale),
+                    hessian: f.hessian.clone(),
+                }),
+                thin: None,
+                covariance: false,
+            },
+            None => Plan {
+                covariance: false,
+                ..Plan::auto(rows.len())
+            },
+        };
+        let f = fit_plan(kind, &d, pen, &plan);
         if !f.converged {
             continue;
         }
         let mut pred_row = Vec::with_capacity(rows.len());
+        // u (a hypergeometric series for BG/MBG) depends on (x, T) only, and rows sorted by
+        // (x, T, t_x) come in runs sharing them: one series per run.
+        let mut last: Option<(usize, f64)> = None;
         for i in 0..rows.len() {
             let pa = kind.p_alive(&f.params, rows.x[i], rows.tx[i], rows.t[i]);
-            let u = kind
-                .u(&f.params, rows.x[i], rows.t[i], h.duration)
-                .unwrap_or(f64::NAN);
+            let u = match last {
+                Some((j, v)) if rows.x[j] == rows.x[i] && rows.t[j] == rows.t[i] => v,
+                _ => {
+                    let v = kind
+                        .u(&f.params, rows.x[i], rows.t[i], h.duration)
+                        .unwrap_or(f64::NAN);
+                    last = Some((i, v));
+                    v
+                }
+            };
             let e = pa * u;
             pred_row.push(if e.is_finite() { e } else { 0.0 });
         }

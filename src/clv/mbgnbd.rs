@@ -2,9 +2,10 @@
 //! Parameters `[r, alpha, a, b]`. Unlike BG/NBD, customers may drop out at time 0.
 
 use super::bgnbd::q_term;
+use super::fastmath;
 use super::fitdata::{add_penalty, natural, FitData};
 use super::optim::Objective;
-use super::special::{digamma, exp, expit, lgamma, ln, ln1p, logaddexp};
+use super::special::{digamma, expit, lgamma, ln, logaddexp};
 
 /// Full per-customer log-likelihood, identical to lifetimes' per-customer terms.
 pub fn loglik(p: &[f64], x: f64, tx: f64, t: f64) -> f64 {
@@ -64,10 +65,10 @@ impl Objective for MbgObjective<'_> {
             let dl = lv[ti] - lv[txi];
             let a4 = la4[xi] + rx * dl;
             // One exp + one log1p: softplus(a4) and its derivative expit(a4).
-            let e = exp(-a4.abs());
+            let e = fastmath::exp(-a4.abs());
             let inv = 1.0 / (1.0 + e);
             let sg = if a4 >= 0.0 { inv } else { e * inv };
-            ll += w * (-rx * lv[ti] + a4.max(0.0) + ln1p(e));
+            ll += w * (-rx * lv[ti] + a4.max(0.0) + fastmath::ln_1p_abs(e));
             gr += w * (-lv[ti] + sg * dl);
             gal += w * rx * (-iv[ti] + sg * (iv[ti] - iv[txi]));
             s_p += w * sg;

@@ -32,11 +32,14 @@
 //! `p_alive = 1`, `expected_purchases = 0`, `expected_spend` = the fallback above, and
 //! `clv = clv_low = clv_high = simple_clv`.
 
+pub mod bfgs;
 pub mod bgnbd;
+pub mod boot_eval;
 pub mod bootstrap;
 pub mod collapse;
 pub mod diagnostics;
 pub mod document;
+pub mod fastmath;
 pub mod fitdata;
 pub mod fits;
 pub mod gamma_gamma;

@@ -3,7 +3,7 @@
 use super::fitdata::FitData;
 use super::linalg::spd_inverse;
 use super::optim::{hessian, minimize, Objective};
-use super::{bgnbd, mbgnbd, pareto, pareto_fast};
+use super::{bfgs, bgnbd, mbgnbd, pareto, pareto_fast};
 use serde::Serialize;
 
 /// A BTYD transaction model.
@@ -17,6 +17,41 @@ pub enum ModelKind {
 
 /// Maximum L-BFGS iterations per fit.
 pub const MAX_ITERS: u64 = 1000;
+
+/// From this many collapsed rows a fit first runs on a systematic 1/[`THIN`] subsample and
+/// uses its optimum and Hessian as the warm start of the fit on all rows (see `bfgs`): a few
+/// evaluations over all rows instead of 20-40. Below it the argmin path alone is fast.
+pub const WARM_MIN_ROWS: usize = 20_000;
+
+/// Subsampling factor of the warm start.
+pub const THIN: f64 = 16.0;
+
+/// A warm start: log-parameters in the fit's scaled time and the objective's Hessian there.
+#[derive(Debug, Clone)]
+pub struct Warm {
+    pub phi: Vec<f64>,
+    pub hessian: Option<Vec<Vec<f64>>>,
+}
+
+/// How to fit: from a given warm start, or from a fit on a 1/thin subsample, or (neither)
+/// from lifetimes' start with argmin; with or without the covariance (4 more evaluations).
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub warm: Option<Warm>,
+    pub thin: Option<f64>,
+    pub covariance: bool,
+}
+
+impl Plan {
+    /// The default plan for `rows` collapsed rows: subsample warm start from [`WARM_MIN_ROWS`].
+    pub fn auto(rows: usize) -> Plan {
+        Plan {
+            warm: None,
+            thin: (rows >= WARM_MIN_ROWS).then_some(THIN),
+            covariance: true,
+        }
+    }
+}
 
 impl ModelKind {
     /// Report key / name.
@@ -72,6 +107,15 @@ impl ModelKind {
         }
     }
 
+    /// Log-parameters in time scaled by `scale` for model-unit parameters `p`.
+    pub fn log_scaled(self, p: &[f64], scale: f64) -> Vec<f64> {
+        let mut q = p.to_vec();
+        for &k in self.time_params() {
+            q[k] *= scale;
+        }
+        q.iter().map(|&v| super::special::ln(v)).collect()
+    }
+
     /// Starting log-parameters: lifetimes' 0.1 for BG/MBG; 0 (theta = 1, lifetimes' random
     /// start is normal(1, 0.05)) for Pareto/NBD.
     fn start(self) -> Vec<f64> {
@@ -98,7 +142,17 @@ pub struct Fitted {
     pub cov_log: Option<Vec<Vec<f64>>>,
     /// Standard errors of the natural parameters (delta method, as lifetimes).
     pub std_errors: Option<Vec<f64>>,
+    /// Hessian of the (per-customer mean) objective in log space at the optimum: a warm start
+    /// for refits (invariant to the time scale, which only shifts log alpha / log beta).
+    pub hessian: Option<Vec<Vec<f64>>>,
 }
+
+/// Covariance, standard errors and the Hessian they come from.
+pub type Curvature = (
+    Option<Vec<Vec<f64>>>,
+    Option<Vec<f64>>,
+    Option<Vec<Vec<f64>>>,
+);
 
 /// Covariance in log space and natural-parameter standard errors from an objective's Hessian.
 pub fn covariance(
@@ -107,9 +161,9 @@ pub fn covariance(
     grad: &[f64],
     theta: &[f64],
     n: f64,
-) -> (Option<Vec<Vec<f64>>>, Option<Vec<f64>>) {
+) -> Curvature {
     let h = hessian(obj, phi, grad);
-    match spd_inverse(&h) {
+    let (cov, se) = match spd_inverse(&h) {
         Some(inv) => {
             let cov: Vec<Vec<f64>> = inv
                 .iter()
@@ -121,12 +175,39 @@ pub fn covariance(
             (Some(cov), Some(se))
         }
         None => (None, None),
-    }
+    };
+    (cov, se, Some(h))
 }
 
-/// Fits `kind` on the scaled data with lifetimes' objective and penalizer.
+/// Fits `kind` on the scaled data with lifetimes' objective and penalizer ([`Plan::auto`]).
 pub fn fit(kind: ModelKind, d: &FitData, pen: f64) -> Fitted {
+    fit_plan(kind, d, pen, &Plan::auto(d.rows.len()))
+}
+
+/// Fits `kind` following `plan`. Whatever the start, the result is the same optimum (gradient
+/// norm < `GRAD_TOL`); when the warm path does not converge, the argmin path runs.
+pub fn fit_plan(kind: ModelKind, d: &FitData, pen: f64, plan: &Plan) -> Fitted {
+    let warm = plan.warm.clone().or_else(|| {
+        let k = plan.thin?;
+        let sub = d.rows.thin(k);
+        if sub.xs.iter().all(|&x| x == 0.0) {
+            return None;
+        }
+        let sd = FitData::new(&sub);
+        let inner = Plan {
+            warm: None,
+            thin: None,
+            covariance: true,
+        };
+        let f = fit_plan(kind, &sd, pen, &inner);
+        f.converged.then(|| Warm {
+            phi: kind.log_scaled(&f.params, sd.scale),
+            hessian: f.hessian,
+        })
+    });
     let start = kind.start();
+    let w = warm.as_ref();
+    let cov = plan.covariance;
     match kind {
         ModelKind::Bgnbd => finish(
             kind,
@@ -135,6 +216,7 @@ pub fn fit(kind: ModelKind, d: &FitData, pen: f64) -> Fitted {
             &bgnbd::BgObjective { d, pen: 0.0 },
             &start,
             pen,
+            (w, cov),
         ),
         ModelKind::Mbgnbd => finish(
             kind,
@@ -143,6 +225,7 @@ pub fn fit(kind: ModelKind, d: &FitData, pen: f64) -> Fitted {
             &mbgnbd::MbgObjective { d, pen: 0.0 },
             &start,
             pen,
+            (w, cov),
         ),
         ModelKind::ParetoNbd => {
             let pairs = pareto_fast::Pairs::new(d);
@@ -161,6 +244,7 @@ pub fn fit(kind: ModelKind, d: &FitData, pen: f64) -> Fitted {
                 },
                 &start,
                 pen,
+                (w, cov),
             )
         }
     }
@@ -187,16 +271,19 @@ fn finish(
     obj0: &dyn Objective,
     start: &[f64],
     pen: f64,
+    (warm, cov): (Option<&Warm>, bool),
 ) -> Fitted {
-    let m = minimize(obj, start, MAX_ITERS);
+    let m = warm
+        .and_then(|w| bfgs::refine(obj, &w.phi, w.hessian.as_deref()))
+        .unwrap_or_else(|| minimize(obj, start, MAX_ITERS));
     let mut params: Vec<f64> = m.phi.iter().map(|&v| super::special::exp(v)).collect();
     for &k in kind.time_params() {
         params[k] /= d.scale;
     }
-    let (cov_log, std_errors) = if m.converged {
+    let (cov_log, std_errors, hessian) = if m.converged && cov {
         covariance(obj, &m.phi, &m.grad, &params, d.rows.n)
     } else {
-        (None, None)
+        (None, None, None)
     };
     let ll = full_loglik(obj0, &m.phi, d, m.value, pen);
     Fitted {
@@ -209,5 +296,6 @@ fn finish(
         grad_norm: m.grad_norm,
         cov_log,
         std_errors,
+        hessian,
     }
 }

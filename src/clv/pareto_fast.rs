@@ -6,9 +6,10 @@
 //! `G = 2F1(1, B; C; z)` is summed with running sums that give `dG/dB`, `dG/dC` and `dG/dz`
 //! exactly (term-wise differentiation of the Pochhammer ratios), so the gradient is analytic.
 
+use super::fastmath;
 use super::fitdata::{natural, FitData};
 use super::optim::Objective;
-use super::special::{digamma, exp, lgamma, ln, logaddexp, MAX_TERMS};
+use super::special::{digamma, lgamma, ln, MAX_TERMS};
 
 /// Distinct (x index, time index) pairs and each row's pair for T and for t_x.
 pub struct Pairs {
@@ -185,6 +186,7 @@ impl Objective for FastParetoObjective<'_> {
         d.inv_shift(al, &mut iva);
         d.inv_shift(be, &mut ivb);
         let ln_s = ln(s);
+        let ln_rsf: Vec<f64> = rows.xs.iter().map(|&x| ln(r + s + x)).collect();
         for i in 0..rows.len() {
             let (x, w, ti) = (rows.x[i], rows.w[i], d.ti[i] as usize);
             let rx = r + x;
@@ -193,29 +195,32 @@ impl Objective for FastParetoObjective<'_> {
                 pv[self.pairs.row_tx[i] as usize],
                 pv[self.pairs.row_t[i] as usize],
             );
-            // ln A0 = ln(e^P1 - e^P2); zero when t_x = T.
-            let wgt = exp(p2.v - p1.v);
-            let (la0, da) = if wgt < 1.0 {
+            // ln A0 = ln(e^P1 - e^P2) = P1 + ln(1 - wgt); zero A0 when t_x = T. Then
+            // ll = logaddexp(e1, e2) with e2 = ln s + ln A0 - ln(r+s+x), and the shares
+            // pi1, pi2 = e^(e1-ll), e^(e2-ll) from the same exp: 2 exp + 2 log1p per row.
+            let wgt = fastmath::exp(p2.v - p1.v);
+            let (lse, pi1, pi2, da) = if wgt < 1.0 {
                 let inv = 1.0 / (1.0 - wgt);
                 let dd = |a: f64, b: f64| (a - wgt * b) * inv;
-                (
-                    p1.v + super::special::ln1p(-wgt),
-                    [
-                        dd(p1.dr, p2.dr),
-                        dd(p1.ds, p2.ds),
-                        dd(p1.dmn, p2.dmn),
-                        dd(p1.dmx, p2.dmx),
-                    ],
-                )
+                let e2 = ln_s + p1.v + super::special::ln1p(-wgt) - ln_rsf[rows.xi[i]];
+                let t = fastmath::exp(-(e2 - e1).abs());
+                let q = 1.0 / (1.0 + t);
+                let (pi1, pi2) = if e2 <= e1 { (q, t * q) } else { (t * q, q) };
+                let da = [
+                    dd(p1.dr, p2.dr),
+                    dd(p1.ds, p2.ds),
+                    dd(p1.dmn, p2.dmn),
+                    dd(p1.dmx, p2.dmx),
+                ];
+                (e1.max(e2) + fastmath::ln_1p_abs(t), pi1, pi2, da)
             } else {
-                (f64::NEG_INFINITY, [0.0; 4])
+                (e1, 1.0, 0.0, [0.0; 4])
             };
+            if !lse.is_finite() {
+                return f64::INFINITY;
+            }
             let rsf = r + s + x;
-            let e2 = ln_s + la0 - ln(rsf);
-            let lse = logaddexp(e1, e2);
             ll += w * lse;
-            let pi1 = exp(e1 - lse);
-            let pi2 = if la0.is_finite() { exp(e2 - lse) } else { 0.0 };
             // dE1
             g[0] += w * pi1 * (-lva[ti]);
             g[2] += w * pi1 * (-lvb[ti]);

@@ -176,7 +176,7 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
         }
     }
     if let Some(h) = &input.holdout {
-        report.holdout = holdout::evaluate(h, opts.penalizer, &KINDS, &mut w);
+        report.holdout = holdout::evaluate(h, opts.penalizer, &KINDS, &fits, &mut w);
     }
     let Some((kind, crit, reason)) = choose(opts.model, &fits, report.holdout.as_ref(), &mut w)
     else {

@@ -38,6 +38,21 @@ impl SpendModel {
         }
     }
 
+    /// `(a, b)` with `expected(x, m) = a + b m` (before the finite check) for customers with
+    /// x > 0 and m > 0; the same arithmetic as `expected_avg_profit`, so the same bits. Lets the
+    /// bootstrap compute the x-only part once per x and draw.
+    pub fn affine(&self, x: f64) -> (f64, f64) {
+        match self {
+            SpendModel::GammaGamma(th) => {
+                let (p, q, v) = (th[0], th[1], th[2]);
+                let wgt = p * x / (p * x + q - 1.0);
+                let pop = v * p / (q - 1.0);
+                ((1.0 - wgt) * pop, wgt)
+            }
+            SpendModel::Observed { .. } => (0.0, 1.0),
+        }
+    }
+
     /// True when the value depends on the customer's m (so bootstrap groups must split on m).
     pub fn uses_m(&self, x: f64, m: f64) -> bool {
         x > 0.0 && m > 0.0

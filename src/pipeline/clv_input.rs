@@ -16,8 +16,9 @@ fn holdout_days(customers: &CustomerTable, as_of: i32, opts: &Options) -> i32 {
     }
 }
 
-/// CLV on the customer table, with a calibration/holdout split cut from the day lists.
-pub(super) fn clv_for(
+/// CLV on the customer table, with a calibration/holdout split cut from the day lists. Public so
+/// that `benches/clv.rs` times exactly the CLV stage `analyze` runs.
+pub fn clv_for(
     customers: &CustomerTable,
     as_of: i32,
     retention: Option<f64>,

@@ -25,7 +25,7 @@ use crate::report::{Report, Warning, SCHEMA_VERSION};
 use crate::rfm::{self, RfmColumns, RfmOptions, RfmReport};
 use crate::segment::{self, Feature, SegmentColumns, SegmentInput, SegmentOptions, SegmentsReport};
 use crate::units::TimeUnit;
-use clv_input::clv_for;
+pub use clv_input::clv_for;
 use diagnose::{ingest_warnings, no_rows_error};
 use memo::Memo;
 

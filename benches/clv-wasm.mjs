@@ -1,0 +1,88 @@
+// The CLV stage of the wasm build in Node, on the 1M-line file. Usage (docs/performance.md):
+//   cargo build --lib --target wasm32-unknown-unknown --release
+//   wasm-bindgen --target nodejs --out-dir /tmp/clv-pkg target/wasm32-unknown-unknown/release/crm_lens.wasm
+//   node benches/clv-wasm.mjs [/tmp/clv-pkg] [benches/data/tx-1m.csv] [runs]
+// `Dataset.analyze` is the only entry point (no bench-only exports), so the CLV stage is timed
+// two ways: (1) analyze with k fixed (no k-means scan) and the CLV options varied, best of
+// `runs` on wall and process CPU time; (2) `runs` profiled analyzes per variant with V8's
+// sampling profiler (node:inspector): the share of samples under the wasm function
+// `clv::run::run` (the release build keeps the name section) times the process CPU time of
+// that analyze = the CPU time of the CLV run itself (best of the runs). Shares, not sampled
+// wall time, because the build machine is shared.
+import fs from 'node:fs';
+import path from 'node:path';
+import inspector from 'node:inspector';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const pkg = path.resolve(process.argv[2] ?? '/tmp/clv-pkg');
+const file = process.argv[3] ?? 'benches/data/tx-1m.csv';
+const runs = Number(process.argv[4] ?? 3);
+const m = require(path.join(pkg, 'crm_lens.js'));
+const ds = new m.Dataset(fs.readFileSync(file), {});
+
+const variants = [
+  ['default CLV', {}],
+  ['no bootstrap', { bootstrapDraws: 0 }],
+  ['no holdout', { holdoutDays: 0 }],
+  ['no bootstrap, no holdout', { bootstrapDraws: 0, holdoutDays: 0 }],
+];
+const opts = (clv) => ({ segments: { k: 4 }, clv });
+
+// Warm-up: V8 tiers wasm up from baseline code; the first analyze is not representative.
+ds.analyze(opts({}));
+
+const session = new inspector.Session();
+session.connect();
+const post = (method, params) => new Promise((resolve, reject) =>
+  session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
+
+/// Milliseconds of samples whose stack contains a frame matching `re`.
+function inclusive(profile, re) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const hit = new Map();
+  const under = (id) => {
+    if (hit.has(id)) return hit.get(id);
+    const n = byId.get(id);
+    const v = re.test(n.callFrame.functionName) || (parent.has(id) && under(parent.get(id)));
+    hit.set(id, v);
+    return v;
+  };
+  let us = 0;
+  let all = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    all += dt;
+    if (under(id)) us += dt;
+  });
+  return all > 0 ? us / all : 0;
+}
+
+await post('Profiler.enable');
+await post('Profiler.setSamplingInterval', { interval: 500 });
+for (const [name, clv] of variants) {
+  let wall = Infinity;
+  let cpu = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const c = process.cpuUsage();
+    ds.analyze(opts(clv));
+    wall = Math.min(wall, performance.now() - t);
+    const u = process.cpuUsage(c);
+    cpu = Math.min(cpu, (u.user + u.system) / 1000);
+  }
+  let clvMs = Infinity;
+  for (let i = 0; i < runs; i++) {
+    await post('Profiler.start');
+    const c = process.cpuUsage();
+    ds.analyze(opts(clv));
+    const u = process.cpuUsage(c);
+    const { profile } = await post('Profiler.stop');
+    clvMs = Math.min(clvMs, inclusive(profile, /clv::run::run/) * (u.user + u.system) / 1000);
+  }
+  console.log(`${name.padEnd(26)} analyze: best wall ${wall.toFixed(0)} ms, best CPU ${cpu.toFixed(0)} ms; ` +
+    `clv::run ≈ ${clvMs.toFixed(0)} ms CPU (profile share)`);
+}
+session.disconnect();
