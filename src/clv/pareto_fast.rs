@@ -9,7 +9,10 @@
 use super::fastmath;
 use super::fitdata::{natural, FitData};
 use super::optim::Objective;
-use super::special::{digamma, lgamma, ln, MAX_TERMS};
+use super::special::{digamma, lgamma, ln};
+
+/// Most terms one Pareto/NBD pair series may take (z ≤ 0.99).
+const MAX_SERIES_TERMS: usize = 4_000;
 
 /// Distinct (x index, time index) pairs and each row's pair for T and for t_x.
 pub struct Pairs {
@@ -68,6 +71,12 @@ fn part(r: f64, s: f64, x: f64, mn: f64, mx: f64, age: f64, case1: bool) -> Opti
     let cc = rsf + 1.0;
     let q = mx + age;
     let z = (mx - mn) / q;
+    // The series needs about 40 / (1 − z) terms: past this z it would take seconds per
+    // likelihood pass (an `asOf` long after the last order drives the fit there), so such
+    // parameters count as infeasible at once instead of after `MAX_SERIES_TERMS` terms.
+    if z > 1.0 - 40.0 / MAX_SERIES_TERMS as f64 {
+        return None;
+    }
     let (mut g, mut gs, mut sb, mut sc, mut gb, mut gc, mut gz) =
         (1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0);
     if z > 0.0 {
@@ -82,11 +91,11 @@ fn part(r: f64, s: f64, x: f64, mn: f64, mx: f64, age: f64, case1: bool) -> Opti
             gc += g * sc;
             gz += (nf + 1.0) * g;
             n += 1;
-            if (nf + 1.0) * g <= 1e-17 * gs || n >= MAX_TERMS {
+            if (nf + 1.0) * g <= 1e-17 * gs || n >= MAX_SERIES_TERMS {
                 break;
             }
         }
-        if n >= MAX_TERMS || !gs.is_finite() {
+        if n >= MAX_SERIES_TERMS || !gs.is_finite() {
             return None;
         }
     }

@@ -68,7 +68,9 @@ mod tests {
         let (_, g4) = m.get(1, "s", &mut ran, || Ok("a")).unwrap();
         assert!(g4 != g1 && g4 != g3);
         // An error is not remembered.
-        let e = m.get(3, "s", &mut ran, || Err(crate::error::Error::new("x", "y")));
+        let e = m.get(3, "s", &mut ran, || {
+            Err(crate::error::Error::new("no_usable_rows", "test"))
+        });
         assert!(e.is_err());
         assert_eq!(m.get(3, "s", &mut ran, || Ok("d")).unwrap().0, "d");
     }
