@@ -265,6 +265,15 @@ impl Objective for FastParetoObjective<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_series_too_close_to_one_is_refused_not_summed() {
+        // alpha 1000× beta at age 0: z = 0.999, ~40k terms; refused (the fit backs off).
+        assert!(part(0.5, 1.0, 0.0, 1.0, 1000.0, 0.0, false).is_none());
+        // The same parameters at a larger age converge normally.
+        let p = part(0.5, 1.0, 0.0, 1.0, 1000.0, 9000.0, false).unwrap();
+        assert!(p.v.is_finite() && p.dr.is_finite() && p.dmx.is_finite());
+    }
     use crate::clv::collapse::collapse;
     use crate::clv::input::Summary;
     use crate::clv::pareto::ParetoObjective;
