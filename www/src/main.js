@@ -7,7 +7,8 @@ import { LANGS, t, setLanguage, language, locale, pickLanguage, segmentName, sta
 
 const $ = (id) => document.getElementById(id);
 const STAGES = ['prospect', 'new', 'active', 'loyal', 'atRisk', 'lost'];
-const PROGRESS = ['reading', 'parsing', 'aggregating', 'preparing'];
+// Stages the worker reports, in order: the bar's value is the stage's position.
+const PROGRESS = ['reading', 'parsing', 'aggregating', 'fitting', 'preparing'];
 
 const state = {
   worker: null,
