@@ -3,55 +3,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launch, recordRequests, offOrigin, nativeReport, ROOT, ARTIFACTS } from './helpers.mjs';
+import {
+  startServer, launch, recordRequests, offOrigin, nativeReport, ROOT, ARTIFACTS,
+  openPage as open, done, digits, rerun, upload, search, firstRowCells,
+} from './helpers.mjs';
 
 const FIX = `${ROOT}tests/fixtures/e2e`;
 let server, browser;
+const openPage = (context, path) => open(context, server.origin, path);
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); server?.stop(); });
-
-/** A page that records page errors, console errors and CSP violations. */
-async function openPage(context, path = '/') {
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
-  });
-  await page.goto(server.origin + path);
-  return { page, problems };
-}
-
-const done = (page, timeout = 60_000) => page.waitForSelector('body[data-state="done"]', { timeout });
-const digits = (s) => Number(String(s).replace(/\D/g, ''));
-
-/** Clicks something that triggers a run and waits for that run to finish. */
-async function rerun(page, action) {
-  await page.evaluate(() => { document.body.dataset.state = 'pending'; });
-  await action();
-  await done(page);
-}
-
-async function upload(page, file) {
-  await rerun(page, () => page.setInputFiles('#file', file));
-}
-
-async function search(page, text) {
-  await page.fill('[data-testid="search"]', text);
-  // Done when every visible row's customer id contains the text (the query ran in the worker).
-  await page.waitForFunction((needle) => {
-    const rows = [...document.querySelectorAll('#vbody .vrow:not([hidden])')];
-    return rows.length > 0 && rows.every((r) => r.firstChild.textContent.toLowerCase().includes(needle));
-  }, text.toLowerCase(), { timeout: 15_000 });
-}
-
-async function firstRowCells(page) {
-  return page.$$eval('#vbody .vrow:not([hidden])', (rows) => {
-    const r = [...rows].sort((a, b) => Number(a.getAttribute('aria-rowindex')) - Number(b.getAttribute('aria-rowindex')))[0];
-    return r ? [...r.children].map((c) => c.textContent) : [];
-  });
-}
 
 test('full run on the sample: panels, k, language, exports; nothing leaves the origin; no CSP violation', async () => {
   const expected = nativeReport(`${ROOT}www/public/sample.csv`);

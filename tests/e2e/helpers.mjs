@@ -61,3 +61,46 @@ export function nativeReport(file, args = []) {
   const out = execFileSync(`${ROOT}target/release/crm-lens`, ['analyze', file, ...args], { maxBuffer: 1 << 28 });
   return JSON.parse(out.toString());
 }
+
+/** A page that records page errors, console errors and CSP violations. */
+export async function openPage(context, origin, path = '/') {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto(origin + path);
+  return { page, problems };
+}
+
+export const done = (page, timeout = 60_000) => page.waitForSelector('body[data-state="done"]', { timeout });
+export const digits = (s) => Number(String(s).replace(/\D/g, ''));
+
+/** Clicks something that triggers a run and waits for that run to finish. */
+export async function rerun(page, action) {
+  await page.evaluate(() => { document.body.dataset.state = 'pending'; });
+  await action();
+  await done(page);
+}
+
+export async function upload(page, file) {
+  await rerun(page, () => page.setInputFiles('#file', file));
+}
+
+export async function search(page, text) {
+  await page.fill('[data-testid="search"]', text);
+  // Done when every visible row's customer id contains the text (the query ran in the worker).
+  await page.waitForFunction((needle) => {
+    const rows = [...document.querySelectorAll('#vbody .vrow:not([hidden])')];
+    return rows.length > 0 && rows.every((r) => r.firstChild.textContent.toLowerCase().includes(needle));
+  }, text.toLowerCase(), { timeout: 15_000 });
+}
+
+export async function firstRowCells(page) {
+  return page.$$eval('#vbody .vrow:not([hidden])', (rows) => {
+    const r = [...rows].sort((a, b) => Number(a.getAttribute('aria-rowindex')) - Number(b.getAttribute('aria-rowindex')))[0];
+    return r ? [...r.children].map((c) => c.textContent) : [];
+  });
+}

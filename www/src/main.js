@@ -311,12 +311,20 @@ function analysisOptions() {
   if (f.k.value) o.segments = { k: Number(f.k.value) };
   const clv = {};
   if (f.horizonMonths.value) clv.horizonMonths = Number(f.horizonMonths.value);
-  if (f.discountRate.value) clv.discountRate = Number(f.discountRate.value);
+  if (f.discountRate.value) clv.discountRate = monthlyRate(Number(f.discountRate.value));
   if (f.marginRate.value) clv.marginRate = Number(f.marginRate.value);
   if (f.model.value) clv.model = f.model.value;
   if (Object.keys(clv).length) o.clv = clv;
   return o;
 }
+
+/**
+ * The core discounts month by month (`clv.discountRate` is a monthly rate, lifetimes'
+ * `discount_rate`); analysts think in annual rates. The control holds the annual rate a and
+ * sends the equivalent monthly rate (1 + a)^(1/12) − 1, which compounds to the same year.
+ */
+export const monthlyRate = (annual) => Math.pow(1 + annual, 1 / 12) - 1;
+export const annualRate = (monthly) => Math.pow(1 + monthly, 12) - 1;
 
 function mappingOptions() {
   const f = $('mapping').elements;
@@ -485,6 +493,10 @@ function renderControls(r) {
   const clv = r.clv ?? {};
   const hasClv = ['simple', 'bgnbd', 'paretoNbd', 'mbgnbd', 'gammaGamma'].some((k) => nonEmpty(clv[k]));
   for (const n of document.querySelectorAll('.clv-control')) n.hidden = !hasClv && !n.querySelector('input, select').value;
+  // The monthly rate the core used (from the Report), and its annual equivalent as placeholder.
+  const used = clv.units?.discountRate;
+  f.discountRate.placeholder = used == null ? '' : String(Math.round(annualRate(used) * 1e4) / 1e4);
+  $('discount-monthly').textContent = used == null ? '' : t('controls.discountMonthly', { rate: fmt.pct(used, 3) });
   $('controls').hidden = false;
 }
 
