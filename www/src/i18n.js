@@ -254,6 +254,10 @@ const en = {
   'fixfield.decimal': 'set the decimal separator below',
   'fixfield.encoding': 'set the encoding below',
   'fixfield.controls': 'change the analysis settings',
+  'fixfield.delimiter': 'set the delimiter below',
+  'fixfield.hasHeader': 'say whether the first row is a header',
+  'fixfield.orderCol': 'choose the order column below',
+  'fixfield.asOf': 'set the analysis date',
 };
 
 const zh = {
@@ -502,6 +506,10 @@ const zh = {
   'fixfield.decimal': '在下方设置小数分隔符',
   'fixfield.encoding': '在下方设置编码',
   'fixfield.controls': '修改分析设置',
+  'fixfield.delimiter': '在下方设置分隔符',
+  'fixfield.hasHeader': '在下方说明首行是否为表头',
+  'fixfield.orderCol': '在下方选择订单列',
+  'fixfield.asOf': '设置分析日期',
 };
 
 const ru = {
@@ -750,6 +758,10 @@ const ru = {
   'fixfield.decimal': 'укажите десятичный разделитель ниже',
   'fixfield.encoding': 'укажите кодировку ниже',
   'fixfield.controls': 'измените параметры анализа',
+  'fixfield.delimiter': 'укажите разделитель ниже',
+  'fixfield.hasHeader': 'укажите ниже, является ли первая строка заголовком',
+  'fixfield.orderCol': 'выберите столбец заказа ниже',
+  'fixfield.asOf': 'укажите дату анализа',
 };
 
 const DICTS = { en, zh, ru };

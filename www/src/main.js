@@ -149,21 +149,39 @@ function showProgress(stage) {
 function hideProgress() { $('progress-box').hidden = true; }
 function setStatus(text) { $('status').textContent = text; }
 
-const FIX_FIELDS = [
-  ['--customer-col', 'customerCol'], ['--date-col', 'dateCol'], ['--amount-col', 'amountCol'],
-  ['--date-format', 'dateFormat'], ['--decimal', 'decimal'], ['--encoding', 'encoding'], ['--delimiter', 'delimiter'],
-];
+/** CLI flags the core names in hints and messages, and the page field each one maps to. */
+const FIX_FIELDS = {
+  '--customer-col': 'customerCol', '--date-col': 'dateCol', '--amount-col': 'amountCol', '--order-col': 'orderCol',
+  '--date-format': 'dateFormat', '--decimal': 'decimal', '--encoding': 'encoding', '--delimiter': 'delimiter',
+  '--has-header': 'hasHeader', '--as-of': 'asOf',
+};
 const CODE_FIELDS = {
   no_customer_column: 'customerCol', no_date_column: 'dateCol', no_amount_column: 'amountCol',
   unparseable_dates: 'dateFormat', ambiguous_date_format: 'dateFormat', binary_file: 'encoding',
 };
 
-/** Which mapping field most likely fixes an error or warning. */
+/**
+ * Which page field most likely fixes an error or warning. The core names the likeliest fix
+ * first ("--date-format (detected …) or --date-col"), so the earliest flag in the text wins.
+ */
 function fixField(code, text) {
   if (CODE_FIELDS[code]) return CODE_FIELDS[code];
-  for (const [flag, field] of FIX_FIELDS) if (text?.includes(flag)) return field;
+  let best = null;
+  let at = Infinity;
+  for (const [flag, field] of Object.entries(FIX_FIELDS)) {
+    // A flag followed by a letter or '-' is another flag (--date-col is not --date-column).
+    const m = new RegExp(`${flag}(?![\\w-])`).exec(text ?? '');
+    if (m && m.index < at) { at = m.index; best = field; }
+  }
+  if (best) return best;
   if (code === 'invalid_option') return 'controls';
   return null;
+}
+
+/** The form control a fix points to (mapping fields, else analysis settings). */
+function fixTarget(field) {
+  if (field === 'controls') return $('settings').elements[0];
+  return $('mapping').elements[field] ?? $('settings').elements[field] ?? null;
 }
 
 function fixNode(field, hint) {
@@ -172,10 +190,10 @@ function fixNode(field, hint) {
   if (field) {
     const b = el('button', t(`fixfield.${field}`), 'link');
     b.type = 'button';
+    b.dataset.field = field;
     b.addEventListener('click', () => {
-      const target = field === 'controls' ? $('settings').elements[0] : $('mapping').elements[field];
-      const sec = target?.closest('section');
-      if (sec) sec.hidden = false;
+      const target = fixTarget(field);
+      for (let sec = target?.closest('section'); sec; sec = sec.parentElement?.closest('section')) sec.hidden = false;
       target?.focus();
     });
     p.append(b);
@@ -472,10 +490,17 @@ function renderIngest(r) {
   ul.replaceChildren(...r.warnings.map((w) => {
     const li = el('li');
     li.dataset.code = w.code;
-    li.append(el('strong', t(`code.${w.code}`, null, w.message)), ' ');
-    li.append(el('span', w.message, 'note'));
+    li.append(el('strong', t(`code.${w.code}`, null, w.message)));
     const fx = fixNode(fixField(w.code, w.message), null);
     if (fx) li.append(' ', fx);
+    // The core's own words (English, with the counts and the CLI spelling of the fix): inline
+    // in English, under Details in the other languages.
+    if (language() === 'en') li.append(' ', el('span', w.message, 'note'));
+    else {
+      const d = el('details');
+      d.append(el('summary', t('error.details')), el('span', w.message, 'note'));
+      li.append(' ', d);
+    }
     return li;
   }));
   for (const ex of g.examples.slice(0, 6)) {
