@@ -33,6 +33,23 @@ export function chart(name, onPng) {
   return c;
 }
 
+/**
+ * The chart's text alternative: what a screen reader announces instead of the canvas (the
+ * data in words), also read by the e2e tests. Set with every setOption.
+ */
+export function describe(name, text) {
+  const fig = figure(name);
+  let p = fig.querySelector('.chart-alt');
+  if (!p) {
+    p = document.createElement('p');
+    p.className = 'chart-alt';
+    p.id = `alt-${name}`;
+    fig.append(p);
+    fig.querySelector('.chart').setAttribute('aria-describedby', p.id);
+  }
+  p.textContent = text;
+}
+
 export function figure(name) {
   return document.querySelector(`figure[data-chart="${name}"]`);
 }

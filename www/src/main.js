@@ -1,7 +1,7 @@
 // The dashboard. The worker (worker.js) holds the wasm Dataset and every per-customer column;
 // this thread only renders, in small steps, so it never blocks for long.
 // Text from files (customer ids, headers, messages) is only ever set as textContent.
-import { chart, figure, resizeAll, OKABE_ITO, SEQUENTIAL } from './charts.js';
+import { chart, figure, describe, resizeAll, OKABE_ITO, SEQUENTIAL } from './charts.js';
 import { VirtualTable } from './table.js';
 import { LANGS, t, setLanguage, language, locale, pickLanguage, segmentName, stageName } from './i18n.js';
 
@@ -251,13 +251,6 @@ async function loadFile(file, name, ingest = {}) {
   } catch (err) {
     const e = typeof err?.code === 'string' ? err : { code: 'io', message: String(err?.message ?? err) };
     if (e.code === 'cancelled') return;
-    // A planned option an older core rejects must not lose the file: retry without it.
-    if (e?.code === 'invalid_option' && hasPlannedOptions()) {
-      restoreSettings(null);
-      await loadFile(file, name, ingest);
-      showError({ ...e, code: 'unsupported_option' }, { fatal: false });
-      return;
-    }
     hideDashboard();
     renderPreview(null);
     showError(e);
@@ -275,20 +268,18 @@ async function reanalyse() {
     await accept(m);
   } catch (e) {
     if (e?.code === 'cancelled') return;
-    const planned = e?.code === 'invalid_option' && hasPlannedOptions();
     // The dashboard keeps the last good run; the controls go back to the values it used.
     if (state.report) restoreSettings(state.goodSettings);
-    showError(planned ? { ...e, code: 'unsupported_option' } : e, { fatal: !state.report });
+    showError(e, { fatal: !state.report });
   }
 }
 
 function snapshotSettings() {
   return Object.fromEntries([...$('settings').elements].filter((x) => x.name).map((x) => [x.name, x.value]));
 }
-/** Restores the settings form (null: clear the planned options only). */
+/** Puts the settings form back to a snapshot (the options of the last good run). */
 function restoreSettings(snap) {
   const f = $('settings').elements;
-  if (!snap) { for (const k of PLANNED) f[k].value = ''; return; }
   for (const [k, v] of Object.entries(snap)) if (f[k]) f[k].value = v;
 }
 
@@ -315,12 +306,6 @@ function cancel() {
 }
 
 // ---------- options ----------
-const PLANNED = ['k', 'horizonMonths', 'discountRate', 'marginRate', 'model'];
-function hasPlannedOptions() {
-  const f = $('settings').elements;
-  return PLANNED.some((k) => f[k].value !== '');
-}
-
 function analysisOptions() {
   const f = $('settings').elements;
   const o = {};
@@ -745,6 +730,7 @@ function* renderKmeans(r, d) {
         { type: 'line', name: t('kmeans.silhouette'), yAxisIndex: 1, data: scan.map((p) => p.silhouette), symbol: 'diamond', symbolSize: 8, lineStyle: { type: 'dashed' } },
       ],
     }, true);
+    describe('elbow', scan.map((p) => `k = ${p.k}: ${t('kmeans.inertia')} ${fmt.num(p.inertia, 1)}, ${t('kmeans.silhouette')} ${fmt.num(p.silhouette, 3)}`).join('; '));
   }
   yield;
   const sc = d?.scatter;
@@ -764,6 +750,7 @@ function* renderKmeans(r, d) {
       })),
     }, true);
     $('scatter-note').textContent = t('kmeans.scatterNote', { shown: fmt.int(sc.shown), total: fmt.int(sc.total) });
+    describe('scatter', `${$('scatter-note').textContent} ${sc.series.map(([c, pts]) => `${t('kmeans.cluster')} ${c}: ${fmt.int(pts.length)}`).join('; ')}`);
   }
   yield;
   const table = $('cluster-table');
@@ -782,29 +769,18 @@ function* renderKmeans(r, d) {
   }));
 }
 
-/** The P(alive) matrix, accepting { frequency|x, recency|tX, pAlive|values|matrix } or a bare 2-D array. */
+/** The P(alive) matrix of the Report (`clv.pAliveMatrix`): `values[i][j]` for `recencies[i]`, `frequencies[j]`. */
 function pAliveGrid(m) {
-  if (!nonEmpty(m)) return null;
-  const values = Array.isArray(m) ? m : (m.pAlive ?? m.values ?? m.matrix);
-  if (!Array.isArray(values) || !values.length || !Array.isArray(values[0])) return null;
+  if (!m?.values?.length || !m.values[0]?.length) return null;
   const num = (v) => (Number.isInteger(v) ? String(v) : Number(v).toFixed(1));
-  const ylab = (m.recencies ?? m.recency ?? m.tX ?? values.map((_, i) => i)).map(num);
-  const xlab = (m.frequencies ?? m.frequency ?? m.x ?? values[0].map((_, i) => i)).map(num);
-  return { values, xlab, ylab };
+  return { values: m.values, xlab: m.frequencies.map(num), ylab: m.recencies.map(num) };
 }
 
-/** The holdout comparison, accepting { labels|frequency|periods, actual, predicted } or rows [{ actual, predicted, … }]. */
+/** Calibration vs holdout purchases by calibration frequency (`clv.holdout.byFrequency`). */
 function holdoutSeries(h) {
-  if (!nonEmpty(h)) return null;
-  let rows = Array.isArray(h) ? h : (h.byFrequency ?? h.rows ?? null);
-  if (rows?.length) {
-    return { labels: rows.map((x, i) => String(x.frequency ?? x.label ?? x.period ?? i)), actual: rows.map((x) => x.actual), predicted: rows.map((x) => x.predicted) };
-  }
-  if (Array.isArray(h.actual) && Array.isArray(h.predicted) && h.actual.length) {
-    const labels = (h.labels ?? h.frequency ?? h.periods ?? h.actual.map((_, i) => i)).map(String);
-    return { labels, actual: h.actual, predicted: h.predicted };
-  }
-  return null;
+  const rows = h?.byFrequency;
+  if (!rows?.length) return null;
+  return { labels: rows.map((x) => x.frequency), actual: rows.map((x) => x.actual), predicted: rows.map((x) => x.predicted) };
 }
 
 function* renderClv(r, d) {
@@ -829,6 +805,8 @@ function* renderClv(r, d) {
       yAxis: { type: 'value', axisLabel: { formatter: fmt.compact } },
       series: [{ type: 'bar', data: hist.counts, barCategoryGap: '5%' }],
     }, true);
+    describe('clvhist', hist.counts.map((n, i) => [n, i]).filter(([n]) => n > 0)
+      .map(([n, i]) => `${fmt.money(hist.lo + i * hist.width, 0)} – ${fmt.money(hist.lo + (i + 1) * hist.width, 0)}: ${fmt.int(n)}`).join('; '));
   }
   yield;
   figure('clvtop').hidden = !top?.length;
@@ -853,6 +831,7 @@ function* renderClv(r, d) {
         { type: 'scatter', name: 'CLV', data: top.map((x) => x.clv), symbol: 'diamond', symbolSize: 10, itemStyle: { color: '#D55E00' } },
       ],
     }, true);
+    describe('clvtop', top.map((x) => `${x.id}: CLV ${fmt.money(x.clv, 0)}${hasIv ? ` (${t('clv.interval')} ${fmt.money(x.low, 0)} – ${fmt.money(x.high, 0)})` : ''}`).join('; '));
   }
   yield;
   figure('palive').hidden = !pa;
@@ -868,6 +847,9 @@ function* renderClv(r, d) {
       visualMap: { min: 0, max: 1, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 140, inRange: { color: SEQUENTIAL } },
       series: [{ type: 'heatmap', data, progressive: 0 }],
     }, true);
+    const at = (i, j) => `${t('clv.frequency')} ${pa.xlab[j]}, ${t('clv.recency')} ${pa.ylab[i]}: ${fmt.pct(pa.values[i]?.[j])}`;
+    const last = pa.values.length - 1;
+    describe('palive', [at(0, 0), at(last, 0), at(last, pa.xlab.length - 1), at(0, pa.xlab.length - 1)].join('; '));
   }
   yield;
   figure('holdout').hidden = !ho;
@@ -884,6 +866,7 @@ function* renderClv(r, d) {
         { type: 'bar', name: t('clv.predicted'), data: ho.predicted },
       ],
     }, true);
+    describe('holdout', ho.labels.map((l, i) => `${t('clv.frequency')} ${l}: ${t('clv.actual')} ${fmt.num(ho.actual[i])}, ${t('clv.predicted')} ${fmt.num(ho.predicted[i])}`).join('; '));
   }
 }
 
