@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
   startServer, launch, recordRequests, offOrigin, nativeReport, ROOT, ARTIFACTS,
-  openPage as open, done, digits, rerun, upload, search, firstRowCells,
+  openPage as open, done, digits, rerun, upload, search, firstRowCells, exportCsv, csvRows,
 } from './helpers.mjs';
 
 const FIX = `${ROOT}tests/fixtures/e2e`;
@@ -110,8 +110,8 @@ test('full run on the sample: panels, k, language, exports; nothing leaves the o
   await context.close();
 });
 
-test('uploads: a GBK Chinese CSV, a Windows-1251 Russian CSV (decimal comma, d.m.Y dates), an XLSX, a dropped file', async () => {
-  const context = await browser.newContext({ locale: 'en-US' });
+test('uploads: a GBK Chinese CSV, a Windows-1251 Russian CSV (decimal comma, d.m.Y dates), an XLSX, a dropped file; names survive the CSV export', async () => {
+  const context = await browser.newContext({ locale: 'en-US', acceptDownloads: true });
   const requests = recordRequests(context);
   const { page, problems } = await openPage(context, '/?empty');
   await page.waitForSelector('body[data-state="idle"]');
@@ -124,6 +124,12 @@ test('uploads: a GBK Chinese CSV, a Windows-1251 Russian CSV (decimal comma, d.m
   assert.match(await page.textContent('[data-testid="preview-table"]'), /刘洋/);
   await search(page, '张伟');
   assert.equal((await firstRowCells(page))[0], '张伟');
+  // Export: UTF-8 with BOM, the Chinese names exactly as in the GBK file, one row per customer.
+  let rows = csvRows(await exportCsv(page));
+  assert.equal(rows[0][0], 'customerId');
+  assert.equal(rows.length - 1, gbkNative.kpis.customers);
+  assert.ok(rows.some((r) => r[0] === '张伟'), '张伟 survives the round trip');
+  assert.ok(rows.some((r) => r[0] === '刘洋'), '刘洋 survives the round trip');
   await page.screenshot({ path: `${ARTIFACTS}/upload-gbk.png`, fullPage: true });
 
   const ru = `${FIX}/orders-cp1251.csv`;
@@ -134,6 +140,9 @@ test('uploads: a GBK Chinese CSV, a Windows-1251 Russian CSV (decimal comma, d.m
   assert.equal(ruNative.ingest.rowsUsed, ruNative.ingest.rowsRead, 'every row parsed (decimal comma, d.m.Y)');
   await search(page, 'Иванов');
   assert.equal((await firstRowCells(page))[0], 'Иванов Иван');
+  rows = csvRows(await exportCsv(page));
+  assert.equal(rows.length - 1, ruNative.kpis.customers);
+  assert.ok(rows.some((r) => r[0] === 'Иванов Иван'), 'Иванов Иван survives the round trip');
   await page.screenshot({ path: `${ARTIFACTS}/upload-cp1251.png`, fullPage: true });
 
   // An override through the mapping editor re-ingests: forcing the wrong encoding still reads rows.

@@ -1,6 +1,6 @@
 // Shared e2e plumbing: a preview server of the built page, and Debian's Chromium.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { chromium } from 'playwright-core';
 
@@ -103,4 +103,16 @@ export async function firstRowCells(page) {
     const r = [...rows].sort((a, b) => Number(a.getAttribute('aria-rowindex')) - Number(b.getAttribute('aria-rowindex')))[0];
     return r ? [...r.children].map((c) => c.textContent) : [];
   });
+}
+
+/** Clicks "Customers as CSV" and returns the downloaded bytes (the context must accept downloads). */
+export async function exportCsv(page) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-csv"]')]);
+  return readFileSync(await dl.path());
+}
+
+/** The rows of an exported CSV after its UTF-8 BOM (asserted), split on commas. */
+export function csvRows(bytes) {
+  if (bytes[0] !== 0xef || bytes[1] !== 0xbb || bytes[2] !== 0xbf) throw new Error('the CSV has no UTF-8 BOM');
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(3)).trim().split(/\r?\n/).map((l) => l.split(','));
 }
