@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
   startServer, launch, recordRequests, offOrigin, nativeReport, ROOT, ARTIFACTS,
-  openPage as open, done, digits, rerun, upload, search, firstRowCells, exportCsv, csvRows,
+  openPage as open, done, digits, rerun, upload, search, firstRowCells, exportCsv, csvRows, unlabelledControls,
 } from './helpers.mjs';
 
 const FIX = `${ROOT}tests/fixtures/e2e`;
@@ -39,11 +39,12 @@ test('full run on the sample: panels, k, language, exports; nothing leaves the o
   await page.screenshot({ path: `${ARTIFACTS}/dashboard-en.png`, fullPage: true });
 
   // Accessibility: every control has a label; the table scrolls from the keyboard.
-  const unlabelled = await page.$$eval('input, select, button', (els) => els
-    .filter((e) => e.offsetParent !== null && e.type !== 'file')
-    .filter((e) => !(e.labels?.length || e.getAttribute('aria-label') || e.textContent.trim()))
-    .map((e) => e.outerHTML.slice(0, 80)));
-  assert.deepEqual(unlabelled, []);
+  assert.deepEqual(await unlabelledControls(page), []);
+  // Charts: a text alternative for every drawn chart.
+  const noAlt = await page.$$eval('figure[data-chart]:not([hidden]) .chart', (cs) => cs
+    .filter((c) => !(c.getAttribute('aria-label') && document.getElementById(c.getAttribute('aria-describedby') ?? '')?.textContent.trim()))
+    .map((c) => c.parentElement.dataset.chart));
+  assert.deepEqual(noAlt, []);
   await page.focus('[data-testid="vbody"]');
   await page.keyboard.press('PageDown');
   await page.waitForTimeout(100);
@@ -66,12 +67,12 @@ test('full run on the sample: panels, k, language, exports; nothing leaves the o
   // Only k-means re-ran: the core kept the customer table, RFM, KPIs, CLV and stages.
   assert.equal(await page.getAttribute('#status', 'data-stages-run'), 'segments');
   assert.match(await page.textContent('#status'), /re-ran k-means segments/);
-  const errorShown = await page.isVisible('[data-testid="error"]');
-  if (expected.segments.clusters.length > 0 || (await page.isVisible('#kmeans'))) {
-    assert.match(await page.textContent('[data-testid="kmeans-summary"]'), /k = 4/);
-  } else {
-    assert.equal(errorShown, false, 'k is accepted by the core even before k-means lands');
-  }
+  assert.equal(await page.isVisible('[data-testid="error"]'), false);
+  assert.match(await page.textContent('[data-testid="kmeans-summary"]'), /^k = 4, .* — recommended: k = 4 was set in the settings$/);
+  // The core runs no scan for a fixed k: the last scan stays, marked as such.
+  assert.equal(await page.isVisible('figure[data-chart="elbow"] canvas'), true, 'the elbow chart stays');
+  assert.equal(await page.textContent('[data-testid="elbow-note"]'), 'Scan of the last run with k = auto; k is now fixed at 4.');
+  assert.ok((await page.textContent('#alt-elbow')).includes(`k = ${expected.segments.scan[0].k}: Inertia`), 'the kept scan is described');
   // RFM bins: a core option, the heatmap follows.
   await rerun(page, () => page.selectOption('#settings select[name="bins"]', '4'));
   assert.equal(await page.getAttribute('#status', 'data-stages-run'), 'rfm');
@@ -81,6 +82,11 @@ test('full run on the sample: panels, k, language, exports; nothing leaves the o
   await rerun(page, () => page.selectOption('[data-testid="lang"]', 'zh'));
   assert.equal(await page.textContent('#kpi-title'), '关键指标');
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  assert.equal(await page.title(), 'crm-lens — 在浏览器中进行客户分析');
+  assert.equal(await page.textContent('a.skip'), '跳到仪表板');
+  assert.match(await page.textContent('[data-testid="kmeans-summary"]'), /推荐理由：k = 4 由设置指定/);
+  assert.match(await page.textContent('#alt-periods'), /收入/);
+  assert.deepEqual(await unlabelledControls(page), []);
   assert.match(await page.textContent('[data-testid="segment-table"]'), /冠军客户|忠诚客户|休眠/);
   await page.screenshot({ path: `${ARTIFACTS}/dashboard-zh.png`, fullPage: true });
   await rerun(page, () => page.selectOption('[data-testid="lang"]', 'ru'));

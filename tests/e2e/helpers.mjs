@@ -116,3 +116,25 @@ export function csvRows(bytes) {
   if (bytes[0] !== 0xef || bytes[1] !== 0xbb || bytes[2] !== 0xbf) throw new Error('the CSV has no UTF-8 BOM');
   return new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(3)).trim().split(/\r?\n/).map((l) => l.split(','));
 }
+
+/**
+ * Visible controls without a real accessible name: an input or select needs a non-empty
+ * aria-label, aria-labelledby target or <label> text of its own (a select's option texts do
+ * not count); a button needs text or an aria-label.
+ */
+export function unlabelledControls(page) {
+  return page.$$eval('input, select, textarea, button', (els) => els
+    .filter((e) => e.offsetParent !== null)
+    .filter((e) => {
+      if (e.getAttribute('aria-label')?.trim()) return false;
+      const by = e.getAttribute('aria-labelledby');
+      if (by && by.split(/\s+/).some((id) => document.getElementById(id)?.textContent.trim())) return false;
+      if (e.tagName === 'BUTTON') return !e.textContent.trim();
+      return ![...(e.labels ?? [])].some((l) => {
+        const own = l.cloneNode(true);
+        for (const c of own.querySelectorAll('input, select, textarea, button, datalist, small')) c.remove();
+        return own.textContent.trim();
+      });
+    })
+    .map((e) => e.outerHTML.slice(0, 80)));
+}

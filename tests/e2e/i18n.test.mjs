@@ -46,3 +46,21 @@ test('segment names and actions of the default rule table are translated', () =>
   }
   setLanguage('en');
 });
+
+test('every k recommendation reason of the core is translated', () => {
+  const src = ['choose_k.rs', 'pipeline.rs'].map((f) => readFileSync(`${ROOT}src/segment/${f}`, 'utf8')).join('\n');
+  const reasons = new Set([
+    ...[...src.matchAll(/Recommendation::simple\([^,]+,\s*"(\w+)"/g)].map((m) => m[1]),
+    ...[...src.matchAll(/reason = "(\w+)"/g)].map((m) => m[1]),
+    // The branches of `rec.reason = if … { "…" } else { "…" }`.
+    ...[...src.matchAll(/^\s+"([a-z]+[A-Z]\w*)"\s*$/gm)].map((m) => m[1]),
+  ]);
+  for (const r of ['maxSilhouette', 'elbowWithinSilhouetteTolerance', 'onlyCandidate', 'userFixed', 'degenerate', 'elbowOnly']) {
+    assert.ok(reasons.has(r), `the scan finds ${r}`);
+  }
+  for (const l of ['en', 'zh', 'ru']) {
+    setLanguage(l);
+    for (const r of reasons) assert.ok(has(`kmeans.reason.${r}`), `${l}: kmeans.reason.${r}`);
+  }
+  setLanguage('en');
+});

@@ -38,6 +38,11 @@ test('k-means and CLV panels show the engine\'s results; model and horizon re-ru
 
   // k-means: summary, elbow/silhouette from the scan, the scatter from the projection.
   assert.match(await page.textContent('[data-testid="kmeans-summary"]'), new RegExp(`^k = ${seg.k}, silhouette ${num(seg.silhouette, 3)}`));
+  const rec = seg.recommendation;
+  const why = { maxSilhouette: `k = ${rec.k} has the highest silhouette`,
+    elbowWithinSilhouetteTolerance: `the elbow at k = ${rec.elbowK} is within ${num(rec.silhouetteTolerance, 3)} of the best silhouette (k = ${rec.bestSilhouetteK})` }[rec.reason];
+  assert.ok(why, `the sample's reason (${rec.reason}) is one the test knows`);
+  assert.ok((await page.textContent('[data-testid="kmeans-summary"]')).endsWith(` — recommended: ${why}`));
   for (const f of ['elbow', 'scatter', 'clvhist', 'clvtop', 'palive', 'holdout']) {
     assert.equal(await page.isVisible(`figure[data-chart="${f}"] canvas`), true, `${f} is drawn on a canvas`);
   }

@@ -65,6 +65,7 @@ const nextFrame = () => new Promise((r) => requestAnimationFrame(() => setTimeou
 // ---------- language ----------
 function applyStaticLabels() {
   document.documentElement.lang = { en: 'en', zh: 'zh-CN', ru: 'ru' }[language()];
+  document.title = t('app.title');
   for (const n of document.querySelectorAll('[data-i18n]')) n.textContent = t(n.dataset.i18n);
   for (const b of document.querySelectorAll('button.png')) {
     b.textContent = t('export.png');
@@ -226,6 +227,7 @@ function hideDashboard() {
   state.table = null;
   state.derived = null;
   state.status = null;
+  state.lastScan = null;
   for (const id of DASHBOARD) $(id).hidden = true;
 }
 
@@ -426,7 +428,7 @@ function renderPreview(detected) {
   const workbook = detected && detected.delimiter === 'n/a';
   $('detected').textContent = detected ? t(workbook ? 'map.detectedWorkbook' : 'map.detected', {
     source: detected.source, encoding: detected.encoding,
-    delimiter: detected.delimiter === '\\t' ? 'Tab' : detected.delimiter, decimal: detected.decimalSeparator, dateFormat: detected.dateFormat,
+    delimiter: detected.delimiter === '\\t' ? t('map.tab') : detected.delimiter, decimal: detected.decimalSeparator, dateFormat: detected.dateFormat,
   }) + (detected.dateFormatAmbiguousWith ? ` (≠ ${detected.dateFormatAmbiguousWith})` : '') : '';
 }
 
@@ -550,6 +552,7 @@ function* renderKpis(r) {
           tooltip: { valueFormatter: (v) => (v == null ? '–' : fmt.pct(v)) } },
       ],
     }, true);
+    describe('periods', per.map((p) => `${fmt.month(p.period)}: ${t('alt.revenue')} ${fmt.money(p.revenue, 0)}, ${t('alt.retention')} ${p.retentionRate == null ? '–' : fmt.pct(p.retentionRate)}`).join('; '));
   }
 }
 
@@ -573,6 +576,7 @@ function* renderLifecycle(r) {
       data: stages.map((s) => ({ name: stageName(s.stage), value: s.customers, itemStyle: { color: OKABE_ITO[STAGES.indexOf(s.stage) % 8] } })),
     }],
   }, true);
+  describe('funnel', stages.map((s) => `${stageName(s.stage)}: ${fmt.int(s.customers)} (${fmt.pct(s.customers / r.kpis.customers)})`).join('; '));
   const th = lc.thresholds;
   $('thresholds').textContent = th ? `${t('lifecycle.thresholds', {
     newWindowDays: fmt.int(th.newWindowDays), churnWindowDays: fmt.int(th.churnWindowDays), atRiskFactor: fmt.num(th.atRiskFactor, 2),
@@ -598,6 +602,7 @@ function* renderLifecycle(r) {
         links: tr.map((x) => ({ source: then(x.from), target: now(x.to), value: x.customers })),
       }],
     }, true);
+    describe('transitions', tr.map((x) => `${then(x.from)} → ${now(x.to)}: ${fmt.int(x.customers)}`).join('; '));
   }
 }
 
@@ -634,6 +639,7 @@ function* renderRfm(r) {
       })),
     }],
   }, true);
+  describe('treemap', segs.map((s) => `${segmentName(s.name)}: ${fmt.int(s.customers)} ${t('rfm.customers')}, ${t('kpi.revenue')} ${fmt.money(s.revenue, 0)}`).join('; '));
   yield;
   const grid = r.rfm.grid ?? [];
   figure('rfgrid').hidden = !grid.length;
@@ -647,11 +653,12 @@ function* renderRfm(r) {
       ...baseOption(),
       tooltip: { formatter: (p) => `R ${p.value[1] + 1}, F ${p.value[0] + 1}: ${fmt.int(p.value[2])}${r.rfm.gridMonetary ? ` · ${t('rfm.meanMonetary')} ${fmt.money(r.rfm.gridMonetary[p.value[1]][p.value[0]], 0)}` : ''}` },
       grid: { left: 50, right: 20, top: 10, bottom: 70 },
-      xAxis: { type: 'category', data: labels, name: 'F', nameLocation: 'middle', nameGap: 25 },
-      yAxis: { type: 'category', data: labels, name: 'R', nameLocation: 'middle', nameGap: 30 },
+      xAxis: { type: 'category', data: labels, name: t('axis.f'), nameLocation: 'middle', nameGap: 25 },
+      yAxis: { type: 'category', data: labels, name: t('axis.r'), nameLocation: 'middle', nameGap: 30 },
       visualMap: { min: 0, max, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, inRange: { color: SEQUENTIAL } },
       series: [{ type: 'heatmap', data, label: { show: bins <= 6, formatter: (p) => fmt.int(p.value[2]) } }],
     }, true);
+    describe('rfgrid', data.map(([fi, ri, v]) => `R ${ri + 1}, F ${fi + 1}: ${fmt.int(v)}`).join('; '));
   }
   yield;
   const table = $('segment-table');
@@ -696,11 +703,13 @@ function renderCohorts(r) {
     tooltip: { formatter: (p) => `${fmt.month(c.months[p.value[1]])} +${p.value[0]}: ${fmt.pct(p.value[2] / 100)}` },
     grid: { left: 120, right: 20, top: 10, bottom: 80 },
     xAxis: { type: 'category', data: Array.from({ length: width }, (_, i) => String(i)), name: t('cohort.axisMonth'), nameLocation: 'middle', nameGap: 25 },
-    yAxis: { type: 'category', data: ylabels, inverse: true, axisLabel: { fontSize: 10 } },
+    yAxis: { type: 'category', data: ylabels, inverse: true, axisLabel: { fontSize: 10 }, name: t('cohort.axisCohort'), nameLocation: 'start' },
     visualMap: { min: 0, max: Math.ceil(top), dimension: 3, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 160,
       text: [`≥ ${Math.ceil(top)}%`, '0%'], inRange: { color: SEQUENTIAL } },
     series: [{ type: 'heatmap', data, progressive: 0, label: { show: width <= 13 && c.months.length <= 24, fontSize: 9, formatter: (p) => `${Math.round(p.value[2])}` } }],
   }, true);
+  const at = (row, k) => (row[k] == null ? '–' : fmt.pct(row[k]));
+  describe('cohorts', c.customers.map((row, i) => t('alt.cohort', { month: fmt.month(c.months[i]), size: fmt.int(c.size[i]), m1: at(row, 1), m3: at(row, 3) })).join('; '));
 }
 
 function humanKey(k) {
@@ -708,21 +717,34 @@ function humanKey(k) {
   return last.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (s) => s.toUpperCase());
 }
 
+/** A principal axis' name with the variance it explains. */
+const pcName = (n, share) => `${t('axis.component', { n })}${share != null ? ` (${fmt.pct(share)})` : ''}`;
+
 function* renderKmeans(r, d) {
   const s = r.segments ?? {};
   const clusters = s.clusters ?? [];
   $('kmeans').hidden = !clusters.length;
   if (!clusters.length) return;
-  $('kmeans-summary').textContent = t('kmeans.summary', { k: s.k ?? clusters.length, silhouette: fmt.num(s.silhouette, 3) });
-  const scan = s.scan ?? [];
+  const rec = s.recommendation;
+  const why = rec?.reason ? ` — ${t('kmeans.recommended', { reason: t(`kmeans.reason.${rec.reason}`, {
+    k: rec.k, bestK: rec.bestSilhouetteK ?? '–', elbowK: rec.elbowK ?? '–', tolerance: fmt.num(rec.silhouetteTolerance, 3),
+  }, rec.reason) })}` : '';
+  $('kmeans-summary').textContent = t('kmeans.summary', { k: s.k ?? clusters.length, silhouette: fmt.num(s.silhouette, 3) }) + why;
+  // With k fixed the core runs no scan: keep the last scan this data had, marked as such.
+  if (s.scan?.length) state.lastScan = s.scan;
+  else if (state.status?.stagesRun.includes('customers')) state.lastScan = null;
+  const kept = !s.scan?.length && state.lastScan != null;
+  const scan = s.scan?.length ? s.scan : state.lastScan ?? [];
+  $('elbow-note').textContent = kept ? t('kmeans.scanKept', { k: s.k }) : '';
   figure('elbow').hidden = !scan.length;
+  figure('elbow').dataset.kept = String(kept);
   if (scan.length) {
     chart('elbow', png).setOption({
       ...baseOption(),
       tooltip: { trigger: 'axis' },
       legend: { top: 0 },
       grid: { left: 60, right: 60, top: 30, bottom: 35 },
-      xAxis: { type: 'category', data: scan.map((p) => String(p.k)), name: 'k', nameLocation: 'middle', nameGap: 25 },
+      xAxis: { type: 'category', data: scan.map((p) => String(p.k)), name: t('axis.k'), nameLocation: 'middle', nameGap: 25 },
       yAxis: [{ type: 'value', name: t('kmeans.inertia'), axisLabel: { formatter: fmt.compact } }, { type: 'value', name: t('kmeans.silhouette'), min: 0, max: 1, splitLine: { show: false } }],
       series: [
         { type: 'line', name: t('kmeans.inertia'), data: scan.map((p) => p.inertia), symbolSize: 7,
@@ -730,7 +752,7 @@ function* renderKmeans(r, d) {
         { type: 'line', name: t('kmeans.silhouette'), yAxisIndex: 1, data: scan.map((p) => p.silhouette), symbol: 'diamond', symbolSize: 8, lineStyle: { type: 'dashed' } },
       ],
     }, true);
-    describe('elbow', scan.map((p) => `k = ${p.k}: ${t('kmeans.inertia')} ${fmt.num(p.inertia, 1)}, ${t('kmeans.silhouette')} ${fmt.num(p.silhouette, 3)}`).join('; '));
+    describe('elbow', (kept ? `${$('elbow-note').textContent} ` : '') + scan.map((p) => `k = ${p.k}: ${t('kmeans.inertia')} ${fmt.num(p.inertia, 1)}, ${t('kmeans.silhouette')} ${fmt.num(p.silhouette, 3)}`).join('; '));
   }
   yield;
   const sc = d?.scatter;
@@ -742,8 +764,8 @@ function* renderKmeans(r, d) {
       tooltip: { trigger: 'item', formatter: (p) => `${t('kmeans.cluster')} ${p.seriesName}` },
       legend: { top: 0 },
       grid: { left: 45, right: 15, top: 30, bottom: 35 },
-      xAxis: { type: 'value', scale: true, name: ev?.[0] != null ? `PC1 (${fmt.pct(ev[0])})` : 'PC1', nameLocation: 'middle', nameGap: 22 },
-      yAxis: { type: 'value', scale: true, name: ev?.[1] != null ? `PC2 (${fmt.pct(ev[1])})` : 'PC2' },
+      xAxis: { type: 'value', scale: true, name: pcName(1, ev?.[0]), nameLocation: 'middle', nameGap: 22 },
+      yAxis: { type: 'value', scale: true, name: pcName(2, ev?.[1]) },
       series: sc.series.map(([c, pts]) => ({
         type: 'scatter', name: String(c), data: pts, symbolSize: 3, large: true, largeThreshold: 2000,
         itemStyle: { color: OKABE_ITO[c % 8], opacity: 0.6 },
@@ -801,8 +823,8 @@ function* renderClv(r, d) {
       ...baseOption(),
       tooltip: { trigger: 'axis', formatter: (ps) => `${fmt.money(hist.lo + ps[0].dataIndex * hist.width, 0)} – ${fmt.money(hist.lo + (ps[0].dataIndex + 1) * hist.width, 0)}: ${fmt.int(ps[0].value)}` },
       grid: { left: 55, right: 15, top: 15, bottom: 35 },
-      xAxis: { type: 'category', data: labels, name: 'CLV', nameLocation: 'middle', nameGap: 22 },
-      yAxis: { type: 'value', axisLabel: { formatter: fmt.compact } },
+      xAxis: { type: 'category', data: labels, name: t('axis.clv'), nameLocation: 'middle', nameGap: 22 },
+      yAxis: { type: 'value', name: t('axis.customers'), axisLabel: { formatter: fmt.compact } },
       series: [{ type: 'bar', data: hist.counts, barCategoryGap: '5%' }],
     }, true);
     describe('clvhist', hist.counts.map((n, i) => [n, i]).filter(([n]) => n > 0)
@@ -858,9 +880,9 @@ function* renderClv(r, d) {
       ...baseOption(),
       tooltip: { trigger: 'axis' },
       legend: { top: 0 },
-      grid: { left: 50, right: 15, top: 30, bottom: 35 },
-      xAxis: { type: 'category', data: ho.labels },
-      yAxis: { type: 'value' },
+      grid: { left: 50, right: 15, top: 30, bottom: 45 },
+      xAxis: { type: 'category', data: ho.labels, name: t('axis.holdoutFrequency'), nameLocation: 'middle', nameGap: 25 },
+      yAxis: { type: 'value', name: t('axis.holdoutPurchases') },
       series: [
         { type: 'bar', name: t('clv.actual'), data: ho.actual },
         { type: 'bar', name: t('clv.predicted'), data: ho.predicted },
