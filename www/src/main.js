@@ -231,32 +231,53 @@ function hideDashboard() {
   for (const id of DASHBOARD) $(id).hidden = true;
 }
 
-async function loadFile(file, name, ingest = {}) {
+/**
+ * Reads `file` in a fresh worker and analyses it. `restoring`: the read that brings back the
+ * data behind a dashboard whose worker a Cancel ended (see `cancel`).
+ */
+async function loadFile(file, name, ingest = {}, { restoring = false } = {}) {
   clearError();
   if (file !== state.file) hideDashboard();
   state.file = file;
   state.name = name;
   state.ingest = ingest;
+  state.restoring = restoring;
   state.started = performance.now();
   showProgress('reading');
   setStatus('');
   const w = startWorker();
-  try {
-    // Both reads are asynchronous (off the main thread); the bytes are transferred, not copied.
-    state.head = await file.slice(0, 65536).arrayBuffer();
-    renderPreview(null);
-    const copy = await file.arrayBuffer();
-    if (state.worker !== w) return; // cancelled (or replaced) while reading
-    const m = await call({ type: 'load', bytes: copy, options: { ...analysisOptions(), ingest } }, [copy]);
-    state.loaded = true;
-    await accept(m);
-  } catch (err) {
-    const e = typeof err?.code === 'string' ? err : { code: 'io', message: String(err?.message ?? err) };
-    if (e.code === 'cancelled') return;
-    hideDashboard();
-    renderPreview(null);
-    showError(e);
+  const reading = (async () => {
+    try {
+      // Both reads are asynchronous (off the main thread); the bytes are transferred, not copied.
+      state.head = await file.slice(0, 65536).arrayBuffer();
+      renderPreview(null);
+      const copy = await file.arrayBuffer();
+      if (state.worker !== w) return; // cancelled (or replaced) while reading
+      const m = await call({ type: 'load', bytes: copy, options: { ...analysisOptions(), ingest } }, [copy]);
+      state.loaded = true;
+      state.restoring = false;
+      await accept(m);
+      if (restoring) setStatus(t('load.restored'));
+    } catch (err) {
+      const e = typeof err?.code === 'string' ? err : { code: 'io', message: String(err?.message ?? err) };
+      if (e.code === 'cancelled') return;
+      hideDashboard();
+      renderPreview(null);
+      showError(e);
+    }
+  })();
+  state.reading = reading;
+  await reading;
+  if (state.reading === reading) state.reading = null;
+}
+
+/** Waits for any file read in flight; true when the worker then holds the shown data. */
+async function settled() {
+  for (let p = state.reading; p && !(state.loaded && state.worker); p = state.reading) {
+    await p;
+    if (state.reading === p) break;
   }
+  return Boolean(state.loaded && state.worker);
 }
 
 async function reanalyse() {
@@ -287,6 +308,7 @@ function restoreSettings(snap) {
 
 async function accept(m) {
   state.goodSettings = snapshotSettings();
+  state.goodIngest = state.ingest;
   state.report = m.report;
   // Ids come only when the customer list changed; otherwise the previous ones still hold.
   state.table = m.table.idBytes ? m.table : { ...m.table, idBytes: state.table.idBytes, idOffsets: state.table.idOffsets };
@@ -297,14 +319,29 @@ async function accept(m) {
   await renderAll();
 }
 
+/**
+ * Ends the worker, and with it the data behind the dashboard. A dashboard on screen must stay
+ * usable (search, filters, export), so the file is read again, with the settings the dashboard
+ * was made with; cancelling that read too clears the dashboard. Either way the page never shows
+ * results it cannot serve.
+ */
 function cancel() {
+  const wasRestoring = state.restoring;
   state.worker?.terminate();
   state.worker = null;
   state.loaded = false;
+  state.restoring = false;
   rejectPending({ code: 'cancelled' });
   hideProgress();
+  if (state.report && state.file && !wasRestoring) {
+    restoreSettings(state.goodSettings);
+    loadFile(state.file, state.name, state.goodIngest ?? {}, { restoring: true });
+    setStatus(t('load.restoring'));
+    return;
+  }
+  if (wasRestoring) hideDashboard();
   setStatus(t('load.cancelled'));
-  document.body.dataset.state = state.report ? 'done' : 'idle';
+  document.body.dataset.state = 'idle';
 }
 
 // ---------- options ----------
@@ -944,8 +981,8 @@ function renderTable(r) {
 }
 
 async function runQuery() {
-  if (!state.worker || !state.loaded || !state.table) return;
   const seq = ++querySeq;
+  if (!(await settled()) || !state.table || seq !== querySeq) return;
   try {
     const m = await call({ type: 'query', query: { ...tableQuery } });
     if (seq !== querySeq) return;
@@ -1020,6 +1057,7 @@ function wire() {
   });
   $('export-csv').addEventListener('click', async () => {
     try {
+      if (!(await settled())) throw { code: 'no_analysis', message: 'no analysis is loaded' };
       const m = await call({ type: 'export' });
       downloadBlob(new Blob([m.bytes], { type: 'text/csv;charset=utf-8' }), 'crm-lens-customers.csv');
     } catch (e) { showError(e, { fatal: false }); }
