@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { missingKeys, setLanguage, t, has } from '../../www/src/i18n.js';
+import { missingKeys, setLanguage, t, has } from '../../www/src/i18n/index.js';
 import { ROOT } from './helpers.mjs';
 
 test('no translation is missing', () => {
