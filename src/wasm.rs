@@ -69,6 +69,14 @@ impl Dataset {
         Ok(Dataset { inner, last: None })
     }
 
+    /// Runs the cheap stages (customer table, RFM, KPIs) for `opts`, so that the `analyze`
+    /// with the same options that follows only fits the models: the page reports progress
+    /// ("fitting") between the two calls. Optional; `analyze` alone gives the same Report.
+    pub fn prepare(&mut self, opts: JsValue) -> Result<(), JsValue> {
+        let opts = options(opts)?;
+        self.inner.prepare(&opts).map_err(js_error)
+    }
+
     /// Runs the analyses with `opts` (ingest options are those the dataset was read with).
     pub fn analyze(&mut self, opts: JsValue) -> Result<JsValue, JsValue> {
         let opts = options(opts)?;

@@ -90,3 +90,54 @@ fn each_change_reruns_only_what_depends_on_it() {
         same(&a, &fresh.analyze(&o).unwrap(), what);
     }
 }
+
+/// `prepare` (the page calls it to report "fitting" before the models run) changes nothing:
+/// prepare + reanalyze gives the Report, columns and `stagesRun` one reanalyze gives, and the
+/// cheap stages it ran are not run again.
+#[test]
+fn prepare_then_analyze_equals_analyze() {
+    let csv = generate_csv(&SampleSpec {
+        transactions: 3_000,
+        ..Default::default()
+    })
+    .unwrap();
+    let base = opts("{}");
+    let mut ds = Dataset::from_bytes(csv.as_bytes(), &base).unwrap();
+    let mut plain = Dataset::from_bytes(csv.as_bytes(), &base).unwrap();
+    let all = ["customers", "rfm", "kpis", "clv", "lifecycle", "segments"];
+    let steps: [(&str, &str, &[&str]); 4] = [
+        ("first run", "{}", &all),
+        ("bins", r#"{"rfm":{"bins":4}}"#, &["rfm"]),
+        (
+            "k only",
+            r#"{"rfm":{"bins":4},"segments":{"k":5}}"#,
+            &["segments"],
+        ),
+        ("analysis date", r#"{"asOf":"2023-06-30"}"#, &all),
+    ];
+    for (what, json, expected) in steps {
+        let o = opts(json);
+        ds.prepare(&o).unwrap();
+        let a = ds.reanalyze(&o).unwrap();
+        assert_eq!(ds.stages_run(), expected, "{what}: stages re-run");
+        same(&a, &plain.reanalyze(&o).unwrap(), what);
+        assert_eq!(ds.stages_run(), plain.stages_run(), "{what}: stagesRun");
+    }
+    // Prepared with other options, then analysed: each stage is named once, the Report is right.
+    ds.prepare(&opts(r#"{"rfm":{"bins":3}}"#)).unwrap();
+    let o = opts(r#"{"rfm":{"bins":6}}"#);
+    let a = ds.reanalyze(&o).unwrap();
+    assert_eq!(
+        ds.stages_run(),
+        ["customers", "rfm", "kpis", "clv", "lifecycle", "segments"]
+    );
+    same(
+        &a,
+        &plain.analyze(&o).unwrap(),
+        "prepared with other options",
+    );
+    // A bad option is an error from prepare too (checked before any work), never a panic.
+    let bad = opts(r#"{"asOf":"2023-13-45"}"#);
+    let e = ds.prepare(&bad).unwrap_err();
+    assert_eq!(e.code, "invalid_option");
+}

@@ -46,6 +46,9 @@ pub struct Dataset {
     last_day: Option<i32>,
     stages: Stages,
     ran: Vec<&'static str>,
+    /// Stages a [`Dataset::prepare`] computed since the last `reanalyze`: that call reports
+    /// them too, so prepare + reanalyze names what one reanalyze would.
+    prepared: Vec<&'static str>,
 }
 
 /// Everything one run computed: the Report and the per-customer columns behind it. The
@@ -76,6 +79,15 @@ struct Stages {
     lifecycle: Memo<(u64, u64, u64, LifecycleOptions), LifecycleStage>,
     /// Key: table generation, CLV generation when CLV is a feature (else 0), options.
     segments: Memo<(u64, u64, SegmentOptions), SegmentStage>,
+}
+
+/// The results of [`Dataset::cheap_stages`], with the generations downstream keys use.
+struct Cheap {
+    table: TableStage,
+    table_gen: u64,
+    rfm: RfmStage,
+    kpi: KpiStage,
+    kpi_gen: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -141,6 +153,7 @@ impl Dataset {
             ingest_options: opts.ingest.clone(),
             stages: Stages::default(),
             ran: Vec::new(),
+            prepared: Vec::new(),
         })
     }
 
@@ -164,10 +177,32 @@ impl Dataset {
     /// last call ([`Dataset::stages_run`] names them): changing k re-runs k-means only.
     pub fn reanalyze(&mut self, opts: &Options) -> Result<Analysis> {
         let mut stages = std::mem::take(&mut self.stages);
-        let mut ran = Vec::new();
+        let mut ran = std::mem::take(&mut self.prepared);
         let out = self.run(opts, &mut stages, &mut ran);
         self.stages = stages;
+        // A stage prepared with other options and then recomputed is named once.
+        let mut seen = Vec::with_capacity(ran.len());
+        ran.retain(|s| {
+            !seen.contains(s) && {
+                seen.push(*s);
+                true
+            }
+        });
         self.ran = ran;
+        out
+    }
+
+    /// Runs the cheap stages (customer table, RFM, KPIs) for `opts` into the stage memo, so
+    /// the `reanalyze` that follows with the same options only fits the models (CLV,
+    /// lifecycle, k-means). It lets the page report "fitting" between the two calls; the
+    /// Report is the one `reanalyze` alone gives (tests/reanalyze.rs).
+    pub fn prepare(&mut self, opts: &Options) -> Result<()> {
+        opts.validate()?;
+        let mut stages = std::mem::take(&mut self.stages);
+        let mut ran = std::mem::take(&mut self.prepared);
+        let out = self.cheap_stages(opts, &mut stages, &mut ran).map(|_| ());
+        self.stages = stages;
+        self.prepared = ran;
         out
     }
 
@@ -185,41 +220,16 @@ impl Dataset {
     ) -> Result<Analysis> {
         opts.validate()?;
         let has_days = matches!(self.source, Source::Transactions(_));
-        let (table, table_gen) = stages.table.get(
-            (opts.as_of_day().or(self.last_day), opts.time_unit),
-            "customers",
-            ran,
-            || self.table(opts),
-        )?;
+        let Cheap {
+            table,
+            table_gen,
+            rfm,
+            kpi,
+            kpi_gen,
+        } = self.cheap_stages(opts, stages, ran)?;
         let customers = &table.customers;
         let as_of = table.as_of;
-        if customers.is_empty() {
-            return Err(no_rows_error(&table.account, &self.detected));
-        }
         let mut warnings = ingest_warnings(&table.account, &self.detected);
-
-        let (rfm, _) = stages
-            .rfm
-            .get((table_gen, opts.rfm.clone()), "rfm", ran, || {
-                let (report, cols) = rfm::run(customers, &opts.rfm);
-                Ok(RfmStage {
-                    report,
-                    cols: Arc::new(cols),
-                })
-            })?;
-        let kpi_key = (table_gen, opts.lifecycle.clone(), opts.kpis.clone());
-        let (kpi, kpi_gen) = stages.kpis.get(kpi_key, "kpis", ran, || {
-            let th = lifecycle::thresholds::derive(customers, &opts.lifecycle);
-            let mut warnings = Vec::new();
-            if th.source == "fallback" {
-                warnings.push(Warning::new(
-                    "lifecycle_fallback_thresholds",
-                    "no repeat buyers: lifecycle windows use 30/180-day defaults; set lifecycle.newWindowDays and churnWindowDays",
-                ));
-            }
-            let kpis = kpis::compute(customers, as_of, th.churn_window_days, &opts.kpis);
-            Ok(KpiStage { th, kpis, warnings })
-        })?;
         warnings.extend(kpi.warnings.iter().cloned());
         let retention = kpi.kpis.retention_rate;
         let clv_key = (table_gen, retention.map(f64::to_bits), opts.clv.clone());
@@ -312,6 +322,56 @@ impl Dataset {
             stages: life.stages,
             segments: seg.cols,
             clv: clv.cols,
+        })
+    }
+
+    /// The cheap stages every run starts with: customer table, RFM scores, lifecycle
+    /// thresholds and KPIs (shared by [`Dataset::prepare`] and every run).
+    fn cheap_stages(
+        &self,
+        opts: &Options,
+        stages: &mut Stages,
+        ran: &mut Vec<&'static str>,
+    ) -> Result<Cheap> {
+        let (table, table_gen) = stages.table.get(
+            (opts.as_of_day().or(self.last_day), opts.time_unit),
+            "customers",
+            ran,
+            || self.table(opts),
+        )?;
+        let customers = &table.customers;
+        let as_of = table.as_of;
+        if customers.is_empty() {
+            return Err(no_rows_error(&table.account, &self.detected));
+        }
+        let (rfm, _) = stages
+            .rfm
+            .get((table_gen, opts.rfm.clone()), "rfm", ran, || {
+                let (report, cols) = rfm::run(customers, &opts.rfm);
+                Ok(RfmStage {
+                    report,
+                    cols: Arc::new(cols),
+                })
+            })?;
+        let kpi_key = (table_gen, opts.lifecycle.clone(), opts.kpis.clone());
+        let (kpi, kpi_gen) = stages.kpis.get(kpi_key, "kpis", ran, || {
+            let th = lifecycle::thresholds::derive(customers, &opts.lifecycle);
+            let mut warnings = Vec::new();
+            if th.source == "fallback" {
+                warnings.push(Warning::new(
+                    "lifecycle_fallback_thresholds",
+                    "no repeat buyers: lifecycle windows use 30/180-day defaults; set lifecycle.newWindowDays and churnWindowDays",
+                ));
+            }
+            let kpis = kpis::compute(customers, as_of, th.churn_window_days, &opts.kpis);
+            Ok(KpiStage { th, kpis, warnings })
+        })?;
+        Ok(Cheap {
+            table,
+            table_gen,
+            rfm,
+            kpi,
+            kpi_gen,
         })
     }
 

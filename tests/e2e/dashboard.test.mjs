@@ -3,55 +3,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launch, recordRequests, offOrigin, nativeReport, ROOT, ARTIFACTS } from './helpers.mjs';
+import {
+  startServer, launch, recordRequests, offOrigin, nativeReport, ROOT, ARTIFACTS,
+  openPage as open, done, digits, rerun, upload, search, firstRowCells, exportCsv, csvRows, unlabelledControls,
+} from './helpers.mjs';
 
 const FIX = `${ROOT}tests/fixtures/e2e`;
 let server, browser;
+const openPage = (context, path) => open(context, server.origin, path);
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); server?.stop(); });
-
-/** A page that records page errors, console errors and CSP violations. */
-async function openPage(context, path = '/') {
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
-  });
-  await page.goto(server.origin + path);
-  return { page, problems };
-}
-
-const done = (page, timeout = 60_000) => page.waitForSelector('body[data-state="done"]', { timeout });
-const digits = (s) => Number(String(s).replace(/\D/g, ''));
-
-/** Clicks something that triggers a run and waits for that run to finish. */
-async function rerun(page, action) {
-  await page.evaluate(() => { document.body.dataset.state = 'pending'; });
-  await action();
-  await done(page);
-}
-
-async function upload(page, file) {
-  await rerun(page, () => page.setInputFiles('#file', file));
-}
-
-async function search(page, text) {
-  await page.fill('[data-testid="search"]', text);
-  // Done when every visible row's customer id contains the text (the query ran in the worker).
-  await page.waitForFunction((needle) => {
-    const rows = [...document.querySelectorAll('#vbody .vrow:not([hidden])')];
-    return rows.length > 0 && rows.every((r) => r.firstChild.textContent.toLowerCase().includes(needle));
-  }, text.toLowerCase(), { timeout: 15_000 });
-}
-
-async function firstRowCells(page) {
-  return page.$$eval('#vbody .vrow:not([hidden])', (rows) => {
-    const r = [...rows].sort((a, b) => Number(a.getAttribute('aria-rowindex')) - Number(b.getAttribute('aria-rowindex')))[0];
-    return r ? [...r.children].map((c) => c.textContent) : [];
-  });
-}
 
 test('full run on the sample: panels, k, language, exports; nothing leaves the origin; no CSP violation', async () => {
   const expected = nativeReport(`${ROOT}www/public/sample.csv`);
@@ -78,11 +39,12 @@ test('full run on the sample: panels, k, language, exports; nothing leaves the o
   await page.screenshot({ path: `${ARTIFACTS}/dashboard-en.png`, fullPage: true });
 
   // Accessibility: every control has a label; the table scrolls from the keyboard.
-  const unlabelled = await page.$$eval('input, select, button', (els) => els
-    .filter((e) => e.offsetParent !== null && e.type !== 'file')
-    .filter((e) => !(e.labels?.length || e.getAttribute('aria-label') || e.textContent.trim()))
-    .map((e) => e.outerHTML.slice(0, 80)));
-  assert.deepEqual(unlabelled, []);
+  assert.deepEqual(await unlabelledControls(page), []);
+  // Charts: a text alternative for every drawn chart.
+  const noAlt = await page.$$eval('figure[data-chart]:not([hidden]) .chart', (cs) => cs
+    .filter((c) => !(c.getAttribute('aria-label') && document.getElementById(c.getAttribute('aria-describedby') ?? '')?.textContent.trim()))
+    .map((c) => c.parentElement.dataset.chart));
+  assert.deepEqual(noAlt, []);
   await page.focus('[data-testid="vbody"]');
   await page.keyboard.press('PageDown');
   await page.waitForTimeout(100);
@@ -105,12 +67,12 @@ test('full run on the sample: panels, k, language, exports; nothing leaves the o
   // Only k-means re-ran: the core kept the customer table, RFM, KPIs, CLV and stages.
   assert.equal(await page.getAttribute('#status', 'data-stages-run'), 'segments');
   assert.match(await page.textContent('#status'), /re-ran k-means segments/);
-  const errorShown = await page.isVisible('[data-testid="error"]');
-  if (expected.segments.clusters.length > 0 || (await page.isVisible('#kmeans'))) {
-    assert.match(await page.textContent('[data-testid="kmeans-summary"]'), /k = 4/);
-  } else {
-    assert.equal(errorShown, false, 'k is accepted by the core even before k-means lands');
-  }
+  assert.equal(await page.isVisible('[data-testid="error"]'), false);
+  assert.match(await page.textContent('[data-testid="kmeans-summary"]'), /^k = 4, .* — recommended: k = 4 was set in the settings$/);
+  // The core runs no scan for a fixed k: the last scan stays, marked as such.
+  assert.equal(await page.isVisible('figure[data-chart="elbow"] canvas'), true, 'the elbow chart stays');
+  assert.equal(await page.textContent('[data-testid="elbow-note"]'), 'Scan of the last run with k = auto; k is now fixed at 4.');
+  assert.ok((await page.textContent('#alt-elbow')).includes(`k = ${expected.segments.scan[0].k}: Inertia`), 'the kept scan is described');
   // RFM bins: a core option, the heatmap follows.
   await rerun(page, () => page.selectOption('#settings select[name="bins"]', '4'));
   assert.equal(await page.getAttribute('#status', 'data-stages-run'), 'rfm');
@@ -120,6 +82,11 @@ test('full run on the sample: panels, k, language, exports; nothing leaves the o
   await rerun(page, () => page.selectOption('[data-testid="lang"]', 'zh'));
   assert.equal(await page.textContent('#kpi-title'), '关键指标');
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  assert.equal(await page.title(), 'crm-lens — 在浏览器中进行客户分析');
+  assert.equal(await page.textContent('a.skip'), '跳到仪表板');
+  assert.match(await page.textContent('[data-testid="kmeans-summary"]'), /推荐理由：k = 4 由设置指定/);
+  assert.match(await page.textContent('#alt-periods'), /收入/);
+  assert.deepEqual(await unlabelledControls(page), []);
   assert.match(await page.textContent('[data-testid="segment-table"]'), /冠军客户|忠诚客户|休眠/);
   await page.screenshot({ path: `${ARTIFACTS}/dashboard-zh.png`, fullPage: true });
   await rerun(page, () => page.selectOption('[data-testid="lang"]', 'ru'));
@@ -149,8 +116,8 @@ test('full run on the sample: panels, k, language, exports; nothing leaves the o
   await context.close();
 });
 
-test('uploads: a GBK Chinese CSV, a Windows-1251 Russian CSV (decimal comma, d.m.Y dates), an XLSX, a dropped file', async () => {
-  const context = await browser.newContext({ locale: 'en-US' });
+test('uploads: a GBK Chinese CSV, a Windows-1251 Russian CSV (decimal comma, d.m.Y dates), an XLSX, a dropped file; names survive the CSV export', async () => {
+  const context = await browser.newContext({ locale: 'en-US', acceptDownloads: true });
   const requests = recordRequests(context);
   const { page, problems } = await openPage(context, '/?empty');
   await page.waitForSelector('body[data-state="idle"]');
@@ -163,6 +130,12 @@ test('uploads: a GBK Chinese CSV, a Windows-1251 Russian CSV (decimal comma, d.m
   assert.match(await page.textContent('[data-testid="preview-table"]'), /刘洋/);
   await search(page, '张伟');
   assert.equal((await firstRowCells(page))[0], '张伟');
+  // Export: UTF-8 with BOM, the Chinese names exactly as in the GBK file, one row per customer.
+  let rows = csvRows(await exportCsv(page));
+  assert.equal(rows[0][0], 'customerId');
+  assert.equal(rows.length - 1, gbkNative.kpis.customers);
+  assert.ok(rows.some((r) => r[0] === '张伟'), '张伟 survives the round trip');
+  assert.ok(rows.some((r) => r[0] === '刘洋'), '刘洋 survives the round trip');
   await page.screenshot({ path: `${ARTIFACTS}/upload-gbk.png`, fullPage: true });
 
   const ru = `${FIX}/orders-cp1251.csv`;
@@ -173,6 +146,9 @@ test('uploads: a GBK Chinese CSV, a Windows-1251 Russian CSV (decimal comma, d.m
   assert.equal(ruNative.ingest.rowsUsed, ruNative.ingest.rowsRead, 'every row parsed (decimal comma, d.m.Y)');
   await search(page, 'Иванов');
   assert.equal((await firstRowCells(page))[0], 'Иванов Иван');
+  rows = csvRows(await exportCsv(page));
+  assert.equal(rows.length - 1, ruNative.kpis.customers);
+  assert.ok(rows.some((r) => r[0] === 'Иванов Иван'), 'Иванов Иван survives the round trip');
   await page.screenshot({ path: `${ARTIFACTS}/upload-cp1251.png`, fullPage: true });
 
   // An override through the mapping editor re-ingests: forcing the wrong encoding still reads rows.

@@ -1,6 +1,6 @@
 // Shared e2e plumbing: a preview server of the built page, and Debian's Chromium.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { chromium } from 'playwright-core';
 
@@ -60,4 +60,81 @@ export function offOrigin(urls, origin) {
 export function nativeReport(file, args = []) {
   const out = execFileSync(`${ROOT}target/release/crm-lens`, ['analyze', file, ...args], { maxBuffer: 1 << 28 });
   return JSON.parse(out.toString());
+}
+
+/** A page that records page errors, console errors and CSP violations. */
+export async function openPage(context, origin, path = '/') {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto(origin + path);
+  return { page, problems };
+}
+
+export const done = (page, timeout = 60_000) => page.waitForSelector('body[data-state="done"]', { timeout });
+export const digits = (s) => Number(String(s).replace(/\D/g, ''));
+
+/** Clicks something that triggers a run and waits for that run to finish. */
+export async function rerun(page, action) {
+  await page.evaluate(() => { document.body.dataset.state = 'pending'; });
+  await action();
+  await done(page);
+}
+
+export async function upload(page, file) {
+  await rerun(page, () => page.setInputFiles('#file', file));
+}
+
+export async function search(page, text) {
+  await page.fill('[data-testid="search"]', text);
+  // Done when every visible row's customer id contains the text (the query ran in the worker).
+  await page.waitForFunction((needle) => {
+    const rows = [...document.querySelectorAll('#vbody .vrow:not([hidden])')];
+    return rows.length > 0 && rows.every((r) => r.firstChild.textContent.toLowerCase().includes(needle));
+  }, text.toLowerCase(), { timeout: 15_000 });
+}
+
+export async function firstRowCells(page) {
+  return page.$$eval('#vbody .vrow:not([hidden])', (rows) => {
+    const r = [...rows].sort((a, b) => Number(a.getAttribute('aria-rowindex')) - Number(b.getAttribute('aria-rowindex')))[0];
+    return r ? [...r.children].map((c) => c.textContent) : [];
+  });
+}
+
+/** Clicks "Customers as CSV" and returns the downloaded bytes (the context must accept downloads). */
+export async function exportCsv(page) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-csv"]')]);
+  return readFileSync(await dl.path());
+}
+
+/** The rows of an exported CSV after its UTF-8 BOM (asserted), split on commas. */
+export function csvRows(bytes) {
+  if (bytes[0] !== 0xef || bytes[1] !== 0xbb || bytes[2] !== 0xbf) throw new Error('the CSV has no UTF-8 BOM');
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(3)).trim().split(/\r?\n/).map((l) => l.split(','));
+}
+
+/**
+ * Visible controls without a real accessible name: an input or select needs a non-empty
+ * aria-label, aria-labelledby target or <label> text of its own (a select's option texts do
+ * not count); a button needs text or an aria-label.
+ */
+export function unlabelledControls(page) {
+  return page.$$eval('input, select, textarea, button', (els) => els
+    .filter((e) => e.offsetParent !== null)
+    .filter((e) => {
+      if (e.getAttribute('aria-label')?.trim()) return false;
+      const by = e.getAttribute('aria-labelledby');
+      if (by && by.split(/\s+/).some((id) => document.getElementById(id)?.textContent.trim())) return false;
+      if (e.tagName === 'BUTTON') return !e.textContent.trim();
+      return ![...(e.labels ?? [])].some((l) => {
+        const own = l.cloneNode(true);
+        for (const c of own.querySelectorAll('input, select, textarea, button, datalist, small')) c.remove();
+        return own.textContent.trim();
+      });
+    })
+    .map((e) => e.outerHTML.slice(0, 80)));
 }

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { missingKeys, setLanguage, t, has } from '../../www/src/i18n.js';
+import { missingKeys, setLanguage, t, has } from '../../www/src/i18n/index.js';
 import { ROOT } from './helpers.mjs';
 
 test('no translation is missing', () => {
@@ -43,6 +43,24 @@ test('segment names and actions of the default rule table are translated', () =>
       assert.notEqual(t(`seg.${n}`), n, `${l}: ${n}`);
       assert.ok(has(action(n)), `${l}: ${action(n)}`);
     }
+  }
+  setLanguage('en');
+});
+
+test('every k recommendation reason of the core is translated', () => {
+  const src = ['choose_k.rs', 'pipeline.rs'].map((f) => readFileSync(`${ROOT}src/segment/${f}`, 'utf8')).join('\n');
+  const reasons = new Set([
+    ...[...src.matchAll(/Recommendation::simple\([^,]+,\s*"(\w+)"/g)].map((m) => m[1]),
+    ...[...src.matchAll(/reason = "(\w+)"/g)].map((m) => m[1]),
+    // The branches of `rec.reason = if … { "…" } else { "…" }`.
+    ...[...src.matchAll(/^\s+"([a-z]+[A-Z]\w*)"\s*$/gm)].map((m) => m[1]),
+  ]);
+  for (const r of ['maxSilhouette', 'elbowWithinSilhouetteTolerance', 'onlyCandidate', 'userFixed', 'degenerate', 'elbowOnly']) {
+    assert.ok(reasons.has(r), `the scan finds ${r}`);
+  }
+  for (const l of ['en', 'zh', 'ru']) {
+    setLanguage(l);
+    for (const r of reasons) assert.ok(has(`kmeans.reason.${r}`), `${l}: kmeans.reason.${r}`);
   }
   setLanguage('en');
 });

@@ -9,14 +9,26 @@ after(async () => { await browser?.close(); server?.stop(); });
 
 test('sample is analysed on open; customer count matches the native CLI; no off-origin request', async () => {
   const expected = nativeReport(`${ROOT}www/public/sample.csv`);
-  const context = await browser.newContext();
+  const context = await browser.newContext({ locale: 'en-US' });
   const requests = recordRequests(context);
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  // Every stage the progress line shows, in order (the worker reports them).
+  await page.addInitScript(() => {
+    window.__stages = [];
+    document.addEventListener('DOMContentLoaded', () => {
+      const n = document.getElementById('progress-stage');
+      new MutationObserver(() => { if (window.__stages.at(-1) !== n.textContent) window.__stages.push(n.textContent); })
+        .observe(n, { childList: true, characterData: true, subtree: true });
+    });
+  });
   await page.goto(server.origin + '/');
   await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
+  assert.deepEqual(await page.evaluate(() => window.__stages), [
+    'Reading the file…', 'Parsing and checking rows…', 'Aggregating customers, RFM and KPIs…',
+    'Fitting CLV models, lifecycle stages and segments…', 'Preparing the customer table…']);
   const shown = await page.textContent('[data-testid="customers-count"]');
   assert.equal(Number(shown.replace(/\D/g, '')), expected.kpis.customers);
   assert.ok(expected.kpis.customers > 1000, 'the sample has a realistic number of customers');

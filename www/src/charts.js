@@ -33,6 +33,23 @@ export function chart(name, onPng) {
   return c;
 }
 
+/**
+ * The chart's text alternative: what a screen reader announces instead of the canvas (the
+ * data in words), also read by the e2e tests. Set with every setOption.
+ */
+export function describe(name, text) {
+  const fig = figure(name);
+  let p = fig.querySelector('.chart-alt');
+  if (!p) {
+    p = document.createElement('p');
+    p.className = 'chart-alt';
+    p.id = `alt-${name}`;
+    fig.append(p);
+    fig.querySelector('.chart').setAttribute('aria-describedby', p.id);
+  }
+  p.textContent = text;
+}
+
 export function figure(name) {
   return document.querySelector(`figure[data-chart="${name}"]`);
 }
@@ -47,4 +64,22 @@ export async function resizeAll() {
 
 export function eachChart(fn) {
   for (const [name, c] of charts) if (!c.isDisposed()) fn(name, c);
+}
+
+/** Options every chart shares: the palette, the font, no animation (charts paint once). */
+export const baseOption = () => ({
+  color: OKABE_ITO,
+  textStyle: { fontFamily: 'system-ui, sans-serif' },
+  animation: false,
+});
+
+/** Colour at position x in [0, 1] along a ramp of hex colours. */
+export function ramp(colors, x) {
+  const p = Math.max(0, Math.min(1, x)) * (colors.length - 1);
+  const i = Math.min(colors.length - 2, Math.floor(p));
+  const f = p - i;
+  const rgb = (h) => [1, 3, 5].map((k) => parseInt(h.slice(k, k + 2), 16));
+  const a = rgb(colors[i]);
+  const b = rgb(colors[i + 1]);
+  return `rgb(${a.map((v, k) => Math.round(v + (b[k] - v) * f)).join(',')})`;
 }

@@ -48,6 +48,8 @@ self.onmessage = async (ev) => {
 function runAnalysis(msg, timing) {
   progress('aggregating');
   const t2 = performance.now();
+  dataset.prepare(msg.options ?? {}); // customer table, RFM, KPIs: memo hits for analyze below
+  progress('fitting');
   const report = dataset.analyze(msg.options ?? {});
   // The stages the new options made the core re-run (the rest it kept); the customer list
   // itself changes only when `customers` re-ran, and is then sent again.

@@ -1,0 +1,95 @@
+// CLV: the distribution, the top customers with intervals, the P(alive) matrix and the
+// holdout comparison.
+import { $ } from '../dom.js';
+import { fmt } from '../format.js';
+import { t } from '../i18n/index.js';
+import { chart, figure, describe, baseOption, SEQUENTIAL } from '../charts.js';
+import { png } from '../export.js';
+import { hasClv, pAliveGrid, holdoutSeries } from './adapters.js';
+
+export function* renderClv(r, d) {
+  const c = r.clv ?? {};
+  const any = hasClv(r);
+  const hist = d?.clvHistogram;
+  const top = d?.topClv;
+  const pa = pAliveGrid(c.pAliveMatrix);
+  const ho = holdoutSeries(c.holdout);
+  const show = any && (hist || top?.length || pa || ho);
+  $('clv').hidden = !show;
+  if (!show) return;
+  $('clv-model').textContent = c.chosenModel ? t('clv.model', { model: t(`model.${c.chosenModel}`, null, c.chosenModel) }) : '';
+  figure('clvhist').hidden = !hist;
+  if (hist) {
+    const labels = hist.counts.map((_, i) => fmt.compact(hist.lo + i * hist.width));
+    chart('clvhist', png).setOption({
+      ...baseOption(),
+      tooltip: { trigger: 'axis', formatter: (ps) => `${fmt.money(hist.lo + ps[0].dataIndex * hist.width, 0)} – ${fmt.money(hist.lo + (ps[0].dataIndex + 1) * hist.width, 0)}: ${fmt.int(ps[0].value)}` },
+      grid: { left: 55, right: 15, top: 15, bottom: 35 },
+      xAxis: { type: 'category', data: labels, name: t('axis.clv'), nameLocation: 'middle', nameGap: 22 },
+      yAxis: { type: 'value', name: t('axis.customers'), axisLabel: { formatter: fmt.compact } },
+      series: [{ type: 'bar', data: hist.counts, barCategoryGap: '5%' }],
+    }, true);
+    describe('clvhist', hist.counts.map((n, i) => [n, i]).filter(([n]) => n > 0)
+      .map(([n, i]) => `${fmt.money(hist.lo + i * hist.width, 0)} – ${fmt.money(hist.lo + (i + 1) * hist.width, 0)}: ${fmt.int(n)}`).join('; '));
+  }
+  yield;
+  figure('clvtop').hidden = !top?.length;
+  if (top?.length) {
+    const hasIv = top.some((x) => x.low != null && x.high != null);
+    const names = top.map((x) => x.id);
+    chart('clvtop', png).setOption({
+      ...baseOption(),
+      // Customer ids come from the file: the tooltip is plain text drawn on the canvas, never HTML.
+      tooltip: { trigger: 'axis', renderMode: 'richText', formatter: (ps) => {
+        const x = top[ps[0].dataIndex];
+        return `${x.id}\nCLV ${fmt.money(x.clv, 0)}${hasIv ? `\n${t('clv.interval')} ${fmt.money(x.low, 0)} – ${fmt.money(x.high, 0)}` : ''}${x.pAlive != null ? `\nP(alive) ${fmt.pct(x.pAlive)}` : ''}`;
+      } },
+      grid: { left: 110, right: 20, top: 10, bottom: 30 },
+      xAxis: { type: 'value', axisLabel: { formatter: fmt.compact } },
+      yAxis: { type: 'category', data: names, inverse: true, axisLabel: { fontSize: 10, width: 100, overflow: 'truncate' } },
+      series: [
+        ...(hasIv ? [
+          { type: 'bar', stack: 'iv', data: top.map((x) => x.low ?? 0), itemStyle: { color: 'transparent' }, barWidth: 6, silent: true, tooltip: { show: false } },
+          { type: 'bar', stack: 'iv', name: t('clv.interval'), data: top.map((x) => (x.high ?? 0) - (x.low ?? 0)), itemStyle: { color: '#56B4E9' }, barWidth: 6 },
+        ] : [{ type: 'bar', data: top.map((x) => x.clv), itemStyle: { color: '#56B4E9' }, barWidth: 8 }]),
+        { type: 'scatter', name: 'CLV', data: top.map((x) => x.clv), symbol: 'diamond', symbolSize: 10, itemStyle: { color: '#D55E00' } },
+      ],
+    }, true);
+    describe('clvtop', top.map((x) => `${x.id}: CLV ${fmt.money(x.clv, 0)}${hasIv ? ` (${t('clv.interval')} ${fmt.money(x.low, 0)} – ${fmt.money(x.high, 0)})` : ''}`).join('; '));
+  }
+  yield;
+  figure('palive').hidden = !pa;
+  if (pa) {
+    const data = [];
+    pa.values.forEach((row, i) => row.forEach((v, j) => { if (v != null) data.push([j, i, v]); }));
+    chart('palive', png).setOption({
+      ...baseOption(),
+      tooltip: { formatter: (p) => `${t('clv.frequency')} ${pa.xlab[p.value[0]]}, ${t('clv.recency')} ${pa.ylab[p.value[1]]}: ${fmt.pct(p.value[2])}` },
+      grid: { left: 55, right: 15, top: 10, bottom: 75 },
+      xAxis: { type: 'category', data: pa.xlab, name: t('clv.frequency'), nameLocation: 'middle', nameGap: 25 },
+      yAxis: { type: 'category', data: pa.ylab, name: t('clv.recency') },
+      visualMap: { min: 0, max: 1, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 140, inRange: { color: SEQUENTIAL } },
+      series: [{ type: 'heatmap', data, progressive: 0 }],
+    }, true);
+    const at = (i, j) => `${t('clv.frequency')} ${pa.xlab[j]}, ${t('clv.recency')} ${pa.ylab[i]}: ${fmt.pct(pa.values[i]?.[j])}`;
+    const last = pa.values.length - 1;
+    describe('palive', [at(0, 0), at(last, 0), at(last, pa.xlab.length - 1), at(0, pa.xlab.length - 1)].join('; '));
+  }
+  yield;
+  figure('holdout').hidden = !ho;
+  if (ho) {
+    chart('holdout', png).setOption({
+      ...baseOption(),
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0 },
+      grid: { left: 50, right: 15, top: 30, bottom: 45 },
+      xAxis: { type: 'category', data: ho.labels, name: t('axis.holdoutFrequency'), nameLocation: 'middle', nameGap: 25 },
+      yAxis: { type: 'value', name: t('axis.holdoutPurchases') },
+      series: [
+        { type: 'bar', name: t('clv.actual'), data: ho.actual },
+        { type: 'bar', name: t('clv.predicted'), data: ho.predicted },
+      ],
+    }, true);
+    describe('holdout', ho.labels.map((l, i) => `${t('clv.frequency')} ${l}: ${t('clv.actual')} ${fmt.num(ho.actual[i])}, ${t('clv.predicted')} ${fmt.num(ho.predicted[i])}`).join('; '));
+  }
+}
