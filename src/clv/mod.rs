@@ -36,6 +36,7 @@ pub mod bfgs;
 pub mod bgnbd;
 pub mod boot_eval;
 pub mod bootstrap;
+pub mod by_segment;
 pub mod collapse;
 pub mod diagnostics;
 pub mod document;

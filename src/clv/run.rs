@@ -98,6 +98,7 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
         p_alive_matrix: None,
         period_transactions: None,
         holdout: None,
+        rfm_segments: Vec::new(),
     };
     // Spend model (Gamma-Gamma or observed fallback) is needed by every path.
     let gg = fit_gamma_gamma(&s.x, &m, opts.penalizer, &mut w);
