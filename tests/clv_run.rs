@@ -16,7 +16,7 @@ use crm_lens::clv::{run, ClvColumns, ClvInput, ClvOptions, HoldoutInput, ModelCh
 use crm_lens::report::Warning;
 use serde_json::Value;
 
-const NULLABLE: [&str; 11] = [
+const NULLABLE: [&str; 12] = [
     "bgnbd",
     "paretoNbd",
     "mbgnbd",
@@ -27,6 +27,7 @@ const NULLABLE: [&str; 11] = [
     "periodTransactions",
     "holdout",
     "best",
+    "tracking",
     "retentionRate",
 ];
 
@@ -263,6 +264,7 @@ fn holdout_drives_model_choice() {
             t: &d.t,
             actual: &s.holdout_actual,
             duration: 180.0,
+            tracking: None,
         }),
     };
     let (rep, cols, w) = run(

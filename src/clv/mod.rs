@@ -45,6 +45,7 @@ pub mod fitdata;
 pub mod fits;
 pub mod gamma_gamma;
 pub mod holdout;
+pub mod hyp_path;
 pub mod input;
 pub mod linalg;
 pub mod mbgnbd;
@@ -59,6 +60,7 @@ pub mod run;
 pub mod simple;
 pub mod special;
 pub mod spend;
+pub mod tracking;
 pub mod units;
 
 pub use document::{ClvColumns, ClvReport};

@@ -242,7 +242,9 @@ def tracking_fixture(name, df, end, holdout_days):
     (`conditional_expected_number_of_purchases_up_to_time(duration_holdout, ...)`), their
     MAE/RMSE and means by calibration frequency (0..6, 7+), and lifetimes'
     `expected_cumulative_transactions` (freq "D") over calibration + holdout: actual and
-    predicted cumulative repeat transactions at the end of each day.
+    predicted cumulative repeat transactions at the end of each day. The calibration summary
+    and holdout counts are stored too (`x`, `tx`, `T`, `actual`), so the predictions can be
+    recomputed at the same parameters.
     """
     df = df.copy()
     df["spend"] = df["spend"].round(2)
@@ -269,6 +271,7 @@ def tracking_fixture(name, df, end, holdout_days):
     res = {"name": name, "start": start.strftime("%Y-%m-%d"), "asOf": end.strftime("%Y-%m-%d"),
            "calibrationEnd": cal_end.strftime("%Y-%m-%d"), "holdoutDays": holdout_days,
            "duration": duration, "days": days, "customers": len(x),
+           "x": x.tolist(), "tx": tx.tolist(), "T": T.tolist(), "actual": actual.tolist(),
            "newByDay": new_by_day.tolist(), "repeatsByDay": repeats_by_day.tolist()}
     bucket = np.minimum(x, 7).astype(int)
     for key in MODELS:
