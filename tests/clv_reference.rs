@@ -16,10 +16,12 @@ use crm_lens::clv::predict::{stream, Grid};
 use crm_lens::clv::spend::SpendModel;
 use serde_json::Value;
 
-const FIXTURES: [&str; 7] = [
+const FIXTURES: [&str; 9] = [
     "days_edge",
     "days_standard",
     "weeks_standard",
+    "weeks_small",
+    "months_small",
     "days_penalized",
     "days_penalized_pareto",
     "days_heavy_buyers",
