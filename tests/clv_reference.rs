@@ -6,7 +6,6 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use crm_lens::clv::bgnbd;
 use crm_lens::clv::collapse::collapse;
 use crm_lens::clv::fitdata::FitData;
 use crm_lens::clv::fits::fit_gamma_gamma;
@@ -234,12 +233,10 @@ fn predictions_match_lifetimes_at_same_parameters() {
                     "{name}/{key}: lifetimes gave NaN/inf for {nan_ref} customers (ours finite)"
                 );
             }
-            // Pareto/NBD P(X(t) = n) is not implemented yet (the histogram uses BG/NBD).
-            let pn = r.get("probN").filter(|_| kind != ModelKind::ParetoNbd);
-            if let Some(pn) = pn {
+            if let Some(pn) = r.get("probN") {
                 let t_half = s.t.iter().cloned().fold(0.0, f64::max) / 2.0;
                 for (n, want) in vecf(pn).into_iter().enumerate() {
-                    let got = bgnbd::prob_n(&p, t_half, n as u32, kind == ModelKind::Mbgnbd);
+                    let got = kind.prob_n(&p, t_half, n as u32);
                     assert!(
                         close(got, want, 1e-6),
                         "{name}/{key} P(X={n}): {got} vs {want}"

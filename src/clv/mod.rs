@@ -55,6 +55,7 @@ pub mod options;
 pub mod palive;
 pub mod pareto;
 pub mod pareto_fast;
+pub mod pareto_pmf;
 pub mod predict;
 pub mod run;
 pub mod simple;
