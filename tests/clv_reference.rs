@@ -6,7 +6,6 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use crm_lens::clv::bgnbd;
 use crm_lens::clv::collapse::collapse;
 use crm_lens::clv::fitdata::FitData;
 use crm_lens::clv::fits::fit_gamma_gamma;
@@ -16,11 +15,14 @@ use crm_lens::clv::predict::{stream, Grid};
 use crm_lens::clv::spend::SpendModel;
 use serde_json::Value;
 
-const FIXTURES: [&str; 6] = [
+const FIXTURES: [&str; 9] = [
     "days_edge",
     "days_standard",
     "weeks_standard",
+    "weeks_small",
+    "months_small",
     "days_penalized",
+    "days_penalized_pareto",
     "days_heavy_buyers",
     "days_small",
 ];
@@ -102,8 +104,21 @@ fn fitted_parameters_and_loglik_match_lifetimes() {
         }
         let gg = &f["gammaGamma"];
         let mut w = Vec::new();
-        let (got, _) = fit_gamma_gamma(&s.x, &vecf(&f["monetary"]), pen, &mut w)
-            .unwrap_or_else(|| panic!("{name}: gamma-gamma failed {w:?}"));
+        let fitted = fit_gamma_gamma(&s.x, &vecf(&f["monetary"]), pen, &mut w);
+        if vecf(&gg["params"])[1] <= 1.0 {
+            // lifetimes' optimum has q <= 1 (infinite mean spend): ours is the same optimum,
+            // reported as unusable.
+            assert!(
+                fitted.is_none(),
+                "{name}: gamma-gamma with q <= 1 must be refused"
+            );
+            assert!(
+                w.iter().any(|x| x.code == "clv_gamma_gamma_q_le_1"),
+                "{name}: {w:?}"
+            );
+            continue;
+        }
+        let (got, _) = fitted.unwrap_or_else(|| panic!("{name}: gamma-gamma failed {w:?}"));
         for (k, (g, want)) in got.params.iter().zip(vecf(&gg["params"])).enumerate() {
             assert!(rel(*g, want) < 1e-4, "{name}/gg param {k}: {g} vs {want}");
         }
@@ -221,7 +236,7 @@ fn predictions_match_lifetimes_at_same_parameters() {
             if let Some(pn) = r.get("probN") {
                 let t_half = s.t.iter().cloned().fold(0.0, f64::max) / 2.0;
                 for (n, want) in vecf(pn).into_iter().enumerate() {
-                    let got = bgnbd::prob_n(&p, t_half, n as u32, kind == ModelKind::Mbgnbd);
+                    let got = kind.prob_n(&p, t_half, n as u32);
                     assert!(
                         close(got, want, 1e-6),
                         "{name}/{key} P(X={n}): {got} vs {want}"
@@ -236,6 +251,35 @@ fn predictions_match_lifetimes_at_same_parameters() {
                     "{name}/{key} new({t}): {got} vs {want}"
                 );
             }
+        }
+    }
+}
+
+/// The penalised fixtures test the penalty: their optimum is far (> 100x the 1e-4 tolerance)
+/// from the unpenalised one on the same data. lifetimes' Pareto/NBD penalty is not divided by
+/// n (`-sum ll + pen sum theta^2`, unlike BG/NBD's `-sum ll / n + ...`), which this pins too.
+#[test]
+fn penalised_fixtures_differ_from_unpenalised() {
+    for (pen, plain, keys) in [
+        ("days_penalized", "days_standard", &["bgnbd", "mbgnbd"][..]),
+        ("days_penalized_pareto", "days_small", &["paretoNbd"][..]),
+    ] {
+        let (a, b) = (load(pen), load(plain));
+        assert_eq!(
+            (a["x"].clone(), a["T"].clone()),
+            (b["x"].clone(), b["T"].clone())
+        );
+        assert!(a["penalizer"].as_f64().unwrap_or(0.0) > 0.0);
+        for key in keys {
+            let moved = vecf(&a[*key]["params"])
+                .iter()
+                .zip(vecf(&b[*key]["params"]))
+                .map(|(p, q)| rel(*p, q))
+                .fold(0.0, f64::max);
+            assert!(
+                moved > 1e-2,
+                "{pen}/{key}: the penalty moved the optimum by {moved}"
+            );
         }
     }
 }

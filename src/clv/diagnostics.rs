@@ -1,9 +1,11 @@
 //! Model diagnostics: P(alive) matrix by frequency x recency, and the period-transactions
-//! histogram (actual vs model-expected number of customers by repeat purchases).
+//! histogram (actual vs model-expected number of customers by repeat purchases), both under
+//! the chosen model.
 
 use super::bgnbd::prob_n;
 use super::collapse::Rows;
 use super::model::ModelKind;
+use super::pareto_pmf;
 use serde::Serialize;
 
 /// P(alive) on a grid of frequency x and recency t_x for a customer of age `t` (the largest
@@ -64,7 +66,8 @@ pub fn p_alive_matrix(kind: ModelKind, p: &[f64], rows: &Rows) -> PAliveMatrix {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct PeriodTransactions {
-    /// Model used for the expected counts (BG/NBD or MBG/NBD closed forms).
+    /// Model of the expected counts: the chosen model (BG/NBD and MBG/NBD closed forms,
+    /// Pareto/NBD by `pareto_pmf`).
     pub model: ModelKind,
     pub bins: Vec<String>,
     pub actual: Vec<f64>,
@@ -72,13 +75,9 @@ pub struct PeriodTransactions {
     pub expected: Vec<f64>,
 }
 
-/// Histogram of actual vs expected repeat purchases (each customer at its own age T).
+/// Histogram of actual vs expected repeat purchases (each customer at its own age T), under
+/// the model `kind` at parameters `p`. None if the model's probabilities cannot be computed.
 pub fn period_transactions(kind: ModelKind, p: &[f64], rows: &Rows) -> Option<PeriodTransactions> {
-    let modified = match kind {
-        ModelKind::Bgnbd => false,
-        ModelKind::Mbgnbd => true,
-        ModelKind::ParetoNbd => return None,
-    };
     const NB: usize = 8;
     let mut actual = vec![0.0; NB];
     let mut expected = vec![0.0; NB];
@@ -102,18 +101,42 @@ pub fn period_transactions(kind: ModelKind, p: &[f64], rows: &Rows) -> Option<Pe
         let b = (rows.x[i].round().max(0.0) as usize).min(NB - 1);
         actual[b] += rows.w[i];
     }
-    for &(t, w) in &agg {
-        if t <= 0.0 {
-            expected[0] += w;
-            continue;
-        }
+    // P(X(T) = n), n < NB - 1, and the rest in the last bin.
+    let mut add = |w: f64, probs: &[f64]| {
         let mut cum = 0.0;
-        for (n, e) in expected.iter_mut().enumerate().take(NB - 1) {
-            let pn = prob_n(p, t, n as u32, modified);
+        for (e, &pn) in expected.iter_mut().zip(probs) {
             cum += pn;
             *e += w * pn;
         }
         expected[NB - 1] += w * (1.0 - cum).max(0.0);
+    };
+    match kind {
+        ModelKind::Bgnbd | ModelKind::Mbgnbd => {
+            let modified = kind == ModelKind::Mbgnbd;
+            let mut probs = [0.0; NB - 1];
+            for &(t, w) in &agg {
+                for (n, v) in probs.iter_mut().enumerate() {
+                    *v = if t > 0.0 {
+                        prob_n(p, t, n as u32, modified)
+                    } else {
+                        f64::from(u8::from(n == 0))
+                    };
+                }
+                add(w, &probs);
+            }
+        }
+        ModelKind::ParetoNbd => {
+            // Ages ascend (sorted by bit pattern, all >= 0): one sweep of the integral.
+            let ts: Vec<f64> = agg.iter().map(|a| a.0).collect();
+            let mut bad = false;
+            let ok = pareto_pmf::for_each_age(p, &ts, NB - 1, |i, probs| {
+                bad |= !probs.iter().all(|v| v.is_finite());
+                add(agg[i].1, probs);
+            });
+            if !ok || bad {
+                return None;
+            }
+        }
     }
     let bins = (0..NB)
         .map(|i| {

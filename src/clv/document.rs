@@ -21,10 +21,12 @@
 //!   newCustomer: null | { expectedPurchases: [E(X(i f)) for i = 0..=H] } (cumulative, model units),
 //!   pAliveMatrix: null | PAliveMatrix, periodTransactions: null | PeriodTransactions,
 //!   holdout: null | HoldoutReport,
+//!   rfmSegments: [SegmentClv],   // per RFM segment; joined by the pipeline (empty from run())
 //! }
 //! ```
 //! Every number is finite: a model that cannot be fitted is `null` with a warning.
 
+use super::by_segment::SegmentClv;
 use super::diagnostics::{PAliveMatrix, PeriodTransactions};
 use super::holdout::HoldoutReport;
 use super::simple::SimpleReport;
@@ -136,6 +138,9 @@ pub struct ClvReport {
     pub p_alive_matrix: Option<PAliveMatrix>,
     pub period_transactions: Option<PeriodTransactions>,
     pub holdout: Option<HoldoutReport>,
+    /// Simple and model CLV per RFM segment, aligned with `rfm.segments`. `clv::run` leaves it
+    /// empty: the pipeline fills it after RFM and CLV ran (see `by_segment`).
+    pub rfm_segments: Vec<SegmentClv>,
 }
 
 /// Per-customer output columns (all finite, one per customer).

@@ -1,10 +1,13 @@
 //! Holdout validation: fit each model on the calibration summary, predict repeat purchases over
-//! the holdout duration, compare with the actual counts per customer.
+//! the holdout duration, compare with the actual counts per customer (MAE, RMSE, means by
+//! calibration frequency), and track cumulative repeat purchases over both periods
+//! (`tracking`).
 
-use super::collapse::collapse;
+use super::collapse::{collapse, Rows};
 use super::fitdata::FitData;
 use super::input::{clean_summary, finite_or_zero, HoldoutInput};
 use super::model::{fit_plan, Fitted, ModelKind, Plan, Warm};
+use super::tracking::{self, Tracking};
 use crate::report::Warning;
 use serde::Serialize;
 
@@ -22,6 +25,9 @@ pub struct HoldoutModel {
     /// Mean holdout purchases, actual and predicted, by calibration frequency (lifetimes'
     /// `plot_calibration_purchases_vs_holdout_purchases`): the aggregate series.
     pub by_frequency: Vec<FrequencyRow>,
+    /// Predicted cumulative repeat purchases at `tracking.days` (empty without a tracking
+    /// series or when the expectations failed).
+    pub cumulative: Vec<f64>,
 }
 
 /// Calibration-frequency bucket `0`..`6` or `7+`.
@@ -81,6 +87,9 @@ pub struct HoldoutReport {
     pub best: Option<ModelKind>,
     /// The best model's by-frequency series (for the actual-vs-predicted chart).
     pub by_frequency: Vec<FrequencyRow>,
+    /// Cumulative repeat purchases over calibration + holdout, actual vs the best model
+    /// (`tracking`); null without per-day data (summary input).
+    pub tracking: Option<Tracking>,
 }
 
 /// Evaluates the models on the holdout; None (with a warning) if unusable. `full` holds the
@@ -134,65 +143,92 @@ pub fn evaluate(
             },
         };
         let f = fit_plan(kind, &d, pen, &plan);
-        if !f.converged {
-            continue;
+        if f.converged {
+            models.push(score(kind, &f.params, &rows, h));
         }
-        let mut pred_row = Vec::with_capacity(rows.len());
-        // u (a hypergeometric series for BG/MBG) depends on (x, T) only, and rows sorted by
-        // (x, T, t_x) come in runs sharing them: one series per run.
-        let mut last: Option<(usize, f64)> = None;
-        for i in 0..rows.len() {
-            let pa = kind.p_alive(&f.params, rows.x[i], rows.tx[i], rows.t[i]);
-            let u = match last {
-                Some((j, v)) if rows.x[j] == rows.x[i] && rows.t[j] == rows.t[i] => v,
-                _ => {
-                    let v = kind
-                        .u(&f.params, rows.x[i], rows.t[i], h.duration)
-                        .unwrap_or(f64::NAN);
-                    last = Some((i, v));
-                    v
-                }
-            };
-            let e = pa * u;
-            pred_row.push(if e.is_finite() { e } else { 0.0 });
-        }
-        let (mut ae, mut se, mut at, mut pt) = (0.0, 0.0, 0.0, 0.0);
-        for c in 0..n {
-            let a = finite_or_zero(h.actual, c);
-            let p = pred_row[rows.map[c]];
-            ae += (a - p).abs();
-            se += (a - p) * (a - p);
-            at += a;
-            pt += p;
-        }
-        let series = by_frequency(
-            h.x,
-            |c| finite_or_zero(h.actual, c),
-            |c| pred_row[rows.map[c]],
-        );
-        models.push(HoldoutModel {
-            model: kind,
-            mae: ae / n as f64,
-            rmse: (se / n as f64).sqrt(),
-            actual_total: at,
-            predicted_total: pt,
-            by_frequency: series,
-        });
     }
     let best = models
         .iter()
         .min_by(|a, b| a.rmse.total_cmp(&b.rmse))
         .map(|m| m.model);
-    let by_frequency = models
-        .iter()
-        .find(|m| Some(m.model) == best)
+    let best_model = models.iter().find(|m| Some(m.model) == best);
+    let by_frequency = best_model
         .map(|m| m.by_frequency.clone())
         .unwrap_or_default();
+    let tracking = h.tracking.as_ref().map(|t| {
+        let (step, days) = tracking::points(t);
+        Tracking {
+            start: crate::dates::format_day(t.start_day),
+            period_days: step as u32,
+            calibration_days: t.calibration_days as u32,
+            actual: tracking::actual(t, &days),
+            days: days.iter().map(|&d| d as u32).collect(),
+            model: best_model
+                .filter(|m| !m.cumulative.is_empty())
+                .map(|m| m.model),
+            predicted: best_model.map(|m| m.cumulative.clone()).unwrap_or_default(),
+        }
+    });
     Some(HoldoutReport {
         duration: h.duration,
         customers: n,
         models,
         best,
         by_frequency,
+        tracking,
     })
+}
+
+/// Holdout errors and series of `kind` at parameters `p` (model units) on the calibration
+/// `rows`: per customer, the prediction is lifetimes'
+/// `conditional_expected_number_of_purchases_up_to_time(duration, x, t_x, T)`.
+pub fn score(kind: ModelKind, p: &[f64], rows: &Rows, h: &HoldoutInput) -> HoldoutModel {
+    let n = h.x.len();
+    let mut pred_row = Vec::with_capacity(rows.len());
+    // u (a hypergeometric series for BG/MBG) depends on (x, T) only, and rows sorted by
+    // (x, T, t_x) come in runs sharing them: one series per run.
+    let mut last: Option<(usize, f64)> = None;
+    for i in 0..rows.len() {
+        let pa = kind.p_alive(p, rows.x[i], rows.tx[i], rows.t[i]);
+        let u = match last {
+            Some((j, v)) if rows.x[j] == rows.x[i] && rows.t[j] == rows.t[i] => v,
+            _ => {
+                let v = kind
+                    .u(p, rows.x[i], rows.t[i], h.duration)
+                    .unwrap_or(f64::NAN);
+                last = Some((i, v));
+                v
+            }
+        };
+        let e = pa * u;
+        pred_row.push(if e.is_finite() { e } else { 0.0 });
+    }
+    let (mut ae, mut se, mut at, mut pt) = (0.0, 0.0, 0.0, 0.0);
+    for c in 0..n {
+        let a = finite_or_zero(h.actual, c);
+        let pr = pred_row[rows.map[c]];
+        ae += (a - pr).abs();
+        se += (a - pr) * (a - pr);
+        at += a;
+        pt += pr;
+    }
+    let nf = n.max(1) as f64;
+    let cumulative = h
+        .tracking
+        .as_ref()
+        .and_then(|t| tracking::predicted(kind, p, t, &tracking::points(t).1))
+        .unwrap_or_default();
+    HoldoutModel {
+        model: kind,
+        mae: ae / nf,
+        rmse: (se / nf).sqrt(),
+        actual_total: at,
+        predicted_total: pt,
+        by_frequency: by_frequency(
+            h.x,
+            |c| finite_or_zero(h.actual, c),
+            |c| pred_row[rows.map[c]],
+        ),
+        cumulative,
+    }
 }

@@ -33,6 +33,8 @@ pub struct HoldoutInput<'a> {
     pub actual: &'a [f64],
     /// Holdout length in model time units.
     pub duration: f64,
+    /// Per-day counts for the cumulative tracking series (None: no series).
+    pub tracking: Option<super::tracking::TrackingInput<'a>>,
 }
 
 /// Cleaned per-customer summary: every value finite, 0 <= t_x <= T, x >= 0.

@@ -8,8 +8,11 @@
 //!   `-sum(ll) + penalizer * sum(theta^2)` (divided by n here, same minimiser); all three in time
 //!   scaled by 1/max(T) exactly as lifetimes (so the penalty acts on scaled alpha/beta).
 //!   Gamma-Gamma: `-sum(ll)/n + penalizer * sum(theta^2)`, unscaled, on x > 0 and m > 0.
-//! * Optimised in log-parameter space by argmin L-BFGS with analytic gradients (Pareto/NBD too:
-//!   term-wise derivatives of its hypergeometric series), starting where lifetimes starts.
+//! * Optimised in log-parameter space with analytic gradients (Pareto/NBD too: term-wise
+//!   derivatives of its hypergeometric series): by argmin's L-BFGS from lifetimes' start below
+//!   `model::WARM_MIN_ROWS` distinct rows; from there by the dense BFGS of `bfgs` warm-started
+//!   from a 1/`model::THIN` subsample's optimum and Hessian (argmin as the fallback). Holdout
+//!   refits warm-start from the full-period fit. Both paths stop at the same gradient norm.
 //! * `logLikelihood` is the papers' full log-likelihood: the sum over customers of lifetimes'
 //!   per-customer terms (which keep every constant) in model time units, i.e. lifetimes'
 //!   scaled-time value plus `sum(x) ln(1/max T)`.
@@ -36,6 +39,7 @@ pub mod bfgs;
 pub mod bgnbd;
 pub mod boot_eval;
 pub mod bootstrap;
+pub mod by_segment;
 pub mod collapse;
 pub mod diagnostics;
 pub mod document;
@@ -44,6 +48,7 @@ pub mod fitdata;
 pub mod fits;
 pub mod gamma_gamma;
 pub mod holdout;
+pub mod hyp_path;
 pub mod input;
 pub mod linalg;
 pub mod mbgnbd;
@@ -53,11 +58,13 @@ pub mod options;
 pub mod palive;
 pub mod pareto;
 pub mod pareto_fast;
+pub mod pareto_pmf;
 pub mod predict;
 pub mod run;
 pub mod simple;
 pub mod special;
 pub mod spend;
+pub mod tracking;
 pub mod units;
 
 pub use document::{ClvColumns, ClvReport};

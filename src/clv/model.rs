@@ -3,7 +3,7 @@
 use super::fitdata::FitData;
 use super::linalg::spd_inverse;
 use super::optim::{hessian, minimize, Objective};
-use super::{bfgs, bgnbd, mbgnbd, pareto, pareto_fast};
+use super::{bfgs, bgnbd, mbgnbd, pareto, pareto_fast, pareto_pmf};
 use serde::Serialize;
 
 /// A BTYD transaction model.
@@ -96,6 +96,15 @@ impl ModelKind {
             ModelKind::Bgnbd => bgnbd::expected_new(p, t),
             ModelKind::ParetoNbd => pareto::expected_new(p, t),
             ModelKind::Mbgnbd => mbgnbd::expected_new(p, t),
+        }
+    }
+
+    /// P(X(t) = n) for a new customer.
+    pub fn prob_n(self, p: &[f64], t: f64, n: u32) -> f64 {
+        match self {
+            ModelKind::Bgnbd => bgnbd::prob_n(p, t, n, false),
+            ModelKind::Mbgnbd => bgnbd::prob_n(p, t, n, true),
+            ModelKind::ParetoNbd => pareto_pmf::prob_n(p, t, n),
         }
     }
 

@@ -98,6 +98,7 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
         p_alive_matrix: None,
         period_transactions: None,
         holdout: None,
+        rfm_segments: Vec::new(),
     };
     // Spend model (Gamma-Gamma or observed fallback) is needed by every path.
     let gg = fit_gamma_gamma(&s.x, &m, opts.penalizer, &mut w);
@@ -287,17 +288,6 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
         expected_purchases: new_customer_curve(kind, p, &grid),
     });
     report.p_alive_matrix = Some(p_alive_matrix(kind, p, &rows));
-    let hist_kind = if kind == ModelKind::ParetoNbd {
-        ModelKind::Bgnbd
-    } else {
-        kind
-    };
-    if let Some(hf) = KINDS
-        .iter()
-        .position(|&k| k == hist_kind)
-        .and_then(|i| fits[i].as_ref())
-    {
-        report.period_transactions = period_transactions(hist_kind, &hf.params, &rows);
-    }
+    report.period_transactions = period_transactions(kind, p, &rows);
     (report, cols, w)
 }

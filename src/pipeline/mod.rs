@@ -287,6 +287,11 @@ impl Dataset {
             &mut warnings,
         ));
 
+        // CLV per RFM segment: another join of two stages' columns, every run (O(n)).
+        let mut clv_report = clv.report;
+        clv_report.rfm_segments =
+            clv::by_segment::by_segment(&rfm.cols.segment, &rfm_names, &clv.cols);
+
         let account = &table.account;
         let report = Report {
             schema_version: SCHEMA_VERSION,
@@ -312,7 +317,7 @@ impl Dataset {
             rfm: rfm.report,
             lifecycle: life.report,
             segments: segments_report,
-            clv: clv.report,
+            clv: clv_report,
             warnings,
         };
         Ok(Analysis {

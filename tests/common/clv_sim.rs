@@ -45,11 +45,13 @@ fn gamma(r: &mut Xoshiro256PlusPlus, shape: f64) -> f64 {
 }
 
 /// BG/NBD with (r, alpha, a, b) in days over `days` days of arrivals; spend Gamma-Gamma (p, q, g).
+#[allow(dead_code)]
 pub fn simulate(n: usize, days: f64, bg: [f64; 4], gg: [f64; 3], seed: u64) -> Sim {
     simulate_holdout(n, days, 0.0, bg, gg, seed)
 }
 
 /// As `simulate`, and keeps simulating `hold` more days to count holdout repeat purchases.
+#[allow(dead_code)]
 pub fn simulate_holdout(
     n: usize,
     days: f64,
@@ -133,4 +135,83 @@ fn sim_core(
         s.tenure.push(end - first);
     }
     s
+}
+
+/// A continuous-time summary (x, t_x, T) from another purchase process: customers arrive
+/// uniformly over `days`; `draw` gives one customer's purchase times after the first, at most
+/// up to their age T. No per-day aggregation, so the model's exact likelihood applies.
+#[allow(dead_code)]
+fn continuous_summary(
+    n: usize,
+    days: f64,
+    seed: u64,
+    mut draw: impl FnMut(&mut Xoshiro256PlusPlus, f64) -> Vec<f64>,
+) -> Sim {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut s = Sim {
+        x: vec![],
+        tx: vec![],
+        t: vec![],
+        m: vec![],
+        total: vec![],
+        tenure: vec![],
+        transactions: 0,
+        holdout_actual: vec![],
+    };
+    for _ in 0..n {
+        let age = days - unif(&mut rng) * days;
+        let times = draw(&mut rng, age);
+        s.x.push(times.len() as f64);
+        s.tx.push(times.last().copied().unwrap_or(0.0));
+        s.t.push(age);
+        s.m.push(0.0);
+        s.total.push(0.0);
+        s.tenure.push(age);
+        s.transactions += times.len() + 1;
+        s.holdout_actual.push(0.0);
+    }
+    s
+}
+
+/// Pareto/NBD (Schmittlein et al. 1987) with `[r, alpha, s, beta]`: purchase rate
+/// lambda ~ Gamma(r, 1/alpha), lifetime ~ Exp(mu) with mu ~ Gamma(s, 1/beta).
+#[allow(dead_code)]
+pub fn simulate_pareto(n: usize, days: f64, p: [f64; 4], seed: u64) -> Sim {
+    let [r, alpha, s, beta] = p;
+    continuous_summary(n, days, seed, |rng, age| {
+        let lam = gamma(rng, r) / alpha;
+        let mu = gamma(rng, s) / beta;
+        let end = (-unif(rng).ln() / mu).min(age);
+        let mut times = Vec::new();
+        let mut t = 0.0;
+        loop {
+            t += -unif(rng).ln() / lam;
+            if t >= end || t.is_nan() {
+                return times;
+            }
+            times.push(t);
+        }
+    })
+}
+
+/// MBG/NBD (Batislam et al. 2007) with `[r, alpha, a, b]`: as BG/NBD, but the customer may
+/// also drop out right after the first purchase (dropout p ~ Beta(a, b) after every purchase).
+#[allow(dead_code)]
+pub fn simulate_mbgnbd(n: usize, days: f64, p: [f64; 4], seed: u64) -> Sim {
+    let [r, alpha, a, b] = p;
+    continuous_summary(n, days, seed, |rng, age| {
+        let lam = gamma(rng, r) / alpha;
+        let ga = gamma(rng, a);
+        let pdrop = ga / (ga + gamma(rng, b));
+        let mut times = Vec::new();
+        let mut t = 0.0;
+        while unif(rng) >= pdrop {
+            t += -unif(rng).ln() / lam;
+            if t >= age || t.is_nan() {
+                break;
+            }
+            times.push(t);
+        }
+        times
+    })
 }

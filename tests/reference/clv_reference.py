@@ -1,6 +1,8 @@
 """Reference values for the crm-lens CLV module from lifetimes==0.11.3.
 
-Run: .venv/bin/python tests/reference/clv_reference.py  (writes tests/fixtures/clv/*.json)
+Run: tests/reference/.venv/bin/python tests/reference/clv_reference.py [NAME ...]
+(writes tests/fixtures/clv/*.json; with names, only those fixtures - regenerating the others
+reproduces them only to ~1e-8, as the refinement depends on the numpy/scipy build).
 
 Datasets are simulated here (seeded numpy) from the BG/NBD + Gamma-Gamma process, turned into
 transactions (aggregated per day) and summarised with lifetimes' own
@@ -19,6 +21,7 @@ Compat: no shims were needed with numpy 2.4 / pandas 3.1 / scipy 1.17; site-pack
 """
 import json
 import os
+import sys
 import warnings
 
 import numpy as np
@@ -27,7 +30,8 @@ from scipy.optimize import minimize
 from autograd import value_and_grad, hessian
 
 from lifetimes import BetaGeoFitter, ModifiedBetaGeoFitter, ParetoNBDFitter, GammaGammaFitter
-from lifetimes.utils import summary_data_from_transaction_data
+from lifetimes.utils import (calibration_and_holdout_data, expected_cumulative_transactions,
+                             summary_data_from_transaction_data)
 
 warnings.simplefilter("ignore")
 OUT = os.path.join(os.path.dirname(__file__), "..", "fixtures", "clv")
@@ -81,10 +85,80 @@ def refine(fn, x0, args, autodiff=True):
     return out.x
 
 
-def fixture(name, df, end, freq, pen=0.0, models=("bgnbd", "mbgnbd", "paretoNbd"), summary=None):
+MODELS = {"bgnbd": (BetaGeoFitter, ["r", "alpha", "a", "b"]),
+          "mbgnbd": (ModifiedBetaGeoFitter, ["r", "alpha", "a", "b"]),
+          "paretoNbd": (ParetoNBDFitter, ["r", "alpha", "s", "beta"])}
+
+
+def fit_refined(key, x, tx, T, pen):
+    """lifetimes' fit, then its own objective (scaled time, log space) refined to the optimum.
+    Returns the fitter holding the refined parameters, lifetimes' raw parameters, the refined
+    parameters (model units), their scaled-time values and the standard errors (lifetimes'
+    variance_matrix_ form; None for Pareto/NBD, for which lifetimes computes no Hessian).
+    Raises what lifetimes raises when its fit fails."""
+    cls, names = MODELS[key]
+    scale = 1.0 / T.max()
+    ones = np.ones_like(x)
+    f = cls(penalizer_coef=pen)
+    np.random.seed(0)
+    f.fit(x, tx, T)
+    raw = f.params_[names].to_numpy(dtype=float)
+    lp = np.log(raw.copy())
+    lp[1] += np.log(scale)
+    if key == "paretoNbd":
+        lp[3] += np.log(scale)
+        obj = lambda phi, *a: ParetoNBDFitter._negative_log_likelihood(np.exp(phi), *a)
+    else:
+        obj = cls._negative_log_likelihood
+    args = (x, tx * scale, T * scale, ones, pen)
+    phi = refine(obj, lp, args, autodiff=(key != "paretoNbd"))
+    theta = np.exp(phi)
+    params = theta.copy()
+    params[1] /= scale
+    se = None
+    if key == "paretoNbd":
+        params[3] /= scale
+    else:
+        cov = np.linalg.inv(hessian(obj)(phi, *args)) / len(x)
+        se = (params * np.sqrt(np.diag(cov))).tolist()
+    f.params_ = pd.Series(params, index=names)
+    return f, raw, params, theta, se
+
+
+def prob_n(key, f, t):
+    """P(X(t) = n), n = 0..7, for a new customer. Pareto/NBD: lifetimes has only the conditional
+    pmf (Fader & Hardie note 028, eq. 16); at x = t_x = T = 0 it is the unconditional one."""
+    if key == "paretoNbd":
+        return [float(f.conditional_probability_of_n_purchases_up_to_time(k, t, 0.0, 0.0, 0.0)) for k in range(8)]
+    return [float(f.probability_of_n_purchases_up_to_time(t, k)) for k in range(8)]
+
+
+def add_pareto_prob_n(name):
+    """Adds paretoNbd.probN to a fixture made before it was recorded, at its stored parameters
+    (nothing is refitted, so the rest of the file is unchanged)."""
+    path = os.path.join(OUT, name + ".json")
+    with open(path) as fh:
+        res = json.load(fh)
+    if "paretoNbd" not in res or "params" not in res["paretoNbd"] or "probN" in res["paretoNbd"]:
+        return
+    f = ParetoNBDFitter()
+    f.params_ = pd.Series(res["paretoNbd"]["params"], index=["r", "alpha", "s", "beta"])
+    res["paretoNbd"]["probN"] = prob_n("paretoNbd", f, max(res["T"]) / 2)
+    with open(path, "w") as fh:
+        json.dump(clean(res), fh, allow_nan=False)
+    print(name, "+ paretoNbd.probN")
+
+
+def fixture(name, df, end, freq, pen=0.0, models=("bgnbd", "mbgnbd", "paretoNbd"), summary=None,
+            freq_multiplier=1, clv_freq=None):
+    """One fixture. The summary is lifetimes' (`freq`, `freq_multiplier`); `clv_freq` is the
+    `freq` given to customer_lifetime_value (default `freq`): 'W' for a model in weeks, 'M' in
+    months (lifetimes' month factors 4.345 and 1)."""
+    clv_freq = clv_freq or freq
     if summary is None:
         s = summary_data_from_transaction_data(df, "id", "date", monetary_value_col="spend",
-                                               observation_period_end=end, freq=freq)
+                                               observation_period_end=end, freq=freq,
+                                               freq_multiplier=freq_multiplier)
         x, tx, T, m = (s[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T", "monetary_value"))
     else:
         x, tx, T, m = (np.asarray(v, dtype=float) for v in summary)
@@ -92,48 +166,22 @@ def fixture(name, df, end, freq, pen=0.0, models=("bgnbd", "mbgnbd", "paretoNbd"
     ones = np.ones_like(x)
     res = {"name": name, "freq": freq, "penalizer": pen,
            "x": x.tolist(), "tx": tx.tolist(), "T": T.tolist(), "monetary": m.tolist()}
-    horizon = {"D": 30.0, "W": 4.345, "M": 1.0}[freq] * 12
+    if freq_multiplier != 1 or clv_freq != freq:
+        res["freqMultiplier"] = freq_multiplier
+        res["clvFreq"] = clv_freq
+    horizon = {"D": 30.0, "W": 4.345, "M": 1.0}[clv_freq] * 12
     res["horizon"] = horizon
     fitted = {}
-    for key, cls, names in (("bgnbd", BetaGeoFitter, ["r", "alpha", "a", "b"]),
-                            ("mbgnbd", ModifiedBetaGeoFitter, ["r", "alpha", "a", "b"]),
-                            ("paretoNbd", ParetoNBDFitter, ["r", "alpha", "s", "beta"])):
+    for key in MODELS:
         if key not in models:
             continue
-        f = cls(penalizer_coef=pen)
-        np.random.seed(0)
         try:
-            f.fit(x, tx, T)
+            f, raw, params, theta, se = fit_refined(key, x, tx, T, pen)
         except Exception as e:  # noqa: BLE001 - record that lifetimes failed
             res[key] = {"lifetimesError": str(e)}
             continue
-        raw = f.params_[names].to_numpy(dtype=float)
-        # Refine lifetimes' own objective (scaled time) in log space.
-        lp = np.log(raw.copy())
-        lp[1] += np.log(scale)
-        if key == "paretoNbd":
-            lp[3] += np.log(scale)
-            obj = lambda phi, *a: ParetoNBDFitter._negative_log_likelihood(np.exp(phi), *a)
-            args = (x, tx * scale, T * scale, ones, pen)
-        else:
-            obj = cls._negative_log_likelihood
-            args = (x, tx * scale, T * scale, ones, pen)
-        phi = refine(obj, lp, args, autodiff=(key != "paretoNbd"))
+        cls = MODELS[key][0]
         n = len(x)
-        theta = np.exp(phi)
-        if key == "paretoNbd":
-            se = None  # lifetimes computes no Hessian for Pareto/NBD
-        else:
-            H = hessian(obj)(phi, *args)
-            cov = np.linalg.inv(H) / n
-            se = None  # set below in natural units
-        params = theta.copy()
-        params[1] /= scale
-        if key == "paretoNbd":
-            params[3] /= scale
-        else:
-            se = (params * np.sqrt(np.diag(cov))).tolist()  # lifetimes' variance_matrix_ form
-        f.params_ = pd.Series(params, index=names)
         if key == "paretoNbd":
             # lifetimes' scaled-time terms (where it fitted) converted to model units:
             # LL_units = LL_scaled + x ln(scale).
@@ -153,8 +201,7 @@ def fixture(name, df, end, freq, pen=0.0, models=("bgnbd", "mbgnbd", "paretoNbd"
             "condExpected": np.asarray(f.conditional_expected_number_of_purchases_up_to_time(t, x, tx, T), dtype=float).tolist(),
             "newCustomer": [float(f.expected_number_of_purchases_up_to_time(tt)) for tt in (1.0, 10.0, t)],
         }
-        if key != "paretoNbd":
-            res[key]["probN"] = [float(f.probability_of_n_purchases_up_to_time(T.max() / 2, k)) for k in range(8)]
+        res[key]["probN"] = prob_n(key, f, T.max() / 2)
         fitted[key] = f
     xs, ms = x[(x > 0) & (m > 0)], m[(x > 0) & (m > 0)]
     g = GammaGammaFitter(penalizer_coef=pen)
@@ -179,23 +226,111 @@ def fixture(name, df, end, freq, pen=0.0, models=("bgnbd", "mbgnbd", "paretoNbd"
     }
     for key, f in fitted.items():
         clv = g.customer_lifetime_value(f, pd.Series(x), pd.Series(tx), pd.Series(T), pd.Series(m),
-                                        time=12, discount_rate=0.01, freq=freq)
+                                        time=12, discount_rate=0.01, freq=clv_freq)
         res[key]["clv"] = np.asarray(clv, dtype=float).tolist()
     with open(os.path.join(OUT, name + ".json"), "w") as fh:
         json.dump(clean(res), fh, allow_nan=False)
     print(name, len(x), "customers", {k: res[k].get("params") for k in ("bgnbd", "mbgnbd", "paretoNbd", "gammaGamma") if k in res})
 
 
-def main():
+def tracking_fixture(name, df, end, holdout_days):
+    """Holdout validation the way lifetimes does it, for tests/clv_tracking.rs.
+
+    The transactions go to `<name>.csv` (read by the Rust pipeline), the expected values to
+    `<name>.json`: each model is fitted (and refined) on `calibration_and_holdout_data`'s
+    calibration summary; at those parameters we record the per-customer holdout predictions
+    (`conditional_expected_number_of_purchases_up_to_time(duration_holdout, ...)`), their
+    MAE/RMSE and means by calibration frequency (0..6, 7+), and lifetimes'
+    `expected_cumulative_transactions` (freq "D") over calibration + holdout: actual and
+    predicted cumulative repeat transactions at the end of each day. The calibration summary
+    and holdout counts are stored too (`x`, `tx`, `T`, `actual`), so the predictions can be
+    recomputed at the same parameters.
+    """
+    df = df.copy()
+    df["spend"] = df["spend"].round(2)
+    df["id"] = "c" + df["id"].astype(str)
+    start = df["date"].min()
+    cal_end = end - pd.Timedelta(days=holdout_days)
+    csv = df[["id", "date", "spend"]].rename(columns={"id": "customer_id", "date": "order_date", "spend": "amount"})
+    csv["order_date"] = csv["order_date"].dt.strftime("%Y-%m-%d")
+    csv.to_csv(os.path.join(OUT, name + ".csv"), index=False)
+    # monetary_value_col: without a value column, pandas 3 cannot aggregate lifetimes' holdout
+    # counts ("No objects to concatenate"); the counts do not depend on it.
+    s = calibration_and_holdout_data(df, "id", "date", calibration_period_end=cal_end,
+                                     observation_period_end=end, freq="D", monetary_value_col="spend")
+    x, tx, T = (s[c].to_numpy(dtype=float) for c in ("frequency_cal", "recency_cal", "T_cal"))
+    actual = s["frequency_holdout"].to_numpy(dtype=float)
+    duration = float(s["duration_holdout"].iloc[0])
+    days = (end - start).days + 1
+    # Inputs of the cumulative series, counted independently of lifetimes: first purchases
+    # and repeat purchase days, by day since the first purchase in the data.
+    per_day = df.assign(day=(df["date"] - start).dt.days)[["id", "day"]].drop_duplicates()
+    first = per_day.groupby("id")["day"].transform("min")
+    new_by_day = np.bincount(per_day.loc[per_day["day"] == first, "day"], minlength=days)
+    repeats_by_day = np.bincount(per_day.loc[per_day["day"] > first, "day"], minlength=days)
+    res = {"name": name, "start": start.strftime("%Y-%m-%d"), "asOf": end.strftime("%Y-%m-%d"),
+           "calibrationEnd": cal_end.strftime("%Y-%m-%d"), "holdoutDays": holdout_days,
+           "duration": duration, "days": days, "customers": len(x),
+           "x": x.tolist(), "tx": tx.tolist(), "T": T.tolist(), "actual": actual.tolist(),
+           "newByDay": new_by_day.tolist(), "repeatsByDay": repeats_by_day.tolist()}
+    bucket = np.minimum(x, 7).astype(int)
+    for key in MODELS:
+        f, _, params, _, _ = fit_refined(key, x, tx, T, 0.0)
+        pred = np.asarray(f.conditional_expected_number_of_purchases_up_to_time(duration, x, tx, T), dtype=float)
+        by_freq = [{"frequency": "7+" if b == 7 else str(b), "customers": int(np.sum(bucket == b)),
+                    "actual": float(actual[bucket == b].mean()), "predicted": float(pred[bucket == b].mean())}
+                   for b in range(8) if np.any(bucket == b)]
+        cum = expected_cumulative_transactions(f, df, "date", "id", days, freq="D")
+        res[key] = {"params": params.tolist(), "mae": float(np.mean(np.abs(actual - pred))),
+                    "rmse": float(np.sqrt(np.mean((actual - pred) ** 2))),
+                    "actualTotal": float(actual.sum()), "predictedTotal": float(pred.sum()),
+                    "byFrequency": by_freq,
+                    "cumulativeActual": cum["actual"].astype(float).tolist(),
+                    "cumulativePredicted": cum["predicted"].astype(float).tolist()}
+    with open(os.path.join(OUT, name + ".json"), "w") as fh:
+        json.dump(clean(res), fh, allow_nan=False)
+    print(name, len(x), "calibration customers", {k: res[k]["params"] for k in MODELS})
+
+
+def main(names):
     os.makedirs(OUT, exist_ok=True)
-    df, end = simulate(3000, 1095, 0.25, 4.0, 0.8, 2.5, 6.0, 4.0, 15.0, seed=1)
-    fixture("days_standard", df, end, "D")
-    fixture("weeks_standard", df, end, "W")
-    fixture("days_penalized", df, end, "D", pen=0.01, models=("bgnbd", "mbgnbd"))
-    df, end = simulate(1500, 730, 1.5, 2.0, 0.4, 8.0, 4.0, 3.0, 20.0, seed=2)
-    fixture("days_heavy_buyers", df, end, "D")
-    df, end = simulate(400, 365, 0.6, 10.0, 1.2, 3.0, 5.0, 5.0, 10.0, seed=3)
-    fixture("days_small", df, end, "D")
+    want = lambda n: not names or n in names  # noqa: E731
+    if any(want(n) for n in ("days_standard", "weeks_standard", "days_penalized")):
+        df, end = simulate(3000, 1095, 0.25, 4.0, 0.8, 2.5, 6.0, 4.0, 15.0, seed=1)
+        if want("days_standard"):
+            fixture("days_standard", df, end, "D")
+        if want("weeks_standard"):
+            fixture("weeks_standard", df, end, "W")
+        if want("days_penalized"):
+            fixture("days_penalized", df, end, "D", pen=0.01, models=("bgnbd", "mbgnbd"))
+    if want("days_heavy_buyers"):
+        df, end = simulate(1500, 730, 1.5, 2.0, 0.4, 8.0, 4.0, 3.0, 20.0, seed=2)
+        fixture("days_heavy_buyers", df, end, "D")
+    if any(want(n) for n in ("days_small", "weeks_small", "months_small", "days_penalized_pareto")):
+        df, end = simulate(400, 365, 0.6, 10.0, 1.2, 3.0, 5.0, 5.0, 10.0, seed=3)
+        if want("days_small"):
+            fixture("days_small", df, end, "D")
+        # Week and month units exactly as crm-lens counts them (purchases per day, durations
+        # in units of 7 and 365.25/12 days), CLV with lifetimes' freq "W" / "M".
+        if want("weeks_small"):
+            fixture("weeks_small", df, end, "D", freq_multiplier=7, clv_freq="W")
+        if want("months_small"):
+            fixture("months_small", df, end, "D", freq_multiplier=365.25 / 12, clv_freq="M")
+        # lifetimes' Pareto/NBD penalty is not divided by n (-sum ll + pen sum theta^2): a
+        # coefficient of 1 on 400 customers moves the parameters by 5-25%.
+        if want("days_penalized_pareto"):
+            fixture("days_penalized_pareto", df, end, "D", pen=1.0, models=("paretoNbd",))
+    if want("days_edge"):
+        edge_fixture()
+    if want("tracking"):
+        df, end = simulate(1000, 730, 0.25, 4.0, 0.8, 2.5, 6.0, 4.0, 15.0, seed=5)
+        tracking_fixture("tracking", df, end, holdout_days=182)
+    for name in ("days_edge", "days_standard", "weeks_standard", "days_heavy_buyers", "days_small"):
+        if want(name) or "pareto_prob_n" in names:
+            add_pareto_prob_n(name)
+
+
+def edge_fixture():
     # Edge cases written directly as a summary: T = 0 customers, t_x = T, x in the hundreds,
     # repeat buyers with tiny recency, many one-time buyers.
     rng = np.random.default_rng(4)
@@ -213,4 +348,6 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    # No arguments: every fixture. Otherwise only the named ones ("pareto_prob_n" adds
+    # paretoNbd.probN to the fixtures made before it was recorded).
+    main(sys.argv[1:])
