@@ -125,7 +125,22 @@ impl Dataset {
     /// Reads the file once. Fails only when nothing usable can be read.
     pub fn from_bytes(bytes: &[u8], opts: &Options) -> Result<Dataset> {
         opts.validate()?;
-        let (source, account, detected) = match ingest::ingest(bytes, &opts.ingest)? {
+        Ok(Self::from_ingested(
+            ingest::ingest(bytes, &opts.ingest)?,
+            opts,
+        ))
+    }
+
+    /// Reads what the formats module's `ingest::prepare` made of a file (legacy encodings,
+    /// workbooks): the Dataset [`Dataset::from_bytes`] gives for the file itself.
+    pub fn from_prepared(info: &ingest::Prepared, bytes: &[u8], opts: &Options) -> Result<Dataset> {
+        opts.validate()?;
+        let ingested = ingest::ingest_prepared(info, bytes, &opts.ingest)?;
+        Ok(Self::from_ingested(ingested, opts))
+    }
+
+    fn from_ingested(ingested: Ingested, opts: &Options) -> Dataset {
+        let (source, account, detected) = match ingested {
             Ingested::Transactions(tx, acc, det) => (Source::Transactions(tx), acc, det),
             Ingested::Summary(s, acc, det) => (Source::Summary(s), acc, det),
         };
@@ -133,7 +148,7 @@ impl Dataset {
             Source::Transactions(tx) => tx.day.iter().copied().max(),
             Source::Summary(_) => None,
         };
-        Ok(Dataset {
+        Dataset {
             last_day,
             source,
             account,
@@ -141,7 +156,7 @@ impl Dataset {
             ingest_options: opts.ingest.clone(),
             stages: Stages::default(),
             ran: Vec::new(),
-        })
+        }
     }
 
     pub fn detected(&self) -> &Detected {
