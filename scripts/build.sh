@@ -2,11 +2,20 @@
 # Builds the wasm package (pkg/), the bundled sample, and the page (www/dist).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
-wasm-pack build --target web --release --mode no-install --out-dir pkg
+# Two modules from one crate (Cargo.toml, [features]): the core (every analysis, UTF-8 text)
+# and the formats module (legacy code pages, workbooks), which the page loads only when a file
+# needs it. src/js/index.js is the package's entry point over both.
+wasm-pack build --target web --release --mode no-install --out-dir pkg \
+  -- --no-default-features --features js-analysis
+wasm-pack build --target web --release --mode no-install --out-dir target/pkg-formats \
+  --out-name crm_lens_formats -- --no-default-features --features js-formats
+node scripts/package.mjs pkg target/pkg-formats
 cargo build --release --quiet
 
 mkdir -p www/public
 ./target/release/crm-lens sample --transactions 55000 --seed 42 --out www/public/sample.csv
 vite build www --logLevel warn
-raw=$(stat -c %s pkg/crm_lens_bg.wasm); gz=$(gzip -9c pkg/crm_lens_bg.wasm | wc -c)
-echo "build: pkg/crm_lens_bg.wasm ${raw} bytes raw, ${gz} bytes gzip"
+for m in crm_lens crm_lens_formats; do
+  raw=$(stat -c %s "pkg/${m}_bg.wasm"); gz=$(gzip -9c "pkg/${m}_bg.wasm" | wc -c)
+  echo "build: pkg/${m}_bg.wasm ${raw} bytes raw, ${gz} bytes gzip"
+done

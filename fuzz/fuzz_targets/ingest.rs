@@ -1,9 +1,11 @@
 //! Fuzz target on the ingest entry point: any bytes → `Dataset::from_bytes` + `analyze` must
-//! return a Report or an Error, never panic, and always keep the row account balanced.
+//! return a Report or an Error, never panic, and always keep the row account balanced. The
+//! browser's way (the formats module's `decode`, then the core's `from_decoded`) must give
+//! the very same Report or Error.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-use crm_lens::{Dataset, Options};
+use crm_lens::{ingest, Dataset, Options, Report};
 
 /// Option variants that take other code paths (summary input, whitespace columns, returns
 /// kept with no header, a forced legacy encoding with day-first dates).
@@ -15,15 +17,19 @@ const VARIANTS: &[&str] = &[
 ];
 
 fn check(bytes: &[u8], opts: &Options) {
-    let Ok(ds) = Dataset::from_bytes(bytes, opts) else {
-        return;
-    };
-    if let Ok(a) = ds.analyze(opts) {
+    let direct = Dataset::from_bytes(bytes, opts).and_then(|d| d.analyze(opts));
+    if let Ok(a) = &direct {
         let i = &a.report.ingest;
         let skipped: u64 = i.rows_skipped.values().sum();
         assert_eq!(i.rows_read, i.rows_used + skipped, "row account");
         assert!(a.report.kpis.revenue.is_finite(), "finite revenue");
     }
+    let decoded = ingest::decode(bytes, &opts.ingest)
+        .and_then(|(info, text)| Dataset::from_decoded(&info, &text, opts))
+        .and_then(|d| d.analyze(opts));
+    let report = |r: crm_lens::Result<crm_lens::Analysis>| r.map(|a| a.report);
+    let (direct, decoded): (crm_lens::Result<Report>, _) = (report(direct), report(decoded));
+    assert_eq!(direct, decoded, "the formats module's way gives another result");
 }
 
 /// The OLE signature of `.xls`. calamine 0.38 parses every sheet of an .xls when it opens it

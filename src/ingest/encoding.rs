@@ -1,8 +1,11 @@
 //! Text encoding: BOMs, UTF-8, and the legacy code pages of Chinese and Russian Excel.
 //!
-//! Detection is chardetng (Firefox's detector, by the author of encoding_rs); decoding is
-//! encoding_rs (streamed, see `source`). UTF-8 input is borrowed, never copied.
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+//! The encoding is decided here without decoding the file. UTF-8 input is borrowed, never
+//! copied. Detecting a legacy code page (chardetng, Firefox's detector, by the author of
+//! encoding_rs) and decoding it (encoding_rs, streamed, see `source`) need the `formats`
+//! feature; without it (the browser's core module) such a file is a `needs_formats` error
+//! that the JS wrapper answers by loading the formats module (`ingest::decode`).
+use encoding_rs::{Encoding, UTF_8};
 
 use super::source::TextSource;
 use crate::error::{Error, Result};
@@ -11,20 +14,22 @@ use crate::error::{Error, Result};
 #[derive(Debug)]
 pub struct Opened<'a> {
     pub source: TextSource<'a>,
-    pub encoding: &'static str,
+    pub encoding: String,
     pub had_bom: bool,
 }
 
 /// How much of the file the detector reads: enough for any mix of header and data.
+#[cfg(feature = "formats")]
 const DETECT_BYTES: usize = 1 << 20;
 
 /// Decides the encoding (BOM, then the option, then detection) without decoding the file.
 pub fn open<'a>(bytes: &'a [u8], forced: Option<&str>) -> Result<Opened<'a>> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let body = &bytes[bom_len..];
+        let in_place = enc == UTF_8 && std::str::from_utf8(body).is_ok();
         return Ok(Opened {
-            source: TextSource::new(body, enc, enc == UTF_8 && std::str::from_utf8(body).is_ok()),
-            encoding: enc.name(),
+            source: TextSource::new(body, enc, in_place)?,
+            encoding: enc.name().into(),
             had_bom: true,
         });
     }
@@ -44,10 +49,22 @@ pub fn open<'a>(bytes: &'a [u8], forced: Option<&str>) -> Result<Opened<'a>> {
         None => detect(bytes)?,
     };
     Ok(Opened {
-        source: TextSource::new(bytes, enc, valid_utf8),
-        encoding: enc.name(),
+        source: TextSource::new(bytes, enc, valid_utf8)?,
+        encoding: enc.name().into(),
         had_bom: false,
     })
+}
+
+/// The error of a build without the `formats` feature for a file only it can read. The JS
+/// wrapper (`openDataset`) catches the code and loads the formats module; an embedder who
+/// calls the core module directly reads what to do.
+#[cfg(not(feature = "formats"))]
+pub fn needs_formats(what: &str) -> Error {
+    Error::new(
+        "needs_formats",
+        format!("{what}: reading it needs the crm-lens formats module (legacy encodings and workbooks)"),
+    )
+    .with_hint("open the file with openDataset() from the crm-lens package, which loads the formats module when a file needs it")
 }
 
 /// A decoded sample that is mostly control characters or replacement characters is not
@@ -76,6 +93,13 @@ fn detect(bytes: &[u8]) -> Result<(&'static Encoding, bool)> {
     if std::str::from_utf8(bytes).is_ok() {
         return Ok((UTF_8, true));
     }
+    legacy(bytes)
+}
+
+/// The legacy code page of a file that is not valid UTF-8.
+#[cfg(feature = "formats")]
+fn legacy(bytes: &[u8]) -> Result<(&'static Encoding, bool)> {
+    use encoding_rs::{UTF_16BE, UTF_16LE};
     let mut det = chardetng::EncodingDetector::new();
     let sample = &bytes[..bytes.len().min(DETECT_BYTES)];
     det.feed(sample, sample.len() == bytes.len());
@@ -87,11 +111,16 @@ fn detect(bytes: &[u8]) -> Result<(&'static Encoding, bool)> {
     Ok((guess, false))
 }
 
+#[cfg(not(feature = "formats"))]
+fn legacy(_: &[u8]) -> Result<(&'static Encoding, bool)> {
+    Err(needs_formats("the file is not UTF-8"))
+}
+
 fn looks_binary(head: &[u8]) -> bool {
     head.contains(&0)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "formats"))]
 mod tests {
     use super::*;
 

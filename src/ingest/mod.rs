@@ -3,6 +3,11 @@
 //! Stages: decode text (or open a workbook) → sniff a bounded sample → stream every record
 //! through the row parser. No table of row strings is ever built: each record is parsed into
 //! four columns (customer index, day, amount, order hash) as it is read.
+//!
+//! Entry points: [`ingest`] reads any file (legacy code pages and workbooks need the
+//! `formats` feature). The browser splits it in two modules: the formats module's
+//! [`decode`] turns such a file into UTF-8 text or a sheet's rows, and the core module's
+//! [`ingest_decoded`] reads that. Both ways give the same result (tests/decoded.rs).
 mod accounting;
 mod batch;
 mod columns;
@@ -16,7 +21,9 @@ mod rows;
 mod sniff;
 mod source;
 mod summary;
+mod table;
 mod text;
+#[cfg(feature = "formats")]
 mod workbook;
 
 pub use accounting::{RowAccount, SkipExample, SkipReason};
@@ -149,21 +156,112 @@ pub enum Ingested {
 /// Reads a file's bytes. Never panics; every failure is an [`Error`] that says what was found.
 pub fn ingest(bytes: &[u8], opts: &IngestOptions) -> Result<Ingested> {
     opts.validate()?;
+    not_empty(bytes)?;
+    if let Some(kind) = table::kind(bytes) {
+        return from_rows(kind, &read_workbook(bytes, kind)?, opts);
+    }
+    from_opened(encoding::open(bytes, opts.encoding.as_deref())?, opts)
+}
+
+/// What the formats module's [`decode`] made of a file, described for the core's
+/// [`ingest_decoded`] (crosses the JS boundary next to the bytes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Decoded {
+    /// `csv`: the bytes are the file's text in UTF-8; `xlsx` / `xls`: a sheet's rows
+    /// (`table` wire format).
+    pub source: String,
+    /// The encoding the text was decoded from (`n/a` for workbooks).
+    pub encoding: String,
+    /// The text started with a byte-order mark.
+    pub bom: bool,
+}
+
+/// Turns a file into what a build without decoders and workbook readers can read: its text
+/// as UTF-8, or its first sheet's rows. Same decisions (BOM, `encoding` option, detection,
+/// workbook signature) and same errors as [`ingest`].
+#[cfg(feature = "formats")]
+pub fn decode(bytes: &[u8], opts: &IngestOptions) -> Result<(Decoded, Vec<u8>)> {
+    opts.validate()?;
+    not_empty(bytes)?;
+    if let Some(kind) = table::kind(bytes) {
+        let rows = workbook::read_first_sheet(bytes, kind)?;
+        let info = Decoded {
+            source: kind.into(),
+            encoding: "n/a".into(),
+            bom: false,
+        };
+        return Ok((info, table::encode(&rows)));
+    }
+    let opened = encoding::open(bytes, opts.encoding.as_deref())?;
+    let text = opened.source.decode_all().into_owned().into_bytes();
+    let info = Decoded {
+        source: "csv".into(),
+        encoding: opened.encoding,
+        bom: opened.had_bom,
+    };
+    Ok((info, text))
+}
+
+/// Reads what [`decode`] returned: the same result [`ingest`] gives for the original file.
+pub fn ingest_decoded(info: &Decoded, bytes: &[u8], opts: &IngestOptions) -> Result<Ingested> {
+    opts.validate()?;
+    let bad = |what: &str| {
+        Error::new(
+            "invalid_decoded",
+            format!("the decoded input is not what the formats module makes: {what}"),
+        )
+        .with_hint("pass the bytes and description that the formats module's decode() returned")
+    };
+    match info.source.as_str() {
+        "csv" => {
+            let text = std::str::from_utf8(bytes).map_err(|_| bad("the text is not UTF-8"))?;
+            let opened = encoding::Opened {
+                source: source::TextSource::utf8(text),
+                encoding: info.encoding.clone(),
+                had_bom: info.bom,
+            };
+            from_opened(opened, opts)
+        }
+        "xlsx" => from_rows("xlsx", &table::decode(bytes)?, opts),
+        "xls" => from_rows("xls", &table::decode(bytes)?, opts),
+        other => Err(bad(&format!("unknown source {other:?}"))),
+    }
+}
+
+fn not_empty(bytes: &[u8]) -> Result<()> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::new("empty_file", "the file is empty")
             .with_hint("choose a CSV/TSV/XLSX export with a header and at least one row"));
     }
-    if let Some(kind) = workbook::kind(bytes) {
-        let table = workbook::read_first_sheet(bytes, kind)?;
-        let detected = Detected {
-            source: kind.to_string(),
-            encoding: "n/a".into(),
-            delimiter: "n/a".into(),
-            ..Default::default()
-        };
-        return workbook::from_table(&table, opts, detected);
-    }
-    let opened = encoding::open(bytes, opts.encoding.as_deref())?;
+    Ok(())
+}
+
+#[cfg(feature = "formats")]
+fn read_workbook(bytes: &[u8], kind: &str) -> Result<Vec<Vec<String>>> {
+    workbook::read_first_sheet(bytes, kind)
+}
+
+#[cfg(not(feature = "formats"))]
+fn read_workbook(_: &[u8], kind: &str) -> Result<Vec<Vec<String>>> {
+    Err(encoding::needs_formats(&format!(
+        "the file is an {kind} workbook"
+    )))
+}
+
+/// A workbook's rows through the sniffer and the row parser.
+fn from_rows(kind: &str, rows: &[Vec<String>], opts: &IngestOptions) -> Result<Ingested> {
+    let detected = Detected {
+        source: kind.to_string(),
+        encoding: "n/a".into(),
+        delimiter: "n/a".into(),
+        ..Default::default()
+    };
+    table::from_table(rows, opts, detected)
+}
+
+/// Decoded text through the sniffer and the row parser.
+fn from_opened(opened: encoding::Opened<'_>, opts: &IngestOptions) -> Result<Ingested> {
     let sample = opened.source.sample();
     if !encoding::looks_like_text(&sample) {
         return Err(Error::new(
@@ -181,7 +279,7 @@ pub fn ingest(bytes: &[u8], opts: &IngestOptions) -> Result<Ingested> {
     };
     let detected = Detected {
         source: "csv".into(),
-        encoding: opened.encoding.to_string(),
+        encoding: opened.encoding.clone(),
         bom: opened.had_bom,
         delimiter: sniff::delimiter_name(delimiter),
         ..Default::default()

@@ -1,32 +1,64 @@
 //! The decoded text of a CSV/TSV export, as a stream of UTF-8 bytes.
 //!
 //! Ingest must not hold a second copy of the file: valid UTF-8 is read in place, and legacy
-//! code pages (GBK/GB18030, Windows-1251, UTF-16 …) are transcoded chunk by chunk by
-//! `encoding_rs_io` while the CSV reader pulls bytes. Only the bounded sniffing sample is
-//! decoded up front.
+//! code pages (GBK/GB18030, Windows-1251, UTF-16 …; `formats` feature) are transcoded chunk
+//! by chunk by `encoding_rs_io` while the CSV reader pulls bytes. Only the bounded sniffing
+//! sample is decoded up front.
+//!
+//! The browser's core module has no decoders: there the formats module transcodes the whole
+//! file first (`ingest::decode`) and this reads the result in place. Both ways must give the
+//! same Report, so the sample is defined on the decoded text (its first [`SAMPLE_BYTES`] bytes
+//! of UTF-8), never on the undecoded bytes.
 use encoding_rs::Encoding;
-use encoding_rs_io::DecodeReaderBytesBuilder;
+#[cfg(not(feature = "formats"))]
+use encoding_rs::UTF_8;
 use std::borrow::Cow;
 use std::io::{self, Read};
 
-/// Bytes of the file the sniffer looks at (decoded): enough for thousands of rows.
+use crate::error::Result;
+
+/// Bytes of decoded UTF-8 text the sniffer looks at: enough for thousands of rows.
 pub const SAMPLE_BYTES: usize = 256 * 1024;
 
 #[derive(Debug, Clone, Copy)]
 pub struct TextSource<'a> {
     /// The file after any byte-order mark.
     body: &'a [u8],
-    encoding: &'static Encoding,
-    /// `body` is valid UTF-8 and is read without transcoding.
-    in_place: bool,
+    /// The code page to transcode from; `None`: `body` is valid UTF-8, read in place.
+    #[cfg(feature = "formats")]
+    decode: Option<&'static Encoding>,
 }
 
 impl<'a> TextSource<'a> {
-    pub fn new(body: &'a [u8], encoding: &'static Encoding, in_place: bool) -> Self {
-        TextSource {
+    /// `in_place`: `body` is valid UTF-8 (checked by the caller). Otherwise it is transcoded
+    /// from `encoding`, which needs the `formats` feature.
+    pub fn new(body: &'a [u8], encoding: &'static Encoding, in_place: bool) -> Result<Self> {
+        #[cfg(feature = "formats")]
+        return Ok(TextSource {
             body,
-            encoding,
-            in_place,
+            decode: (!in_place).then_some(encoding),
+        });
+        #[cfg(not(feature = "formats"))]
+        if in_place {
+            Ok(TextSource { body })
+        } else if encoding == UTF_8 {
+            Err(super::encoding::needs_formats(
+                "the file is not valid UTF-8",
+            ))
+        } else {
+            Err(super::encoding::needs_formats(&format!(
+                "the file is in {}",
+                encoding.name()
+            )))
+        }
+    }
+
+    /// Valid UTF-8 text (the formats module's output), read in place.
+    pub fn utf8(text: &'a str) -> Self {
+        TextSource {
+            body: text.as_bytes(),
+            #[cfg(feature = "formats")]
+            decode: None,
         }
     }
 
@@ -35,25 +67,10 @@ impl<'a> TextSource<'a> {
         self.body.len()
     }
 
-    /// The first [`SAMPLE_BYTES`] decoded, cut after the last complete line.
+    /// The first [`SAMPLE_BYTES`] of the decoded text (whole characters), cut after the last
+    /// complete line unless that is the whole text.
     pub fn sample(&self) -> Cow<'a, str> {
-        let n = self.body.len().min(SAMPLE_BYTES);
-        let whole = n == self.body.len();
-        let head = &self.body[..n];
-        let text: Cow<'a, str> = if self.in_place {
-            let valid = match std::str::from_utf8(head) {
-                Ok(s) => s,
-                // Cut inside a multi-byte character: keep the complete prefix.
-                Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
-            };
-            Cow::Borrowed(valid)
-        } else {
-            let mut dec = self.encoding.new_decoder_without_bom_handling();
-            let cap = dec.max_utf8_buffer_length(n).unwrap_or(n.saturating_mul(3));
-            let mut s = String::with_capacity(cap);
-            let _ = dec.decode_to_string(head, &mut s, whole);
-            Cow::Owned(s)
-        };
+        let (text, whole) = self.head();
         if whole {
             return text;
         }
@@ -69,18 +86,65 @@ impl<'a> TextSource<'a> {
         }
     }
 
+    /// The decoded text up to [`SAMPLE_BYTES`], and whether that is all of it.
+    fn head(&self) -> (Cow<'a, str>, bool) {
+        #[cfg(feature = "formats")]
+        if let Some(enc) = self.decode {
+            return decoded_head(self.body, enc);
+        }
+        let n = self.body.len().min(SAMPLE_BYTES);
+        (
+            Cow::Borrowed(utf8_prefix(&self.body[..n])),
+            n == self.body.len(),
+        )
+    }
+
     /// The whole body as a UTF-8 byte stream.
     pub fn reader(&self) -> Box<dyn Read + 'a> {
-        if self.in_place {
-            Box::new(self.body)
-        } else {
-            Box::new(
-                DecodeReaderBytesBuilder::new()
-                    .encoding(Some(self.encoding))
+        #[cfg(feature = "formats")]
+        if let Some(enc) = self.decode {
+            return Box::new(
+                encoding_rs_io::DecodeReaderBytesBuilder::new()
+                    .encoding(Some(enc))
+                    // The BOM was handled by `encoding::open`; a second one is text, as in
+                    // `decode_all` (the formats module's whole-file decode).
+                    .bom_sniffing(false)
                     .build(self.body),
-            )
+            );
+        }
+        Box::new(self.body)
+    }
+
+    /// The whole body decoded (for the formats module, which hands the core UTF-8 text).
+    #[cfg(feature = "formats")]
+    pub fn decode_all(&self) -> Cow<'a, str> {
+        match self.decode {
+            Some(enc) => enc.decode_without_bom_handling(self.body).0,
+            None => Cow::Borrowed(utf8_prefix(self.body)),
         }
     }
+}
+
+/// The longest prefix of whole characters (the bytes are valid UTF-8 but may be cut inside
+/// a character).
+fn utf8_prefix(bytes: &[u8]) -> &str {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+    }
+}
+
+/// [`TextSource::head`] of a legacy code page: exactly what the in-place head of the fully
+/// decoded text would be. A decoder may stop a few bytes short of a full buffer, so it
+/// decodes a little more than needed and cuts at a character boundary.
+#[cfg(feature = "formats")]
+fn decoded_head<'a>(body: &[u8], enc: &'static Encoding) -> (Cow<'a, str>, bool) {
+    let mut dec = enc.new_decoder_without_bom_handling();
+    let mut out = vec![0u8; SAMPLE_BYTES + 64];
+    let (res, _, written, _) = dec.decode_to_utf8(body, &mut out, true);
+    let whole = res == encoding_rs::CoderResult::InputEmpty && written <= SAMPLE_BYTES;
+    let text = utf8_prefix(&out[..written.min(SAMPLE_BYTES)]).to_owned();
+    (Cow::Owned(text), whole)
 }
 
 /// Whitespace-aligned columns (`runs of spaces` as the delimiter): collapses every run of
@@ -185,10 +249,11 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "formats")]
     #[test]
     fn streams_legacy_code_pages() {
         let (gbk, _, _) = encoding_rs::GBK.encode("客户,金额\n张三,12\n");
-        let src = TextSource::new(&gbk, encoding_rs::GBK, false);
+        let src = TextSource::new(&gbk, encoding_rs::GBK, false).unwrap();
         let mut s = String::new();
         src.reader().read_to_string(&mut s).unwrap();
         assert_eq!(s, "客户,金额\n张三,12\n");

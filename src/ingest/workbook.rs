@@ -1,25 +1,13 @@
-//! Excel and OpenDocument workbooks, read from bytes with calamine (first sheet).
+//! Excel and OpenDocument workbooks, read from bytes with calamine (first sheet; `formats`
+//! feature).
 //!
 //! calamine materialises the sheet as a cell range, so workbooks (at most ~1M rows by Excel's
-//! own limit) are converted to rows of text and go through the same sniffer and row parser.
+//! own limit) are converted to rows of text (`table`), which go through the same sniffer and
+//! row parser as CSV text.
 use calamine::{open_workbook_auto_from_rs, open_workbook_from_rs, Data, Reader, Xlsx};
 use std::io::{self, Cursor, Read, Seek, SeekFrom};
 
-use super::rows::RowParser;
-use super::sniff;
-use super::{summary, Detected, IngestOptions, Ingested};
 use crate::error::{Error, Result};
-
-/// Recognises a workbook by its container signature.
-pub fn kind(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        return Some("xls");
-    }
-    if bytes.starts_with(b"PK\x03\x04") {
-        return Some("xlsx");
-    }
-    None
-}
 
 fn cell_text(c: &Data) -> String {
     match c {
@@ -183,40 +171,3 @@ fn xlsx_rows(bytes: &[u8], bad: &impl Fn(String) -> Error) -> Result<Vec<Vec<Str
 const EXCEL_ROWS: usize = 1_048_576;
 /// Columns read from a workbook: far more than any transaction export has.
 const MAX_COLUMNS: usize = 1024;
-
-/// Workbook rows through the same sniffer and row parser as text.
-pub fn from_table(
-    table: &[Vec<String>],
-    opts: &IngestOptions,
-    detected: Detected,
-) -> Result<Ingested> {
-    let non_empty = |r: &Vec<String>| r.iter().any(|c| !c.trim().is_empty());
-    let sample: Vec<Vec<String>> = table
-        .iter()
-        .filter(|r| non_empty(r))
-        .take(sniff::SAMPLE_ROWS)
-        .cloned()
-        .collect();
-    if sample.is_empty() {
-        return Err(Error::new(
-            "empty_file",
-            "the workbook's first sheet has no rows",
-        ));
-    }
-    if opts.summary {
-        let records = table
-            .iter()
-            .filter(|r| non_empty(r))
-            .map(|r| Ok(csv::StringRecord::from(r.clone())));
-        return summary::read(&sample, records, opts, detected);
-    }
-    let layout = sniff::decide_layout(&sample, opts)?;
-    let mut parser = RowParser::new(&layout, opts, table.len());
-    // Leading empty rows before the table (and the header) are not rows.
-    let start = table.iter().position(non_empty).unwrap_or(table.len());
-    let skip = usize::from(layout.has_header);
-    for (i, row) in table.iter().enumerate().skip(start + skip) {
-        parser.push(row, i as u64 + 1);
-    }
-    parser.finish(detected)
-}

@@ -137,7 +137,22 @@ impl Dataset {
     /// Reads the file once. Fails only when nothing usable can be read.
     pub fn from_bytes(bytes: &[u8], opts: &Options) -> Result<Dataset> {
         opts.validate()?;
-        let (source, account, detected) = match ingest::ingest(bytes, &opts.ingest)? {
+        Ok(Self::from_ingested(
+            ingest::ingest(bytes, &opts.ingest)?,
+            opts,
+        ))
+    }
+
+    /// Reads what the formats module's `ingest::decode` made of a file (legacy encodings,
+    /// workbooks): the Dataset [`Dataset::from_bytes`] gives for the file itself.
+    pub fn from_decoded(info: &ingest::Decoded, bytes: &[u8], opts: &Options) -> Result<Dataset> {
+        opts.validate()?;
+        let ingested = ingest::ingest_decoded(info, bytes, &opts.ingest)?;
+        Ok(Self::from_ingested(ingested, opts))
+    }
+
+    fn from_ingested(ingested: Ingested, opts: &Options) -> Dataset {
+        let (source, account, detected) = match ingested {
             Ingested::Transactions(tx, acc, det) => (Source::Transactions(tx), acc, det),
             Ingested::Summary(s, acc, det) => (Source::Summary(s), acc, det),
         };
@@ -145,7 +160,7 @@ impl Dataset {
             Source::Transactions(tx) => tx.day.iter().copied().max(),
             Source::Summary(_) => None,
         };
-        Ok(Dataset {
+        Dataset {
             last_day,
             source,
             account,
@@ -154,7 +169,7 @@ impl Dataset {
             stages: Stages::default(),
             ran: Vec::new(),
             prepared: Vec::new(),
-        })
+        }
     }
 
     pub fn detected(&self) -> &Detected {

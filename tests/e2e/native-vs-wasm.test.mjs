@@ -4,8 +4,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ROOT, nativeReport } from './helpers.mjs';
 import { initSync, analyzeJson } from '../../pkg/crm_lens.js';
+import { openDataset, setFormatsWasm } from '../../pkg/index.js';
 
 initSync({ module: readFileSync(`${ROOT}pkg/crm_lens_bg.wasm`) });
+setFormatsWasm(readFileSync(`${ROOT}pkg/crm_lens_formats_bg.wasm`));
 
 const cases = [
   ['default options', {}, []],
@@ -22,3 +24,22 @@ for (const [name, options, flags] of cases) {
     assert.ok(native.kpis.customers > 0);
   });
 }
+
+// Legacy code pages and workbooks go through the formats module (pkg/index.js loads it on the
+// core's `needs_formats`), natively through one streaming read: the same Report.
+for (const f of ['orders-gbk.csv', 'orders-cp1251.csv', 'orders.xlsx']) {
+  test(`${f}: native == wasm through the formats module`, async () => {
+    const file = `${ROOT}tests/fixtures/e2e/${f}`;
+    const ds = await openDataset(readFileSync(file), {});
+    const wasm = ds.analyze({});
+    ds.free();
+    assert.deepStrictEqual(wasm, nativeReport(file));
+    assert.ok(wasm.kpis.customers > 0);
+  });
+}
+
+test('the core module alone answers needs_formats for a GBK file', async () => {
+  const { Dataset } = await import('../../pkg/crm_lens.js');
+  assert.throws(() => new Dataset(readFileSync(`${ROOT}tests/fixtures/e2e/orders-gbk.csv`), {}),
+    (e) => e.code === 'needs_formats' && /formats module/.test(e.message) && /openDataset/.test(e.hint));
+});

@@ -1,9 +1,13 @@
 // The analysis runs here, off the main thread: the page never freezes, and Cancel is
 // simply terminating this worker. Everything that touches every customer (filter, sort,
 // search, histograms, scatter sampling) also runs here; the page only renders.
-import init, { Dataset } from '../../pkg/crm_lens.js';
+import init, { openDataset, setFormatsWasm } from '../../pkg/index.js';
 import wasmUrl from '../../pkg/crm_lens_bg.wasm?url';
+// The formats module (legacy encodings, workbooks) is fetched only when a file needs it.
+import formatsUrl from '../../pkg/crm_lens_formats_bg.wasm?url';
 import { Ids, scatterSample, clvHistogram, topClv, query as runQuery } from './derive.js';
+
+setFormatsWasm(formatsUrl);
 
 let ready = null;
 let dataset = null;
@@ -25,7 +29,7 @@ self.onmessage = async (ev) => {
       dataset = null;
       cols = null;
       ids = null;
-      dataset = new Dataset(new Uint8Array(msg.bytes), msg.options ?? {});
+      dataset = await openDataset(new Uint8Array(msg.bytes), msg.options ?? {});
       const t2 = performance.now();
       runAnalysis(msg, { initMs: t1 - t0, ingestMs: t2 - t1, wasm });
     } else if (msg.type === 'analyze') {

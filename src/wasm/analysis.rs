@@ -1,37 +1,19 @@
-//! The thin JS binding: the only module that knows about wasm-bindgen.
-//!
-//! Small results (Report, detected layout) cross as plain JS objects through serde; the
-//! per-customer table crosses as columnar typed arrays, which JS reads without parsing.
+//! The analysis API (feature `js-analysis`): what the core module exports.
 use js_sys::{
     Array, Float32Array, Float64Array, Object, Reflect, Uint16Array, Uint32Array, Uint8Array,
 };
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use super::{js_error, options, to_js};
 use crate::error::Error;
+use crate::ingest::Decoded;
 use crate::options::Options;
 use crate::pipeline::{self, Analysis};
-
-fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsValue::from_str(&e.to_string()))
-}
-
-fn js_error(e: Error) -> JsValue {
-    to_js(&e).unwrap_or_else(|_| JsValue::from_str(&e.to_string()))
-}
-
-fn options(v: JsValue) -> Result<Options, JsValue> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(Options::default());
-    }
-    serde_wasm_bindgen::from_value(v).map_err(|e| js_error(Error::option(format!("options: {e}"))))
-}
 
 /// Analyses file bytes in one call and returns the Report.
 #[wasm_bindgen]
 pub fn analyze(bytes: &[u8], opts: JsValue) -> Result<JsValue, JsValue> {
-    let opts = options(opts)?;
+    let opts: Options = options(opts)?;
     let report = pipeline::analyze(bytes, &opts).map_err(js_error)?;
     to_js(&report)
 }
@@ -39,7 +21,7 @@ pub fn analyze(bytes: &[u8], opts: JsValue) -> Result<JsValue, JsValue> {
 /// The Report of `analyze` as JSON text, byte-identical to the CLI's output.
 #[wasm_bindgen(js_name = analyzeJson)]
 pub fn analyze_json(bytes: &[u8], opts: JsValue) -> Result<String, JsValue> {
-    let opts = options(opts)?;
+    let opts: Options = options(opts)?;
     let report = pipeline::analyze(bytes, &opts).map_err(js_error)?;
     serde_json::to_string(&report).map_err(|e| JsValue::from_str(&e.to_string()))
 }
@@ -62,10 +44,23 @@ fn set(obj: &Object, key: &str, value: &JsValue) -> Result<(), JsValue> {
 
 #[wasm_bindgen]
 impl Dataset {
+    /// Reads a file. A file only the formats module can read (legacy code page, workbook)
+    /// fails with code `needs_formats`: the package's `openDataset` then decodes it with the
+    /// formats module and calls [`Dataset::from_decoded`].
     #[wasm_bindgen(constructor)]
     pub fn new(bytes: &[u8], opts: JsValue) -> Result<Dataset, JsValue> {
-        let opts = options(opts)?;
+        let opts: Options = options(opts)?;
         let inner = pipeline::Dataset::from_bytes(bytes, &opts).map_err(js_error)?;
+        Ok(Dataset { inner, last: None })
+    }
+
+    /// Reads what the formats module's `decode` returned (`info` = its `info` object).
+    #[wasm_bindgen(js_name = fromDecoded)]
+    pub fn from_decoded(bytes: &[u8], info: JsValue, opts: JsValue) -> Result<Dataset, JsValue> {
+        let opts: Options = options(opts)?;
+        let info: Decoded = serde_wasm_bindgen::from_value(info)
+            .map_err(|e| js_error(Error::new("invalid_decoded", format!("decoded info: {e}"))))?;
+        let inner = pipeline::Dataset::from_decoded(&info, bytes, &opts).map_err(js_error)?;
         Ok(Dataset { inner, last: None })
     }
 
@@ -73,13 +68,13 @@ impl Dataset {
     /// with the same options that follows only fits the models: the page reports progress
     /// ("fitting") between the two calls. Optional; `analyze` alone gives the same Report.
     pub fn prepare(&mut self, opts: JsValue) -> Result<(), JsValue> {
-        let opts = options(opts)?;
+        let opts: Options = options(opts)?;
         self.inner.prepare(&opts).map_err(js_error)
     }
 
     /// Runs the analyses with `opts` (ingest options are those the dataset was read with).
     pub fn analyze(&mut self, opts: JsValue) -> Result<JsValue, JsValue> {
-        let opts = options(opts)?;
+        let opts: Options = options(opts)?;
         let a = self.inner.reanalyze(&opts).map_err(js_error)?;
         let out = to_js(&a.report);
         self.last = Some(a);

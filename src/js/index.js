@@ -1,0 +1,65 @@
+// crm-lens: the npm package's entry point (copied into pkg/ by scripts/build.sh).
+//
+// The package holds two WebAssembly modules built from one crate: the core (crm_lens.js,
+// every analysis; reads UTF-8 text) and the formats module (crm_lens_formats.js: legacy code
+// pages such as GBK/GB18030 and Windows-1251, and .xlsx/.xls/.ods workbooks). A page pays for
+// the formats module only when a file needs it: `openDataset` tries the core first and loads
+// the formats module on the core's `needs_formats` answer.
+import init, { Dataset } from './crm_lens.js';
+
+export * from './crm_lens.js';
+export default init;
+
+let formats = null; // Promise of the initialised formats module, made on first need
+let formatsWasm; // what its init receives; default: the .wasm next to crm_lens_formats.js
+
+/** Where the formats module's .wasm is (a URL, Response, bytes or WebAssembly.Module), for
+ * bundlers that rename assets. Call before the first `openDataset` that needs it. */
+export function setFormatsWasm(input) {
+  formatsWasm = input;
+  formats = null;
+}
+
+function loadFormats() {
+  formats ??= import('./crm_lens_formats.js').then(async (m) => {
+    await m.default(formatsWasm === undefined ? undefined : { module_or_path: formatsWasm });
+    return m;
+  });
+  formats.catch(() => { formats = null; });
+  return formats;
+}
+
+/** Reads a file's bytes once into a `Dataset` (then `analyze(options)` as often as needed).
+ * Rejects with `{ code, message, hint }`, as the core's errors are. */
+export async function openDataset(bytes, options = {}) {
+  try {
+    return new Dataset(bytes, options);
+  } catch (e) {
+    if (e?.code !== 'needs_formats') throw e;
+  }
+  const f = await loadFormats();
+  let decoded;
+  try {
+    decoded = f.decode(bytes, options);
+  } catch (e) {
+    if (!(e instanceof WebAssembly.RuntimeError)) throw e;
+    // The module trapped (out of memory on a damaged workbook): its instance is unusable in
+    // this realm, the core is unaffected. A page recovers by starting a fresh worker.
+    throw {
+      code: 'formats_failed',
+      message: `the file could not be read: the formats module stopped (${e.message})`,
+      hint: 'save the sheet as CSV (UTF-8) and load that',
+    };
+  }
+  return Dataset.fromDecoded(decoded.bytes, decoded.info, options);
+}
+
+/** One call from file bytes to the Report. */
+export async function analyzeFile(bytes, options = {}) {
+  const ds = await openDataset(bytes, options);
+  try {
+    return ds.analyze(options);
+  } finally {
+    ds.free();
+  }
+}
