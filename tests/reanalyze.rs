@@ -141,3 +141,79 @@ fn prepare_then_analyze_equals_analyze() {
     let e = ds.prepare(&bad).unwrap_err();
     assert_eq!(e.code, "invalid_option");
 }
+
+/// The page's two workers: one fits CLV (`prepare_models`) while the other segments
+/// (`segment_job` → `SegmentJob::run` → `provide_segments`); the Report is the one a single
+/// `reanalyze` gives, and `stagesRun` names the same stages.
+#[test]
+fn segmentation_run_elsewhere_equals_reanalyze() {
+    let csv = generate_csv(&SampleSpec {
+        transactions: 3_000,
+        ..Default::default()
+    })
+    .unwrap();
+    let mut ds = Dataset::from_bytes(csv.as_bytes(), &opts("{}")).unwrap();
+    let mut plain = ds.clone();
+    for (what, json) in [
+        ("first run", "{}"),
+        ("k", r#"{"segments":{"k":5}}"#),
+        (
+            "horizon (segments kept)",
+            r#"{"segments":{"k":5},"clv":{"horizonMonths":6}}"#,
+        ),
+        ("analysis date", r#"{"asOf":"2023-06-30"}"#),
+    ] {
+        let o = opts(json);
+        let job = ds.segment_job(&o).unwrap();
+        ds.prepare_models(&o).unwrap();
+        if let Some(job) = &job {
+            ds.provide_segments(&o, job.run()).unwrap();
+        }
+        let a = ds.reanalyze(&o).unwrap();
+        same(&a, &plain.reanalyze(&o).unwrap(), what);
+        assert_eq!(ds.stages_run(), plain.stages_run(), "{what}: stagesRun");
+        assert_eq!(
+            job.is_some(),
+            plain.stages_run().contains(&"segments"),
+            "{what}: a job exactly when the segmentation has to run"
+        );
+    }
+    // With CLV as a feature the segmentation waits for CLV: no job.
+    let with_clv = opts(r#"{"segments":{"features":["recency","frequency","clv"]}}"#);
+    assert!(ds.segment_job(&with_clv).unwrap().is_none());
+}
+
+#[test]
+fn a_stale_segmentation_is_refused() {
+    let csv = generate_csv(&SampleSpec {
+        transactions: 2_000,
+        ..Default::default()
+    })
+    .unwrap();
+    let o = opts("{}");
+    let mut ds = Dataset::from_bytes(csv.as_bytes(), &o).unwrap();
+    let job = ds.segment_job(&o).unwrap().expect("a first run segments");
+    let result = job.run();
+    // Other options, then another analysis date: the old result belongs to neither.
+    let k5 = opts(r#"{"segments":{"k":5}}"#);
+    assert_eq!(
+        ds.provide_segments(&k5, result.clone()).unwrap_err().code,
+        "stale_segments"
+    );
+    let later = opts(r#"{"asOf":"2023-06-30"}"#);
+    assert_eq!(
+        ds.provide_segments(&later, result.clone())
+            .unwrap_err()
+            .code,
+        "stale_segments"
+    );
+    // Back to its options and date: the customer table was rebuilt (a new generation), so
+    // even the old result is refused; a fresh job's is taken.
+    let fresh = ds.segment_job(&o).unwrap().expect("the table changed");
+    assert_eq!(
+        ds.provide_segments(&o, result).unwrap_err().code,
+        "stale_segments"
+    );
+    ds.provide_segments(&o, fresh.run()).unwrap();
+    assert!(ds.segment_job(&o).unwrap().is_none(), "remembered now");
+}

@@ -112,20 +112,42 @@ pub fn p_alive(p: &[f64], x: f64, tx: f64, t: f64) -> f64 {
 }
 
 /// `Q = (1 - (1-z)^B 2F1(A, B; C; z)) / B` without cancellation, B may be 0.
+///
+/// Its series in (A, B) grows for about `A·B·z/C` terms before it shrinks: harmless for
+/// usual parameters, hopeless when the fit runs to a + b in the millions (no dropout signal:
+/// a few customers, or nobody lapsing), where it took minutes. Then the Euler-transformed
+/// series `(1-z)^B 2F1(A,B;C;z) = (1-z)^{C-A} 2F1(C-A, C-B; C; z)` shrinks from the start
+/// and is used instead.
 pub fn q_term(a_: f64, b_: f64, c_: f64, z: f64) -> Option<f64> {
-    let s = hyp2f1_minus_one_over_b(a_, b_, c_, z)?;
-    let l1z = ln1p(-z);
-    let head = if b_ == 0.0 {
-        -l1z
+    let v = if euler_form_is_faster(a_, b_, c_, z) {
+        let (a2, b2) = (c_ - a_, c_ - b_);
+        let s = hyp2f1_minus_one_over_b(a2, b2, c_, z)?;
+        let l1z = ln1p(-z);
+        (-expm1(a2 * l1z) - exp(a2 * l1z) * b2 * s) / b_
     } else {
-        -expm1(b_ * l1z) / b_
+        let s = hyp2f1_minus_one_over_b(a_, b_, c_, z)?;
+        let l1z = ln1p(-z);
+        let head = if b_ == 0.0 {
+            -l1z
+        } else {
+            -expm1(b_ * l1z) / b_
+        };
+        head - exp(b_ * l1z) * s
     };
-    let v = head - exp(b_ * l1z) * s;
     if v.is_finite() {
         Some(v)
     } else {
         None
     }
+}
+
+/// Whether Q's series in (A, B) needs many terms (more than ~50 before its terms shrink)
+/// while the transformed series in (C-A, C-B) needs fewer. Only then: the form in (A, B)
+/// is the one checked against lifetimes across usual parameters, and it has no division by
+/// B (the transformed form needs B != 0, which holds: a slow series has a large |B|).
+pub fn euler_form_is_faster(a_: f64, b_: f64, c_: f64, z: f64) -> bool {
+    let growth = |a: f64, b: f64| (a * b * z / c_).abs();
+    b_ != 0.0 && growth(a_, b_) > 50.0 && growth(c_ - a_, c_ - b_) < growth(a_, b_)
 }
 
 /// Expected repeat purchases in (T, T+t] for a customer who is alive: E = P(alive) * u.
@@ -177,5 +199,54 @@ pub fn prob_n(p: &[f64], t: f64, n: u32, modified: bool) -> f64 {
         v.clamp(0.0, 1.0)
     } else {
         0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Q from its definition, `(1 - (1-z)^B 2F1(A,B;C;z)) / B`, by the plain series.
+    fn q_plain(a_: f64, b_: f64, c_: f64, z: f64) -> f64 {
+        let f = crate::clv::special::hyp2f1_series(a_, b_, c_, z).unwrap();
+        (1.0 - (1.0 - z).powf(b_) * f) / b_
+    }
+
+    #[test]
+    fn both_forms_of_q_agree() {
+        // BG/NBD's (A, B, C) for r, a, b, x; growth A·B·z/C from ~0.1 to ~60.
+        for &(r, a, b, x, z) in &[
+            (0.25, 0.8, 2.5, 3.0, 0.4),
+            (0.5, 5.0, 20.0, 1.0, 0.3),
+            (0.5, 12.0, 30.0, 2.0, 0.6),
+            (1.2, 40.0, 90.0, 0.0, 0.7),
+        ] {
+            let (a_, b_, c_) = (a + b - 1.0 - r, a - 1.0, a + b + x - 1.0);
+            let q = q_term(a_, b_, c_, z).unwrap();
+            let want = q_plain(a_, b_, c_, z);
+            assert!((q - want).abs() <= 1e-10 * want.abs(), "{q} vs {want}");
+            // The transformed form, forced, gives the same value.
+            let (a2, b2) = (c_ - a_, c_ - b_);
+            let f2 = crate::clv::special::hyp2f1_series(a2, b2, c_, z).unwrap();
+            let q2 = (1.0 - (1.0 - z).powf(a2) * f2) / b_;
+            assert!((q - q2).abs() <= 1e-9 * q.abs(), "{q} vs {q2}");
+        }
+    }
+
+    /// A fit with no dropout signal runs a and b into the millions (11 customers did: a = 4e6,
+    /// b = 1.3e7). The series in (A, B) then needs millions of terms: it gave up at
+    /// MAX_TERMS, and every bootstrap draw paid for that (a 24-line file took a minute).
+    /// With a, b → ∞ at q = b/(a+b) the model is a fixed dropout probability, and
+    /// 2F1(r+x, b+x; a+b+x-1; z) → (1 - qz)^-(r+x).
+    #[test]
+    fn q_stays_fast_and_right_when_a_and_b_run_away() {
+        let (r, a, b, x) = (1.755, 4.07e6, 1.256e7, 2.0);
+        let q_ratio = b / (a + b);
+        let (a_, b_, c_) = (a + b - 1.0 - r, a - 1.0, a + b + x - 1.0);
+        for z in [0.05, 0.3, 0.6] {
+            let q = q_term(a_, b_, c_, z).expect("finite");
+            let limit = (1.0 - ((1.0 - z) / (1.0 - q_ratio * z)).powf(r + x)) / b_;
+            assert!((q - limit).abs() <= 1e-5 * limit, "z {z}: {q} vs {limit}");
+        }
     }
 }

@@ -55,7 +55,6 @@ fn q_multi(a_: f64, b_: f64, c_: f64, zs: &[f64], out: &mut [f64], zp: &mut [f64
     out.iter_mut().for_each(|v| *v = 0.0);
     zp.copy_from_slice(zs);
     let mut c = a_ / c_;
-    let guard = (a_.abs() + b_.abs()).min(1e6);
     let mut n = 1usize;
     loop {
         for i in 0..k {
@@ -64,7 +63,8 @@ fn q_multi(a_: f64, b_: f64, c_: f64, zs: &[f64], out: &mut [f64], zp: &mut [f64
         }
         let last = c * zp[k - 1] / zmax;
         let nf = n as f64;
-        if last == 0.0 || (last.abs() <= 1e-17 * out[k - 1].abs() && nf > guard) {
+        // The largest z has the slowest tail; the others' tails are smaller still.
+        if super::special::series_done(a_, b_, c_, zmax, nf, last, out[k - 1]) {
             break;
         }
         let den = (c_ + nf) * (nf + 1.0);
@@ -103,7 +103,13 @@ pub fn stream(kind: ModelKind, p: &[f64], x: f64, t_age: f64, g: &Grid) -> Optio
             } else {
                 (a + b - r, a + b + x, a + b + x)
             };
-            if !q_multi(aa, a - 1.0, cc, &zs, &mut us, &mut zp) {
+            let zmax = zs.last().copied().unwrap_or(0.0);
+            if super::bgnbd::euler_form_is_faster(aa, a - 1.0, cc, zmax) {
+                // Degenerate fits (a + b in the millions): per point, by the fast form.
+                for (u, &z) in us.iter_mut().zip(&zs) {
+                    *u = super::bgnbd::q_term(aa, a - 1.0, cc, z)?;
+                }
+            } else if !q_multi(aa, a - 1.0, cc, &zs, &mut us, &mut zp) {
                 return None;
             }
             us.iter_mut().for_each(|u| *u *= lead);

@@ -119,9 +119,29 @@ pub fn softplus(x: f64) -> f64 {
 /// this is a guard against pathological parameters, not a normal stopping rule.
 pub const MAX_TERMS: usize = 200_000;
 
+/// Whether the Gauss series may stop after `term` (index n, partial sum `sum`): the rest is
+/// below 1e-17 of the sum. Past every negative parameter, each later term ratio
+/// `(a+m)(b+m) z / ((c+m)(m+1))`, m >= n, is at most
+/// `rho = z · max(1, (a+n)/(n+1)) · max(1, (b+n)/(c+n))` (each factor moves monotonically
+/// towards 1), so when rho < 1 the tail is at most `term · rho / (1 - rho)`. A bound, not a
+/// guess: a series whose terms still grow (huge a and b) runs on, and one that shrinks from
+/// the start stops at once, whatever the size of its parameters.
+#[inline]
+pub fn series_done(a: f64, b: f64, c: f64, z: f64, n: f64, term: f64, sum: f64) -> bool {
+    if term == 0.0 {
+        return true;
+    }
+    if n + 1.0 <= 0.0 || a + n < 0.0 || b + n < 0.0 || c + n <= 0.0 {
+        return false;
+    }
+    let f1 = ((a + n) / (n + 1.0)).max(1.0) * ((b + n) / (c + n)).max(1.0);
+    let f2 = ((b + n) / (n + 1.0)).max(1.0) * ((a + n) / (c + n)).max(1.0);
+    let rho = z * f1.min(f2);
+    rho < 1.0 && term.abs() * rho <= 1e-17 * (1.0 - rho) * sum.abs()
+}
+
 /// Sum of the Gauss series `sum_{n>=0} (a)_n (b)_n / ((c)_n n!) z^n` for 0 <= z < 1.
 /// Returns `None` if it did not converge or is not finite (the caller warns and falls back).
-/// Callers use Euler/Pfaff transformed parameters so the terms are eventually monotone.
 pub fn hyp2f1_series(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
     if !(0.0..1.0).contains(&z) {
         return None;
@@ -136,11 +156,8 @@ pub fn hyp2f1_series(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
         }
         term *= (a + nf) * (b + nf) / den * z;
         sum += term;
-        if term.abs() <= 1e-17 * sum.abs() && nf > (a.abs() + b.abs()).min(1e6) {
+        if series_done(a, b, c, z, nf + 1.0, term, sum) {
             return if sum.is_finite() { Some(sum) } else { None };
-        }
-        if term == 0.0 {
-            return Some(sum);
         }
     }
     None
@@ -165,7 +182,7 @@ pub fn hyp2f1_minus_one_over_b(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
         }
         term *= (a + nf) * (b + nf) / den * z;
         sum += term;
-        if term == 0.0 || (term.abs() <= 1e-17 * sum.abs() && nf > (a.abs() + b.abs()).min(1e6)) {
+        if series_done(a, b, c, z, nf + 1.0, term, sum) {
             return if sum.is_finite() { Some(sum) } else { None };
         }
     }

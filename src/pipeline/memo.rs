@@ -47,6 +47,19 @@ impl<K: PartialEq, V: Clone> Memo<K, V> {
         self.slot = Some((key, v.clone(), self.generations));
         Ok((v, self.generations))
     }
+
+    /// Whether the remembered value is for `key`.
+    pub fn holds(&self, key: &K) -> bool {
+        self.slot.as_ref().is_some_and(|(k, _, _)| k == key)
+    }
+
+    /// Remembers `v`, computed elsewhere, for `key` (a new generation, `name` in `ran`), as
+    /// if `get` had computed it.
+    pub fn put(&mut self, key: K, v: V, name: &'static str, ran: &mut Vec<&'static str>) {
+        self.generations += 1;
+        ran.push(name);
+        self.slot = Some((key, v, self.generations));
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 mod clv_input;
 mod diagnose;
 mod memo;
+mod offload;
 
 use std::sync::Arc;
 
@@ -23,11 +24,12 @@ use crate::lifecycle::{self, LifecycleOptions, LifecycleReport, Stage, Threshold
 use crate::options::Options;
 use crate::report::{Report, Warning, SCHEMA_VERSION};
 use crate::rfm::{self, RfmColumns, RfmOptions, RfmReport};
-use crate::segment::{self, Feature, SegmentColumns, SegmentInput, SegmentOptions, SegmentsReport};
+use crate::segment::{self, Feature, SegmentColumns, SegmentOptions, SegmentsReport};
 use crate::units::TimeUnit;
 pub use clv_input::clv_for;
 use diagnose::{ingest_warnings, no_rows_error};
 use memo::Memo;
+pub use offload::{SegmentFeatures, SegmentJob, SegmentResult};
 
 /// What the file held, kept for re-analysis.
 #[derive(Debug, Clone)]
@@ -213,9 +215,18 @@ impl Dataset {
     /// Report is the one `reanalyze` alone gives (tests/reanalyze.rs).
     pub fn prepare(&mut self, opts: &Options) -> Result<()> {
         opts.validate()?;
+        self.with_stages(|ds, stages, ran| ds.cheap_stages(opts, stages, ran).map(|_| ()))
+    }
+
+    /// Runs `f` on the stage memo, collecting the stages it computed for the next
+    /// `reanalyze`'s `stagesRun` (as `prepare` does).
+    fn with_stages<T>(
+        &mut self,
+        f: impl FnOnce(&Dataset, &mut Stages, &mut Vec<&'static str>) -> Result<T>,
+    ) -> Result<T> {
         let mut stages = std::mem::take(&mut self.stages);
         let mut ran = std::mem::take(&mut self.prepared);
-        let out = self.cheap_stages(opts, &mut stages, &mut ran).map(|_| ());
+        let out = f(self, &mut stages, &mut ran);
         self.stages = stages;
         self.prepared = ran;
         out
@@ -234,7 +245,6 @@ impl Dataset {
         ran: &mut Vec<&'static str>,
     ) -> Result<Analysis> {
         opts.validate()?;
-        let has_days = matches!(self.source, Source::Transactions(_));
         let Cheap {
             table,
             table_gen,
@@ -246,21 +256,9 @@ impl Dataset {
         let as_of = table.as_of;
         let mut warnings = ingest_warnings(&table.account, &self.detected);
         warnings.extend(kpi.warnings.iter().cloned());
-        let retention = kpi.kpis.retention_rate;
-        let clv_key = (table_gen, retention.map(f64::to_bits), opts.clv.clone());
-        let (clv, clv_gen) = stages.clv.get(clv_key, "clv", ran, || {
-            let (report, cols, warnings) = clv_for(customers, as_of, retention, opts, has_days);
-            Ok(ClvStage {
-                report,
-                cols: Arc::new(cols),
-                warnings,
-            })
-        })?;
+        let (clv, clv_gen, life) =
+            self.model_stages(opts, stages, ran, &table, table_gen, &kpi, kpi_gen)?;
         warnings.extend(clv.warnings.iter().cloned());
-        let life_key = (table_gen, kpi_gen, clv_gen, opts.lifecycle.clone());
-        let (life, _) = stages.lifecycle.get(life_key, "lifecycle", ran, || {
-            Ok(self.lifecycle(customers, as_of, &kpi.th, &clv.cols, opts))
-        })?;
         let uses_clv = opts.segments.features.contains(&Feature::Clv);
         let seg_key = (
             table_gen,
@@ -268,16 +266,11 @@ impl Dataset {
             opts.segments.clone(),
         );
         let (seg, _) = stages.segments.get(seg_key, "segments", ran, || {
-            let frequency: Vec<f64> = customers.transactions.iter().map(|&x| x as f64).collect();
-            let input = SegmentInput {
-                recency_days: &customers.recency_days,
-                frequency: &frequency,
-                monetary: &customers.revenue,
-                tenure_days: &customers.tenure_days,
-                // Only a CLV feature makes the fit depend on CLV; profiles get it below.
-                clv: uses_clv.then_some(clv.cols.clv.as_slice()),
-            };
-            let (report, cols, warnings) = segment::run(&input, &opts.segments, None);
+            let features = SegmentFeatures::of(customers);
+            // Only a CLV feature makes the fit depend on CLV; profiles get it below.
+            let clv_feature = uses_clv.then_some(clv.cols.clv.as_slice());
+            let (report, cols, warnings) =
+                segment::run(&features.input(clv_feature), &opts.segments, None);
             Ok(SegmentStage {
                 report,
                 cols: Arc::new(cols),
@@ -393,6 +386,37 @@ impl Dataset {
             kpi,
             kpi_gen,
         })
+    }
+
+    /// CLV, then the lifecycle stages (At Risk reads P(alive)), after the cheap stages.
+    #[allow(clippy::too_many_arguments)]
+    fn model_stages(
+        &self,
+        opts: &Options,
+        stages: &mut Stages,
+        ran: &mut Vec<&'static str>,
+        table: &TableStage,
+        table_gen: u64,
+        kpi: &KpiStage,
+        kpi_gen: u64,
+    ) -> Result<(ClvStage, u64, LifecycleStage)> {
+        let has_days = matches!(self.source, Source::Transactions(_));
+        let (customers, as_of) = (&table.customers, table.as_of);
+        let retention = kpi.kpis.retention_rate;
+        let clv_key = (table_gen, retention.map(f64::to_bits), opts.clv.clone());
+        let (clv, clv_gen) = stages.clv.get(clv_key, "clv", ran, || {
+            let (report, cols, warnings) = clv_for(customers, as_of, retention, opts, has_days);
+            Ok(ClvStage {
+                report,
+                cols: Arc::new(cols),
+                warnings,
+            })
+        })?;
+        let life_key = (table_gen, kpi_gen, clv_gen, opts.lifecycle.clone());
+        let (life, _) = stages.lifecycle.get(life_key, "lifecycle", ran, || {
+            Ok(self.lifecycle(customers, as_of, &kpi.th, &clv.cols, opts))
+        })?;
+        Ok((clv, clv_gen, life))
     }
 
     /// The customer table as of `opts.asOf`, and the row account with the rows it leaves out.

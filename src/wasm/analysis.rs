@@ -34,7 +34,7 @@ pub fn version() -> String {
 /// A file read once; analyses re-run on it with new options without re-reading the bytes.
 #[wasm_bindgen]
 pub struct Dataset {
-    inner: pipeline::Dataset,
+    pub(super) inner: pipeline::Dataset,
     last: Option<Analysis>,
 }
 

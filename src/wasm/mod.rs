@@ -19,11 +19,15 @@ use crate::error::Error;
 pub mod analysis;
 #[cfg(feature = "js-formats")]
 pub mod formats;
+#[cfg(feature = "js-analysis")]
+pub mod offload;
 
 #[cfg(feature = "js-analysis")]
 pub use analysis::*;
 #[cfg(feature = "js-formats")]
 pub use formats::*;
+#[cfg(feature = "js-analysis")]
+pub use offload::*;
 
 fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
     let text = serde_json::to_string(v).map_err(|e| JsValue::from_str(&e.to_string()))?;

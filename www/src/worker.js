@@ -16,8 +16,14 @@ let ids = null; // customer ids (an Ids: UTF-8 bytes + offsets, decoded on deman
 
 const progress = (stage) => self.postMessage({ type: 'progress', stage });
 
-self.onmessage = async (ev) => {
-  const msg = ev.data;
+// Messages are handled one at a time: an analysis awaits the second worker, and a message
+// arriving meanwhile must not run on a half-updated Dataset.
+let queue = Promise.resolve();
+self.onmessage = (ev) => {
+  queue = queue.then(() => handle(ev.data));
+};
+
+async function handle(msg) {
   try {
     const t0 = performance.now();
     ready ??= init({ module_or_path: wasmUrl });
@@ -31,10 +37,10 @@ self.onmessage = async (ev) => {
       ids = null;
       dataset = await openDataset(new Uint8Array(msg.bytes), msg.options ?? {});
       const t2 = performance.now();
-      runAnalysis(msg, { initMs: t1 - t0, ingestMs: t2 - t1, wasm });
+      await runAnalysis(msg, { initMs: t1 - t0, ingestMs: t2 - t1, wasm });
     } else if (msg.type === 'analyze') {
       if (!dataset) throw { code: 'no_analysis', message: 'load a file first' };
-      runAnalysis(msg);
+      await runAnalysis(msg);
     } else if (msg.type === 'query') {
       const lower = (msg.query.search ?? '').trim() ? ids.lower() : null;
       const index = runQuery(cols, ids, lower, msg.query);
@@ -47,14 +53,53 @@ self.onmessage = async (ev) => {
   } catch (error) {
     self.postMessage({ type: 'error', id: msg.id, error: normaliseError(error) });
   }
-};
+}
 
-function runAnalysis(msg, timing) {
+// The second worker (segment-worker.js), started on first use; it ends with this one.
+let helper = null;
+let helperSeq = 0;
+const helperPending = new Map();
+
+function segmentElsewhere(job) {
+  if (!helper) {
+    helper = new Worker(new URL('./segment-worker.js', import.meta.url), { type: 'module' });
+    helper.onmessage = ({ data }) => {
+      const p = helperPending.get(data.id);
+      helperPending.delete(data.id);
+      if (data.error) p?.reject(new Error(data.error));
+      else p?.resolve(data.result);
+    };
+    helper.onerror = (e) => {
+      e.preventDefault?.();
+      for (const p of helperPending.values()) p.reject(new Error('segment worker failed'));
+      helperPending.clear();
+      helper = null;
+    };
+  }
+  const id = ++helperSeq;
+  return new Promise((resolve, reject) => {
+    helperPending.set(id, { resolve, reject });
+    const arrays = [job.recencyDays, job.frequency, job.monetary, job.tenureDays];
+    helper.postMessage({ id, job }, arrays.map((a) => a.buffer));
+  });
+}
+
+async function runAnalysis(msg, timing) {
+  const options = msg.options ?? {};
   progress('aggregating');
   const t2 = performance.now();
-  dataset.prepare(msg.options ?? {}); // customer table, RFM, KPIs: memo hits for analyze below
+  dataset.prepare(options); // customer table, RFM, KPIs: memo hits for analyze below
+  // k-means in the second worker while this one fits CLV; if that fails, analyze() below
+  // segments here (the Report is the same either way).
+  const job = dataset.segmentJob(options);
+  const elsewhere = job ? segmentElsewhere(job).catch(() => null) : null;
   progress('fitting');
-  const report = dataset.analyze(msg.options ?? {});
+  dataset.prepareModels(options);
+  const answer = elsewhere && (await elsewhere);
+  if (answer) {
+    try { dataset.provideSegments(options, answer); } catch { /* analyze() segments here */ }
+  }
+  const report = dataset.analyze(options);
   // The stages the new options made the core re-run (the rest it kept); the customer list
   // itself changes only when `customers` re-ran, and is then sent again.
   const stagesRun = dataset.stagesRun();

@@ -252,6 +252,8 @@ export const en = {
   'code.lifecycle_fallback_thresholds': 'No repeat buyers: lifecycle windows use 30/180-day defaults.',
   'code.binary_file': 'The file looks binary, not a CSV/TSV text export or an XLSX workbook.',
   'code.empty_file': 'The file is empty.',
+  'code.stale_segments': 'An out-of-date segmentation was handed back and ignored.',
+  'code.invalid_segment_job': 'The segmentation job or its result is malformed.',
   'code.needs_formats': 'This file needs the formats module (legacy encodings, workbooks), which could not be loaded.',
   'code.formats_failed': 'The file could not be read: the workbook/encoding reader stopped (the file may be damaged).',
   'code.invalid_decoded': 'The decoded file handed to the analysis is damaged.',

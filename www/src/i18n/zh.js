@@ -247,6 +247,8 @@ export const zh = {
   'code.lifecycle_fallback_thresholds': '没有复购客户：生命周期窗口使用 30/180 天的默认值。',
   'code.binary_file': '该文件看起来是二进制文件，而不是 CSV/TSV 文本或 XLSX 工作簿。',
   'code.empty_file': '文件为空。',
+  'code.stale_segments': '返回的分群结果已过期，已忽略。',
+  'code.invalid_segment_job': '分群任务或其结果格式错误。',
   'code.needs_formats': '此文件需要格式模块（旧编码、工作簿），但无法加载。',
   'code.formats_failed': '无法读取该文件：工作簿/编码读取器已停止（文件可能已损坏）。',
   'code.invalid_decoded': '传给分析的解码文件已损坏。',

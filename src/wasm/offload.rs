@@ -1,0 +1,145 @@
+//! The segmentation in a second worker (feature `js-analysis`; see `pipeline::offload`). The
+//! page's worker asks its `Dataset` for a `segmentJob`, posts it to a second worker that
+//! calls `runSegments`, fits CLV meanwhile (`prepareModels`), and hands the answer back with
+//! `provideSegments` before `analyze`. Columns cross as typed arrays (transferable); the
+//! report crosses as JSON text, parsed exactly (serde_json `float_roundtrip`).
+use js_sys::{Float32Array, Float64Array, Object, Reflect, Uint32Array};
+use wasm_bindgen::prelude::*;
+
+use super::analysis::Dataset;
+use super::{js_error, options, to_js};
+use crate::error::Error;
+use crate::options::Options;
+use crate::pipeline::{SegmentFeatures, SegmentJob, SegmentResult};
+use crate::segment::{SegmentColumns, SegmentOptions};
+
+fn set(o: &Object, key: &str, v: &JsValue) -> Result<(), JsValue> {
+    Reflect::set(o, &key.into(), v).map(|_| ())
+}
+
+fn get(o: &JsValue, key: &str) -> Result<JsValue, JsValue> {
+    Reflect::get(o, &key.into())
+}
+
+/// A malformed job or result (not what `segmentJob` / `runSegments` made).
+fn bad(what: &str) -> JsValue {
+    js_error(
+        Error::new("invalid_segment_job", format!("the segmentation job or result is malformed: {what}"))
+            .with_hint("pass segmentJob()'s object to runSegments() and its answer to provideSegments() unchanged"),
+    )
+}
+
+fn f64s(o: &JsValue, key: &str) -> Result<Vec<f64>, JsValue> {
+    get(o, key)?
+        .dyn_into::<Float64Array>()
+        .map(|a| a.to_vec())
+        .map_err(|_| bad(key))
+}
+
+fn token(o: &JsValue) -> Result<u64, JsValue> {
+    get(o, "token")?
+        .as_f64()
+        .filter(|t| t.fract() == 0.0 && *t >= 0.0)
+        .map(|t| t as u64)
+        .ok_or_else(|| bad("token"))
+}
+
+fn segment_options(o: &JsValue) -> Result<SegmentOptions, JsValue> {
+    serde_wasm_bindgen::from_value(get(o, "options")?).map_err(|_| bad("options"))
+}
+
+#[wasm_bindgen]
+impl Dataset {
+    /// Runs everything but the segmentation for `opts` (customer table, RFM, KPIs, CLV,
+    /// lifecycle) into the stage memo.
+    #[wasm_bindgen(js_name = prepareModels)]
+    pub fn prepare_models(&mut self, opts: JsValue) -> Result<(), JsValue> {
+        let opts: Options = options(opts)?;
+        self.inner.prepare_models(&opts).map_err(js_error)
+    }
+
+    /// The segmentation's input for `opts` when it must run and may run in another worker
+    /// (`runSegments`), else `null`.
+    #[wasm_bindgen(js_name = segmentJob)]
+    pub fn segment_job(&mut self, opts: JsValue) -> Result<JsValue, JsValue> {
+        let opts: Options = options(opts)?;
+        let Some(job) = self.inner.segment_job(&opts).map_err(js_error)? else {
+            return Ok(JsValue::NULL);
+        };
+        let o = Object::new();
+        set(&o, "token", &JsValue::from_f64(job.token as f64))?;
+        set(&o, "options", &to_js(&job.options)?)?;
+        let f = &job.features;
+        for (k, v) in [
+            ("recencyDays", &f.recency_days),
+            ("frequency", &f.frequency),
+            ("monetary", &f.monetary),
+            ("tenureDays", &f.tenure_days),
+        ] {
+            set(&o, k, &Float64Array::from(v.as_slice()).into())?;
+        }
+        Ok(o.into())
+    }
+
+    /// Remembers what `runSegments` answered for this dataset's `segmentJob(opts)`.
+    #[wasm_bindgen(js_name = provideSegments)]
+    pub fn provide_segments(&mut self, opts: JsValue, result: JsValue) -> Result<(), JsValue> {
+        let opts: Options = options(opts)?;
+        let text = |k: &str| get(&result, k)?.as_string().ok_or_else(|| bad(k));
+        let r = SegmentResult {
+            token: token(&result)?,
+            options: segment_options(&result)?,
+            report: serde_json::from_str(&text("report")?).map_err(|_| bad("report"))?,
+            warnings: serde_json::from_str(&text("warnings")?).map_err(|_| bad("warnings"))?,
+            columns: SegmentColumns {
+                cluster: get(&result, "cluster")?
+                    .dyn_into::<Uint32Array>()
+                    .map_err(|_| bad("cluster"))?
+                    .to_vec(),
+                x: get(&result, "x")?
+                    .dyn_into::<Float32Array>()
+                    .map_err(|_| bad("x"))?
+                    .to_vec(),
+                y: get(&result, "y")?
+                    .dyn_into::<Float32Array>()
+                    .map_err(|_| bad("y"))?
+                    .to_vec(),
+            },
+        };
+        self.inner.provide_segments(&opts, r).map_err(js_error)
+    }
+}
+
+/// Runs a `segmentJob` (in any worker that loaded this module) and returns the answer for
+/// `provideSegments`.
+#[wasm_bindgen(js_name = runSegments)]
+pub fn run_segments(job: JsValue) -> Result<Object, JsValue> {
+    let job = SegmentJob {
+        token: token(&job)?,
+        options: segment_options(&job)?,
+        features: SegmentFeatures {
+            recency_days: f64s(&job, "recencyDays")?,
+            frequency: f64s(&job, "frequency")?,
+            monetary: f64s(&job, "monetary")?,
+            tenure_days: f64s(&job, "tenureDays")?,
+        },
+    };
+    let r = job.run();
+    let o = Object::new();
+    set(&o, "token", &JsValue::from_f64(r.token as f64))?;
+    set(&o, "options", &to_js(&r.options)?)?;
+    let text = |s: serde_json::Result<String>| {
+        s.map(|t| JsValue::from_str(&t))
+            .map_err(|e| JsValue::from_str(&e.to_string()))
+    };
+    set(&o, "report", &text(serde_json::to_string(&r.report))?)?;
+    set(&o, "warnings", &text(serde_json::to_string(&r.warnings))?)?;
+    set(
+        &o,
+        "cluster",
+        &Uint32Array::from(r.columns.cluster.as_slice()).into(),
+    )?;
+    set(&o, "x", &Float32Array::from(r.columns.x.as_slice()).into())?;
+    set(&o, "y", &Float32Array::from(r.columns.y.as_slice()).into())?;
+    Ok(o)
+}
