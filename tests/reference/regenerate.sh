@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates the pandas/lifetimes fixtures under tests/fixtures/reference/ from the
+# Regenerates the pandas/lifetimes fixtures under tests/fixtures/reference/ (and the
+# scikit-learn one of the 1M-transaction sample under tests/fixtures/segment/) from the
 # deterministic generator. Run after changing the generator; commit the JSON.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,4 +18,9 @@ for spec in "10000 7" "3000 11"; do
   "$VENV/bin/python" tests/reference/btyd_summary_reference.py "$csv" "$base.btyd.json"
   "$VENV/bin/python" tests/reference/stamp.py "$csv" "$1" "$2" "$base.rfm.json" "$base.btyd.json"
 done
+# k-means on the issue's 1M-transaction data (tests/segment_sklearn_sample.rs); ~10 min here.
+csv="$tmp/tx-1000000-42.csv"
+./target/release/crm-lens sample --transactions 1000000 --seed 42 --out "$csv"
+"$VENV/bin/python" tests/reference/kmeans_sample_reference.py "$csv" 1000000 42 \
+  tests/fixtures/segment/kmeans_reference_sample_1000000_seed42.json
 rm -rf "$tmp"

@@ -44,9 +44,16 @@ def qcut_or_rank(x, labels):
         return pd.qcut(x.rank(method="first"), len(labels), labels=labels), "rankFirst"
 
 
-def main(path, out):
+def read_log(path):
     df = pd.read_csv(path, dtype={"customer_id": str, "order_id": str})
     df["order_date"] = pd.to_datetime(df["order_date"], format="%Y-%m-%d")
+    return df
+
+
+def customer_features(df):
+    """Per customer with a purchase, in order of first appearance: recency (days from the last
+    purchase to the last date in the file), frequency (distinct purchase orders) and monetary
+    (net spend, returns included). Returns (features, asOf)."""
     as_of = df["order_date"].max()
     purchases = df[df["amount"] >= 0]
     monetary = df.groupby("customer_id", sort=False)["amount"].sum()
@@ -55,6 +62,11 @@ def main(path, out):
     rfm = rfm[rfm.index.isin(gp.groups.keys())].copy()
     rfm["recency"] = (as_of - gp["order_date"].max()).dt.days.reindex(rfm.index)
     rfm["frequency"] = gp["order_id"].nunique().reindex(rfm.index)
+    return rfm, as_of
+
+
+def main(path, out):
+    rfm, as_of = customer_features(read_log(path))
     r, r_how = qcut_or_rank(rfm["recency"], [5, 4, 3, 2, 1])
     f = pd.qcut(rfm["frequency"].rank(method="first"), 5, labels=[1, 2, 3, 4, 5])
     m, m_how = qcut_or_rank(rfm["monetary"], [1, 2, 3, 4, 5])
