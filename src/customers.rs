@@ -161,11 +161,12 @@ impl CustomerTable {
                 no_purchase.push(c as u32);
                 continue;
             }
+            // In file order, before the sort: the sum pandas' groupby gives (see `kahan_sum`).
+            let revenue = kahan_sum(lines.iter().map(|l| l.amount));
             // Stable, so lines of a day keep file order and sums round as before.
             if !lines.is_sorted_by_key(|l| l.day) {
                 lines.sort_by_key(|l| l.day);
             }
-            let revenue: f64 = lines.iter().map(|l| l.amount).sum();
             // Per day: value of all lines, purchase flag, distinct purchase orders. Lines of
             // one day are adjacent after the sort; orders are counted per day and overall.
             let (mut first, mut last, mut days) = (i32::MAX, i32::MIN, 0u32);
@@ -262,6 +263,20 @@ struct Line {
     purchase: bool,
     amount: f64,
     order: u64,
+}
+
+/// Compensated (Kahan) sum, written as pandas' `groupby(...).sum()` computes it, so net spend
+/// equals a pandas reference to the last bit: a naive sum of 25.57 + 33.71 can differ from
+/// pandas' by an ulp, and a value that sits on a qcut edge then changes its M score.
+fn kahan_sum(values: impl Iterator<Item = f64>) -> f64 {
+    let (mut sum, mut compensation) = (0.0f64, 0.0f64);
+    for v in values {
+        let y = v - compensation;
+        let t = sum + y;
+        compensation = t - sum - y;
+        sum = t;
+    }
+    sum
 }
 
 /// Distinct values of a short list (most customers have a handful of orders).
