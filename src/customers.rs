@@ -17,6 +17,8 @@ pub struct CustomerTable {
     pub transactions: Vec<u32>,
     /// Net spend over the period (returns netted unless dropped): RFM's M.
     pub revenue: Vec<f64>,
+    /// Net spend per transaction: `revenue / transactions`.
+    pub average_spend: Vec<f64>,
     /// Days from the last purchase to `asOf`.
     pub recency_days: Vec<f64>,
     /// Days from the first purchase to `asOf`.
@@ -70,6 +72,7 @@ impl CustomerTable {
         self.last_day.push(r.last);
         self.transactions.push(r.transactions);
         self.revenue.push(r.revenue);
+        self.average_spend.push(average(r.revenue, r.transactions));
         self.recency_days.push((as_of - r.last) as f64);
         self.tenure_days.push((as_of - r.first) as f64);
         self.frequency.push(x);
@@ -241,6 +244,7 @@ impl CustomerTable {
             last_day: Vec::with_capacity(customers),
             transactions: Vec::with_capacity(customers),
             revenue: Vec::with_capacity(customers),
+            average_spend: Vec::with_capacity(customers),
             recency_days: Vec::with_capacity(customers),
             tenure_days: Vec::with_capacity(customers),
             frequency: Vec::with_capacity(customers),
@@ -263,6 +267,15 @@ struct Line {
     purchase: bool,
     amount: f64,
     order: u64,
+}
+
+/// Spend per transaction; 0 without transactions (a table row always has one).
+fn average(revenue: f64, transactions: u32) -> f64 {
+    if transactions > 0 {
+        revenue / transactions as f64
+    } else {
+        0.0
+    }
 }
 
 /// Compensated (Kahan) sum, written as pandas' `groupby(...).sum()` computes it, so net spend
@@ -313,8 +326,10 @@ impl CustomerTable {
             t.ids.push(&s.ids[i]);
             t.first_day.push(first);
             t.last_day.push(last);
-            t.transactions.push((x as u32).saturating_add(1));
+            let transactions = (x as u32).saturating_add(1);
+            t.transactions.push(transactions);
             t.revenue.push(m * (x + 1.0));
+            t.average_spend.push(average(m * (x + 1.0), transactions));
             t.recency_days.push((as_of - last) as f64);
             t.tenure_days.push((as_of - first) as f64);
             t.frequency.push(x);
@@ -432,6 +447,7 @@ mod tests {
         assert_eq!(t.monetary_value, vec![30.0, 0.0]);
         assert_eq!(t.transactions, vec![4, 1]);
         assert_eq!(t.revenue, vec![70.0, 7.0]);
+        assert_eq!(t.average_spend, vec![70.0 / 4.0, 7.0]);
         assert_eq!(t.recency_days, vec![10.0, 20.0]);
         let (w, _) = CustomerTable::build(&log, 40, TimeUnit::Week, ReturnsPolicy::Net);
         assert_eq!(w.t[0], 40.0 / 7.0);

@@ -111,6 +111,11 @@ pub struct RfmColumns {
     pub segment: Vec<u16>,
 }
 
+/// A customer's RFM cell as analysts write it, e.g. "R5 F4 M3" (two digits with 10 bins).
+pub fn cell(r: u8, f: u8, m: u8) -> String {
+    format!("R{r} F{f} M{m}")
+}
+
 // Parallel columns are indexed by customer; iterators over seven of them would hide that.
 #[allow(clippy::needless_range_loop)]
 pub fn run(t: &CustomerTable, opts: &RfmOptions) -> (RfmReport, RfmColumns) {
