@@ -178,12 +178,52 @@ fn rfm_equals_pandas() {
                 "{name}: {id} segment"
             );
         }
+        assert_segment_summary(&a, &fx["segments"], name);
         let how = &a.report.rfm.scoring;
         let scoring = |s: Option<crm_lens::rfm::Scoring>| serde_json::to_value(s).unwrap();
         assert_eq!(scoring(how.recency), fx["scoring"]["recency"], "{name}");
         assert_eq!(scoring(how.frequency), fx["scoring"]["frequency"], "{name}");
         assert_eq!(scoring(how.monetary), fx["scoring"]["monetary"], "{name}");
     }
+}
+
+/// The Report's segment summary equals pandas' groupby over the per-customer rows.
+fn assert_segment_summary(a: &Analysis, expected: &Value, name: &str) {
+    let got = &a.report.rfm.segments;
+    let expected = expected.as_array().unwrap();
+    assert_eq!(got.len(), expected.len(), "{name}: segments");
+    let close = |g: f64, e: &Value| {
+        let e = e.as_f64().unwrap();
+        (g - e).abs() <= 1e-9 * e.abs().max(1.0)
+    };
+    for (g, e) in got.iter().zip(expected) {
+        let what = format!("{name}: {}", g.name);
+        assert_eq!(g.name, e["name"].as_str().unwrap(), "{what}");
+        assert_eq!(g.customers, e["customers"].as_u64().unwrap(), "{what}");
+        for (value, key) in [
+            (g.share, "share"),
+            (g.revenue, "revenue"),
+            (g.revenue_share, "revenueShare"),
+            (g.mean_recency, "meanRecency"),
+            (g.mean_frequency, "meanFrequency"),
+            (g.mean_monetary, "meanMonetary"),
+            (g.mean_r, "meanR"),
+            (g.mean_f, "meanF"),
+            (g.mean_m, "meanM"),
+        ] {
+            assert!(
+                close(value, &e[key]),
+                "{what} {key}: {value} vs pandas {}",
+                e[key]
+            );
+        }
+    }
+    let customers: u64 = got.iter().map(|s| s.customers).sum();
+    assert_eq!(
+        customers as usize,
+        a.customers.len(),
+        "{name}: every customer once"
+    );
 }
 
 /// The fixtures cover what they claim: other bin counts, and pandas' qcut raising on ties.
