@@ -221,7 +221,8 @@ impl Dataset {
             Ok(KpiStage { th, kpis, warnings })
         })?;
         warnings.extend(kpi.warnings.iter().cloned());
-        let retention = kpi.kpis.retention_rate;
+        // Monthly whatever `kpis.period` is: the simple CLV is a monthly formula.
+        let retention = kpi.kpis.monthly_retention_rate;
         let clv_key = (table_gen, retention.map(f64::to_bits), opts.clv.clone());
         let (clv, clv_gen) = stages.clv.get(clv_key, "clv", ran, || {
             let (report, cols, warnings) = clv_for(customers, as_of, retention, opts, has_days);
