@@ -17,6 +17,8 @@ pub struct CustomerTable {
     pub transactions: Vec<u32>,
     /// Net spend over the period (returns netted unless dropped): RFM's M.
     pub revenue: Vec<f64>,
+    /// Net spend per transaction: `revenue / transactions`.
+    pub average_spend: Vec<f64>,
     /// Days from the last purchase to `asOf`.
     pub recency_days: Vec<f64>,
     /// Days from the first purchase to `asOf`.
@@ -70,6 +72,7 @@ impl CustomerTable {
         self.last_day.push(r.last);
         self.transactions.push(r.transactions);
         self.revenue.push(r.revenue);
+        self.average_spend.push(average(r.revenue, r.transactions));
         self.recency_days.push((as_of - r.last) as f64);
         self.tenure_days.push((as_of - r.first) as f64);
         self.frequency.push(x);
@@ -161,11 +164,12 @@ impl CustomerTable {
                 no_purchase.push(c as u32);
                 continue;
             }
+            // In file order, before the sort: the sum pandas' groupby gives (see `kahan_sum`).
+            let revenue = kahan_sum(lines.iter().map(|l| l.amount));
             // Stable, so lines of a day keep file order and sums round as before.
             if !lines.is_sorted_by_key(|l| l.day) {
                 lines.sort_by_key(|l| l.day);
             }
-            let revenue: f64 = lines.iter().map(|l| l.amount).sum();
             // Per day: value of all lines, purchase flag, distinct purchase orders. Lines of
             // one day are adjacent after the sort; orders are counted per day and overall.
             let (mut first, mut last, mut days) = (i32::MAX, i32::MIN, 0u32);
@@ -240,6 +244,7 @@ impl CustomerTable {
             last_day: Vec::with_capacity(customers),
             transactions: Vec::with_capacity(customers),
             revenue: Vec::with_capacity(customers),
+            average_spend: Vec::with_capacity(customers),
             recency_days: Vec::with_capacity(customers),
             tenure_days: Vec::with_capacity(customers),
             frequency: Vec::with_capacity(customers),
@@ -262,6 +267,29 @@ struct Line {
     purchase: bool,
     amount: f64,
     order: u64,
+}
+
+/// Spend per transaction; 0 without transactions (a table row always has one).
+fn average(revenue: f64, transactions: u32) -> f64 {
+    if transactions > 0 {
+        revenue / transactions as f64
+    } else {
+        0.0
+    }
+}
+
+/// Compensated (Kahan) sum, written as pandas' `groupby(...).sum()` computes it, so net spend
+/// equals a pandas reference to the last bit: a naive sum of 25.57 + 33.71 can differ from
+/// pandas' by an ulp, and a value that sits on a qcut edge then changes its M score.
+fn kahan_sum(values: impl Iterator<Item = f64>) -> f64 {
+    let (mut sum, mut compensation) = (0.0f64, 0.0f64);
+    for v in values {
+        let y = v - compensation;
+        let t = sum + y;
+        compensation = t - sum - y;
+        sum = t;
+    }
+    sum
 }
 
 /// Distinct values of a short list (most customers have a handful of orders).
@@ -298,8 +326,10 @@ impl CustomerTable {
             t.ids.push(&s.ids[i]);
             t.first_day.push(first);
             t.last_day.push(last);
-            t.transactions.push((x as u32).saturating_add(1));
+            let transactions = (x as u32).saturating_add(1);
+            t.transactions.push(transactions);
             t.revenue.push(m * (x + 1.0));
+            t.average_spend.push(average(m * (x + 1.0), transactions));
             t.recency_days.push((as_of - last) as f64);
             t.tenure_days.push((as_of - first) as f64);
             t.frequency.push(x);
@@ -417,6 +447,7 @@ mod tests {
         assert_eq!(t.monetary_value, vec![30.0, 0.0]);
         assert_eq!(t.transactions, vec![4, 1]);
         assert_eq!(t.revenue, vec![70.0, 7.0]);
+        assert_eq!(t.average_spend, vec![70.0 / 4.0, 7.0]);
         assert_eq!(t.recency_days, vec![10.0, 20.0]);
         let (w, _) = CustomerTable::build(&log, 40, TimeUnit::Week, ReturnsPolicy::Net);
         assert_eq!(w.t[0], 40.0 / 7.0);

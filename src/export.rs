@@ -5,20 +5,24 @@
 use crate::error::Error;
 use crate::pipeline::Analysis;
 
-pub const COLUMNS: [&str; 25] = [
+pub const COLUMNS: [&str; 29] = [
     "customerId",
     "firstPurchase",
     "lastPurchase",
     "recencyDays",
     "frequency",
     "monetary",
+    "averageSpend",
     "rScore",
     "fScore",
     "mScore",
     "rfmScore",
+    "rfmCell",
     "rfmSegment",
     "stage",
     "cluster",
+    "px",
+    "py",
     "x",
     "tX",
     "T",
@@ -44,6 +48,13 @@ fn num(v: f64) -> String {
 
 fn col(v: &[f64], i: usize) -> String {
     v.get(i).map_or(String::new(), |x| num(*x))
+}
+
+/// The projection columns are `f32`: written as the shortest text of the `f32`.
+fn col32(v: &[f32], i: usize) -> String {
+    v.get(i)
+        .filter(|x| x.is_finite())
+        .map_or(String::new(), |x| format!("{x}"))
 }
 
 /// The CSV bytes; a row's length is tied to [`COLUMNS`] by its type, so they cannot drift.
@@ -75,10 +86,12 @@ pub fn customers_csv(a: &Analysis) -> Result<Vec<u8>, Error> {
             num(t.recency_days[i]),
             t.transactions[i].to_string(),
             num(t.revenue[i]),
+            num(t.average_spend[i]),
             a.rfm.r[i].to_string(),
             a.rfm.f[i].to_string(),
             a.rfm.m[i].to_string(),
             a.rfm.score[i].to_string(),
+            crate::rfm::cell(a.rfm.r[i], a.rfm.f[i], a.rfm.m[i]),
             seg_names
                 .get(a.rfm.segment[i] as usize)
                 .copied()
@@ -86,6 +99,8 @@ pub fn customers_csv(a: &Analysis) -> Result<Vec<u8>, Error> {
                 .to_string(),
             a.stages[i].key().to_string(),
             cluster,
+            col32(&a.segments.x, i),
+            col32(&a.segments.y, i),
             num(t.frequency[i]),
             num(t.recency[i]),
             num(t.t[i]),

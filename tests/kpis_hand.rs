@@ -229,3 +229,158 @@ fn return_before_first_purchase_counts_in_month_zero() {
         "A1's early return counts in its month 0"
     );
 }
+
+fn with(json: &str, log: &str) -> crm_lens::Analysis {
+    let mut o = options();
+    let extra = Options::from_json(json).unwrap();
+    o.kpis = extra.kpis;
+    o.as_of = extra.as_of;
+    Dataset::from_bytes(log.as_bytes(), &o)
+        .unwrap()
+        .analyze(&o)
+        .unwrap()
+}
+
+/// ISO weeks: 2024-01-01 is a Monday, so week k runs from Jan 1 + 7(k − 1). With the 60-day
+/// churn window nobody leaves the base before C on 03-25 (last purchase 01-25 + 59 days =
+/// 03-24), so every week keeps its base (CRR 1) except W13 (03-25..03-31): S = 6, E = 6,
+/// N = 1 (E), CRR = 5/6. W01 has S = 0. Mean over the 12 weeks with S > 0: (11 + 5/6)/12.
+#[test]
+fn weekly_retention_is_crr_per_iso_week() {
+    let a = with(r#"{"kpis": {"period": "week"}}"#, LOG);
+    let k = &a.report.kpis;
+    assert_eq!(k.period, crm_lens::kpis::KpiPeriod::Week);
+    let p = &k.periods;
+    let labels: Vec<&str> = p.iter().map(|x| x.period.as_str()).collect();
+    let expected_labels: Vec<String> = (1..=13).map(|w| format!("2024-W{w:02}")).collect();
+    assert_eq!(labels, expected_labels);
+    let sen: Vec<(u64, u64, u64)> = p
+        .iter()
+        .map(|x| (x.start_customers, x.end_customers, x.new_customers))
+        .collect();
+    assert_eq!(
+        sen,
+        [
+            (0, 1, 1), // W01: A
+            (1, 1, 0),
+            (1, 2, 1), // W03: B
+            (2, 3, 1), // W04: C
+            (3, 4, 1), // W05: F
+            (4, 4, 0),
+            (4, 5, 1), // W07: G
+            (5, 5, 0),
+            (5, 6, 1), // W09: D
+            (6, 6, 0),
+            (6, 6, 0),
+            (6, 6, 0), // W12 ends 03-24: C still in
+            (6, 6, 1), // W13: E joins, C leaves
+        ]
+    );
+    assert_eq!(p[0].retention_rate, None);
+    assert!(p[1..12].iter().all(|x| x.retention_rate == Some(1.0)));
+    assert!(close(p[12].retention_rate.unwrap(), 5.0 / 6.0));
+    assert!(close(p[12].churn_rate.unwrap(), 1.0 / 6.0));
+    assert!(close(k.retention_rate.unwrap(), (11.0 + 5.0 / 6.0) / 12.0));
+    assert!(close(
+        k.churn_rate.unwrap(),
+        1.0 - (11.0 + 5.0 / 6.0) / 12.0
+    ));
+    let rev: Vec<f64> = p.iter().map(|x| x.revenue).collect();
+    assert_eq!(
+        rev,
+        [100.0, 0.0, 40.0, 30.0, 20.0, 95.0, 15.0, -10.0, 200.0, 0.0, 60.0, 0.0, 10.0]
+    );
+    let tx: Vec<u64> = p.iter().map(|x| x.transactions).collect();
+    assert_eq!(tx, [1, 0, 1, 1, 1, 2, 1, 0, 1, 0, 1, 0, 1]);
+    // Cohorts stay monthly, and the simple CLV keeps the monthly retention (0.9).
+    assert_eq!(k.cohorts.months, ["2024-01", "2024-02", "2024-03"]);
+    assert!(close(a.report.clv.simple.retention_rate, 0.9));
+}
+
+/// Quarters, with two more orders in Q2 and `asOf` 2024-06-30: Q1 starts from an empty
+/// base; Q2 starts with the 6 customers in the base on 03-31 and ends with those who bought
+/// since 05-02 (06-30 − 59 days): A (06-01) and the new H (05-10). CRR = (2 − 1)/6.
+#[test]
+fn quarterly_retention_is_crr_per_quarter() {
+    let log = format!("{LOG}H,15,2024-05-10,100\nA,16,2024-06-01,30\n");
+    let a = with(
+        r#"{"asOf": "2024-06-30", "kpis": {"period": "quarter", "marketingSpend": {"2024-05": 40}}}"#,
+        &log,
+    );
+    let k = &a.report.kpis;
+    let p = &k.periods;
+    let rows: Vec<(&str, u64, u64, u64)> = p
+        .iter()
+        .map(|x| {
+            (
+                x.period.as_str(),
+                x.start_customers,
+                x.end_customers,
+                x.new_customers,
+            )
+        })
+        .collect();
+    assert_eq!(rows, [("2024-Q1", 0, 6, 7), ("2024-Q2", 6, 2, 1)]);
+    assert_eq!(p[0].retention_rate, None);
+    assert!(close(p[1].retention_rate.unwrap(), 1.0 / 6.0));
+    assert!(close(k.retention_rate.unwrap(), 1.0 / 6.0));
+    assert_eq!(
+        p.iter().map(|x| x.revenue).collect::<Vec<_>>(),
+        [560.0, 130.0]
+    );
+    assert_eq!(
+        p.iter().map(|x| x.transactions).collect::<Vec<_>>(),
+        [10, 2]
+    );
+    // CAC stays monthly: 40 spent in May, one customer (H) acquired then.
+    assert_eq!(p[1].cac, None);
+    assert_eq!(k.cac, Some(40.0));
+    // Monthly for comparison. End of April: bought since 03-02 → B, E. End of May: since
+    // 04-02 → H. End of June: since 05-02 → H and A (back after four months).
+    let m = with(r#"{"asOf": "2024-06-30"}"#, &log);
+    let months: Vec<(&str, u64, u64, u64)> = m
+        .report
+        .kpis
+        .periods
+        .iter()
+        .map(|x| {
+            (
+                x.period.as_str(),
+                x.start_customers,
+                x.end_customers,
+                x.new_customers,
+            )
+        })
+        .collect();
+    assert_eq!(
+        months[3..],
+        [
+            ("2024-04", 6, 2, 0),
+            ("2024-05", 2, 1, 1),
+            ("2024-06", 1, 2, 0)
+        ]
+    );
+}
+
+#[test]
+fn an_unknown_period_is_an_option_error() {
+    let err = Options::from_json(r#"{"kpis": {"period": "day"}}"#).unwrap_err();
+    assert_eq!(err.code, "invalid_option");
+    assert!(err.message.contains("unknown variant"), "{}", err.message);
+}
+
+/// The period changes the KPIs, not the CLV: the simple CLV's monthly retention is the same.
+#[test]
+fn changing_the_period_does_not_refit_clv() {
+    let o = options();
+    let mut ds = Dataset::from_bytes(LOG.as_bytes(), &o).unwrap();
+    ds.reanalyze(&o).unwrap();
+    let mut weekly = options();
+    weekly.kpis = Options::from_json(r#"{"kpis": {"period": "week"}}"#)
+        .unwrap()
+        .kpis;
+    ds.reanalyze(&weekly).unwrap();
+    let ran = ds.stages_run();
+    assert!(ran.contains(&"kpis"), "{ran:?}");
+    assert!(!ran.contains(&"clv"), "{ran:?}");
+}

@@ -56,14 +56,89 @@ fn index(a: &Analysis) -> HashMap<&str, usize> {
         .collect()
 }
 
+/// Where a pandas RFM fixture's input comes from.
+enum Input {
+    /// `crm-lens sample --transactions T --seed S --days D`.
+    Sample(usize, u64, u32),
+    /// A committed log under tests/fixtures/reference/.
+    File(&'static str),
+}
+
+/// (fixture under tests/fixtures/reference/, input, options): quintiles on two generated logs,
+/// 4 and 10 bins, and ties that make `pd.qcut` raise so scores fall back to first-ranks.
+const RFM_CASES: [(&str, Input, &str); 6] = [
+    (
+        "sample-10000-seed7.rfm.json",
+        Input::Sample(10_000, 7, 730),
+        "{}",
+    ),
+    (
+        "sample-3000-seed11.rfm.json",
+        Input::Sample(3_000, 11, 730),
+        "{}",
+    ),
+    (
+        "sample-10000-seed7.rfm-bins4.json",
+        Input::Sample(10_000, 7, 730),
+        r#"{"rfm": {"bins": 4}}"#,
+    ),
+    (
+        "sample-10000-seed7.rfm-bins10.json",
+        Input::Sample(10_000, 7, 730),
+        r#"{"rfm": {"bins": 10}}"#,
+    ),
+    (
+        "sample-3000-seed11-days3.rfm.json",
+        Input::Sample(3_000, 11, 3),
+        "{}",
+    ),
+    (
+        "ties-subscriptions.rfm.json",
+        Input::File("ties-subscriptions.csv"),
+        "{}",
+    ),
+];
+
+fn rfm_input(input: &Input, fx: &Value) -> Vec<u8> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/reference");
+    match *input {
+        Input::Sample(transactions, seed, days) => {
+            let csv = generate_csv(&SampleSpec {
+                transactions,
+                seed,
+                days,
+                ..Default::default()
+            })
+            .unwrap()
+            .into_bytes();
+            assert_eq!(
+                fx["input"]["fnv1a64"].as_str().unwrap(),
+                fnv1a64(csv.trim_ascii_end()),
+                "the generator changed: run tests/reference/regenerate.sh"
+            );
+            csv
+        }
+        Input::File(name) => std::fs::read(format!("{dir}/{name}")).unwrap(),
+    }
+}
+
 #[test]
 fn rfm_equals_pandas() {
-    for (n, seed) in SPECS {
-        let fx = fixture(n, seed, "rfm");
-        let a = run(&input(n, seed, &fx), "{}");
-        assert_eq!(a.report.as_of, fx["asOf"]);
+    for (name, source, options) in RFM_CASES {
+        let path = format!(
+            "{}/tests/fixtures/reference/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let fx: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let a = run(&rfm_input(&source, &fx), options);
+        assert_eq!(a.report.as_of, fx["asOf"], "{name}");
+        assert_eq!(
+            a.report.rfm.bins as u64,
+            fx["bins"].as_u64().unwrap(),
+            "{name}"
+        );
         let expected = fx["customers"].as_array().unwrap();
-        assert_eq!(a.customers.len(), expected.len());
+        assert_eq!(a.customers.len(), expected.len(), "{name}");
         let seg_names: Vec<&str> = a
             .report
             .rfm
@@ -82,28 +157,105 @@ fn rfm_equals_pandas() {
                 row[2].as_u64().unwrap(),
                 "{id} frequency"
             );
-            assert!(
-                (t.revenue[i] - row[3].as_f64().unwrap()).abs() < 1e-6,
-                "{id} monetary"
-            );
+            // To the last bit: a value on a qcut edge scores by its last bit.
+            let monetary: f64 = row[3].as_str().unwrap().parse().unwrap();
+            assert_eq!(t.revenue[i], monetary, "{name}: {id} monetary");
             let scores = (a.rfm.r[i] as u64, a.rfm.f[i] as u64, a.rfm.m[i] as u64);
             let want = (
                 row[4].as_u64().unwrap(),
                 row[5].as_u64().unwrap(),
                 row[6].as_u64().unwrap(),
             );
-            assert_eq!(scores, want, "{id} scores");
+            assert_eq!(scores, want, "{name}: {id} scores");
+            assert_eq!(
+                a.rfm.score[i] as u64,
+                100 * want.0 + 10 * want.1 + want.2,
+                "{name}: {id} rfmScore"
+            );
             assert_eq!(
                 seg_names[a.rfm.segment[i] as usize],
                 row[7].as_str().unwrap(),
-                "{id} segment"
+                "{name}: {id} segment"
             );
         }
+        assert_segment_summary(&a, &fx["segments"], name);
         let how = &a.report.rfm.scoring;
-        let name = |s: Option<crm_lens::rfm::Scoring>| serde_json::to_value(s).unwrap();
-        assert_eq!(name(how.recency), fx["scoring"]["recency"]);
-        assert_eq!(name(how.monetary), fx["scoring"]["monetary"]);
+        let scoring = |s: Option<crm_lens::rfm::Scoring>| serde_json::to_value(s).unwrap();
+        assert_eq!(scoring(how.recency), fx["scoring"]["recency"], "{name}");
+        assert_eq!(scoring(how.frequency), fx["scoring"]["frequency"], "{name}");
+        assert_eq!(scoring(how.monetary), fx["scoring"]["monetary"], "{name}");
     }
+}
+
+/// The Report's segment summary equals pandas' groupby over the per-customer rows.
+fn assert_segment_summary(a: &Analysis, expected: &Value, name: &str) {
+    let got = &a.report.rfm.segments;
+    let expected = expected.as_array().unwrap();
+    assert_eq!(got.len(), expected.len(), "{name}: segments");
+    let close = |g: f64, e: &Value| {
+        let e = e.as_f64().unwrap();
+        (g - e).abs() <= 1e-9 * e.abs().max(1.0)
+    };
+    for (g, e) in got.iter().zip(expected) {
+        let what = format!("{name}: {}", g.name);
+        assert_eq!(g.name, e["name"].as_str().unwrap(), "{what}");
+        assert_eq!(g.customers, e["customers"].as_u64().unwrap(), "{what}");
+        for (value, key) in [
+            (g.share, "share"),
+            (g.revenue, "revenue"),
+            (g.revenue_share, "revenueShare"),
+            (g.mean_recency, "meanRecency"),
+            (g.mean_frequency, "meanFrequency"),
+            (g.mean_monetary, "meanMonetary"),
+            (g.mean_r, "meanR"),
+            (g.mean_f, "meanF"),
+            (g.mean_m, "meanM"),
+        ] {
+            assert!(
+                close(value, &e[key]),
+                "{what} {key}: {value} vs pandas {}",
+                e[key]
+            );
+        }
+    }
+    let customers: u64 = got.iter().map(|s| s.customers).sum();
+    assert_eq!(
+        customers as usize,
+        a.customers.len(),
+        "{name}: every customer once"
+    );
+}
+
+/// The fixtures cover what they claim: other bin counts, and pandas' qcut raising on ties.
+#[test]
+fn rfm_fixtures_cover_bins_and_the_rank_fallback() {
+    let fx = |name: &str| -> Value {
+        let path = format!(
+            "{}/tests/fixtures/reference/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    for (name, bins) in [
+        ("sample-10000-seed7.rfm-bins4.json", 4),
+        ("sample-10000-seed7.rfm-bins10.json", 10),
+    ] {
+        let f = fx(name);
+        let max_r = f["customers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r[4].as_u64().unwrap())
+            .max();
+        assert_eq!(max_r, Some(bins), "{name}");
+    }
+    assert_eq!(
+        fx("sample-3000-seed11-days3.rfm.json")["scoring"]["recency"],
+        "rankFirst"
+    );
+    let ties = fx("ties-subscriptions.rfm.json");
+    assert_eq!(ties["scoring"]["recency"], "rankFirst");
+    assert_eq!(ties["scoring"]["monetary"], "rankFirst");
 }
 
 fn assert_btyd(a: &Analysis, expected: &Value, what: &str) {

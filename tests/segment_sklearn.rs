@@ -113,9 +113,11 @@ fn check(n: usize, seed: u64, fixture_name: &str, ks: &[usize]) {
             "n={n} k={k}: ours {:.3} sklearn {sk:.3} rel {rel:+.2e}",
             rep.inertia
         );
+        // Two-sided: much lower than scikit-learn would mean a different objective or
+        // space (e.g. a mean, or unscaled features), not a better optimum.
         assert!(
-            rel <= REL_TOL,
-            "k={k}: inertia {} vs sklearn {sk}",
+            rel.abs() <= REL_TOL,
+            "k={k}: inertia {} vs sklearn {sk} (rel {rel:+.2e})",
             rep.inertia
         );
     }
@@ -141,4 +143,77 @@ fn inertia_matches_sklearn_356k() {
         "kmeans_reference_356000.json",
         &[2, 3, 4, 5, 6, 7, 8, 9, 10],
     );
+}
+
+/// The features standardised here, independently of the crate: log1p(max(v, 0)), then
+/// z-scored with the population standard deviation (scikit-learn's StandardScaler).
+fn standardise(cols: [&[f64]; 3]) -> Vec<[f64; 3]> {
+    let n = cols[0].len();
+    let logs: Vec<Vec<f64>> = cols
+        .iter()
+        .map(|c| c.iter().map(|v| v.max(0.0).ln_1p()).collect())
+        .collect();
+    let stats: Vec<(f64, f64)> = logs
+        .iter()
+        .map(|l| {
+            let mean = l.iter().sum::<f64>() / n as f64;
+            let var = l.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
+            (mean, var.sqrt())
+        })
+        .collect();
+    (0..n)
+        .map(|i| std::array::from_fn(|j| (logs[j][i] - stats[j].0) / stats[j].1))
+        .collect()
+}
+
+/// The reported `inertia` is Σ‖x − c‖² over ALL customers in the standardised space, each to
+/// the centroid of its reported cluster, which is its nearest centroid (scikit-learn's
+/// `inertia_`), and not linfa's mean.
+#[test]
+fn inertia_is_the_sum_of_squared_distances_over_all_customers() {
+    let n = 20_000;
+    let c = btyd(n, 11);
+    let z = standardise([&c.recency, &c.frequency, &c.monetary]);
+    let input = SegmentInput {
+        recency_days: &c.recency,
+        frequency: &c.frequency,
+        monetary: &c.monetary,
+        tenure_days: &c.tenure,
+        clv: None,
+    };
+    for k in [None, Some(3), Some(7)] {
+        let opts = SegmentOptions {
+            k,
+            ..SegmentOptions::default()
+        };
+        let (rep, cols, w) = run(&input, &opts, None);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(rep.clusters.len(), rep.k);
+        let centroids: Vec<&[f64]> = rep.clusters.iter().map(|p| p.centroid.as_slice()).collect();
+        let dist = |x: &[f64; 3], c: &[f64]| -> f64 {
+            x.iter().zip(c).map(|(a, b)| (a - b) * (a - b)).sum()
+        };
+        let mut sum = 0.0;
+        for (x, &label) in z.iter().zip(&cols.cluster) {
+            let own = dist(x, centroids[label as usize]);
+            let nearest = centroids
+                .iter()
+                .map(|c| dist(x, c))
+                .fold(f64::INFINITY, f64::min);
+            assert!(
+                own <= nearest + 1e-9,
+                "a customer is not in its nearest cluster"
+            );
+            sum += own;
+        }
+        let rel = (rep.inertia - sum) / sum;
+        assert!(
+            rel.abs() < 1e-9,
+            "k={}: reported {} vs recomputed sum {sum}",
+            rep.k,
+            rep.inertia
+        );
+        // A mean (linfa's `inertia()`) would be n times smaller.
+        assert!(rep.inertia > 0.1 * n as f64, "inertia looks like a mean");
+    }
 }

@@ -50,6 +50,7 @@ fn dataset_binding_gives_typed_columns() {
         "px",
         "py",
         "stage",
+        "averageSpend",
     ] {
         let col = js_sys::Reflect::get(&cols, &key.into()).unwrap();
         let len = js_sys::Reflect::get(&col, &"length".into())

@@ -3,22 +3,31 @@
 //! Definitions (also in docs/report.md):
 //! - a customer is *in the base* at time τ when acquired by τ and their last purchase lies in
 //!   the churn window ending at τ (so "active" and "lost" agree with the lifecycle stages);
-//! - per month: S = base at the start, E = base at the end, N = customers acquired in the
-//!   month; CRR = (E − N) / S, churn = 1 − CRR;
-//! - `retentionRate` is the mean CRR of the last 12 months with S > 0 (the last month may be
-//!   partial, ending at `asOf`).
+//! - per period (`kpis.period`: month by default, ISO week or quarter): S = base at the
+//!   start, E = base at the end, N = customers acquired in the period; CRR = (E − N) / S,
+//!   churn = 1 − CRR;
+//! - `retentionRate` is the mean CRR of the last year's periods with S > 0 (12 months, 52
+//!   weeks or 4 quarters; the last period may be partial, ending at `asOf`);
+//! - cohorts stay by acquisition month whatever the period: a cohort matrix is read by
+//!   months of age, and weekly rows would be too many to read (see `cohorts`). Marketing
+//!   spend is given per month, so CAC is per month too.
+//!
+//! The simple CLV needs a monthly retention whatever the period: `monthly_retention_rate`.
 pub mod cohorts;
+pub mod period;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use crate::customers::CustomerTable;
-use crate::dates::{format_month, month_index, to_day};
 use crate::error::{Error, Result};
+pub use period::KpiPeriod;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct KpiOptions {
+    /// Period of the retention and churn rates: `month` (default), `week` or `quarter`.
+    pub period: KpiPeriod,
     /// Marketing spend per month (`YYYY-MM` → amount): gives CAC = spend / new customers.
     pub marketing_spend: BTreeMap<String, f64>,
     /// Survey answers on 0–10 (NPS).
@@ -57,9 +66,10 @@ pub struct Period {
     pub retention_rate: Option<f64>,
     pub churn_rate: Option<f64>,
     pub revenue: f64,
-    /// Purchase orders in the month.
+    /// Purchase orders: distinct order ids per customer and day (lines without an order id
+    /// count one each), so the periods add up to `transactions` unless an order spans days.
     pub transactions: u64,
-    /// Marketing spend / new customers, when spend was given for the month.
+    /// Marketing spend / new customers, when spend was given for the month (month periods).
     pub cac: Option<f64>,
 }
 
@@ -77,16 +87,18 @@ pub struct KpisReport {
     pub retention_rate: Option<f64>,
     pub churn_rate: Option<f64>,
     pub churn_window_days: u32,
+    /// The period of `periods`, `retentionRate` and `churnRate`.
+    pub period: KpiPeriod,
     pub periods: Vec<Period>,
+    /// Mean monthly CRR of the last 12 months with S > 0, whatever `period` is: the measured
+    /// retention of the simple CLV (a monthly formula). Not a Report key: the CLV section
+    /// reports the rate it used.
+    #[serde(skip)]
+    pub monthly_retention_rate: Option<f64>,
     pub cohorts: cohorts::Cohorts,
     pub cac: Option<f64>,
     pub nps: Option<f64>,
     pub csat: Option<f64>,
-}
-
-fn month_start_day(m: i32) -> i32 {
-    let d = chrono::NaiveDate::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1);
-    d.map(to_day).unwrap_or(0)
 }
 
 /// Customers in the base at each of the ascending times `bounds`: a purchase day `d` keeps
@@ -146,75 +158,26 @@ pub fn compute(
     let repeaters = t.transactions.iter().filter(|&&x| x >= 2).count() as u64;
     let ratio = |a: f64, b: f64| if b != 0.0 { a / b } else { 0.0 };
 
-    let mut periods = Vec::new();
-    if let Some(first) = t.first_day.iter().min() {
-        // The first month with any line: a return can predate every first purchase.
-        let first_line = t.days.iter().min().map_or(*first, |d| (*d).min(*first));
-        let (m0, m1) = (month_index(first_line), month_index(as_of));
-        let months = (m1 - m0 + 1) as usize;
-        let mut new = vec![0u64; months];
-        let mut rev = vec![0.0; months];
-        let mut txs = vec![0u64; months];
-        for i in 0..t.len() {
-            new[(month_index(t.first_day[i]) - m0) as usize] += 1;
-            for j in t.day_range(i) {
-                let k = (month_index(t.days[j]) - m0) as usize;
-                rev[k] += t.day_value[j];
-                txs[k] += t.day_orders[j] as u64;
-            }
-        }
-        // Base at each month boundary: the day before the month starts, and asOf for the last.
-        let bounds: Vec<i32> = (0..=months)
-            .map(|k| {
-                if k == months {
-                    as_of
-                } else {
-                    month_start_day(m0 + k as i32) - 1
-                }
-            })
-            .collect();
-        let base = base_at(t, &bounds, w);
-        for k in 0..months {
-            let (s, e) = (base[k], base[k + 1]);
-            let crr = (s > 0).then(|| (e as f64 - new[k] as f64) / s as f64);
-            let label = format_month(m0 + k as i32);
-            let cac = opts
-                .marketing_spend
-                .get(&label)
-                .and_then(|sp| (new[k] > 0).then(|| sp / new[k] as f64));
-            periods.push(Period {
-                period: label,
-                start_customers: s,
-                end_customers: e,
-                new_customers: new[k],
-                retention_rate: crr,
-                churn_rate: crr.map(|r| 1.0 - r),
-                revenue: rev[k],
-                transactions: txs[k],
-                cac,
-            });
-        }
-    }
-    let recent: Vec<f64> = periods
-        .iter()
-        .rev()
-        .filter_map(|p| p.retention_rate)
-        .take(12)
-        .collect();
-    let retention_rate =
-        (!recent.is_empty()).then(|| recent.iter().sum::<f64>() / recent.len() as f64);
-    let spend_months: Vec<&Period> = periods
-        .iter()
-        .filter(|p| opts.marketing_spend.contains_key(&p.period))
-        .collect();
+    // Months always: the simple CLV needs a monthly retention and spend is given per month.
+    let months = periods(t, as_of, w, KpiPeriod::Month, &opts.marketing_spend);
+    let monthly_retention_rate = mean_recent_crr(&months, 12);
     let cac = {
+        let spend_months: Vec<&Period> = months
+            .iter()
+            .filter(|p| opts.marketing_spend.contains_key(&p.period))
+            .collect();
         let spend: f64 = spend_months
             .iter()
-            .map(|p| opts.marketing_spend[&p.period])
+            .filter_map(|p| opts.marketing_spend.get(&p.period))
             .sum();
         let acquired: u64 = spend_months.iter().map(|p| p.new_customers).sum();
         (acquired > 0).then(|| spend / acquired as f64)
     };
+    let periods = match opts.period {
+        KpiPeriod::Month => months,
+        unit => periods(t, as_of, w, unit, &opts.marketing_spend),
+    };
+    let retention_rate = mean_recent_crr(&periods, opts.period.per_year());
     let nps = (!opts.nps_answers.is_empty()).then(|| {
         let k = opts.nps_answers.len() as f64;
         let promoters = opts.nps_answers.iter().filter(|&&v| v >= 9.0).count() as f64;
@@ -237,10 +200,85 @@ pub fn compute(
         retention_rate,
         churn_rate: retention_rate.map(|r| 1.0 - r),
         churn_window_days,
+        period: opts.period,
         periods,
+        monthly_retention_rate,
         cohorts: cohorts::compute(t, as_of),
         cac,
         nps,
         csat,
     }
+}
+
+/// One row per period from the first line's period to `asOf`'s. `spend` (per month) gives
+/// a per-period CAC for month periods only.
+fn periods(
+    t: &CustomerTable,
+    as_of: i32,
+    w: i32,
+    unit: KpiPeriod,
+    spend: &BTreeMap<String, f64>,
+) -> Vec<Period> {
+    let Some(first) = t.first_day.iter().min() else {
+        return Vec::new();
+    };
+    // The first period with any line: a return can predate every first purchase.
+    let first_line = t.days.iter().min().map_or(*first, |d| (*d).min(*first));
+    let (p0, p1) = (unit.index(first_line), unit.index(as_of));
+    let count = (p1 - p0 + 1) as usize;
+    let mut new = vec![0u64; count];
+    let mut rev = vec![0.0; count];
+    let mut txs = vec![0u64; count];
+    for i in 0..t.len() {
+        new[(unit.index(t.first_day[i]) - p0) as usize] += 1;
+        for j in t.day_range(i) {
+            let k = (unit.index(t.days[j]) - p0) as usize;
+            rev[k] += t.day_value[j];
+            txs[k] += t.day_orders[j] as u64;
+        }
+    }
+    // Base at each boundary: the day before the period starts, and asOf for the last.
+    let bounds: Vec<i32> = (0..=count)
+        .map(|k| {
+            if k == count {
+                as_of
+            } else {
+                unit.start_day(p0 + k as i32) - 1
+            }
+        })
+        .collect();
+    let base = base_at(t, &bounds, w);
+    (0..count)
+        .map(|k| {
+            let (s, e) = (base[k], base[k + 1]);
+            let crr = (s > 0).then(|| (e as f64 - new[k] as f64) / s as f64);
+            let label = unit.label(p0 + k as i32);
+            let cac = (unit == KpiPeriod::Month)
+                .then(|| spend.get(&label))
+                .flatten()
+                .and_then(|sp| (new[k] > 0).then(|| sp / new[k] as f64));
+            Period {
+                period: label,
+                start_customers: s,
+                end_customers: e,
+                new_customers: new[k],
+                retention_rate: crr,
+                churn_rate: crr.map(|r| 1.0 - r),
+                revenue: rev[k],
+                transactions: txs[k],
+                cac,
+            }
+        })
+        .collect()
+}
+
+/// Mean CRR of the last `n` periods with S > 0.
+fn mean_recent_crr(periods: &[Period], n: usize) -> Option<f64> {
+    let recent: Vec<f64> = periods
+        .iter()
+        .rev()
+        .filter_map(|p| p.retention_rate)
+        .take(n)
+        .collect();
+    (!recent.is_empty()).then(|| recent.iter().sum::<f64>() / recent.len() as f64)
 }

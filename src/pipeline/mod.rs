@@ -402,7 +402,8 @@ impl Dataset {
     ) -> Result<(ClvStage, u64, LifecycleStage)> {
         let has_days = matches!(self.source, Source::Transactions(_));
         let (customers, as_of) = (&table.customers, table.as_of);
-        let retention = kpi.kpis.retention_rate;
+        // Monthly whatever `kpis.period` is: the simple CLV is a monthly formula.
+        let retention = kpi.kpis.monthly_retention_rate;
         let clv_key = (table_gen, retention.map(f64::to_bits), opts.clv.clone());
         let (clv, clv_gen) = stages.clv.get(clv_key, "clv", ran, || {
             let (report, cols, warnings) = clv_for(customers, as_of, retention, opts, has_days);

@@ -39,13 +39,16 @@ impl RfmOptions {
                 self.bins
             )));
         }
-        for r in self.rules.iter().flatten() {
-            for [lo, hi] in [r.r, r.f, r.m] {
+        for (i, rule) in self.rules.iter().flatten().enumerate() {
+            for (score, [lo, hi]) in [("r", rule.r), ("f", rule.f), ("m", rule.m)] {
                 if lo > hi || lo < 1 || hi > 5 {
                     return Err(Error::option(format!(
-                        "rfm rule {:?}: ranges must be 1 ≤ low ≤ high ≤ 5",
-                        r.name
-                    )));
+                        "rfm.rules[{i}] ({:?}): {score} range [{lo}, {hi}] is not within the 1–5 scale with low ≤ high",
+                        rule.name
+                    ))
+                    .with_hint(
+                        "give each rule's r, f and m as [low, high] with 1 ≤ low ≤ high ≤ 5 (scores of other bin counts are rescaled to 1–5), e.g. {\"name\": \"Champions\", \"r\": [4, 5], \"f\": [4, 5], \"m\": [4, 5]}",
+                    ));
                 }
             }
         }
@@ -106,6 +109,11 @@ pub struct RfmColumns {
     pub score: Vec<u16>,
     /// Index into `RfmReport::segments`.
     pub segment: Vec<u16>,
+}
+
+/// A customer's RFM cell as analysts write it, e.g. "R5 F4 M3" (two digits with 10 bins).
+pub fn cell(r: u8, f: u8, m: u8) -> String {
+    format!("R{r} F{f} M{m}")
 }
 
 // Parallel columns are indexed by customer; iterators over seven of them would hide that.

@@ -1,6 +1,7 @@
 //! Quintile scoring exactly as pandas does it, so our scores equal a pandas reference.
 //!
-//! `pd.qcut(x, q)` takes edges at `x.quantile(linspace(0, 1, q+1))` (numpy's linear method)
+//! `pd.qcut(x, q)` takes edges at `x.quantile(levels)` (numpy's linear method; the levels are
+//! `linspace(0, 1, q+1)` rounded up where inexact, see [`linspace`])
 //! and puts a value in bin `i` when `edge[i-1] < x <= edge[i]` (the lowest edge included).
 //! When edges repeat (heavy ties) pandas raises; we then fall back to ranks, see [`Scoring`].
 
@@ -14,8 +15,9 @@ fn quantile_by(n: usize, q: f64, at: impl Fn(usize) -> f64) -> f64 {
     if n == 0 {
         return f64::NAN;
     }
-    // numpy: virtual_index = n*q + (1 + q*(1-1-1)) - 1 = (n-1)q, computed the same way.
-    let virtual_index = (n as f64) * q + (1.0 - q) - 1.0;
+    // numpy 2 ("linear": `get_virtual_index = (n - 1) * quantiles`); the older form
+    // n*q + (1 - q) - 1 rounds differently and moved edges by an ulp.
+    let virtual_index = (n - 1) as f64 * q;
     let lo = virtual_index.floor().clamp(0.0, (n - 1) as f64);
     let gamma = (virtual_index - lo).clamp(0.0, 1.0);
     let i = lo as usize;
@@ -29,10 +31,23 @@ fn quantile_by(n: usize, q: f64, at: impl Fn(usize) -> f64) -> f64 {
     }
 }
 
-/// numpy `linspace(0, 1, bins + 1)`.
+/// The quantile levels `pd.qcut(x, bins)` uses: numpy `linspace(0, 1, bins + 1)`, where a
+/// level `q` with `bins · q ≠ i` (not exactly representable, e.g. 0.7000000000000001 for
+/// 7/10) is rounded up to the next float, as pandas 3 does ("round up rather than to
+/// nearest"). Without that step a customer whose value equals an edge can land one decile
+/// too high (found by the 10-bin pandas fixture).
 fn linspace(bins: usize) -> Vec<f64> {
     let step = 1.0 / bins as f64;
-    let mut v: Vec<f64> = (0..=bins).map(|i| i as f64 * step).collect();
+    let mut v: Vec<f64> = (0..=bins)
+        .map(|i| {
+            let q = i as f64 * step;
+            if bins as f64 * q != i as f64 {
+                q.next_up()
+            } else {
+                q
+            }
+        })
+        .collect();
     if let Some(last) = v.last_mut() {
         *last = 1.0;
     }

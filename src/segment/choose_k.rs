@@ -22,8 +22,8 @@ pub struct ScanPoint {
 pub struct Recommendation {
     /// Recommended k (equals the report's k unless the user fixed k).
     pub k: usize,
-    /// "maxSilhouette" | "elbowWithinSilhouetteTolerance" | "onlyCandidate" | "userFixed" |
-    /// "degenerate".
+    /// "maxSilhouette" | "elbowWithinSilhouetteTolerance" | "elbowOnly" (no scanned k has a
+    /// silhouette, so the elbow decides) | "onlyCandidate" | "userFixed" | "degenerate".
     pub reason: String,
     /// k with the highest silhouette in the scan.
     pub best_silhouette_k: Option<usize>,
@@ -153,5 +153,26 @@ mod tests {
         assert_eq!((r.k, r.reason.as_str()), (2, "maxSilhouette"));
         assert_eq!(recommend(&s[..1], 0.02).reason, "onlyCandidate");
         assert_eq!(recommend(&[], 0.02).k, 1);
+    }
+
+    #[test]
+    fn without_silhouettes_the_elbow_decides() {
+        // The silhouette sample fell in one cluster at every k: no silhouette anywhere.
+        let mut s = scan(&[
+            (2, 100.0, 0.0),
+            (3, 30.0, 0.0),
+            (4, 25.0, 0.0),
+            (5, 22.0, 0.0),
+        ]);
+        s.iter_mut().for_each(|p| p.silhouette = None);
+        let r = recommend(&s, 0.02);
+        assert_eq!(
+            (r.k, r.reason.as_str(), r.elbow_k),
+            (3, "elbowOnly", Some(3))
+        );
+        assert_eq!(r.best_silhouette_k, None);
+        // No elbow either (two points): the first k, as the only candidate.
+        let r = recommend(&s[..2], 0.02);
+        assert_eq!((r.k, r.reason.as_str()), (2, "onlyCandidate"));
     }
 }

@@ -133,9 +133,10 @@ impl Dataset {
             }
             set(&o, "customerId", &ids)?;
         }
-        let f64s: [(&str, &[f64]); 7] = [
+        let f64s: [(&str, &[f64]); 8] = [
             ("recencyDays", &t.recency_days),
             ("monetary", &t.revenue),
+            ("averageSpend", &t.average_spend),
             ("tenureDays", &t.tenure_days),
             ("x", &t.frequency),
             ("tX", &t.recency),

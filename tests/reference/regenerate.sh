@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates the pandas/lifetimes fixtures under tests/fixtures/reference/ from the
+# Regenerates the pandas/lifetimes fixtures under tests/fixtures/reference/ (and the
+# scikit-learn one of the 1M-transaction sample under tests/fixtures/segment/) from the
 # deterministic generator. Run after changing the generator; commit the JSON.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,4 +18,25 @@ for spec in "10000 7" "3000 11"; do
   "$VENV/bin/python" tests/reference/btyd_summary_reference.py "$csv" "$base.btyd.json"
   "$VENV/bin/python" tests/reference/stamp.py "$csv" "$1" "$2" "$base.rfm.json" "$base.btyd.json"
 done
+# RFM with 4 and 10 bins.
+csv="$tmp/tx-10000-7.csv"
+for bins in 4 10; do
+  out="tests/fixtures/reference/sample-10000-seed7.rfm-bins$bins.json"
+  "$VENV/bin/python" tests/reference/rfm_reference.py "$csv" "$out" "$bins"
+  "$VENV/bin/python" tests/reference/stamp.py "$csv" 10000 7 "$out"
+done
+# Ties that make pd.qcut raise, so scores fall back to rank(method="first"): a log of three
+# days (recency ties), and the hand-made subscriptions file (ties in R, F and M).
+csv="$tmp/tx-3000-11-days3.csv"
+./target/release/crm-lens sample --transactions 3000 --seed 11 --days 3 --out "$csv"
+out=tests/fixtures/reference/sample-3000-seed11-days3.rfm.json
+"$VENV/bin/python" tests/reference/rfm_reference.py "$csv" "$out"
+"$VENV/bin/python" tests/reference/stamp.py "$csv" 3000 11 "$out"
+"$VENV/bin/python" tests/reference/rfm_reference.py tests/fixtures/reference/ties-subscriptions.csv \
+  tests/fixtures/reference/ties-subscriptions.rfm.json
+# k-means on the issue's 1M-transaction data (tests/segment_sklearn_sample.rs); ~10 min here.
+csv="$tmp/tx-1000000-42.csv"
+./target/release/crm-lens sample --transactions 1000000 --seed 42 --out "$csv"
+"$VENV/bin/python" tests/reference/kmeans_sample_reference.py "$csv" 1000000 42 \
+  tests/fixtures/segment/kmeans_reference_sample_1000000_seed42.json
 rm -rf "$tmp"

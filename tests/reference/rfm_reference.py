@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """pandas reference for RFM scores and segments (issue 4).
 
-Usage: rfm_reference.py TRANSACTIONS.csv OUT.json
+Usage: rfm_reference.py TRANSACTIONS.csv OUT.json [BINS]
 
 The recipe is the one analysts write with pandas:
     R = days from the last purchase to the last date in the file, scored by pd.qcut (reversed)
@@ -9,6 +9,12 @@ The recipe is the one analysts write with pandas:
     M = net spend (returns netted), scored by pd.qcut
 R and M fall back to rank(method="first") only when pd.qcut raises on repeated edges.
 Customers are in order of first appearance (groupby(sort=False)), which fixes rank ties.
+With BINS other than 5 (default), scores are 1..BINS and are mapped to the 1-5 scale of the
+segment rules as ceil(5 * score / BINS) (crm-lens' documented rescaling).
+`monetary` is written as text (Python's shortest round-trip repr), so a reader can parse it to
+the exact double; serde_json's default float parser may be one ulp off.
+The segment summary (customers, share, revenue, revenue share, mean R/F/M values and
+scores) is a pandas groupby over the per-customer rows, rules in table order, then Others.
 """
 import json
 import sys
@@ -44,9 +50,16 @@ def qcut_or_rank(x, labels):
         return pd.qcut(x.rank(method="first"), len(labels), labels=labels), "rankFirst"
 
 
-def main(path, out):
+def read_log(path):
     df = pd.read_csv(path, dtype={"customer_id": str, "order_id": str})
     df["order_date"] = pd.to_datetime(df["order_date"], format="%Y-%m-%d")
+    return df
+
+
+def customer_features(df):
+    """Per customer with a purchase, in order of first appearance: recency (days from the last
+    purchase to the last date in the file), frequency (distinct purchase orders) and monetary
+    (net spend, returns included). Returns (features, asOf)."""
     as_of = df["order_date"].max()
     purchases = df[df["amount"] >= 0]
     monetary = df.groupby("customer_id", sort=False)["amount"].sum()
@@ -55,24 +68,61 @@ def main(path, out):
     rfm = rfm[rfm.index.isin(gp.groups.keys())].copy()
     rfm["recency"] = (as_of - gp["order_date"].max()).dt.days.reindex(rfm.index)
     rfm["frequency"] = gp["order_id"].nunique().reindex(rfm.index)
-    r, r_how = qcut_or_rank(rfm["recency"], [5, 4, 3, 2, 1])
-    f = pd.qcut(rfm["frequency"].rank(method="first"), 5, labels=[1, 2, 3, 4, 5])
-    m, m_how = qcut_or_rank(rfm["monetary"], [1, 2, 3, 4, 5])
+    return rfm, as_of
+
+
+def to_five(score, bins):
+    return min(5, max(1, -(-5 * score // bins)))
+
+
+def summary(rfm):
+    names = [r[0] for r in RULES] + ["Others"]
+    total, revenue = len(rfm), rfm["monetary"].sum()
+    g = rfm.groupby("segment")
+    out = []
+    for name in names:
+        if name in g.groups:
+            x = g.get_group(name)
+            n, rev = len(x), float(x["monetary"].sum())
+            means = [float(x[c].mean()) for c in ("recency", "frequency", "monetary", "r", "f", "m")]
+        else:
+            n, rev, means = 0, 0.0, [0.0] * 6
+        out.append({
+            "name": name, "customers": n, "share": n / total, "revenue": rev,
+            "revenueShare": rev / revenue if revenue != 0 else 0.0,
+            "meanRecency": means[0], "meanFrequency": means[1], "meanMonetary": means[2],
+            "meanR": means[3], "meanF": means[4], "meanM": means[5],
+        })
+    return out
+
+
+def main(path, out, bins=5):
+    bins = int(bins)
+    up = list(range(1, bins + 1))
+    rfm, as_of = customer_features(read_log(path))
+    r, r_how = qcut_or_rank(rfm["recency"], up[::-1])
+    f = pd.qcut(rfm["frequency"].rank(method="first"), bins, labels=up)
+    m, m_how = qcut_or_rank(rfm["monetary"], up)
     rfm["r"], rfm["f"], rfm["m"] = r.astype(int), f.astype(int), m.astype(int)
-    rfm["segment"] = [segment(a, b, c) for a, b, c in zip(rfm["r"], rfm["f"], rfm["m"])]
+    rfm["segment"] = [
+        segment(to_five(a, bins), to_five(b, bins), to_five(c, bins))
+        for a, b, c in zip(rfm["r"], rfm["f"], rfm["m"])
+    ]
     result = {
         "source": "pandas " + pd.__version__,
+        "bins": bins,
         "asOf": as_of.strftime("%Y-%m-%d"),
         "scoring": {"recency": r_how, "frequency": "rankFirst", "monetary": m_how},
         "columns": ["customerId", "recencyDays", "frequency", "monetary", "r", "f", "m", "segment"],
         "customers": [
-            [cid, int(row.recency), int(row.frequency), round(float(row.monetary), 6), int(row.r), int(row.f), int(row.m), row.segment]
+            [cid, int(row.recency), int(row.frequency), repr(float(row.monetary)), int(row.r), int(row.f), int(row.m), row.segment]
             for cid, row in rfm.iterrows()
         ],
+        "segments": summary(rfm),
     }
     with open(out, "w") as fh:
         json.dump(result, fh, ensure_ascii=False, separators=(",", ":"))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:])

@@ -12,10 +12,11 @@ def fnv1a64(data):
     return f"{h:016x}"
 
 
-csv, transactions, seed, *fixtures = sys.argv[1:]
-data = open(csv, "rb").read()
-stamp = {"transactions": int(transactions), "seed": int(seed), "bytes": len(data), "fnv1a64": fnv1a64(data)}
-for path in fixtures:
-    doc = json.load(open(path))
-    doc["input"] = stamp
-    json.dump(doc, open(path, "w"), ensure_ascii=False, separators=(",", ":"))
+if __name__ == "__main__":
+    csv, transactions, seed, *fixtures = sys.argv[1:]
+    data = open(csv, "rb").read()
+    stamp = {"transactions": int(transactions), "seed": int(seed), "bytes": len(data), "fnv1a64": fnv1a64(data)}
+    for path in fixtures:
+        doc = json.load(open(path))
+        doc["input"] = stamp
+        json.dump(doc, open(path, "w"), ensure_ascii=False, separators=(",", ":"))
