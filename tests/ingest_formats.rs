@@ -43,7 +43,12 @@ fn utf8_bom_semicolon_decimal_comma_dotted_dates() {
     assert_eq!(d["delimiter"], ";");
     assert_eq!(d["decimalSeparator"], ",");
     assert_eq!(d["dateFormat"], "%d.%m.%Y");
+    assert_eq!(
+        d["columns"]["customerId"], "customer",
+        "the BOM is not part of the name"
+    );
     assert_eq!(rows(&v), (3, 3));
+    assert_eq!(customers(&v), 2);
     assert_close(revenue(&v), 1019.75);
 }
 
@@ -58,8 +63,7 @@ fn gbk_chinese_export() {
     );
     let v = run(&bytes, "{}");
     let d = detected(&v);
-    let enc = d["encoding"].as_str().unwrap();
-    assert!(enc == "GBK" || enc == "gb18030", "{enc}");
+    assert_eq!(d["encoding"], "GBK");
     assert_eq!(d["dateFormat"], "%Y年%m月%d日");
     assert_eq!(d["columns"]["customerId"], "客户编号");
     assert_eq!(d["columns"]["date"], "下单时间");
@@ -79,6 +83,37 @@ fn gb18030_forced_encoding() {
     assert_eq!(detected(&v)["columns"]["customerId"], "客户ID");
     assert_eq!(customers(&v), 2);
     assert_close(revenue(&v), 30.5);
+}
+
+/// GB18030 proper: names outside GBK (four-byte sequences), detected without an option. The
+/// detector names the GBK family; encoding_rs decodes four-byte sequences under that label
+/// too (WHATWG: one decoder for both), so every name arrives intact.
+#[test]
+fn gb18030_detected() {
+    let text = "客户ID,订单日期,金额\n王𠀀,2024/3/5,10\n赵😀,2024/3/17,20.5\n王𠀀,2024/3/18,1\n";
+    let (bytes, _, unmappable) = encoding_rs::GB18030.encode(text);
+    assert!(!unmappable);
+    assert!(
+        encoding_rs::GBK.encode(text).2,
+        "fixture must need GB18030's four-byte sequences"
+    );
+    let v = run(&bytes, "{}");
+    let d = detected(&v);
+    assert_eq!(d["encoding"], "GBK");
+    assert_eq!(d["columns"]["customerId"], "客户ID");
+    assert_eq!(d["dateFormat"], "%Y/%m/%d");
+    assert_eq!(rows(&v), (3, 3));
+    assert_eq!(customers(&v), 2);
+    assert_close(revenue(&v), 31.5);
+    // The four-byte names survive: the forced label reads the same customers.
+    let forced = run(&bytes, r#"{"ingest":{"encoding":"gb18030"}}"#);
+    assert_eq!(forced["rfm"], v["rfm"]);
+    let opts = crm_lens::Options::default();
+    let analysis = crm_lens::Dataset::from_bytes(&bytes, &opts)
+        .and_then(|ds| ds.analyze(&opts))
+        .unwrap();
+    let ids: Vec<&str> = analysis.customers.ids.iter().collect();
+    assert_eq!(ids, ["王𠀀", "赵😀"]);
 }
 
 #[test]
@@ -175,6 +210,7 @@ fn currency_signs_codes_and_grouping() {
         let v = run(text.as_bytes(), "{}");
         assert_eq!(rows(&v), (2, 2), "{a} {b}: {}", v["ingest"]);
         assert_eq!(detected(&v)["decimalSeparator"], *dec, "{a} {b}");
+        assert_eq!(customers(&v), 2, "{a} {b}");
         assert_close(revenue(&v), *total);
     }
 }
@@ -204,6 +240,8 @@ fn date_forms() {
         assert_eq!(detected(&v)["dateFormat"], *fmt, "{a} {b}");
         assert!(detected(&v)["dateFormatAmbiguousWith"].is_null(), "{a}");
         assert_eq!(rows(&v), (3, 3), "{a} {b}");
+        assert_eq!(customers(&v), 2, "{a} {b}");
+        assert_close(revenue(&v), 16.0);
         assert_eq!(v["ingest"]["firstDate"], "2024-03-05", "{a}");
         assert_eq!(v["ingest"]["lastDate"], "2024-03-17", "{a}");
     }

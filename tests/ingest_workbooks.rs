@@ -32,7 +32,10 @@ fn xlsx_with_date_cells() {
     assert_eq!(d["columns"]["date"], "Order Date");
     assert_eq!(d["columns"]["amount"], "Amount");
     check_rows(&v);
-    // The row with a text date is skipped with its sheet row number.
+    // Seven data rows: five used, the blank row 7, and the one with a text date skipped
+    // with its sheet row number.
+    assert_eq!(rows(&v), (7, 5));
+    assert_eq!(skipped(&v, "blankLine"), 1);
     assert_eq!(skipped(&v, "unparseableDate"), 1);
     assert_eq!(
         example(&v, "unparseableDate"),

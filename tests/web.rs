@@ -116,3 +116,50 @@ fn dataset_reanalyses_without_rereading() {
     assert_eq!(cut.report.kpis.customers, 2);
     assert_eq!(cut.report.ingest.rows_skipped.get("afterAsOf"), Some(&3));
 }
+
+/// The formats module's `decode` and the core's `Dataset.fromDecoded`, in the browser: a GBK
+/// file gives the Report the core gives for the same text in UTF-8 (but the encoding).
+#[wasm_bindgen_test]
+fn decoded_legacy_file_reads_like_its_utf8_text() {
+    let text =
+        "客户编号,下单时间,实付金额\n张三,2024-01-01,10\n张三,2024-02-01,20\n李四,2024-01-15,5\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(text);
+    let err = crm_lens::wasm::Dataset::new(&gbk, JsValue::UNDEFINED)
+        .err()
+        .unwrap();
+    let code = js_sys::Reflect::get(&err, &"code".into()).unwrap();
+    assert_eq!(code.as_string().as_deref(), Some("needs_formats"));
+    let decoded = crm_lens::wasm::decode(&gbk, JsValue::UNDEFINED).unwrap();
+    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).unwrap();
+    let bytes = js_sys::Uint8Array::from(get(&decoded, "bytes")).to_vec();
+    assert_eq!(bytes, text.as_bytes());
+    let mut ds =
+        crm_lens::wasm::Dataset::from_decoded(&bytes, get(&decoded, "info"), JsValue::UNDEFINED)
+            .unwrap();
+    let report = ds.analyze(JsValue::UNDEFINED).unwrap();
+    let detected = get(&get(&report, "ingest"), "detected");
+    assert_eq!(
+        get(&detected, "encoding").as_string().as_deref(),
+        Some("GBK")
+    );
+    assert_eq!(get(&get(&report, "kpis"), "customers").as_f64(), Some(2.0));
+}
+
+/// The segmentation through the second-worker protocol equals the one `analyze` runs.
+#[wasm_bindgen_test]
+fn segmentation_handed_back_equals_analyze() {
+    let opts =
+        || js_sys::JSON::parse(r#"{"segments":{"k":2},"clv":{"bootstrapDraws":0}}"#).unwrap();
+    let mut plain = crm_lens::wasm::Dataset::new(LOG, JsValue::UNDEFINED).unwrap();
+    let want = js_sys::JSON::stringify(&plain.analyze(opts()).unwrap()).unwrap();
+    let mut ds = crm_lens::wasm::Dataset::new(LOG, JsValue::UNDEFINED).unwrap();
+    let job = ds.segment_job(opts()).unwrap();
+    assert!(!job.is_null());
+    let answer = crm_lens::wasm::run_segments(job).unwrap();
+    ds.prepare_models(opts()).unwrap();
+    ds.provide_segments(opts(), answer.into()).unwrap();
+    let got = js_sys::JSON::stringify(&ds.analyze(opts()).unwrap()).unwrap();
+    assert_eq!(got, want);
+    // Remembered now: no second job for the same options.
+    assert!(ds.segment_job(opts()).unwrap().is_null());
+}

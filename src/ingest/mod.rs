@@ -14,6 +14,7 @@ mod columns;
 mod date;
 mod encoding;
 mod lines;
+mod name_arena;
 mod name_table;
 mod names;
 mod number;

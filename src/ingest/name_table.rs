@@ -9,17 +9,24 @@
 //! those never touch the arena. Longer ids keep their last 7 bytes and the marker byte 0xFF,
 //! which valid UTF-8 never contains: a long id's key never equals a short id's, and only a
 //! key match of a long id reads the arena.
+//!
+//! The slots live in segments of 4,096 (48 KiB), not one array: when the table
+//! doubles, the old segments are freed *before* the new ones are allocated (the table is
+//! rebuilt from the arena), and the new segments reuse their space. In wasm a freed block
+//! never leaves linear memory, and a doubling array cost the sum of all its sizes (11.5 MiB
+//! for a final 6 MiB table on the 1M-line file); segments cost about the final size. A slot
+//! is found through one more load, from a segment list that stays in L1.
 use foldhash::fast::FixedState;
 use std::hash::BuildHasher;
 
-use super::names::Names;
+use super::name_arena::NameArena;
 
 const EMPTY: u32 = u32::MAX;
 const LONG: u64 = 0xFF << 56;
 
 #[derive(Clone, Copy)]
 struct Slot {
-    /// Index into [`Names`]; [`EMPTY`] for a free slot (`Names::push` never hands it out).
+    /// Index into the [`NameArena`]; [`EMPTY`] for a free slot (`push` never hands it out).
     index: u32,
     /// The key's low and high halves (two `u32`s keep the slot at 12 bytes, align 4).
     lo: u32,
@@ -37,13 +44,19 @@ impl Slot {
     }
 }
 
-/// The key of a name, see the module docs.
+/// The key of a name, see the module docs. An 8-byte id (the common length) is one load
+/// and a word-wide NUL test, not a byte loop and a copy.
 fn key(name: &[u8]) -> u64 {
-    let mut p = [0u8; 8];
-    if name.len() <= 8 && !name.contains(&0) {
-        p[..name.len()].copy_from_slice(name);
-        return u64::from_le_bytes(p);
+    if let Ok(bytes) = <[u8; 8]>::try_from(name) {
+        let v = u64::from_le_bytes(bytes);
+        let has_nul = v.wrapping_sub(0x0101_0101_0101_0101) & !v & 0x8080_8080_8080_8080 != 0;
+        if !has_nul {
+            return v;
+        }
+    } else if name.len() < 8 && !name.contains(&0) {
+        return name.iter().rev().fold(0, |v, &b| v << 8 | b as u64);
     }
+    let mut p = [0u8; 8];
     let tail = &name[name.len().saturating_sub(7)..];
     p[..tail.len()].copy_from_slice(tail);
     u64::from_le_bytes(p) | LONG
@@ -53,12 +66,19 @@ fn is_exact(key: u64) -> bool {
     key & LONG != LONG
 }
 
-/// Table size limits: start small, keep the load under 3/4 (linear probing degrades above).
-const MIN_SLOTS: usize = 1024;
+/// log2 of the slots in a segment (4,096 × 12 bytes = 48 KiB).
+const SEGMENT_BITS: u32 = 12;
+const SEGMENT: usize = 1 << SEGMENT_BITS;
+/// Table size limits: start with one segment, keep the load under 3/4 (linear probing
+/// degrades above).
+const MIN_SLOTS: usize = SEGMENT;
 
 pub struct NameTable {
-    slots: Vec<Slot>,
-    /// 64 − log2(slots.len()): a hash's top bits pick the home slot.
+    /// Slot `i` is `segments[i >> SEGMENT_BITS][i % SEGMENT]`; each holds `SEGMENT` slots.
+    segments: Vec<Box<[Slot]>>,
+    /// Slots in all (a power of two, a multiple of `SEGMENT`).
+    slots: usize,
+    /// 64 − log2(slots): a hash's top bits pick the home slot.
     shift: u32,
     len: usize,
     hasher: FixedState,
@@ -67,7 +87,8 @@ pub struct NameTable {
 impl Default for NameTable {
     fn default() -> Self {
         NameTable {
-            slots: Vec::new(),
+            segments: Vec::new(),
+            slots: 0,
             shift: 64,
             len: 0,
             hasher: FixedState::default(),
@@ -77,7 +98,7 @@ impl Default for NameTable {
 
 impl NameTable {
     /// Short ids hash from the key alone (one folded multiply); long ids with foldhash.
-    fn hash(&self, key: u64, name: &str) -> u64 {
+    fn hash(&self, key: u64, name: &[u8]) -> u64 {
         if is_exact(key) {
             let p = (key ^ 0x243F_6A88_85A3_08D3) as u128 * 0x9E37_79B9_7F4A_7C15u128;
             (p as u64) ^ (p >> 64) as u64
@@ -90,60 +111,82 @@ impl NameTable {
         hash.checked_shr(self.shift).unwrap_or(0) as usize
     }
 
+    /// Slot `i`, for `i < slots` (every caller masks its index with `slots - 1`).
+    fn slot(&self, i: usize) -> &Slot {
+        &self.segments[i >> SEGMENT_BITS][i % SEGMENT]
+    }
+
+    fn slot_mut(&mut self, i: usize) -> &mut Slot {
+        &mut self.segments[i >> SEGMENT_BITS][i % SEGMENT]
+    }
+
     /// Reads the home slot of `name` and returns a value derived from it, so that a caller
     /// touching a batch of names has all their cache misses in flight at once (see `batch`).
     pub fn touch(&self, name: &str) -> u32 {
-        let home = self.home(self.hash(key(name.as_bytes()), name));
-        self.slots.get(home).map_or(0, |s| s.index)
+        let home = self.home(self.hash(key(name.as_bytes()), name.as_bytes()));
+        match self.slots {
+            0 => 0,
+            _ => self.slot(home).index,
+        }
     }
 
     /// The index of `name` in `names`, pushing it there on first sight; `None` when `names`
-    /// is full (see [`Names::push`]).
-    pub fn intern(&mut self, name: &str, names: &mut Names) -> Option<u32> {
-        if (self.len + 1) * 4 > self.slots.len() * 3 {
+    /// is full (see [`NameArena::push`]).
+    pub fn intern(&mut self, name: &str, names: &mut NameArena) -> Option<u32> {
+        if (self.len + 1) * 4 > self.slots * 3 {
             self.grow(names);
         }
         let key = key(name.as_bytes());
         let exact = is_exact(key);
-        let mask = self.slots.len() - 1;
-        let mut i = self.home(self.hash(key, name));
-        loop {
-            let s = self.slots[i];
-            if s.index == EMPTY {
-                let index = names.push(name)? as u32;
-                self.slots[i] = Slot {
-                    index,
-                    lo: key as u32,
-                    hi: (key >> 32) as u32,
-                };
-                self.len += 1;
-                return Some(index);
+        let mask = self.slots - 1;
+        let mut i = self.home(self.hash(key, name.as_bytes()));
+        // Linear probing, one segment at a time (its slice is looked up once).
+        let free = 'probe: loop {
+            let segment = i >> SEGMENT_BITS;
+            for (k, s) in self.segments[segment][i % SEGMENT..].iter().enumerate() {
+                if s.index == EMPTY {
+                    break 'probe i + k;
+                }
+                if s.key() == key && (exact || names.eq(s.index as usize, name)) {
+                    return Some(s.index);
+                }
             }
-            if s.key() == key && (exact || &names[s.index as usize] == name) {
-                return Some(s.index);
-            }
-            i = (i + 1) & mask;
-        }
+            i = ((segment + 1) << SEGMENT_BITS) & mask;
+        };
+        let index = names.push(name)?;
+        *self.slot_mut(free) = Slot {
+            index,
+            lo: key as u32,
+            hi: (key >> 32) as u32,
+        };
+        self.len += 1;
+        Some(index)
     }
 
-    /// Doubles the table. Short ids rehash from their slot; only long ones read the arena.
-    fn grow(&mut self, names: &Names) {
-        let n = (self.slots.len() * 2).max(MIN_SLOTS);
-        let old = std::mem::replace(&mut self.slots, vec![Slot::FREE; n]);
+    /// Doubles the table, rebuilt from the arena: the old segments are freed first, so the
+    /// new ones can take their place (see the module docs). Reading the arena is sequential;
+    /// short ids hash from their key alone, as in a lookup.
+    fn grow(&mut self, names: &NameArena) {
+        let n = (self.slots * 2).max(MIN_SLOTS);
+        self.segments = Vec::new();
+        self.segments = (0..n / SEGMENT)
+            .map(|_| vec![Slot::FREE; SEGMENT].into_boxed_slice())
+            .collect();
+        self.slots = n;
         self.shift = 64 - n.trailing_zeros();
         let mask = n - 1;
-        for s in old.into_iter().filter(|s| s.index != EMPTY) {
-            let key = s.key();
-            let name = match is_exact(key) {
-                true => "",
-                false => names.get(s.index as usize).unwrap_or_default(),
-            };
+        names.each(|index, name| {
+            let key = key(name);
             let mut i = self.home(self.hash(key, name));
-            while self.slots[i].index != EMPTY {
+            while self.slot(i).index != EMPTY {
                 i = (i + 1) & mask;
             }
-            self.slots[i] = s;
-        }
+            *self.slot_mut(i) = Slot {
+                index,
+                lo: key as u32,
+                hi: (key >> 32) as u32,
+            };
+        });
     }
 }
 
@@ -157,6 +200,12 @@ mod tests {
         assert!(is_exact(key(b"")));
         assert!(!is_exact(key(b"C00020351")));
         assert!(!is_exact(key(b"a\0")));
+        assert!(
+            !is_exact(key(b"abc\0efgh")),
+            "8 bytes with a NUL are not exact"
+        );
+        assert_eq!(key(b"C0002035"), u64::from_le_bytes(*b"C0002035"));
+        assert_eq!(key(b"1785"), u64::from_le_bytes(*b"1785\0\0\0\0"));
         assert_ne!(key(b"a"), key(b"a\0"));
         assert_eq!(key(b"x-1234567"), key(b"y-1234567"));
         assert_eq!(std::mem::size_of::<Slot>(), 12);
@@ -164,19 +213,21 @@ mod tests {
 
     #[test]
     fn many_ids_survive_growth() {
-        let (mut t, mut names) = (NameTable::default(), Names::default());
+        let (mut t, mut names) = (NameTable::default(), NameArena::default());
         let id = |i: u32| match i % 3 {
             0 => format!("{i}"),
             1 => format!("customer-{i:08}"),
             _ => format!("客{i}\0"),
         };
-        for i in 0..5000 {
+        // 50,000 ids: the table doubles five times, to 32 segments.
+        for i in 0..50_000 {
             assert_eq!(t.intern(&id(i), &mut names), Some(i));
         }
-        for i in (0..5000).rev() {
+        assert_eq!(t.segments.len(), 32);
+        for i in (0..50_000).rev() {
             assert_eq!(t.intern(&id(i), &mut names), Some(i));
-            assert_eq!(&names[i as usize], id(i));
+            assert!(names.eq(i as usize, &id(i)));
         }
-        assert_eq!(names.len(), 5000);
+        assert_eq!(names.len(), 50_000);
     }
 }

@@ -3,9 +3,11 @@
 //! A 1M-line export has hundreds of thousands of customers. A `HashMap<String, u32>` plus a
 //! `Vec<String>` of names costs ~80 bytes per customer in headers and small allocations; the
 //! arena costs the id's bytes plus 4, and the index table 12 bytes a slot
-//! ([`super::name_table`]).
+//! ([`super::name_table`]). While reading, the ids live in fixed chunks
+//! ([`super::name_arena`]); [`Names`] is their contiguous form, made once at the end.
 use std::ops::Index;
 
+use super::name_arena::NameArena;
 use super::name_table::NameTable;
 
 /// Names in order of first appearance; `names[i]` is the `i`-th distinct id.
@@ -23,6 +25,11 @@ impl Names {
             text: String::with_capacity(bytes),
             end: Vec::with_capacity(names),
         }
+    }
+
+    /// The names `end` closes in `text` (see [`Names::offsets`]), as [`NameArena`] built them.
+    pub(super) fn from_parts(text: String, end: Vec<u32>) -> Names {
+        Names { text, end }
     }
 
     /// Bytes of all names together.
@@ -58,22 +65,12 @@ impl Names {
     }
 
     /// Appends a name (no de-duplication: that is [`Interner`]'s job) and returns its index,
-    /// or `None` when the arena would pass 4 GiB or 2³² − 1 names (no real export comes close;
-    /// ingest reports an error instead of wrapping).
+    /// or `None` when the arena would pass 4 GiB or 2³² − 1 names. Callers size the arena
+    /// with [`Names::with_capacity`]; ingest, which cannot, builds a [`NameArena`] instead.
     pub fn push(&mut self, name: &str) -> Option<usize> {
         let end = u32::try_from(self.text.len() + name.len()).ok()?;
         if self.end.len() >= u32::MAX as usize {
             return None;
-        }
-        // Growing by half rather than doubling: the arena is the one buffer of ingest whose
-        // size nobody can estimate, and in wasm each growth is a moving copy whose slack and
-        // freed old block stay in linear memory.
-        if self.text.capacity() - self.text.len() < name.len() {
-            let more = (self.text.capacity() / 2).max(name.len()).max(256);
-            self.text.reserve_exact(more);
-        }
-        if self.end.len() == self.end.capacity() {
-            self.end.reserve_exact((self.end.capacity() / 2).max(64));
         }
         self.text.push_str(name);
         self.end.push(end);
@@ -82,12 +79,6 @@ impl Names {
 
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         (0..self.len()).map(|i| self.get(i).unwrap_or_default())
-    }
-
-    /// Gives back the growth slack of the arena (it grows by half while reading).
-    pub fn shrink_to_fit(&mut self) {
-        self.text.shrink_to_fit();
-        self.end.shrink_to_fit();
     }
 }
 
@@ -102,7 +93,7 @@ impl Index<usize> for Names {
 /// appearance, so no hash ever reaches the output: results are identical on every target.
 #[derive(Default)]
 pub struct Interner {
-    pub names: Names,
+    names: NameArena,
     table: NameTable,
     /// The previous row's id and a copy of its name: the lines of one order are adjacent in
     /// every export. The copy, not the arena, is compared: reading the arena for it cost two
@@ -133,11 +124,11 @@ impl Interner {
         std::hint::black_box(acc);
     }
 
-    /// The names, without the table's memory.
+    /// The names, contiguous. The table is freed first: its block (the largest of the
+    /// interner) is where the contiguous copy goes, so in wasm the copy needs no new memory.
     pub fn into_names(self) -> Names {
-        let mut names = self.names;
-        names.shrink_to_fit();
-        names
+        drop(self.table);
+        self.names.into_names()
     }
 }
 
@@ -163,11 +154,12 @@ mod tests {
         .map(|s| n.id(s).unwrap())
         .collect();
         assert_eq!(ids, vec![0, 1, 0, 2, 3, 1, 4, 5, 4]);
+        let names = n.into_names();
         assert_eq!(
-            n.names.iter().collect::<Vec<_>>()[..4],
+            names.iter().collect::<Vec<_>>()[..4],
             ["b", "a", "", "客户"]
         );
-        assert_eq!(&n.names[3], "客户");
-        assert_eq!(n.names.get(9), None);
+        assert_eq!(&names[3], "客户");
+        assert_eq!(names.get(9), None);
     }
 }

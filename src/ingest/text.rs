@@ -59,6 +59,9 @@ pub fn from_text(
         return summary::read(&sample, records, opts, detected);
     }
     let layout = sniff::decide_layout(&sample, opts)?;
+    // The parsed sample (up to 2,000 rows of `String`s) is done with: freed before the
+    // columns are reserved, its block is reused instead of staying live under them.
+    drop(sample);
     let capacity = estimate_rows(source.byte_len(), sample_text);
     let mut parser = RowParser::new(&layout, opts, capacity);
     let mut rdr = reader(source, delimiter);

@@ -1,4 +1,5 @@
-//! Errors and warnings about the rows themselves, each naming the option that fixes it.
+//! Errors and warnings about the rows themselves, each naming the guess that is likely wrong
+//! and the option that fixes it.
 use crate::error::Error;
 use crate::ingest::{Detected, RowAccount, SkipReason};
 use crate::report::Warning;
@@ -6,64 +7,148 @@ use crate::report::Warning;
 /// Share of skipped rows above which the Report warns that a guess is probably wrong.
 const SKIP_WARNING_SHARE: f64 = 0.05;
 
-pub(super) fn no_rows_error(account: &RowAccount, detected: &Detected) -> Error {
-    let top = account
+/// Skips that follow from the data or an option as intended, not from a wrong guess: rows
+/// after `asOf`, customers with no purchase up to it, returns under `returns: drop`, and
+/// blank lines. They never count toward the warning's share, nor choose its hint.
+fn by_design(r: SkipReason) -> bool {
+    matches!(
+        r,
+        SkipReason::AfterAsOf
+            | SkipReason::NoPurchaseInPeriod
+            | SkipReason::ReturnDropped
+            | SkipReason::BlankLine
+    )
+}
+
+/// The most frequent reason among those `keep` admits (ties: the first in reason order).
+fn dominant(account: &RowAccount, keep: impl Fn(SkipReason) -> bool) -> Option<(SkipReason, u64)> {
+    account
         .skipped
         .iter()
-        .max_by_key(|(_, n)| **n)
-        .map(|(r, n)| format!("{n} rows {}", r.key()));
+        .filter(|(r, n)| keep(**r) && **n > 0)
+        .fold(None, |best: Option<(SkipReason, u64)>, (r, n)| match best {
+            Some((_, m)) if m >= *n => best,
+            _ => Some((*r, *n)),
+        })
+}
+
+fn quoted(name: &Option<String>) -> String {
+    format!("{:?}", name.as_deref().unwrap_or("?"))
+}
+
+/// For a skip reason: the detected setting that most likely caused it (`None` when no guess
+/// is involved), and the option that changes it.
+fn guess_and_fix(reason: SkipReason, d: &Detected) -> (Option<String>, String) {
+    let c = &d.columns;
+    match reason {
+        SkipReason::UnparseableDate => {
+            let example = d
+                .date_format_ambiguous_with
+                .as_deref()
+                .unwrap_or("%d.%m.%Y");
+            (
+                Some(format!(
+                    "dates read as {:?} from column {}",
+                    d.date_format,
+                    quoted(&c.date)
+                )),
+                format!("--date-format '{example}' (or the right format) or --date-col"),
+            )
+        }
+        SkipReason::NonNumericAmount => {
+            let from = match (&c.amount, &c.quantity, &c.unit_price) {
+                (None, Some(_), Some(_)) => format!(
+                    "columns {} × {}",
+                    quoted(&c.quantity),
+                    quoted(&c.unit_price)
+                ),
+                _ => format!("column {}", quoted(&c.amount)),
+            };
+            (
+                Some(format!(
+                    "amounts read with decimal separator {:?} from {from}",
+                    d.decimal_separator
+                )),
+                "--decimal or --amount-col".into(),
+            )
+        }
+        SkipReason::WrongFieldCount => (
+            Some(format!(
+                "fields split on {:?} ({} columns from the header or the sample)",
+                d.delimiter,
+                d.header.len()
+            )),
+            "--delimiter (or --encoding if the text looks garbled)".into(),
+        ),
+        SkipReason::MissingCustomerId => (
+            Some(format!(
+                "customer ids read from column {}",
+                quoted(&c.customer_id)
+            )),
+            "--customer-col".into(),
+        ),
+        SkipReason::AfterAsOf => (None, "--as-of (a later date)".into()),
+        SkipReason::ReturnDropped => (None, "--returns net or keep".into()),
+        SkipReason::InvalidSummaryRow => (
+            None,
+            "check the summary's frequency, recency and T columns".into(),
+        ),
+        SkipReason::BlankLine | SkipReason::NoPurchaseInPeriod => (
+            None,
+            "check the column mapping (--customer-col, --date-col, --amount-col)".into(),
+        ),
+    }
+}
+
+/// "`guess` is likely wrong; fix: `option`" for the dominant reason, or the generic hint.
+fn hint(top: Option<SkipReason>, d: &Detected) -> String {
+    let Some(reason) = top else {
+        return "check the column mapping (--customer-col, --date-col, --amount-col)".into();
+    };
+    match guess_and_fix(reason, d) {
+        (Some(guess), fix) => format!("{guess} is likely wrong; set {fix}"),
+        (None, fix) => fix,
+    }
+}
+
+pub(super) fn no_rows_error(account: &RowAccount, detected: &Detected) -> Error {
+    // The dominant guess-related reason if any row failed that way, else whatever left the
+    // rows out (e.g. every row after `asOf`).
+    let top = dominant(account, |r| !by_design(r)).or_else(|| dominant(account, |_| true));
     Error::new(
         "no_usable_rows",
         format!(
             "no usable rows: {} read, {} skipped ({}); detected columns {:?}, date format {:?}",
             account.rows_read,
             account.skipped_total(),
-            top.unwrap_or_else(|| "none".into()),
+            top.map(|(r, n)| format!("{n} rows {}", r.key()))
+                .unwrap_or_else(|| "none".into()),
             detected.columns,
             detected.date_format
         ),
     )
-    .with_hint(hint_for(account, detected))
-}
-
-/// The option that most likely fixes the dominant skip reason.
-fn hint_for(account: &RowAccount, d: &Detected) -> String {
-    let top = account
-        .skipped
-        .iter()
-        .max_by_key(|(_, n)| **n)
-        .map(|(r, _)| *r);
-    match top {
-        Some(SkipReason::UnparseableDate) => {
-            format!("--date-format (detected {:?}) or --date-col", d.date_format)
-        }
-        Some(SkipReason::NonNumericAmount) => format!(
-            "--decimal (detected {:?}) or --amount-col",
-            d.decimal_separator
-        ),
-        Some(SkipReason::WrongFieldCount) => format!("--delimiter (detected {:?})", d.delimiter),
-        Some(SkipReason::MissingCustomerId) => "--customer-col".to_string(),
-        Some(SkipReason::AfterAsOf) => "--as-of (a later date)".to_string(),
-        _ => "check the column mapping (--customer-col, --date-col, --amount-col)".to_string(),
-    }
+    .with_hint(hint(top.map(|(r, _)| r), detected))
 }
 
 pub(super) fn ingest_warnings(account: &RowAccount, d: &Detected) -> Vec<Warning> {
     let mut w = Vec::new();
-    let skipped = account.skipped_total()
-        - account
-            .skipped
-            .get(&SkipReason::AfterAsOf)
-            .copied()
-            .unwrap_or(0);
+    let skipped: u64 = account
+        .skipped
+        .iter()
+        .filter(|(r, _)| !by_design(**r))
+        .map(|(_, n)| n)
+        .sum();
     if account.rows_read > 0 && skipped as f64 > SKIP_WARNING_SHARE * account.rows_read as f64 {
+        let top = dominant(account, |r| !by_design(r));
         w.push(Warning::new(
             "many_rows_skipped",
             format!(
-                "{skipped} of {} rows ({:.1}%) were skipped; likely fix: {}",
+                "{skipped} of {} rows ({:.1}%) could not be read, most as {}: {}",
                 account.rows_read,
                 100.0 * skipped as f64 / account.rows_read as f64,
-                hint_for(account, d)
+                top.map(|(r, n)| format!("{} ({n})", r.key()))
+                    .unwrap_or_default(),
+                hint(top.map(|(r, _)| r), d)
             ),
         ));
     }
