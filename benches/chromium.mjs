@@ -7,7 +7,8 @@
 //   read      change event on the file input -> bytes posted to the worker (File.arrayBuffer)
 //   init      worker: wasm init awaited (compile + instantiate; a new worker per file, as the page does)
 //   ingest    worker: new Dataset(bytes)
-//   analyze   worker: dataset.analyze() -> Report as a JS object
+//   analyze   worker: prepare, segment job to the segment worker, CLV, k-means answer, analyze()
+//             -> Report as a JS object; split into cheap / clv / waitKmeans / assemble
 //   total     bytes posted to the worker -> Report received on the main thread ("bytes in, Report out")
 //   page      change event -> the page has rendered the Report (body[data-state=done])
 // The worker posts { type: 'timing', ... } just before the Report (www/src/worker.js); an init
@@ -99,6 +100,12 @@ try {
       page: (at('done').at - at('change').at) / 1e3,
     };
     if (t) Object.assign(run, { init: t.initMs / 1e3, ingest: t.ingestMs / 1e3, analyze: t.analyzeMs / 1e3 });
+    // Inside analyze: the cheap stages, CLV + lifecycle (while the segment worker runs
+    // k-means), the wait for k-means after that, and the Report's assembly.
+    const ph = t?.phases ?? {};
+    for (const [k, name] of [['prepare', 'cheap'], ['models', 'clv'], ['awaitSegments', 'waitKmeans'], ['assemble', 'assemble']]) {
+      if (ph[k] != null) run[name] = ph[k] / 1e3;
+    }
     out.runs.push(run);
     if (t) out.wasmMemoryBytes = Math.max(out.wasmMemoryBytes ?? 0, t.wasmMemoryBytes);
     out.facts ??= at('report').facts;

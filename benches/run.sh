@@ -76,7 +76,7 @@ cmp -s "$PKG/crm_lens_bg.wasm" "$DIST"/assets/crm_lens_bg-*.wasm ||
 SNAP=benches/results/artifacts
 rm -rf "$SNAP"; mkdir -p "$SNAP/pkg"
 cp "$BIN" "$SNAP/crm-lens"
-cp "$PKG/crm_lens.js" "$PKG/crm_lens_bg.wasm" "$SNAP/pkg/"
+cp "$PKG"/*.js "$PKG"/*.wasm "$SNAP/pkg/"
 cp -r "$DIST" "$SNAP/dist"
 BIN="$SNAP/crm-lens"; PKG="$SNAP/pkg"; DIST="$SNAP/dist"
 

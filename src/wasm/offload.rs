@@ -2,7 +2,7 @@
 //! page's worker asks its `Dataset` for a `segmentJob`, posts it to a second worker that
 //! calls `runSegments`, fits CLV meanwhile (`prepareModels`), and hands the answer back with
 //! `provideSegments` before `analyze`. Columns cross as typed arrays (transferable); the
-//! report crosses as JSON text, parsed exactly (serde_json `float_roundtrip`).
+//! report crosses as a plain JS object (numbers are f64 both sides: exact).
 use js_sys::{Float32Array, Float64Array, Object, Reflect, Uint32Array};
 use wasm_bindgen::prelude::*;
 
@@ -36,6 +36,10 @@ fn f64s(o: &JsValue, key: &str) -> Result<Vec<f64>, JsValue> {
         .map_err(|_| bad(key))
 }
 
+fn object<T: serde::de::DeserializeOwned>(o: &JsValue, key: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(get(o, key)?).map_err(|_| bad(key))
+}
+
 fn token(o: &JsValue) -> Result<u64, JsValue> {
     get(o, "token")?
         .as_f64()
@@ -45,7 +49,7 @@ fn token(o: &JsValue) -> Result<u64, JsValue> {
 }
 
 fn segment_options(o: &JsValue) -> Result<SegmentOptions, JsValue> {
-    serde_wasm_bindgen::from_value(get(o, "options")?).map_err(|_| bad("options"))
+    object(o, "options")
 }
 
 #[wasm_bindgen]
@@ -85,12 +89,11 @@ impl Dataset {
     #[wasm_bindgen(js_name = provideSegments)]
     pub fn provide_segments(&mut self, opts: JsValue, result: JsValue) -> Result<(), JsValue> {
         let opts: Options = options(opts)?;
-        let text = |k: &str| get(&result, k)?.as_string().ok_or_else(|| bad(k));
         let r = SegmentResult {
             token: token(&result)?,
             options: segment_options(&result)?,
-            report: serde_json::from_str(&text("report")?).map_err(|_| bad("report"))?,
-            warnings: serde_json::from_str(&text("warnings")?).map_err(|_| bad("warnings"))?,
+            report: object(&result, "report")?,
+            warnings: object(&result, "warnings")?,
             columns: SegmentColumns {
                 cluster: get(&result, "cluster")?
                     .dyn_into::<Uint32Array>()
@@ -128,12 +131,8 @@ pub fn run_segments(job: JsValue) -> Result<Object, JsValue> {
     let o = Object::new();
     set(&o, "token", &JsValue::from_f64(r.token as f64))?;
     set(&o, "options", &to_js(&r.options)?)?;
-    let text = |s: serde_json::Result<String>| {
-        s.map(|t| JsValue::from_str(&t))
-            .map_err(|e| JsValue::from_str(&e.to_string()))
-    };
-    set(&o, "report", &text(serde_json::to_string(&r.report))?)?;
-    set(&o, "warnings", &text(serde_json::to_string(&r.warnings))?)?;
+    set(&o, "report", &to_js(&r.report)?)?;
+    set(&o, "warnings", &to_js(&r.warnings)?)?;
     set(
         &o,
         "cluster",

@@ -2,7 +2,7 @@
 // the CLV histogram, the top-CLV list, and the table's filter/search/sort.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scatterSample, clvHistogram, topClv, query } from '../../www/src/derive.js';
+import { scatterSample, clvHistogram, topClv, query, nth } from '../../www/src/derive.js';
 
 test('derive.js: scatter sample, CLV histogram, top CLV and table queries', () => {
   const n = 50_000;
@@ -28,4 +28,32 @@ test('derive.js: scatter sample, CLV histogram, top CLV and table queries', () =
   assert.ok(bySpend.length > 0);
   for (const i of bySpend) assert.ok(cols.rfmSegment[i] === 1 && cols.cluster[i] === 2);
   for (let j = 1; j < bySpend.length; j++) assert.ok(cols.monetary[bySpend[j - 1]] >= cols.monetary[bySpend[j]]);
+});
+
+// The first dashboard must not wait for a sort of every customer's CLV: the histogram selects
+// its 99th percentile and the top list keeps 20 in one pass. Both must give what the sorts gave.
+test('derive.js: CLV histogram and top list equal their sort-based definitions', () => {
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (const n of [1, 2, 25, 1000, 20_011]) {
+    const clv = new Float64Array(n).map(() => (rand() < 0.05 ? NaN : Math.round(rand() * 50) * (rand() < 0.1 ? -1 : 10)));
+    const cols = { clv, clvLow: clv.map((x) => x - 1), clvHigh: clv.map((x) => x + 1), pAlive: clv.map(() => 0.5) };
+    const ids = { at: (i) => `c${i}` };
+    // Reference: the former implementation (full sorts).
+    const sorted = Float64Array.from(clv).filter(Number.isFinite).sort();
+    const lo = Math.min(0, sorted[0]);
+    const hi = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))];
+    const h = clvHistogram(cols);
+    assert.equal(h.lo, lo);
+    assert.equal(h.max, sorted[sorted.length - 1]);
+    assert.equal(h.width, (hi - lo) / 30 || 1);
+    assert.equal(h.counts.reduce((a, b) => a + b, 0) + h.above, sorted.length);
+    assert.equal(h.above, sorted.filter((x) => x > hi).length);
+    const idx = Array.from({ length: n }, (_, i) => i).filter((i) => Number.isFinite(clv[i]));
+    idx.sort((a, b) => clv[b] - clv[a]);
+    assert.deepEqual(topClv(cols, ids).map((r) => r.id), idx.slice(0, 20).map((i) => `c${i}`));
+    for (const k of [0, Math.floor(sorted.length / 2), sorted.length - 1]) {
+      assert.equal(nth(Float64Array.from(clv).filter(Number.isFinite), k), sorted[k]);
+    }
+  }
 });

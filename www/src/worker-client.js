@@ -1,7 +1,23 @@
 // The page's side of the worker protocol (docs/page.md): one worker per file read, requests
 // matched to replies by id, progress forwarded. Cancel is terminating the worker.
+//
+// Each worker gets a sibling, the segment worker, which runs the k-means segmentation while the
+// worker fits CLV; they talk over a MessageChannel, so neither waits for the other's thread to
+// start up. Both receive the core module compiled once here: no compile per worker, and V8's
+// optimised code for it is shared by every worker of the page.
+import wasmUrl from '../../pkg/crm_lens_bg.wasm?url';
+
+let compiled = null; // Promise<WebAssembly.Module | null>
+
+function compileOnce() {
+  compiled ??= WebAssembly.compileStreaming(fetch(wasmUrl)).catch(() => null);
+  return compiled;
+}
+
 export const client = {
   worker: null,
+  helper: null, // the segment worker
+  ready: null, // resolves once both workers have their module and channel
   loaded: false, // the worker holds a Dataset of the current file
   reading: null, // the promise of a file read in flight
   seq: 0,
@@ -16,7 +32,9 @@ function rejectPending(error) {
 /** Ends the worker (if any); pending requests fail with `cancelled`. */
 export function stopWorker() {
   client.worker?.terminate();
+  client.helper?.terminate();
   client.worker = null;
+  client.helper = null;
   client.loaded = false;
   rejectPending({ code: 'cancelled' });
 }
@@ -42,16 +60,25 @@ export function startWorker(onProgress) {
     client.loaded = false;
   };
   client.worker = w;
+  const helper = new Worker(new URL('./segment-worker.js', import.meta.url), { type: 'module' });
+  client.helper = helper;
+  const channel = new MessageChannel();
+  client.ready = compileOnce().then((module) => {
+    w.postMessage({ type: 'init', module, port: channel.port1 }, [channel.port1]);
+    helper.postMessage({ type: 'init', module, port: channel.port2 }, [channel.port2]);
+  });
   return w;
 }
 
 /** Sends a request to the worker; resolves with its reply, rejects with its error. */
-export function call(msg, transfer = []) {
+export async function call(msg, transfer = []) {
   const id = ++client.seq;
+  const w = client.worker;
+  await client.ready; // the init message goes first
   return new Promise((resolve, reject) => {
-    if (!client.worker) { reject({ code: 'no_analysis', message: 'no file is loaded' }); return; }
+    if (!w || client.worker !== w) { reject({ code: 'no_analysis', message: 'no file is loaded' }); return; }
     client.pending.set(id, { resolve, reject });
-    client.worker.postMessage({ ...msg, id }, transfer);
+    w.postMessage({ ...msg, id }, transfer);
   });
 }
 

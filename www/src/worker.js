@@ -20,8 +20,23 @@ const progress = (stage) => self.postMessage({ type: 'progress', stage });
 // arriving meanwhile must not run on a half-updated Dataset.
 let queue = Promise.resolve();
 self.onmessage = (ev) => {
+  if (ev.data.type === 'init') return start(ev.data);
   queue = queue.then(() => handle(ev.data));
 };
+
+// The page's first message: the compiled core module (shared with the segment worker) and
+// this worker's end of the channel to the segment worker.
+let helperPort = null;
+function start({ module, port }) {
+  ready ??= init({ module_or_path: module ?? wasmUrl });
+  helperPort = port;
+  port.onmessage = ({ data }) => {
+    const p = helperPending.get(data.id);
+    helperPending.delete(data.id);
+    if (data.error) p?.reject(new Error(data.error));
+    else p?.resolve(data.result);
+  };
+}
 
 async function handle(msg) {
   try {
@@ -55,32 +70,17 @@ async function handle(msg) {
   }
 }
 
-// The second worker (segment-worker.js), started on first use; it ends with this one.
-let helper = null;
+// Jobs for the segment worker, by id (its answers come back on `helperPort`).
 let helperSeq = 0;
 const helperPending = new Map();
 
 function segmentElsewhere(job) {
-  if (!helper) {
-    helper = new Worker(new URL('./segment-worker.js', import.meta.url), { type: 'module' });
-    helper.onmessage = ({ data }) => {
-      const p = helperPending.get(data.id);
-      helperPending.delete(data.id);
-      if (data.error) p?.reject(new Error(data.error));
-      else p?.resolve(data.result);
-    };
-    helper.onerror = (e) => {
-      e.preventDefault?.();
-      for (const p of helperPending.values()) p.reject(new Error('segment worker failed'));
-      helperPending.clear();
-      helper = null;
-    };
-  }
+  if (!helperPort) return Promise.reject(new Error('no segment worker'));
   const id = ++helperSeq;
   return new Promise((resolve, reject) => {
     helperPending.set(id, { resolve, reject });
     const arrays = [job.recencyDays, job.frequency, job.monetary, job.tenureDays];
-    helper.postMessage({ id, job }, arrays.map((a) => a.buffer));
+    helperPort.postMessage({ id, job }, arrays.map((a) => a.buffer));
   });
 }
 
@@ -88,18 +88,27 @@ async function runAnalysis(msg, timing) {
   const options = msg.options ?? {};
   progress('aggregating');
   const t2 = performance.now();
+  const phases = {};
+  const phase = (name, t) => { phases[name] = performance.now() - t; return performance.now(); };
+  let t = t2;
   dataset.prepare(options); // customer table, RFM, KPIs: memo hits for analyze below
+  t = phase('prepare', t);
   // k-means in the second worker while this one fits CLV; if that fails, analyze() below
   // segments here (the Report is the same either way).
   const job = dataset.segmentJob(options);
   const elsewhere = job ? segmentElsewhere(job).catch(() => null) : null;
+  t = phase('segmentJob', t);
   progress('fitting');
   dataset.prepareModels(options);
+  t = phase('models', t);
   const answer = elsewhere && (await elsewhere);
+  t = phase('awaitSegments', t);
   if (answer) {
     try { dataset.provideSegments(options, answer); } catch { /* analyze() segments here */ }
   }
+  t = phase('provide', t);
   const report = dataset.analyze(options);
+  phase('assemble', t);
   // The stages the new options made the core re-run (the rest it kept); the customer list
   // itself changes only when `customers` re-ran, and is then sent again.
   const stagesRun = dataset.stagesRun();
@@ -107,7 +116,7 @@ async function runAnalysis(msg, timing) {
     // Stage times for the benchmark harness (benches/chromium.mjs); the page ignores them.
     self.postMessage({
       type: 'timing', id: msg.id, initMs: timing.initMs, ingestMs: timing.ingestMs,
-      analyzeMs: performance.now() - t2, wasmMemoryBytes: timing.wasm.memory.buffer.byteLength,
+      analyzeMs: performance.now() - t2, wasmMemoryBytes: timing.wasm.memory.buffer.byteLength, phases,
     });
   }
   progress('preparing');
