@@ -38,7 +38,7 @@ test('cancel during a re-run: the dashboard stays usable (settings back, search 
   await page.fill('[data-testid="search"]', '');
   const rows = csvRows(await exportCsv(page));
   assert.equal(rows.length - 1, expected.kpis.customers, 'export has every customer');
-  assert.equal(await page.isVisible('[data-testid="error"]'), false);
+  assert.equal(await page.isVisible('[data-testid="error"]'), false, await page.textContent('[data-testid="error"]'));
 
   // Cancelling the read that brings the data back too: the dashboard is cleared, not left dead.
   await changeKThenCancel(page, '6', 2);

@@ -46,8 +46,7 @@ export async function loadFile(file, name, ingest = {}, { restoring = false } = 
       const m = await call({ type: 'load', bytes: copy, options: { ...analysisOptions(), ingest } }, [copy]);
       client.loaded = true;
       state.restoring = false;
-      await accept(m);
-      if (restoring) setStatus(t('load.restored'));
+      await accept(m, restoring);
     } catch (err) {
       const e = typeof err?.code === 'string' ? err : { code: 'io', message: String(err?.message ?? err) };
       if (e.code === 'cancelled') return;
@@ -78,7 +77,7 @@ export async function reanalyse() {
   }
 }
 
-async function accept(m) {
+async function accept(m, restored = false) {
   state.goodSettings = snapshotSettings();
   state.goodIngest = state.ingest;
   state.report = m.report;
@@ -87,7 +86,7 @@ async function accept(m) {
   state.derived = m.derived;
   hideProgress();
   const secs = ((performance.now() - state.started) / 1000).toFixed(1);
-  state.status = { rows: m.report.ingest.rowsRead, name: state.name, secs, stagesRun: m.stagesRun ?? [] };
+  state.status = { rows: m.report.ingest.rowsRead, name: state.name, secs, stagesRun: m.stagesRun ?? [], restored };
   await renderAll();
 }
 

@@ -74,9 +74,11 @@ export function startWorker(onProgress) {
 export async function call(msg, transfer = []) {
   const id = ++client.seq;
   const w = client.worker;
+  if (!w) throw { code: 'no_analysis', message: 'no file is loaded' };
   await client.ready; // the init message goes first
   return new Promise((resolve, reject) => {
-    if (!w || client.worker !== w) { reject({ code: 'no_analysis', message: 'no file is loaded' }); return; }
+    // Ended (Cancel, a new file) while waiting: as for a request in flight when that happens.
+    if (client.worker !== w) { reject({ code: 'cancelled' }); return; }
     client.pending.set(id, { resolve, reject });
     w.postMessage({ ...msg, id }, transfer);
   });

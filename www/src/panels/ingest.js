@@ -13,7 +13,10 @@ export function renderIngest(r) {
   if (state.status) {
     const s = state.status;
     const all = s.stagesRun.length >= 6 || s.stagesRun.includes('customers');
-    const text = all
+    // After a Cancel the data of the dashboard were read again: say so, not "analysed".
+    const text = s.restored
+      ? t('load.restored')
+      : all
       ? t('status.done', { ...s, rows: fmt.int(s.rows) })
       : t('status.rerun', { secs: s.secs, stages: s.stagesRun.length ? s.stagesRun.map((x) => t(`stageRun.${x}`)).join(', ') : t('stageRun.none') });
     setStatus(text);
