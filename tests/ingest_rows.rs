@@ -39,6 +39,34 @@ fn order_lines_quantity_price_and_cancelled_invoices() {
     assert_close(revenue(&v), 15.3 + 20.34 + 11.1 + 54.08 - 27.5 + 10.0);
     assert_eq!(v["ingest"]["returns"], "net");
     assert_eq!(v["ingest"]["returnLines"], 1);
+    assert_eq!(d["cancelledOrderPrefix"], "C", "the convention is reported");
+}
+
+/// A shop whose order ids all start with C and a digit (C0001 …) is not cancelling every
+/// order: the Online Retail convention holds only while C-ids are the exception.
+#[test]
+fn order_ids_that_all_start_with_c_are_ordinary_orders() {
+    let mut csv = String::from("customer,order,date,amount\n");
+    for i in 0..40 {
+        csv += &format!("k{},C{:04},2024-01-{:02},10\n", i % 7, i, 1 + i % 28);
+    }
+    let v = run(csv.as_bytes(), "{}");
+    assert_eq!(v["ingest"]["returnLines"], 0);
+    assert_close(revenue(&v), 400.0);
+    assert!(detected(&v).get("cancelledOrderPrefix").is_none());
+    // One C-id among ordinary ones is a cancellation again.
+    let mut retail = String::from("customer,order,date,amount\n");
+    for i in 0..40 {
+        let order = if i == 5 {
+            "C1005".to_string()
+        } else {
+            format!("{}", 1000 + i)
+        };
+        retail += &format!("k{},{order},2024-01-{:02},10\n", i % 7, 1 + i % 28);
+    }
+    let v = run(retail.as_bytes(), "{}");
+    assert_eq!(v["ingest"]["returnLines"], 1);
+    assert_close(revenue(&v), 380.0);
 }
 
 #[test]

@@ -127,6 +127,11 @@ pub struct Detected {
     /// Set when day-first and month-first both fit every sampled date: we chose `dateFormat`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_format_ambiguous_with: Option<String>,
+    /// Set when order ids starting with this letter and a digit count as cancelled invoices
+    /// (the Online Retail convention); absent when the file has no order column or uses the
+    /// letter for ordinary orders (half or more of the sampled ids start with it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cancelled_order_prefix: Option<String>,
     pub columns: DetectedColumns,
     /// All column names (or `#1`, `#2` ... without a header), for the page's mapping editor.
     pub header: Vec<String>,

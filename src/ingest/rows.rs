@@ -135,8 +135,9 @@ impl Fields for Vec<String> {
     }
 }
 
-/// An order id like `C536379` marks a cancelled invoice (the Online Retail convention).
-fn is_cancelled_invoice(order: &str) -> bool {
+/// An order id like `C536379`: a cancelled invoice in the Online Retail convention, when the
+/// file follows it (`Layout::cancel_prefix`).
+pub(super) fn is_cancelled_invoice(order: &str) -> bool {
     let b = order.as_bytes();
     b.len() > 1 && (b[0] == b'C' || b[0] == b'c') && b[1].is_ascii_digit()
 }
@@ -278,7 +279,7 @@ impl<'a> RowParser<'a> {
             }
         };
         let order_text = get(roles.order).trim();
-        if is_cancelled_invoice(order_text) {
+        if self.layout.cancel_prefix && is_cancelled_invoice(order_text) {
             amount = -amount.abs();
         }
         if amount < 0.0 && self.returns == ReturnsPolicy::Drop {
@@ -323,6 +324,8 @@ impl<'a> RowParser<'a> {
         detected.decimal_separator = l.decimal.char().to_string();
         detected.date_format = l.date_format.clone();
         detected.date_format_ambiguous_with = l.date_ambiguous_with.clone();
+        detected.cancelled_order_prefix =
+            (l.cancel_prefix && l.roles.order.is_some()).then(|| "C".to_string());
         detected.columns = DetectedColumns {
             customer_id: name(l.roles.customer),
             date: name(l.roles.date),

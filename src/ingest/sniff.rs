@@ -142,6 +142,8 @@ pub struct Layout {
     pub decimal: Decimal,
     pub date_format: String,
     pub date_ambiguous_with: Option<String>,
+    /// Order ids like `C536379` mark cancelled invoices (see [`cancellation_prefix`]).
+    pub cancel_prefix: bool,
 }
 
 /// Resolves a column option: a header name (case-insensitive) or a 1-based index.
@@ -320,6 +322,9 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
                 }
             }
         };
+    let cancel_prefix = roles
+        .order
+        .is_some_and(|c| cancellation_prefix(&columns[c]));
     Ok(Layout {
         has_header,
         header,
@@ -328,7 +333,21 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
         decimal,
         date_format,
         date_ambiguous_with,
+        cancel_prefix,
     })
+}
+
+/// Whether an order id like `C536379` (C and a digit) marks a cancelled invoice, as in the
+/// Online Retail exports: yes, unless at least half of the sampled order ids look like that,
+/// because then the letter is the shop's ordinary prefix (`C0001`, `C0002` …) and every
+/// order would turn into a return. Reported as `detected.cancelledOrderPrefix`.
+fn cancellation_prefix(order_ids: &[&str]) -> bool {
+    let (mut n, mut c) = (0usize, 0usize);
+    for id in order_ids.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        n += 1;
+        c += usize::from(super::rows::is_cancelled_invoice(id));
+    }
+    c * 2 < n || n == 0
 }
 
 fn opts_delim_is_semicolon(opts: &IngestOptions) -> bool {
