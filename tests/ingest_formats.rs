@@ -295,3 +295,22 @@ fn headers_in_english_chinese_and_russian() {
         assert_close(revenue(&v), 15.0);
     }
 }
+
+/// A headerless Russian export (`;`, `dd.mm.yyyy`, decimal comma): with no named amount column
+/// every column votes on the decimal separator, but the dates' dots must not (they made
+/// `1,5` read as 15).
+#[test]
+fn headerless_day_month_dots_do_not_make_the_decimal_a_dot() {
+    let mut csv = String::new();
+    for i in 0..30 {
+        csv += &format!("K{};{:02}.03.2024;{},5\n", i % 6, 1 + i % 28, 1 + i % 4);
+    }
+    let v = run(csv.as_bytes(), "{}");
+    let d = detected(&v);
+    assert_eq!(d["decimalSeparator"], ",");
+    assert_eq!(d["dateFormat"], "%d.%m.%Y");
+    assert_eq!(customers(&v), 6);
+    // Σ (1 + i % 4) + 0.5 over 30 rows.
+    let want: f64 = (0..30).map(|i| 1.5 + (i % 4) as f64).sum();
+    assert_close(revenue(&v), want);
+}

@@ -248,8 +248,15 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
                 .into_iter()
                 .flatten()
                 .collect();
+            // Without a named money column every column votes, but not the dates: the dots
+            // of `05.03.2024` are no decimal points (they made `1,5` read as 15).
             let cols: Vec<usize> = if money_cols.is_empty() {
-                (0..n_fields).collect()
+                (0..n_fields)
+                    .filter(|&i| {
+                        date::guess_format(&columns[i])
+                            .is_none_or(|g| g.format == date::EXCEL_SERIAL || g.parse_rate < 0.5)
+                    })
+                    .collect()
             } else {
                 money_cols
             };
