@@ -58,6 +58,18 @@ fn is_time_remainder(rest: &str) -> bool {
     }
 }
 
+/// Epoch days of the years a date may have (1900-01-01 ..= 2200-12-31); see [`parse_with`].
+pub const DAY_RANGE: std::ops::RangeInclusive<f64> = -25_567.0..=84_370.0;
+
+/// An Excel serial day number (text or a number from memory) as an epoch day.
+pub fn excel_serial_day(v: f64) -> Option<i32> {
+    // 1982..2119: a plausible range that also keeps amounts from passing as dates.
+    if !(30_000.0..=80_000.0).contains(&v) {
+        return None;
+    }
+    Some((v.floor() - EXCEL_EPOCH_SERIAL) as i32)
+}
+
 /// Parses one value with a fixed format (no memo); used by the sniffer and by the memo.
 pub fn parse_with(fmt: &str, raw: &str) -> Option<i32> {
     let s = raw.trim();
@@ -65,12 +77,7 @@ pub fn parse_with(fmt: &str, raw: &str) -> Option<i32> {
         return None;
     }
     if fmt == EXCEL_SERIAL {
-        let v: f64 = s.replace(',', ".").parse().ok()?;
-        // 1982..2119: a plausible range that also keeps amounts from passing as dates.
-        if !(30_000.0..=80_000.0).contains(&v) {
-            return None;
-        }
-        return Some((v.floor() - EXCEL_EPOCH_SERIAL) as i32);
+        return excel_serial_day(s.replace(',', ".").parse().ok()?);
     }
     if fmt == "%Y%m%d" && !(s.len() >= 8 && s.as_bytes()[..8].iter().all(u8::is_ascii_digit)) {
         return None;
@@ -225,6 +232,14 @@ mod tests {
         assert_eq!(parse_with(EXCEL_SERIAL, "45356"), d);
         assert_eq!(parse_with("%Y-%m-%d", "2024-03-05 lunch"), None);
         assert_eq!(parse_with("%Y-%m-%d", "0202-03-05"), None);
+    }
+
+    #[test]
+    fn day_range_is_the_years_text_dates_may_have() {
+        assert_eq!(*DAY_RANGE.start(), day("1900-01-01").unwrap() as f64);
+        assert_eq!(*DAY_RANGE.end(), day("2200-12-31").unwrap() as f64);
+        assert_eq!(parse_with("%Y-%m-%d", "1899-12-31"), None);
+        assert_eq!(parse_with("%Y-%m-%d", "2201-01-01"), None);
     }
 
     #[test]

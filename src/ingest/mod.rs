@@ -8,12 +8,14 @@
 //! `formats` feature). The browser splits it in two modules: the formats module's
 //! [`decode`] turns such a file into UTF-8 text or a sheet's rows, and the core module's
 //! [`ingest_decoded`] reads that. Both ways give the same result (tests/decoded.rs).
+//! [`ingest_memory`] reads orders a program holds in memory as columns (`memory`).
 mod accounting;
 mod batch;
 mod columns;
 mod date;
 mod encoding;
 mod lines;
+mod memory;
 mod name_arena;
 mod name_table;
 mod names;
@@ -29,6 +31,10 @@ mod workbook;
 
 pub use accounting::{RowAccount, SkipExample, SkipReason};
 pub use lines::Lines;
+pub use memory::{
+    ingest_memory, Cell, Column, MemoryInput, TextCells, KIND_NULL, KIND_NUMBER, KIND_OTHER,
+    KIND_TEXT, KIND_UNDEFINED, SOURCES as MEMORY_SOURCES,
+};
 pub use names::Names;
 pub use number::Decimal;
 pub use rows::Transactions;
@@ -115,7 +121,7 @@ pub struct DetectedColumns {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Detected {
-    /// `csv`, `xlsx`, `xls`, `ods`, or `summary`.
+    /// `csv`, `xlsx`, `xls`, `ods`, or `summary`; from memory `columns`, `records` or `arrow`.
     pub source: String,
     pub encoding: String,
     /// The file started with a byte-order mark.

@@ -157,7 +157,7 @@ fn order_hash(s: &str) -> u64 {
 pub(super) struct RowParser<'a> {
     layout: &'a Layout,
     names: Vec<String>,
-    dates: DateParser,
+    pub(super) dates: DateParser,
     returns: ReturnsPolicy,
     pub(super) account: RowAccount,
     tx: Transactions,
@@ -201,7 +201,7 @@ impl<'a> RowParser<'a> {
         }
     }
 
-    fn col_name(&self, i: usize) -> &str {
+    pub(super) fn col_name(&self, i: usize) -> &str {
         self.names.get(i).map_or("", String::as_str)
     }
 
@@ -265,7 +265,7 @@ impl<'a> RowParser<'a> {
                 }
             }
         };
-        let mut amount = match amount {
+        let amount = match amount {
             Ok(v) if v.is_finite() => v,
             Ok(_) | Err(_) => {
                 let c = match amount {
@@ -278,11 +278,19 @@ impl<'a> RowParser<'a> {
                 return;
             }
         };
-        let order_text = get(roles.order).trim();
+        self.accept(cust, day, amount, get(roles.order), line);
+    }
+
+    /// The end of every row with a customer, a day and a finite amount, whatever it was read
+    /// from (a file's fields here, or cells from memory in `memory`): cancelled invoices,
+    /// the returns policy, the order id; then the row is used. `order` may be untrimmed.
+    pub(super) fn accept(&mut self, cust: &str, day: i32, mut amount: f64, order: &str, line: u64) {
+        let order_text = order.trim();
         if self.layout.cancel_prefix && is_cancelled_invoice(order_text) {
             amount = -amount.abs();
         }
         if amount < 0.0 && self.returns == ReturnsPolicy::Drop {
+            let roles = &self.layout.roles;
             let c = self
                 .col_name(roles.amount.or(roles.quantity).unwrap_or(0))
                 .to_string();

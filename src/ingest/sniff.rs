@@ -348,7 +348,7 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
 /// Online Retail exports: yes, unless at least half of the sampled order ids look like that,
 /// because then the letter is the shop's ordinary prefix (`C0001`, `C0002` …) and every
 /// order would turn into a return. Reported as `detected.cancelledOrderPrefix`.
-fn cancellation_prefix(order_ids: &[&str]) -> bool {
+pub(super) fn cancellation_prefix(order_ids: &[&str]) -> bool {
     let (mut n, mut c) = (0usize, 0usize);
     for id in order_ids.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
         n += 1;

@@ -40,6 +40,8 @@ fn quoted(name: &Option<String>) -> String {
 /// is involved), and the option that changes it.
 fn guess_and_fix(reason: SkipReason, d: &Detected) -> (Option<String>, String) {
     let c = &d.columns;
+    // Data from memory has no columns to choose by option: its mapping names them.
+    let memory = crate::ingest::MEMORY_SOURCES.contains(&d.source.as_str());
     match reason {
         SkipReason::UnparseableDate => {
             let example = d
@@ -52,7 +54,11 @@ fn guess_and_fix(reason: SkipReason, d: &Detected) -> (Option<String>, String) {
                     d.date_format,
                     quoted(&c.date)
                 )),
-                format!("--date-format '{example}' (or the right format) or --date-col"),
+                if memory {
+                    format!("dateFormat '{example}' for text dates, or pass Date objects, epoch milliseconds or an Int32Array of epoch days")
+                } else {
+                    format!("--date-format '{example}' (or the right format) or --date-col")
+                },
             )
         }
         SkipReason::NonNumericAmount => {
@@ -69,7 +75,11 @@ fn guess_and_fix(reason: SkipReason, d: &Detected) -> (Option<String>, String) {
                     "amounts read with decimal separator {:?} from {from}",
                     d.decimal_separator
                 )),
-                "--decimal or --amount-col".into(),
+                if memory {
+                    "decimal (for text amounts) or the amount column of the mapping".into()
+                } else {
+                    "--decimal or --amount-col".into()
+                },
             )
         }
         SkipReason::WrongFieldCount => (
@@ -85,7 +95,11 @@ fn guess_and_fix(reason: SkipReason, d: &Detected) -> (Option<String>, String) {
                 "customer ids read from column {}",
                 quoted(&c.customer_id)
             )),
-            "--customer-col".into(),
+            if memory {
+                "the customer column of the mapping".into()
+            } else {
+                "--customer-col".into()
+            },
         ),
         SkipReason::AfterAsOf => (None, "--as-of (a later date)".into()),
         SkipReason::ReturnDropped => (None, "--returns net or keep".into()),
