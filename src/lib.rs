@@ -18,6 +18,9 @@ pub mod sample;
 pub mod segment;
 pub mod units;
 
+#[cfg(test)]
+mod typescript;
+
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

@@ -405,8 +405,16 @@ fn every_bad_cell_is_a_counted_skip_with_its_index() {
     assert_eq!(i.detected.columns.customer_id.as_deref(), Some("id"));
     assert_eq!(r.kpis.revenue, 2.5);
     // The hint names what fixes data from memory (no --customer-col for it).
-    let w = r.warnings.iter().find(|w| w.code == "many_rows_skipped").unwrap();
-    assert!(w.message.contains("set the customer column of the mapping"), "{}", w.message);
+    let w = r
+        .warnings
+        .iter()
+        .find(|w| w.code == "many_rows_skipped")
+        .unwrap();
+    assert!(
+        w.message.contains("set the customer column of the mapping"),
+        "{}",
+        w.message
+    );
 }
 
 #[test]

@@ -11,6 +11,7 @@ use serde::Serialize;
 /// P(alive) on a grid of frequency x and recency t_x for a customer of age `t` (the largest
 /// observed T), like lifetimes' `conditional_probability_alive_matrix` but with recency binned.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PAliveMatrix {
     pub model: ModelKind,
@@ -64,6 +65,7 @@ pub fn p_alive_matrix(kind: ModelKind, p: &[f64], rows: &Rows) -> PAliveMatrix {
 
 /// Number of customers by repeat purchases: bins "0".."6" and "7+".
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PeriodTransactions {
     /// Model of the expected counts: the chosen model (BG/NBD and MBG/NBD closed forms,

@@ -34,6 +34,7 @@ use serde::Serialize;
 
 /// Units and horizon actually used.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct UnitsReport {
     pub time_unit: String,
@@ -48,6 +49,7 @@ pub struct UnitsReport {
 
 /// BG/NBD and MBG/NBD parameters.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BgParams {
     pub r: f64,
@@ -58,6 +60,7 @@ pub struct BgParams {
 
 /// Pareto/NBD parameters.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ParetoParams {
     pub r: f64,
@@ -68,6 +71,7 @@ pub struct ParetoParams {
 
 /// Gamma-Gamma parameters.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct GgParams {
     pub p: f64,
@@ -77,6 +81,7 @@ pub struct GgParams {
 
 /// One fitted model.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FitReport<P> {
     pub params: P,
@@ -92,6 +97,7 @@ pub struct FitReport<P> {
 
 /// Totals over customers with the bootstrap interval.
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Totals {
     pub clv: f64,
@@ -113,6 +119,7 @@ pub struct Totals {
 
 /// Expected cumulative repeat purchases of a brand-new customer.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct NewCustomer {
     pub expected_purchases: Vec<f64>,
@@ -120,6 +127,7 @@ pub struct NewCustomer {
 
 /// The CLV report.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ClvReport {
     pub customers: usize,

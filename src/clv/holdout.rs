@@ -13,6 +13,7 @@ use serde::Serialize;
 
 /// Holdout errors of one model.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct HoldoutModel {
     pub model: ModelKind,
@@ -32,6 +33,7 @@ pub struct HoldoutModel {
 
 /// Calibration-frequency bucket `0`..`6` or `7+`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FrequencyRow {
     pub frequency: String,
@@ -77,6 +79,7 @@ fn by_frequency(
 
 /// Holdout section of the report.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct HoldoutReport {
     /// Holdout length in model units.

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 pub const EXAMPLES_PER_REASON: usize = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum SkipReason {
     BlankLine,
@@ -39,6 +40,7 @@ impl SkipReason {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SkipExample {
     /// 1-based physical line in the file (sheet row for workbooks).

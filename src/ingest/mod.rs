@@ -32,8 +32,8 @@ mod workbook;
 pub use accounting::{RowAccount, SkipExample, SkipReason};
 pub use lines::Lines;
 pub use memory::{
-    ingest_memory, Cell, Column, MemoryInput, TextCells, KIND_NULL, KIND_NUMBER, KIND_OTHER,
-    KIND_TEXT, KIND_UNDEFINED, SOURCES as MEMORY_SOURCES,
+    check_lengths, ingest_memory, Cell, Column, MemoryInput, TextCells, KIND_NULL, KIND_NUMBER,
+    KIND_OTHER, KIND_TEXT, KIND_UNDEFINED, SOURCES as MEMORY_SOURCES,
 };
 pub use names::Names;
 pub use number::Decimal;
@@ -47,6 +47,7 @@ use crate::error::{Error, Result};
 
 /// What to do with returns (negative lines, cancelled invoices).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum ReturnsPolicy {
     /// Subtract returns from the customer's spend; they never count as purchases.
@@ -59,7 +60,9 @@ pub enum ReturnsPolicy {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[cfg_attr(test, ts(optional_fields = nullable))]
 pub struct IngestOptions {
     /// Encoding label (`utf-8`, `gb18030`, `gbk`, `windows-1251`, ...); default: detected.
     pub encoding: Option<String>,
@@ -76,8 +79,10 @@ pub struct IngestOptions {
     pub order_col: Option<String>,
     pub quantity_col: Option<String>,
     pub unit_price_col: Option<String>,
+    #[cfg_attr(test, ts(optional = nullable))]
     pub returns: ReturnsPolicy,
     /// The input is a per-customer summary (customer_id, frequency, recency, T[, monetary_value]).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub summary: bool,
 }
 
@@ -105,20 +110,25 @@ impl IngestOptions {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DetectedColumns {
     pub customer_id: Option<String>,
     pub date: Option<String>,
     pub amount: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub order_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub quantity: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub unit_price: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Detected {
     /// `csv`, `xlsx`, `xls`, `ods`, or `summary`; from memory `columns`, `records` or `arrow`.
@@ -132,11 +142,13 @@ pub struct Detected {
     pub date_format: String,
     /// Set when day-first and month-first both fit every sampled date: we chose `dateFormat`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub date_format_ambiguous_with: Option<String>,
     /// Set when order ids starting with this letter and a digit count as cancelled invoices
     /// (the Online Retail convention); absent when the file has no order column or uses the
     /// letter for ordinary orders (half or more of the sampled ids start with it).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub cancelled_order_prefix: Option<String>,
     pub columns: DetectedColumns,
     /// All column names (or `#1`, `#2` ... without a header), for the page's mapping editor.
@@ -144,6 +156,7 @@ pub struct Detected {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct IngestReport {
     pub rows_read: u64,
@@ -178,6 +191,7 @@ pub fn ingest(bytes: &[u8], opts: &IngestOptions) -> Result<Ingested> {
 /// What the formats module's [`decode`] made of a file, described for the core's
 /// [`ingest_decoded`] (crosses the JS boundary next to the bytes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Decoded {
     /// `csv`: the bytes are the file's text in UTF-8; `xlsx` / `xls`: a sheet's rows

@@ -6,8 +6,10 @@
 // the formats module only when a file needs it: `openDataset` tries the core first and loads
 // the formats module on the core's `needs_formats` answer.
 import init, { Dataset } from './crm_lens.js';
+import { columnsFromArrow, columnsFromRecords, wireInput } from './memory.js';
 
 export * from './crm_lens.js';
+export { columnsFromArrow, columnsFromRecords };
 export default init;
 
 let formats = null; // Promise of the initialised formats module, made on first need
@@ -62,4 +64,21 @@ export async function analyzeFile(bytes, options = {}) {
   } finally {
     ds.free();
   }
+}
+
+/** Reads orders a program holds as columns ({ customer, date, amount, order?, quantity?,
+ * unitPrice? }: arrays or typed arrays, one value per order), with a file's guarantees: every
+ * value is used or counted in `ingest.rowsSkipped`. Rejects with `{ code, message, hint }`. */
+export async function openColumns(columns, options = {}) {
+  return Dataset.fromColumns(wireInput(columns), options);
+}
+
+/** Reads an array of objects; `mapping` names each role's field ({ customer: 'id', ... }). */
+export async function openRecords(records, mapping, options = {}) {
+  return Dataset.fromColumns(wireInput(columnsFromRecords(records, mapping)), options);
+}
+
+/** Reads an apache-arrow `Table` through its column vectors; `mapping` names the columns. */
+export async function openArrow(table, mapping, options = {}) {
+  return Dataset.fromColumns(wireInput(columnsFromArrow(table, mapping)), options);
 }

@@ -14,9 +14,12 @@ pub use quantile::Scoring;
 pub use segments::SegmentRule;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[cfg_attr(test, ts(optional_fields = nullable))]
 pub struct RfmOptions {
     /// Number of score bins per variable (2–10); 5 gives quintiles.
+    #[cfg_attr(test, ts(optional = nullable))]
     pub bins: u8,
     /// Replaces the default segment table (first matching rule wins, else "Others").
     pub rules: Option<Vec<SegmentRule>>,
@@ -61,6 +64,7 @@ impl RfmOptions {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SegmentSummary {
     pub name: String,
@@ -79,6 +83,7 @@ pub struct SegmentSummary {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ScoringInfo {
     pub recency: Option<Scoring>,
@@ -87,6 +92,7 @@ pub struct ScoringInfo {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RfmReport {
     pub bins: u8,

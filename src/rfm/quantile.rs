@@ -137,6 +137,7 @@ pub fn rank_first(values: &[f64]) -> Vec<f64> {
 
 /// How a variable was scored (reported, so users can reproduce it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Scoring {
     /// `pd.qcut(values, bins)`.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// One scanned k.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ScanPoint {
     pub k: usize,
@@ -18,6 +19,7 @@ pub struct ScanPoint {
 
 /// Which k is recommended and why (reason is a translatable key).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Recommendation {
     /// Recommended k (equals the report's k unless the user fixed k).

@@ -38,6 +38,12 @@ pub struct Dataset {
     last: Option<Analysis>,
 }
 
+impl Dataset {
+    pub(super) fn from_inner(inner: pipeline::Dataset) -> Dataset {
+        Dataset { inner, last: None }
+    }
+}
+
 fn set(obj: &Object, key: &str, value: &JsValue) -> Result<(), JsValue> {
     Reflect::set(obj, &JsValue::from_str(key), value).map(|_| ())
 }

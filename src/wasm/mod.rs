@@ -2,7 +2,8 @@
 //!
 //! One crate, two browser modules (Cargo features, see Cargo.toml): the core exports the
 //! analysis API (`analysis`, feature `js-analysis`), the formats module the readers of legacy
-//! code pages and workbooks (`formats`, feature `js-formats`). The package's JS wrapper
+//! code pages and workbooks (`formats`, feature `js-formats`); `memory` reads orders a page
+//! holds as columns. The package's JS wrapper
 //! (src/js/index.js) loads the formats module only for a file that needs it.
 //!
 //! Small results (Report, detected layout, errors) cross as JSON text that JS parses: one
@@ -19,6 +20,8 @@ use crate::error::Error;
 pub mod analysis;
 #[cfg(feature = "js-formats")]
 pub mod formats;
+#[cfg(feature = "js-analysis")]
+pub mod memory;
 #[cfg(feature = "js-analysis")]
 pub mod offload;
 

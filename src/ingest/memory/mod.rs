@@ -83,6 +83,22 @@ fn reject_file_options(o: &IngestOptions) -> Result<()> {
     .with_hint("leave them out; name the columns in the mapping of openRecords / openArrow, or in the columns object"))
 }
 
+/// Every column must hold one cell per order: checked (by the JS binding too) before any
+/// cell is copied.
+pub fn check_lengths<'a>(columns: impl Iterator<Item = (&'a str, usize)> + Clone) -> Result<()> {
+    let mut lens = columns.clone().map(|c| c.1);
+    let first = lens.next().unwrap_or(0);
+    if lens.all(|l| l == first) {
+        return Ok(());
+    }
+    let lens: Vec<String> = columns.map(|(name, len)| format!("{name} {len}")).collect();
+    Err(Error::new(
+        "column_lengths",
+        format!("the columns differ in length: {}", lens.join(", ")),
+    )
+    .with_hint("give every column one value per order (null where a value is missing)"))
+}
+
 /// Reads orders from memory: what [`super::ingest`] gives for the same orders in a file,
 /// but for `detected`'s description of the text and the examples' `line` (the row index).
 pub fn ingest_memory(input: &MemoryInput, opts: &IngestOptions) -> Result<Ingested> {
@@ -93,17 +109,7 @@ pub fn ingest_memory(input: &MemoryInput, opts: &IngestOptions) -> Result<Ingest
     }
     let columns = input.columns();
     let n = input.customer.len();
-    if columns.iter().any(|c| c.len() != n) {
-        let lens: Vec<String> = columns
-            .iter()
-            .map(|c| format!("{} {}", c.name, c.len()))
-            .collect();
-        return Err(Error::new(
-            "column_lengths",
-            format!("the columns differ in length: {}", lens.join(", ")),
-        )
-        .with_hint("give every column one value per order (null where a value is missing)"));
-    }
+    check_lengths(columns.iter().map(|c| (c.name.as_str(), c.len())))?;
     if input.amount.is_none() && !(input.quantity.is_some() && input.unit_price.is_some()) {
         return Err(Error::new(
             "no_amount_column",

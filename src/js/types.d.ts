@@ -1,0 +1,641 @@
+// Generated from the Rust types by ts-rs (src/typescript.rs); do not edit.
+// Regenerate: CRM_LENS_WRITE_TYPES=1 cargo test --lib typescript
+
+export type BgParams = { r: number, alpha: number, a: number, b: number, };
+
+export type ClusterProfile = { id: number, size: number, 
+/**
+ * size / customers.
+ */
+share: number, recencyDays: Stat, frequency: Stat, monetary: Stat, tenureDays: Stat, clv: Stat | null, 
+/**
+ * Cluster net spend / total net spend (null when the total is <= 0).
+ */
+revenueShare: number | null, 
+/**
+ * Translatable keys from the centroid vs the overall medians, e.g. ["recent", "frequent",
+ * "highSpend"]; ["typical"] when no feature stands out by more than 0.25 std.
+ */
+label: Array<string>, 
+/**
+ * Centroid in the standardised space (same order as `features`).
+ */
+centroid: Array<number>, };
+
+export type ClvOptions = { 
+/**
+ * CLV horizon in months (lifetimes' `time`).
+ */
+horizonMonths?: number, 
+/**
+ * Monthly discount rate d (lifetimes' `discount_rate`).
+ */
+discountRate?: number, 
+/**
+ * Gross margin applied to spend (1.0 = revenue CLV, as lifetimes).
+ */
+marginRate?: number, 
+/**
+ * Monthly retention for simple CLV; overrides the measured retention.
+ */
+retentionRate?: number | null, model?: ModelChoice, 
+/**
+ * L2 penalizer coefficient, lifetimes' `penalizer_coef` (same objective form).
+ */
+penalizer?: number, 
+/**
+ * Seed of the parametric bootstrap.
+ */
+seed?: number, 
+/**
+ * Number of bootstrap parameter draws (0 disables intervals: low = high = point).
+ */
+bootstrapDraws?: number, 
+/**
+ * Central interval mass, e.g. 0.9 -> 5% and 95% quantiles.
+ */
+interval?: number, 
+/**
+ * Days at the end of the observation period held out to validate the models (the
+ * pipeline fits on the days before). `None`: a quarter of the period, 28..=365 days,
+ * when the period is at least 8 weeks; `Some(0)`: no holdout.
+ */
+holdoutDays?: number | null, };
+
+export type ClvReport = { customers: number, uniqueRows: number, units: UnitsReport, simple: SimpleReport, bgnbd: FitReport<BgParams> | null, paretoNbd: FitReport<ParetoParams> | null, mbgnbd: FitReport<BgParams> | null, gammaGamma: FitReport<GgParams> | null, chosenModel: string, choiceCriterion: string, choiceReason: string, totals: Totals, newCustomer: NewCustomer | null, pAliveMatrix: PAliveMatrix | null, periodTransactions: PeriodTransactions | null, holdout: HoldoutReport | null, 
+/**
+ * Simple and model CLV per RFM segment, aligned with `rfm.segments`. `clv::run` leaves it
+ * empty: the pipeline fills it after RFM and CLV ran (see `by_segment`).
+ */
+rfmSegments: Array<SegmentClv>, };
+
+export type Cohorts = { 
+/**
+ * Acquisition months (`YYYY-MM`), one row each: the latest 60 at most.
+ */
+months: Array<string>, 
+/**
+ * Customers acquired in each month.
+ */
+size: Array<number>, 
+/**
+ * `customers[i][k]`: share of cohort `i` purchasing in its `k`-th month (k = 0 is 1.0).
+ */
+customers: Array<Array<number>>, 
+/**
+ * `revenue[i][k]`: cohort `i`'s revenue in its `k`-th month.
+ */
+revenue: Array<Array<number>>, 
+/**
+ * `revenueRetention[i][k]` = `revenue[i][k] / revenue[i][0]` (0 when month 0 had none).
+ */
+revenueRetention: Array<Array<number>>, };
+
+export type CrmLensError = { code: string, message: string, 
+/**
+ * The option that most likely fixes it (CLI flag spelling), if any.
+ */
+hint?: string, };
+
+export type Crosstab = { rfmSegments: Array<string>, 
+/**
+ * counts[cluster][rfmSegment].
+ */
+counts: Array<Array<number>>, 
+/**
+ * Per cluster, customers whose RFM segment index was out of range.
+ */
+unknown: Array<number>, };
+
+export type Decimal = "." | ",";
+
+export type Decoded = { 
+/**
+ * `csv`: the bytes are the file's text in UTF-8; `xlsx` / `xls`: a sheet's rows
+ * (`table` wire format).
+ */
+source: string, 
+/**
+ * The encoding the text was decoded from (`n/a` for workbooks).
+ */
+encoding: string, 
+/**
+ * The text started with a byte-order mark.
+ */
+bom: boolean, };
+
+export type Detected = { 
+/**
+ * `csv`, `xlsx`, `xls`, `ods`, or `summary`; from memory `columns`, `records` or `arrow`.
+ */
+source: string, encoding: string, 
+/**
+ * The file started with a byte-order mark.
+ */
+bom: boolean, delimiter: string, hasHeader: boolean, decimalSeparator: string, dateFormat: string, 
+/**
+ * Set when day-first and month-first both fit every sampled date: we chose `dateFormat`.
+ */
+dateFormatAmbiguousWith?: string, 
+/**
+ * Set when order ids starting with this letter and a digit count as cancelled invoices
+ * (the Online Retail convention); absent when the file has no order column or uses the
+ * letter for ordinary orders (half or more of the sampled ids start with it).
+ */
+cancelledOrderPrefix?: string, columns: DetectedColumns, 
+/**
+ * All column names (or `#1`, `#2` ... without a header), for the page's mapping editor.
+ */
+header: Array<string>, };
+
+export type DetectedColumns = { customerId: string | null, date: string | null, amount: string | null, orderId?: string, quantity?: string, unitPrice?: string, };
+
+export type Feature = "recency" | "frequency" | "monetary" | "tenure" | "clv";
+
+export type FeatureTransform = { feature: Feature, 
+/**
+ * Values below this are clamped before the log (net spend can be negative after returns).
+ */
+clampMin: number, 
+/**
+ * Always "log1p".
+ */
+transform: string, 
+/**
+ * Mean of log1p(clamped value) over all customers.
+ */
+mean: number, 
+/**
+ * Population standard deviation of log1p(clamped value).
+ */
+std: number, };
+
+export type FitReport<P> = { params: P, stdErrors: P | null, logLikelihood: number, aic: number, converged: boolean, iterations: number, status: string, gradNorm: number, customers: number, };
+
+export type FrequencyRow = { frequency: string, customers: number, actual: number, predicted: number, };
+
+export type GgParams = { p: number, q: number, v: number, };
+
+export type HoldoutModel = { model: ModelKind, 
+/**
+ * Mean absolute error per customer (repeat purchases).
+ */
+mae: number, 
+/**
+ * Root mean squared error per customer.
+ */
+rmse: number, actualTotal: number, predictedTotal: number, 
+/**
+ * Mean holdout purchases, actual and predicted, by calibration frequency (lifetimes'
+ * `plot_calibration_purchases_vs_holdout_purchases`): the aggregate series.
+ */
+byFrequency: Array<FrequencyRow>, 
+/**
+ * Predicted cumulative repeat purchases at `tracking.days` (empty without a tracking
+ * series or when the expectations failed).
+ */
+cumulative: Array<number>, };
+
+export type HoldoutReport = { 
+/**
+ * Holdout length in model units.
+ */
+duration: number, customers: number, models: Array<HoldoutModel>, 
+/**
+ * Lowest RMSE.
+ */
+best: ModelKind | null, 
+/**
+ * The best model's by-frequency series (for the actual-vs-predicted chart).
+ */
+byFrequency: Array<FrequencyRow>, 
+/**
+ * Cumulative repeat purchases over calibration + holdout, actual vs the best model
+ * (`tracking`); null without per-day data (summary input).
+ */
+tracking: Tracking | null, };
+
+export type IngestOptions = { 
+/**
+ * Encoding label (`utf-8`, `gb18030`, `gbk`, `windows-1251`, ...); default: detected.
+ */
+encoding?: string | null, 
+/**
+ * One character, `tab`, or `spaces` (whitespace-aligned columns); default: detected.
+ */
+delimiter?: string | null, hasHeader?: boolean | null, decimal?: Decimal | null, 
+/**
+ * chrono strftime format (e.g. `%d.%m.%Y`) or `excel-serial`; default: detected.
+ */
+dateFormat?: string | null, 
+/**
+ * Column by header name or 1-based number.
+ */
+customerCol?: string | null, dateCol?: string | null, amountCol?: string | null, orderCol?: string | null, quantityCol?: string | null, unitPriceCol?: string | null, returns?: ReturnsPolicy, 
+/**
+ * The input is a per-customer summary (customer_id, frequency, recency, T[, monetary_value]).
+ */
+summary?: boolean, };
+
+export type IngestReport = { rowsRead: number, rowsUsed: number, rowsSkipped: { [key in string]: number }, examples: Array<SkipExample>, detected: Detected, firstDate: string | null, lastDate: string | null, returns: ReturnsPolicy, 
+/**
+ * Return lines among the used rows (netted or kept per `returns`).
+ */
+returnLines: number, };
+
+export type KpiOptions = { 
+/**
+ * Period of the retention and churn rates: `month` (default), `week` or `quarter`.
+ */
+period?: KpiPeriod, 
+/**
+ * Marketing spend per month (`YYYY-MM` → amount): gives CAC = spend / new customers.
+ */
+marketingSpend?: { [key in string]: number }, 
+/**
+ * Survey answers on 0–10 (NPS).
+ */
+npsAnswers?: Array<number>, 
+/**
+ * Survey answers on 1–5 (CSAT = share of 4s and 5s).
+ */
+csatAnswers?: Array<number>, };
+
+export type KpiPeriod = "week" | "month" | "quarter";
+
+export type KpisReport = { customers: number, activeCustomers: number, transactions: number, revenue: number, averageOrderValue: number, purchaseFrequency: number, repeatPurchaseRate: number, revenuePerCustomer: number, retentionRate: number | null, churnRate: number | null, churnWindowDays: number, 
+/**
+ * The period of `periods`, `retentionRate` and `churnRate`.
+ */
+period: KpiPeriod, periods: Array<Period>, cohorts: Cohorts, cac: number | null, nps: number | null, csat: number | null, };
+
+export type LifecycleOptions = { newWindowDays?: number | null, churnWindowDays?: number | null, atRiskFactor?: number, loyalMinTransactions?: number | null, loyalMinTenureDays?: number | null, pAliveThreshold?: number, 
+/**
+ * Days before `asOf` of the earlier snapshot for stage transitions.
+ */
+compareDays?: number, 
+/**
+ * Known customer ids (e.g. sign-ups); those without purchases are Prospects.
+ */
+prospects?: Array<string>, };
+
+export type LifecycleReport = { stages: Array<StageCount>, thresholds: Thresholds | null, 
+/**
+ * Earlier snapshot date of the transitions (`asOf` − `compareDays`).
+ */
+comparedTo: string | null, transitions: Array<Transition>, 
+/**
+ * Whether At Risk also used the BTYD P(alive).
+ */
+usesPAlive: boolean, };
+
+export type ModelChoice = "auto" | "bgnbd" | "paretoNbd" | "mbgnbd";
+
+export type ModelKind = "bgnbd" | "paretoNbd" | "mbgnbd";
+
+export type NewCustomer = { expectedPurchases: Array<number>, };
+
+export type Options = { 
+/**
+ * Last day of the observation period, inclusive (`YYYY-MM-DD`). Default: last transaction.
+ */
+asOf?: string | null, timeUnit?: TimeUnit, ingest?: IngestOptions, rfm?: RfmOptions, lifecycle?: LifecycleOptions, kpis?: KpiOptions, segments?: SegmentOptions, clv?: ClvOptions, };
+
+export type PAliveMatrix = { model: ModelKind, 
+/**
+ * Age T used for every cell (model units).
+ */
+t: number, 
+/**
+ * Column values of x.
+ */
+frequencies: Array<number>, 
+/**
+ * Row values of t_x (model units).
+ */
+recencies: Array<number>, 
+/**
+ * `values[i][j]` = P(alive | x = frequencies[j], t_x = recencies[i], T = t).
+ */
+values: Array<Array<number>>, };
+
+export type ParetoParams = { r: number, alpha: number, s: number, beta: number, };
+
+export type Period = { period: string, startCustomers: number, endCustomers: number, newCustomers: number, retentionRate: number | null, churnRate: number | null, revenue: number, 
+/**
+ * Purchase orders: distinct order ids per customer and day (lines without an order id
+ * count one each), so the periods add up to `transactions` unless an order spans days.
+ */
+transactions: number, 
+/**
+ * Marketing spend / new customers, when spend was given for the month (month periods).
+ */
+cac: number | null, };
+
+export type PeriodTransactions = { 
+/**
+ * Model of the expected counts: the chosen model (BG/NBD and MBG/NBD closed forms,
+ * Pareto/NBD by `pareto_pmf`).
+ */
+model: ModelKind, bins: Array<string>, actual: Array<number>, 
+/**
+ * Sum over customers of P(X(T_i) = n) at the fitted parameters.
+ */
+expected: Array<number>, };
+
+export type Projection = { 
+/**
+ * Always "pca".
+ */
+method: string, 
+/**
+ * Share of the total variance explained by PC1 and PC2 (ratios in 0..=1).
+ */
+explainedVariance: [number, number], 
+/**
+ * Loadings of PC1 and PC2 on the used features (same order as `features`). Sign convention:
+ * the largest-magnitude loading of each component is positive (scikit-learn's svd_flip).
+ */
+components: [Array<number>, Array<number>], };
+
+export type Recommendation = { 
+/**
+ * Recommended k (equals the report's k unless the user fixed k).
+ */
+k: number, 
+/**
+ * "maxSilhouette" | "elbowWithinSilhouetteTolerance" | "elbowOnly" (no scanned k has a
+ * silhouette, so the elbow decides) | "onlyCandidate" | "userFixed" | "degenerate".
+ */
+reason: string, 
+/**
+ * k with the highest silhouette in the scan.
+ */
+bestSilhouetteK: number | null, bestSilhouette: number | null, 
+/**
+ * Elbow of the inertia curve (largest distance below the chord, "kneedle").
+ */
+elbowK: number | null, silhouetteTolerance: number, };
+
+export type Report = { schemaVersion: number, asOf: string, timeUnit: TimeUnit, ingest: IngestReport, kpis: KpisReport, rfm: RfmReport, lifecycle: LifecycleReport, segments: SegmentsReport, clv: ClvReport, warnings: Array<Warning>, };
+
+export type ReturnsPolicy = "net" | "drop" | "keep";
+
+export type RfmOptions = { 
+/**
+ * Number of score bins per variable (2–10); 5 gives quintiles.
+ */
+bins?: number, 
+/**
+ * Replaces the default segment table (first matching rule wins, else "Others").
+ */
+rules?: Array<SegmentRule> | null, };
+
+export type RfmReport = { bins: number, scoring: ScoringInfo, 
+/**
+ * Every rule's segment in table order, then "Others"; empty segments included.
+ */
+segments: Array<SegmentSummary>, 
+/**
+ * Customers per (R, F) cell: `grid[r-1][f-1]`, for the R×F heatmap.
+ */
+grid: Array<Array<number>>, 
+/**
+ * Mean net spend per (R, F) cell.
+ */
+gridMonetary: Array<Array<number>>, rules: Array<SegmentRule>, };
+
+export type SampleSizes = { customers: number, 
+/**
+ * Seeded sample on which k is scanned and starting centroids are found.
+ */
+scan: number, 
+/**
+ * Prefix of the scan sample on which silhouettes are exact.
+ */
+silhouette: number, 
+/**
+ * Customers the final k-means was refined on (all).
+ */
+finalFit: number, };
+
+export type ScanPoint = { k: number, 
+/**
+ * Sum of squared distances of ALL customers to the nearest of the centroids found on the
+ * scan sample (standardised space).
+ */
+inertia: number, 
+/**
+ * Mean silhouette on the silhouette sample (null if undefined).
+ */
+silhouette: number | null, };
+
+export type Scoring = "qcut" | "rankFirst";
+
+export type ScoringInfo = { recency: Scoring | null, frequency: Scoring | null, monetary: Scoring | null, };
+
+export type SegmentClv = { 
+/**
+ * The segment's name, as in `rfm.segments[].name` (same order).
+ */
+name: string, customers: number, simpleClvMean: number, simpleClvTotal: number, 
+/**
+ * Model CLV (the chosen model's `clv` column; simple CLV on fallback).
+ */
+clvMean: number, clvTotal: number, };
+
+export type SegmentOptions = { 
+/**
+ * Fixed number of clusters; `None` = scan `k_min..=k_max` and recommend one.
+ */
+k?: number | null, 
+/**
+ * Smallest k scanned (>= 2: silhouette needs two clusters).
+ */
+kMin?: number, 
+/**
+ * Largest k scanned.
+ */
+kMax?: number, 
+/**
+ * Features spanning the space, each log1p-transformed then z-scored.
+ */
+features?: Array<Feature>, 
+/**
+ * Seed of every random choice (sampling, k-means++), so results are reproducible.
+ */
+seed?: number, 
+/**
+ * Customers drawn (seeded partial Fisher-Yates, without replacement) to scan k and to find
+ * starting centroids; default 10,000. The chosen k is then refined on all customers.
+ * 0 = use all customers (slow on large bases).
+ */
+scanSample?: number, 
+/**
+ * Customers (a prefix of the scan sample) on which the silhouette is computed exactly.
+ * At most 10,000 (memory: n*(n-1)/2 f32 distances).
+ */
+silhouetteSample?: number, 
+/**
+ * Greedy k-means++ restarts per k on the scan sample (default 6), each iterated by our
+ * Hamerly-accelerated Lloyd loop. The scan reports the run best on the sample; the final
+ * fit starts from the run best on all customers (after a linfa `KMeans` fit on the sample).
+ */
+nInit?: number, 
+/**
+ * Lloyd iterations cap per run on the scan sample.
+ */
+maxIter?: number, 
+/**
+ * Convergence threshold: Frobenius norm of the centroid shift between two iterations, in
+ * standard deviations (linfa's definition). 1e-2 equals scikit-learn's default criterion
+ * on standardised data (squared shift <= tol * mean variance = 1e-4).
+ */
+tolerance?: number, 
+/**
+ * Lloyd iterations cap of the final refinement on all customers. It starts from the scan
+ * sample's best centroids, so a few full passes recover nearly all the gain.
+ */
+finalMaxIter?: number, 
+/**
+ * Convergence threshold of the final refinement (same unit as `tolerance`; default 1e-3,
+ * ten times tighter than the scan's). The refinement starts from a sample-converged run,
+ * so at 1e-2 it stopped after 3-6 passes, 1e-4 above scikit-learn's inertia at k = 10;
+ * at 1e-3 it ends below scikit-learn's at every k on 356k customers (within 7e-6 on the
+ * 20k set of tests/segment_sklearn.rs), and Hamerly's bounds make the extra passes cheap
+ * (most customers are not compared with any centroid).
+ */
+finalTolerance?: number, 
+/**
+ * A k whose silhouette is within this much of the best one may be preferred when it is
+ * also the elbow of the inertia curve.
+ */
+silhouetteTolerance?: number, };
+
+export type SegmentRule = { name: string, 
+/**
+ * Inclusive score ranges `[low, high]` on the 1–5 scale.
+ */
+r: [number, number], f: [number, number], m: [number, number], };
+
+export type SegmentSummary = { name: string, customers: number, share: number, revenue: number, revenueShare: number, meanRecency: number, meanFrequency: number, meanMonetary: number, meanR: number, meanF: number, meanM: number, 
+/**
+ * Translation key of the suggested action, e.g. `rfm.action.champions`.
+ */
+action: string, };
+
+export type SegmentsReport = { 
+/**
+ * Number of clusters in `clusters` (0 only when there are no customers).
+ */
+k: number, 
+/**
+ * Sum over all customers of the squared distance to their centroid, in the standardised
+ * space (scikit-learn's `inertia_`).
+ */
+inertia: number, 
+/**
+ * Mean silhouette of the final clustering on the silhouette sample (null if undefined).
+ */
+silhouette: number | null, 
+/**
+ * One entry per scanned k (empty when the user fixed k).
+ */
+scan: Array<ScanPoint>, 
+/**
+ * Profiles, largest cluster first; cluster id = position.
+ */
+clusters: Array<ClusterProfile>, recommendation: Recommendation, 
+/**
+ * Features spanning the space, in column order.
+ */
+features: Array<Feature>, 
+/**
+ * Requested features left out (constant, or not supplied).
+ */
+droppedFeatures: Array<Feature>, transform: Transform, projection: Projection, 
+/**
+ * Cluster x RFM-segment counts, when RFM segments were given.
+ */
+crosstab: Crosstab | null, sampleSizes: SampleSizes, seed: number, nInit: number, };
+
+export type SimpleReport = { 
+/**
+ * "retention": m * r / (1 + d - r).
+ */
+formula: string, retentionRate: number, 
+/**
+ * "options", "measured" or "none".
+ */
+retentionSource: string, discountRate: number, marginRate: number, 
+/**
+ * Multiplier r / (1 + d - r) applied to the monthly margin (or horizon sum if divergent).
+ */
+multiplier: number, meanMonthlyMargin: number, total: number, mean: number, };
+
+export type SkipExample = { 
+/**
+ * 1-based physical line in the file (sheet row for workbooks).
+ */
+line: number, 
+/**
+ * Column name (or `#n`, 1-based) the problem was found in; empty for whole-row problems.
+ */
+column: string, reason: string, text: string, };
+
+export type Stage = "prospect" | "new" | "active" | "loyal" | "atRisk" | "lost";
+
+export type StageCount = { stage: Stage, customers: number, revenue: number, };
+
+export type Stat = { mean: number, median: number, };
+
+export type Thresholds = { newWindowDays: number, churnWindowDays: number, atRiskFactor: number, loyalMinTransactions: number, loyalMinTenureDays: number, 
+/**
+ * P(alive) under which an active customer is at risk (used once CLV gives P(alive)).
+ */
+pAliveThreshold: number, 
+/**
+ * Median of repeat buyers' usual gap (days); the one-time buyers' yardstick.
+ */
+typicalGapDays: number, 
+/**
+ * `data` (derived), `options` (all set by the user), or `fallback` (no repeat buyers).
+ */
+source: string, };
+
+export type TimeUnit = "day" | "week" | "month";
+
+export type Totals = { clv: number, clvLow: number, clvHigh: number, interval: number, bootstrapDraws: number, 
+/**
+ * "none", "exact", "linearizedStream", "linearizedPAlive" or "linearizedStreamAndPAlive":
+ * on large data (runs x draws > 2M) the discounted purchase stream D(x,T) and, for
+ * Pareto/NBD, logit P(alive) use their first-order expansion in the log-parameters
+ * (see bootstrap.rs); spend and BG/MBG P(alive) are always exact per draw.
+ */
+bootstrapMethod: string, seed: number, expectedPurchases: number, meanExpectedSpend: number, meanPAlive: number, simpleClv: number, };
+
+export type Tracking = { 
+/**
+ * Day 0, `YYYY-MM-DD`.
+ */
+start: string, periodDays: number, calibrationDays: number, 
+/**
+ * Point j covers days `0..days[j]`, `days[j] = (j + 1) * periodDays`.
+ */
+days: Array<number>, actual: Array<number>, model: ModelKind | null, predicted: Array<number>, };
+
+export type Transform = { 
+/**
+ * "clampMin0Log1pThenZScorePopulation": v -> log1p(max(v, 0)) -> (x - mean) / std (ddof 0).
+ */
+method: string, perFeature: Array<FeatureTransform>, };
+
+export type Transition = { 
+/**
+ * `none` for customers not yet acquired at the earlier date.
+ */
+from: string, to: Stage, customers: number, };
+
+export type UnitsReport = { timeUnit: string, unitDays: number, monthFactor: number, horizonMonths: number, horizonUnits: number, discountRate: number, marginRate: number, penalizer: number, };
+
+export type Warning = { code: string, message: string, };
