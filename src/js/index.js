@@ -15,8 +15,9 @@ export default init;
 let formats = null; // Promise of the initialised formats module, made on first need
 let formatsWasm; // what its init receives; default: the .wasm next to crm_lens_formats.js
 
-/** Where the formats module's .wasm is (a URL, Response, bytes or WebAssembly.Module), for
- * bundlers that rename assets. Call before the first `openDataset` that needs it. */
+/** Where the formats module's .wasm is (a URL, Response, bytes or WebAssembly.Module, or a
+ * function that returns one on first need), for bundlers that rename assets. Call before the
+ * first `openDataset` that needs it. */
 export function setFormatsWasm(input) {
   formatsWasm = input;
   formats = null;
@@ -24,7 +25,8 @@ export function setFormatsWasm(input) {
 
 function loadFormats() {
   formats ??= import('./crm_lens_formats.js').then(async (m) => {
-    await m.default(formatsWasm === undefined ? undefined : { module_or_path: formatsWasm });
+    const input = typeof formatsWasm === 'function' ? formatsWasm() : formatsWasm;
+    await m.default(input === undefined ? undefined : { module_or_path: input });
     return m;
   });
   formats.catch(() => { formats = null; });

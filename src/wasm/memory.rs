@@ -16,6 +16,31 @@ use crate::ingest::{self, Column, MemoryInput, TextCells};
 use crate::options::Options;
 use crate::pipeline;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** One column of `MemoryInput`: a typed array, or text cells joined with their UTF-16 lengths;
+ * `kinds` (0 text, 1 number, 2 null, 3 undefined, 4 other) mixes them row by row. */
+export interface MemoryColumn {
+  name: string;
+  kinds?: Uint8Array;
+  numbers?: Float64Array;
+  days?: Int32Array;
+  text?: string;
+  lengths?: Uint32Array;
+}
+
+/** What `Dataset.fromColumns` reads; the package's `openColumns` writes it from `Columns`. */
+export interface MemoryInput {
+  source: 'columns' | 'records' | 'arrow';
+  customer: MemoryColumn;
+  date: MemoryColumn;
+  amount?: MemoryColumn;
+  order?: MemoryColumn;
+  quantity?: MemoryColumn;
+  unitPrice?: MemoryColumn;
+}
+"#;
+
 const ROLES: [&str; 6] = [
     "customer",
     "date",
@@ -146,7 +171,10 @@ impl Dataset {
     /// Reads orders from memory (see the module doc for `input`), with a file's guarantees:
     /// the package's `openColumns` / `openRecords` / `openArrow` write `input`.
     #[wasm_bindgen(js_name = fromColumns)]
-    pub fn from_columns(input: JsValue, opts: JsValue) -> Result<Dataset, JsValue> {
+    pub fn from_columns(
+        #[wasm_bindgen(unchecked_param_type = "MemoryInput")] input: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Options")] opts: Option<JsValue>,
+    ) -> Result<Dataset, JsValue> {
         let opts: Options = options(opts)?;
         let source = get(&input, "source")?
             .as_string()

@@ -41,10 +41,10 @@ fn js_error(e: Error) -> JsValue {
     to_js(&e).unwrap_or_else(|_| JsValue::from_str(&e.to_string()))
 }
 
-/// Options from a JS object; `undefined`/`null` give the defaults.
-fn options<T: DeserializeOwned + Default>(v: JsValue) -> Result<T, JsValue> {
-    if v.is_undefined() || v.is_null() {
+/// Options from a JS object; absent, `undefined` or `null` give the defaults.
+fn options<T: DeserializeOwned + Default>(v: Option<JsValue>) -> Result<T, JsValue> {
+    let Some(v) = v.filter(|v| !v.is_undefined() && !v.is_null()) else {
         return Ok(T::default());
-    }
+    };
     serde_wasm_bindgen::from_value(v).map_err(|e| js_error(Error::option(format!("options: {e}"))))
 }
