@@ -24,6 +24,14 @@ export type Role = 'customer' | 'date' | 'amount' | 'order' | 'quantity' | 'unit
 /** A value any column may hold where it has none: counted like an empty field of a file. */
 type Missing = null | undefined;
 
+/** Strings joined, with each one's length in UTF-16 units (`nulls[i]` = 1: row `i` is null):
+ * what `columnsFromArrow` makes of an Arrow string vector, without a JS string per value. */
+export interface TextColumn {
+  text: string;
+  lengths: Uint32Array;
+  nulls?: Uint8Array;
+}
+
 /**
  * Orders from memory, one array (or typed array) per role and one value per order. Plain
  * arrays and typed arrays only: a page can post them to a worker (typed arrays transfer).
@@ -31,17 +39,17 @@ type Missing = null | undefined;
  */
 export interface Columns {
   /** Customer ids: strings, or numbers/bigints (read as their text). */
-  customer: ArrayLike<string | number | bigint | Missing>;
+  customer: ArrayLike<string | number | bigint | Missing> | TextColumn;
   /** ISO (or any export's) date strings, `Date` objects, epoch milliseconds (UTC), or an
    * `Int32Array` of days since 1970-01-01. */
-  date: ArrayLike<string | number | Date | Missing> | Int32Array;
+  date: ArrayLike<string | number | Date | Missing> | Int32Array | TextColumn;
   /** The line value: numbers (a `Float64Array`), or numeric strings. Required unless
    * `quantity` and `unitPrice` are given (amount = quantity × unit price). */
-  amount?: ArrayLike<number | string | bigint | Missing> | Float64Array;
+  amount?: ArrayLike<number | string | bigint | Missing> | Float64Array | TextColumn;
   /** Order ids: lines of one order on one day are one purchase. */
-  order?: ArrayLike<string | number | bigint | Missing>;
-  quantity?: ArrayLike<number | string | bigint | Missing> | Float64Array;
-  unitPrice?: ArrayLike<number | string | bigint | Missing> | Float64Array;
+  order?: ArrayLike<string | number | bigint | Missing> | TextColumn;
+  quantity?: ArrayLike<number | string | bigint | Missing> | Float64Array | TextColumn;
+  unitPrice?: ArrayLike<number | string | bigint | Missing> | Float64Array | TextColumn;
   /** The names the columns are reported under (`ingest.detected.columns`, examples);
    * default: the role. `columnsFromRecords` / `columnsFromArrow` set the field names. */
   names?: Partial<Record<Role, string>>;
@@ -67,7 +75,16 @@ export interface ArrowTableLike {
 
 export interface ArrowVectorLike extends Iterable<unknown> {
   readonly type: { readonly typeId: number; readonly bitWidth?: number; readonly scale?: number };
+  readonly length: number;
   readonly nullCount: number;
+  /** The chunks (string vectors are read from their buffers). */
+  readonly data: ReadonlyArray<{
+    readonly offset: number;
+    readonly length: number;
+    readonly values: ArrayLike<unknown>;
+    readonly valueOffsets: ArrayLike<unknown>;
+    readonly nullBitmap: ArrayLike<unknown> | undefined;
+  }>;
   toArray(): ArrayLike<unknown>;
 }
 

@@ -82,7 +82,37 @@ export function columnsFromRecords(records, mapping) {
 // Arrow type ids (the Arrow format's Type enum; stable across apache-arrow versions).
 const ARROW_INT = 2;
 const ARROW_FLOAT = 3;
+const ARROW_UTF8 = 5;
 const ARROW_DECIMAL = 7;
+
+const utf8 = new TextDecoder();
+
+/** An Arrow string vector as a TextColumn, decoded chunk by chunk without a JS string per
+ * value; null when a chunk is not ASCII (then lengths in UTF-16 units need each value). */
+function arrowText(vector) {
+  const n = vector.length;
+  const lengths = new Uint32Array(n);
+  const nulls = vector.nullCount > 0 ? new Uint8Array(n) : undefined;
+  const parts = [];
+  let row = 0;
+  for (const d of vector.data) {
+    const offsets = d.valueOffsets;
+    const first = offsets[d.offset];
+    const last = offsets[d.offset + d.length];
+    const part = utf8.decode(d.values.subarray(first, last));
+    if (part.length !== last - first) return null;
+    parts.push(part);
+    for (let j = 0; j < d.length; j++, row++) {
+      lengths[row] = offsets[d.offset + j + 1] - offsets[d.offset + j];
+      if (nulls && d.nullBitmap && d.nullBitmap.length > 0) {
+        const bit = d.offset + j;
+        if (!(d.nullBitmap[bit >> 3] & (1 << (bit & 7)))) nulls[row] = 1;
+      }
+    }
+  }
+  if (row !== n) return null;
+  return nulls ? { text: parts.join(''), lengths, nulls } : { text: parts.join(''), lengths };
+}
 
 /** One Arrow vector as a column: typed arrays where the values allow, else plain values. */
 function arrowValues(vector, role) {
@@ -91,6 +121,10 @@ function arrowValues(vector, role) {
     // Values are unscaled integers (e.g. cents); their text is exact.
     const scale = 10 ** type.scale;
     return Array.from(vector, (v) => (v === null ? null : Number(String(v)) / scale));
+  }
+  if (type.typeId === ARROW_UTF8) {
+    const text = arrowText(vector);
+    if (text) return text;
   }
   const numeric = type.typeId === ARROW_FLOAT || (type.typeId === ARROW_INT && type.bitWidth <= 32);
   if (numeric && vector.nullCount === 0 && (NUMERIC.has(role) || role === 'date')) {
@@ -138,10 +172,20 @@ function wireColumn(values, role, name) {
   const ids = role === 'customer' || role === 'order';
   if (values instanceof Float64Array && !ids) return { name, numbers: values };
   if (values instanceof Int32Array && role === 'date') return { name, days: values };
+  if (isTextColumn(values)) return textColumn(values, name);
   if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
     throw invalid(`column ${role} must be an array or a typed array`, `e.g. ${role}: [...] with one value per order`);
   }
   const n = values.length;
+  // The common cases without a per-value kind: all strings, or (amounts, dates) all numbers.
+  let i = 0;
+  while (i < n && typeof values[i] === 'string') i++;
+  if (i === n) return { name, ...(coded(values) ?? joinText(values)) };
+  if (!ids) {
+    i = 0;
+    while (i < n && typeof values[i] === 'number') i++;
+    if (i === n) return { name, numbers: Float64Array.from(values) };
+  }
   const kinds = new Uint8Array(n);
   const numbers = new Float64Array(n);
   const texts = new Array(n);
@@ -189,13 +233,58 @@ function wireColumn(values, role, name) {
     texts[i] = t;
     mask |= 1 << k;
   }
-  const joined = () => ({ text: texts.join(''), lengths: Uint32Array.from(texts, (t) => t.length) });
-  if (mask === 1 << TEXT) return { name, ...joined() };
+  if (mask === 1 << TEXT) return { name, ...joinText(texts) };
   if (mask === 1 << NUMBER) return { name, numbers };
   const column = { name, kinds };
   if (mask & (1 << NUMBER)) column.numbers = numbers;
-  if (mask & ((1 << TEXT) | (1 << OTHER))) Object.assign(column, joined());
+  if (mask & ((1 << TEXT) | (1 << OTHER))) Object.assign(column, joinText(texts));
   return column;
+}
+
+/** Strings as the core takes them: joined, with each one's length in UTF-16 units. */
+function joinText(strings) {
+  const n = strings.length;
+  const lengths = new Uint32Array(n);
+  for (let i = 0; i < n; i++) lengths[i] = strings[i].length;
+  return { text: Array.prototype.join.call(strings, ''), lengths };
+}
+
+/** Strings of few distinct values (dates, channels) as those values and a code per row:
+ * each distinct string crosses (and is parsed) once. null when the first rows show many. */
+function coded(strings) {
+  const n = strings.length;
+  const probe = Math.min(n, 4096);
+  if (new Set(Array.prototype.slice.call(strings, 0, probe)).size > probe / 8) return null;
+  const index = new Map();
+  const values = [];
+  const codes = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = strings[i];
+    let c = index.get(s);
+    if (c === undefined) {
+      c = values.length;
+      index.set(s, c);
+      values.push(s);
+    }
+    codes[i] = c;
+  }
+  return { codes, ...joinText(values) };
+}
+
+const isTextColumn = (v) => v !== null && typeof v === 'object' && typeof v.text === 'string' && v.lengths instanceof Uint32Array;
+
+/** A TextColumn (what columnsFromArrow makes of an Arrow string vector): passed through. */
+function textColumn(c, name) {
+  const n = c.lengths.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += c.lengths[i];
+  if (total !== c.text.length || (c.nulls !== undefined && !(c.nulls instanceof Uint8Array && c.nulls.length === n))) {
+    throw invalid(`text column ${name}: its lengths do not add up to its text`, 'pass what columnsFromArrow returns unchanged');
+  }
+  if (!c.nulls) return { name, text: c.text, lengths: c.lengths };
+  const kinds = new Uint8Array(n);
+  for (let i = 0; i < n; i++) kinds[i] = c.nulls[i] ? NULL : TEXT;
+  return { name, kinds, text: c.text, lengths: c.lengths };
 }
 
 /** The core's input for `Dataset.fromColumns` from Columns (checked here, and again there). */

@@ -4,7 +4,8 @@
 //! The input is `{ source, customer, date, amount?, order?, quantity?, unitPrice? }`, each
 //! column `{ name, kinds?, numbers?, days?, text?, lengths? }`: one typed array (`numbers`:
 //! Float64Array, `days`: Int32Array) or the text cells joined into one string with their
-//! UTF-16 `lengths` (Uint32Array); with `kinds` (Uint8Array of `ingest::KIND_*` codes) a
+//! UTF-16 `lengths` (Uint32Array), with `codes` (Uint32Array) when the text holds the distinct
+//! values and each row a code; with `kinds` (Uint8Array of `ingest::KIND_*` codes) a
 //! column mixes them row by row. Every column's length is checked before a cell is copied.
 use js_sys::{Float64Array, Int32Array, Uint32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -18,13 +19,15 @@ use crate::pipeline;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
-/** One column of `MemoryInput`: a typed array, or text cells joined with their UTF-16 lengths;
- * `kinds` (0 text, 1 number, 2 null, 3 undefined, 4 other) mixes them row by row. */
+/** One column of `MemoryInput`: a typed array, or text cells joined with their UTF-16 lengths
+ * (with `codes`: the distinct values, row `i` being `codes[i]`); `kinds` (0 text, 1 number,
+ * 2 null, 3 undefined, 4 other) mixes them row by row. */
 export interface MemoryColumn {
   name: string;
   kinds?: Uint8Array;
   numbers?: Float64Array;
   days?: Int32Array;
+  codes?: Uint32Array;
   text?: string;
   lengths?: Uint32Array;
 }
@@ -68,6 +71,7 @@ struct Handles {
     kinds: Option<Uint8Array>,
     numbers: Option<Float64Array>,
     days: Option<Int32Array>,
+    codes: Option<Uint32Array>,
     text: Option<(JsValue, Uint32Array)>,
 }
 
@@ -99,6 +103,9 @@ impl Handles {
             days: typed("days")?
                 .map(|x| x.dyn_into().map_err(|_| bad(cast("days"))))
                 .transpose()?,
+            codes: typed("codes")?
+                .map(|x| x.dyn_into().map_err(|_| bad(cast("codes"))))
+                .transpose()?,
             text,
         })
     }
@@ -107,6 +114,8 @@ impl Handles {
     fn len(&self) -> usize {
         let n = if let Some(k) = &self.kinds {
             k.length()
+        } else if let Some(c) = &self.codes {
+            c.length()
         } else if let Some(x) = &self.numbers {
             x.length()
         } else if let Some(x) = &self.days {
@@ -153,6 +162,9 @@ impl Handles {
             }
             return Column::mixed(&self.name, kinds.to_vec(), numbers, self.text()?)
                 .map_err(js_error);
+        }
+        if let Some(codes) = &self.codes {
+            return Column::coded(&self.name, codes.to_vec(), self.text()?).map_err(js_error);
         }
         match (&self.numbers, &self.days, &self.text) {
             (Some(x), None, None) => Ok(Column::numbers(&self.name, x.to_vec())),

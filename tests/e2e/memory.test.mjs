@@ -165,8 +165,15 @@ test('an Arrow table (strings, dictionary, DateDay, Int64 and Float64 with nulls
   assertSame('arrow', file, mem, { texts: false, ...mapped });
   assert.equal(mem.report.ingest.detected.source, 'arrow');
   const cols = columnsFromArrow(table, mapping);
-  assert.ok(Array.isArray(cols.customer) && Array.isArray(cols.date));
+  // ASCII strings arrive joined (no JS string per value), nulls marked; dates as values.
+  const blank = rows.findIndex(blankRow);
+  assert.equal(typeof cols.customer.text, 'string');
+  assert.deepEqual([cols.customer.nulls[blank], cols.customer.nulls[0]], [1, 0]);
+  assert.ok(Array.isArray(cols.date));
   assert.equal(cols.names.order, 'invoice');
+  // The worker contract: Columns survive structured cloning (postMessage) unchanged.
+  const cloned = await analysed(() => openColumns(structuredClone(cols), OPTIONS));
+  assert.deepEqual(cloned.report, mem.report);
 });
 
 test('Arrow decimals, timestamps, dictionaries and Float32; a missing column is a clear error', async () => {
@@ -185,6 +192,13 @@ test('Arrow decimals, timestamps, dictionaries and Float32; a missing column is 
     return [r.ingest.rowsUsed, r.ingest.firstDate, r.ingest.lastDate, r.kpis.revenue, r.ingest.returnLines];
   };
   assert.deepEqual(await revenue('f'), [3, '2024-03-05', '2024-03-09', 19.75, 0]);
+  // Non-ASCII strings (read value by value) and ASCII ones (joined) give the same customers.
+  const names = new Table({ c: vectorFromArray(['клиент', 'b', 'клиент'], new Utf8()), t: table.getChild('t'), f: table.getChild('f') });
+  const ds = await openArrow(names, { customer: 'c', date: 't', amount: 'f' });
+  const r = ds.analyze({});
+  assert.deepEqual(ds.customerColumns().customerId, ['клиент', 'b']);
+  assert.equal(r.kpis.revenue, 19.75);
+  ds.free();
   assert.deepEqual(columnsFromArrow(table, { customer: 'c', date: 't', amount: 'd' }).amount, [12.5, 3, -4.25]);
   assert.deepEqual(await revenue('d'), [3, '2024-03-05', '2024-03-09', 12.5 + 3 - 4.25, 1]);
   await assert.rejects(openArrow(table, { customer: 'c', date: 'when', amount: 'f' }),

@@ -131,6 +131,11 @@ enum Cells {
         numbers: Vec<f64>,
         text: TextCells,
     },
+    /// Text cells of few distinct values (dates, channels): row `i` is `values[codes[i]]`.
+    Coded {
+        codes: Vec<u32>,
+        values: TextCells,
+    },
 }
 
 /// One column from memory and the name it is reported under (`detected.columns`, examples).
@@ -182,6 +187,18 @@ impl Column {
         ))
     }
 
+    /// Text cells as distinct `values` and one code per row (`values[codes[i]]`): what the
+    /// package's JS sends for a column of few distinct strings, which it converts once each.
+    pub fn coded(name: &str, codes: Vec<u32>, values: TextCells) -> Result<Column> {
+        if let Some(c) = codes.iter().find(|&&c| c as usize >= values.len()) {
+            return Err(invalid(&format!(
+                "column {name:?}: code {c} but {} distinct values",
+                values.len()
+            )));
+        }
+        Ok(Column::of(name, Cells::Coded { codes, values }))
+    }
+
     /// A column of any cells (for Rust callers and tests).
     pub fn from_cells(name: &str, cells: &[Cell<'_>]) -> Column {
         let mut kinds = Vec::with_capacity(cells.len());
@@ -224,6 +241,7 @@ impl Column {
             Cells::Numbers(v) => v.len(),
             Cells::Days(v) => v.len(),
             Cells::Mixed { kinds, .. } => kinds.len(),
+            Cells::Coded { codes, .. } => codes.len(),
         }
     }
 
@@ -241,6 +259,7 @@ impl Column {
             Cells::Text(t) => Cell::Text(t.get(i)),
             Cells::Numbers(v) => Cell::Number(v[i]),
             Cells::Days(v) => Cell::Day(v[i]),
+            Cells::Coded { codes, values } => Cell::Text(values.get(codes[i] as usize)),
             Cells::Mixed {
                 kinds,
                 numbers,
@@ -318,6 +337,15 @@ mod tests {
                 .code,
             "invalid_columns"
         );
-        assert!(Column::mixed("c", vec![KIND_NUMBER, KIND_TEXT], vec![], t).is_err());
+        assert!(Column::mixed("c", vec![KIND_NUMBER, KIND_TEXT], vec![], t.clone()).is_err());
+        let coded = Column::coded("c", vec![1, 0, 1], t.clone()).unwrap();
+        assert_eq!(
+            (coded.cell(0), coded.cell(1), coded.len()),
+            (Cell::Text(""), Cell::Text("a"), 3)
+        );
+        assert_eq!(
+            Column::coded("c", vec![2], t).unwrap_err().code,
+            "invalid_columns"
+        );
     }
 }
