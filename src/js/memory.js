@@ -55,27 +55,30 @@ export function columnsFromRecords(records, mapping) {
     throw invalid('columnsFromRecords: the records must be an array of objects', 'pass an array such as [{ id: "c1", day: "2024-03-05", total: 12.5 }]');
   }
   const n = records.length;
-  const columns = { source: 'records', names: {} };
-  for (const role of ROLES) {
-    const field = mapping[role];
-    if (!field) continue;
-    const values = new Array(n);
-    let seen = false;
-    for (let i = 0; i < n; i++) {
-      const r = records[i];
-      if (r !== null && r !== undefined) {
-        values[i] = r[field];
-        seen ||= values[i] !== undefined || (typeof r === 'object' && field in r);
-      }
+  const roles = ROLES.filter((role) => mapping[role]);
+  const fields = roles.map((role) => mapping[role]);
+  const values = roles.map(() => new Array(n));
+  const seen = roles.map(() => false);
+  // One pass over the records (each object is loaded once), all mapped fields at a time.
+  for (let i = 0; i < n; i++) {
+    const r = records[i];
+    if (r === null || r === undefined) continue;
+    for (let k = 0; k < fields.length; k++) {
+      const v = r[fields[k]];
+      values[k][i] = v;
+      if (!seen[k]) seen[k] = v !== undefined || (typeof r === 'object' && fields[k] in r);
     }
-    if (n > 0 && !seen) {
+  }
+  const columns = { source: 'records', names: {} };
+  roles.forEach((role, k) => {
+    if (n > 0 && !seen[k]) {
       const first = records.find((r) => r !== null && typeof r === 'object');
-      throw invalid(`no record has the field "${field}" (mapping.${role})`,
+      throw invalid(`no record has the field "${fields[k]}" (mapping.${role})`,
         `the first record's fields are: ${first ? Object.keys(first).join(', ') : 'none'}`);
     }
-    columns[role] = NUMERIC.has(role) ? packNumbers(values) : values;
-    columns.names[role] = field;
-  }
+    columns[role] = NUMERIC.has(role) ? packNumbers(values[k]) : values[k];
+    columns.names[role] = fields[k];
+  });
   return columns;
 }
 

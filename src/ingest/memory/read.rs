@@ -143,14 +143,16 @@ impl<'a> Rows<'a> {
                 return;
             }
         };
-        order.clear();
-        if let Some(o) = &input.order {
-            match o.cell(i) {
-                Cell::Text(s) => order.push_str(s),
-                c => order.push_str(&id_text(c)),
+        let order_text = match input.order.as_ref().map(|o| o.cell(i)) {
+            Some(Cell::Text(s)) => s,
+            Some(c) => {
+                order.clear();
+                order.push_str(&id_text(c));
+                order.as_str()
             }
-        }
-        p.accept(cust, day, amount, order, line);
+            None => "",
+        };
+        p.accept(cust, day, amount, order_text, line);
     }
 }
 
