@@ -45,6 +45,9 @@ struct AnalyzeArgs {
     /// Write per-customer results as CSV (UTF-8 with BOM).
     #[arg(long)]
     export_customers: Option<PathBuf>,
+    /// Write the per-customer summary (the layout `--summary` reads and `sql summary` writes).
+    #[arg(long)]
+    export_summary: Option<PathBuf>,
     /// The input is a per-customer summary: customer_id, frequency, recency, T[, monetary_value].
     #[arg(long)]
     summary: bool,
@@ -179,7 +182,8 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Error> {
     let opts = options_from(args)?;
     let bytes = std::fs::read(&args.file)
         .map_err(|e| Error::new("io", format!("cannot read {}: {e}", args.file.display())))?;
-    let analysis = Dataset::from_bytes(&bytes, &opts)?.analyze(&opts)?;
+    let dataset = Dataset::from_bytes(&bytes, &opts)?;
+    let analysis = dataset.analyze(&opts)?;
     let json = if args.pretty {
         serde_json::to_vec_pretty(&analysis.report)
     } else {
@@ -192,6 +196,9 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Error> {
             &Some(p.clone()),
             &crm_lens::export::customers_csv(&analysis)?,
         )?;
+    }
+    if let Some(p) = &args.export_summary {
+        write(&Some(p.clone()), &dataset.summary_csv(&analysis, &opts)?)?;
     }
     Ok(())
 }

@@ -32,7 +32,7 @@ pub use lines::Lines;
 pub use names::Names;
 pub use number::Decimal;
 pub use rows::Transactions;
-pub use summary::SummaryTable;
+pub use summary::{row_text, Calibration, SummaryHoldout, SummaryLayout, SummaryRow, SummaryTable};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
