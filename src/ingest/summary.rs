@@ -176,6 +176,14 @@ impl SummaryLayout {
         })
     }
 
+    /// The layout reading only the BTYD columns (and `monetary_value`): scoring checks what
+    /// it uses, nothing else.
+    pub fn btyd_only(mut self) -> SummaryLayout {
+        self.crm = None;
+        self.holdout = None;
+        self
+    }
+
     pub fn has_crm(&self) -> bool {
         self.crm.is_some()
     }
