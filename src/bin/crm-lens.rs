@@ -354,8 +354,13 @@ fn main() -> ExitCode {
                 days: s.days,
                 ..Default::default()
             };
-            crm_lens::sample::generate_csv(&spec)
-                .and_then(|csv| write(&s.out, csv.trim_end().as_bytes()))
+            match &s.out {
+                Some(p) => std::fs::File::create(p)
+                    .map_err(|e| Error::new("io", format!("cannot write {}: {e}", p.display())))
+                    .and_then(|f| crm_lens::sample::write_csv(&spec, f)),
+                None => crm_lens::sample::write_csv(&spec, std::io::stdout().lock())
+                    .and_then(|()| write(&None, b"")),
+            }
         }
     };
     match result {

@@ -268,6 +268,26 @@ impl SummaryLayout {
     }
 }
 
+/// Whether a first row names lifetimes' summary columns (frequency, recency and T): such a
+/// file read as a transaction log would give one "purchase" per customer, a silently wrong
+/// analysis, so ingest refuses it unless `--summary` says what it is.
+pub fn looks_like_summary(first_row: &[String]) -> bool {
+    let has = |names: &[&str]| find(first_row, names).is_some();
+    has(&["frequency"]) && has(&["recency"]) && has(&["t"])
+}
+
+/// The error for a summary read as a transaction log.
+pub fn summary_error(first_row: &[String]) -> Error {
+    Error::new(
+        "looks_like_summary",
+        format!(
+            "the header names a per-customer summary's columns ({}), not a transaction log's",
+            describe_columns(first_row, first_row.len())
+        ),
+    )
+    .with_hint("read it as a summary: --summary (the page: tick \"Per-customer summary\")")
+}
+
 /// The record's fields joined by `|`: the text of an `invalidSummaryRow` example.
 pub fn row_text(rec: &impl Fields) -> String {
     (0..rec.count())

@@ -42,3 +42,18 @@ test('annual and monthly discount rates convert both ways', () => {
   assert.ok(Math.abs(annualRate(0.01) - 0.12682503013196977) < 1e-15);
   for (const a of [0, 0.05, 0.1, 0.3]) assert.ok(Math.abs(annualRate(monthlyRate(a)) - a) < 1e-12);
 });
+
+test('the tab knows its limit: a log past it is refused before reading, a summary never; a trap near 4 GiB is that limit', async () => {
+  const { preflight, fromException, TAB_LIMIT_BYTES, OOM_MEMORY_BYTES } = await import('../../www/src/limits.js');
+  assert.equal(preflight(TAB_LIMIT_BYTES), null);
+  const e = preflight(TAB_LIMIT_BYTES + 1);
+  assert.equal(e.code, 'too_big_for_tab');
+  assert.match(e.hint, /crm-lens sql summary/);
+  assert.equal(fixField(e.code, e.hint), 'summary', 'the fix is the summary checkbox');
+  assert.equal(preflight(10 * TAB_LIMIT_BYTES, { summary: true }), null);
+  const trap = new WebAssembly.RuntimeError('unreachable');
+  assert.equal(fromException(trap, OOM_MEMORY_BYTES).code, 'too_big_for_tab');
+  assert.equal(fromException(trap, 100 << 20).code, 'internal', 'a trap far from the limit is not called a size problem');
+  assert.equal(fromException(new RangeError('Array buffer allocation failed')).code, 'too_big_for_tab');
+  assert.deepEqual(fromException({ code: 'no_usable_rows', message: 'm', hint: 'h' }), { code: 'no_usable_rows', message: 'm', hint: 'h' });
+});

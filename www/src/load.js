@@ -8,6 +8,7 @@ import { showError, clearError } from './errors.js';
 import { analysisOptions, snapshotSettings, restoreSettings } from './settings.js';
 import { renderPreview } from './preview.js';
 import { renderAll } from './render.js';
+import { preflight, fromException } from './limits.js';
 
 const DASHBOARD = ['controls', 'ingest', 'kpis', 'lifecycle', 'rfm', 'cohorts', 'kmeans', 'clv', 'customers'];
 /** Forgets the shown results, so nothing of another file (or a failed read) stays on screen. */
@@ -33,6 +34,15 @@ export async function loadFile(file, name, ingest = {}, { restoring = false } = 
   state.ingest = ingest;
   state.restoring = restoring;
   state.started = performance.now();
+  const refused = preflight(file.size, ingest);
+  if (refused) {
+    // The first rows still show, so a summary can be recognised and ticked as one.
+    hideDashboard();
+    state.head = await file.slice(0, 65536).arrayBuffer();
+    renderPreview(null);
+    showError(refused);
+    return;
+  }
   showProgress('reading');
   setStatus('');
   const w = startWorker(showProgress);
@@ -48,7 +58,8 @@ export async function loadFile(file, name, ingest = {}, { restoring = false } = 
       state.restoring = false;
       await accept(m, restoring);
     } catch (err) {
-      const e = typeof err?.code === 'string' ? err : { code: 'io', message: String(err?.message ?? err) };
+      const e = typeof err?.code === 'string' ? err
+        : err instanceof RangeError ? fromException(err) : { code: 'io', message: String(err?.message ?? err) };
       if (e.code === 'cancelled') return;
       hideDashboard();
       renderPreview(null);

@@ -6,6 +6,7 @@ import wasmUrl from '../../pkg/crm_lens_bg.wasm?url';
 // The formats module (legacy encodings, workbooks) is fetched only when a file needs it.
 import formatsUrl from '../../pkg/crm_lens_formats_bg.wasm?url';
 import { Ids, scatterSample, clvHistogram, topClv, query as runQuery } from './derive.js';
+import { fromException } from './limits.js';
 
 setFormatsWasm(formatsUrl);
 
@@ -66,7 +67,8 @@ async function handle(msg) {
       self.postMessage({ type: 'export', id: msg.id, bytes }, [bytes.buffer]);
     }
   } catch (error) {
-    self.postMessage({ type: 'error', id: msg.id, error: normaliseError(error) });
+    const memory = ready ? await ready.then((w) => w.memory.buffer.byteLength).catch(() => 0) : 0;
+    self.postMessage({ type: 'error', id: msg.id, error: fromException(error, memory) });
   }
 }
 
@@ -144,9 +146,4 @@ async function runAnalysis(msg, timing) {
   }
   const derived = { scatter: scatterSample(cols, report), clvHistogram: clvHistogram(cols), topClv: topClv(cols, ids) };
   self.postMessage({ type: 'report', id: msg.id, report, table, derived, stagesRun }, transfer);
-}
-
-function normaliseError(e) {
-  if (e && typeof e === 'object' && 'code' in e) return { code: e.code, message: e.message, hint: e.hint };
-  return { code: 'internal', message: String(e?.message ?? e) };
 }
