@@ -32,6 +32,30 @@ enum Command {
     Sql(SqlArgs),
     /// Score a per-customer summary of any length with a model card, streaming.
     Score(ScoreArgs),
+    /// Fit the CLV models alone on a summary (streamed; ~100 bytes a customer) and write the
+    /// model card: for summaries too big for `analyze --summary`.
+    Fit(FitArgs),
+}
+
+#[derive(Args)]
+struct FitArgs {
+    /// The summary CSV (the layout `sql summary` writes).
+    summary: PathBuf,
+    /// Where to write the model card.
+    #[arg(long)]
+    save_model: PathBuf,
+    /// Unit of the summary's recency and T.
+    #[arg(long, value_parser = ["day", "week", "month"])]
+    time_unit: Option<String>,
+    /// The summary's as-of date (checked against first_purchase + T when the summary has it).
+    #[arg(long)]
+    as_of: Option<String>,
+    /// All options as JSON (clv.* are used); `@path` reads a file.
+    #[arg(long)]
+    options: Option<String>,
+    /// Decimal separator of the summary's numbers.
+    #[arg(long, value_parser = [".", ","])]
+    decimal: Option<String>,
 }
 
 #[derive(Args)]
@@ -329,6 +353,33 @@ fn sql(args: &SqlArgs) -> Result<(), Error> {
     }
 }
 
+fn fit(args: &FitArgs) -> Result<(), Error> {
+    let run = RunArgs {
+        as_of: args.as_of.clone(),
+        time_unit: args.time_unit.clone(),
+        options: args.options.clone(),
+        customer_col: None,
+        date_col: None,
+        amount_col: None,
+        order_col: None,
+        quantity_col: None,
+        unit_price_col: None,
+        returns: None,
+    };
+    let opts = options_from(&run)?;
+    let file = std::fs::File::open(&args.summary)
+        .map_err(|e| Error::new("io", format!("cannot read {}: {e}", args.summary.display())))?;
+    let dec = args.decimal.as_deref().map_or(Decimal::Dot, decimal);
+    let (card, account) =
+        crm_lens::scale::fit::fit_summary(std::io::BufReader::new(file), &opts, dec)?;
+    write(&Some(args.save_model.clone()), card.to_json()?.as_bytes())?;
+    eprintln!(
+        "{}",
+        serde_json::to_string(&account).map_err(|e| Error::new("serialize", e.to_string()))?
+    );
+    Ok(())
+}
+
 fn score(args: &ScoreArgs) -> Result<(), Error> {
     let card = ModelCard::read(&args.model)?;
     let dec = args.decimal.as_deref().map_or(Decimal::Dot, decimal);
@@ -347,6 +398,7 @@ fn main() -> ExitCode {
         Command::Analyze(a) => analyze(a),
         Command::Sql(a) => sql(a),
         Command::Score(a) => score(a),
+        Command::Fit(a) => fit(a),
         Command::Sample(s) => {
             let spec = crm_lens::sample::SampleSpec {
                 transactions: s.transactions,

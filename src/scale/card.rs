@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clv::document::FitReport;
 use crate::clv::spend::SpendModel;
-use crate::clv::ModelKind;
+use crate::clv::{ClvColumns, ClvReport, ModelKind};
 use crate::error::{Error, Result};
 use crate::options::Options;
 use crate::pipeline::Analysis;
@@ -158,7 +158,17 @@ fn bad_card(what: impl Into<String>) -> Error {
 impl ModelCard {
     /// The card of an analysis run with `opts`.
     pub fn of(a: &Analysis, opts: &Options) -> Result<ModelCard> {
-        let r = &a.report.clv;
+        Self::from_clv(&a.report.clv, &a.clv, &a.report.as_of, opts.time_unit)
+    }
+
+    /// The card of a CLV run: its report, its columns (the exact parameters and the spend
+    /// model), the analysis date and the time unit.
+    pub fn from_clv(
+        r: &ClvReport,
+        cols: &ClvColumns,
+        as_of: &str,
+        time_unit: TimeUnit,
+    ) -> Result<ModelCard> {
         let fit_of = |k: ModelKind| -> Result<Option<FitStats>> {
             match k {
                 ModelKind::Bgnbd => r.bgnbd.as_ref().map(fit_stats).transpose(),
@@ -166,7 +176,7 @@ impl ModelCard {
                 ModelKind::Mbgnbd => r.mbgnbd.as_ref().map(fit_stats).transpose(),
             }
         };
-        let model = match &a.clv.model {
+        let model = match &cols.model {
             Some((kind, params)) => {
                 let name = kind.key();
                 let (se, ll, aic) = fit_of(*kind)?
@@ -192,7 +202,7 @@ impl ModelCard {
                 choice_reason: r.choice_reason.clone(),
             },
         };
-        let spend = match (&a.clv.spend, &r.gamma_gamma) {
+        let spend = match (&cols.spend, &r.gamma_gamma) {
             (Some(SpendModel::GammaGamma(p)), Some(f)) => {
                 let (se, _, _) = fit_stats(f)?;
                 CardSpend {
@@ -228,9 +238,9 @@ impl ModelCard {
             format: CARD_FORMAT.into(),
             schema_version: SCHEMA_VERSION,
             crm_lens_version: env!("CARGO_PKG_VERSION").into(),
-            as_of: a.report.as_of.clone(),
-            time_unit: opts.time_unit,
-            unit_days: opts.time_unit.days(),
+            as_of: as_of.to_string(),
+            time_unit,
+            unit_days: time_unit.days(),
             customers: r.customers,
             unique_rows: r.unique_rows,
             model,

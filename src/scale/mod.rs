@@ -7,6 +7,7 @@
 //! only step that grows with the transactions, and it is what warehouses do well.
 pub mod card;
 pub mod engine;
+pub mod fit;
 pub mod score;
 pub mod series;
 pub mod sql_score;
