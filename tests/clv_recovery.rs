@@ -12,9 +12,9 @@
 #[path = "common/clv_sim.rs"]
 mod sim;
 
-use crm_lens::clv::collapse::collapse;
-use crm_lens::clv::fitdata::FitData;
-use crm_lens::clv::fits::fit_gamma_gamma;
+use crm_lens::clv::fitting::collapse::collapse;
+use crm_lens::clv::fitting::fit_all::fit_gamma_gamma;
+use crm_lens::clv::fitting::fitdata::FitData;
 use crm_lens::clv::input::Summary;
 use crm_lens::clv::model::{fit, ModelKind};
 

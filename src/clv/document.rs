@@ -27,9 +27,9 @@
 //! Every number is finite: a model that cannot be fitted is `null` with a warning.
 
 use super::by_segment::SegmentClv;
-use super::diagnostics::{PAliveMatrix, PeriodTransactions};
-use super::holdout::HoldoutReport;
 use super::simple::SimpleReport;
+use super::validation::diagnostics::{PAliveMatrix, PeriodTransactions};
+use super::validation::holdout::HoldoutReport;
 use serde::Serialize;
 
 /// Units and horizon actually used.

@@ -35,37 +35,23 @@
 //! `p_alive = 1`, `expected_purchases = 0`, `expected_spend` = the fallback above, and
 //! `clv = clv_low = clv_high = simple_clv`.
 
-pub mod bfgs;
 pub mod bgnbd;
-pub mod boot_eval;
-pub mod bootstrap;
 pub mod by_segment;
-pub mod collapse;
-pub mod diagnostics;
 pub mod document;
-pub mod fastmath;
-pub mod fitdata;
-pub mod fits;
+pub mod fitting;
 pub mod gamma_gamma;
-pub mod holdout;
-pub mod hyp_path;
 pub mod input;
-pub mod linalg;
+pub mod maths;
 pub mod mbgnbd;
 pub mod model;
-pub mod optim;
 pub mod options;
-pub mod palive;
 pub mod pareto;
-pub mod pareto_fast;
-pub mod pareto_pmf;
-pub mod predict;
+pub mod prediction;
 pub mod run;
 pub mod simple;
-pub mod special;
-pub mod spend;
-pub mod tracking;
+pub mod uncertainty;
 pub mod units;
+pub mod validation;
 
 pub use document::{ClvColumns, ClvReport};
 pub use input::{ClvInput, HoldoutInput};

@@ -1,9 +1,11 @@
 //! Dispatch over the three transaction models and the shared fitting procedure.
 
-use super::fitdata::FitData;
-use super::linalg::spd_inverse;
-use super::optim::{hessian, minimize, Objective};
-use super::{bfgs, bgnbd, mbgnbd, pareto, pareto_fast, pareto_pmf};
+use super::fitting::bfgs;
+use super::fitting::fitdata::FitData;
+use super::fitting::linalg::spd_inverse;
+use super::fitting::optim::{hessian, minimize, Objective};
+use super::pareto::{self, fast as pareto_fast, pmf as pareto_pmf};
+use super::{bgnbd, mbgnbd};
 use serde::Serialize;
 
 /// A BTYD transaction model.
@@ -122,7 +124,7 @@ impl ModelKind {
         for &k in self.time_params() {
             q[k] *= scale;
         }
-        q.iter().map(|&v| super::special::ln(v)).collect()
+        q.iter().map(|&v| super::maths::special::ln(v)).collect()
     }
 
     /// Starting log-parameters: lifetimes' 0.1 for BG/MBG; 0 (theta = 1, lifetimes' random
@@ -270,7 +272,7 @@ fn full_loglik(obj0: &dyn Objective, phi: &[f64], d: &FitData, value: f64, pen: 
         obj0.eval(phi, &mut g)
     };
     let sum_x: f64 = d.rows.xs.iter().zip(&d.rows.xw).map(|(x, w)| x * w).sum();
-    -f0 * d.rows.n + sum_x * super::special::ln(d.scale)
+    -f0 * d.rows.n + sum_x * super::maths::special::ln(d.scale)
 }
 
 fn finish(
@@ -285,7 +287,11 @@ fn finish(
     let m = warm
         .and_then(|w| bfgs::refine(obj, &w.phi, w.hessian.as_deref()))
         .unwrap_or_else(|| minimize(obj, start, MAX_ITERS));
-    let mut params: Vec<f64> = m.phi.iter().map(|&v| super::special::exp(v)).collect();
+    let mut params: Vec<f64> = m
+        .phi
+        .iter()
+        .map(|&v| super::maths::special::exp(v))
+        .collect();
     for &k in kind.time_params() {
         params[k] /= d.scale;
     }

@@ -2,10 +2,10 @@
 //! histogram (actual vs model-expected number of customers by repeat purchases), both under
 //! the chosen model.
 
-use super::bgnbd::prob_n;
-use super::collapse::Rows;
-use super::model::ModelKind;
-use super::pareto_pmf;
+use crate::clv::bgnbd::prob_n;
+use crate::clv::fitting::collapse::Rows;
+use crate::clv::model::ModelKind;
+use crate::clv::pareto::pmf as pareto_pmf;
 use serde::Serialize;
 
 /// P(alive) on a grid of frequency x and recency t_x for a customer of age `t` (the largest

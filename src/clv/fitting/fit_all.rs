@@ -1,13 +1,13 @@
 //! Fitting all models, converting fits to report sections, and choosing the CLV model.
 
-use super::bfgs::refine;
-use super::document::{BgParams, FitReport, GgParams, ParetoParams};
-use super::fitdata::FitData;
-use super::gamma_gamma::{gg_data, GgData, GgObjective};
-use super::holdout::HoldoutReport;
-use super::model::{covariance, fit, Fitted, ModelKind, THIN, WARM_MIN_ROWS};
-use super::optim::{hessian, minimize, Objective};
-use super::options::ModelChoice;
+use crate::clv::document::{BgParams, FitReport, GgParams, ParetoParams};
+use crate::clv::fitting::bfgs::refine;
+use crate::clv::fitting::fitdata::FitData;
+use crate::clv::fitting::optim::{hessian, minimize, Objective};
+use crate::clv::gamma_gamma::{gg_data, GgData, GgObjective};
+use crate::clv::model::{covariance, fit, Fitted, ModelKind, THIN, WARM_MIN_ROWS};
+use crate::clv::options::ModelChoice;
+use crate::clv::validation::holdout::HoldoutReport;
 use crate::report::Warning;
 
 /// All transaction models, in report order.
@@ -80,8 +80,12 @@ pub fn fit_gamma_gamma(
     let start = vec![0.1; 3];
     let mm = gg_warm(&d, pen)
         .and_then(|(phi, h)| refine(&obj, &phi, h.as_deref()))
-        .unwrap_or_else(|| minimize(&obj, &start, super::model::MAX_ITERS));
-    let params: Vec<f64> = mm.phi.iter().map(|&v| super::special::exp(v)).collect();
+        .unwrap_or_else(|| minimize(&obj, &start, crate::clv::model::MAX_ITERS));
+    let params: Vec<f64> = mm
+        .phi
+        .iter()
+        .map(|&v| crate::clv::maths::special::exp(v))
+        .collect();
     // Full LL from the unpenalised objective (-LL/n): the minimum itself when pen = 0.
     let mut g = [0.0; 3];
     let f0 = if pen == 0.0 {
@@ -133,7 +137,7 @@ fn gg_warm(d: &GgData, pen: f64) -> Option<GgWarm> {
     }
     let sub = d.thin(THIN);
     let obj = GgObjective { d: &sub, pen };
-    let m = minimize(&obj, &[0.1; 3], super::model::MAX_ITERS);
+    let m = minimize(&obj, &[0.1; 3], crate::clv::model::MAX_ITERS);
     if !m.converged {
         return None;
     }
