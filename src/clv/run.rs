@@ -1,9 +1,10 @@
 //! The CLV pipeline: clean -> simple CLV -> collapse -> fit -> choose -> predict -> bootstrap.
 
 use super::document::{ClvColumns, ClvReport, NewCustomer, Totals, UnitsReport};
+use super::fitting::choice::choose;
 use super::fitting::collapse::collapse;
 use super::fitting::fit_all::{
-    bg_report, choose, fit_all, fit_gamma_gamma, gg_report, pareto_report, KINDS,
+    bg_report, fit_all, fit_gamma_gamma, gg_report, pareto_report, KINDS,
 };
 use super::fitting::fitdata::FitData;
 use super::gamma_gamma::spend::SpendModel;
