@@ -1,6 +1,6 @@
 //! Fast Pareto/NBD likelihood with an analytic gradient.
 //!
-//! `ln A0` (see `pareto.rs`) is a difference of two terms `P(x, age)` evaluated at age = t_x and
+//! `ln A0` (see `pareto/mod.rs`) is a difference of two terms `P(x, age)` evaluated at age = t_x and
 //! age = T. `P` depends on a row only through (x, age), so it is computed once per distinct
 //! (x, age) pair per evaluation, together with its derivatives. The Euler-transformed series
 //! `G = 2F1(1, B; C; z)` is summed with running sums that give `dG/dB`, `dG/dC` and `dG/dz`

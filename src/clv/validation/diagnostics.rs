@@ -67,7 +67,7 @@ pub fn p_alive_matrix(kind: ModelKind, p: &[f64], rows: &Rows) -> PAliveMatrix {
 #[serde(rename_all = "camelCase")]
 pub struct PeriodTransactions {
     /// Model of the expected counts: the chosen model (BG/NBD and MBG/NBD closed forms,
-    /// Pareto/NBD by `pareto_pmf`).
+    /// Pareto/NBD by `pareto::pmf`).
     pub model: ModelKind,
     pub bins: Vec<String>,
     pub actual: Vec<f64>,
