@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::clv::document::FitReport;
-use crate::clv::spend::SpendModel;
+use crate::clv::gamma_gamma::spend::SpendModel;
 use crate::clv::{ClvColumns, ClvReport, ModelKind};
 use crate::error::{Error, Result};
 use crate::options::Options;

@@ -22,7 +22,7 @@
 use super::engine::Engine;
 
 /// Terms at most, as crm-lens' `special::MAX_TERMS`; a series needing more gets NULL.
-pub const MAX_TERMS: usize = crate::clv::special::MAX_TERMS;
+pub const MAX_TERMS: usize = crate::clv::maths::special::MAX_TERMS;
 
 /// crm-lens' switch to Q's Euler-transformed series (`bgnbd::euler_form_is_faster`), as SQL.
 pub fn euler_sql(a: &str, b: &str, c: &str, z: &str, b_is_zero: bool) -> String {
@@ -113,7 +113,7 @@ pub fn g_fold_sql(e: Engine, b: &str, c: &str, z: &str, n: &str) -> String {
 /// Rust twins of the SQL rules, for the tests.
 #[cfg(test)]
 mod tests {
-    use crate::clv::special::{hyp2f1_minus_one_over_b, hyp2f1_series, series_done};
+    use crate::clv::maths::special::{hyp2f1_minus_one_over_b, hyp2f1_series, series_done};
 
     fn q_start(a: f64, b: f64, c: f64, z: f64) -> f64 {
         let k1 = ((1.0 + 3.0 * z) / (4.0 * z)).sqrt() - 1.0;
