@@ -58,11 +58,12 @@ step() {
 }
 
 if [ "$score_customers" != 0 ]; then
-  # A synthetic summary of N customers (BTYD-shaped columns), written by DuckDB; then the card
-  # of the bundled sample's fit scores every row.
-  step "generate summary" "$score_customers customers (DuckDB)" -- "$PY" - "$DATA/summary.csv" "$score_customers" <<'EOF'
+  # A synthetic summary of N customers (BTYD-shaped columns) written by DuckDB to a pipe and
+  # scored from it with the card of the bundled sample's fit: nothing touches the disk, and
+  # the peak RSS is crm-lens score's alone.
+  cat > "$DATA/gen.py" <<'EOF'
 import sys, duckdb
-path, n = sys.argv[1], int(sys.argv[2])
+n = int(sys.argv[1])
 c = duckdb.connect()
 c.execute("SELECT setseed(0.42)")
 c.execute(f"""COPY (
@@ -71,13 +72,16 @@ c.execute(f"""COPY (
          CASE WHEN x = 0 THEN 0 ELSE round(5 + random() * 60, 2) END AS monetary_value
   FROM (SELECT range AS i, CAST(floor(-ln(1 - random()) * 1.5) AS DOUBLE) AS x,
                CAST(floor(random() * 730) AS DOUBLE) AS t FROM range({n}))
-) TO '{path}' (HEADER)""")
+) TO '/dev/stdout' (HEADER)""")
 EOF
   "$BIN" sample --transactions 55000 --seed 42 --out "$DATA/sample.csv"
   "$BIN" analyze "$DATA/sample.csv" --out /dev/null --save-model "$DATA/card.json"
-  step "crm-lens score" "$score_customers customers, $(du -m "$DATA/summary.csv" | cut -f1) MB summary" -- \
-    "$BIN" score "$DATA/card.json" "$DATA/summary.csv" --out "$DATA/scores.csv"
-  echo "scored: $(($(wc -l < "$DATA/scores.csv") - 1)) customers" >> "$OUT"
+  mkfifo "$DATA/summary.pipe"
+  "$PY" "$DATA/gen.py" "$score_customers" > "$DATA/summary.pipe" &
+  step "crm-lens score" "$score_customers customers read from a pipe, scores to /dev/null" -- \
+    "$BIN" score "$DATA/card.json" "$DATA/summary.pipe" --out /dev/null 2> "$DATA/account.json"
+  wait
+  echo "account: $(cat "$DATA/account.json")" >> "$OUT"
   cat "$OUT"
   exit 0
 fi

@@ -170,7 +170,7 @@ impl SummarySql {
         };
         format!(
             "-- crm-lens {} sql summary{what} for {} (docs/scale.md)\n\
-             -- table {}; as of {as_of}; time unit {} ({} days); returns {returns}; sums {sums}.\n\
+             -- table {}; as of {as_of}; time unit {} = {} day(s); returns {returns}; sums {sums}.\n\
              -- Typed columns: the date a DATE or TIMESTAMP, amounts numeric (see docs/scale.md to cast text).\n",
             env!("CARGO_PKG_VERSION"),
             e.name(),

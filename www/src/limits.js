@@ -6,7 +6,7 @@
 // trap or allocation failure near the limit gives the same error.
 
 /** Largest transaction log the tab analyses (measured: docs/scale.md). */
-export const TAB_LIMIT_BYTES = 700 * 1024 * 1024;
+export const TAB_LIMIT_BYTES = 800 * 1024 * 1024;
 
 /** wasm memory above which a trap is taken for an allocation failure (max is 4 GiB). */
 export const OOM_MEMORY_BYTES = 3 * 1024 ** 3;
