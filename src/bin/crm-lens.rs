@@ -32,7 +32,7 @@ enum Command {
     Sql(SqlArgs),
     /// Score a per-customer summary of any length with a model card, streaming.
     Score(ScoreArgs),
-    /// Fit the CLV models alone on a summary (streamed; ~100 bytes a customer) and write the
+    /// Fit the CLV models alone on a summary (streamed; ~200 bytes a customer) and write the
     /// model card: for summaries too big for `analyze --summary`.
     Fit(FitArgs),
 }

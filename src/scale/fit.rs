@@ -1,8 +1,8 @@
 //! `crm-lens fit summary.csv --save-model model.json`: the models alone, on a summary too big
-//! for `analyze --summary` (which keeps every customer's id and runs every analysis: about
-//! 660 bytes a customer, 23 GB at 35M customers). The summary is streamed; only the numbers
+//! for `analyze --summary` (which keeps every customer's id and runs every analysis: 500–660
+//! bytes a customer measured, ~20 GB at 35M customers). The summary is streamed; only the numbers
 //! the CLV stage reads are kept — x, t_x, T, mean spend, net spend, tenure and the holdout
-//! columns, about 100 bytes a customer — and the likelihoods run on the distinct (x, t_x, T)
+//! columns, about 200 bytes a customer (measured) — and the likelihoods run on the distinct (x, t_x, T)
 //! rows as always (`clv::collapse`). No bootstrap: a card needs the point fit.
 use std::io::Read;
 
