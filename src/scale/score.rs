@@ -15,8 +15,8 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::card::ModelCard;
-use crate::clv::prediction::purchases::{stream, Grid};
 use crate::clv::gamma_gamma::spend::SpendModel;
+use crate::clv::prediction::purchases::{stream, Grid};
 use crate::clv::ModelKind;
 use crate::error::{Error, Result};
 use crate::ingest::{row_text, Decimal, RowAccount, SkipExample, SkipReason, SummaryLayout};

@@ -20,8 +20,8 @@
 use super::card::ModelCard;
 use super::engine::{double, Engine};
 use super::series;
-use crate::clv::prediction::purchases::Grid;
 use crate::clv::gamma_gamma::spend::SpendModel;
+use crate::clv::prediction::purchases::Grid;
 use crate::clv::ModelKind;
 use crate::error::{Error, Result};
 use crate::units::DAYS_PER_MONTH;
