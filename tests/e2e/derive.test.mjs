@@ -1,10 +1,12 @@
-// The worker's per-customer computations (www/src/derive.js), in Node: the scatter sample,
-// the CLV histogram, the top-CLV list, and the table's filter/search/sort.
+// The per-customer computations, in Node: the dashboard's summaries (src/js/dashboard/
+// summaries.js: the scatter sample, the CLV histogram, the top-CLV list) and the table's
+// filter/search/sort (src/js/worker/query.js, run in the analyzer's worker).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scatterSample, clvHistogram, topClv, query, nth } from '../../www/src/derive.js';
+import { scatterSample, clvHistogram, topClv, nth } from '../../src/js/dashboard/summaries.js';
+import { query } from '../../src/js/worker/query.js';
 
-test('derive.js: scatter sample, CLV histogram, top CLV and table queries', () => {
+test('summaries and query: scatter sample, CLV histogram, top CLV and table queries', () => {
   const n = 50_000;
   const cols = {
     px: new Float32Array(n).map((_, i) => Math.sin(i)), py: new Float32Array(n).map((_, i) => Math.cos(i)),
@@ -32,7 +34,7 @@ test('derive.js: scatter sample, CLV histogram, top CLV and table queries', () =
 
 // The first dashboard must not wait for a sort of every customer's CLV: the histogram selects
 // its 99th percentile and the top list keeps 20 in one pass. Both must give what the sorts gave.
-test('derive.js: CLV histogram and top list equal their sort-based definitions', () => {
+test('summaries: CLV histogram and top list equal their sort-based definitions', () => {
   let seed = 7;
   const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
   for (const n of [1, 2, 25, 1000, 20_011]) {
