@@ -1,9 +1,9 @@
-// The per-customer computations, in Node: the dashboard's summaries (src/js/dashboard/
+// The per-customer computations, in Node: the charts' summaries (src/js/worker/
 // summaries.js: the scatter sample, the CLV histogram, the top-CLV list) and the table's
 // filter/search/sort (src/js/worker/query.js, run in the analyzer's worker).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scatterSample, clvHistogram, topClv, nth } from '../../src/js/dashboard/summaries.js';
+import { scatterSample, clvHistogram, topClv, nth } from '../../src/js/worker/summaries.js';
 import { query } from '../../src/js/worker/query.js';
 
 test('summaries and query: scatter sample, CLV histogram, top CLV and table queries', () => {

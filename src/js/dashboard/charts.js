@@ -51,8 +51,14 @@ export class ChartSet {
     this.charts = new Map();
     this.theme = null;
     this.themeKey = '';
+    // Only a real change of size redraws: the observer also reports every box once when it
+    // starts observing it, which would paint each new chart twice.
     this.resizer = new ResizeObserver((entries) => {
-      for (const e of entries) this.charts.get(e.target.closest('figure')?.dataset.chart)?.resize();
+      for (const e of entries) {
+        const c = this.charts.get(e.target.closest('figure')?.dataset.chart);
+        const { width, height } = e.contentRect;
+        if (c && !c.isDisposed() && (Math.round(width) !== c.getWidth() || Math.round(height) !== c.getHeight())) c.resize();
+      }
     });
   }
 

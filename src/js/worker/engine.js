@@ -1,6 +1,7 @@
 // The analysis worker of createAnalyzer (index.js): holds the wasm Dataset and the per-customer
 // columns of its last analysis. Everything that touches every customer runs here (the table's
-// filter, search and sort), so the page never freezes; cancel is terminating this worker.
+// filter, search and sort; the charts' summaries), so the page never freezes; cancel is
+// terminating this worker.
 //
 // The client's first message hands over the core module, compiled once on the main thread,
 // and this worker's end of a MessageChannel to its sibling, the segment worker (segment.js),
@@ -9,13 +10,14 @@
 // Protocol (client → worker; every reply carries the request's id):
 //   {type:'init', module, formatsWasm?, port}
 //   {type:'open', id, bytes | columns, options}          → {type:'opened', id, detected}
-//   {type:'analyze', id, options, restore?}              → {type:'analysis', id, report, columns, ids?, stagesRun}
+//   {type:'analyze', id, options, restore?}              → {type:'analysis', id, report, columns, ids?, summaries, stagesRun}
 //   {type:'query', id, query}                            → {type:'query', id, index}
 //   {type:'export', id}                                  → {type:'export', id, bytes}
 // and, while a request runs, {type:'progress', id, stage}; a failure is {type:'error', id, error}.
 import init, * as core from '../index.js';
 import { CustomerIds } from './ids.js';
 import { query } from './query.js';
+import { summarise } from './summaries.js';
 
 let ready = null;
 let dataset = null;
@@ -150,6 +152,7 @@ async function runAnalysis(msg, progress) {
   // A restore (after a cancel) rebuilds this worker's state for an analysis the client already
   // has: nothing goes back but the acknowledgement.
   if (!msg.restore) {
+    reply.summaries = summarise(cols, ids, report);
     reply.columns = {};
     for (const [k, a] of Object.entries(cols)) {
       if (!ArrayBuffer.isView(a) || a.length !== ids.length) continue;

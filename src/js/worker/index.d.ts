@@ -10,11 +10,11 @@ export interface AnalyzerOptions {
 }
 
 /** A stage of a call, in order: `reading`, `parsing` (open); `aggregating`, `fitting`, `preparing` (analyze). */
-export type Stage = 'reading' | 'parsing' | 'aggregating' | 'fitting' | 'preparing';
+export type ProgressStage = 'reading' | 'parsing' | 'aggregating' | 'fitting' | 'preparing';
 
 /** Progress of a call: its stage and the share of the call done when that stage began. */
 export interface Progress {
-  stage: Stage;
+  stage: ProgressStage;
   fraction: number;
 }
 
@@ -79,10 +79,21 @@ export declare class CustomerIds implements Iterable<string> {
   [Symbol.iterator](): Iterator<string>;
 }
 
+/** Chart-ready summaries of the columns, made in the worker (what the dashboard draws). */
+export interface Summaries {
+  /** A uniform sample (≤ 12,000) of the k-means projection, per cluster: `[cluster, [px, py][]][]`. */
+  scatter: { total: number; shown: number; series: Array<[number, Array<[number, number]>]> } | null;
+  /** CLV in 30 bins from min(0, lowest) to the 99th percentile; `above`: customers past it. */
+  clvHistogram: { lo: number; width: number; counts: number[]; above: number; max: number } | null;
+  /** The 20 highest CLVs (ties by row), with their interval and P(alive). */
+  topClv: Array<{ index: number; id: string; clv: number; low: number | null; high: number | null; pAlive: number | null }> | null;
+}
+
 export interface Analysis {
   report: Report;
   columns: CustomerColumns;
   ids: CustomerIds;
+  summaries: Summaries;
   /** What the core re-ran for these options (on a new open: all of them). */
   stagesRun: StageRun[];
   /** The options it was made with. */

@@ -44,7 +44,7 @@ export class Analyzer extends EventTarget {
     this.#opts = options;
   }
 
-  /** The last analysis (`{ report, columns, ids, stagesRun, options }`), or null. */
+  /** The last analysis (`{ report, columns, ids, summaries, stagesRun, options }`), or null. */
   get analysis() { return this.#analysis; }
 
   /**
@@ -99,7 +99,7 @@ export class Analyzer extends EventTarget {
       }
       if (epoch !== this.#epoch) throw cancelled();
       const ids = m.ids ? new CustomerIds(m.ids.bytes, m.ids.offsets) : this.#analysis?.ids;
-      const analysis = { report: m.report, columns: m.columns, ids, stagesRun: m.stagesRun, options };
+      const analysis = { report: m.report, columns: m.columns, ids, summaries: m.summaries, stagesRun: m.stagesRun, options };
       this.#good = { source: this.#opened.source, openOptions: this.#opened.options, options };
       this.#served = true;
       this.#setAnalysis(analysis);

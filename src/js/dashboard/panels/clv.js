@@ -2,15 +2,14 @@
 // holdout comparison. A bar of the top list is a customer: clicking it activates them
 // (crm-lens-customer), as a table row does.
 import { baseOption } from '../charts.js';
-import { clvHistogram, topClv } from '../summaries.js';
 import { hasClv, pAliveGrid, holdoutSeries } from './adapters.js';
 
 export function* renderClv(ctx) {
   const { report: r, t, fmt, $, charts, theme, view } = ctx;
   const c = r.clv ?? {};
   const any = hasClv(r);
-  const hist = any ? view.summary('clvHistogram', () => clvHistogram(view.columns)) : null;
-  const top = any ? view.summary('topClv', () => topClv(view.columns, view.ids)) : null;
+  const hist = any ? view.summaries.clvHistogram : null;
+  const top = any ? view.summaries.topClv : null;
   const pa = pAliveGrid(c.pAliveMatrix);
   const ho = holdoutSeries(c.holdout);
   const show = any && (hist || top?.length || pa || ho);

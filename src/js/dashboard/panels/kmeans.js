@@ -4,7 +4,6 @@
 import { el, headRow, fillTable } from '../dom.js';
 import { humanKey } from '../format.js';
 import { baseOption } from '../charts.js';
-import { scatterSample } from '../summaries.js';
 import { listButton } from './lists.js';
 
 export function* renderKmeans(ctx) {
@@ -45,7 +44,7 @@ export function* renderKmeans(ctx) {
     charts.describe('elbow', (kept ? `${$('elbow-note').textContent} ` : '') + scan.map((p) => `k = ${p.k}: ${t('kmeans.inertia')} ${fmt.num(p.inertia, 1)}, ${t('kmeans.silhouette')} ${fmt.num(p.silhouette, 3)}`).join('; '));
   }
   yield;
-  const sc = view.summary('scatter', () => scatterSample(view.columns, r));
+  const sc = view.summaries.scatter;
   charts.figure('scatter').hidden = !sc;
   if (sc) {
     const ev = s.projection?.explainedVariance;

@@ -1,6 +1,8 @@
 // Chart-ready summaries of the per-customer columns: the scatter sample, the CLV histogram and
 // the top-CLV list. Pure functions (tested in Node), each one pass over the columns, so the
-// first dashboard never waits for a sort of 350k values.
+// first dashboard never waits for a sort of 350k values. The analysis worker computes them
+// with every analysis (engine.js), so the page's main thread does not; the dashboard computes
+// them itself only for data given with setData.
 
 const MAX_SCATTER = 12000;
 
@@ -98,4 +100,9 @@ export function topClv(cols, ids, count = 20) {
     index: i, id: ids.at(i), clv: v[i],
     low: cols.clvLow?.[i] ?? null, high: cols.clvHigh?.[i] ?? null, pAlive: cols.pAlive?.[i] ?? null,
   }));
+}
+
+/** Every summary the dashboard draws, for one analysis. */
+export function summarise(cols, ids, report) {
+  return { scatter: scatterSample(cols, report), clvHistogram: clvHistogram(cols), topClv: topClv(cols, ids) };
 }
