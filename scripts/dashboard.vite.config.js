@@ -11,6 +11,9 @@ export default defineConfig({
   root,
   logLevel: 'warn',
   publicDir: false,
+  // A library build leaves `process.env.NODE_ENV` (ECharts' development checks) to the app's
+  // bundler; this module also runs with no bundler, so it is decided here.
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: {
     lib: { entry: 'src/js/dashboard/index.js', formats: ['es'], fileName: () => 'index.js' },
     outDir: 'pkg/dashboard',

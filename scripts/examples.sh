@@ -1,23 +1,25 @@
 #!/usr/bin/env bash
-# The example apps, installed the way users install crm-lens: `npm pack` of pkg/ (built by
-# scripts/build.sh), then each app of examples/ copied into a fresh directory under
-# target/examples/, given the tarball with `npm install`, built when it has a build script,
-# and run by tests/examples/ (headless Chromium under the strict CSP).
+# The package as users get it: packs pkg/ once (`npm pack`) into target/examples/crm-lens.tgz,
+# installs that tarball into each app under examples/ (each has its own package.json that
+# depends on it), and runs the app's `npm test`. Offline-friendly: the package is a local
+# tarball; an app's other dependencies come from the registry (or npm's cache).
+# Usage: bash scripts/examples.sh [app ...]   (default: every examples/*/ with a package.json)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
-OUT="$PWD/target/examples"
-rm -rf "$OUT"
-mkdir -p "$OUT"
-tarball="$OUT/$(cd pkg && npm pack --silent --pack-destination "$OUT")"
-echo "examples: packed $(basename "$tarball") ($(stat -c %s "$tarball") bytes)"
-for app in examples/*/; do
-  name=$(basename "$app")
-  echo "== example $name"
-  cp -r "$app" "$OUT/$name"
-  (
-    cd "$OUT/$name"
-    npm install --no-audit --no-fund --loglevel=error "$tarball"
-    if node -e "process.exit(require('./package.json').scripts?.build ? 0 : 1)"; then npm run --silent build; fi
-  )
+out="$ROOT/target/examples"
+mkdir -p "$out"
+rm -f "$out"/crm-lens-*.tgz
+name=$(cd pkg && npm pack --pack-destination "$out" --silent | tail -1)
+mv "$out/$name" "$out/crm-lens.tgz"
+echo "examples: packed $name ($(stat -c %s "$out/crm-lens.tgz") bytes)"
+
+apps=("$@")
+[ ${#apps[@]} -gt 0 ] || apps=(examples/*/)
+for app in "${apps[@]}"; do
+  app=${app%/}
+  [ -f "$app/package.json" ] || continue
+  echo "== example: $app"
+  # A fresh copy of the package each run (npm would keep an older one of the same version).
+  rm -rf "$app/node_modules/crm-lens"
+  (cd "$app" && npm install --no-package-lock --no-audit --no-fund --loglevel=error && npm test)
 done
-node --test --test-concurrency=1 tests/examples/

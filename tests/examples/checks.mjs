@@ -1,6 +1,7 @@
-// What every browser example must show: the dashboard rendered under the strict CSP, its KPI
-// cards equal to the Report the app got, the same KPIs as the native CLI on the same orders
-// written as a CSV (data from memory == data from a file), and its events reaching the app.
+// What every browser app of examples/ must show (its `npm test` calls this): the dashboard
+// rendered under the strict CSP, its KPI cards equal to the Report the app got, the same KPIs
+// as the native CLI on the same orders written as a CSV (data from memory == data from a
+// file), and its events reaching the app.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +26,8 @@ export async function checkExample({ name, origin, columnsOf, flags, money, extr
     const context = await browser.newContext({ locale: 'en-US' });
     const requests = recordRequests(context);
     const { page, problems } = await openPage(context, origin);
-    await page.waitForSelector('body[data-state="done"]', { timeout: 90_000 });
+    await page.waitForSelector('body[data-state="done"], body[data-state="error"]', { timeout: 90_000 });
+    assert.equal(await page.getAttribute('body', 'data-state'), 'done', `${name}: ${await page.textContent('#status')}`);
     const report = await page.evaluate(() => window.crmLensExample.report);
     const columns = await columnsOf(page);
 
