@@ -186,6 +186,7 @@ export class CrmLensDashboard extends HTMLElement {
     this.#memory = { tableQuery: emptyQuery(), lastScan: null, querySeq: this.#memory.querySeq + 1 };
     this.#root.getElementById('filters').reset();
     for (const s of this.#root.querySelectorAll('section, #toolbar')) s.hidden = true;
+    this.#table.sort = { key: null, dir: 'asc' };
     this.#table.setIndex(new Uint32Array(0));
   }
 

@@ -156,8 +156,9 @@ export class Analyzer extends EventTarget {
         const { detected } = await this.#openInto(source, options, control);
         return { detected };
       } catch (e) {
-        // The workers now hold nothing of the shown analysis (a cancel restores it instead).
-        if (e?.code !== 'cancelled') this.#setAnalysis(null);
+        // The read failed: the workers hold nothing of the shown analysis. (After a cancel or a
+        // crash, #interrupt restores it instead.)
+        if (e?.code !== 'cancelled' && e?.code !== 'worker_crashed') this.#setAnalysis(null);
         throw e;
       }
     });
@@ -297,7 +298,6 @@ export class Analyzer extends EventTarget {
   #compile() {
     const url = this.#opts.wasmUrl ?? new URL('../crm_lens_bg.wasm', import.meta.url);
     this.#compiled ??= (async () => {
-      if (url instanceof WebAssembly.Module) return url;
       const res = await fetch(url);
       if (!res.ok) throw { code: 'io', message: `${url}: HTTP ${res.status}`, hint: 'serve crm_lens_bg.wasm or pass wasmUrl' };
       // compileStreaming needs the application/wasm type; a server without it still works.

@@ -55,6 +55,8 @@ export async function runQuery(ctx) {
     ctx.table.setIndex(index);
     ctx.$('table-count').textContent = ctx.t('table.count', { shown: ctx.fmt.int(index.length), total: ctx.fmt.int(view.ids.length) });
   } catch (e) {
-    ctx.fail(e);
+    // While the analyzer reads the same data again (a new mapping), the rows shown stay; the
+    // analysis that follows queries again.
+    if (e?.code !== 'no_analysis') ctx.fail(e);
   }
 }
