@@ -6,10 +6,16 @@
 //! overflows (NaN) for large x because the series terms grow like n^(t-1). Euler's transformation
 //! `2F1(a,b;c;z) = (1-z)^{c-a-b} 2F1(c-a, c-b; c; z)` turns it into `2F1(1, r+s+x+1-t; r+s+x+1; z)`
 //! whose terms are positive and shrink by at least z each step, and we stay in log space.
+//!
+//! The fitting path is [`fast`] (likelihood with analytic gradient per distinct (x, age) pair,
+//! and P(alive) of collapsed rows); [`pmf`] is P(X(t) = n) for the period histogram.
 
-use super::fitdata::{natural, FitData};
-use super::optim::Objective;
-use super::special::{expit, expm1, hyp2f1_series, lgamma, ln, logaddexp, logsubexp};
+pub mod fast;
+pub mod pmf;
+
+use crate::clv::fitting::fitdata::{natural, FitData};
+use crate::clv::fitting::optim::Objective;
+use crate::clv::maths::special::{expit, expm1, hyp2f1_series, lgamma, ln, logaddexp, logsubexp};
 
 /// `ln A0(x, t_x, T)`; -inf when t_x = T (A0 = 0). None if a series failed.
 pub fn log_a0(p: &[f64], x: f64, tx: f64, t: f64) -> Option<f64> {

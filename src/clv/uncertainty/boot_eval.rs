@@ -8,11 +8,13 @@
 //! exp per row and draw (P(alive) = K(t_x) / (K(t_x) + A K(T)) with A = a / (b + x - 1)); and
 //! the two quantiles come from one pass keeping the few smallest and largest values.
 
-use super::bootstrap::{quantile, BootIn, BootOut, ParetoLinear, Streams, EXACT_BUDGET};
-use super::fastmath;
-use super::model::ModelKind;
-use super::special::{expit, ln};
-use super::spend::SpendModel;
+use crate::clv::gamma_gamma::spend::SpendModel;
+use crate::clv::maths::fastmath;
+use crate::clv::maths::special::{expit, ln};
+use crate::clv::model::ModelKind;
+use crate::clv::uncertainty::bootstrap::{
+    quantile, BootIn, BootOut, ParetoLinear, Streams, EXACT_BUDGET,
+};
 
 /// |exponent| below which the per-(x, v) powers neither overflow nor underflow.
 const SAFE_EXPONENT: f64 = 600.0;
@@ -350,11 +352,11 @@ mod tests {
 #[cfg(test)]
 mod reference {
     use super::*;
-    use crate::clv::collapse::collapse;
-    use crate::clv::fitdata::FitData;
+    use crate::clv::fitting::collapse::collapse;
+    use crate::clv::fitting::fitdata::FitData;
     use crate::clv::input::Summary;
-    use crate::clv::palive::PAlive;
-    use crate::clv::predict::{stream, Grid};
+    use crate::clv::prediction::palive::PAlive;
+    use crate::clv::prediction::purchases::{stream, Grid};
 
     /// The row-major evaluation (K tables, affine spend, one-pass quantiles) equals the plain
     /// per-customer, per-draw definition.

@@ -1,6 +1,6 @@
 //! Expected spend per transaction: Gamma-Gamma when fitted, else an observed-mean fallback.
 
-use super::gamma_gamma::expected_avg_profit;
+use crate::clv::gamma_gamma::expected_avg_profit;
 
 /// How `expected_spend` is computed.
 #[derive(Debug, Clone, PartialEq)]

@@ -8,8 +8,8 @@
 //! kept dense. The stopping rule is argmin's (gradient norm 1e-8); a fit that does not reach
 //! [`GRAD_TOL`] returns None and the caller falls back to the argmin path.
 
-use super::linalg::spd_inverse;
-use super::optim::{Minimum, Objective, GRAD_TOL};
+use crate::clv::fitting::linalg::spd_inverse;
+use crate::clv::fitting::optim::{Minimum, Objective, GRAD_TOL};
 
 /// Gradient norm at which iteration stops (argmin's `tolerance_grad`).
 const STOP: f64 = 1e-8;

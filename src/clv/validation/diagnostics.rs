@@ -2,10 +2,10 @@
 //! histogram (actual vs model-expected number of customers by repeat purchases), both under
 //! the chosen model.
 
-use super::bgnbd::prob_n;
-use super::collapse::Rows;
-use super::model::ModelKind;
-use super::pareto_pmf;
+use crate::clv::bgnbd::prob_n;
+use crate::clv::fitting::collapse::Rows;
+use crate::clv::model::ModelKind;
+use crate::clv::pareto::pmf as pareto_pmf;
 use serde::Serialize;
 
 /// P(alive) on a grid of frequency x and recency t_x for a customer of age `t` (the largest
@@ -67,7 +67,7 @@ pub fn p_alive_matrix(kind: ModelKind, p: &[f64], rows: &Rows) -> PAliveMatrix {
 #[serde(rename_all = "camelCase")]
 pub struct PeriodTransactions {
     /// Model of the expected counts: the chosen model (BG/NBD and MBG/NBD closed forms,
-    /// Pareto/NBD by `pareto_pmf`).
+    /// Pareto/NBD by `pareto::pmf`).
     pub model: ModelKind,
     pub bins: Vec<String>,
     pub actual: Vec<f64>,

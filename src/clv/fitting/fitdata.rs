@@ -5,7 +5,7 @@
 //! Per evaluation, `ln(alpha + v)` is needed for every row's T and t_x; both take few distinct
 //! values (days), so rows store indices into a table of distinct scaled times.
 
-use super::collapse::Rows;
+use crate::clv::fitting::collapse::Rows;
 
 /// Scaled fitting data.
 pub struct FitData<'a> {
@@ -53,7 +53,11 @@ impl<'a> FitData<'a> {
     /// `ln(c + v)` for every distinct scaled time v.
     pub fn log_shift(&self, c: f64, out: &mut Vec<f64>) {
         out.clear();
-        out.extend(self.vals.iter().map(|&v| super::special::ln(c + v)));
+        out.extend(
+            self.vals
+                .iter()
+                .map(|&v| crate::clv::maths::special::ln(c + v)),
+        );
     }
 
     /// `1 / (c + v)` for every distinct scaled time v.
@@ -65,7 +69,10 @@ impl<'a> FitData<'a> {
 
 /// Reads the four (or three) natural parameters from log-parameters; None if not finite/positive.
 pub fn natural(phi: &[f64]) -> Option<Vec<f64>> {
-    let p: Vec<f64> = phi.iter().map(|&v| super::special::exp(v)).collect();
+    let p: Vec<f64> = phi
+        .iter()
+        .map(|&v| crate::clv::maths::special::exp(v))
+        .collect();
     if p.iter().all(|v| v.is_finite() && *v > 0.0) {
         Some(p)
     } else {

@@ -4,12 +4,12 @@
 //! with identical (row, spend) share one interval, and rows are processed in chunks so memory
 //! stays at chunk x draws.
 
-use super::linalg::cholesky;
-use super::model::ModelKind;
-use super::palive::PAlive;
-use super::predict::{stream, Grid};
-use super::special::{cos, exp, ln};
-use super::spend::SpendModel;
+use crate::clv::fitting::linalg::cholesky;
+use crate::clv::gamma_gamma::spend::SpendModel;
+use crate::clv::maths::special::{cos, exp, ln};
+use crate::clv::model::ModelKind;
+use crate::clv::prediction::palive::PAlive;
+use crate::clv::prediction::purchases::{stream, Grid};
 use rand_xoshiro::rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
@@ -199,7 +199,7 @@ impl ParetoLinear {
         let s = streams.shifts[j];
         let g = &self.grad[r];
         let l = self.logit0[r] + g[0] * s[0] + g[1] * s[1] + g[2] * s[2] + g[3] * s[3];
-        super::special::expit(l)
+        crate::clv::maths::special::expit(l)
     }
 }
 
@@ -244,5 +244,7 @@ pub fn run(bi: &BootIn) -> Option<BootOut> {
         };
         spends.push(sp);
     }
-    Some(super::boot_eval::evaluate(bi, &params, &spends, rejected))
+    Some(crate::clv::uncertainty::boot_eval::evaluate(
+        bi, &params, &spends, rejected,
+    ))
 }

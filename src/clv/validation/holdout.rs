@@ -3,11 +3,12 @@
 //! calibration frequency), and track cumulative repeat purchases over both periods
 //! (`tracking`).
 
-use super::collapse::{collapse, Rows};
-use super::fitdata::FitData;
-use super::input::{clean_summary, finite_or_zero, HoldoutInput};
-use super::model::{fit_plan, Fitted, ModelKind, Plan, Warm};
-use super::tracking::{self, Tracking};
+use crate::clv::fitting::collapse::{collapse, Rows};
+use crate::clv::fitting::fit::{fit_plan, Fitted, Plan, Warm};
+use crate::clv::fitting::fitdata::FitData;
+use crate::clv::input::{clean_summary, finite_or_zero, HoldoutInput};
+use crate::clv::model::ModelKind;
+use crate::clv::validation::tracking::{self, Tracking};
 use crate::report::Warning;
 use serde::Serialize;
 

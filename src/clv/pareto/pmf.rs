@@ -16,7 +16,7 @@
 //! sixteenth of their panel). Ages are visited in ascending order and the integral is carried
 //! from one age to the next, so each distinct age costs one short segment.
 
-use super::special::{exp, ln1p};
+use crate::clv::maths::special::{exp, ln1p};
 
 const GL8: [(f64, f64); 4] = [
     (0.183_434_642_495_649_8, 0.362_683_783_378_362),

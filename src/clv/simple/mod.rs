@@ -12,8 +12,8 @@
 //! finite horizon sum over `horizon_months` is used instead (warning `simple_clv_divergent`).
 //! Without any retention, r = 0 and simple CLV is 0 (warning `simple_clv_no_retention`).
 
-use super::input::finite_or_zero;
-use super::units::DAYS_PER_MONTH;
+use crate::clv::input::finite_or_zero;
+use crate::clv::units::DAYS_PER_MONTH;
 use crate::report::Warning;
 use serde::Serialize;
 

@@ -12,7 +12,7 @@
 //! within a quarter of the distance to the singular points 0 and 1, so a step needs a handful
 //! of terms; consecutive days are far closer than that.
 
-use super::special::{exp, expm1, ln1p, MAX_TERMS};
+use crate::clv::maths::special::{exp, expm1, ln1p, MAX_TERMS};
 
 /// Direct series: `S(z)` and `S'(z)` (the series of `special::hyp2f1_minus_one_over_b`).
 fn series(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, f64)> {

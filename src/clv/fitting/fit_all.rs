@@ -1,13 +1,13 @@
-//! Fitting all models, converting fits to report sections, and choosing the CLV model.
+//! Fitting all models (the three transaction models, Gamma-Gamma) and converting the fits to
+//! report sections. The choice among them is `choice`.
 
-use super::bfgs::refine;
-use super::document::{BgParams, FitReport, GgParams, ParetoParams};
-use super::fitdata::FitData;
-use super::gamma_gamma::{gg_data, GgData, GgObjective};
-use super::holdout::HoldoutReport;
-use super::model::{covariance, fit, Fitted, ModelKind, THIN, WARM_MIN_ROWS};
-use super::optim::{hessian, minimize, Objective};
-use super::options::ModelChoice;
+use crate::clv::document::{BgParams, FitReport, GgParams, ParetoParams};
+use crate::clv::fitting::bfgs::refine;
+use crate::clv::fitting::fit::{covariance, fit, Fitted, THIN, WARM_MIN_ROWS};
+use crate::clv::fitting::fitdata::FitData;
+use crate::clv::fitting::optim::{hessian, minimize, Objective};
+use crate::clv::gamma_gamma::{gg_data, GgData, GgObjective};
+use crate::clv::model::ModelKind;
 use crate::report::Warning;
 
 /// All transaction models, in report order.
@@ -80,8 +80,12 @@ pub fn fit_gamma_gamma(
     let start = vec![0.1; 3];
     let mm = gg_warm(&d, pen)
         .and_then(|(phi, h)| refine(&obj, &phi, h.as_deref()))
-        .unwrap_or_else(|| minimize(&obj, &start, super::model::MAX_ITERS));
-    let params: Vec<f64> = mm.phi.iter().map(|&v| super::special::exp(v)).collect();
+        .unwrap_or_else(|| minimize(&obj, &start, crate::clv::fitting::fit::MAX_ITERS));
+    let params: Vec<f64> = mm
+        .phi
+        .iter()
+        .map(|&v| crate::clv::maths::special::exp(v))
+        .collect();
     // Full LL from the unpenalised objective (-LL/n): the minimum itself when pen = 0.
     let mut g = [0.0; 3];
     let f0 = if pen == 0.0 {
@@ -124,7 +128,7 @@ pub fn fit_gamma_gamma(
 }
 
 /// Warm start of the Gamma-Gamma fit on large data: optimum and Hessian of the fit on a
-/// systematic 1/THIN subsample (see `model::WARM_MIN_ROWS`).
+/// systematic 1/THIN subsample (see `fit::WARM_MIN_ROWS`).
 type GgWarm = (Vec<f64>, Option<Vec<Vec<f64>>>);
 
 fn gg_warm(d: &GgData, pen: f64) -> Option<GgWarm> {
@@ -133,7 +137,7 @@ fn gg_warm(d: &GgData, pen: f64) -> Option<GgWarm> {
     }
     let sub = d.thin(THIN);
     let obj = GgObjective { d: &sub, pen };
-    let m = minimize(&obj, &[0.1; 3], super::model::MAX_ITERS);
+    let m = minimize(&obj, &[0.1; 3], crate::clv::fitting::fit::MAX_ITERS);
     if !m.converged {
         return None;
     }
@@ -185,72 +189,4 @@ pub fn gg_report(f: &Fitted, n: f64) -> FitReport<GgParams> {
         v: p[2],
     };
     base(f, mk(&f.params), f.std_errors.as_deref().map(mk), n)
-}
-
-/// Chooses the CLV model: (kind, criterion, reason). None when nothing converged.
-pub fn choose(
-    requested: ModelChoice,
-    fits: &[Option<Fitted>],
-    holdout: Option<&HoldoutReport>,
-    warnings: &mut Vec<Warning>,
-) -> Option<(ModelKind, String, String)> {
-    let get = |k: ModelKind| {
-        KINDS
-            .iter()
-            .position(|&q| q == k)
-            .and_then(|i| fits[i].as_ref())
-    };
-    let wanted = match requested {
-        ModelChoice::Auto => None,
-        ModelChoice::Bgnbd => Some(ModelKind::Bgnbd),
-        ModelChoice::ParetoNbd => Some(ModelKind::ParetoNbd),
-        ModelChoice::Mbgnbd => Some(ModelKind::Mbgnbd),
-    };
-    if let Some(k) = wanted {
-        if get(k).is_some() {
-            return Some((
-                k,
-                "user".into(),
-                format!("{} requested in options", k.key()),
-            ));
-        }
-        warnings.push(Warning {
-            code: "clv_requested_model_unavailable".into(),
-            message: format!(
-                "{} was requested but could not be fitted; choosing automatically",
-                k.key()
-            ),
-        });
-    }
-    if let Some(h) = holdout {
-        let best = h
-            .models
-            .iter()
-            .filter(|m| get(m.model).is_some())
-            .min_by(|a, b| a.rmse.total_cmp(&b.rmse));
-        if let Some(b) = best {
-            return Some((
-                b.model,
-                "holdoutRmse".into(),
-                format!(
-                    "lowest per-customer RMSE of holdout repeat purchases ({:.6}) among models \
-                     fitted on the calibration period",
-                    b.rmse
-                ),
-            ));
-        }
-    }
-    let best = KINDS
-        .iter()
-        .filter_map(|&k| get(k).map(|f| (k, f)))
-        .max_by(|a, b| a.1.log_likelihood.total_cmp(&b.1.log_likelihood))?;
-    Some((
-        best.0,
-        "aic".into(),
-        format!(
-            "lowest AIC ({:.3}); all models have 4 parameters so this is the highest full \
-             log-likelihood; no holdout given",
-            8.0 - 2.0 * best.1.log_likelihood
-        ),
-    ))
 }

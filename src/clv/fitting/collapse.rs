@@ -6,7 +6,7 @@
 //! cache the (x, T, t)-only factor; terms depending only on x (log-gamma, digamma) are computed
 //! once per distinct x per likelihood evaluation.
 
-use super::input::Summary;
+use crate::clv::input::Summary;
 
 /// Collapsed BTYD data.
 #[derive(Debug, Clone, Default)]

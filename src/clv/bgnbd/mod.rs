@@ -1,10 +1,12 @@
 //! BG/NBD (Fader, Hardie & Lee 2005): likelihood with analytic gradient, and predictions.
 //! Parameters `[r, alpha, a, b]`.
 
-use super::fastmath;
-use super::fitdata::{add_penalty, natural, FitData};
-use super::optim::Objective;
-use super::special::{digamma, exp, expit, expm1, hyp2f1_minus_one_over_b, lgamma, ln, ln1p};
+use crate::clv::fitting::fitdata::{add_penalty, natural, FitData};
+use crate::clv::fitting::optim::Objective;
+use crate::clv::maths::fastmath;
+use crate::clv::maths::special::{
+    digamma, exp, expit, expm1, hyp2f1_minus_one_over_b, lgamma, ln, ln1p,
+};
 
 /// Full per-customer log-likelihood (FHL 2005 eq. 7 / note 004), identical to lifetimes'
 /// per-customer terms (lifetimes includes every constant).
@@ -15,7 +17,7 @@ pub fn loglik(p: &[f64], x: f64, tx: f64, t: f64) -> f64 {
     let a3 = -(r + x) * ln(al + t);
     if x > 0.0 {
         let a4 = ln(a) - ln(b + x - 1.0) - (r + x) * ln(al + tx);
-        a1 + a2 + super::special::logaddexp(a3, a4)
+        a1 + a2 + crate::clv::maths::special::logaddexp(a3, a4)
     } else {
         a1 + a2 + a3
     }
@@ -208,7 +210,7 @@ mod tests {
 
     /// Q from its definition, `(1 - (1-z)^B 2F1(A,B;C;z)) / B`, by the plain series.
     fn q_plain(a_: f64, b_: f64, c_: f64, z: f64) -> f64 {
-        let f = crate::clv::special::hyp2f1_series(a_, b_, c_, z).unwrap();
+        let f = crate::clv::maths::special::hyp2f1_series(a_, b_, c_, z).unwrap();
         (1.0 - (1.0 - z).powf(b_) * f) / b_
     }
 
@@ -227,7 +229,7 @@ mod tests {
             assert!((q - want).abs() <= 1e-10 * want.abs(), "{q} vs {want}");
             // The transformed form, forced, gives the same value.
             let (a2, b2) = (c_ - a_, c_ - b_);
-            let f2 = crate::clv::special::hyp2f1_series(a2, b2, c_, z).unwrap();
+            let f2 = crate::clv::maths::special::hyp2f1_series(a2, b2, c_, z).unwrap();
             let q2 = (1.0 - (1.0 - z).powf(a2) * f2) / b_;
             assert!((q - q2).abs() <= 1e-9 * q.abs(), "{q} vs {q2}");
         }

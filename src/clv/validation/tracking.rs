@@ -9,9 +9,9 @@
 //! in it, also those first seen in the holdout; the model is the one fitted on the
 //! calibration period. Points are every `periodDays` days (lifetimes' `freq_multiplier`).
 
-use super::hyp_path::q_path;
-use super::model::ModelKind;
-use super::pareto;
+use crate::clv::maths::hyp_path::q_path;
+use crate::clv::model::ModelKind;
+use crate::clv::pareto;
 use serde::Serialize;
 
 /// Per-day inputs of the series, counted from the per-day lists by the pipeline.

@@ -1,11 +1,11 @@
 //! MBG/NBD (Batislam, Denizel & Filiztekin 2007): likelihood with analytic gradient, predictions.
 //! Parameters `[r, alpha, a, b]`. Unlike BG/NBD, customers may drop out at time 0.
 
-use super::bgnbd::q_term;
-use super::fastmath;
-use super::fitdata::{add_penalty, natural, FitData};
-use super::optim::Objective;
-use super::special::{digamma, expit, lgamma, ln, logaddexp};
+use crate::clv::bgnbd::q_term;
+use crate::clv::fitting::fitdata::{add_penalty, natural, FitData};
+use crate::clv::fitting::optim::Objective;
+use crate::clv::maths::fastmath;
+use crate::clv::maths::special::{digamma, expit, lgamma, ln, logaddexp};
 
 /// Full per-customer log-likelihood, identical to lifetimes' per-customer terms.
 pub fn loglik(p: &[f64], x: f64, tx: f64, t: f64) -> f64 {

@@ -5,9 +5,9 @@
 //! `P(alive) * D(x, T)` where `D = sum_i (u_i - u_{i-1}) / (1+d)^i` depends on (x, T) only, so it
 //! is computed once per run of rows sharing (x, T) (rows are sorted that way).
 
-use super::model::ModelKind;
-use super::palive::PAlive;
-use super::special::{exp, ln};
+use crate::clv::maths::special::{exp, ln};
+use crate::clv::model::ModelKind;
+use crate::clv::prediction::palive::PAlive;
 
 /// Horizon grid: times `i f` (model units) for i = 0..=H and discount factors `(1+d)^-i`.
 #[derive(Debug, Clone)]
@@ -64,22 +64,22 @@ fn q_multi(a_: f64, b_: f64, c_: f64, zs: &[f64], out: &mut [f64], zp: &mut [f64
         let last = c * zp[k - 1] / zmax;
         let nf = n as f64;
         // The largest z has the slowest tail; the others' tails are smaller still.
-        if super::special::series_done(a_, b_, c_, zmax, nf, last, out[k - 1]) {
+        if crate::clv::maths::special::series_done(a_, b_, c_, zmax, nf, last, out[k - 1]) {
             break;
         }
         let den = (c_ + nf) * (nf + 1.0);
-        if den == 0.0 || n >= super::special::MAX_TERMS {
+        if den == 0.0 || n >= crate::clv::maths::special::MAX_TERMS {
             return false;
         }
         c *= (a_ + nf) * (b_ + nf) / den;
         n += 1;
     }
     for i in 0..k {
-        let l1z = super::special::ln1p(-zs[i]);
+        let l1z = crate::clv::maths::special::ln1p(-zs[i]);
         let head = if b_ == 0.0 {
             -l1z
         } else {
-            -super::special::expm1(b_ * l1z) / b_
+            -crate::clv::maths::special::expm1(b_ * l1z) / b_
         };
         out[i] = head - exp(b_ * l1z) * out[i];
     }
@@ -104,10 +104,10 @@ pub fn stream(kind: ModelKind, p: &[f64], x: f64, t_age: f64, g: &Grid) -> Optio
                 (a + b - r, a + b + x, a + b + x)
             };
             let zmax = zs.last().copied().unwrap_or(0.0);
-            if super::bgnbd::euler_form_is_faster(aa, a - 1.0, cc, zmax) {
+            if crate::clv::bgnbd::euler_form_is_faster(aa, a - 1.0, cc, zmax) {
                 // Degenerate fits (a + b in the millions): per point, by the fast form.
                 for (u, &z) in us.iter_mut().zip(&zs) {
-                    *u = super::bgnbd::q_term(aa, a - 1.0, cc, z)?;
+                    *u = crate::clv::bgnbd::q_term(aa, a - 1.0, cc, z)?;
                 }
             } else if !q_multi(aa, a - 1.0, cc, &zs, &mut us, &mut zp) {
                 return None;

@@ -3,10 +3,10 @@
 //! prepared once, then each row costs one exp (BG/NBD, MBG/NBD). Pareto/NBD shares its series
 //! per (x, age) pair. P(alive) is dimensionless, so scaled time with scaled alpha/beta is exact.
 
-use super::fitdata::FitData;
-use super::model::ModelKind;
-use super::pareto_fast::{p_alive_rows as pareto_rows, Pairs};
-use super::special::{expit, ln};
+use crate::clv::fitting::fitdata::FitData;
+use crate::clv::maths::special::{expit, ln};
+use crate::clv::model::ModelKind;
+use crate::clv::pareto::fast::{p_alive_rows as pareto_rows, Pairs};
 
 /// Per-parameter tables.
 pub struct Prepared {
@@ -98,8 +98,8 @@ pub fn p_alive_of(kind: ModelKind, params: &[f64], x: &[f64], tx: &[f64], t: &[f
         return Vec::new();
     }
     let mut ignored = Vec::new();
-    let s = super::input::clean_summary(x.len(), x, tx, t, "clv_input_repaired", &mut ignored);
-    let rows = super::collapse::collapse(&s);
+    let s = crate::clv::input::clean_summary(x.len(), x, tx, t, "clv_input_repaired", &mut ignored);
+    let rows = crate::clv::fitting::collapse::collapse(&s);
     let d = FitData::new(&rows);
     let pal = PAlive::new(kind, &d);
     let mut out = Vec::new();

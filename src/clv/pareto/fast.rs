@@ -1,15 +1,15 @@
 //! Fast Pareto/NBD likelihood with an analytic gradient.
 //!
-//! `ln A0` (see `pareto.rs`) is a difference of two terms `P(x, age)` evaluated at age = t_x and
+//! `ln A0` (see `pareto/mod.rs`) is a difference of two terms `P(x, age)` evaluated at age = t_x and
 //! age = T. `P` depends on a row only through (x, age), so it is computed once per distinct
 //! (x, age) pair per evaluation, together with its derivatives. The Euler-transformed series
 //! `G = 2F1(1, B; C; z)` is summed with running sums that give `dG/dB`, `dG/dC` and `dG/dz`
 //! exactly (term-wise differentiation of the Pochhammer ratios), so the gradient is analytic.
 
-use super::fastmath;
-use super::fitdata::{natural, FitData};
-use super::optim::Objective;
-use super::special::{digamma, lgamma, ln};
+use crate::clv::fitting::fitdata::{natural, FitData};
+use crate::clv::fitting::optim::Objective;
+use crate::clv::maths::fastmath;
+use crate::clv::maths::special::{digamma, lgamma, ln};
 
 /// Most terms one Pareto/NBD pair series may take (z ≤ 0.99).
 const MAX_SERIES_TERMS: usize = 4_000;
@@ -143,10 +143,12 @@ pub fn p_alive_rows(th: &[f64], d: &FitData, pairs: &Pairs, out: &mut Vec<f64>) 
     out.clear();
     for i in 0..rows.len() {
         let (x, t) = (rows.x[i], d.vals[d.ti[i] as usize]);
-        let la0 =
-            super::special::logsubexp(pv[pairs.row_tx[i] as usize], pv[pairs.row_t[i] as usize]);
+        let la0 = crate::clv::maths::special::logsubexp(
+            pv[pairs.row_tx[i] as usize],
+            pv[pairs.row_t[i] as usize],
+        );
         let e = ln(s) - ln(r + s + x) + (r + x) * ln(al + t) + s * ln(be + t) + la0;
-        out.push(super::special::expit(-e));
+        out.push(crate::clv::maths::special::expit(-e));
     }
 }
 
@@ -211,7 +213,7 @@ impl Objective for FastParetoObjective<'_> {
             let (lse, pi1, pi2, da) = if wgt < 1.0 {
                 let inv = 1.0 / (1.0 - wgt);
                 let dd = |a: f64, b: f64| (a - wgt * b) * inv;
-                let e2 = ln_s + p1.v + super::special::ln1p(-wgt) - ln_rsf[rows.xi[i]];
+                let e2 = ln_s + p1.v + crate::clv::maths::special::ln1p(-wgt) - ln_rsf[rows.xi[i]];
                 let t = fastmath::exp(-(e2 - e1).abs());
                 let q = 1.0 / (1.0 + t);
                 let (pi1, pi2) = if e2 <= e1 { (q, t * q) } else { (t * q, q) };
@@ -274,7 +276,7 @@ mod tests {
         let p = part(0.5, 1.0, 0.0, 1.0, 1000.0, 9000.0, false).unwrap();
         assert!(p.v.is_finite() && p.dr.is_finite() && p.dmx.is_finite());
     }
-    use crate::clv::collapse::collapse;
+    use crate::clv::fitting::collapse::collapse;
     use crate::clv::input::Summary;
     use crate::clv::pareto::ParetoObjective;
 

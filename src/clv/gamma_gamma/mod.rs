@@ -1,9 +1,12 @@
 //! Gamma-Gamma spend model (Fader & Hardie 2013 note 025), fitted on customers with x > 0 and
 //! positive mean spend, collapsed to unique (x, m) rows. Parameters `[p, q, v]`.
+//! [`spend`]: the expected spend per transaction it predicts (or the observed-mean fallback).
 
-use super::fitdata::{add_penalty, natural};
-use super::optim::Objective;
-use super::special::{digamma, lgamma, ln};
+pub mod spend;
+
+use crate::clv::fitting::fitdata::{add_penalty, natural};
+use crate::clv::fitting::optim::Objective;
+use crate::clv::maths::special::{digamma, lgamma, ln};
 
 /// Collapsed Gamma-Gamma data.
 #[derive(Debug, Clone, Default)]
@@ -57,7 +60,7 @@ impl GgData {
     /// optimum and Hessian warm-start the fit on all rows.
     pub fn thin(&self, k: f64) -> GgData {
         let mut d = GgData::default();
-        for (i, w) in super::collapse::systematic(&self.w, k) {
+        for (i, w) in crate::clv::fitting::collapse::systematic(&self.w, k) {
             let x = self.x[i];
             if d.xs.last().map(|v: &f64| v.to_bits()) != Some(x.to_bits()) {
                 d.xs.push(x);
@@ -113,7 +116,7 @@ impl Objective for GgObjective<'_> {
             let (x, w) = (d.x[i], d.w[i]);
             let px = p * x;
             let xm = x * d.m[i];
-            let lxmv = super::fastmath::ln(xm + v);
+            let lxmv = crate::clv::maths::fastmath::ln(xm + v);
             ll += w * ((px - 1.0) * d.lnm[i] - (px + q) * lxmv);
             gp += w * x * (d.lnm[i] - lxmv);
             gq -= w * lxmv;
