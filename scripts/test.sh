@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: native tests, wasm tests in headless Chromium, end-to-end tests of the page, and
-# the example apps installed from the packed package.
+# `npm test`: native tests, wasm tests in headless Chromium, then end-to-end tests of the page.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 echo "== native: cargo test"
@@ -11,5 +10,3 @@ echo "== build page"
 bash scripts/build.sh
 echo "== end-to-end (node --test, playwright-core + /usr/bin/chromium)"
 node --test --test-concurrency=1 tests/e2e/
-echo "== example apps from the packed tarball (npm pack, npm install, build, Chromium)"
-bash scripts/examples.sh
