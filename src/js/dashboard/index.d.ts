@@ -1,5 +1,5 @@
 // Types of crm-lens/dashboard (src/js/dashboard/index.js): the <crm-lens-dashboard> element.
-import type { Report } from '../index.js';
+import type { Report } from '../types.js';
 import type { Analyzer, CustomerColumns } from '../worker/index.js';
 
 /** The dashboard's languages. */

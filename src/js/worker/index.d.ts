@@ -1,5 +1,20 @@
 // Types of crm-lens/worker (src/js/worker/index.js): the engine in a module Web Worker.
-import type { Options, Report, Columns, RecordMapping, ArrowMapping } from '../index.js';
+import type { Columns, Mapping, ArrowTableLike } from '../index.js';
+import type { Options, Report } from '../types.js';
+
+/** A string field of record type `R`. */
+type Field<R> = Extract<keyof R, string>;
+
+/** Which field of the records holds each role (a typo in a field name does not compile). */
+export interface RecordMapping<R> {
+  customer: Field<R>;
+  date: Field<R>;
+  /** Required unless quantity and unitPrice are given. */
+  amount?: Field<R>;
+  order?: Field<R>;
+  quantity?: Field<R>;
+  unitPrice?: Field<R>;
+}
 
 /** Where the analyzer finds its WebAssembly; by default next to the package's files. */
 export interface AnalyzerOptions {
@@ -142,9 +157,9 @@ export declare class Analyzer extends EventTarget {
   /** Columns from memory (copied to the worker; your arrays stay yours). */
   openColumns(columns: Columns, options?: Options, control?: CallControl): Promise<{ detected: Detected }>;
   /** Records (an array of objects) and which field is which. */
-  openRecords<R extends object>(records: readonly R[], mapping: RecordMapping, options?: Options, control?: CallControl): Promise<{ detected: Detected }>;
+  openRecords<R extends object>(records: ArrayLike<R | null | undefined>, mapping: RecordMapping<R>, options?: Options, control?: CallControl): Promise<{ detected: Detected }>;
   /** An apache-arrow Table (e.g. a DuckDB-wasm result) and which column is which. */
-  openArrow(table: unknown, mapping: ArrowMapping, options?: Options, control?: CallControl): Promise<{ detected: Detected }>;
+  openArrow(table: ArrowTableLike, mapping: Mapping, options?: Options, control?: CallControl): Promise<{ detected: Detected }>;
   /** Runs the analyses on what is open (re-runs only what the new options change). */
   analyze(options?: Options, control?: CallControl): Promise<Analysis>;
   /** Row indices of the current analysis' customers that match, in order. */
