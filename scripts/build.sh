@@ -10,9 +10,10 @@ wasm-pack build --target web --release --mode no-install --out-dir pkg \
   -- --no-default-features --features js-analysis
 wasm-pack build --target web --release --mode no-install --out-dir target/pkg-formats \
   --out-name crm_lens_formats -- --no-default-features --features js-formats
-node scripts/package.mjs pkg target/pkg-formats
-# crm-lens/dashboard: the element and the tree-shaken ECharts in one ES module.
+# crm-lens/dashboard: the element and the tree-shaken ECharts in one ES module (before
+# package.mjs, which checks that every file the package lists exists).
 vite build --config scripts/dashboard.vite.config.js
+node scripts/package.mjs pkg target/pkg-formats
 cargo build --release --quiet
 
 mkdir -p www/public

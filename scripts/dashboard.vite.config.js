@@ -17,7 +17,7 @@ export default defineConfig({
   build: {
     lib: { entry: 'src/js/dashboard/index.js', formats: ['es'], fileName: () => 'index.js' },
     outDir: 'pkg/dashboard',
-    emptyOutDir: false, // index.d.ts is there (scripts/package.mjs)
+    emptyOutDir: true, // index.d.ts is copied after (scripts/package.mjs)
     target: 'es2022',
     minify: true,
     copyPublicDir: false,
