@@ -18,6 +18,14 @@ test('summaries and query: scatter sample, CLV histogram, top CLV and table quer
   const sc = scatterSample(cols, { segments: { clusters: [{}, {}, {}] } });
   assert.ok(sc.shown <= 12_000 && sc.shown > 10_000);
   assert.equal(sc.series.length, 3);
+  // Each cluster's points as a flat [x, y, …] Float32Array of the sampled customers, in order.
+  assert.equal(sc.series.reduce((a, [, xy]) => a + xy.length / 2, 0), sc.shown);
+  assert.deepEqual(sc.series.map(([c]) => c), [0, 1, 2]);
+  const [, xy1] = sc.series[1];
+  const sampled = Array.from({ length: 12_000 }, (_, k) => Math.floor((k * n) / 12_000));
+  const firstOf1 = sampled.find((i) => cols.cluster[i] === 1);
+  assert.ok(xy1 instanceof Float32Array);
+  assert.deepEqual([xy1[0], xy1[1]], [cols.px[firstOf1], cols.py[firstOf1]]);
   assert.equal(scatterSample({ px: new Float32Array(0) }, { segments: { clusters: [] } }), null);
   const h = clvHistogram(cols);
   assert.equal(h.counts.reduce((a, b) => a + b, 0) + h.above, n);

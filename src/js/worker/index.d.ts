@@ -96,8 +96,8 @@ export declare class CustomerIds implements Iterable<string> {
 
 /** Chart-ready summaries of the columns, made in the worker (what the dashboard draws). */
 export interface Summaries {
-  /** A uniform sample (≤ 12,000) of the k-means projection, per cluster: `[cluster, [px, py][]][]`. */
-  scatter: { total: number; shown: number; series: Array<[number, Array<[number, number]>]> } | null;
+  /** A uniform sample (≤ 12,000) of the k-means projection, per cluster: `[cluster, Float32Array [x0, y0, x1, y1, …]]`. */
+  scatter: { total: number; shown: number; series: Array<[number, Float32Array]> } | null;
   /** CLV in 30 bins from min(0, lowest) to the 99th percentile; `above`: customers past it. */
   clvHistogram: { lo: number; width: number; counts: number[]; above: number; max: number } | null;
   /** The 20 highest CLVs (ties by row), with their interval and P(alive). */

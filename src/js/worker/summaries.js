@@ -6,24 +6,36 @@
 
 const MAX_SCATTER = 12000;
 
-/** A deterministic uniform sample of the projection, split per cluster. */
+/**
+ * A deterministic uniform sample of the projection, split per cluster: each cluster's points
+ * as one flat Float32Array [x0, y0, x1, y1, …], which ECharts reads without parsing a point
+ * per array (the scatter was the dashboard's longest main-thread step).
+ */
 export function scatterSample(cols, report) {
   const { px, py, cluster } = cols;
   const n = px?.length ?? 0;
   if (!n || py?.length !== n || !report.segments?.clusters?.length) return null;
   const m = Math.min(n, MAX_SCATTER);
-  const byCluster = new Map();
-  let shown = 0;
+  const pick = (s) => Math.floor((s * n) / m);
+  const clusterOf = (i) => (cluster?.length === n ? cluster[i] : 0);
+  const ok = (i) => Number.isFinite(px[i]) && Number.isFinite(py[i]);
+  const sizes = new Map();
   for (let s = 0; s < m; s++) {
-    const i = Math.floor((s * n) / m);
-    const c = cluster?.length === n ? cluster[i] : 0;
-    if (!Number.isFinite(px[i]) || !Number.isFinite(py[i])) continue;
-    if (!byCluster.has(c)) byCluster.set(c, []);
-    byCluster.get(c).push([px[i], py[i]]);
-    shown++;
+    const i = pick(s);
+    if (ok(i)) sizes.set(clusterOf(i), (sizes.get(clusterOf(i)) ?? 0) + 1);
   }
-  return { total: n, shown, series: [...byCluster.entries()].sort((a, b) => a[0] - b[0]) };
+  const points = new Map([...sizes].map(([c, k]) => [c, { xy: new Float32Array(2 * k), at: 0 }]));
+  for (let s = 0; s < m; s++) {
+    const i = pick(s);
+    if (!ok(i)) continue;
+    const p = points.get(clusterOf(i));
+    p.xy[p.at++] = px[i];
+    p.xy[p.at++] = py[i];
+  }
+  const shown = [...sizes.values()].reduce((a, b) => a + b, 0);
+  return { total: n, shown, series: [...points].map(([c, p]) => [c, p.xy]).sort((a, b) => a[0] - b[0]) };
 }
+
 export function clvHistogram(cols) {
   const v = cols.clv;
   if (!v?.length) return null;

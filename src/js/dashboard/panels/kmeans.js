@@ -55,13 +55,13 @@ export function* renderKmeans(ctx) {
       grid: { left: 45, right: 15, top: 30, bottom: 35 },
       xAxis: { type: 'value', scale: true, name: pcName(1, ev?.[0]), nameLocation: 'middle', nameGap: 22 },
       yAxis: { type: 'value', scale: true, name: pcName(2, ev?.[1]) },
-      series: sc.series.map(([c, pts]) => ({
-        type: 'scatter', name: String(c), data: pts, symbolSize: 3, large: true, largeThreshold: 2000,
+      series: sc.series.map(([c, xy]) => ({
+        type: 'scatter', name: String(c), data: xy, dimensions: ['x', 'y'], symbolSize: 3, large: true, largeThreshold: 2000, progressive: 2000, progressiveThreshold: 2000,
         itemStyle: { color: theme.palette[c % theme.palette.length], opacity: 0.6 },
       })),
     }, true);
     $('scatter-note').textContent = t('kmeans.scatterNote', { shown: fmt.int(sc.shown), total: fmt.int(sc.total) });
-    charts.describe('scatter', `${$('scatter-note').textContent} ${sc.series.map(([c, pts]) => `${t('kmeans.cluster')} ${c}: ${fmt.int(pts.length)}`).join('; ')}`);
+    charts.describe('scatter', `${$('scatter-note').textContent} ${sc.series.map(([c, xy]) => `${t('kmeans.cluster')} ${c}: ${fmt.int(xy.length / 2)}`).join('; ')}`);
   }
   yield;
   const cols = [['kmeans.cluster', (c) => String(c.id)], ['kmeans.label', (c) => (c.label ?? []).map((k) => t(`cluster.${k}`, null, humanKey(k))).join(', ')],
