@@ -56,7 +56,8 @@ export class VirtualTable {
     const b = this.body;
     if (top < b.scrollTop) b.scrollTop = top;
     else if (top + ROW_H > b.scrollTop + b.clientHeight) b.scrollTop = top + ROW_H - b.clientHeight;
-    this.schedule();
+    // Drawn now: the row marked current is the one Enter activates, at once.
+    this.draw();
   }
 
   activate() {
