@@ -158,4 +158,6 @@ pub struct ClvColumns {
     /// The chosen transaction model and its model-unit parameters (None on fallback), so
     /// other analyses can score customers with the same model (see `palive::p_alive_of`).
     pub model: Option<(super::model::ModelKind, Vec<f64>)>,
+    /// The spend model behind `expected_spend` (the model card saves it).
+    pub spend: Option<super::gamma_gamma::spend::SpendModel>,
 }

@@ -142,6 +142,7 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
             clv_high: simple_col.clone(),
             simple_clv: simple_col.clone(),
             model: None,
+            spend: Some(spend.clone()),
         }
     };
     let repeaters = s.x.iter().filter(|&&x| x > 0.0).count();
@@ -220,6 +221,7 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
         simple_clv: simple_col.clone(),
         expected_spend,
         model: Some((kind, p.clone())),
+        spend: Some(spend.clone()),
         ..Default::default()
     };
     for c in 0..n {

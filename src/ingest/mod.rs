@@ -30,9 +30,9 @@ mod workbook;
 pub use accounting::{RowAccount, SkipExample, SkipReason};
 pub use lines::Lines;
 pub use names::Names;
-pub use number::Decimal;
+pub use number::{parse_amount, Decimal};
 pub use rows::Transactions;
-pub use summary::SummaryTable;
+pub use summary::{row_text, Calibration, SummaryHoldout, SummaryLayout, SummaryRow, SummaryTable};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
