@@ -1,18 +1,29 @@
-// Completes pkg/ after the two wasm-pack builds (scripts/build.sh): the formats module next to
-// the core, every file under src/js/ (copied as a tree, so a file added there ships without
-// editing this script), the LICENSE, and a package.json in the style of parquet-wasm and
-// DuckDB-wasm: an exports map with types per subpath and a `node` condition.
+// Completes pkg/ after the two wasm-pack builds and the dashboard's bundle (scripts/build.sh):
+// the formats module next to the core, every file under src/js/ (copied as a tree, so a file
+// added there ships without editing this script) except the dashboard's sources (bundled with
+// ECharts into pkg/dashboard/index.js by scripts/dashboard.vite.config.js; only their types
+// ship), the LICENSE, and a package.json in the style of parquet-wasm and DuckDB-wasm: an
+// exports map with types per subpath and a `node` condition.
 import { copyFileSync, cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 
 const [pkg, formatsDir] = process.argv.slice(2);
 const formats = ['crm_lens_formats.js', 'crm_lens_formats.d.ts', 'crm_lens_formats_bg.wasm', 'crm_lens_formats_bg.wasm.d.ts'];
 for (const f of formats) copyFileSync(`${formatsDir}/${f}`, `${pkg}/${f}`);
-cpSync('src/js', pkg, { recursive: true });
+
+/** A path under src/js/ that ships as it is (not a source of the dashboard's bundle). */
+const ships = (rel) => !rel.startsWith('dashboard/') || rel === 'dashboard/index.d.ts';
+cpSync('src/js', pkg, { recursive: true, filter: (src) => {
+  const rel = relative('src/js', src);
+  return rel === '' || rel === 'dashboard' || ships(rel);
+} });
 copyFileSync('LICENSE', `${pkg}/LICENSE`);
 
 const tree = readdirSync('src/js', { recursive: true, withFileTypes: true })
   .filter((e) => e.isFile())
   .map((e) => `${e.parentPath ?? e.path}/${e.name}`.slice('src/js/'.length))
+  .filter(ships)
+  .concat('dashboard/index.js')
   .sort();
 
 // wasm-pack wrote name, version (Cargo.toml's), description, license and repository.
@@ -23,15 +34,12 @@ json.main = 'index.js';
 json.module = 'index.js';
 json.types = 'index.d.ts';
 // Importing these does something (instantiates the core under Node, defines the element).
-json.sideEffects = ['./node.js', './dashboard.js'].filter((f) => tree.includes(f.slice(2)));
-
-// `./dashboard` and `./worker` are reserved for the element and the worker client
-// (src/js/dashboard.js and src/js/worker.js, each with its .d.ts): exported once they exist.
-const subpath = (name) => (tree.includes(`${name}.js`) ? { [`./${name}`]: { types: `./${name}.d.ts`, default: `./${name}.js` } } : {});
+json.sideEffects = ['./node.js', './dashboard/index.js'].filter((f) => tree.includes(f.slice(2)));
+const subpath = (name) => ({ [`./${name}`]: { types: `./${name}/index.d.ts`, default: `./${name}/index.js` } });
 json.exports = {
-  '.': { types: './index.d.ts', node: './node.js', default: './index.js' },
-  ...subpath('dashboard'),
+  '.': { types: './index.d.ts', ...(tree.includes('node.js') ? { node: './node.js' } : {}), default: './index.js' },
   ...subpath('worker'),
+  ...subpath('dashboard'),
   './core': { types: './crm_lens.d.ts', default: './crm_lens.js' },
   './formats': { types: './crm_lens_formats.d.ts', default: './crm_lens_formats.js' },
   './crm_lens_bg.wasm': './crm_lens_bg.wasm',
@@ -42,7 +50,7 @@ json.exports = {
 // methods: apache-arrow is never imported.
 json.peerDependencies = { 'apache-arrow': '>=13' };
 json.peerDependenciesMeta = { 'apache-arrow': { optional: true } };
-json.keywords = ['rfm', 'clv', 'customer-lifetime-value', 'crm', 'analytics', 'webassembly', 'k-means'];
+json.keywords = ['rfm', 'clv', 'customer-lifetime-value', 'crm', 'analytics', 'webassembly', 'k-means', 'web-component'];
 json.engines = { node: '>=18' };
 for (const f of json.files) {
   if (!existsSync(`${pkg}/${f}`)) throw new Error(`package.mjs: ${pkg}/${f} is missing`);

@@ -15,6 +15,7 @@ pub mod pipeline;
 pub mod report;
 pub mod rfm;
 pub mod sample;
+pub mod scale;
 pub mod segment;
 pub mod units;
 

@@ -6,7 +6,7 @@
 //!   units: { timeUnit: "day"|"week"|"month", unitDays, monthFactor (lifetimes' D=30/W=4.345/M=1),
 //!            horizonMonths, horizonUnits (= horizonMonths * monthFactor, model units),
 //!            discountRate (monthly), marginRate, penalizer },
-//!   simple: SimpleReport,                       // see simple.rs; always present
+//!   simple: SimpleReport,                       // see simple/; always present
 //!   bgnbd:     null | { params: {r, alpha, a, b}, stdErrors: null | {r, alpha, a, b}, ...Fit },
 //!   paretoNbd: null | { params: {r, alpha, s, beta}, stdErrors, ...Fit },
 //!   mbgnbd:    null | { params: {r, alpha, a, b}, stdErrors, ...Fit },
@@ -27,9 +27,9 @@
 //! Every number is finite: a model that cannot be fitted is `null` with a warning.
 
 use super::by_segment::SegmentClv;
-use super::diagnostics::{PAliveMatrix, PeriodTransactions};
-use super::holdout::HoldoutReport;
 use super::simple::SimpleReport;
+use super::validation::diagnostics::{PAliveMatrix, PeriodTransactions};
+use super::validation::holdout::HoldoutReport;
 use serde::Serialize;
 
 /// Units and horizon actually used.
@@ -108,7 +108,7 @@ pub struct Totals {
     /// "none", "exact", "linearizedStream", "linearizedPAlive" or "linearizedStreamAndPAlive":
     /// on large data (runs x draws > 2M) the discounted purchase stream D(x,T) and, for
     /// Pareto/NBD, logit P(alive) use their first-order expansion in the log-parameters
-    /// (see bootstrap.rs); spend and BG/MBG P(alive) are always exact per draw.
+    /// (see uncertainty/bootstrap.rs); spend and BG/MBG P(alive) are always exact per draw.
     pub bootstrap_method: String,
     pub seed: u64,
     pub expected_purchases: f64,
@@ -166,4 +166,6 @@ pub struct ClvColumns {
     /// The chosen transaction model and its model-unit parameters (None on fallback), so
     /// other analyses can score customers with the same model (see `palive::p_alive_of`).
     pub model: Option<(super::model::ModelKind, Vec<f64>)>,
+    /// The spend model behind `expected_spend` (the model card saves it).
+    pub spend: Option<super::gamma_gamma::spend::SpendModel>,
 }

@@ -36,9 +36,9 @@ pub use memory::{
     KIND_OTHER, KIND_TEXT, KIND_UNDEFINED, SOURCES as MEMORY_SOURCES,
 };
 pub use names::Names;
-pub use number::Decimal;
+pub use number::{parse_amount, Decimal};
 pub use rows::Transactions;
-pub use summary::SummaryTable;
+pub use summary::{row_text, Calibration, SummaryHoldout, SummaryLayout, SummaryRow, SummaryTable};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

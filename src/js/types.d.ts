@@ -335,7 +335,7 @@ cac: number | null, };
 export type PeriodTransactions = { 
 /**
  * Model of the expected counts: the chosen model (BG/NBD and MBG/NBD closed forms,
- * Pareto/NBD by `pareto_pmf`).
+ * Pareto/NBD by `pareto::pmf`).
  */
 model: ModelKind, bins: Array<string>, actual: Array<number>, 
 /**
@@ -610,7 +610,7 @@ export type Totals = { clv: number, clvLow: number, clvHigh: number, interval: n
  * "none", "exact", "linearizedStream", "linearizedPAlive" or "linearizedStreamAndPAlive":
  * on large data (runs x draws > 2M) the discounted purchase stream D(x,T) and, for
  * Pareto/NBD, logit P(alive) use their first-order expansion in the log-parameters
- * (see bootstrap.rs); spend and BG/MBG P(alive) are always exact per draw.
+ * (see uncertainty/bootstrap.rs); spend and BG/MBG P(alive) are always exact per draw.
  */
 bootstrapMethod: string, seed: number, expectedPurchases: number, meanExpectedSpend: number, meanPAlive: number, simpleClv: number, };
 

@@ -1,6 +1,6 @@
 //! The CLV stage's input: the customer table's BTYD columns plus a calibration/holdout split
 //! and the per-day counts of the tracking series, cut from the per-day lists.
-use crate::clv::tracking::TrackingInput;
+use crate::clv::validation::tracking::TrackingInput;
 use crate::clv::{self, ClvColumns, ClvInput, ClvReport, HoldoutInput};
 use crate::customers::CustomerTable;
 use crate::options::Options;
@@ -42,6 +42,43 @@ fn day_counts(customers: &CustomerTable, as_of: i32) -> (i32, Vec<f64>, Vec<f64>
     (start, new, repeats)
 }
 
+/// The calibration/holdout split the models are validated on: the holdout length in days,
+/// the table at the cutoff (`CustomerTable::until`), the row of `customers` each calibration
+/// customer came from, and their repeat purchases in the holdout: purchase days after the
+/// cutoff (lifetimes' `frequency_holdout`). `None` without a holdout.
+pub(super) struct Split {
+    pub days: i32,
+    pub calibration: CustomerTable,
+    pub rows: Vec<u32>,
+    pub actual: Vec<f64>,
+}
+
+pub(super) fn holdout_split(
+    customers: &CustomerTable,
+    as_of: i32,
+    opts: &Options,
+) -> Option<Split> {
+    let days = holdout_days(customers, as_of, opts);
+    (days > 0).then(|| {
+        let cutoff = as_of - days;
+        let (calibration, rows) = customers.until(cutoff, opts.time_unit);
+        let actual: Vec<f64> = rows
+            .iter()
+            .map(|&c| {
+                let r = customers.day_range(c as usize);
+                r.filter(|&j| customers.day_purchase[j] && customers.days[j] > cutoff)
+                    .count() as f64
+            })
+            .collect();
+        Split {
+            days,
+            calibration,
+            rows,
+            actual,
+        }
+    })
+}
+
 /// CLV on the customer table, with a calibration/holdout split cut from the day lists. Public so
 /// that `benches/clv.rs` times exactly the CLV stage `analyze` runs.
 pub fn clv_for(
@@ -51,28 +88,41 @@ pub fn clv_for(
     opts: &Options,
     has_days: bool,
 ) -> (ClvReport, ClvColumns, Vec<Warning>) {
-    let days = if has_days {
-        holdout_days(customers, as_of, opts)
-    } else {
-        0
-    };
-    let holdout = (days > 0).then(|| {
-        let cutoff = as_of - days;
-        let (cal, rows) = customers.until(cutoff, opts.time_unit);
-        // Repeat purchases in the holdout: purchase days after the cutoff (lifetimes'
-        // `frequency_holdout`).
-        let actual: Vec<f64> = rows
-            .iter()
-            .map(|&c| {
-                let r = customers.day_range(c as usize);
-                r.filter(|&j| customers.day_purchase[j] && customers.days[j] > cutoff)
-                    .count() as f64
-            })
-            .collect();
-        (cal, actual, days as f64 / opts.time_unit.days())
+    let split = has_days
+        .then(|| holdout_split(customers, as_of, opts))
+        .flatten();
+    let days = split.as_ref().map_or(0, |s| s.days);
+    let holdout = split.map(|s| {
+        let duration = s.days as f64 / opts.time_unit.days();
+        (s.calibration, s.actual, duration)
     });
     let counts = holdout.as_ref().map(|_| day_counts(customers, as_of));
-    let t = customers;
+    let holdout = holdout
+        .as_ref()
+        .map(|(cal, actual, duration)| HoldoutInput {
+            x: &cal.frequency,
+            t_x: &cal.recency,
+            t: &cal.t,
+            actual,
+            duration: *duration,
+            tracking: counts.as_ref().map(|(start, new, repeats)| TrackingInput {
+                start_day: *start,
+                new_by_day: new,
+                repeats_by_day: repeats,
+                calibration_days: (as_of - days - start + 1).max(0) as usize,
+                unit_days: opts.time_unit.days(),
+            }),
+        });
+    clv_with(customers, retention, opts, holdout)
+}
+
+/// CLV on the table with a given holdout input (a summary's own holdout columns, or none).
+pub(super) fn clv_with(
+    t: &CustomerTable,
+    retention: Option<f64>,
+    opts: &Options,
+    holdout: Option<HoldoutInput>,
+) -> (ClvReport, ClvColumns, Vec<Warning>) {
     let input = ClvInput {
         x: &t.frequency,
         t_x: &t.recency,
@@ -82,22 +132,7 @@ pub fn clv_for(
         tenure_days: &t.tenure_days,
         time_unit: opts.time_unit,
         measured_monthly_retention: retention,
-        holdout: holdout
-            .as_ref()
-            .map(|(cal, actual, duration)| HoldoutInput {
-                x: &cal.frequency,
-                t_x: &cal.recency,
-                t: &cal.t,
-                actual,
-                duration: *duration,
-                tracking: counts.as_ref().map(|(start, new, repeats)| TrackingInput {
-                    start_day: *start,
-                    new_by_day: new,
-                    repeats_by_day: repeats,
-                    calibration_days: (as_of - days - start + 1).max(0) as usize,
-                    unit_days: opts.time_unit.days(),
-                }),
-            }),
+        holdout,
     };
     clv::run(&input, &opts.clv)
 }

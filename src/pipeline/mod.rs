@@ -9,6 +9,8 @@ mod clv_input;
 mod diagnose;
 mod memo;
 mod offload;
+mod summary_export;
+mod summary_input;
 
 use std::sync::Arc;
 
@@ -27,9 +29,11 @@ use crate::rfm::{self, RfmColumns, RfmOptions, RfmReport};
 use crate::segment::{self, Feature, SegmentColumns, SegmentOptions, SegmentsReport};
 use crate::units::TimeUnit;
 pub use clv_input::clv_for;
+use clv_input::clv_with;
 use diagnose::{ingest_warnings, no_rows_error};
 use memo::Memo;
 pub use offload::{SegmentFeatures, SegmentJob, SegmentResult};
+pub use summary_export::SUMMARY_COLUMNS;
 
 /// What the file held, kept for re-analysis.
 #[derive(Debug, Clone)]
@@ -100,6 +104,8 @@ struct TableStage {
     last_day: Option<i32>,
     /// The row account with the rows this `asOf` leaves out.
     account: RowAccount,
+    /// What reading a summary found worth saying (reconstructed columns, no as-of date).
+    warnings: Vec<Warning>,
 }
 
 #[derive(Debug, Clone)]
@@ -262,6 +268,7 @@ impl Dataset {
         let customers = &table.customers;
         let as_of = table.as_of;
         let mut warnings = ingest_warnings(&table.account, &self.detected);
+        warnings.extend(table.warnings.iter().cloned());
         warnings.extend(kpi.warnings.iter().cloned());
         let (clv, clv_gen, life) =
             self.model_stages(opts, stages, ran, &table, table_gen, &kpi, kpi_gen)?;
@@ -383,7 +390,10 @@ impl Dataset {
                     "no repeat buyers: lifecycle windows use 30/180-day defaults; set lifecycle.newWindowDays and churnWindowDays",
                 ));
             }
-            let kpis = kpis::compute(customers, as_of, th.churn_window_days, &opts.kpis);
+            let mut kpis = kpis::compute(customers, as_of, th.churn_window_days, &opts.kpis);
+            if let Source::Summary(_) = self.source {
+                summary_input::limit_kpis(&mut kpis, &mut warnings);
+            }
             Ok(KpiStage { th, kpis, warnings })
         })?;
         Ok(Cheap {
@@ -407,13 +417,27 @@ impl Dataset {
         kpi: &KpiStage,
         kpi_gen: u64,
     ) -> Result<(ClvStage, u64, LifecycleStage)> {
-        let has_days = matches!(self.source, Source::Transactions(_));
         let (customers, as_of) = (&table.customers, table.as_of);
         // Monthly whatever `kpis.period` is: the simple CLV is a monthly formula.
         let retention = kpi.kpis.monthly_retention_rate;
         let clv_key = (table_gen, retention.map(f64::to_bits), opts.clv.clone());
         let (clv, clv_gen) = stages.clv.get(clv_key, "clv", ran, || {
-            let (report, cols, warnings) = clv_for(customers, as_of, retention, opts, has_days);
+            let (report, cols, warnings) = match &self.source {
+                Source::Transactions(_) => clv_for(customers, as_of, retention, opts, true),
+                Source::Summary(s) => {
+                    let days = opts.clv.holdout_days;
+                    let holdout = summary_input::SummaryHoldout::of(s, days);
+                    let mut out = clv_with(
+                        customers,
+                        retention,
+                        opts,
+                        holdout.as_ref().map(|h| h.input()),
+                    );
+                    out.2
+                        .extend(summary_input::holdout_warning(s, days, opts.time_unit));
+                    out
+                }
+            };
             Ok(ClvStage {
                 report,
                 cols: Arc::new(cols),
@@ -430,16 +454,21 @@ impl Dataset {
     /// The customer table as of `opts.asOf`, and the row account with the rows it leaves out.
     fn table(&self, opts: &Options) -> Result<TableStage> {
         let mut account = self.account.clone();
+        let mut warnings = Vec::new();
         let (customers, as_of, first_day, last_day) = match &self.source {
             Source::Transactions(tx) => self.customers_from_transactions(tx, opts, &mut account)?,
             Source::Summary(s) => {
-                let as_of = opts.as_of_day().unwrap_or(0);
-                (
-                    CustomerTable::from_summary(s, as_of, opts.time_unit),
-                    as_of,
-                    None,
-                    None,
-                )
+                let (as_of, w) = summary_input::as_of(s, opts.as_of_day(), opts.time_unit)?;
+                warnings = w;
+                let table = CustomerTable::from_summary(s, as_of, opts.time_unit);
+                let dates = s.first_day.is_some() && !table.is_empty();
+                let first = dates
+                    .then(|| table.first_day.iter().copied().min())
+                    .flatten();
+                let last = dates
+                    .then(|| table.last_day.iter().copied().max())
+                    .flatten();
+                (table, as_of, first, last)
             }
         };
         Ok(TableStage {
@@ -448,6 +477,7 @@ impl Dataset {
             first_day,
             last_day,
             account,
+            warnings,
         })
     }
 
@@ -468,7 +498,13 @@ impl Dataset {
         let earlier = matches!(self.source, Source::Transactions(_)).then(|| {
             let (t0, rows) = customers.until(before, opts.time_unit);
             let p0 = clv.model.as_ref().map(|(kind, params)| {
-                clv::palive::p_alive_of(*kind, params, &t0.frequency, &t0.recency, &t0.t)
+                clv::prediction::palive::p_alive_of(
+                    *kind,
+                    params,
+                    &t0.frequency,
+                    &t0.recency,
+                    &t0.t,
+                )
             });
             let s0 = lifecycle::assign(&t0, th, p0.as_deref());
             (rows, s0, format_day(before))

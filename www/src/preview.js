@@ -12,6 +12,8 @@ export function mappingOptions() {
     if (v) o[k] = v;
   }
   if (f.hasHeader.value) o.hasHeader = f.hasHeader.value === 'true';
+  // A per-customer summary (docs/scale.md): what DuckDB or Spark made of a log too big for the tab.
+  if (f.summary.checked) o.summary = true;
   return o;
 }
 
