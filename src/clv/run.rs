@@ -1,13 +1,13 @@
 //! The CLV pipeline: clean -> simple CLV -> collapse -> fit -> choose -> predict -> bootstrap.
 
+use super::covariates;
 use super::document::{ClvColumns, ClvReport, NewCustomer, Totals, UnitsReport};
 use super::fitting::choice::choose;
 use super::fitting::collapse::collapse;
+use super::fitting::fit::Fitted;
 use super::fitting::fit_all::{
     bg_report, fit_all, fit_gamma_gamma, gg_report, pareto_report, KINDS,
 };
-use super::covariates;
-use super::fitting::fit::Fitted;
 use super::fitting::fitdata::FitData;
 use super::gamma_gamma::spend::SpendModel;
 use super::input::{clean_summary, finite_or_zero, ClvInput};

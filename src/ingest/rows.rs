@@ -321,7 +321,10 @@ impl<'a> RowParser<'a> {
                 self.levels.push(l);
             }
         }
-        if self.batch.push(cust, (day, amount, order, line), &self.levels) {
+        if self
+            .batch
+            .push(cust, (day, amount, order, line), &self.levels)
+        {
             self.flush();
         }
     }

@@ -362,7 +362,9 @@ mod tests {
         let mut w = Vec::new();
         let d = build(&[c], 40, &mut w);
         assert_eq!(d.summaries[0].kind, CovariateKind::Numeric);
-        let zs: Vec<f64> = (0..40).map(|i| d.patterns[d.pattern_of[i] as usize][0]).collect();
+        let zs: Vec<f64> = (0..40)
+            .map(|i| d.patterns[d.pattern_of[i] as usize][0])
+            .collect();
         let mean = zs.iter().sum::<f64>() / 40.0;
         let var = zs.iter().map(|z| z * z).sum::<f64>() / 40.0;
         assert!(mean.abs() < 1e-12 && (var - 1.0).abs() < 1e-12);

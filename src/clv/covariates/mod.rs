@@ -244,7 +244,10 @@ pub fn run(
                 Some(f) if f.converged => models.push(model_report(&f, p, &d, horizon)),
                 _ => w.push(Warning::new(
                     "clv_covariates_not_converged",
-                    format!("{} with covariates did not converge: not reported", kind.key()),
+                    format!(
+                        "{} with covariates did not converge: not reported",
+                        kind.key()
+                    ),
                 )),
             }
         }
@@ -254,3 +257,6 @@ pub fn run(
         models,
     })
 }
+
+#[cfg(test)]
+mod tests;
