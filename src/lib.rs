@@ -2,6 +2,7 @@
 //!
 //! The core is plain Rust with no knowledge of JavaScript; `wasm` (wasm32 only) is the one
 //! thin binding. See ARCHITECTURE.md for the map.
+pub mod churn;
 pub mod clv;
 pub mod customers;
 pub mod dates;
@@ -16,6 +17,7 @@ pub mod report;
 pub mod rfm;
 pub mod sample;
 pub mod segment;
+pub mod trees;
 pub mod units;
 
 #[cfg(target_arch = "wasm32")]

@@ -4,6 +4,7 @@
 //! contract are stable. Every section is always present, so consumers never probe for keys.
 use serde::{Deserialize, Serialize};
 
+use crate::churn::ChurnReport;
 use crate::clv::ClvReport;
 use crate::ingest::IngestReport;
 use crate::kpis::KpisReport;
@@ -42,5 +43,6 @@ pub struct Report {
     pub lifecycle: LifecycleReport,
     pub segments: SegmentsReport,
     pub clv: ClvReport,
+    pub churn: ChurnReport,
     pub warnings: Vec<Warning>,
 }

@@ -12,6 +12,7 @@ mod offload;
 
 use std::sync::Arc;
 
+use crate::churn::{self, ChurnColumns, ChurnOptions, ChurnReport};
 use crate::clv::{self, ClvColumns, ClvOptions, ClvReport};
 use crate::customers::CustomerTable;
 use crate::dates::{format_day, parse_iso};
@@ -63,6 +64,7 @@ pub struct Analysis {
     pub stages: Arc<Vec<Stage>>,
     pub segments: Arc<SegmentColumns>,
     pub clv: Arc<ClvColumns>,
+    pub churn: Arc<ChurnColumns>,
 }
 
 /// The stages in the order they run, each keyed by what it reads.
@@ -81,6 +83,15 @@ struct Stages {
     lifecycle: Memo<(u64, u64, u64, LifecycleOptions), LifecycleStage>,
     /// Key: table generation, CLV generation when CLV is a feature (else 0), options.
     segments: Memo<(u64, u64, SegmentOptions), SegmentStage>,
+    /// Key: table and CLV generations (the holdout split is a CLV option), churn options.
+    churn: Memo<(u64, u64, ChurnOptions), ChurnStage>,
+}
+
+#[derive(Debug, Clone)]
+struct ChurnStage {
+    report: ChurnReport,
+    cols: Arc<ChurnColumns>,
+    warnings: Vec<Warning>,
 }
 
 /// The results of [`Dataset::cheap_stages`], with the generations downstream keys use.
@@ -259,6 +270,11 @@ impl Dataset {
         let (clv, clv_gen, life) =
             self.model_stages(opts, stages, ran, &table, table_gen, &kpi, kpi_gen)?;
         warnings.extend(clv.warnings.iter().cloned());
+        let churn_key = (table_gen, clv_gen, opts.churn.clone());
+        let (churn, _) = stages.churn.get(churn_key, "churn", ran, || {
+            Ok(self.churn(customers, as_of, &clv.cols, opts))
+        })?;
+        warnings.extend(churn.warnings.iter().cloned());
         let uses_clv = opts.segments.features.contains(&Feature::Clv);
         let seg_key = (
             table_gen,
@@ -326,6 +342,7 @@ impl Dataset {
             lifecycle: life.report,
             segments: segments_report,
             clv: clv_report,
+            churn: churn.report,
             warnings,
         };
         Ok(Analysis {
@@ -335,7 +352,42 @@ impl Dataset {
             stages: life.stages,
             segments: seg.cols,
             clv: clv.cols,
+            churn: churn.cols,
         })
+    }
+
+    /// The churn comparison on the CLV holdout, and each customer's churn risk.
+    fn churn(
+        &self,
+        customers: &CustomerTable,
+        as_of: i32,
+        clv: &ClvColumns,
+        opts: &Options,
+    ) -> ChurnStage {
+        let has_days = matches!(self.source, Source::Transactions(_));
+        let split = clv_input::holdout_split(customers, as_of, opts, has_days);
+        let input = churn::ChurnInput {
+            customers,
+            holdout: split.as_ref().map(|s| churn::Holdout {
+                cutoff: s.cutoff,
+                days: s.days,
+                cal: &s.cal,
+                rows: &s.rows,
+                actual: &s.actual,
+            }),
+            model: clv.model.as_ref().map(|(k, p)| (*k, p.as_slice())),
+            calibration_model: clv
+                .calibration_model
+                .as_ref()
+                .map(|(k, p)| (*k, p.as_slice())),
+            p_alive: clv.model.as_ref().map(|_| clv.p_alive.as_slice()),
+        };
+        let (report, cols, warnings) = churn::run(&input, &opts.churn);
+        ChurnStage {
+            report,
+            cols: Arc::new(cols),
+            warnings,
+        }
     }
 
     /// The cheap stages every run starts with: customer table, RFM scores, lifecycle
