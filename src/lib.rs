@@ -7,6 +7,7 @@ pub mod clv;
 pub mod customers;
 pub mod dates;
 pub mod error;
+pub mod explain;
 pub mod export;
 pub mod ingest;
 pub mod kpis;

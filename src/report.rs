@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::churn::ChurnReport;
 use crate::clv::ClvReport;
+use crate::explain::ExplainReport;
 use crate::ingest::IngestReport;
 use crate::kpis::KpisReport;
 use crate::lifecycle::LifecycleReport;
@@ -44,5 +45,6 @@ pub struct Report {
     pub segments: SegmentsReport,
     pub clv: ClvReport,
     pub churn: ChurnReport,
+    pub explain: ExplainReport,
     pub warnings: Vec<Warning>,
 }

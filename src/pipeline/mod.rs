@@ -17,6 +17,7 @@ use crate::clv::{self, ClvColumns, ClvOptions, ClvReport};
 use crate::customers::CustomerTable;
 use crate::dates::{format_day, parse_iso};
 use crate::error::{Error, Result};
+use crate::explain::{self, ExplainReport};
 use crate::ingest::{
     self, Detected, IngestReport, Ingested, RowAccount, SkipReason, SummaryTable, Transactions,
 };
@@ -85,6 +86,8 @@ struct Stages {
     segments: Memo<(u64, u64, SegmentOptions), SegmentStage>,
     /// Key: table and CLV generations (the holdout split is a CLV option), churn options.
     churn: Memo<(u64, u64, ChurnOptions), ChurnStage>,
+    /// Key: table, lifecycle, segments and churn generations.
+    explain: Memo<(u64, u64, u64, u64), ExplainReport>,
 }
 
 #[derive(Debug, Clone)]
@@ -267,11 +270,11 @@ impl Dataset {
         let as_of = table.as_of;
         let mut warnings = ingest_warnings(&table.account, &self.detected);
         warnings.extend(kpi.warnings.iter().cloned());
-        let (clv, clv_gen, life) =
+        let (clv, clv_gen, life, life_gen) =
             self.model_stages(opts, stages, ran, &table, table_gen, &kpi, kpi_gen)?;
         warnings.extend(clv.warnings.iter().cloned());
         let churn_key = (table_gen, clv_gen, opts.churn.clone());
-        let (churn, _) = stages.churn.get(churn_key, "churn", ran, || {
+        let (churn, churn_gen) = stages.churn.get(churn_key, "churn", ran, || {
             Ok(self.churn(customers, as_of, &clv.cols, opts))
         })?;
         warnings.extend(churn.warnings.iter().cloned());
@@ -281,7 +284,7 @@ impl Dataset {
             if uses_clv { clv_gen } else { 0 },
             opts.segments.clone(),
         );
-        let (seg, _) = stages.segments.get(seg_key, "segments", ran, || {
+        let (seg, seg_gen) = stages.segments.get(seg_key, "segments", ran, || {
             let features = SegmentFeatures::of(customers);
             // Only a CLV feature makes the fit depend on CLV; profiles get it below.
             let clv_feature = uses_clv.then_some(clv.cols.clv.as_slice());
@@ -310,6 +313,17 @@ impl Dataset {
             (&rfm.cols.segment, &rfm_names),
             &mut warnings,
         ));
+
+        // Rules for clusters, stages and churn risk: they read three stages' columns.
+        let explain_key = (table_gen, life_gen, seg_gen, churn_gen);
+        let (explain, _) = stages.explain.get(explain_key, "explain", ran, || {
+            let targets = explain::Targets {
+                clusters: &seg.cols.cluster,
+                stages: &life.stages,
+                churn_risk: &churn.cols.risk,
+            };
+            Ok(explain::run(customers, &targets))
+        })?;
 
         // CLV per RFM segment: another join of two stages' columns, every run (O(n)).
         let mut clv_report = clv.report;
@@ -343,6 +357,7 @@ impl Dataset {
             segments: segments_report,
             clv: clv_report,
             churn: churn.report,
+            explain,
             warnings,
         };
         Ok(Analysis {
@@ -451,7 +466,7 @@ impl Dataset {
         table_gen: u64,
         kpi: &KpiStage,
         kpi_gen: u64,
-    ) -> Result<(ClvStage, u64, LifecycleStage)> {
+    ) -> Result<(ClvStage, u64, LifecycleStage, u64)> {
         let has_days = matches!(self.source, Source::Transactions(_));
         let (customers, as_of) = (&table.customers, table.as_of);
         // Monthly whatever `kpis.period` is: the simple CLV is a monthly formula.
@@ -466,10 +481,10 @@ impl Dataset {
             })
         })?;
         let life_key = (table_gen, kpi_gen, clv_gen, opts.lifecycle.clone());
-        let (life, _) = stages.lifecycle.get(life_key, "lifecycle", ran, || {
+        let (life, life_gen) = stages.lifecycle.get(life_key, "lifecycle", ran, || {
             Ok(self.lifecycle(customers, as_of, &kpi.th, &clv.cols, opts))
         })?;
-        Ok((clv, clv_gen, life))
+        Ok((clv, clv_gen, life, life_gen))
     }
 
     /// The customer table as of `opts.asOf`, and the row account with the rows it leaves out.
