@@ -240,8 +240,10 @@ pub fn run(input: &ChurnInput, opts: &ChurnOptions) -> (ChurnReport, ChurnColumn
     let hash: Vec<u64> = (0..n).map(|c| id_hash(&cal.ids[c])).collect();
     let cut = (opts.test_share * 1000.0).round() as u64;
     let mut train: Vec<usize> = (0..n).filter(|&c| hash[c] % 1000 >= cut).collect();
-    let test: Vec<usize> = (0..n).filter(|&c| hash[c] % 1000 < cut).collect();
+    let mut test: Vec<usize> = (0..n).filter(|&c| hash[c] % 1000 < cut).collect();
+    // Hash order: sums (AUC, Brier) then add up in the same order whatever the file's.
     train.sort_by_key(|&c| (hash[c], c));
+    test.sort_by_key(|&c| (hash[c], c));
     train.truncate(opts.training_sample as usize);
     rep.window_days = Some(h.days as u32);
     rep.cutoff = Some(crate::dates::format_day(h.cutoff));
@@ -372,7 +374,10 @@ pub fn run(input: &ChurnInput, opts: &ChurnOptions) -> (ChurnReport, ChurnColumn
         })
         .collect();
     if !risk.is_empty() {
-        rep.mean_risk = Some(risk.iter().sum::<f64>() / risk.len() as f64);
+        let mut order: Vec<(u64, usize)> =
+            (0..now.len()).map(|c| (id_hash(&now.ids[c]), c)).collect();
+        order.sort_unstable();
+        rep.mean_risk = Some(order.iter().map(|&(_, c)| risk[c]).sum::<f64>() / risk.len() as f64);
         rep.high_risk = risk.iter().filter(|&&r| r >= 0.5).count();
     }
     (rep, ChurnColumns { risk }, w)
