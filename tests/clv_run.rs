@@ -80,6 +80,7 @@ fn go(d: &Data, opts: &ClvOptions) -> (Value, ClvColumns, Vec<Warning>) {
         time_unit: TimeUnit::Day,
         measured_monthly_retention: Some(0.7),
         holdout: None,
+        covariates: &[],
     };
     let (rep, cols, w) = run(&input, opts);
     let v = serde_json::to_value(&rep).expect("serialize");
@@ -265,6 +266,7 @@ fn holdout_drives_model_choice() {
             duration: 180.0,
             tracking: None,
         }),
+        covariates: &[],
     };
     let (rep, cols, w) = run(
         &input,
@@ -343,6 +345,7 @@ fn diagnostics_are_consistent() {
         time_unit: TimeUnit::Day,
         measured_monthly_retention: Some(0.7),
         holdout: None,
+        covariates: &[],
     };
     let (rep, cols, _) = run(&input, &opts);
     let n = d.x.len() as f64;

@@ -28,7 +28,7 @@ use crate::report::{Report, Warning, SCHEMA_VERSION};
 use crate::rfm::{self, RfmColumns, RfmOptions, RfmReport};
 use crate::segment::{self, Feature, SegmentColumns, SegmentOptions, SegmentsReport};
 use crate::units::TimeUnit;
-pub use clv_input::clv_for;
+pub use clv_input::{clv_for, covariate_inputs, holdout_split, Split};
 use diagnose::{ingest_warnings, no_rows_error};
 use memo::Memo;
 pub use offload::{SegmentFeatures, SegmentJob, SegmentResult};

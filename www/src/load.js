@@ -9,7 +9,7 @@ import { analysisOptions, snapshotSettings, restoreSettings } from './settings.j
 import { renderPreview } from './preview.js';
 import { renderAll } from './render.js';
 
-const DASHBOARD = ['controls', 'ingest', 'kpis', 'lifecycle', 'rfm', 'cohorts', 'kmeans', 'clv', 'customers'];
+const DASHBOARD = ['controls', 'ingest', 'kpis', 'lifecycle', 'rfm', 'cohorts', 'kmeans', 'clv', 'churn', 'covariates', 'rules', 'customers'];
 /** Forgets the shown results, so nothing of another file (or a failed read) stays on screen. */
 export function hideDashboard() {
   state.renderToken++;
@@ -121,7 +121,8 @@ export async function loadSample() {
   try {
     const res = await fetch('./sample.csv');
     if (!res.ok) throw new Error(`sample.csv: HTTP ${res.status}`);
-    await loadFile(await res.blob(), 'sample.csv');
+    // The sample's `channel` column describes how each customer came: a covariate.
+    await loadFile(await res.blob(), 'sample.csv', { covariateCols: ['channel'] });
   } catch (e) {
     showError({ code: 'io', message: String(e.message ?? e) });
   }

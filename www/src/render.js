@@ -12,6 +12,9 @@ import { renderCohorts } from './panels/cohorts.js';
 import { renderKmeans } from './panels/kmeans.js';
 import { renderClv } from './panels/clv.js';
 import { renderTable } from './panels/customers.js';
+import { renderChurn } from './panels/churn.js';
+import { renderCovariates } from './panels/covariates.js';
+import { renderRules } from './panels/rules.js';
 
 export function applyStaticLabels() {
   document.documentElement.lang = { en: 'en', zh: 'zh-CN', ru: 'ru' }[language()];
@@ -31,7 +34,7 @@ export function applyStaticLabels() {
 export async function renderAll() {
   const token = ++state.renderToken;
   const r = state.report;
-  const steps = [renderIngest, renderControls, renderKpis, renderLifecycle, renderRfm, renderCohorts, renderKmeans, renderClv, renderTable];
+  const steps = [renderIngest, renderControls, renderKpis, renderLifecycle, renderRfm, renderCohorts, renderKmeans, renderClv, renderChurn, renderCovariates, renderRules, renderTable];
   applyStaticLabels();
   // A step is a function, or a generator that yields between its charts: one chart per frame.
   for (const step of steps) {
