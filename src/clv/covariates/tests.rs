@@ -154,9 +154,9 @@ fn the_pattern_objective_is_the_family_objective_at_zero_coefficients() {
         for c in 4..6 {
             let h = 1e-6;
             phi_h[c] = h;
-            let fp = obj.eval(&phi_h, &mut vec![0.0; 6]);
+            let fp = obj.eval(&phi_h, &mut [0.0; 6]);
             phi_h[c] = -h;
-            let fm = obj.eval(&phi_h, &mut vec![0.0; 6]);
+            let fm = obj.eval(&phi_h, &mut [0.0; 6]);
             phi_h[c] = 0.0;
             let fd = (fp - fm) / (2.0 * h);
             assert!((g[c] - fd).abs() < 1e-6, "{kind:?} {c}: {} vs {fd}", g[c]);
