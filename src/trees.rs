@@ -29,7 +29,7 @@ pub struct Tree {
 #[derive(Debug, Clone)]
 pub struct Leaf {
     pub path: Vec<Condition>,
-    /// linfa's prediction: the class of largest weight in the leaf's training rows.
+    /// The class of largest weight in the leaf's training rows (the lowest on a tie).
     pub class: usize,
 }
 
@@ -61,7 +61,18 @@ pub fn fit(x: &[f64], f: usize, y: &[usize], w: &[f32], p: TreeParams) -> Option
     let root = model.root_node().clone();
     let mut leaves = Vec::new();
     collect(&root, &mut Vec::new(), &mut leaves);
-    Some(Tree { root, leaves })
+    let mut tree = Tree { root, leaves };
+    // A leaf's class from its training rows' weights, the lowest class on a tie: linfa
+    // breaks ties in hash-map order, which differs between runs (a balanced root is a tie).
+    let classes = y.iter().copied().max().map_or(1, |m| m + 1);
+    let mut mass = vec![vec![0.0f64; classes]; tree.leaves.len()];
+    for i in 0..n {
+        mass[tree.leaf_of(&x[i * f..(i + 1) * f])][y[i]] += w[i] as f64;
+    }
+    for (leaf, m) in tree.leaves.iter_mut().zip(&mass) {
+        leaf.class = (0..classes).fold(0, |best, c| if m[c] > m[best] { c } else { best });
+    }
+    Some(tree)
 }
 
 fn collect(node: &TreeNode<f64, usize>, path: &mut Vec<Condition>, out: &mut Vec<Leaf>) {

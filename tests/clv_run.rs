@@ -15,7 +15,7 @@ use crm_lens::clv::{run, ClvColumns, ClvInput, ClvOptions, HoldoutInput, ModelCh
 use crm_lens::report::Warning;
 use serde_json::Value;
 
-const NULLABLE: [&str; 12] = [
+const NULLABLE: [&str; 13] = [
     "bgnbd",
     "paretoNbd",
     "mbgnbd",
@@ -25,6 +25,7 @@ const NULLABLE: [&str; 12] = [
     "pAliveMatrix",
     "periodTransactions",
     "holdout",
+    "covariates",
     "best",
     "tracking",
     "retentionRate",

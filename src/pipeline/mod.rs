@@ -90,6 +90,16 @@ struct Stages {
     explain: Memo<(u64, u64, u64, u64), ExplainReport>,
 }
 
+/// What [`Dataset::model_stages`] computed, with the generations downstream keys use.
+struct Models {
+    clv: ClvStage,
+    clv_gen: u64,
+    life: LifecycleStage,
+    life_gen: u64,
+    churn: ChurnStage,
+    churn_gen: u64,
+}
+
 #[derive(Debug, Clone)]
 struct ChurnStage {
     report: ChurnReport,
@@ -270,13 +280,15 @@ impl Dataset {
         let as_of = table.as_of;
         let mut warnings = ingest_warnings(&table.account, &self.detected);
         warnings.extend(kpi.warnings.iter().cloned());
-        let (clv, clv_gen, life, life_gen) =
-            self.model_stages(opts, stages, ran, &table, table_gen, &kpi, kpi_gen)?;
+        let Models {
+            clv,
+            clv_gen,
+            life,
+            life_gen,
+            churn,
+            churn_gen,
+        } = self.model_stages(opts, stages, ran, &table, table_gen, &kpi, kpi_gen)?;
         warnings.extend(clv.warnings.iter().cloned());
-        let churn_key = (table_gen, clv_gen, opts.churn.clone());
-        let (churn, churn_gen) = stages.churn.get(churn_key, "churn", ran, || {
-            Ok(self.churn(customers, as_of, &clv.cols, opts))
-        })?;
         warnings.extend(churn.warnings.iter().cloned());
         let uses_clv = opts.segments.features.contains(&Feature::Clv);
         let seg_key = (
@@ -455,7 +467,8 @@ impl Dataset {
         })
     }
 
-    /// CLV, then the lifecycle stages (At Risk reads P(alive)), after the cheap stages.
+    /// CLV, then the lifecycle stages (At Risk reads P(alive)) and churn, after the cheap
+    /// stages.
     #[allow(clippy::too_many_arguments)]
     fn model_stages(
         &self,
@@ -466,7 +479,7 @@ impl Dataset {
         table_gen: u64,
         kpi: &KpiStage,
         kpi_gen: u64,
-    ) -> Result<(ClvStage, u64, LifecycleStage, u64)> {
+    ) -> Result<Models> {
         let has_days = matches!(self.source, Source::Transactions(_));
         let (customers, as_of) = (&table.customers, table.as_of);
         // Monthly whatever `kpis.period` is: the simple CLV is a monthly formula.
@@ -484,7 +497,19 @@ impl Dataset {
         let (life, life_gen) = stages.lifecycle.get(life_key, "lifecycle", ran, || {
             Ok(self.lifecycle(customers, as_of, &kpi.th, &clv.cols, opts))
         })?;
-        Ok((clv, clv_gen, life, life_gen))
+        // Churn reads the CLV model and its holdout split.
+        let churn_key = (table_gen, clv_gen, opts.churn.clone());
+        let (churn, churn_gen) = stages.churn.get(churn_key, "churn", ran, || {
+            Ok(self.churn(customers, as_of, &clv.cols, opts))
+        })?;
+        Ok(Models {
+            clv,
+            clv_gen,
+            life,
+            life_gen,
+            churn,
+            churn_gen,
+        })
     }
 
     /// The customer table as of `opts.asOf`, and the row account with the rows it leaves out.
