@@ -5,6 +5,7 @@
 //! default.
 use serde::{Deserialize, Serialize};
 
+use crate::churn::ChurnOptions;
 use crate::clv::ClvOptions;
 use crate::error::{Error, Result};
 use crate::ingest::IngestOptions;
@@ -35,6 +36,8 @@ pub struct Options {
     pub segments: SegmentOptions,
     #[cfg_attr(test, ts(optional = nullable))]
     pub clv: ClvOptions,
+    #[cfg_attr(test, ts(optional = nullable))]
+    pub churn: ChurnOptions,
 }
 
 impl Options {
@@ -57,6 +60,7 @@ impl Options {
         self.lifecycle.validate()?;
         self.segments.validate().map_err(Error::option)?;
         self.clv.validate().map_err(Error::option)?;
+        self.churn.validate().map_err(Error::option)?;
         Ok(())
     }
 

@@ -148,7 +148,7 @@ fn json<T: Serialize>(v: &T) -> serde_json::Value {
 
 #[test]
 fn option_declarations_say_what_serde_accepts() {
-    use crate::{clv, ingest, kpis, lifecycle, rfm, segment};
+    use crate::{churn, clv, ingest, kpis, lifecycle, rfm, segment};
     check_input::<Options>(json(&Options::default()));
     let ingest = ingest::IngestOptions {
         encoding: Some("utf-8".into()),
@@ -162,6 +162,7 @@ fn option_declarations_say_what_serde_accepts() {
     check_input::<lifecycle::LifecycleOptions>(json(&lifecycle::LifecycleOptions::default()));
     check_input::<segment::SegmentOptions>(json(&segment::SegmentOptions::default()));
     check_input::<clv::ClvOptions>(json(&clv::ClvOptions::default()));
+    check_input::<churn::ChurnOptions>(json(&churn::ChurnOptions::default()));
     let decoded = serde_json::json!({ "source": "csv", "encoding": "gbk", "bom": false });
     check_input::<Decoded>(decoded);
 }

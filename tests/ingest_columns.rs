@@ -91,6 +91,7 @@ fn text_input(orders: &[Order]) -> MemoryInput {
         order: Some(text("order", orders.iter().map(|o| o.order.clone()))),
         quantity: None,
         unit_price: None,
+        covariates: Vec::new(),
     }
 }
 
@@ -137,10 +138,11 @@ fn assert_same(name: &str, file: &(Value, Analysis), mem: &(Value, Analysis), te
     assert_eq!(md["delimiter"], "n/a");
     assert_eq!(md["bom"], false);
     assert_eq!(md["hasHeader"], true);
-    assert_eq!(
-        md["header"],
-        serde_json::json!(["customer", "date", "amount", "order"])
-    );
+    let mut header = serde_json::json!(["customer", "date", "amount", "order"]);
+    if let Some(c) = fd["columns"]["covariates"].as_array() {
+        header.as_array_mut().unwrap().extend(c.iter().cloned());
+    }
+    assert_eq!(md["header"], header, "{name}");
     assert_eq!(fd["cancelledOrderPrefix"], md["cancelledOrderPrefix"]);
     assert_eq!(f, m, "{name}: every other key of the Report");
     // Per-customer columns: ids in the same order, every value the same.
@@ -257,12 +259,119 @@ fn same_orders_as_file_and_as_every_form_of_column_give_the_same_report() {
     let other = Options::from_json(r#"{"asOf":"2023-12-31","segments":{"k":3}}"#).unwrap();
     ds.reanalyze(&opts).unwrap();
     let again = ds.reanalyze(&other).unwrap();
-    assert_eq!(ds.stages_run(), ["segments"]);
+    assert_eq!(ds.stages_run(), ["segments", "explain"]);
     let fresh = Dataset::from_memory(&texts, &other)
         .unwrap()
         .analyze(&other)
         .unwrap();
     assert_eq!(again.report, fresh.report);
+}
+
+/// A customer's attributes as a CRM holds them: a channel, and an age (a number).
+fn attributes(customer: &str) -> (&'static str, f64) {
+    let id: u64 = customer.parse().unwrap_or(0);
+    (
+        ["web", "store", "app"][(id % 3) as usize],
+        20.0 + (id % 47) as f64,
+    )
+}
+
+#[test]
+fn covariate_columns_from_memory_are_a_files_covariate_columns() {
+    let orders = orders(6_000, true);
+    let mut csv = String::from("order,customer,date,amount,channel,age\n");
+    for o in &orders {
+        let (channel, age) = attributes(&o.customer);
+        let blank = o.customer.is_empty();
+        let (channel, age) = if blank {
+            ("", String::new())
+        } else {
+            (channel, age.to_string())
+        };
+        csv += &format!(
+            "{},{},{},{},{channel},{age}\n",
+            o.order, o.customer, o.date, o.amount
+        );
+    }
+    let opts = Options::from_json(
+        r#"{"asOf":"2023-12-31","segments":{"k":4},"ingest":{"covariateCols":["channel","age:numeric"]}}"#,
+    )
+    .unwrap();
+    let file = analyse(Dataset::from_bytes(csv.as_bytes(), &opts), &opts);
+    let covariates = &file.0["clv"]["covariates"]["covariates"];
+    assert_eq!(covariates[0]["name"], "channel");
+    assert_eq!(covariates[1]["kind"], "numeric");
+    assert!(file.0["churn"]["customers"].as_u64().unwrap() > 0);
+
+    // The channel as text cells, the age as numbers (null where the row has no customer:
+    // NaN would make the blank row a row with a value).
+    let ages: Vec<Cell> = orders
+        .iter()
+        .map(|o| match o.customer.is_empty() {
+            true => Cell::Missing("null"),
+            false => Cell::Number(attributes(&o.customer).1),
+        })
+        .collect();
+    let input = MemoryInput {
+        covariates: vec![
+            text(
+                "channel",
+                orders.iter().map(|o| match o.customer.is_empty() {
+                    true => String::new(),
+                    false => attributes(&o.customer).0.to_string(),
+                }),
+            ),
+            Column::from_cells("age", &ages),
+        ],
+        ..text_input(&orders)
+    };
+    let mem = analyse(Dataset::from_memory(&input, &opts), &opts);
+    assert_same("covariate columns", &file, &mem, true);
+    assert_eq!(file.1.customers.covariates, mem.1.customers.covariates);
+
+    // Without covariateCols every covariate column given is read, its kind decided from its
+    // values; the option may only choose among them, and must name each one.
+    let plain = Options::from_json(r#"{"asOf":"2023-12-31","segments":{"k":4}}"#).unwrap();
+    let all = analyse(Dataset::from_memory(&input, &plain), &plain);
+    assert_eq!(
+        all.0["ingest"]["detected"]["columns"]["covariates"],
+        serde_json::json!(["channel", "age"])
+    );
+    assert_eq!(
+        all.0["clv"]["covariates"]["covariates"][0]["levels"],
+        mem.0["clv"]["covariates"]["covariates"][0]["levels"]
+    );
+    let e = err(&input, r#"{"ingest":{"covariateCols":["channel"]}}"#);
+    assert_eq!(e.code, "invalid_option");
+    assert!(
+        e.message
+            .contains("\"age\" is given but covariateCols leaves it out"),
+        "{}",
+        e.message
+    );
+    let e = err(
+        &input,
+        r#"{"ingest":{"covariateCols":["channel","age","country"]}}"#,
+    );
+    assert!(
+        e.message.contains("\"country\" names no column"),
+        "{}",
+        e.message
+    );
+    let e = err(
+        &text_input(&orders),
+        r#"{"ingest":{"covariateCols":["channel"]}}"#,
+    );
+    assert!(
+        e.message.contains("carry no covariate columns"),
+        "{}",
+        e.message
+    );
+    let short = MemoryInput {
+        covariates: vec![Column::numbers("age", vec![30.0])],
+        ..text_input(&orders)
+    };
+    assert_eq!(err(&short, "{}").code, "column_lengths");
 }
 
 fn small(amounts: &[&str], dates: &[&str]) -> MemoryInput {
@@ -275,6 +384,7 @@ fn small(amounts: &[&str], dates: &[&str]) -> MemoryInput {
         order: None,
         quantity: None,
         unit_price: None,
+        covariates: Vec::new(),
     }
 }
 
@@ -363,6 +473,7 @@ fn every_bad_cell_is_a_counted_skip_with_its_index() {
         order: None,
         quantity: None,
         unit_price: None,
+        covariates: Vec::new(),
     };
     let r = Dataset::from_memory(&input, &Options::default())
         .unwrap()

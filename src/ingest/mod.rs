@@ -12,6 +12,7 @@
 mod accounting;
 mod batch;
 mod columns;
+mod covariates;
 mod date;
 mod encoding;
 mod lines;
@@ -30,6 +31,7 @@ mod text;
 mod workbook;
 
 pub use accounting::{RowAccount, SkipExample, SkipReason};
+pub use covariates::{CovariateColumn, CovariateKind, BLANK as COVARIATE_BLANK};
 pub use lines::Lines;
 pub use memory::{
     check_lengths, ingest_memory, Cell, Column, MemoryInput, TextCells, KIND_NULL, KIND_NUMBER,
@@ -81,6 +83,12 @@ pub struct IngestOptions {
     pub unit_price_col: Option<String>,
     #[cfg_attr(test, ts(optional = nullable))]
     pub returns: ReturnsPolicy,
+    /// Columns describing the customer (channel, country, first product, age …), by header
+    /// name or 1-based number, optionally with `:numeric` or `:categorical`: each customer
+    /// gets one value (`customers::covariates`) for the CLV covariate models and churn.
+    /// Data from memory: names among its covariate columns (default: all of them).
+    #[cfg_attr(test, ts(optional = nullable))]
+    pub covariate_cols: Vec<String>,
     /// The input is a per-customer summary (customer_id, frequency, recency, T[, monetary_value]).
     #[cfg_attr(test, ts(optional = nullable))]
     pub summary: bool,
@@ -88,6 +96,7 @@ pub struct IngestOptions {
 
 impl IngestOptions {
     pub fn validate(&self) -> Result<()> {
+        covariates::validate(&self.covariate_cols)?;
         if let Some(d) = &self.delimiter {
             sniff::parse_delimiter_option(d)?;
         }
@@ -125,6 +134,10 @@ pub struct DetectedColumns {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(test, ts(optional))]
     pub unit_price: Option<String>,
+    /// The covariate columns read (`covariateCols`), in option order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, ts(as = "Option<Vec<String>>", optional))]
+    pub covariates: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -3,6 +3,7 @@
 //! Every guess is made on a bounded sample, reported in `ingest.detected`, and can be
 //! overridden by an option; the option wins without question.
 use super::columns::{self, Roles};
+use super::covariates::{self, CovariateKind};
 use super::date;
 use super::number::{self, Decimal};
 use super::source;
@@ -144,6 +145,8 @@ pub struct Layout {
     pub date_ambiguous_with: Option<String>,
     /// Order ids like `C536379` mark cancelled invoices (see [`cancellation_prefix`]).
     pub cancel_prefix: bool,
+    /// Covariate columns (`covariateCols`): field, name, forced kind.
+    pub covariates: Vec<(usize, String, Option<CovariateKind>)>,
 }
 
 /// Resolves a column option: a header name (case-insensitive) or a 1-based index.
@@ -164,6 +167,31 @@ fn resolve_column(spec: &str, header: &[String], n: usize, flag: &str) -> Result
         describe_columns(header, n)
     ))
     .with_hint(format!("{flag} <name or 1-based number>")))
+}
+
+/// The `covariateCols` entries as (field, name, forced kind), in option order.
+pub fn resolve_covariates(
+    specs: &[String],
+    header: &[String],
+    n_fields: usize,
+) -> Result<Vec<(usize, String, Option<CovariateKind>)>> {
+    let mut out: Vec<(usize, String, Option<CovariateKind>)> = Vec::new();
+    for spec in specs {
+        let (col, kind) = covariates::split_spec(spec, header);
+        let i = resolve_column(&col, header, n_fields, "--covariate")?;
+        let name = header
+            .get(i)
+            .filter(|h| !h.is_empty())
+            .cloned()
+            .unwrap_or(format!("#{}", i + 1));
+        if out.iter().any(|(j, _, _)| *j == i) {
+            return Err(Error::option(format!(
+                "covariate column {name:?} is named twice"
+            )));
+        }
+        out.push((i, name, kind));
+    }
+    Ok(out)
 }
 
 pub fn describe_columns(header: &[String], n: usize) -> String {
@@ -332,6 +360,7 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
     let cancel_prefix = roles
         .order
         .is_some_and(|c| cancellation_prefix(&columns[c]));
+    let covariates = resolve_covariates(&opts.covariate_cols, &header, n_fields)?;
     Ok(Layout {
         has_header,
         header,
@@ -341,6 +370,7 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
         date_format,
         date_ambiguous_with,
         cancel_prefix,
+        covariates,
     })
 }
 

@@ -1,7 +1,60 @@
 // Generated from the Rust types by ts-rs (src/typescript.rs); do not edit.
 // Regenerate: CRM_LENS_WRITE_TYPES=1 cargo test --lib typescript
 
+export type BaseParams = BgParams | ParetoParams;
+
 export type BgParams = { r: number, alpha: number, a: number, b: number, };
+
+export type ChurnModel = { 
+/**
+ * `pAlive` (1 − P(alive) of the BTYD model) or `trees` (bagged decision trees).
+ */
+model: 'pAlive' | 'trees', 
+/**
+ * Null when the test set cannot support a claim.
+ */
+metrics: ScoreMetrics | null, };
+
+export type ChurnOptions = { 
+/**
+ * Bagged trees (1–100).
+ */
+trees?: number, 
+/**
+ * Depth of each tree (1–12).
+ */
+maxDepth?: number, 
+/**
+ * Share of calibration customers held out as the test set (0.1–0.5).
+ */
+testShare?: number, 
+/**
+ * Most training customers (≥ 100).
+ */
+trainingSample?: number, seed?: number, };
+
+export type ChurnReport = { 
+/**
+ * Holdout window (days): churnRisk is the probability of no purchase in as many days.
+ */
+windowDays: number | null, 
+/**
+ * The cutoff date (features and label split there).
+ */
+cutoff: string | null, customers: number, churners: number, churnRate: number | null, train: number, test: number, testChurners: number, features: Array<string>, models: Array<ChurnModel>, comparison: Comparison | null, 
+/**
+ * The model behind `churnRisk`: `pAlive`, `trees`; null when unvalidated.
+ */
+chosen: 'pAlive' | 'trees' | null, reason: string, 
+/**
+ * What `churnRisk` is: `trees`, `pAlive` (validated), `pAliveUnvalidated`,
+ * `holdoutRate` (every customer gets the holdout's churn rate) or null (no column).
+ */
+riskBasis: 'trees' | 'pAlive' | 'pAliveUnvalidated' | 'holdoutRate' | null, meanRisk: number | null, 
+/**
+ * Customers with churnRisk ≥ 0.5.
+ */
+highRisk: number, settings: ChurnOptions, };
 
 export type ClusterProfile = { id: number, size: number, 
 /**
@@ -64,10 +117,28 @@ holdoutDays?: number | null, };
 
 export type ClvReport = { customers: number, uniqueRows: number, units: UnitsReport, simple: SimpleReport, bgnbd: FitReport<BgParams> | null, paretoNbd: FitReport<ParetoParams> | null, mbgnbd: FitReport<BgParams> | null, gammaGamma: FitReport<GgParams> | null, chosenModel: string, choiceCriterion: string, choiceReason: string, totals: Totals, newCustomer: NewCustomer | null, pAliveMatrix: PAliveMatrix | null, periodTransactions: PeriodTransactions | null, holdout: HoldoutReport | null, 
 /**
+ * Models with time-invariant covariates (`ingest.covariateCols`), null without them.
+ */
+covariates: CovariatesReport | null, 
+/**
  * Simple and model CLV per RFM segment, aligned with `rfm.segments`. `clv::run` leaves it
  * empty: the pipeline fills it after RFM and CLV ran (see `by_segment`).
  */
 rfmSegments: Array<SegmentClv>, };
+
+export type Coefficient = { covariate: string, 
+/**
+ * The level (categorical), or null (numeric: per standard deviation).
+ */
+level: string | null, pooled: boolean, 
+/**
+ * `purchase` (acts on alpha) or `dropout` (beta; a and b for BG/NBD).
+ */
+process: 'purchase' | 'dropout', gamma: number, stdError: number | null, z: number | null, pValue: number | null, 
+/**
+ * 95% Wald interval of γ.
+ */
+low: number | null, high: number | null, };
 
 export type Cohorts = { 
 /**
@@ -91,6 +162,44 @@ revenue: Array<Array<number>>,
  */
 revenueRetention: Array<Array<number>>, };
 
+export type Comparison = { difference: number, low: number, high: number, pValue: number, };
+
+export type CovariateKind = "categorical" | "numeric";
+
+export type CovariateModel = { model: ModelKind, 
+/**
+ * Parameters of a customer with z = 0 (reference levels, mean of numeric covariates).
+ */
+params: BaseParams, stdErrors: BaseParams | null, coefficients: Array<Coefficient>, logLikelihood: number, aic: number, converged: boolean, iterations: number, gradNorm: number, lrTest: LrTest, 
+/**
+ * Per level (or +1 standard deviation): the effects a page sentence reads.
+ */
+effects: Array<Effect>, };
+
+export type CovariateSummary = { name: string, kind: CovariateKind, 
+/**
+ * Categorical: the levels, reference first; empty for numeric.
+ */
+levels: Array<Level>, 
+/**
+ * Numeric: mean and standard deviation used to standardise.
+ */
+mean: number | null, sd: number | null, 
+/**
+ * Customers without a (readable) value.
+ */
+missing: number, 
+/**
+ * Customers whose rows held different values (the first purchase day's was used).
+ */
+differing: number, 
+/**
+ * Dropped because it does not vary.
+ */
+dropped: boolean, };
+
+export type CovariatesReport = { covariates: Array<CovariateSummary>, models: Array<CovariateModel>, };
+
 export type CrmLensError = { code: string, message: string, 
 /**
  * The option that most likely fixes it (CLI flag spelling), if any.
@@ -106,6 +215,8 @@ counts: Array<Array<number>>,
  * Per cluster, customers whose RFM segment index was out of range.
  */
 unknown: Array<number>, };
+
+export type Decile = { decile: number, customers: number, meanPredicted: number, actualRate: number, };
 
 export type Decimal = "." | ",";
 
@@ -148,7 +259,47 @@ cancelledOrderPrefix?: string, columns: DetectedColumns,
  */
 header: Array<string>, };
 
-export type DetectedColumns = { customerId: string | null, date: string | null, amount: string | null, orderId?: string, quantity?: string, unitPrice?: string, };
+export type DetectedColumns = { customerId: string | null, date: string | null, amount: string | null, orderId?: string, quantity?: string, unitPrice?: string, 
+/**
+ * The covariate columns read (`covariateCols`), in option order.
+ */
+covariates?: Array<string>, };
+
+export type Effect = { covariate: string, level: string | null, pooled: boolean, 
+/**
+ * Multiplier of the mean purchase rate while active: `exp(g_p)`.
+ */
+purchaseRate: Ratio, 
+/**
+ * Pareto/NBD: multiplier of the mean dropout rate, `exp(g_d)`; null for BG/NBD (its
+ * coefficient scales a and b together, which keeps the mean dropout probability).
+ */
+dropoutRate: Ratio | null, 
+/**
+ * Expected repeat purchases of a new customer over the CLV horizon, this level vs the
+ * reference (both processes together).
+ */
+newCustomerPurchases: number | null, };
+
+export type ExplainReport = { features: Array<string>, depth: number, 
+/**
+ * Customers the trees were fitted on.
+ */
+sample: number, classes: Array<Explained>, };
+
+export type Explained = { 
+/**
+ * `cluster`, `stage` or `churn`.
+ */
+kind: 'cluster' | 'stage' | 'churn', 
+/**
+ * Cluster id, stage key, or `likelyChurn` (churnRisk ≥ 0.5).
+ */
+class: string, 
+/**
+ * Customers in the class.
+ */
+customers: number, rules: Array<Rule>, };
 
 export type Feature = "recency" | "frequency" | "monetary" | "tenure" | "clv";
 
@@ -233,6 +384,13 @@ dateFormat?: string | null,
  */
 customerCol?: string | null, dateCol?: string | null, amountCol?: string | null, orderCol?: string | null, quantityCol?: string | null, unitPriceCol?: string | null, returns?: ReturnsPolicy, 
 /**
+ * Columns describing the customer (channel, country, first product, age …), by header
+ * name or 1-based number, optionally with `:numeric` or `:categorical`: each customer
+ * gets one value (`customers::covariates`) for the CLV covariate models and churn.
+ * Data from memory: names among its covariate columns (default: all of them).
+ */
+covariateCols?: Array<string>, 
+/**
  * The input is a per-customer summary (customer_id, frequency, recency, T[, monetary_value]).
  */
 summary?: boolean, };
@@ -269,6 +427,16 @@ export type KpisReport = { customers: number, activeCustomers: number, transacti
  */
 period: KpiPeriod, periods: Array<Period>, cohorts: Cohorts, cac: number | null, nps: number | null, csat: number | null, };
 
+export type Level = { 
+/**
+ * The value (`""` for blank); for the pooled level, `other`.
+ */
+value: string, customers: number, 
+/**
+ * The pooled level of small levels (`value` is then `other`).
+ */
+pooled: boolean, reference: boolean, };
+
 export type LifecycleOptions = { newWindowDays?: number | null, churnWindowDays?: number | null, atRiskFactor?: number, loyalMinTransactions?: number | null, loyalMinTenureDays?: number | null, pAliveThreshold?: number, 
 /**
  * Days before `asOf` of the earlier snapshot for stage transitions.
@@ -289,6 +457,8 @@ comparedTo: string | null, transitions: Array<Transition>,
  */
 usesPAlive: boolean, };
 
+export type LrTest = { statistic: number, df: number, pValue: number, plainLogLikelihood: number, };
+
 export type ModelChoice = "auto" | "bgnbd" | "paretoNbd" | "mbgnbd";
 
 export type ModelKind = "bgnbd" | "paretoNbd" | "mbgnbd";
@@ -299,7 +469,7 @@ export type Options = {
 /**
  * Last day of the observation period, inclusive (`YYYY-MM-DD`). Default: last transaction.
  */
-asOf?: string | null, timeUnit?: TimeUnit, ingest?: IngestOptions, rfm?: RfmOptions, lifecycle?: LifecycleOptions, kpis?: KpiOptions, segments?: SegmentOptions, clv?: ClvOptions, };
+asOf?: string | null, timeUnit?: TimeUnit, ingest?: IngestOptions, rfm?: RfmOptions, lifecycle?: LifecycleOptions, kpis?: KpiOptions, segments?: SegmentOptions, clv?: ClvOptions, churn?: ChurnOptions, };
 
 export type PAliveMatrix = { model: ModelKind, 
 /**
@@ -358,6 +528,8 @@ explainedVariance: [number, number],
  */
 components: [Array<number>, Array<number>], };
 
+export type Ratio = { value: number, low: number | null, high: number | null, };
+
 export type Recommendation = { 
 /**
  * Recommended k (equals the report's k unless the user fixed k).
@@ -377,7 +549,7 @@ bestSilhouetteK: number | null, bestSilhouette: number | null,
  */
 elbowK: number | null, silhouetteTolerance: number, };
 
-export type Report = { schemaVersion: number, asOf: string, timeUnit: TimeUnit, ingest: IngestReport, kpis: KpisReport, rfm: RfmReport, lifecycle: LifecycleReport, segments: SegmentsReport, clv: ClvReport, warnings: Array<Warning>, };
+export type Report = { schemaVersion: number, asOf: string, timeUnit: TimeUnit, ingest: IngestReport, kpis: KpisReport, rfm: RfmReport, lifecycle: LifecycleReport, segments: SegmentsReport, clv: ClvReport, churn: ChurnReport, explain: ExplainReport, warnings: Array<Warning>, };
 
 export type ReturnsPolicy = "net" | "drop" | "keep";
 
@@ -405,6 +577,30 @@ grid: Array<Array<number>>,
  */
 gridMonetary: Array<Array<number>>, rules: Array<SegmentRule>, };
 
+export type Rule = { conditions: Array<RuleCondition>, 
+/**
+ * Customers matching the conditions.
+ */
+customers: number, 
+/**
+ * Their share of all customers.
+ */
+coverage: number, 
+/**
+ * Share of the matching customers that are in the class.
+ */
+purity: number, 
+/**
+ * Share of the class the rule covers.
+ */
+recall: number, };
+
+export type RuleCondition = { feature: string, 
+/**
+ * `<=` or `>`.
+ */
+op: '<=' | '>', threshold: number, };
+
 export type SampleSizes = { customers: number, 
 /**
  * Seeded sample on which k is scanned and starting centroids are found.
@@ -429,6 +625,20 @@ inertia: number,
  * Mean silhouette on the silhouette sample (null if undefined).
  */
 silhouette: number | null, };
+
+export type ScoreMetrics = { auc: number, aucStdError: number, 
+/**
+ * 95% interval (DeLong), clamped to [0, 1].
+ */
+aucLow: number, aucHigh: number, 
+/**
+ * Mean squared error of the score as a probability of churning.
+ */
+brier: number, 
+/**
+ * Churn rate in the top decile / the overall churn rate.
+ */
+topDecileLift: number, calibration: Array<Decile>, };
 
 export type Scoring = "qcut" | "rankFirst";
 

@@ -17,6 +17,7 @@ pub use cells::{
 };
 
 use super::columns::Roles;
+use super::covariates::CovariateKind;
 use super::date;
 use super::number::{self, Decimal};
 use super::rows::RowParser;
@@ -41,10 +42,13 @@ pub struct MemoryInput {
     pub order: Option<Column>,
     pub quantity: Option<Column>,
     pub unit_price: Option<Column>,
+    /// Attributes of the customer (channel, country, age …), one cell per order, read as a
+    /// file's `covariateCols`: all of them, or those the option names (with their kinds).
+    pub covariates: Vec<Column>,
 }
 
 impl MemoryInput {
-    /// The columns in report order, with their role indices in the layout.
+    /// The columns in report order (roles, then covariates): the layout's fields.
     pub(super) fn columns(&self) -> Vec<&Column> {
         [Some(&self.customer), Some(&self.date)]
             .into_iter()
@@ -52,6 +56,7 @@ impl MemoryInput {
                 [&self.amount, &self.order, &self.quantity, &self.unit_price].map(Option::as_ref),
             )
             .flatten()
+            .chain(&self.covariates)
             .collect()
     }
 }
@@ -128,6 +133,7 @@ pub fn ingest_memory(input: &MemoryInput, opts: &IngestOptions) -> Result<Ingest
         input,
         decimal: layout.decimal,
         excel,
+        roles: columns.len() - input.covariates.len(),
     };
     let mut order = String::new();
     for i in 0..n {
@@ -170,9 +176,10 @@ fn layout(input: &MemoryInput, columns: &[&Column], opts: &IngestOptions) -> Res
         let sample = money.map(Column::text_sample).unwrap_or_default();
         number::guess_decimal(sample.into_iter()).unwrap_or(Decimal::Dot)
     });
+    let covariates = covariate_layout(input, columns, opts)?;
     let cancel_prefix = input.order.as_ref().is_some_and(|c| {
         let ids: Vec<String> = (0..c.len())
-            .map(|i| id_text(c.cell(i)))
+            .map(|i| id_text(c.cell(i)).into_owned())
             .filter(|s| !s.trim().is_empty())
             .take(SAMPLE_ROWS)
             .collect();
@@ -187,7 +194,49 @@ fn layout(input: &MemoryInput, columns: &[&Column], opts: &IngestOptions) -> Res
         date_format,
         date_ambiguous_with,
         cancel_prefix,
+        covariates,
     })
+}
+
+/// The covariate columns as layout fields: every one given, in order, or (with
+/// `covariateCols`) those the option names, with their kinds; a given column the option
+/// leaves out is an error, not a column silently ignored.
+fn covariate_layout(
+    input: &MemoryInput,
+    columns: &[&Column],
+    opts: &IngestOptions,
+) -> Result<Vec<(usize, String, Option<CovariateKind>)>> {
+    let first = columns.len() - input.covariates.len();
+    let names: Vec<String> = input.covariates.iter().map(|c| c.name.clone()).collect();
+    if opts.covariate_cols.is_empty() {
+        return Ok((first..)
+            .zip(names)
+            .map(|(i, name)| (i, name, None))
+            .collect());
+    }
+    if names.is_empty() {
+        return Err(Error::option(format!(
+            "covariateCols names {:?}, but the orders carry no covariate columns",
+            opts.covariate_cols
+        ))
+        .with_hint("add covariates: { channel: [...] } to the columns, or covariates: ['channel'] to the mapping"));
+    }
+    let chosen = sniff::resolve_covariates(&opts.covariate_cols, &names, names.len())?;
+    if let Some(left) = names
+        .iter()
+        .enumerate()
+        .find(|(i, _)| !chosen.iter().any(|c| c.0 == *i))
+    {
+        return Err(Error::option(format!(
+            "covariate column {:?} is given but covariateCols leaves it out",
+            left.1
+        ))
+        .with_hint("name it in covariateCols, or leave it out of the covariates"));
+    }
+    Ok(chosen
+        .into_iter()
+        .map(|(i, name, kind)| (first + i, name, kind))
+        .collect())
 }
 
 /// The format text dates are read with (sniffed as for a file), or what the numbers are.

@@ -1,4 +1,6 @@
 //! One row from memory into the row parser: used, or counted as a file's row would be.
+use std::borrow::Cow;
+
 use super::cells::{Cell, Column, MS_PER_DAY};
 use super::MemoryInput;
 use crate::ingest::accounting::SkipReason;
@@ -27,13 +29,14 @@ pub(super) fn js_number(v: f64) -> String {
     }
 }
 
-/// A cell as id text (customer and order ids): numbers as JavaScript prints them.
-pub(super) fn id_text(c: Cell<'_>) -> String {
+/// A cell as id text (customer and order ids, covariate values): numbers as JavaScript
+/// prints them.
+pub(super) fn id_text(c: Cell<'_>) -> Cow<'_, str> {
     match c {
-        Cell::Text(s) | Cell::Other(s) => s.to_string(),
-        Cell::Number(v) if v.is_finite() => js_number(v),
-        Cell::Number(_) | Cell::Missing(_) => String::new(),
-        Cell::Day(d) => d.to_string(),
+        Cell::Text(s) | Cell::Other(s) => s.into(),
+        Cell::Number(v) if v.is_finite() => js_number(v).into(),
+        Cell::Number(_) | Cell::Missing(_) => "".into(),
+        Cell::Day(d) => d.to_string().into(),
     }
 }
 
@@ -59,6 +62,8 @@ pub(super) struct Rows<'a> {
     pub input: &'a MemoryInput,
     pub decimal: Decimal,
     pub excel: bool,
+    /// Role columns before the covariates in the layout's fields.
+    pub roles: usize,
 }
 
 impl<'a> Rows<'a> {
@@ -152,7 +157,8 @@ impl<'a> Rows<'a> {
             }
             None => "",
         };
-        p.accept(cust, day, amount, order_text, line);
+        let covariate = |field: usize| id_text(input.covariates[field - self.roles].cell(i));
+        p.accept(cust, day, amount, order_text, line, covariate);
     }
 }
 
