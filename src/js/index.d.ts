@@ -50,6 +50,10 @@ export interface Columns {
   order?: ArrayLike<string | number | bigint | Missing> | TextColumn;
   quantity?: ArrayLike<number | string | bigint | Missing> | Float64Array | TextColumn;
   unitPrice?: ArrayLike<number | string | bigint | Missing> | Float64Array | TextColumn;
+  /** The customer's attributes (channel, country, age …), by name, one value per order: read
+   * as a file's `ingest.covariateCols` (all of them, or those that option names) for the CLV
+   * covariate models and churn; each customer gets the value of their first purchase day. */
+  covariates?: Record<string, ArrayLike<string | number | bigint | boolean | Missing> | Float64Array | TextColumn>;
   /** The names the columns are reported under (`ingest.detected.columns`, examples);
    * default: the role. `columnsFromRecords` / `columnsFromArrow` set the field names. */
   names?: Partial<Record<Role, string>>;
@@ -61,10 +65,29 @@ export interface Columns {
 export interface Mapping {
   customer: string;
   date: string;
+  /** Required unless quantity and unitPrice are given. */
   amount?: string;
   order?: string;
   quantity?: string;
   unitPrice?: string;
+  /** Fields with the customer's attributes (`Columns.covariates`, named by the field). */
+  covariates?: string[];
+}
+
+/** A string field of record type `R`. */
+type Field<R> = Extract<keyof R, string>;
+
+/** `Mapping` for records of type `R`: a typo in a field name does not compile. */
+export interface RecordMapping<R> {
+  customer: Field<R>;
+  date: Field<R>;
+  /** Required unless quantity and unitPrice are given. */
+  amount?: Field<R>;
+  order?: Field<R>;
+  quantity?: Field<R>;
+  unitPrice?: Field<R>;
+  /** Fields with the customer's attributes (`Columns.covariates`, named by the field). */
+  covariates?: Field<R>[];
 }
 
 /** The parts of an apache-arrow `Table` the package reads (an optional peer dependency). */
@@ -92,10 +115,11 @@ export interface ArrowVectorLike extends Iterable<unknown> {
  * `ingest.rowsSkipped`, with examples whose `line` is the row's 0-based index. */
 export function openColumns(columns: Columns, options?: Options): Promise<Dataset>;
 
-/** Reads an array of objects; `mapping` names each role's field. */
-export function openRecords(
-  records: ArrayLike<Record<string, unknown> | null | undefined>,
-  mapping: Mapping,
+/** Reads an array of objects (of any interface or type `R`); `mapping` names each role's
+ * field of `R`. */
+export function openRecords<R extends object>(
+  records: ArrayLike<R | null | undefined>,
+  mapping: RecordMapping<R>,
   options?: Options,
 ): Promise<Dataset>;
 
@@ -104,9 +128,9 @@ export function openArrow(table: ArrowTableLike, mapping: Mapping, options?: Opt
 
 /** The Columns of an array of objects (pure JS: call it on the main thread, post the result
  * to a worker that calls `openColumns`). */
-export function columnsFromRecords(
-  records: ArrayLike<Record<string, unknown> | null | undefined>,
-  mapping: Mapping,
+export function columnsFromRecords<R extends object>(
+  records: ArrayLike<R | null | undefined>,
+  mapping: RecordMapping<R>,
 ): Columns;
 
 /** The Columns of an apache-arrow `Table` (pure JS, as `columnsFromRecords`). */

@@ -25,6 +25,12 @@ function checkMapping(mapping, what) {
       'name the field (or Arrow column) of each role: customer, date, amount (or quantity and unitPrice), order');
   }
   for (const [role, field] of Object.entries(mapping)) {
+    if (role === 'covariates') {
+      if (field !== undefined && !(Array.isArray(field) && field.every((f) => typeof f === 'string'))) {
+        throw invalid(`${what}: mapping.covariates must be an array of field names`, "e.g. { covariates: ['channel', 'country'] }");
+      }
+      continue;
+    }
     if (!ROLES.includes(role)) {
       throw invalid(`${what}: unknown role "${role}" in the mapping`, `the roles are ${ROLES.join(', ')}`);
     }
@@ -55,8 +61,10 @@ export function columnsFromRecords(records, mapping) {
     throw invalid('columnsFromRecords: the records must be an array of objects', 'pass an array such as [{ id: "c1", day: "2024-03-05", total: 12.5 }]');
   }
   const n = records.length;
-  const roles = ROLES.filter((role) => mapping[role]);
-  const fields = roles.map((role) => mapping[role]);
+  // The roles' fields, then the covariates' (reported under their field names).
+  const covariates = mapping.covariates ?? [];
+  const roles = [...ROLES.filter((role) => mapping[role]), ...covariates.map(() => 'covariates')];
+  const fields = [...roles.slice(0, roles.length - covariates.length).map((role) => mapping[role]), ...covariates];
   const values = roles.map(() => new Array(n));
   const seen = roles.map(() => false);
   // One pass over the records (each object is loaded once), all mapped fields at a time.
@@ -70,11 +78,16 @@ export function columnsFromRecords(records, mapping) {
     }
   }
   const columns = { source: 'records', names: {} };
+  if (covariates.length) columns.covariates = {};
   roles.forEach((role, k) => {
     if (n > 0 && !seen[k]) {
       const first = records.find((r) => r !== null && typeof r === 'object');
       throw invalid(`no record has the field "${fields[k]}" (mapping.${role})`,
         `the first record's fields are: ${first ? Object.keys(first).join(', ') : 'none'}`);
+    }
+    if (role === 'covariates') {
+      columns.covariates[fields[k]] = values[k];
+      return;
     }
     columns[role] = NUMERIC.has(role) ? packNumbers(values[k]) : values[k];
     columns.names[role] = fields[k];
@@ -130,7 +143,7 @@ function arrowValues(vector, role) {
     if (text) return text;
   }
   const numeric = type.typeId === ARROW_FLOAT || (type.typeId === ARROW_INT && type.bitWidth <= 32);
-  if (numeric && vector.nullCount === 0 && (NUMERIC.has(role) || role === 'date')) {
+  if (numeric && vector.nullCount === 0 && (NUMERIC.has(role) || role === 'date' || role === 'covariates')) {
     return Float64Array.from(vector.toArray());
   }
   // get(): strings (dictionaries decoded), numbers, bigints, dates and timestamps as epoch
@@ -146,16 +159,23 @@ export function columnsFromArrow(table, mapping) {
     throw invalid('columnsFromArrow: expected an apache-arrow Table', 'pass the Table itself (e.g. the result of a DuckDB-wasm query)');
   }
   const columns = { source: 'arrow', names: {} };
-  for (const role of ROLES) {
-    const field = mapping[role];
-    if (!field) continue;
-    const vector = table.getChild(field);
-    if (!vector) {
+  const vector = (field, role) => {
+    const v = table.getChild(field);
+    if (!v) {
       const names = table.schema?.fields?.map((f) => f.name).join(', ') ?? '?';
       throw invalid(`the Arrow table has no column "${field}" (mapping.${role})`, `its columns are: ${names}`);
     }
-    columns[role] = arrowValues(vector, role);
+    return arrowValues(v, role);
+  };
+  for (const role of ROLES) {
+    const field = mapping[role];
+    if (!field) continue;
+    columns[role] = vector(field, role);
     columns.names[role] = field;
+  }
+  if (mapping.covariates?.length) {
+    columns.covariates = {};
+    for (const field of mapping.covariates) columns.covariates[field] = vector(field, 'covariates');
   }
   return columns;
 }
@@ -297,8 +317,8 @@ export function wireInput(columns) {
       'pass one array (or typed array) per role');
   }
   for (const key of Object.keys(columns)) {
-    if (!ROLES.includes(key) && key !== 'names' && key !== 'source') {
-      throw invalid(`the columns have an unknown key "${key}"`, `the roles are ${ROLES.join(', ')} (plus names and source)`);
+    if (!ROLES.includes(key) && !['names', 'source', 'covariates'].includes(key)) {
+      throw invalid(`the columns have an unknown key "${key}"`, `the roles are ${ROLES.join(', ')} (plus covariates, names and source)`);
     }
   }
   const source = columns.source ?? 'columns';
@@ -311,6 +331,13 @@ export function wireInput(columns) {
   }
   for (const role of ['customer', 'date']) {
     if (!input[role]) throw invalid(`the columns have no ${role}`, `add ${role}: [...] with one value per order`);
+  }
+  const covariates = columns.covariates;
+  if (covariates !== undefined && covariates !== null) {
+    if (typeof covariates !== 'object' || Array.isArray(covariates) || ArrayBuffer.isView(covariates)) {
+      throw invalid('columns.covariates must be an object of columns by name', "e.g. covariates: { channel: ['web', 'store', ...] }");
+    }
+    input.covariates = Object.entries(covariates).map(([name, values]) => wireColumn(values, 'covariates', name));
   }
   return input;
 }

@@ -18,7 +18,7 @@ import type { Decoded, Detected, Options, Report } from './types.js';
 export type * from './types.js';
 
 /** A stage `stagesRun()` names. */
-export type StageName = 'customers' | 'rfm' | 'kpis' | 'clv' | 'lifecycle' | 'segments';
+export type StageName = 'customers' | 'rfm' | 'kpis' | 'clv' | 'lifecycle' | 'churn' | 'segments' | 'explain';
 
 /** Customer ids of the last analysis: id `i` is `bytes[offsets[i]..offsets[i + 1]]` (UTF-8). */
 export interface CustomerIds {
@@ -49,6 +49,9 @@ export interface CustomerColumns {
   clvLow: Float64Array;
   clvHigh: Float64Array;
   simpleClv: Float64Array;
+  /** Probability of no purchase in the churn horizon (`report.churn.riskBasis` says from what);
+   * absent when no churn risk could be given. */
+  churnRisk?: Float64Array;
   /** Transactions (purchase orders). */
   frequency: Uint32Array;
   rScore: Uint8Array;
@@ -164,7 +167,7 @@ impl Dataset {
     }
 
     /// The stages the last `analyze` re-ran (`customers`, `rfm`, `kpis`, `clv`, `lifecycle`,
-    /// `segments`); the others were unchanged by the new options and kept.
+    /// `churn`, `segments`, `explain`); the others were unchanged by the new options and kept.
     #[wasm_bindgen(js_name = stagesRun, unchecked_return_type = "StageName[]")]
     pub fn stages_run(&self) -> Array {
         self.inner

@@ -1,7 +1,8 @@
 //! Orders from memory (feature `js-analysis`): `Dataset.fromColumns`, what the package's
 //! `openColumns` / `openRecords` / `openArrow` call (src/js/memory.js writes the input).
 //!
-//! The input is `{ source, customer, date, amount?, order?, quantity?, unitPrice? }`, each
+//! The input is `{ source, customer, date, amount?, order?, quantity?, unitPrice?,
+//! covariates? }` (`covariates`: an array of columns, the customer's attributes), each
 //! column `{ name, kinds?, numbers?, days?, text?, lengths? }`: one typed array (`numbers`:
 //! Float64Array, `days`: Int32Array) or the text cells joined into one string with their
 //! UTF-16 `lengths` (Uint32Array), with `codes` (Uint32Array) when the text holds the distinct
@@ -41,6 +42,8 @@ export interface MemoryInput {
   order?: MemoryColumn;
   quantity?: MemoryColumn;
   unitPrice?: MemoryColumn;
+  /** The customer's attributes (read as `ingest.covariateCols`), named by `name`. */
+  covariates?: MemoryColumn[];
 }
 "#;
 
@@ -200,9 +203,20 @@ impl Dataset {
                 handles.push(Some(Handles::of(v, role)?));
             }
         }
+        let covariates = get(&input, "covariates")?;
+        let covariates: Vec<Handles> = if covariates.is_undefined() || covariates.is_null() {
+            Vec::new()
+        } else {
+            let list: js_sys::Array = covariates
+                .dyn_into()
+                .map_err(|_| bad("covariates must be an array of columns".into()))?;
+            list.iter()
+                .map(|c| Handles::of(c, "covariates"))
+                .collect::<Result<_, _>>()?
+        };
         // Bounded before allocation: no cell is copied until every column has the rows the
         // customer column has.
-        let present = handles.iter().flatten();
+        let present = handles.iter().flatten().chain(&covariates);
         ingest::check_lengths(present.map(|h| (h.name.as_str(), h.len()))).map_err(js_error)?;
         let mut columns = handles
             .into_iter()
@@ -220,6 +234,10 @@ impl Dataset {
             order: next()?,
             quantity: next()?,
             unit_price: next()?,
+            covariates: covariates
+                .into_iter()
+                .map(Handles::column)
+                .collect::<Result<_, _>>()?,
         };
         let inner = pipeline::Dataset::from_memory(&input, &opts).map_err(js_error)?;
         Ok(Dataset::from_inner(inner))

@@ -205,6 +205,61 @@ test('Arrow decimals, timestamps, dictionaries and Float32; a missing column is 
     (e) => e.code === 'invalid_columns' && /no column "when"/.test(e.message) && /c, t, f, d/.test(e.hint));
 });
 
+test('covariates: customer attributes as columns, record fields or Arrow vectors, read as a file covariateCols', async () => {
+  const channels = ['web', 'store', 'app'];
+  const attrs = (r) => {
+    const h = [...r.customer].reduce((a, c) => a + c.charCodeAt(0), 0);
+    return { channel: channels[h % 3], age: 20 + (h % 47) };
+  };
+  const options = { ...OPTIONS, ingest: { covariateCols: ['channel', 'age:numeric'] } };
+  const csv = `order,customer,date,amount,channel,age\n${noBlank.map((r) => {
+    const { channel, age } = attrs(r);
+    return `${r.order},${r.customer},${r.date},${r.amount},${channel},${age}`;
+  }).join('\n')}\n`;
+  const run = async (open) => {
+    const ds = await open();
+    try {
+      return { report: ds.analyze(options), columns: ds.customerColumns(true) };
+    } finally {
+      ds.free();
+    }
+  };
+  const file = await run(() => openDataset(new TextEncoder().encode(csv), options));
+  const cov = file.report.clv.covariates;
+  assert.deepEqual(cov.covariates.map((c) => [c.name, c.kind]), [['channel', 'categorical'], ['age', 'numeric']]);
+  assert.ok(cov.models.length > 0 && file.report.churn.customers > 0);
+  const header = ['customer', 'date', 'amount', 'order', 'channel', 'age'];
+  const columns = {
+    customer: noBlank.map((r) => r.customer),
+    date: noBlank.map((r) => r.date),
+    amount: noBlank.map((r) => r.amount),
+    order: noBlank.map((r) => r.order),
+    covariates: { channel: noBlank.map((r) => attrs(r).channel), age: Float64Array.from(noBlank, (r) => attrs(r).age) },
+  };
+  assertSame('covariate columns', file, await run(() => openColumns(columns, options)), { texts: true, header });
+  const records = noBlank.map((r) => ({ id: r.customer, day: r.date, total: Number(r.amount), invoice: r.order, ...attrs(r) }));
+  const mapping = { customer: 'id', date: 'day', amount: 'total', order: 'invoice', covariates: ['channel', 'age'] };
+  const withNames = { ...mapped, header: [...mapped.header, 'channel', 'age'], columns: { ...mapped.columns, covariates: ['channel', 'age'] } };
+  assertSame('covariate fields', file, await run(() => openRecords(records, mapping, options)), { texts: true, ...withNames });
+  const table = new Table({
+    id: vectorFromArray(records.map((r) => r.id), new Utf8()),
+    day: vectorFromArray(records.map((r) => r.day), new Utf8()),
+    total: vectorFromArray(records.map((r) => r.total), new Float64()),
+    invoice: vectorFromArray(records.map((r) => r.invoice), new Utf8()),
+    channel: vectorFromArray(records.map((r) => r.channel), new Dictionary(new Utf8(), new Int32())),
+    age: vectorFromArray(records.map((r) => r.age), new Int32()),
+  });
+  assertSame('covariate vectors', file, await run(() => openArrow(table, mapping, options)), { texts: true, ...withNames });
+  // Without covariateCols every given attribute is read; the option may only choose among them.
+  const all = await run(() => openColumns(columns, OPTIONS));
+  assert.deepEqual(all.report.ingest.detected.columns.covariates, ['channel', 'age']);
+  await assert.rejects(openColumns(columns, { ingest: { covariateCols: ['channel'] } }),
+    (e) => e.code === 'invalid_option' && /"age" is given but covariateCols leaves it out/.test(e.message));
+  await assert.rejects(openColumns({ ...columns, covariates: { age: [30] } }), (e) => e.code === 'column_lengths' && /age 1/.test(e.message));
+  await assert.rejects(openColumns({ ...columns, covariates: ['web'] }), (e) => e.code === 'invalid_columns' && /covariates/.test(e.message));
+  await assert.rejects(openRecords(records, { ...mapping, covariates: 'channel' }), (e) => e.code === 'invalid_columns' && /array of field names/.test(e.message));
+});
+
 test('bad input is a clear error, never a silent drop', async () => {
   const ok = { customer: ['a', 'b'], date: ['2024-01-01', '2024-01-02'], amount: [1, 2] };
   await assert.rejects(openColumns({ ...ok, date: ['2024-01-01'] }),
@@ -233,7 +288,7 @@ test('a Dataset from memory re-analyses, offloads and exports like one from a fi
   const { runSegments } = await import('../../pkg/node.js');
   ds.provideSegments(other, runSegments(job));
   const r = ds.analyze(other);
-  assert.deepEqual(ds.stagesRun(), ['segments']);
+  assert.deepEqual(ds.stagesRun(), ['segments', 'explain']);
   assert.equal(r.segments.k, 3);
   const ids = ds.customerIds();
   assert.equal(ids.offsets.length, r.kpis.customers + 1);
