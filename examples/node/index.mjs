@@ -21,7 +21,7 @@ const ds = await openRecords(records, mapping, options);
 const fromRecords = ds.analyze(options);
 
 // They agree on every number; only the description of the input differs.
-for (const key of ['kpis', 'rfm', 'lifecycle', 'segments', 'clv', 'warnings']) {
+for (const key of ['kpis', 'rfm', 'lifecycle', 'segments', 'clv', 'churn', 'explain', 'warnings']) {
   assert.deepEqual(fromRecords[key], fromFile[key], key);
 }
 assert.equal(fromRecords.ingest.rowsUsed, fromFile.ingest.rowsUsed);

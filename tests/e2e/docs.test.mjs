@@ -17,7 +17,7 @@ function blocks(file) {
 }
 
 /** A sample's source when it is an example app's file (compared, not compiled). */
-const EXAMPLES = ['examples/node/index.mjs'].map((f) => readFileSync(`${ROOT}${f}`, 'utf8'));
+const EXAMPLES = ['examples/node/index.mjs', 'examples/vite-ts/src/main.ts', 'examples/static/app.js'].map((f) => readFileSync(`${ROOT}${f}`, 'utf8'));
 
 test('every sample of docs/embedding.md and the package README compiles or is an example app', () => {
   rmSync(DIR, { recursive: true, force: true });
@@ -40,7 +40,7 @@ test('every sample of docs/embedding.md and the package README compiles or is an
     });
   }
   assert.ok(files.length >= 8, `${files.length} samples`);
-  assert.equal(examples, 1, 'the Node example is quoted verbatim');
+  assert.equal(examples, EXAMPLES.length, 'the three example apps are quoted verbatim');
   writeFileSync(`${DIR}/tsconfig.json`, JSON.stringify({
     compilerOptions: {
       strict: true, noEmit: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext',

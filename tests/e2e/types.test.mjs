@@ -35,6 +35,8 @@ async function reports() {
     summary: nativeReport(summary, ['--summary', '--as-of', '2024-12-31']),
     ambiguous: nativeReport(ambiguous),
     single: nativeReport(single),
+    // churn, explain and the covariate models filled (the sample's channel column).
+    covariates: nativeReport(`${ROOT}www/public/sample.csv`, ['--covariate', 'channel']),
   };
   const ds = await openRecords([{ id: 'a', day: '2024-01-02', total: 5 }, { id: 'b', day: new Date(Date.UTC(2024, 0, 9)), total: NaN }, {}],
     { customer: 'id', date: 'day', amount: 'total' });
@@ -48,6 +50,8 @@ test('real Reports and errors type-check against the generated types (tsc --stri
   assert.equal(all.ambiguous.ingest.detected.cancelledOrderPrefix, 'C');
   assert.ok(all.ambiguous.ingest.detected.dateFormatAmbiguousWith);
   assert.equal(all.summary.ingest.firstDate, null);
+  assert.ok(all.covariates.clv.covariates.models.length > 0 && all.covariates.churn.models.length > 0);
+  assert.ok(all.covariates.explain.classes.length > 0, 'explain has rules');
   let error;
   try {
     await openRecords([], { customer: 'id' });
@@ -64,7 +68,8 @@ test('real Reports and errors type-check against the generated types (tsc --stri
     `export const fileError: CrmLensError = ${JSON.stringify(fileError)};`,
     // Every option the docs show, and none at all.
     `export const none: Options = {};`,
-    `export const some: Options = { asOf: '2024-12-31', timeUnit: 'week', ingest: { decimal: ',', returns: 'drop' }, segments: { k: 5, features: ['recency', 'clv'] }, clv: { model: 'paretoNbd', holdoutDays: null } };`,
+    `export const some: Options = { asOf: '2024-12-31', timeUnit: 'week', ingest: { decimal: ',', returns: 'drop' }, segments: { k: 5, features: ['recency', 'clv'] }, clv: { model: 'paretoNbd', holdoutDays: null }, churn: { trees: 20, maxDepth: 4 } };`,
+    `export const covariateOptions: Options = { ingest: { covariateCols: ['channel', 'age:numeric'] } };`,
   ];
   const file = write('reports.ts', `${lines.join('\n')}\n`);
   tsc([file]);
