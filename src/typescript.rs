@@ -1,4 +1,4 @@
-//! The package's TypeScript types of the options and the Report, generated from these Rust
+//! The package's TypeScript types of the options, the Report and the model card, generated from these Rust
 //! types by ts-rs into `src/js/types.d.ts` (derived under `cfg(test)` only: nothing of it is
 //! in the CLI or the wasm modules).
 //!
@@ -17,6 +17,7 @@ use crate::error::Error;
 use crate::ingest::Decoded;
 use crate::options::Options;
 use crate::report::Report;
+use crate::scale::card::ModelCard;
 
 const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/js/types.d.ts");
 
@@ -52,6 +53,8 @@ fn generate() -> String {
     c.visit::<Report>();
     c.visit::<Error>();
     c.visit::<Decoded>();
+    // The model card `analyze --save-model` writes and `score` reads (Node batch jobs).
+    c.visit::<ModelCard>();
     let mut out = String::from(
         "// Generated from the Rust types by ts-rs (src/typescript.rs); do not edit.\n\
          // Regenerate: CRM_LENS_WRITE_TYPES=1 cargo test --lib typescript\n",

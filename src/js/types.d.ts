@@ -5,6 +5,51 @@ export type BaseParams = BgParams | ParetoParams;
 
 export type BgParams = { r: number, alpha: number, a: number, b: number, };
 
+export type CardBootstrap = { seed: number, draws: number, interval: number, };
+
+export type CardClv = { horizonMonths: number, 
+/**
+ * Model units per month (lifetimes: day 30, week 4.345, month 1).
+ */
+monthFactor: number, 
+/**
+ * Monthly discount rate.
+ */
+discountRate: number, marginRate: number, penalizer: number, 
+/**
+ * The simple CLV's monthly retention and its multiplier r / (1 + d − r).
+ */
+simpleRetentionRate: number, simpleMultiplier: number, };
+
+export type CardHoldout = { 
+/**
+ * Holdout length in model units.
+ */
+duration: number, customers: number, best: string | null, 
+/**
+ * Per model: repeat purchases in the holdout, MAE and RMSE per customer.
+ */
+models: Array<CardHoldoutModel>, };
+
+export type CardHoldoutModel = { model: string, mae: number, rmse: number, };
+
+export type CardModel = { 
+/**
+ * `bgnbd`, `paretoNbd`, `mbgnbd`, or `simple` (no model converged: simple CLV).
+ */
+name: string, params: { [key in string]: number }, stdErrors: { [key in string]: number } | null, logLikelihood: number | null, aic: number | null, 
+/**
+ * `user`, `holdoutRmse`, `aic` or `fallback`, and why in words.
+ */
+choiceCriterion: string, choiceReason: string, };
+
+export type CardSpend = { 
+/**
+ * `gammaGamma` (params p, q, v) or `observedMean` (params mean: the customer's own mean
+ * repeat spend when x > 0 and m > 0, else this mean).
+ */
+name: string, params: { [key in string]: number }, stdErrors: { [key in string]: number } | null, logLikelihood: number | null, };
+
 export type ChurnModel = { 
 /**
  * `pAlive` (1 − P(alive) of the BTYD model) or `trees` (bagged decision trees).
@@ -458,6 +503,24 @@ comparedTo: string | null, transitions: Array<Transition>,
 usesPAlive: boolean, };
 
 export type LrTest = { statistic: number, df: number, pValue: number, plainLogLikelihood: number, };
+
+export type ModelCard = { format: string, 
+/**
+ * The Report schema the fit came from.
+ */
+schemaVersion: number, crmLensVersion: string, 
+/**
+ * The analysis date of the fit (last day of the observation period).
+ */
+asOf: string, 
+/**
+ * Unit of `recency`, `T` and the time-scale parameters (alpha, beta).
+ */
+timeUnit: TimeUnit, unitDays: number, 
+/**
+ * Customers and distinct (x, t_x, T) rows the model was fitted on.
+ */
+customers: number, uniqueRows: number, model: CardModel, spend: CardSpend, clv: CardClv, holdout: CardHoldout | null, bootstrap: CardBootstrap, };
 
 export type ModelChoice = "auto" | "bgnbd" | "paretoNbd" | "mbgnbd";
 

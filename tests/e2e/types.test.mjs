@@ -1,9 +1,9 @@
 // The package's types against real output: Reports the CLI serialises (the sample and
 // fixtures that reach every optional part: summaries, legacy code pages, workbooks, an
 // ambiguous date format, cancelled invoices, a degenerate one-customer file), a Report from
-// memory and an error are assigned, as object literals, to the generated `Report` and
-// `CrmLensError` types, and `tsc --strict` must accept them: a key the types lack, a
-// required key the JSON lacks or a null where the types allow none fails. The shipped
+// memory, a model card and an error are assigned, as object literals, to the generated
+// `Report`, `ModelCard` and `CrmLensError` types, and `tsc --strict` must accept them: a key
+// the types lack, a required key the JSON lacks or a null where the types allow none fails. The shipped
 // declarations must also hold no `any` and no bare `object`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -61,9 +61,15 @@ test('real Reports and errors type-check against the generated types (tsc --stri
   const { openDataset } = await import('../../pkg/node.js');
   const fileError = await openDataset(new Uint8Array([10])).catch((e) => e);
   assert.equal(fileError.code, 'empty_file');
+  // The model card of the scale path (`analyze --save-model`), as a Node batch job reads it.
+  const cardFile = `${DIR}/card.json`;
+  execFileSync(`${ROOT}target/release/crm-lens`, ['analyze', `${ROOT}www/public/sample.csv`, '--save-model', cardFile, '--out', '/dev/null']);
+  const card = readFileSync(cardFile, 'utf8');
+  assert.match(card, /"format": ?"crm-lens model card"/);
   const lines = [
-    `import type { CrmLensError, Options, Report } from '${ROOT}pkg/index.js';`,
+    `import type { CrmLensError, ModelCard, Options, Report } from '${ROOT}pkg/index.js';`,
     ...Object.entries(all).map(([name, r]) => `export const ${name}: Report = ${JSON.stringify(r)};`),
+    `export const card: ModelCard = ${card};`,
     `export const error: CrmLensError = ${JSON.stringify(error)};`,
     `export const fileError: CrmLensError = ${JSON.stringify(fileError)};`,
     // Every option the docs show, and none at all.
