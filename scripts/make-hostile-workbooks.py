@@ -142,12 +142,13 @@ def xl_string(s):  # XLUnicodeString, compressed (Latin-1) form
     return struct.pack("<HB", len(b), 0) + b
 
 
-def biff(sheet_records, sst=None):
+def biff(sheet_records, sst=None, sst_count=None):
     """A workbook stream: globals (BOF, [SST], BOUNDSHEET, EOF) and one worksheet substream."""
     bof_glob = rec(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 0x0006))
     sst_recs = b""
     if sst is not None:
-        body = struct.pack("<II", len(sst), len(sst)) + b"".join(xl_string(s) for s in sst)
+        n = len(sst) if sst_count is None else sst_count
+        body = struct.pack("<II", n, n) + b"".join(xl_string(s) for s in sst)
         sst_recs = rec(0x00FC, body)
     bound_len = 4 + 4 + 2 + 1 + 1 + len("Orders")
     glob_len = len(bof_glob) + len(sst_recs) + bound_len + 4
@@ -170,7 +171,7 @@ def dimensions(first_row, last_row_plus1, first_col, last_col_plus1):
     return rec(0x0200, struct.pack("<IIHHH", first_row, last_row_plus1, first_col, last_col_plus1, 0))
 
 
-def cfb(stream, name="Workbook"):
+def cfb(stream, name="Workbook", loop=False):
     """A version-3 compound file (512-byte sectors) holding one stream of >= 4096 bytes."""
     stream = stream + b"\0" * max(0, 4096 - len(stream))
     n_stream = (len(stream) + 511) // 512
@@ -181,7 +182,8 @@ def cfb(stream, name="Workbook"):
         n_fat += 1
     fat = [0xFFFFFFFD] * n_fat + [0xFFFFFFFE]  # FAT sectors, directory (end of chain)
     first = n_fat + 1
-    fat += [first + i + 1 for i in range(n_stream - 1)] + [0xFFFFFFFE]
+    # loop: the stream's last sector points back to its first (a chain with no end).
+    fat += [first + i + 1 for i in range(n_stream - 1)] + [first if loop else 0xFFFFFFFE]
     fat += [0xFFFFFFFF] * (n_fat * 128 - len(fat))
     assert n_fat <= 109
     difat = list(range(n_fat)) + [0xFFFFFFFF] * (109 - n_fat)
@@ -203,12 +205,13 @@ def cfb(stream, name="Workbook"):
     return header + struct.pack("<%dI" % len(fat), *fat) + directory + stream
 
 
-def xls_orders(extra=b"", dims=None):
+def xls_orders(extra=b"", dims=None, loop=False, sst_count=None):
     recs = dims if dims is not None else dimensions(0, len(ROWS) + 1, 0, 3)
     recs += label(0, 0, "customer") + label(0, 1, "date") + label(0, 2, "amount")
     for i, (cust, day, amt) in enumerate(ROWS, start=1):
         recs += label(i, 0, cust) + label(i, 1, day) + number(i, 2, float(amt))
-    return cfb(biff(recs + extra))
+    sst = None if sst_count is None else ["unused"]
+    return cfb(biff(recs + extra, sst=sst, sst_count=sst_count), loop=loop)
 
 
 def write(name, data):
@@ -226,7 +229,8 @@ def main():
     # Each class at its committed size, or (--big) at the size issue #13 measured.
     ws = 4_000_000_000 if big else 64 << 20           # whitespace between elements
     inl = 530_000_000 if big else 48 << 20            # one inline string
-    n_si = 60_000_000 if big else 4_000_000           # tiny shared strings
+    n_si = 60_000_000 if big else 6_000_000           # empty shared strings
+    n_tags = 1_000_000_000 if big else 40_000_000     # empty elements: inflation alone
     ods_rows, ods_cols = (1_000_000, 64) if big else (20_000, 1000)
 
     # Normal workbooks made by this script: the readers must keep reading them.
@@ -243,20 +247,28 @@ def main():
     # One inline string cell of tens of megabytes (calamine kept four copies).
     xlsx(p("inline-string.xlsx"), Repeated(head + b'<row r="7"><c r="A7" t="inlineStr"><is><t>', b"a", inl,
                                            b'</t></is></c></row></sheetData></worksheet>'))
-    # Millions of one-letter shared strings (24 bytes of bookkeeping each, from 17 of XML).
+    # Millions of empty shared strings (calamine: 24 bytes of bookkeeping each, from 5 of XML).
     xlsx(p("shared-strings.xlsx"), sheet_xml(orders_rows()),
-         shared=Repeated(b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="' + MAIN + b'">', b"<si><t>a</t></si>", n_si, b"</sst>"))
+         shared=Repeated(b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="' + MAIN + b'">', b"<si/>", n_si, b"</sst>"))
+    # A sheet of empty elements that inflates past the limit (no token is long, nothing is kept).
+    xlsx(p("inflation.xlsx"), Repeated(head, b"<x/>", n_tags, b"</sheetData></worksheet>"))
+    # A document type declaration (the way to entity-expansion bombs).
+    xlsx(p("doctype.xlsx"), b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">]>' + sheet_xml(orders_rows()).split(b"?>", 1)[1])
     # A declared shared-string count of 10^11: calamine reserved room for all of them.
     xlsx(p("shared-strings-count.xlsx"), sheet_xml(orders_rows()),
          shared=b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="' + MAIN + b'" count="1" uniqueCount="100000000000"><si><t>a</t></si></sst>')
     # .ods: a row of repeated non-empty cells, repeated; and one cell of 4e9 repeated spaces.
     unit = b'<table:table-row table:number-rows-repeated="%d"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="%d"/></table:table-row>' % (ods_rows, ods_cols)
     ods(p("repeated-cells.ods"), ods_orders() + unit)
-    ods(p("repeated-spaces.ods"), ods_orders() + b'<table:table-row>' + ods_text(b'x<text:s text:c="4000000000"/>y') + b'</table:table-row>')
+    ods(p("repeated-spaces.ods"), ods_orders() + b'<table:table-row>' + ods_text(b'x<text:s text:c="2000000000"/>y') + b'</table:table-row>')
     # .xls: DIMENSIONS with its first row after its last (calamine reserved 515 GB) ...
     write("xls-dimensions.xls", xls_orders(dims=dimensions(100, 1, 0, 3)))
     # ... a cell at row 65535, column 65535 (a bounding box of 4 billion cells) ...
     write("xls-far-cell.xls", xls_orders(extra=number(65535, 65535, 1.0)))
+    # ... a sector chain that loops back on itself ...
+    write("xls-sector-loop.xls", xls_orders(loop=True))
+    # ... a shared string table that declares 4 billion strings and holds one ...
+    write("xls-sst-count.xls", xls_orders(sst_count=0xFFFFFFFF))
     # ... and one long shared string copied into every cell that refers to it.
     n_refs = 350_000 if big else 4_000
     sst_cell = lambda i: rec(0x00FD, struct.pack("<HHHI", 6 + i % 60000, 3 + i // 60000, 0, 0))  # noqa: E731

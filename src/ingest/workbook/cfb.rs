@@ -97,12 +97,13 @@ impl<'a> Cfb<'a> {
             .ok_or_else(|| bad(format!("sector {i} past the end")))
     }
 
-    /// The sectors of the chain from `start`, each visited once at most.
-    fn chain(&self, start: u32, table: &[u32]) -> Result<Vec<u32>> {
+    /// The sectors of the chain from `start`, each visited once at most, and no more than
+    /// `max` (a stream's size is reached: what its chain says after that is not read).
+    fn chain(&self, start: u32, table: &[u32], max: usize) -> Result<Vec<u32>> {
         let mut out = Vec::new();
         let mut seen = vec![false; table.len()];
         let mut i = start;
-        while i != END_OF_CHAIN && i != FREE {
+        while i != END_OF_CHAIN && i != FREE && out.len() < max {
             let idx = i as usize;
             if idx >= table.len() || seen[idx] {
                 return Err(bad(format!("a sector chain runs to {i}")));
@@ -116,7 +117,8 @@ impl<'a> Cfb<'a> {
 
     /// A stream from regular sectors, cut at `len`.
     fn read_chain(&self, start: u32, len: usize) -> Result<Vec<u8>> {
-        let chain = self.chain(start, &self.fat)?;
+        let size = 1usize << self.shift;
+        let chain = self.chain(start, &self.fat, len.div_ceil(size))?;
         let len = len.min(chain.len() << self.shift);
         let mut out = Vec::with_capacity(len);
         for s in chain {
@@ -185,7 +187,7 @@ pub fn stream(bytes: &[u8], names: &[&str]) -> Result<Vec<u8>> {
         .map(|i| u32_at(&mini_fat_bytes, 4 * i))
         .collect();
     let mini = cfb.read_chain(root.start, usize::try_from(root.size).unwrap_or(usize::MAX))?;
-    let chain = cfb.chain(entry.start, &mini_fat)?;
+    let chain = cfb.chain(entry.start, &mini_fat, size.div_ceil(64))?;
     let mut out = Vec::with_capacity(size.min(chain.len() * 64));
     for s in chain {
         let at = s as usize * 64;
