@@ -227,8 +227,8 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     p = lambda n: os.path.join(OUT, n)  # noqa: E731
     # Each class at its committed size, or (--big) at the size issue #13 measured.
-    ws = 4_000_000_000 if big else 64 << 20           # whitespace between elements
-    inl = 530_000_000 if big else 48 << 20            # one inline string
+    ws = 4_000_000_000 if big else 8 << 20            # whitespace between elements
+    inl = 530_000_000 if big else 6 << 20             # one inline string
     n_si = 60_000_000 if big else 6_000_000           # empty shared strings
     n_tags = 1_000_000_000 if big else 40_000_000     # empty elements: inflation alone
     ods_rows, ods_cols = (1_000_000, 64) if big else (20_000, 1000)

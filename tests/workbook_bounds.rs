@@ -114,21 +114,22 @@ fn xlsx_declared_shared_string_count_is_not_trusted() {
     assert_orders("shared-strings-count.xlsx");
 }
 
-/// 64 MiB of whitespace between two elements (at full size 4 GB from a 4 MB file, all of it
+/// 8 MiB of whitespace between two elements (at full size 4 GB from a 4 MB file, all of it
 /// buffered as one text event): the token limit stops it while streaming.
 #[test]
 fn xlsx_whitespace_run_stops_at_the_token_limit() {
     assert_eq!(error_code("whitespace.xlsx"), "workbook_too_large");
 }
 
-/// One inline string of 48 MiB (at full size 530 MB, which calamine copied four times).
+/// One inline string of 6 MiB (at full size 530 MB, which calamine copied four times): the
+/// token limit stops it while streaming.
 #[test]
 fn xlsx_huge_inline_string_stops_at_the_token_limit() {
     assert_eq!(error_code("inline-string.xlsx"), "workbook_too_large");
 }
 
 /// Six million empty shared strings from 45 KB (calamine: 24 bytes each; at full size 60
-/// million from 2.5 MB). Each costs 4 bytes of the budget now, and the budget ends them.
+/// million from 2.5 MB): 30 MB of XML, past the inflated limit of a 45 KB file.
 #[test]
 fn xlsx_many_shared_strings_stop_at_the_limit() {
     assert_eq!(error_code("shared-strings.xlsx"), "workbook_too_large");

@@ -15,7 +15,7 @@
 //!   both, counted before each allocation: `min(256 MiB, 16 MiB + 64 × file size)`;
 //! - **inflated bytes** (`Limits::inflated`): what zip entries expand to, counted while
 //!   streaming (declared sizes are checked first but may lie):
-//!   `min(1 GiB, 64 MiB + 128 × file size)`;
+//!   `min(1 GiB, 16 MiB + 128 × file size)`;
 //! - **one XML token** (element tag, text run, comment): `MAX_TOKEN`, so a text node of
 //!   gigabytes is never buffered.
 //!
@@ -58,7 +58,7 @@ impl Limits {
             stored: (16u64 << 20)
                 .saturating_add(len.saturating_mul(64))
                 .min(256 << 20) as usize,
-            inflated: (64u64 << 20)
+            inflated: (16u64 << 20)
                 .saturating_add(len.saturating_mul(128))
                 .min(1 << 30),
         }
@@ -151,7 +151,7 @@ mod tests {
     fn limits_grow_with_the_file_up_to_a_ceiling() {
         let small = Limits::for_file(1000);
         assert_eq!(small.stored, (16 << 20) + 64_000);
-        assert_eq!(small.inflated, (64 << 20) + 128_000);
+        assert_eq!(small.inflated, (16 << 20) + 128_000);
         let big = Limits::for_file(10 << 20);
         assert_eq!(big.stored, 256 << 20);
         assert_eq!(big.inflated, 1 << 30);

@@ -129,16 +129,26 @@ impl Strings {
     }
 }
 
+/// Buffers reused from cell to cell (quick-xml's event bytes, a value's text).
+#[derive(Default)]
+struct Scratch {
+    events: Vec<u8>,
+    text: Vec<u8>,
+    t: String,
+    v: String,
+}
+
 fn shared_strings(x: &mut XmlReader<'_, '_>, budget: &mut Budget) -> Result<Strings> {
     let mut strings = Strings::default();
     let mut buf = Vec::new();
     let mut one = String::new();
+    let mut scratch = Scratch::default();
     loop {
         buf.clear();
         match x.read_event_into(&mut buf).map_err(|e| bad_xml(KIND, e))? {
             Event::Start(e) if e.local_name().as_ref() == "si" => {
                 one.clear();
-                rich_text(x, "si", &mut one, budget)?;
+                rich_text(x, "si", &mut one, budget, &mut scratch)?;
                 budget.charge(one.len() + 4)?;
                 strings.text.push_str(&one);
                 let end = u32::try_from(strings.text.len())
@@ -158,24 +168,27 @@ fn rich_text(
     end: &str,
     out: &mut String,
     budget: &Budget,
+    s: &mut Scratch,
 ) -> Result<()> {
-    let mut buf = Vec::new();
     let mut phonetic = 0usize;
     loop {
-        buf.clear();
-        match x.read_event_into(&mut buf).map_err(|e| bad_xml(KIND, e))? {
+        s.events.clear();
+        match x
+            .read_event_into(&mut s.events)
+            .map_err(|e| bad_xml(KIND, e))?
+        {
             Event::Start(e) if e.local_name().as_ref() == "rPh" => phonetic += 1,
             Event::End(e) if e.local_name().as_ref() == "rPh" => {
                 phonetic = phonetic.saturating_sub(1)
             }
             Event::Start(e) if e.local_name().as_ref() == "t" && phonetic == 0 => {
                 let preserve = attr(&e, "space", true).is_some_and(|v| v == "preserve");
-                let mut t = String::new();
-                text_until(x, "t", &mut t, budget, out.len())?;
+                s.t.clear();
+                text_until(x, "t", &mut s.t, budget, out.len(), &mut s.text)?;
                 let t = if preserve {
-                    &t[..]
+                    &s.t[..]
                 } else {
-                    t.trim_matches([' ', '\t', '\r', '\n'])
+                    s.t.trim_matches([' ', '\t', '\r', '\n'])
                 };
                 unescape_ooxml(t, out);
             }
@@ -194,11 +207,11 @@ fn text_until(
     out: &mut String,
     budget: &Budget,
     more: usize,
+    buf: &mut Vec<u8>,
 ) -> Result<()> {
-    let mut buf = Vec::new();
     loop {
         buf.clear();
-        match x.read_event_into(&mut buf).map_err(|e| bad_xml(KIND, e))? {
+        match x.read_event_into(buf).map_err(|e| bad_xml(KIND, e))? {
             Event::Text(t) => out.push_str(&t.xml10_content()),
             Event::CData(t) => out.push_str(&t.into_inner()),
             Event::GeneralRef(r) => push_entity(&r, out),
@@ -251,6 +264,7 @@ fn cells(x: &mut XmlReader<'_, '_>, strings: &Strings, sheet: &mut SheetBuilder)
     let mut buf = Vec::new();
     let (mut row, mut col) = (0u64, 0u64);
     let mut value = String::new();
+    let mut scratch = Scratch::default();
     loop {
         buf.clear();
         match x.read_event_into(&mut buf).map_err(|e| bad_xml(KIND, e))? {
@@ -269,9 +283,9 @@ fn cells(x: &mut XmlReader<'_, '_>, strings: &Strings, sheet: &mut SheetBuilder)
                 if let Some(r) = attr(&e, "r", true) {
                     (row, col) = cell_ref(&r).ok_or_else(|| bad_ref(&r))?;
                 }
-                let t = attr(&e, "t", true).map(|t| t.into_owned());
+                let t = cell_type(attr(&e, "t", true).as_deref());
                 value.clear();
-                cell_value(x, t.as_deref(), strings, sheet.budget(), &mut value)?;
+                cell_value(x, t, strings, sheet.budget(), &mut value, &mut scratch)?;
                 sheet.cell(row, col, &value)?;
                 col = col.saturating_add(1);
             }
@@ -286,26 +300,53 @@ fn bad_ref(r: &str) -> crate::error::Error {
     unreadable(KIND, format!("a cell or row reference {r:?} is not one"))
 }
 
+/// A cell's `t` attribute (its value's type).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum CellType {
+    Number,
+    Shared,
+    Inline,
+    Bool,
+    Formula,
+    Other,
+}
+
+fn cell_type(t: Option<&str>) -> CellType {
+    match t {
+        None | Some("n") => CellType::Number,
+        Some("s") => CellType::Shared,
+        Some("inlineStr") => CellType::Inline,
+        Some("b") => CellType::Bool,
+        Some("str") => CellType::Formula,
+        Some(_) => CellType::Other,
+    }
+}
+
 /// A `<c>` element's value up to its end, as text.
 fn cell_value(
     x: &mut XmlReader<'_, '_>,
-    t: Option<&str>,
+    t: CellType,
     strings: &Strings,
     budget: &Budget,
     out: &mut String,
+    s: &mut Scratch,
 ) -> Result<()> {
-    let mut buf = Vec::new();
-    let mut v = String::new();
+    let mut v = std::mem::take(&mut s.v);
+    v.clear();
     loop {
-        buf.clear();
-        match x.read_event_into(&mut buf).map_err(|e| bad_xml(KIND, e))? {
+        s.events.clear();
+        match x
+            .read_event_into(&mut s.events)
+            .map_err(|e| bad_xml(KIND, e))?
+        {
             Event::Start(e) => match e.local_name().as_ref() {
-                "v" => text_until(x, "v", &mut v, budget, 0)?,
-                "is" => rich_text(x, "is", out, budget)?,
+                "v" => text_until(x, "v", &mut v, budget, 0, &mut s.text)?,
+                "is" => rich_text(x, "is", out, budget, s)?,
                 other => {
+                    // A formula or an extension: its text is not the value.
                     let other = other.to_owned();
                     let mut skipped = String::new();
-                    text_until(x, &other, &mut skipped, budget, 0)?;
+                    text_until(x, &other, &mut skipped, budget, 0, &mut s.text)?;
                 }
             },
             Event::End(e) if e.local_name().as_ref() == "c" => break,
@@ -313,9 +354,22 @@ fn cell_value(
             _ => {}
         }
     }
+    let result = typed_value(t, &v, strings, budget, out);
+    s.v = v;
+    result
+}
+
+/// The text of a cell of type `t` whose `<v>` is `v`, appended to `out`.
+fn typed_value(
+    t: CellType,
+    v: &str,
+    strings: &Strings,
+    budget: &Budget,
+    out: &mut String,
+) -> Result<()> {
     match t {
-        Some("inlineStr") => {}
-        Some("s") => {
+        CellType::Inline => {}
+        CellType::Shared => {
             let v = v.trim();
             if !v.is_empty() {
                 let s = v
@@ -332,17 +386,20 @@ fn cell_value(
                 out.push_str(s);
             }
         }
-        Some("b") => out.push_str(match v.trim() {
+        CellType::Bool => out.push_str(match v.trim() {
             "1" | "true" | "TRUE" => "true",
             "0" | "false" | "FALSE" => "false",
             other => other,
         }),
-        Some("str") => unescape_ooxml(&v, out),
-        Some("n") | None => match v.trim().parse::<f64>() {
-            Ok(n) => out.push_str(&n.to_string()),
-            Err(_) => out.push_str(&v),
+        CellType::Formula => unescape_ooxml(v, out),
+        CellType::Number => match v.trim().parse::<f64>() {
+            Ok(n) => {
+                use std::fmt::Write;
+                let _ = write!(out, "{n}");
+            }
+            Err(_) => out.push_str(v),
         },
-        Some(_) => out.push_str(&v),
+        CellType::Other => out.push_str(v),
     }
     Ok(())
 }

@@ -200,7 +200,7 @@ export const en = {
   // Skip reasons
   'skip.blankLine': 'blank line', 'skip.wrongFieldCount': 'wrong number of fields', 'skip.missingCustomerId': 'no customer id',
   'skip.unparseableDate': 'unreadable date', 'skip.nonNumericAmount': 'non-numeric amount', 'skip.returnDropped': 'return dropped',
-  'skip.afterAsOf': 'after the analysis date', 'skip.noPurchaseInPeriod': 'no purchase in period', 'skip.invalidSummaryRow': 'invalid summary row',
+  'skip.afterAsOf': 'after the analysis date', 'skip.noPurchaseInPeriod': 'no purchase in period', 'skip.invalidSummaryRow': 'invalid summary row', 'skip.beyondRowLimit': 'after sheet row 1,048,576',
   // Warnings and errors by code
   'code.many_rows_skipped': 'Many rows were skipped. Check the column mapping, date format and decimal separator.',
   'code.ambiguous_date_format': 'Every date can be read two ways (day/month or month/day). Check the date format.',
@@ -267,6 +267,7 @@ export const en = {
   'code.summary_columns': 'The summary file lacks the expected columns.',
   'code.unparseable_dates': 'The date column holds no date we can read. Choose the date format.',
   'code.unreadable_workbook': 'The workbook could not be read. Save the sheet as CSV (UTF-8) and load that.',
+  'code.workbook_too_large': 'The workbook would take more memory than a file of its size can need (it may be damaged or crafted). Save the sheet as CSV (UTF-8) and load that.',
   'code.no_analysis': 'Nothing analysed yet.',
   'code.io': 'The file could not be read.',
   'code.serialize': 'The result could not be serialised.',
