@@ -160,7 +160,8 @@ fn globals(stream: &[u8], budget: &mut Budget) -> Result<Globals> {
                     }
                 };
             }
-            0x002F if u16_at(d, 0) != 0 || d.len() > 2 => {
+            // FILEPASS: the records after it are encrypted (RC4) or obfuscated (XOR).
+            0x002F => {
                 return Err(Error::new(
                     "unreadable_workbook",
                     "the xls workbook is protected by a password",
