@@ -252,6 +252,13 @@ def main():
          shared=Repeated(b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="' + MAIN + b'">', b"<si/>", n_si, b"</sst>"))
     # A sheet of empty elements that inflates past the limit (no token is long, nothing is kept).
     xlsx(p("inflation.xlsx"), Repeated(head, b"<x/>", n_tags, b"</sheetData></worksheet>"))
+    # A sheet whose zip headers declare 1,000 bytes for 32 MB (big: 200 MB) of short elements.
+    lie = head + b"<x/>" * ((50_000_000 if big else 8_000_000)) + b"</sheetData></worksheet>"
+    xlsx(p("size-lie.xlsx"), lie)
+    data = bytearray(open(p("size-lie.xlsx"), "rb").read())
+    size = struct.pack("<I", len(lie))
+    assert data.count(size) == 2, "the size must appear in the local and the central header only"
+    open(p("size-lie.xlsx"), "wb").write(data.replace(size, struct.pack("<I", 1000)))
     # A document type declaration (the way to entity-expansion bombs).
     xlsx(p("doctype.xlsx"), b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">]>' + sheet_xml(orders_rows()).split(b"?>", 1)[1])
     # A declared shared-string count of 10^11: calamine reserved room for all of them.

@@ -142,6 +142,14 @@ fn xlsx_inflation_stops_at_the_inflated_limit() {
     assert_eq!(error_code("inflation.xlsx"), "workbook_too_large");
 }
 
+/// Zip headers that declare 1,000 bytes for a 32 MB sheet: the declared size passes the
+/// check before inflating, and the read stops where the declared size ends (zip checks it;
+/// the guard counts inflated bytes in any case).
+#[test]
+fn xlsx_lying_declared_size_stops_at_the_declared_size() {
+    assert_eq!(error_code("size-lie.xlsx"), "unreadable_workbook");
+}
+
 /// A document type declaration (where entity-expansion bombs live) is refused.
 #[test]
 fn xlsx_with_a_doctype_is_refused() {
