@@ -10,7 +10,7 @@
 use quick_xml::events::{BytesStart, Event};
 
 use super::sheet::SheetBuilder;
-use super::xml::{bad_xml, count_attr, push_entity, unescape, Package, XmlReader};
+use super::xml::{bad_xml, count_attr, next, push_entity, unescape, Package, XmlReader};
 use super::{unreadable, Budget, MAX_COLUMNS, SHEET_ROWS};
 use crate::error::Result;
 
@@ -32,7 +32,7 @@ fn first_table(x: &mut XmlReader<'_, '_>, sheet: &mut SheetBuilder) -> Result<bo
     let mut buf = Vec::new();
     loop {
         buf.clear();
-        match x.read_event_into(&mut buf).map_err(|e| bad_xml(KIND, e))? {
+        match next(x, &mut buf, KIND)? {
             Event::Start(e) if e.name().as_ref() == "table:table" => break,
             Event::Eof => return Ok(false),
             _ => {}
@@ -42,7 +42,7 @@ fn first_table(x: &mut XmlReader<'_, '_>, sheet: &mut SheetBuilder) -> Result<bo
     let mut depth = 0usize;
     loop {
         buf.clear();
-        match x.read_event_into(&mut buf).map_err(|e| bad_xml(KIND, e))? {
+        match next(x, &mut buf, KIND)? {
             Event::Start(e) if e.name().as_ref() == "table:table-row" => {
                 let repeat = count_attr(&e, "table:number-rows-repeated", 1).max(1);
                 let cells = row_cells(x, sheet.budget())?;
@@ -70,7 +70,7 @@ fn row_cells(x: &mut XmlReader<'_, '_>, budget: &mut Budget) -> Result<Vec<(u64,
     let mut buf = Vec::new();
     loop {
         buf.clear();
-        match x.read_event_into(&mut buf).map_err(|e| bad_xml(KIND, e))? {
+        match next(x, &mut buf, KIND)? {
             Event::Start(e)
                 if matches!(
                     e.name().as_ref(),
@@ -156,7 +156,7 @@ fn cell_text(
     let mut annotation = 0usize;
     loop {
         buf.clear();
-        let ev = x.read_event_into(&mut buf).map_err(|e| bad_xml(KIND, e))?;
+        let ev = next(x, &mut buf, KIND)?;
         match ev {
             Event::End(e) if e.name().as_ref() == end => break,
             Event::Eof => return Err(bad_xml(KIND, "a cell ends early")),

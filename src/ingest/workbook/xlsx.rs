@@ -9,7 +9,7 @@
 use quick_xml::events::Event;
 
 use super::sheet::SheetBuilder;
-use super::xml::{attr, bad_xml, push_entity, Package, XmlReader};
+use super::xml::{attr, bad_xml, next, push_entity, Package, XmlReader};
 use super::{unreadable, Budget};
 use crate::error::Result;
 
@@ -62,7 +62,7 @@ fn relationships(x: &mut XmlReader<'_, '_>) -> Result<Vec<Relationship>> {
     let mut buf = Vec::new();
     loop {
         buf.clear();
-        match x.read_event_into(&mut buf).map_err(|e| bad_xml(KIND, e))? {
+        match next(x, &mut buf, KIND)? {
             Event::Start(e) if e.local_name().as_ref() == "Relationship" => {
                 let get = |n: &str| attr(&e, n, true).unwrap_or_default().into_owned();
                 out.push(Relationship {
@@ -83,7 +83,7 @@ fn sheet_ids(x: &mut XmlReader<'_, '_>) -> Result<Vec<String>> {
     let mut buf = Vec::new();
     loop {
         buf.clear();
-        match x.read_event_into(&mut buf).map_err(|e| bad_xml(KIND, e))? {
+        match next(x, &mut buf, KIND)? {
             Event::Start(e) if e.local_name().as_ref() == "sheet" => {
                 if let Some(id) = attr(&e, "id", true) {
                     out.push(id.into_owned());
@@ -145,7 +145,7 @@ fn shared_strings(x: &mut XmlReader<'_, '_>, budget: &mut Budget) -> Result<Stri
     let mut scratch = Scratch::default();
     loop {
         buf.clear();
-        match x.read_event_into(&mut buf).map_err(|e| bad_xml(KIND, e))? {
+        match next(x, &mut buf, KIND)? {
             Event::Start(e) if e.local_name().as_ref() == "si" => {
                 one.clear();
                 rich_text(x, "si", &mut one, budget, &mut scratch)?;
@@ -173,10 +173,7 @@ fn rich_text(
     let mut phonetic = 0usize;
     loop {
         s.events.clear();
-        match x
-            .read_event_into(&mut s.events)
-            .map_err(|e| bad_xml(KIND, e))?
-        {
+        match next(x, &mut s.events, KIND)? {
             Event::Start(e) if e.local_name().as_ref() == "rPh" => phonetic += 1,
             Event::End(e) if e.local_name().as_ref() == "rPh" => {
                 phonetic = phonetic.saturating_sub(1)
@@ -211,7 +208,7 @@ fn text_until(
 ) -> Result<()> {
     loop {
         buf.clear();
-        match x.read_event_into(buf).map_err(|e| bad_xml(KIND, e))? {
+        match next(x, buf, KIND)? {
             Event::Text(t) => out.push_str(&t.xml10_content()),
             Event::CData(t) => out.push_str(&t.into_inner()),
             Event::GeneralRef(r) => push_entity(&r, out),
@@ -267,7 +264,7 @@ fn cells(x: &mut XmlReader<'_, '_>, strings: &Strings, sheet: &mut SheetBuilder)
     let mut scratch = Scratch::default();
     loop {
         buf.clear();
-        match x.read_event_into(&mut buf).map_err(|e| bad_xml(KIND, e))? {
+        match next(x, &mut buf, KIND)? {
             Event::Start(e) if e.local_name().as_ref() == "row" => {
                 if let Some(r) = attr(&e, "r", true) {
                     let r: u64 = r.trim().parse().map_err(|_| bad_ref(&r))?;
@@ -280,10 +277,15 @@ fn cells(x: &mut XmlReader<'_, '_>, strings: &Strings, sheet: &mut SheetBuilder)
                 col = 0;
             }
             Event::Start(e) if e.local_name().as_ref() == "c" => {
-                if let Some(r) = attr(&e, "r", true) {
-                    (row, col) = cell_ref(&r).ok_or_else(|| bad_ref(&r))?;
+                // One pass over the attributes: this runs for every cell.
+                let mut t = CellType::Number;
+                for a in e.attributes().with_checks(false).flatten() {
+                    match a.key.local_name().into_inner() {
+                        "r" => (row, col) = cell_ref(&a.value).ok_or_else(|| bad_ref(&a.value))?,
+                        "t" => t = cell_type(Some(&a.value)),
+                        _ => {}
+                    }
                 }
-                let t = cell_type(attr(&e, "t", true).as_deref());
                 value.clear();
                 cell_value(x, t, strings, sheet.budget(), &mut value, &mut scratch)?;
                 sheet.cell(row, col, &value)?;
@@ -335,10 +337,7 @@ fn cell_value(
     v.clear();
     loop {
         s.events.clear();
-        match x
-            .read_event_into(&mut s.events)
-            .map_err(|e| bad_xml(KIND, e))?
-        {
+        match next(x, &mut s.events, KIND)? {
             Event::Start(e) => match e.local_name().as_ref() {
                 "v" => text_until(x, "v", &mut v, budget, 0, &mut s.text)?,
                 "is" => rich_text(x, "is", out, budget, s)?,

@@ -1,20 +1,24 @@
 //! The zip package of an .xlsx or .ods, and its XML parts streamed under the limits.
 //!
 //! A part is inflated through [`Guard`], which counts the bytes it lets through against the
-//! inflated limit (declared sizes are checked first, but a zip may lie about them) and follows
-//! the XML lexically, so that no token (tag, text run, comment, CDATA section) longer than
-//! `MAX_TOKEN` reaches quick-xml, which buffers a whole token. Document type declarations are
-//! refused: neither format has one, and entity expansion is how XML bombs work.
-use quick_xml::events::{BytesRef, BytesStart};
+//! inflated limit (declared sizes are checked first, but a zip may lie about them). quick-xml
+//! copies each token (tag, text run, comment, CDATA section) whole into its buffer, taking the
+//! bytes from [`Tokens`]; every event is read through [`next`], which starts the count of bytes
+//! taken anew, and `Tokens` refuses to hand out more once a token has taken `MAX_TOKEN`. So no
+//! buffer grows past `MAX_TOKEN` plus one read, at no cost per byte. Document type
+//! declarations are refused: neither format has one, and entity expansion is how XML bombs
+//! work.
+use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
 use std::borrow::Cow;
-use std::io::{self, BufReader, Cursor, Read};
+use std::io::{self, BufRead, BufReader, Cursor, Read};
 use zip::ZipArchive;
 
 use super::{too_large, unreadable, Limits, MAX_TOKEN};
 use crate::error::{Error, Result};
 
-pub type XmlReader<'z, 'a> = Reader<BufReader<Guard<zip::read::ZipFile<'z, Cursor<&'a [u8]>>>>>;
+pub type XmlReader<'z, 'a> =
+    Reader<Tokens<BufReader<Guard<zip::read::ZipFile<'z, Cursor<&'a [u8]>>>>>>;
 
 pub struct Package<'a> {
     zip: ZipArchive<Cursor<&'a [u8]>>,
@@ -75,15 +79,21 @@ impl<'a> Package<'a> {
             return Err(inflated_error(kind, self.limits, name));
         }
         let guard = Guard::new(file, self.inflated_left);
-        let mut xml = Reader::from_reader(BufReader::new(guard));
+        let tokens = Tokens {
+            inner: BufReader::with_capacity(64 << 10, guard),
+            taken: 0,
+            tripped: None,
+        };
+        let mut xml = Reader::from_reader(tokens);
         let config = xml.config_mut();
         config.check_end_names = false;
         config.trim_text(false);
         config.expand_empty_elements = true;
         let result = read(&mut xml);
-        let guard = xml.get_ref().get_ref();
+        let tokens = xml.get_ref();
+        let guard = tokens.inner.get_ref();
         self.inflated_left = guard.left;
-        match guard.tripped {
+        match guard.tripped.or(tokens.tripped) {
             Some(Trip::Inflated) => Err(inflated_error(kind, self.limits, name)),
             Some(Trip::Token) => Err(too_large(
                 kind,
@@ -124,25 +134,10 @@ enum Trip {
     Doctype,
 }
 
-/// Where the lexer is: in text, a tag (and its quote), a comment, CDATA, a processing
-/// instruction, or just after `<` / `<!` (how many bytes of the opener have been seen).
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Lex {
-    Text,
-    Open,
-    Bang(u8),
-    Tag(u8),
-    Comment(u8),
-    CData(u8),
-    Pi(bool),
-}
-
-/// Counts inflated bytes and the current token's length (see the module doc).
+/// Counts inflated bytes against the limit (see the module doc).
 pub struct Guard<R> {
     inner: R,
     left: u64,
-    lex: Lex,
-    token: usize,
     tripped: Option<Trip>,
 }
 
@@ -151,101 +146,70 @@ impl<R: Read> Guard<R> {
         Guard {
             inner,
             left,
-            lex: Lex::Text,
-            token: 0,
             tripped: None,
         }
     }
+}
 
-    fn trip(&mut self, t: Trip) -> io::Error {
-        self.tripped = Some(t);
-        io::Error::new(io::ErrorKind::InvalidData, "workbook limit")
-    }
-
-    fn scan(&mut self, bytes: &[u8]) -> Option<Trip> {
-        let mut i = 0;
-        while i < bytes.len() {
-            // Runs of text, or of a tag's inside, in one step.
-            let stop: fn(&u8) -> bool = match self.lex {
-                Lex::Text => |b| *b == b'<',
-                Lex::Tag(0) => |b| matches!(b, b'>' | b'"' | b'\''),
-                _ => |_| true,
-            };
-            let run = bytes[i..].iter().position(stop).unwrap_or(bytes.len() - i);
-            self.token += run;
-            i += run;
-            if self.token > MAX_TOKEN {
-                return Some(Trip::Token);
-            }
-            if let Some(&b) = bytes.get(i) {
-                if let Some(t) = self.step(b) {
-                    return Some(t);
-                }
-                i += 1;
-            }
-        }
-        None
-    }
-
-    fn step(&mut self, b: u8) -> Option<Trip> {
-        self.token += 1;
-        self.lex = match (self.lex, b) {
-            (Lex::Text, b'<') => {
-                self.token = 1;
-                Lex::Open
-            }
-            (Lex::Text, _) => Lex::Text,
-            (Lex::Open, b'!') => Lex::Bang(0),
-            (Lex::Open, b'?') => Lex::Pi(false),
-            (Lex::Open | Lex::Tag(0), b'>') => self.end_token(),
-            (Lex::Open, _) => Lex::Tag(0),
-            (Lex::Tag(0), q @ (b'"' | b'\'')) => Lex::Tag(q),
-            (Lex::Tag(q), c) if c == q => Lex::Tag(0),
-            (Lex::Tag(q), _) => Lex::Tag(q),
-            // `<!--` or `<![CDATA[`; anything else after `<!` is a declaration.
-            (Lex::Bang(0), b'-') => Lex::Bang(1),
-            (Lex::Bang(1), b'-') => Lex::Comment(0),
-            (Lex::Bang(n), c) if n >= 10 && b"[CDATA["[(n - 10) as usize] == c => {
-                if n == 16 {
-                    Lex::CData(0)
-                } else {
-                    Lex::Bang(n + 1)
-                }
-            }
-            (Lex::Bang(0), b'[') => Lex::Bang(11),
-            (Lex::Bang(_), _) => return Some(Trip::Doctype),
-            (Lex::Comment(2), b'>') => self.end_token(),
-            (Lex::Comment(n), b'-') => Lex::Comment((n + 1).min(2)),
-            (Lex::Comment(_), _) => Lex::Comment(0),
-            (Lex::CData(2), b'>') => self.end_token(),
-            (Lex::CData(n), b']') => Lex::CData((n + 1).min(2)),
-            (Lex::CData(_), _) => Lex::CData(0),
-            (Lex::Pi(true), b'>') => self.end_token(),
-            (Lex::Pi(_), c) => Lex::Pi(c == b'?'),
-        };
-        (self.token > MAX_TOKEN).then_some(Trip::Token)
-    }
-
-    fn end_token(&mut self) -> Lex {
-        self.token = 0;
-        Lex::Text
-    }
+fn limit_error() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, "workbook limit")
 }
 
 impl<R: Read> Read for Guard<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        if let Some(t) = self.tripped {
-            return Err(self.trip(t));
+        if self.tripped.is_some() {
+            return Err(limit_error());
         }
         let n = self.inner.read(out)?;
         if n as u64 > self.left {
-            return Err(self.trip(Trip::Inflated));
+            self.tripped = Some(Trip::Inflated);
+            return Err(limit_error());
         }
         self.left -= n as u64;
-        match self.scan(&out[..n]) {
-            Some(t) => Err(self.trip(t)),
-            None => Ok(n),
+        Ok(n)
+    }
+}
+
+/// The bytes quick-xml takes for one token, counted (see the module doc).
+pub struct Tokens<R> {
+    inner: R,
+    taken: usize,
+    tripped: Option<Trip>,
+}
+
+impl<R: BufRead> Read for Tokens<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = io::Read::read(&mut (self.fill_buf()?), out)?;
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Tokens<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.taken > MAX_TOKEN {
+            self.tripped = Some(Trip::Token);
+            return Err(limit_error());
         }
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.taken += n;
+        self.inner.consume(n);
+    }
+}
+
+/// The next event of a part (no token longer than `MAX_TOKEN`; a DOCTYPE is refused).
+pub fn next<'b>(x: &mut XmlReader<'_, '_>, buf: &'b mut Vec<u8>, kind: &str) -> Result<Event<'b>> {
+    x.get_mut().taken = 0;
+    match x.read_event_into(buf) {
+        Ok(Event::DocType(_)) => {
+            x.get_mut().tripped = Some(Trip::Doctype);
+            Err(unreadable(kind, "a document type declaration"))
+        }
+        Ok(e) => Ok(e),
+        Err(e) => Err(bad_xml(kind, e)),
     }
 }
 
@@ -295,11 +259,6 @@ pub fn count_attr(e: &BytesStart<'_>, name: &str, default: u64) -> u64 {
 mod tests {
     use super::*;
 
-    fn scan(text: &[u8]) -> Option<Trip> {
-        let mut g = Guard::new(io::empty(), u64::MAX);
-        text.chunks(3).find_map(|c| g.scan(c))
-    }
-
     #[test]
     fn guard_counts_inflated_bytes_whatever_was_declared() {
         let mut g = Guard::new(io::repeat(b' ').take(100), 64);
@@ -310,24 +269,42 @@ mod tests {
     }
 
     #[test]
-    fn guard_follows_tokens_through_quotes_comments_and_cdata() {
+    fn tokens_stop_a_long_token_before_it_is_buffered() {
+        let read = |xml: &[u8]| {
+            let tokens = Tokens {
+                inner: BufReader::with_capacity(64 << 10, xml),
+                taken: 0,
+                tripped: None,
+            };
+            let mut x = Reader::from_reader(tokens);
+            let mut buf = Vec::new();
+            loop {
+                x.get_mut().taken = 0;
+                buf.clear();
+                match x.read_event_into(&mut buf) {
+                    Ok(Event::Eof) => return (None, buf.capacity()),
+                    Ok(_) => {}
+                    Err(_) => return (x.get_ref().tripped, buf.capacity()),
+                }
+            }
+        };
         let ok = br#"<?xml version="1.0"?><a b=">>" c='x'><!-- <<>> --><![CDATA[ <<>>]] ]]>t</a>"#;
-        assert_eq!(scan(ok), None);
-        assert_eq!(
-            scan(b"<!DOCTYPE a [<!ENTITY x 'y'>]><a/>"),
-            Some(Trip::Doctype)
-        );
-        let mut long = b"<a>".to_vec();
-        long.extend(std::iter::repeat_n(b' ', MAX_TOKEN + 1));
-        assert_eq!(scan(&long), Some(Trip::Token));
-        // A quote that never closes keeps the tag open: its length counts.
-        let mut tag = b"<a b=\"".to_vec();
-        tag.extend(std::iter::repeat_n(b'>', MAX_TOKEN));
-        assert_eq!(scan(&tag), Some(Trip::Token));
-        let mut many = Vec::new();
-        for _ in 0..(MAX_TOKEN / 4) {
-            many.extend_from_slice(b"<a/>x");
+        assert_eq!(read(ok).0, None);
+        for long in [
+            [b"<a>".as_slice(), &vec![b' '; 3 * MAX_TOKEN], b"</a>"].concat(),
+            [b"<a b=\"".as_slice(), &vec![b'>'; 3 * MAX_TOKEN], b"\"/>"].concat(),
+            [
+                b"<a><!--".as_slice(),
+                &vec![b'<'; 3 * MAX_TOKEN],
+                b"--></a>",
+            ]
+            .concat(),
+        ] {
+            let (tripped, held) = read(&long);
+            assert_eq!(tripped, Some(Trip::Token));
+            assert!(held <= 2 * MAX_TOKEN + (128 << 10), "{held}");
         }
-        assert_eq!(scan(&many), None);
+        let many = b"<a/>x".repeat(MAX_TOKEN);
+        assert_eq!(read(&many).0, None);
     }
 }
