@@ -183,6 +183,12 @@ pub fn from_table(table: &Table, opts: &IngestOptions, detected: Detected) -> Re
         }
         return Ok(read);
     }
+    if sample
+        .first()
+        .is_some_and(|h| summary::looks_like_summary(h))
+    {
+        return Err(summary::summary_error(&sample[0]));
+    }
     let layout = sniff::decide_layout(&sample, opts)?;
     let mut parser = RowParser::new(&layout, opts, table.n_rows());
     // Leading empty rows before the table (and the header) are not rows.
