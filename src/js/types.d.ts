@@ -267,7 +267,7 @@ export type Decimal = "." | ",";
 
 export type Decoded = { 
 /**
- * `csv`: the bytes are the file's text in UTF-8; `xlsx` / `xls`: a sheet's rows
+ * `csv`: the bytes are the file's text in UTF-8; `xlsx` / `xls` / `ods`: a sheet's rows
  * (`table` wire format).
  */
 source: string, 
