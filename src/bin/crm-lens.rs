@@ -34,7 +34,7 @@ struct AnalyzeArgs {
     #[arg(long)]
     as_of: Option<String>,
     /// Unit of BTYD recency/T and model parameters.
-    #[arg(long, value_parser = ["day", "week", "month"])]
+    #[arg(long, value_parser = ["day", "week", "month", "year"])]
     time_unit: Option<String>,
     /// All options as JSON (see docs/report.md); `@path` reads a file. Flags override it.
     #[arg(long)]
