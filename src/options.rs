@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::ingest::IngestOptions;
 use crate::kpis::KpiOptions;
 use crate::lifecycle::LifecycleOptions;
+use crate::retention::RetentionOptions;
 use crate::rfm::RfmOptions;
 use crate::segment::SegmentOptions;
 use crate::units::TimeUnit;
@@ -26,6 +27,7 @@ pub struct Options {
     pub kpis: KpiOptions,
     pub segments: SegmentOptions,
     pub clv: ClvOptions,
+    pub retention: RetentionOptions,
 }
 
 impl Options {
@@ -48,6 +50,7 @@ impl Options {
         self.lifecycle.validate()?;
         self.segments.validate().map_err(Error::option)?;
         self.clv.validate().map_err(Error::option)?;
+        self.retention.validate().map_err(Error::option)?;
         Ok(())
     }
 

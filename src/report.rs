@@ -8,6 +8,7 @@ use crate::clv::ClvReport;
 use crate::ingest::IngestReport;
 use crate::kpis::KpisReport;
 use crate::lifecycle::LifecycleReport;
+use crate::retention::RetentionReport;
 use crate::rfm::RfmReport;
 use crate::segment::SegmentsReport;
 use crate::units::TimeUnit;
@@ -42,5 +43,7 @@ pub struct Report {
     pub lifecycle: LifecycleReport,
     pub segments: SegmentsReport,
     pub clv: ClvReport,
+    /// Subscription retention (sBG); `source: "none"` unless the input is subscription data.
+    pub retention: RetentionReport,
     pub warnings: Vec<Warning>,
 }

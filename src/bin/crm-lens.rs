@@ -33,7 +33,7 @@ struct AnalyzeArgs {
     /// Last day of the observation period, inclusive (YYYY-MM-DD). Default: last transaction.
     #[arg(long)]
     as_of: Option<String>,
-    /// Unit of BTYD recency/T and model parameters.
+    /// Unit of BTYD recency/T and model parameters, and the period of a survival table.
     #[arg(long, value_parser = ["day", "week", "month", "year"])]
     time_unit: Option<String>,
     /// All options as JSON (see docs/report.md); `@path` reads a file. Flags override it.
@@ -48,6 +48,12 @@ struct AnalyzeArgs {
     /// The input is a per-customer summary: customer_id, frequency, recency, T[, monetary_value].
     #[arg(long)]
     summary: bool,
+    /// The input is a survival table: period, active[, cohort] (period 0: the starting count).
+    #[arg(long, conflicts_with_all = ["summary", "subscriptions"])]
+    survival: bool,
+    /// The input is one row per subscription: [customer,] start, end (empty while active).
+    #[arg(long, conflicts_with = "summary")]
+    subscriptions: bool,
     /// Customer id column (header name or 1-based number).
     #[arg(long)]
     customer_col: Option<String>,
@@ -155,9 +161,9 @@ fn options_from(args: &AnalyzeArgs) -> Result<Options, Error> {
             _ => ReturnsPolicy::Net,
         };
     }
-    if args.summary {
-        i.summary = true;
-    }
+    i.summary |= args.summary;
+    i.survival |= args.survival;
+    i.subscriptions |= args.subscriptions;
     Ok(o)
 }
 

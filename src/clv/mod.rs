@@ -64,6 +64,7 @@ pub mod options;
 pub mod pareto;
 pub mod prediction;
 pub mod run;
+pub mod sbg;
 pub mod simple;
 pub mod uncertainty;
 pub mod units;

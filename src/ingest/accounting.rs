@@ -20,6 +20,7 @@ pub enum SkipReason {
     AfterAsOf,
     NoPurchaseInPeriod,
     InvalidSummaryRow,
+    EndBeforeStart,
 }
 
 impl SkipReason {
@@ -34,6 +35,7 @@ impl SkipReason {
             SkipReason::AfterAsOf => "afterAsOf",
             SkipReason::NoPurchaseInPeriod => "noPurchaseInPeriod",
             SkipReason::InvalidSummaryRow => "invalidSummaryRow",
+            SkipReason::EndBeforeStart => "endBeforeStart",
         }
     }
 }

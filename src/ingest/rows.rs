@@ -333,6 +333,7 @@ impl<'a> RowParser<'a> {
             order_id: name(l.roles.order),
             quantity: name(l.roles.quantity),
             unit_price: name(l.roles.unit_price),
+            end: None,
         };
         detected.header = self.names.clone();
         Ok(Ingested::Transactions(self.tx, self.account, detected))

@@ -1,7 +1,7 @@
 //! Per-customer summary input (`--summary`): data already aggregated elsewhere, in lifetimes'
 //! columns `customer_id, frequency, recency, T[, monetary_value]`.
 use super::accounting::{RowAccount, SkipReason};
-use super::columns::normalise;
+use super::columns::find_named;
 use super::number::{parse_amount, Decimal};
 use super::rows::Fields;
 use super::sniff::describe_columns;
@@ -26,11 +26,6 @@ const MAX_T: f64 = 100_000.0;
 const MAX_FREQUENCY: f64 = 1e6;
 const MAX_MONETARY: f64 = 1e15;
 
-fn find(header: &[String], names: &[&str]) -> Option<usize> {
-    let norm: Vec<String> = header.iter().map(|h| normalise(h)).collect();
-    names.iter().find_map(|n| norm.iter().position(|h| h == n))
-}
-
 pub fn read(
     sample: &[Vec<String>],
     records: impl Iterator<Item = csv::Result<csv::StringRecord>>,
@@ -39,11 +34,11 @@ pub fn read(
 ) -> Result<Ingested> {
     let header = sample.first().cloned().unwrap_or_default();
     let cols = (
-        find(&header, &["customerid", "customer", "id", "clientid"]).or(Some(0)),
-        find(&header, &["frequency", "x"]),
-        find(&header, &["recency", "tx"]),
-        find(&header, &["t", "age"]),
-        find(&header, &["monetaryvalue", "monetary", "m"]),
+        find_named(&header, &["customerid", "customer", "id", "clientid"]).or(Some(0)),
+        find_named(&header, &["frequency", "x"]),
+        find_named(&header, &["recency", "tx"]),
+        find_named(&header, &["t", "age"]),
+        find_named(&header, &["monetaryvalue", "monetary", "m"]),
     );
     let (Some(c_id), Some(c_f), Some(c_r), Some(c_t)) = (cols.0, cols.1, cols.2, cols.3) else {
         return Err(Error::new(

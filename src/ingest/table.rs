@@ -7,7 +7,7 @@
 //! on the way in so that damaged bytes are an error, never a panic.
 use super::rows::RowParser;
 use super::sniff;
-use super::{summary, Detected, IngestOptions, Ingested};
+use super::{Detected, IngestOptions, Ingested};
 use crate::error::{Error, Result};
 
 /// Recognises a workbook by its container signature.
@@ -119,13 +119,16 @@ pub fn from_table(
             "the workbook's first sheet has no rows",
         ));
     }
-    if opts.summary {
-        let records = table
+    let records = || {
+        table
             .iter()
             .filter(|r| non_empty(r))
-            .map(|r| Ok(csv::StringRecord::from(r.clone())));
-        return summary::read(&sample, records, opts, detected);
-    }
+            .map(|r| Ok(csv::StringRecord::from(r.clone())))
+    };
+    let detected = match super::read_named(&sample, records, opts, detected.clone()) {
+        Some(read) => return read,
+        None => detected,
+    };
     let layout = sniff::decide_layout(&sample, opts)?;
     let mut parser = RowParser::new(&layout, opts, table.len());
     // Leading empty rows before the table (and the header) are not rows.

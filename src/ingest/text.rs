@@ -8,7 +8,7 @@ use super::accounting::SkipReason;
 use super::rows::RowParser;
 use super::sniff::{self, Delimiter};
 use super::source::{SpaceRuns, TextSource};
-use super::{summary, Detected, IngestOptions, Ingested};
+use super::{Detected, IngestOptions, Ingested};
 use crate::error::{Error, Result};
 
 /// A CSV reader over the decoded stream (flexible: ragged rows are counted, not fatal).
@@ -54,10 +54,11 @@ pub fn from_text(
                 .with_hint("choose a CSV/TSV/XLSX export with a header and at least one row"),
         );
     }
-    if opts.summary {
-        let records = reader(source, delimiter).into_records();
-        return summary::read(&sample, records, opts, detected);
-    }
+    let records = || reader(source, delimiter).into_records();
+    let detected = match super::read_named(&sample, records, opts, detected.clone()) {
+        Some(read) => return read,
+        None => detected,
+    };
     let layout = sniff::decide_layout(&sample, opts)?;
     // The parsed sample (up to 2,000 rows of `String`s) is done with: freed before the
     // columns are reserved, its block is reused instead of staying live under them.

@@ -9,6 +9,7 @@ mod clv_input;
 mod diagnose;
 mod memo;
 mod offload;
+mod subscriptions;
 
 use std::sync::Arc;
 
@@ -17,7 +18,8 @@ use crate::customers::CustomerTable;
 use crate::dates::{format_day, parse_iso};
 use crate::error::{Error, Result};
 use crate::ingest::{
-    self, Detected, IngestReport, Ingested, RowAccount, SkipReason, SummaryTable, Transactions,
+    self, Detected, IngestReport, Ingested, RowAccount, SkipReason, SubscriptionTable,
+    SummaryTable, SurvivalTable, Transactions,
 };
 use crate::kpis::{self, KpiOptions, KpisReport};
 use crate::lifecycle::{self, LifecycleOptions, LifecycleReport, Stage, Thresholds};
@@ -36,6 +38,8 @@ pub use offload::{SegmentFeatures, SegmentJob, SegmentResult};
 enum Source {
     Transactions(Transactions),
     Summary(SummaryTable),
+    Survival(SurvivalTable),
+    Subscriptions(SubscriptionTable),
 }
 
 #[derive(Debug, Clone)]
@@ -157,10 +161,13 @@ impl Dataset {
         let (source, account, detected) = match ingested {
             Ingested::Transactions(tx, acc, det) => (Source::Transactions(tx), acc, det),
             Ingested::Summary(s, acc, det) => (Source::Summary(s), acc, det),
+            Ingested::Survival(s, acc, det) => (Source::Survival(s), acc, det),
+            Ingested::Subscriptions(s, acc, det) => (Source::Subscriptions(s), acc, det),
         };
         let last_day = match &source {
             Source::Transactions(tx) => tx.day.iter().copied().max(),
-            Source::Summary(_) => None,
+            Source::Subscriptions(s) => s.start.iter().chain(s.end.iter().flatten()).max().copied(),
+            Source::Summary(_) | Source::Survival(_) => None,
         };
         Dataset {
             last_day,
@@ -172,6 +179,11 @@ impl Dataset {
             ran: Vec::new(),
             prepared: Vec::new(),
         }
+    }
+
+    /// A survival table or a list of subscriptions: the Report is its `retention` section.
+    pub fn is_subscription_input(&self) -> bool {
+        matches!(self.source, Source::Survival(_) | Source::Subscriptions(_))
     }
 
     pub fn detected(&self) -> &Detected {
@@ -215,6 +227,9 @@ impl Dataset {
     /// Report is the one `reanalyze` alone gives (tests/reanalyze.rs).
     pub fn prepare(&mut self, opts: &Options) -> Result<()> {
         opts.validate()?;
+        if self.is_subscription_input() {
+            return Ok(());
+        }
         self.with_stages(|ds, stages, ran| ds.cheap_stages(opts, stages, ran).map(|_| ()))
     }
 
@@ -245,6 +260,9 @@ impl Dataset {
         ran: &mut Vec<&'static str>,
     ) -> Result<Analysis> {
         opts.validate()?;
+        if self.is_subscription_input() {
+            return self.run_subscriptions(opts, ran);
+        }
         let Cheap {
             table,
             table_gen,
@@ -318,7 +336,7 @@ impl Dataset {
                     Source::Transactions(tx) => (0..tx.len())
                         .filter(|&i| tx.is_return(i) && tx.day[i] <= as_of)
                         .count() as u64,
-                    Source::Summary(_) => 0,
+                    _ => 0,
                 },
             },
             kpis: kpi.kpis,
@@ -326,6 +344,7 @@ impl Dataset {
             lifecycle: life.report,
             segments: segments_report,
             clv: clv_report,
+            retention: crate::retention::RetentionReport::none(opts.time_unit.days()),
             warnings,
         };
         Ok(Analysis {
@@ -434,6 +453,13 @@ impl Dataset {
                     None,
                 )
             }
+            // Subscription input has no customer table (see `run_subscriptions`).
+            Source::Survival(_) | Source::Subscriptions(_) => (
+                CustomerTable::default(),
+                opts.as_of_day().unwrap_or(0),
+                None,
+                None,
+            ),
         };
         Ok(TableStage {
             customers: Arc::new(customers),
