@@ -41,6 +41,9 @@ pub struct CustomerTable {
     pub day_value: Vec<f64>,
     pub day_purchase: Vec<bool>,
     pub day_orders: Vec<u32>,
+    /// Discrete time: `frequency`, `recency` and `t` count transaction opportunities of one
+    /// `timeUnit` each (a summary with `periods`; BG/BB).
+    pub discrete: bool,
 }
 
 /// Row lines that did not make it into the table, so the pipeline can account for them.
@@ -256,6 +259,7 @@ impl CustomerTable {
             day_value: Vec::with_capacity(days),
             day_purchase: Vec::with_capacity(days),
             day_orders: Vec::with_capacity(days),
+            discrete: false,
         }
     }
 }
@@ -314,6 +318,7 @@ impl CustomerTable {
         let u = unit.days();
         let mut t = CustomerTable {
             day_start: vec![0],
+            discrete: s.discrete,
             ..Default::default()
         };
         for i in 0..s.ids.len() {

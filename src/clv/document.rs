@@ -11,11 +11,12 @@
 //!   paretoNbd: null | { params: {r, alpha, s, beta}, stdErrors, ...Fit },
 //!   mbgnbd:    null | { params: {r, alpha, a, b}, stdErrors, ...Fit },
 //!   gammaGamma: null | { params: {p, q, v}, stdErrors, ...Fit },   // fitted on x > 0, m > 0
+//!   bgbb:      null | { params: {alpha, beta, gamma, delta}, stdErrors, ...Fit }, // discrete time
 //!     Fit = logLikelihood (full LL, sum over customers, all constants, model time units),
 //!           aic (2k - 2 logLikelihood), converged, iterations, status, gradNorm (of lifetimes'
 //!           objective at the optimum, scaled time), customers (used in the fit)
-//!   chosenModel: "bgnbd"|"paretoNbd"|"mbgnbd"|"simple",
-//!   choiceCriterion: "user"|"holdoutRmse"|"aic"|"fallback", choiceReason: text,
+//!   chosenModel: "bgnbd"|"paretoNbd"|"mbgnbd"|"bgbb"|"simple",
+//!   choiceCriterion: "user"|"holdoutRmse"|"aic"|"discreteTime"|"fallback", choiceReason: text,
 //!   totals: { clv, clvLow, clvHigh, interval, bootstrapDraws, bootstrapMethod, seed, expectedPurchases,
 //!             meanExpectedSpend, meanPAlive, simpleClv },
 //!   newCustomer: null | { expectedPurchases: [E(X(i f)) for i = 0..=H] } (cumulative, model units),
@@ -64,6 +65,16 @@ pub struct ParetoParams {
     pub alpha: f64,
     pub s: f64,
     pub beta: f64,
+}
+
+/// BG/BB parameters: purchase propensity p ~ Beta(alpha, beta), dropout θ ~ Beta(gamma, delta).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct BgbbParams {
+    pub alpha: f64,
+    pub beta: f64,
+    pub gamma: f64,
+    pub delta: f64,
 }
 
 /// Gamma-Gamma parameters.
@@ -130,6 +141,9 @@ pub struct ClvReport {
     pub pareto_nbd: Option<FitReport<ParetoParams>>,
     pub mbgnbd: Option<FitReport<BgParams>>,
     pub gamma_gamma: Option<FitReport<GgParams>>,
+    /// BG/BB, fitted on discrete-time data (a summary with `periods`) instead of the three
+    /// continuous-time models; null otherwise.
+    pub bgbb: Option<FitReport<BgbbParams>>,
     pub chosen_model: String,
     pub choice_criterion: String,
     pub choice_reason: String,
@@ -158,4 +172,6 @@ pub struct ClvColumns {
     /// The chosen transaction model and its model-unit parameters (None on fallback), so
     /// other analyses can score customers with the same model (see `palive::p_alive_of`).
     pub model: Option<(super::model::ModelKind, Vec<f64>)>,
+    /// The BG/BB parameters when it scored the customers (discrete-time data).
+    pub bgbb: Option<Vec<f64>>,
 }

@@ -51,8 +51,10 @@
 //! `p_alive = 1`, `expected_purchases = 0`, `expected_spend` = the fallback above, and
 //! `clv = clv_low = clv_high = simple_clv`.
 
+pub mod bgbb;
 pub mod bgnbd;
 pub mod by_segment;
+pub mod discrete;
 pub mod document;
 pub mod fitting;
 pub mod gamma_gamma;

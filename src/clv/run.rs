@@ -1,5 +1,6 @@
 //! The CLV pipeline: clean -> simple CLV -> collapse -> fit -> choose -> predict -> bootstrap.
 
+use super::discrete::{fit_and_predict, Prepared};
 use super::document::{ClvColumns, ClvReport, NewCustomer, Totals, UnitsReport};
 use super::fitting::choice::choose;
 use super::fitting::collapse::collapse;
@@ -87,6 +88,7 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
         pareto_nbd: None,
         mbgnbd: None,
         gamma_gamma: None,
+        bgbb: None,
         chosen_model: "simple".into(),
         choice_criterion: "fallback".into(),
         choice_reason: String::new(),
@@ -142,6 +144,7 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
             clv_high: simple_col.clone(),
             simple_clv: simple_col.clone(),
             model: None,
+            bgbb: None,
         }
     };
     let repeaters = s.x.iter().filter(|&&x| x > 0.0).count();
@@ -166,6 +169,23 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
     if let Some((code, msg)) = degenerate {
         warn(&mut w, code, format!("{msg}; CLV falls back to simple CLV"));
         let cols = fallback(&mut report, msg);
+        return (report, cols, w);
+    }
+    if input.discrete {
+        let prepared = Prepared {
+            s: &s,
+            m: &m,
+            rows: &rows,
+            spend: &spend,
+            gg: gg
+                .as_ref()
+                .map(|(f, _)| (f.params.as_slice(), f.cov_log.as_deref())),
+            expected_spend: &expected_spend,
+            simple: &simple_col,
+            factor,
+        };
+        let cols = fit_and_predict(&prepared, &opts, &mut report, &mut w)
+            .unwrap_or_else(|reason| fallback(&mut report, reason));
         return (report, cols, w);
     }
     let d = FitData::new(&rows);

@@ -1,5 +1,8 @@
 //! Per-customer summary input (`--summary`): data already aggregated elsewhere, in lifetimes'
-//! columns `customer_id, frequency, recency, T[, monetary_value]`.
+//! columns `customer_id, frequency, recency, T[, monetary_value]`, or, for discrete-time data
+//! (fixed transaction opportunities: BG/BB), `frequency, recency, periods[, monetary_value]`.
+//! An optional `weights` column counts identical customers (lifetimes' pattern tables, such as
+//! its `donations`): each row becomes that many customers.
 use super::accounting::{RowAccount, SkipReason};
 use super::columns::find_named;
 use super::number::{parse_amount, Decimal};
@@ -13,8 +16,11 @@ pub struct SummaryTable {
     pub ids: Vec<String>,
     pub frequency: Vec<f64>,
     pub recency: Vec<f64>,
+    /// `T`, or the number of opportunities `periods` when `discrete`.
     pub t: Vec<f64>,
     pub monetary: Option<Vec<f64>>,
+    /// The table had `periods` instead of `T`: x, t_x and n count opportunities.
+    pub discrete: bool,
 }
 
 /// Largest `T` accepted (in any time unit): 100,000 days is 273 years. Beyond it a value is a
@@ -26,6 +32,33 @@ const MAX_T: f64 = 100_000.0;
 const MAX_FREQUENCY: f64 = 1e6;
 const MAX_MONETARY: f64 = 1e15;
 
+/// Customers a table may expand to through `weights` (bounded before anything is allocated
+/// for them).
+const MAX_CUSTOMERS: f64 = 10_000_000.0;
+
+const ID: &[&str] = &["customerid", "customer", "id", "clientid"];
+const FREQUENCY: &[&str] = &["frequency", "x"];
+const RECENCY: &[&str] = &["recency", "tx"];
+const AGE: &[&str] = &["t", "age"];
+const PERIODS: &[&str] = &["periods", "nperiods", "n", "opportunities"];
+const MONETARY: &[&str] = &["monetaryvalue", "monetary", "m"];
+const WEIGHTS: &[&str] = &["weights", "weight", "ncusts", "ncustomers"];
+
+/// One valid row: (frequency, recency, T or periods, monetary, weight).
+type Row = (f64, f64, f64, Option<f64>, u64);
+
+fn missing_columns(header: &[String]) -> Error {
+    Error::new(
+        "summary_columns",
+        format!(
+            "a summary needs columns frequency, recency and T (or periods, for discrete \
+             opportunities), optionally customer_id, monetary_value, weights; found {}",
+            describe_columns(header, header.len())
+        ),
+    )
+    .with_hint("rename the header to lifetimes' names, or drop --summary for a transaction log")
+}
+
 pub fn read(
     sample: &[Vec<String>],
     records: impl Iterator<Item = csv::Result<csv::StringRecord>>,
@@ -33,29 +66,29 @@ pub fn read(
     mut detected: Detected,
 ) -> Result<Ingested> {
     let header = sample.first().cloned().unwrap_or_default();
-    let cols = (
-        find_named(&header, &["customerid", "customer", "id", "clientid"]).or(Some(0)),
-        find_named(&header, &["frequency", "x"]),
-        find_named(&header, &["recency", "tx"]),
-        find_named(&header, &["t", "age"]),
-        find_named(&header, &["monetaryvalue", "monetary", "m"]),
-    );
-    let (Some(c_id), Some(c_f), Some(c_r), Some(c_t)) = (cols.0, cols.1, cols.2, cols.3) else {
+    let find = |names| find_named(&header, names);
+    let (c_t, c_n) = (find(AGE), find(PERIODS));
+    let (Some(c_f), Some(c_r), Some(c_age)) = (find(FREQUENCY), find(RECENCY), c_t.or(c_n)) else {
+        return Err(missing_columns(&header));
+    };
+    if c_t.is_some() && c_n.is_some() {
         return Err(Error::new(
             "summary_columns",
-            format!(
-                "a summary needs columns customer_id, frequency, recency, T[, monetary_value]; found {}",
-                describe_columns(&header, header.len())
-            ),
+            "the summary has both T (age, continuous time) and periods (discrete opportunities)",
         )
-        .with_hint("rename the header to lifetimes' names, or drop --summary for a transaction log"));
-    };
+        .with_hint("keep T for BG/NBD-type models, or periods for BG/BB; drop the other column"));
+    }
+    let discrete = c_n.is_some();
+    let (c_m, c_w) = (find(MONETARY), find(WEIGHTS));
+    // Without a named id column, the first column is the id unless it is one of the others.
+    let c_id = find(ID).or_else(|| {
+        let taken = [Some(c_f), Some(c_r), Some(c_age), c_m, c_w];
+        (!taken.contains(&Some(0))).then_some(0)
+    });
     let dec = opts.decimal.unwrap_or(Decimal::Dot);
     let mut account = RowAccount::default();
-    let mut table = SummaryTable {
-        monetary: cols.4.map(|_| Vec::new()),
-        ..Default::default()
-    };
+    let mut rows: Vec<(Row, String, u64)> = Vec::new();
+    let mut customers = 0.0;
     for (i, rec) in records.enumerate().skip(1) {
         let line = i as u64 + 1;
         account.read();
@@ -64,12 +97,16 @@ pub fn read(
             continue;
         };
         let num = |c: usize| rec.field(c).and_then(|v| parse_amount(v, dec));
-        let id = rec.field(c_id).unwrap_or("").trim();
-        let (f, r, t) = (num(c_f), num(c_r), num(c_t));
-        let m = cols.4.map(num);
-        let valid = match (f, r, t) {
-            (Some(f), Some(r), Some(t)) => {
-                !id.is_empty()
+        let id = c_id.map_or("", |c| rec.field(c).unwrap_or("").trim());
+        let (f, r, t) = (num(c_f), num(c_r), num(c_age));
+        let m = c_m.map(num);
+        let w = match c_w.map(num) {
+            None => Some(1.0),
+            Some(w) => w.filter(|w| w.fract() == 0.0 && *w >= 1.0 && *w <= MAX_CUSTOMERS),
+        };
+        let valid = match (f, r, t, w) {
+            (Some(f), Some(r), Some(t), Some(_)) => {
+                (c_id.is_none() || !id.is_empty())
                     && t <= MAX_T
                     && f <= MAX_FREQUENCY
                     && m.flatten().is_none_or(|m| m.abs() <= MAX_MONETARY)
@@ -78,6 +115,10 @@ pub fn read(
                     && t >= r
                     && (f > 0.0 || r == 0.0)
                     && m != Some(None)
+                    // Opportunities are whole, and x transactions need x opportunities up
+                    // to the last one.
+                    && (!discrete
+                        || (f.fract() == 0.0 && r.fract() == 0.0 && t.fract() == 0.0 && f <= r))
             }
             _ => false,
         };
@@ -89,17 +130,53 @@ pub fn read(
             account.skip(SkipReason::InvalidSummaryRow, line, "", &text);
             continue;
         }
-        table.ids.push(id.to_string());
-        table.frequency.push(f.unwrap_or(0.0));
-        table.recency.push(r.unwrap_or(0.0));
-        table.t.push(t.unwrap_or(0.0));
-        if let (Some(ms), Some(Some(m))) = (table.monetary.as_mut(), m) {
-            ms.push(m);
+        let w = w.unwrap_or(1.0);
+        customers += w;
+        if customers > MAX_CUSTOMERS {
+            return Err(Error::new(
+                "too_many_rows",
+                format!("the summary's weights add up to more than {MAX_CUSTOMERS} customers (line {line})"),
+            )
+            .with_hint("check the weights column: it counts identical customers"));
         }
+        let row = (
+            f.unwrap_or(0.0),
+            r.unwrap_or(0.0),
+            t.unwrap_or(0.0),
+            m.flatten(),
+            w as u64,
+        );
+        rows.push((row, id.to_string(), line));
         account.used();
+    }
+    let mut table = SummaryTable {
+        monetary: c_m.map(|_| Vec::with_capacity(customers as usize)),
+        discrete,
+        ..Default::default()
+    };
+    for ((f, r, t, m, w), id, line) in rows {
+        let base = if id.is_empty() {
+            format!("row{line}")
+        } else {
+            id
+        };
+        for k in 1..=w {
+            table.ids.push(if w == 1 {
+                base.clone()
+            } else {
+                format!("{base}#{k}")
+            });
+            table.frequency.push(f);
+            table.recency.push(r);
+            table.t.push(t);
+            if let (Some(ms), Some(m)) = (table.monetary.as_mut(), m) {
+                ms.push(m);
+            }
+        }
     }
     detected.source = "summary".into();
     detected.has_header = true;
+    detected.columns.customer_id = c_id.and_then(|c| header.get(c).cloned());
     detected.header = header;
     Ok(Ingested::Summary(table, account, detected))
 }

@@ -51,7 +51,7 @@ pub fn clv_for(
     opts: &Options,
     has_days: bool,
 ) -> (ClvReport, ClvColumns, Vec<Warning>) {
-    let days = if has_days {
+    let days = if has_days && !customers.discrete {
         holdout_days(customers, as_of, opts)
     } else {
         0
@@ -98,6 +98,7 @@ pub fn clv_for(
                     unit_days: opts.time_unit.days(),
                 }),
             }),
+        discrete: t.discrete,
     };
     clv::run(&input, &opts.clv)
 }

@@ -481,7 +481,7 @@ impl Dataset {
         clv: &ClvColumns,
         opts: &Options,
     ) -> LifecycleStage {
-        let p_alive = clv.model.as_ref().map(|_| clv.p_alive.as_slice());
+        let p_alive = (clv.model.is_some() || clv.bgbb.is_some()).then_some(clv.p_alive.as_slice());
         let stages = lifecycle::assign(customers, th, p_alive);
         let before = as_of - opts.lifecycle.compare_days as i32;
         let earlier = matches!(self.source, Source::Transactions(_)).then(|| {

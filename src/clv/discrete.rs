@@ -1,0 +1,202 @@
+//! The CLV stage for discrete-time data (a summary with `periods`): BG/BB instead of the
+//! continuous-time models. Everything before the fit (cleaning, simple CLV, Gamma-Gamma spend,
+//! the degenerate-data fallback) is `run`'s; this is the fit and the predictions.
+//!
+//! Opportunities are whole, so the CLV horizon is the K = ⌊horizonMonths × monthFactor⌋
+//! opportunities it holds, and a transaction at opportunity n + k is discounted by
+//! `(1 + d)^(k / monthFactor)` (k / monthFactor months away: lifetimes' month-by-month CLV
+//! restricted to the months that hold an opportunity).
+use super::bgbb::{self, predict};
+use super::document::{BgbbParams, ClvColumns, ClvReport, FitReport, NewCustomer};
+use super::fitting::collapse::Rows;
+use super::fitting::fit::Fitted;
+use super::gamma_gamma::spend::SpendModel;
+use super::input::Summary;
+use super::maths::special::{exp, ln};
+use super::options::ClvOptions;
+use super::uncertainty::discrete as boot;
+use super::validation::diagnostics::{p_alive_matrix_discrete, period_transactions_discrete};
+use crate::report::Warning;
+
+/// Gamma-Gamma `[p, q, v]` and its log-space covariance (None: not positive definite).
+pub type GgFit<'a> = (&'a [f64], Option<&'a [Vec<f64>]>);
+
+/// What `run` prepared for the fit.
+pub struct Prepared<'a> {
+    pub s: &'a Summary,
+    pub m: &'a [f64],
+    pub rows: &'a Rows,
+    pub spend: &'a SpendModel,
+    /// Gamma-Gamma, when fitted.
+    pub gg: Option<GgFit<'a>>,
+    pub expected_spend: &'a [f64],
+    pub simple: &'a [f64],
+    /// Model units (opportunities) per month.
+    pub factor: f64,
+}
+
+fn fin(v: f64) -> f64 {
+    if v.is_finite() {
+        v
+    } else {
+        0.0
+    }
+}
+
+/// Discount factors of the opportunities in the horizon.
+pub fn discounts(opts: &ClvOptions, factor: f64) -> Vec<f64> {
+    let k = (opts.horizon_months as f64 * factor + 1e-9).floor() as usize;
+    let l = ln(1.0 + opts.discount_rate);
+    (1..=k).map(|i| exp(-(i as f64 / factor) * l)).collect()
+}
+
+/// Fits BG/BB and predicts; `Err(reason)` sends `run` to its simple-CLV fallback.
+pub fn fit_and_predict(
+    pr: &Prepared,
+    opts: &ClvOptions,
+    report: &mut ClvReport,
+    w: &mut Vec<Warning>,
+) -> Result<ClvColumns, String> {
+    let f = bgbb::fit(pr.rows, opts.penalizer);
+    if !f.converged {
+        let msg = format!(
+            "BG/BB maximum likelihood did not converge ({}; gradient norm {:.3e})",
+            f.status,
+            fin(f.grad_norm)
+        );
+        w.push(Warning::new("clv_bgbb_not_converged", &msg));
+        w.push(Warning::new(
+            "clv_no_model",
+            "no transaction model converged; CLV falls back to simple CLV",
+        ));
+        return Err(msg);
+    }
+    report.bgbb = Some(fit_report(&f, pr.rows.n));
+    report.chosen_model = "bgbb".into();
+    report.choice_criterion = "discreteTime".into();
+    report.choice_reason =
+        "the summary counts transaction opportunities (periods): BG/BB is the discrete-time model"
+            .into();
+    let p = &f.params;
+    let disc = discounts(opts, pr.factor);
+    let rows = pr.rows;
+    // Per collapsed row: P(alive now), discounted and plain expected transactions.
+    let mut failures = 0;
+    let per_row: Vec<(f64, f64, f64)> = (0..rows.len())
+        .map(|r| {
+            let pa = predict::p_alive(p, rows.x[r], rows.tx[r], rows.t[r], 0);
+            match predict::stream(p, rows.x[r], rows.tx[r], rows.t[r], &disc) {
+                Some((d, e)) if pa.is_finite() => (pa, d, e),
+                _ => {
+                    failures += 1;
+                    (fin(pa), 0.0, 0.0)
+                }
+            }
+        })
+        .collect();
+    if failures > 0 {
+        w.push(Warning::new(
+            "clv_prediction_not_finite",
+            format!("{failures} (x, t_x, n) patterns had non-finite predictions, set to 0"),
+        ));
+    }
+    let n = pr.s.x.len();
+    let mut cols = ClvColumns {
+        simple_clv: pr.simple.to_vec(),
+        expected_spend: pr.expected_spend.to_vec(),
+        ..Default::default()
+    };
+    for c in 0..n {
+        let (pa, d, e) = per_row[rows.map[c]];
+        cols.p_alive.push(pa);
+        cols.expected_purchases.push(e);
+        cols.clv
+            .push(fin(opts.margin_rate * cols.expected_spend[c] * d));
+    }
+    let interval = (opts.bootstrap_draws > 0)
+        .then(|| {
+            boot::run(&boot::BootIn {
+                theta: p,
+                cov: f.cov_log.as_deref()?,
+                gg: match pr.gg {
+                    Some((g, Some(c))) => Some((g, c)),
+                    _ => None,
+                },
+                spend: pr.spend,
+                rows,
+                x: &pr.s.x,
+                m: pr.m,
+                margin: opts.margin_rate,
+                disc: &disc,
+                draws: opts.bootstrap_draws as usize,
+                seed: opts.seed,
+                interval: opts.interval,
+            })
+        })
+        .flatten();
+    match interval {
+        Some(b) => {
+            cols.clv_low = b.low.iter().map(|&v| fin(v)).collect();
+            cols.clv_high = b.high.iter().map(|&v| fin(v)).collect();
+            report.totals.clv_low = fin(b.total_low);
+            report.totals.clv_high = fin(b.total_high);
+            report.totals.bootstrap_draws = b.draws as u32;
+            report.totals.bootstrap_method = b.method;
+        }
+        None => {
+            if opts.bootstrap_draws > 0 {
+                w.push(Warning::new(
+                    "clv_no_interval",
+                    "parameter covariance not positive definite: CLV interval equals the point estimate",
+                ));
+            }
+            cols.clv_low = cols.clv.clone();
+            cols.clv_high = cols.clv.clone();
+        }
+    }
+    let nf = n.max(1) as f64;
+    report.totals.clv = fin(cols.clv.iter().sum());
+    if report.totals.bootstrap_draws == 0 {
+        report.totals.clv_low = report.totals.clv;
+        report.totals.clv_high = report.totals.clv;
+    }
+    report.totals.expected_purchases = fin(cols.expected_purchases.iter().sum());
+    report.totals.mean_expected_spend = fin(cols.expected_spend.iter().sum::<f64>() / nf);
+    report.totals.mean_p_alive = fin(cols.p_alive.iter().sum::<f64>() / nf);
+    // A new customer month by month: the opportunities each month's end has reached.
+    let months = opts.horizon_months as usize;
+    report.new_customer = Some(NewCustomer {
+        expected_purchases: (0..=months)
+            .map(|i| {
+                fin(predict::expected_new(
+                    p,
+                    (i as f64 * pr.factor + 1e-9).floor() as u32,
+                ))
+            })
+            .collect(),
+    });
+    report.p_alive_matrix = Some(p_alive_matrix_discrete(p, rows));
+    report.period_transactions = period_transactions_discrete(p, rows);
+    cols.bgbb = Some(p.clone());
+    Ok(cols)
+}
+
+fn fit_report(f: &Fitted, n: f64) -> FitReport<BgbbParams> {
+    let mk = |p: &[f64]| BgbbParams {
+        alpha: p[0],
+        beta: p[1],
+        gamma: p[2],
+        delta: p[3],
+    };
+    FitReport {
+        params: mk(&f.params),
+        std_errors: f.std_errors.as_deref().map(mk),
+        log_likelihood: f.log_likelihood,
+        aic: 8.0 - 2.0 * f.log_likelihood,
+        converged: f.converged,
+        iterations: f.iterations,
+        status: f.status.clone(),
+        grad_norm: f.grad_norm,
+        customers: n,
+    }
+}
