@@ -15,9 +15,11 @@ use crm_lens::clv::{run, ClvColumns, ClvInput, ClvOptions, HoldoutInput, ModelCh
 use crm_lens::report::Warning;
 use serde_json::Value;
 
-const NULLABLE: [&str; 13] = [
+const NULLABLE: [&str; 15] = [
     "bgnbd",
     "bgbb",
+    "windows",
+    "pAliveAtDate",
     "paretoNbd",
     "mbgnbd",
     "gammaGamma",

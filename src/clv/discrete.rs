@@ -14,6 +14,7 @@ use super::gamma_gamma::spend::SpendModel;
 use super::input::Summary;
 use super::maths::special::{exp, ln};
 use super::options::ClvOptions;
+use super::prediction::windows::{self, Windows, MONTHS};
 use super::uncertainty::discrete as boot;
 use super::validation::diagnostics::{p_alive_matrix_discrete, period_transactions_discrete};
 use crate::report::Warning;
@@ -163,18 +164,8 @@ pub fn fit_and_predict(
     report.totals.expected_purchases = fin(cols.expected_purchases.iter().sum());
     report.totals.mean_expected_spend = fin(cols.expected_spend.iter().sum::<f64>() / nf);
     report.totals.mean_p_alive = fin(cols.p_alive.iter().sum::<f64>() / nf);
-    // A new customer month by month: the opportunities each month's end has reached.
-    let months = opts.horizon_months as usize;
-    report.new_customer = Some(NewCustomer {
-        expected_purchases: (0..=months)
-            .map(|i| {
-                fin(predict::expected_new(
-                    p,
-                    (i as f64 * pr.factor + 1e-9).floor() as u32,
-                ))
-            })
-            .collect(),
-    });
+    report.new_customer = Some(new_customer(p, pr, opts));
+    cols.windows = windows(p, pr, &cols, opts);
     report.p_alive_matrix = Some(p_alive_matrix_discrete(p, rows));
     report.period_transactions = period_transactions_discrete(p, rows);
     cols.bgbb = Some(p.clone());
@@ -199,4 +190,58 @@ fn fit_report(f: &Fitted, n: f64) -> FitReport<BgbbParams> {
         grad_norm: f.grad_norm,
         customers: n,
     }
+}
+
+/// Opportunities reached by the end of month `k`.
+fn reached(k: usize, factor: f64) -> usize {
+    (k as f64 * factor + 1e-9).floor() as usize
+}
+
+/// A new customer month by month: the opportunities each month's end has reached, each
+/// transaction discounted at its own time (as the customers' CLV).
+fn new_customer(p: &[f64], pr: &Prepared, opts: &ClvOptions) -> NewCustomer {
+    let months = opts.horizon_months as usize;
+    let disc = discounts(opts, pr.factor);
+    // Transactions at opportunities 1..=K of a customer with no history: E[p] P(alive at j).
+    let terms = predict::terms(p, 0.0, 0.0, 0.0, disc.len());
+    let spend = pr.spend.expected(0.0, 0.0);
+    let (mut e, mut v) = (vec![0.0; months + 1], vec![0.0; months + 1]);
+    for i in 1..=months {
+        let j = reached(i, pr.factor).min(terms.len());
+        e[i] = fin(terms[..j].iter().sum());
+        let discounted: f64 = terms[..j].iter().zip(&disc).map(|(t, f)| t * f).sum();
+        v[i] = fin(opts.margin_rate * spend * discounted);
+    }
+    NewCustomer {
+        expected_purchases: e,
+        spend_per_purchase: spend,
+        value: v,
+    }
+}
+
+/// BG/BB windows: one curve per collapsed row (the stream holds P(alive)), scaled by
+/// `margin × spend`.
+fn windows(p: &[f64], pr: &Prepared, cols: &ClvColumns, opts: &ClvOptions) -> Windows {
+    let k = reached(MONTHS, pr.factor);
+    let l = ln(1.0 + opts.discount_rate);
+    let disc: Vec<f64> = (1..=k).map(|j| exp(-(j as f64 / pr.factor) * l)).collect();
+    let rows = pr.rows;
+    let curves: Vec<Vec<f64>> = (0..rows.len())
+        .map(|r| {
+            let t = predict::terms(p, rows.x[r], rows.tx[r], rows.t[r], k);
+            (1..=MONTHS)
+                .map(|m| {
+                    let j = reached(m, pr.factor).min(k);
+                    t[..j].iter().zip(&disc).map(|(a, f)| a * f).sum()
+                })
+                .collect()
+        })
+        .collect();
+    let curve = rows.map.iter().map(|&r| r as u32).collect();
+    let scale = cols
+        .expected_spend
+        .iter()
+        .map(|s| fin(opts.margin_rate * s))
+        .collect();
+    windows::from_curves("bgbb", curve, &curves, scale)
 }

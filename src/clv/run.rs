@@ -13,7 +13,8 @@ use super::input::{clean_summary, finite_or_zero, ClvInput};
 use super::model::ModelKind;
 use super::options::ClvOptions;
 use super::prediction::palive::PAlive;
-use super::prediction::purchases::{new_customer_curve, row_predictions, Grid};
+use super::prediction::purchases::{new_customer_curve, partial_streams, row_predictions, Grid};
+use super::prediction::windows::{self, Windows, MONTHS};
 use super::simple::simple_clv;
 use super::uncertainty::bootstrap::{self, BootIn};
 use super::validation::diagnostics::{p_alive_matrix, period_transactions};
@@ -104,6 +105,8 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
         period_transactions: None,
         holdout: None,
         rfm_segments: Vec::new(),
+        windows: None,
+        p_alive_at_date: None,
     };
     // Spend model (Gamma-Gamma or observed fallback) is needed by every path.
     let gg = fit_gamma_gamma(&s.x, &m, opts.penalizer, &mut w);
@@ -145,6 +148,8 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
             simple_clv: simple_col.clone(),
             model: None,
             bgbb: None,
+            windows: windows::simple(&simple_col, &report.simple),
+            p_alive_at_date: Vec::new(),
         }
     };
     let repeaters = s.x.iter().filter(|&&x| x > 0.0).count();
@@ -307,10 +312,40 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
     report.totals.expected_purchases = fin(cols.expected_purchases.iter().sum());
     report.totals.mean_expected_spend = fin(cols.expected_spend.iter().sum::<f64>() / nf);
     report.totals.mean_p_alive = fin(cols.p_alive.iter().sum::<f64>() / nf);
-    report.new_customer = Some(NewCustomer {
-        expected_purchases: new_customer_curve(kind, p, &grid),
-    });
+    report.new_customer = Some(NewCustomer::valued(
+        new_customer_curve(kind, p, &grid),
+        spend.expected(0.0, 0.0),
+        opts.margin_rate,
+        &grid.disc,
+    ));
+    cols.windows = model_windows(kind, p, &rows, &cols, &opts, factor);
     report.p_alive_matrix = Some(p_alive_matrix(kind, p, &rows));
     report.period_transactions = period_transactions(kind, p, &rows);
     (report, cols, w)
+}
+
+/// The windows of a continuous model: one curve per (x, T) run of the collapsed rows, scaled
+/// per customer by `margin × spend × P(alive)`.
+fn model_windows(
+    kind: ModelKind,
+    p: &[f64],
+    rows: &super::fitting::collapse::Rows,
+    cols: &ClvColumns,
+    opts: &ClvOptions,
+    factor: f64,
+) -> Windows {
+    let grid = Grid::new(MONTHS as u32, factor, opts.discount_rate);
+    let mut curves: Vec<Vec<f64>> = Vec::new();
+    let mut run_of = Vec::with_capacity(rows.len());
+    for r in 0..rows.len() {
+        if r == 0 || rows.x[r] != rows.x[r - 1] || rows.t[r] != rows.t[r - 1] {
+            curves.push(partial_streams(kind, p, rows.x[r], rows.t[r], &grid).unwrap_or_default());
+        }
+        run_of.push(curves.len() as u32 - 1);
+    }
+    let curve = rows.map.iter().map(|&r| run_of[r]).collect();
+    let scale = (0..rows.map.len())
+        .map(|c| fin(opts.margin_rate * cols.expected_spend[c] * cols.p_alive[c]))
+        .collect();
+    windows::from_curves(kind.key(), curve, &curves, scale)
 }

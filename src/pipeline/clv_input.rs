@@ -100,5 +100,22 @@ pub fn clv_for(
             }),
         discrete: t.discrete,
     };
-    clv::run(&input, &opts.clv)
+    let (mut report, mut cols, warnings) = clv::run(&input, &opts.clv);
+    if let Some(date) = opts.clv.p_alive_date.as_deref() {
+        let day = crate::dates::parse_iso(date).unwrap_or(as_of);
+        let days = day - as_of;
+        let units = days as f64 / opts.time_unit.days();
+        let later = if t.discrete { units.floor() } else { units };
+        cols.p_alive_at_date =
+            clv::prediction::palive::p_alive_later(&cols, &t.frequency, &t.recency, &t.t, later);
+        let n = cols.p_alive_at_date.len().max(1) as f64;
+        report.p_alive_at_date = Some(clv::document::PAliveAtDate {
+            date: date.to_string(),
+            days,
+            units: later,
+            model: report.chosen_model.clone(),
+            mean: cols.p_alive_at_date.iter().sum::<f64>() / n,
+        });
+    }
+    (report, cols, warnings)
 }

@@ -317,6 +317,12 @@ impl Dataset {
         let mut clv_report = clv.report;
         clv_report.rfm_segments =
             clv::by_segment::by_segment(&rfm.cols.segment, &rfm_names, &clv.cols);
+        clv_report.windows = Some(windows(
+            &clv.cols.windows,
+            (&rfm.cols.segment, &rfm_names),
+            &life.stages,
+            (&seg.cols.cluster, &segments_report),
+        ));
 
         let account = &table.account;
         let report = Report {
@@ -421,6 +427,15 @@ impl Dataset {
     ) -> Result<(ClvStage, u64, LifecycleStage)> {
         let has_days = matches!(self.source, Source::Transactions(_));
         let (customers, as_of) = (&table.customers, table.as_of);
+        if let Some(date) = opts.clv.p_alive_date.as_deref() {
+            if parse_iso(date).is_some_and(|d| d < as_of) {
+                return Err(Error::option(format!(
+                    "clv.pAliveDate {date} is before the analysis date {}",
+                    format_day(as_of)
+                ))
+                .with_hint("a date on or after asOf"));
+            }
+        }
         // Monthly whatever `kpis.period` is: the simple CLV is a monthly formula.
         let retention = kpi.kpis.monthly_retention_rate;
         let clv_key = (table_gen, retention.map(f64::to_bits), opts.clv.clone());
@@ -555,6 +570,40 @@ impl Dataset {
                 .map(|i| tx.day[i])
         };
         Ok((table, as_of, used().min(), used().max()))
+    }
+}
+
+/// CLV by month per RFM segment, lifecycle stage and k-means cluster (largest cluster first,
+/// named by id): a join of three stages' columns, every run (O(12 n)).
+fn windows(
+    w: &clv::prediction::windows::Windows,
+    (segment, segment_names): (&[u16], &[String]),
+    stages: &[Stage],
+    (cluster, segments): (&[u32], &SegmentsReport),
+) -> clv::prediction::windows::WindowsReport {
+    use clv::prediction::windows::{WindowsReport, MONTHS};
+    let stage_names: Vec<String> = lifecycle::STAGES
+        .iter()
+        .map(|s| s.key().to_string())
+        .collect();
+    let ids: Vec<u32> = segments.clusters.iter().map(|c| c.id).collect();
+    let cluster_names: Vec<String> = ids.iter().map(u32::to_string).collect();
+    let all = w.by_group(&["all".to_string()], |_| Some(0));
+    WindowsReport {
+        months: (1..=MONTHS as u32).collect(),
+        source: w.source.clone(),
+        total: all.into_iter().next().map(|g| g.total).unwrap_or_default(),
+        by_rfm_segment: w.by_group(segment_names, |c| segment.get(c).map(|&s| s as usize)),
+        by_stage: w.by_group(&stage_names, |c| {
+            stages
+                .get(c)
+                .and_then(|s| lifecycle::STAGES.iter().position(|x| x == s))
+        }),
+        by_cluster: w.by_group(&cluster_names, |c| {
+            cluster
+                .get(c)
+                .and_then(|k| ids.iter().position(|id| id == k))
+        }),
     }
 }
 

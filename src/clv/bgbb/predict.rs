@@ -36,20 +36,25 @@ pub fn p_alive(p: &[f64], x: f64, tx: f64, n: f64, m: u32) -> f64 {
     exp(l).min(1.0)
 }
 
+/// `E[transactions at opportunity n + k | x, t_x, n]` for k = 1..=K.
+pub fn terms(p: &[f64], x: f64, tx: f64, n: f64, k: usize) -> Vec<f64> {
+    let ep = (p[0] + x) / (p[0] + p[1] + n);
+    let mut l = ln_alive0(p, x, tx, n);
+    (0..k)
+        .map(|j| {
+            l += step(p, n + j as f64);
+            ep * exp(l)
+        })
+        .collect()
+}
+
 /// `(Σ_k disc[k−1] E[transactions at n + k], E[X(n, n + K)])` for k = 1..=K (K = disc.len()):
 /// the discounted and the plain expected transactions over the next K opportunities.
 pub fn stream(p: &[f64], x: f64, tx: f64, n: f64, disc: &[f64]) -> Option<(f64, f64)> {
-    let ep = (p[0] + x) / (p[0] + p[1] + n);
-    let mut l = ln_alive0(p, x, tx, n);
-    let (mut d, mut e) = (0.0, 0.0);
-    for (k, f) in disc.iter().enumerate() {
-        l += step(p, n + k as f64);
-        let a = exp(l);
-        d += f * a;
-        e += a;
-    }
-    let out = (ep * d, ep * e);
-    (out.0.is_finite() && out.1.is_finite()).then_some(out)
+    let t = terms(p, x, tx, n, disc.len());
+    let d: f64 = t.iter().zip(disc).map(|(a, f)| a * f).sum();
+    let e: f64 = t.iter().sum();
+    (d.is_finite() && e.is_finite()).then_some((d, e))
 }
 
 /// `E[X(n, n + m) | x, t_x, n]`: lifetimes' `conditional_expected_number_of_purchases_up_to_time`.
