@@ -4,18 +4,21 @@
 //! `prediction/purchases.rs` for the CLV formulas.
 //!
 //! ## Layout (one folder per model family, as linfa has one crate per algorithm)
-//! * The stage: `run` (the pipeline), `input` (types, sanitising), `options` (validated
+//! * The stage: `run` (the pipeline), `discrete` (its fit and predictions for discrete-time
+//!   data: BG/BB), `input` (types, sanitising), `options` (validated
 //!   hyperparameters), `units`, `document` (the Report section), `by_segment` (CLV per RFM
 //!   segment, joined by the pipeline), `model` (`ModelKind`: dispatch to the families).
 //! * Families, each with its likelihood, gradient and predictions: `bgnbd`, `mbgnbd`, `pareto`
 //!   (+ `pareto::fast`: the fitting path and row P(alive); `pareto::pmf`: P(X(t) = n)),
 //!   `gamma_gamma` (+ `gamma_gamma::spend`: expected spend, with its fallback), `simple`
-//!   (retention formula, no fit).
+//!   (retention formula, no fit), `bgbb` (+ `bgbb::predict`; discrete time), `sbg`
+//!   (subscriptions; its stage is `crate::retention`).
 //! * `fitting`: `collapse`, `fitdata`, `optim`, `bfgs`, `linalg`, `fit` (one model), `fit_all`
 //!   (every model, report sections), `choice` (the CLV model).
-//! * `prediction`: `palive`, `purchases` (grid, discounted stream, new-customer curve), over
-//!   any family.
-//! * `uncertainty`: `bootstrap` (draws), `boot_eval` (their evaluation, quantiles).
+//! * `prediction`: `palive`, `purchases` (grid, discounted stream, new-customer curve),
+//!   `windows` (CLV by month per customer group), over any family.
+//! * `uncertainty`: `bootstrap` (draws), `boot_eval` (their evaluation, quantiles), `discrete`
+//!   (BG/BB's).
 //! * `validation`: `holdout`, `tracking`, `diagnostics`.
 //! * `maths`: `special`, `fastmath`, `hyp_path`.
 //!
