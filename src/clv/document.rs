@@ -3,7 +3,8 @@
 //! ```text
 //! ClvReport {
 //!   customers, uniqueRows,
-//!   units: { timeUnit: "day"|"week"|"month", unitDays, monthFactor (lifetimes' D=30/W=4.345/M=1),
+//!   units: { timeUnit: "day"|"week"|"month"|"year", unitDays,
+//!            monthFactor (lifetimes' D=30/W=4.345/M=1; a year 1/12),
 //!            horizonMonths, horizonUnits (= horizonMonths * monthFactor, model units),
 //!            discountRate (monthly), marginRate, penalizer },
 //!   simple: SimpleReport,                       // see simple/; always present
