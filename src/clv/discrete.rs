@@ -6,7 +6,8 @@
 //! opportunities it holds, and a transaction at opportunity n + k is discounted by
 //! `(1 + d)^(k / monthFactor)` (k / monthFactor months away: lifetimes' month-by-month CLV
 //! restricted to the months that hold an opportunity).
-use super::bgbb::{self, predict};
+use super::bgbb::predict::{self, RowStreams};
+use super::bgbb::{self, Evaluator};
 use super::document::{BgbbParams, ClvColumns, ClvReport, FitReport, NewCustomer};
 use super::fitting::collapse::Rows;
 use super::fitting::fit::Fitted;
@@ -44,13 +45,6 @@ fn fin(v: f64) -> f64 {
     }
 }
 
-/// Discount factors of the opportunities in the horizon.
-pub fn discounts(opts: &ClvOptions, factor: f64) -> Vec<f64> {
-    let k = (opts.horizon_months as f64 * factor + 1e-9).floor() as usize;
-    let l = ln(1.0 + opts.discount_rate);
-    (1..=k).map(|i| exp(-(i as f64 / factor) * l)).collect()
-}
-
 /// Fits BG/BB and predicts; `Err(reason)` sends `run` to its simple-CLV fallback.
 pub fn fit_and_predict(
     pr: &Prepared,
@@ -79,22 +73,16 @@ pub fn fit_and_predict(
         "the summary counts transaction opportunities (periods): BG/BB is the discrete-time model"
             .into();
     let p = &f.params;
-    let disc = discounts(opts, pr.factor);
     let rows = pr.rows;
+    let ev = Evaluator::new(rows);
+    let plan = Plan::new(opts, pr.factor);
     // Per collapsed row: P(alive now), discounted and plain expected transactions.
-    let mut failures = 0;
-    let per_row: Vec<(f64, f64, f64)> = (0..rows.len())
-        .map(|r| {
-            let pa = predict::p_alive(p, rows.x[r], rows.tx[r], rows.t[r], 0);
-            match predict::stream(p, rows.x[r], rows.tx[r], rows.t[r], &disc) {
-                Some((d, e)) if pa.is_finite() => (pa, d, e),
-                _ => {
-                    failures += 1;
-                    (fin(pa), 0.0, 0.0)
-                }
-            }
+    let rs = plan.streams(&ev, p);
+    let failures = (0..rows.len())
+        .filter(|&r| {
+            !(rs.p_alive[r].is_finite() && rs.discounted[r].is_finite() && rs.plain[r].is_finite())
         })
-        .collect();
+        .count();
     if failures > 0 {
         w.push(Warning::new(
             "clv_prediction_not_finite",
@@ -108,11 +96,12 @@ pub fn fit_and_predict(
         ..Default::default()
     };
     for c in 0..n {
-        let (pa, d, e) = per_row[rows.map[c]];
-        cols.p_alive.push(pa);
-        cols.expected_purchases.push(e);
-        cols.clv
-            .push(fin(opts.margin_rate * cols.expected_spend[c] * d));
+        let r = rows.map[c];
+        cols.p_alive.push(fin(rs.p_alive[r]));
+        cols.expected_purchases.push(fin(rs.plain[r]));
+        cols.clv.push(fin(opts.margin_rate
+            * cols.expected_spend[c]
+            * rs.discounted[r]));
     }
     let interval = (opts.bootstrap_draws > 0)
         .then(|| {
@@ -124,11 +113,11 @@ pub fn fit_and_predict(
                     _ => None,
                 },
                 spend: pr.spend,
-                rows,
+                ev: &ev,
+                plan: &plan,
                 x: &pr.s.x,
                 m: pr.m,
                 margin: opts.margin_rate,
-                disc: &disc,
                 draws: opts.bootstrap_draws as usize,
                 seed: opts.seed,
                 interval: opts.interval,
@@ -165,7 +154,7 @@ pub fn fit_and_predict(
     report.totals.mean_expected_spend = fin(cols.expected_spend.iter().sum::<f64>() / nf);
     report.totals.mean_p_alive = fin(cols.p_alive.iter().sum::<f64>() / nf);
     report.new_customer = Some(new_customer(p, pr, opts));
-    cols.windows = windows(p, pr, &cols, opts);
+    cols.windows = windows(&rs, pr, &cols, opts);
     report.p_alive_matrix = Some(p_alive_matrix_discrete(p, rows));
     report.period_transactions = period_transactions_discrete(p, rows);
     cols.bgbb = Some(p.clone());
@@ -201,7 +190,8 @@ fn reached(k: usize, factor: f64) -> usize {
 /// transaction discounted at its own time (as the customers' CLV).
 fn new_customer(p: &[f64], pr: &Prepared, opts: &ClvOptions) -> NewCustomer {
     let months = opts.horizon_months as usize;
-    let disc = discounts(opts, pr.factor);
+    let plan = Plan::new(opts, pr.factor);
+    let disc = &plan.disc[..plan.k];
     // Transactions at opportunities 1..=K of a customer with no history: E[p] P(alive at j).
     let terms = predict::terms(p, 0.0, 0.0, 0.0, disc.len());
     let spend = pr.spend.expected(0.0, 0.0);
@@ -209,7 +199,7 @@ fn new_customer(p: &[f64], pr: &Prepared, opts: &ClvOptions) -> NewCustomer {
     for i in 1..=months {
         let j = reached(i, pr.factor).min(terms.len());
         e[i] = fin(terms[..j].iter().sum());
-        let discounted: f64 = terms[..j].iter().zip(&disc).map(|(t, f)| t * f).sum();
+        let discounted: f64 = terms[..j].iter().zip(disc).map(|(t, f)| t * f).sum();
         v[i] = fin(opts.margin_rate * spend * discounted);
     }
     NewCustomer {
@@ -219,29 +209,43 @@ fn new_customer(p: &[f64], pr: &Prepared, opts: &ClvOptions) -> NewCustomer {
     }
 }
 
-/// BG/BB windows: one curve per collapsed row (the stream holds P(alive)), scaled by
-/// `margin × spend`.
-fn windows(p: &[f64], pr: &Prepared, cols: &ClvColumns, opts: &ClvOptions) -> Windows {
-    let k = reached(MONTHS, pr.factor);
-    let l = ln(1.0 + opts.discount_rate);
-    let disc: Vec<f64> = (1..=k).map(|j| exp(-(j as f64 / pr.factor) * l)).collect();
+/// BG/BB windows: one curve per distinct n (its discounted ratio sums by month), scaled per
+/// customer by `margin × spend × lead` (lead = E[p] P(alive now) of the customer's row).
+fn windows(rs: &RowStreams, pr: &Prepared, cols: &ClvColumns, opts: &ClvOptions) -> Windows {
     let rows = pr.rows;
-    let curves: Vec<Vec<f64>> = (0..rows.len())
-        .map(|r| {
-            let t = predict::terms(p, rows.x[r], rows.tx[r], rows.t[r], k);
-            (1..=MONTHS)
-                .map(|m| {
-                    let j = reached(m, pr.factor).min(k);
-                    t[..j].iter().zip(&disc).map(|(a, f)| a * f).sum()
-                })
-                .collect()
-        })
+    let curve = rows.map.iter().map(|&r| rs.curve[r]).collect();
+    let scale = (0..rows.map.len())
+        .map(|c| fin(opts.margin_rate * cols.expected_spend[c] * rs.lead[rows.map[c]]))
         .collect();
-    let curve = rows.map.iter().map(|&r| r as u32).collect();
-    let scale = cols
-        .expected_spend
-        .iter()
-        .map(|s| fin(opts.margin_rate * s))
-        .collect();
-    windows::from_curves("bgbb", curve, &curves, scale)
+    windows::from_curves("bgbb", curve, &rs.windows, scale)
+}
+
+/// The horizon's opportunities and discount factors, and the opportunities each window month
+/// reaches: what every evaluation of the streams (fit, bootstrap draws) shares.
+pub struct Plan {
+    /// Discount factor of opportunity j (1-based) at `disc[j − 1]`, long enough for both the
+    /// horizon and the windows.
+    pub disc: Vec<f64>,
+    /// Opportunities in the horizon.
+    pub k: usize,
+    /// Opportunities reached by the end of window month m (m = 1..=12).
+    pub cuts: Vec<usize>,
+}
+
+impl Plan {
+    pub fn new(opts: &ClvOptions, factor: f64) -> Plan {
+        let k = reached(opts.horizon_months as usize, factor);
+        let cuts: Vec<usize> = (1..=MONTHS).map(|m| reached(m, factor)).collect();
+        let len = k.max(cuts.last().copied().unwrap_or(0));
+        let l = ln(1.0 + opts.discount_rate);
+        Plan {
+            disc: (1..=len).map(|j| exp(-(j as f64 / factor) * l)).collect(),
+            k,
+            cuts,
+        }
+    }
+
+    pub fn streams(&self, ev: &Evaluator, p: &[f64]) -> RowStreams {
+        predict::row_streams(ev, p, &self.disc, self.k, &self.cuts)
+    }
 }

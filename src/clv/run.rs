@@ -13,8 +13,8 @@ use super::input::{clean_summary, finite_or_zero, ClvInput};
 use super::model::ModelKind;
 use super::options::ClvOptions;
 use super::prediction::palive::PAlive;
-use super::prediction::purchases::{new_customer_curve, partial_streams, row_predictions, Grid};
-use super::prediction::windows::{self, Windows, MONTHS};
+use super::prediction::purchases::{new_customer_curve, row_predictions, Grid};
+use super::prediction::windows;
 use super::simple::simple_clv;
 use super::uncertainty::bootstrap::{self, BootIn};
 use super::validation::diagnostics::{p_alive_matrix, period_transactions};
@@ -318,34 +318,11 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
         opts.margin_rate,
         &grid.disc,
     ));
-    cols.windows = model_windows(kind, p, &rows, &cols, &opts, factor);
+    let scale = (0..n)
+        .map(|c| fin(opts.margin_rate * cols.expected_spend[c] * cols.p_alive[c]))
+        .collect();
+    cols.windows = windows::model(kind, p, &rows, scale, factor, opts.discount_rate);
     report.p_alive_matrix = Some(p_alive_matrix(kind, p, &rows));
     report.period_transactions = period_transactions(kind, p, &rows);
     (report, cols, w)
-}
-
-/// The windows of a continuous model: one curve per (x, T) run of the collapsed rows, scaled
-/// per customer by `margin × spend × P(alive)`.
-fn model_windows(
-    kind: ModelKind,
-    p: &[f64],
-    rows: &super::fitting::collapse::Rows,
-    cols: &ClvColumns,
-    opts: &ClvOptions,
-    factor: f64,
-) -> Windows {
-    let grid = Grid::new(MONTHS as u32, factor, opts.discount_rate);
-    let mut curves: Vec<Vec<f64>> = Vec::new();
-    let mut run_of = Vec::with_capacity(rows.len());
-    for r in 0..rows.len() {
-        if r == 0 || rows.x[r] != rows.x[r - 1] || rows.t[r] != rows.t[r - 1] {
-            curves.push(partial_streams(kind, p, rows.x[r], rows.t[r], &grid).unwrap_or_default());
-        }
-        run_of.push(curves.len() as u32 - 1);
-    }
-    let curve = rows.map.iter().map(|&r| run_of[r]).collect();
-    let scale = (0..rows.map.len())
-        .map(|c| fin(opts.margin_rate * cols.expected_spend[c] * cols.p_alive[c]))
-        .collect();
-    windows::from_curves(kind.key(), curve, &curves, scale)
 }

@@ -99,22 +99,174 @@ pub fn loglik(p: &[f64], x: f64, tx: f64, n: f64, grad: Option<(&mut [f64; 4], f
     ll
 }
 
+/// The rows laid out for the objective. The sum's terms depend on (x, t_x) and their index
+/// only, n only says how many there are: one pass over a (x, t_x) group's terms, with prefix
+/// sums, serves every row of the group. The first term depends on (x, n) only: computed once
+/// per distinct pair. Large data has few groups and pairs for its rows (1M weekly buyers:
+/// 84k rows, 5.5k groups, 11k pairs), so an evaluation costs a few hundred thousand
+/// transcendental calls instead of tens of millions.
+struct Layout {
+    groups: Vec<Group>,
+    /// Distinct `(x, n)`, and the pair of each row.
+    pairs: Vec<(f64, f64)>,
+    pair_of: Vec<usize>,
+}
+
+/// `(x, t_x, its rows as (row, terms n − t_x) ascending in terms)`.
+type Group = (f64, f64, Vec<(usize, usize)>);
+
+impl Layout {
+    fn new(r: &Rows) -> Layout {
+        use std::collections::BTreeMap;
+        let key = |v: f64| v.to_bits();
+        let mut groups: BTreeMap<(u64, u64), Vec<(usize, usize)>> = BTreeMap::new();
+        let mut pairs: BTreeMap<(u64, u64), usize> = BTreeMap::new();
+        let mut pair_of = Vec::with_capacity(r.len());
+        for i in 0..r.len() {
+            let k = (r.t[i] - r.tx[i]).max(0.0) as usize;
+            groups
+                .entry((key(r.x[i]), key(r.tx[i])))
+                .or_default()
+                .push((i, k));
+            let next = pairs.len();
+            pair_of.push(*pairs.entry((key(r.x[i]), key(r.t[i]))).or_insert(next));
+        }
+        let mut pair_list = vec![(0.0, 0.0); pairs.len()];
+        for ((x, n), j) in pairs {
+            pair_list[j] = (f64::from_bits(x), f64::from_bits(n));
+        }
+        Layout {
+            groups: groups
+                .into_iter()
+                .map(|((x, tx), mut rows)| {
+                    rows.sort_unstable_by_key(|r| r.1);
+                    (f64::from_bits(x), f64::from_bits(tx), rows)
+                })
+                .collect(),
+            pairs: pair_list,
+            pair_of,
+        }
+    }
+}
+
+/// The likelihood of collapsed rows `(x, t_x, n)` at any parameters (see [`Layout`]).
+pub struct Evaluator<'a> {
+    pub rows: &'a Rows,
+    layout: Layout,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(rows: &'a Rows) -> Evaluator<'a> {
+        Evaluator {
+            rows,
+            layout: Layout::new(rows),
+        }
+    }
+
+    /// Each row's log-likelihood at `p` (one customer of the row).
+    pub fn row_logliks(&self, p: &[f64]) -> Vec<f64> {
+        let mut out = vec![0.0; self.rows.len()];
+        self.loglik_grad(p, Some(&mut out));
+        out
+    }
+
+    /// Full weighted log-likelihood at `p` and its gradient in the parameters: per row
+    /// [`loglik`]'s value, with the Beta-function constants taken out of the loops; each
+    /// row's own value into `per_row` when given.
+    pub fn loglik_grad(&self, p: &[f64], mut per_row: Option<&mut [f64]>) -> (f64, [f64; 4]) {
+        let (al, be, ga, de) = (p[0], p[1], p[2], p[3]);
+        let r = self.rows;
+        let (pab, pgd) = (digamma(al + be), digamma(ga + de));
+        let (pa, pb, pg, pd) = (digamma(al), digamma(be), digamma(ga), digamma(de));
+        let pg1 = digamma(ga + 1.0);
+        let lconst = lbeta(al, be) + lbeta(ga, de);
+        // Term A (alive through n) per (x, n): ln A + constant, and its derivatives.
+        let a_terms: Vec<(f64, [f64; 4])> = self
+            .layout
+            .pairs
+            .iter()
+            .map(|&(x, n)| {
+                let (n_ab, n_gd) = (digamma(al + be + n), digamma(ga + de + n));
+                let l = lbeta(al + x, be + n - x) + lbeta(ga, de + n);
+                let d = [
+                    digamma(al + x) - n_ab,
+                    digamma(be + n - x) - n_ab,
+                    pg - n_gd,
+                    digamma(de + n) - n_gd,
+                ];
+                (l, d)
+            })
+            .collect();
+        let base = [pab - pa, pab - pb, pgd - pg, pgd - pd];
+        let (mut ll, mut g) = (0.0, [0.0; 4]);
+        for (x, tx, rows) in &self.layout.groups {
+            let (x, tx) = (*x, *tx);
+            // Terms i = 0..: ln T_i = lnB(α+x, β+t_x−x+i) + lnB(γ+1, δ+t_x+i) (+ constant),
+            // decreasing in i, so sums are taken relative to the first.
+            let l0 = lbeta(al + x, be + tx - x) + lbeta(ga + 1.0, de + tx);
+            let pax = digamma(al + x);
+            let (mut z_b, mut z_ab, mut z_d, mut z_gd) =
+                (be + tx - x, al + be + tx, de + tx, ga + de + 1.0 + tx);
+            let (mut s_b, mut s_ab, mut s_d, mut s_gd) =
+                (digamma(z_b), digamma(z_ab), digamma(z_d), digamma(z_gd));
+            let (mut li, mut sum, mut dsum) = (0.0, 0.0, [0.0; 4]);
+            let mut done = 0;
+            for &(row, k) in rows {
+                while done < k {
+                    if done > 0 {
+                        li += ln(z_b) - ln(z_ab) + ln(z_d) - ln(z_gd);
+                        s_b += 1.0 / z_b;
+                        s_ab += 1.0 / z_ab;
+                        s_d += 1.0 / z_d;
+                        s_gd += 1.0 / z_gd;
+                        z_b += 1.0;
+                        z_ab += 1.0;
+                        z_d += 1.0;
+                        z_gd += 1.0;
+                    }
+                    let e = exp(li);
+                    sum += e;
+                    dsum[0] += e * (pax - s_ab);
+                    dsum[1] += e * (s_b - s_ab);
+                    dsum[2] += e * (pg1 - s_gd);
+                    dsum[3] += e * (s_d - s_gd);
+                    done += 1;
+                }
+                let (la, da) = &a_terms[self.layout.pair_of[row]];
+                let (l, wa, wb) = if k == 0 {
+                    (*la, 1.0, 0.0)
+                } else {
+                    let lb = l0 + ln(sum);
+                    let top = la.max(lb);
+                    let l = top + ln(exp(la - top) + exp(lb - top));
+                    (l, exp(la - l), exp(lb - l))
+                };
+                let w = r.w[row];
+                ll += w * (l - lconst);
+                if let Some(out) = per_row.as_deref_mut() {
+                    out[row] = l - lconst;
+                }
+                for c in 0..4 {
+                    let db = if k == 0 { 0.0 } else { dsum[c] / sum };
+                    g[c] += w * (wa * da[c] + wb * db + base[c]);
+                }
+            }
+        }
+        (ll, g)
+    }
+}
+
 /// lifetimes' objective on collapsed rows `(x, t_x, n)` with weights.
 pub struct BgbbObjective<'a> {
-    pub rows: &'a Rows,
+    pub ev: Evaluator<'a>,
     pub pen: f64,
 }
 
 impl Objective for BgbbObjective<'_> {
     fn eval(&self, phi: &[f64], grad: &mut [f64]) -> f64 {
         let p: Vec<f64> = phi.iter().map(|&v| exp(v)).collect();
-        let r = self.rows;
-        let mut g = [0.0; 4];
-        let mut ll = 0.0;
-        for i in 0..r.len() {
-            ll += r.w[i] * loglik(&p, r.x[i], r.tx[i], r.t[i], Some((&mut g, r.w[i])));
-        }
-        let n = r.n.max(1.0);
+        let (ll, g) = self.ev.loglik_grad(&p, None);
+        let n = self.ev.rows.n.max(1.0);
         let mut f = -ll / n;
         for c in 0..4 {
             grad[c] = -g[c] * p[c] / n + 2.0 * self.pen * p[c] * p[c];
@@ -127,7 +279,10 @@ impl Objective for BgbbObjective<'_> {
 /// Maximum-likelihood fit from lifetimes' start (all log-parameters 0.1), with the BTYD fits'
 /// standard errors; `log_likelihood` is the full weighted LL (without the penalty).
 pub fn fit(rows: &Rows, pen: f64) -> Fitted {
-    let obj = BgbbObjective { rows, pen };
+    let obj = BgbbObjective {
+        ev: Evaluator::new(rows),
+        pen,
+    };
     let m = minimize(&obj, &[0.1; 4], MAX_ITERS);
     let params: Vec<f64> = m.phi.iter().map(|&v| exp(v)).collect();
     let n = rows.n.max(1.0);
@@ -136,9 +291,7 @@ pub fn fit(rows: &Rows, pen: f64) -> Fitted {
     } else {
         (None, None, None)
     };
-    let ll = (0..rows.len())
-        .map(|i| rows.w[i] * loglik(&params, rows.x[i], rows.tx[i], rows.t[i], None))
-        .sum::<f64>();
+    let ll = obj.ev.loglik_grad(&params, None).0;
     Fitted {
         converged: m.converged && ll.is_finite() && params.iter().all(|v| v.is_finite()),
         params,
@@ -180,6 +333,41 @@ mod tests {
                     g[c]
                 );
             }
+        }
+    }
+
+    #[test]
+    fn the_grouped_objective_equals_the_row_by_row_sum() {
+        let s = crate::clv::input::Summary {
+            x: vec![0.0, 1.0, 1.0, 2.0, 2.0, 2.0, 3.0, 0.0, 1.0],
+            tx: vec![0.0, 1.0, 1.0, 4.0, 2.0, 4.0, 6.0, 0.0, 5.0],
+            t: vec![6.0, 6.0, 3.0, 6.0, 9.0, 4.0, 6.0, 2.0, 30.0],
+        };
+        let rows = crate::clv::fitting::collapse::collapse(&s);
+        let p = [1.2, 0.75, 0.66, 2.8];
+        let ev = Evaluator::new(&rows);
+        let (ll, g) = ev.loglik_grad(&p, None);
+        let per_row = ev.row_logliks(&p);
+        let (mut ll1, mut g1) = (0.0, [0.0; 4]);
+        for (i, want) in per_row.iter().enumerate() {
+            let l = loglik(
+                &p,
+                rows.x[i],
+                rows.tx[i],
+                rows.t[i],
+                Some((&mut g1, rows.w[i])),
+            );
+            assert!((want - l).abs() < 1e-12 * l.abs(), "row {i}");
+            ll1 += rows.w[i] * l;
+        }
+        assert!((ll - ll1).abs() < 1e-12 * ll1.abs(), "{ll} vs {ll1}");
+        for c in 0..4 {
+            assert!(
+                (g[c] - g1[c]).abs() < 1e-11 * g1[c].abs().max(1.0),
+                "[{c}] {} vs {}",
+                g[c],
+                g1[c]
+            );
         }
     }
 

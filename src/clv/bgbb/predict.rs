@@ -7,7 +7,7 @@
 //! Beta(α + x, β + n − x), so `E[X(n, n + m)] = (α + x)/(α + β + n) · Σ_{k=1..m} P(alive at
 //! n + k)`. The sum has no 0/0 at γ = 1 (the closed form's δ / (γ − 1)) and gives the
 //! discounted stream of the CLV in the same pass.
-use super::{lbeta, loglik};
+use super::{lbeta, loglik, Evaluator};
 use crate::clv::maths::special::{exp, lgamma, ln};
 
 /// `ln P(alive at n | x, t_x, n)`; later opportunities follow by [`step`].
@@ -55,6 +55,109 @@ pub fn stream(p: &[f64], x: f64, tx: f64, n: f64, disc: &[f64]) -> Option<(f64, 
     let d: f64 = t.iter().zip(disc).map(|(a, f)| a * f).sum();
     let e: f64 = t.iter().sum();
     (d.is_finite() && e.is_finite()).then_some((d, e))
+}
+
+/// Every collapsed row at once: `(P(alive at n), E[p | data] · P(alive at n))`, with the
+/// likelihoods from the evaluator's grouped pass. Times [`Ahead`]'s ratio sums for the row's
+/// n, the second gives the row's expected (discounted) transactions: P(alive at n + j) =
+/// P(alive at n) · B(γ, δ + n + j) / B(γ, δ + n), so the stream of a row is its lead times a
+/// sum shared by every row with that n.
+pub fn alive_rows(ev: &Evaluator, p: &[f64]) -> Vec<(f64, f64)> {
+    let rows = ev.rows;
+    let ll = ev.row_logliks(p);
+    let (al, be, ga, de) = (p[0], p[1], p[2], p[3]);
+    let lconst = lbeta(al, be) + lbeta(ga, de);
+    let mut last: Option<(u64, u64, f64)> = None;
+    (0..rows.len())
+        .map(|r| {
+            let (x, n) = (rows.x[r], rows.t[r]);
+            // Rows are sorted by (x, n, t_x): the (x, n) term repeats.
+            let la = match last {
+                Some((kx, kn, v)) if (kx, kn) == (x.to_bits(), n.to_bits()) => v,
+                _ => {
+                    let v = lbeta(al + x, be + n - x) + lbeta(ga, de + n) - lconst;
+                    last = Some((x.to_bits(), n.to_bits(), v));
+                    v
+                }
+            };
+            let pa = exp(la - ll[r]).min(1.0);
+            (pa, (al + x) / (al + be + n) * pa)
+        })
+        .collect()
+}
+
+/// For one n: the sums of `B(γ, δ + n + j) / B(γ, δ + n)` over the next opportunities,
+/// weighted by `disc[j − 1]` and plain, up to `k` opportunities, and discounted up to each
+/// of `cuts` (the opportunities each window month reaches).
+pub fn ahead(p: &[f64], n: f64, disc: &[f64], k: usize, cuts: &[usize]) -> (f64, f64, Vec<f64>) {
+    let (mut l, mut d, mut e) = (0.0, 0.0, 0.0);
+    let (mut out_d, mut out_e) = (0.0, 0.0);
+    let mut windows = vec![0.0; cuts.len()];
+    let last = disc.len();
+    for (j, f) in disc.iter().enumerate() {
+        l += step(p, n + j as f64);
+        let a = exp(l);
+        d += f * a;
+        e += a;
+        if j + 1 == k {
+            (out_d, out_e) = (d, e);
+        }
+        for (w, &c) in windows.iter_mut().zip(cuts) {
+            if j + 1 == c {
+                *w = d;
+            }
+        }
+    }
+    if k > last {
+        (out_d, out_e) = (d, e);
+    }
+    (out_d, out_e, windows)
+}
+
+/// Every row's predictions at `p` over the horizon's `k` opportunities: P(alive at n), the
+/// discounted and plain expected transactions, and the discounted ones by each window month
+/// (`cuts`: the opportunities each month reaches), the latter as a curve per distinct n
+/// (`curve[r]` indexes `windows`) times the row's `lead`.
+#[derive(Debug, Clone, Default)]
+pub struct RowStreams {
+    pub p_alive: Vec<f64>,
+    pub lead: Vec<f64>,
+    pub discounted: Vec<f64>,
+    pub plain: Vec<f64>,
+    pub curve: Vec<u32>,
+    pub windows: Vec<Vec<f64>>,
+}
+
+/// [`RowStreams`] at `p`: the grouped likelihood pass, then one [`ahead`] per distinct n.
+pub fn row_streams(
+    ev: &Evaluator,
+    p: &[f64],
+    disc: &[f64],
+    k: usize,
+    cuts: &[usize],
+) -> RowStreams {
+    let rows = ev.rows;
+    let alive = alive_rows(ev, p);
+    let mut by_n: std::collections::BTreeMap<u64, u32> = std::collections::BTreeMap::new();
+    let mut sums: Vec<(f64, f64)> = Vec::new();
+    let mut out = RowStreams::default();
+    for (r, &(pa, lead)) in alive.iter().enumerate() {
+        let n = rows.t[r];
+        let next = sums.len() as u32;
+        let i = *by_n.entry(n.to_bits()).or_insert_with(|| {
+            let (d, e, w) = ahead(p, n, disc, k, cuts);
+            sums.push((d, e));
+            out.windows.push(w);
+            next
+        });
+        let (d, e) = sums[i as usize];
+        out.p_alive.push(pa);
+        out.lead.push(lead);
+        out.discounted.push(lead * d);
+        out.plain.push(lead * e);
+        out.curve.push(i);
+    }
+    out
 }
 
 /// `E[X(n, n + m) | x, t_x, n]`: lifetimes' `conditional_expected_number_of_purchases_up_to_time`.

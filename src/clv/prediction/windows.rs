@@ -8,6 +8,9 @@
 //! fallback `simpleClv × S_k / S_H` with `S_k = Σ_{i ≤ k} (r / (1 + d))^i`. [`Windows`] keeps
 //! the scales and the distinct curves, not 12 numbers per customer; the groups are joined by
 //! the pipeline, as the CLV per RFM segment is.
+use crate::clv::fitting::collapse::Rows;
+use crate::clv::model::ModelKind;
+use crate::clv::prediction::purchases::{partial_streams, Grid};
 use crate::clv::simple::SimpleReport;
 use serde::Serialize;
 
@@ -116,6 +119,29 @@ pub fn from_curves(source: &str, curve: Vec<u32>, curves: &[Vec<f64>], scale: Ve
         table,
         scale,
     }
+}
+
+/// The windows of a continuous model: one curve per (x, T) run of the collapsed rows (rows are
+/// sorted by x, T), `scale[c]` = margin × spend × P(alive) per customer.
+pub fn model(
+    kind: ModelKind,
+    p: &[f64],
+    rows: &Rows,
+    scale: Vec<f64>,
+    factor: f64,
+    discount: f64,
+) -> Windows {
+    let grid = Grid::new(MONTHS as u32, factor, discount);
+    let mut curves: Vec<Vec<f64>> = Vec::new();
+    let mut run_of = Vec::with_capacity(rows.len());
+    for r in 0..rows.len() {
+        if r == 0 || rows.x[r] != rows.x[r - 1] || rows.t[r] != rows.t[r - 1] {
+            curves.push(partial_streams(kind, p, rows.x[r], rows.t[r], &grid).unwrap_or_default());
+        }
+        run_of.push(curves.len() as u32 - 1);
+    }
+    let curve = rows.map.iter().map(|&r| run_of[r]).collect();
+    from_curves(kind.key(), curve, &curves, scale)
 }
 
 /// The simple-CLV fallback's windows: the monthly margin (`simpleClv / multiplier`) times

@@ -5,8 +5,8 @@
 //! first-order expansion in the log-parameters, as the continuous bootstrap does. Customers
 //! sharing a row and a spend share an interval; groups are evaluated in chunks, so memory stays
 //! at chunk × draws.
-use crate::clv::bgbb::predict::stream;
-use crate::clv::fitting::collapse::Rows;
+use crate::clv::bgbb::Evaluator;
+use crate::clv::discrete::Plan;
 use crate::clv::fitting::linalg::cholesky;
 use crate::clv::gamma_gamma::spend::SpendModel;
 use crate::clv::maths::special::{exp, ln};
@@ -21,13 +21,13 @@ pub struct BootIn<'a> {
     pub cov: &'a [Vec<f64>],
     pub gg: Option<(&'a [f64], &'a [Vec<f64>])>,
     pub spend: &'a SpendModel,
-    pub rows: &'a Rows,
+    /// The likelihood of the collapsed rows, and the horizon's opportunities.
+    pub ev: &'a Evaluator<'a>,
+    pub plan: &'a Plan,
     /// Customer x and m.
     pub x: &'a [f64],
     pub m: &'a [f64],
     pub margin: f64,
-    /// Discount factors of the horizon's opportunities.
-    pub disc: &'a [f64],
     pub draws: usize,
     pub seed: u64,
     pub interval: f64,
@@ -39,8 +39,13 @@ const CHUNK: usize = 4096;
 /// Log-parameter step of the forward-difference gradient (large data).
 const GRAD_STEP: f64 = 1e-5;
 
-fn d_of(p: &[f64], rows: &Rows, r: usize, disc: &[f64]) -> f64 {
-    stream(p, rows.x[r], rows.tx[r], rows.t[r], disc).map_or(0.0, |s| s.0)
+/// Every row's discounted stream at `p` (non-finite: 0).
+fn streams(bi: &BootIn, p: &[f64]) -> Vec<f64> {
+    let mut d = bi.plan.streams(bi.ev, p).discounted;
+    d.iter_mut()
+        .filter(|v| !v.is_finite())
+        .for_each(|v| *v = 0.0);
+    d
 }
 
 /// Runs the bootstrap; None if a covariance is not positive definite.
@@ -67,27 +72,32 @@ pub fn run(bi: &BootIn) -> Option<BootOut> {
             _ => bi.spend.clone(),
         });
     }
-    let rows = bi.rows;
+    let rows = bi.ev.rows;
     let nd = params.len();
     // D per row and draw: exact (rows × draws values, at most EXACT_BUDGET), or per row its
     // value and gradient in the log-parameters, expanded per draw.
     let exact = rows.len().saturating_mul(nd) <= EXACT_BUDGET;
     let table: Vec<f64> = if exact {
+        // Draw-minor: `[r * nd + j]`.
+        let per_draw: Vec<Vec<f64>> = params.iter().map(|p| streams(bi, p)).collect();
         (0..rows.len())
-            .flat_map(|r| params.iter().map(move |p| d_of(p, rows, r, bi.disc)))
+            .flat_map(|r| per_draw.iter().map(move |d| d[r]))
             .collect()
     } else {
-        let mut t = Vec::with_capacity(rows.len() * 5);
-        for r in 0..rows.len() {
-            let d0 = d_of(bi.theta, rows, r, bi.disc);
-            t.push(d0);
-            for i in 0..4 {
+        let d0 = streams(bi, bi.theta);
+        let shifted: Vec<Vec<f64>> = (0..4)
+            .map(|i| {
                 let mut p = bi.theta.to_vec();
                 p[i] *= exp(GRAD_STEP);
-                t.push((d_of(&p, rows, r, bi.disc) - d0) / GRAD_STEP);
-            }
-        }
-        t
+                streams(bi, &p)
+            })
+            .collect();
+        (0..rows.len())
+            .flat_map(|r| {
+                let base = d0[r];
+                std::iter::once(base).chain(shifted.iter().map(move |s| (s[r] - base) / GRAD_STEP))
+            })
+            .collect()
     };
     let shifts: Vec<[f64; 4]> = params
         .iter()
