@@ -392,3 +392,21 @@ fn cli_reads_a_survival_table() {
     assert!(rel(num(&r["retention"]["sbg"]["params"]["beta"]), 3.806) < 1e-3);
     assert!((num(&r["retention"]["sbg"]["logLikelihood"]) + 1611.16).abs() < 0.01);
 }
+
+/// The worker's sequence (prepare, segmentJob, prepareModels, reanalyze) runs on subscription
+/// input, with nothing to segment, and gives the Report `analyze` gives.
+#[test]
+fn the_worker_sequence_runs_on_subscription_input() {
+    let opts = crm_lens::Options::from_json(
+        r#"{"timeUnit": "year", "ingest": {"survival": true}, "retention": {"price": 10}}"#,
+    )
+    .unwrap();
+    let mut ds = crm_lens::Dataset::from_bytes(TABLE.as_bytes(), &opts).unwrap();
+    ds.prepare(&opts).unwrap();
+    assert!(ds.segment_job(&opts).unwrap().is_none());
+    ds.prepare_models(&opts).unwrap();
+    let re = ds.reanalyze(&opts).unwrap().report;
+    assert_eq!(ds.stages_run(), ["retention"]);
+    assert_eq!(re, ds.analyze(&opts).unwrap().report);
+    assert!(re.retention.sbg.is_some());
+}

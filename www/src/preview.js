@@ -12,6 +12,8 @@ export function mappingOptions() {
     if (v) o[k] = v;
   }
   if (f.hasHeader.value) o.hasHeader = f.hasHeader.value === 'true';
+  // Summary, survival table and subscriptions are never guessed: the user says so.
+  if (f.input.value) o[f.input.value] = true;
   return o;
 }
 
