@@ -106,6 +106,17 @@ fn cli_fits_lifetimes_parameters() {
     assert_eq!(r["clv"]["choiceCriterion"], "discreteTime");
     assert!(r["clv"]["bgnbd"].is_null() && r["clv"]["paretoNbd"].is_null());
     assert_eq!(r["kpis"]["customers"], 11104);
+    // The default unit (day) makes 12 months hold 360 opportunities: said in a warning.
+    let horizon = r["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["code"] == "clv_discrete_horizon")
+        .expect("the horizon's opportunities are stated");
+    assert!(horizon["message"]
+        .as_str()
+        .unwrap()
+        .contains("one opportunity is one day; the 12-month horizon holds 360 opportunities"));
     assert_eq!(r["ingest"]["rowsUsed"], 22);
     // lifetimes' in-sample check: customers by repeat transactions in the 6 opportunities.
     let pt = &r["clv"]["periodTransactions"];

@@ -76,6 +76,15 @@ pub fn fit_and_predict(
     let rows = pr.rows;
     let ev = Evaluator::new(rows);
     let plan = Plan::new(opts, pr.factor);
+    // The unit decides how many opportunities the horizon holds: said, so a unit left at its
+    // default (day) does not silently project 360 annual donations.
+    w.push(Warning::new(
+        "clv_discrete_horizon",
+        format!(
+            "discrete time: one opportunity is one {}; the {}-month horizon holds {} opportunities (set timeUnit to the length of one opportunity)",
+            report.units.time_unit, opts.horizon_months, plan.k
+        ),
+    ));
     // Per collapsed row: P(alive now), discounted and plain expected transactions.
     let rs = plan.streams(&ev, p);
     let failures = (0..rows.len())

@@ -292,4 +292,5 @@ export const en = {
   'code.sbg_homogeneous': 'Retention does not rise with tenure: the sBG runs to a constant churn rate.',
   'code.sbg_value_needs_discount': 'Subscriber values need a discount rate above zero.',
   'code.clv_bgbb_not_converged': 'The BG/BB model did not converge.',
+  'code.clv_discrete_horizon': 'Discrete time: the horizon counts whole opportunities of one time unit.',
 };

@@ -291,4 +291,5 @@ export const zh = {
   'code.sbg_homogeneous': '留存率不随时长上升：sBG 趋向固定流失率。',
   'code.sbg_value_needs_discount': '计算订阅者价值需要大于零的折现率。',
   'code.clv_bgbb_not_converged': 'BG/BB 模型未收敛。',
+  'code.clv_discrete_horizon': '离散时间：预测期按整数个时间单位的机会计算。',
 };
