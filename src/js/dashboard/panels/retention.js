@@ -42,6 +42,9 @@ export function* renderRetention(ctx) {
   const { report: r, t, fmt, $, charts, theme } = ctx;
   const v = retentionView(r);
   $('retention').hidden = !v;
+  // Hidden figures have no chart to describe (the accessibility check skips them).
+  charts.figure('survival').hidden = !v;
+  charts.figure('renewal').hidden = !v;
   if (!v) return;
   $('retention-cards').replaceChildren(...cards(ctx, v));
   const f = v.fit;
