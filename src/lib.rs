@@ -16,6 +16,7 @@ pub mod report;
 pub mod retention;
 pub mod rfm;
 pub mod sample;
+pub mod scale;
 pub mod segment;
 pub mod units;
 

@@ -159,7 +159,7 @@ fn case(name: &str) -> (Vec<u8>, &'static str, Check) {
             b"customer_id,frequency,recency,T\na,1,5,10\nb,0,0,3\n".to_vec(),
             "true",
             |base, v| {
-                assert_eq!(base.as_ref().unwrap_err().code, "no_date_column");
+                assert_eq!(base.as_ref().unwrap_err().code, "looks_like_summary");
                 assert_eq!(detected(v)["source"], "summary");
                 assert_eq!(customers(v), 2);
             },

@@ -102,6 +102,7 @@ pub fn fit_and_predict(
     let mut cols = ClvColumns {
         simple_clv: pr.simple.to_vec(),
         expected_spend: pr.expected_spend.to_vec(),
+        spend: Some(pr.spend.clone()),
         ..Default::default()
     };
     for c in 0..n {

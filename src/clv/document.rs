@@ -235,4 +235,6 @@ pub struct ClvColumns {
     pub windows: Windows,
     /// P(alive) on `clv.pAliveDate` (empty without the option; filled by the pipeline).
     pub p_alive_at_date: Vec<f64>,
+    /// The spend model behind `expected_spend` (the model card saves it).
+    pub spend: Option<super::gamma_gamma::spend::SpendModel>,
 }

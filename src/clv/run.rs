@@ -150,6 +150,7 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
             bgbb: None,
             windows: windows::simple(&simple_col, &report.simple),
             p_alive_at_date: Vec::new(),
+            spend: Some(spend.clone()),
         }
     };
     let repeaters = s.x.iter().filter(|&&x| x > 0.0).count();
@@ -245,6 +246,7 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
         simple_clv: simple_col.clone(),
         expected_spend,
         model: Some((kind, p.clone())),
+        spend: Some(spend.clone()),
         ..Default::default()
     };
     for c in 0..n {

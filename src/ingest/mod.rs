@@ -32,10 +32,10 @@ mod workbook;
 pub use accounting::{RowAccount, SkipExample, SkipReason};
 pub use lines::Lines;
 pub use names::Names;
-pub use number::Decimal;
+pub use number::{parse_amount, Decimal};
 pub use rows::Transactions;
 pub use subscriptions::SubscriptionTable;
-pub use summary::SummaryTable;
+pub use summary::{row_text, Calibration, SummaryHoldout, SummaryLayout, SummaryRow, SummaryTable};
 pub use survival::{SurvivalRow, SurvivalTable};
 
 use serde::{Deserialize, Serialize};

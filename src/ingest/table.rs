@@ -7,7 +7,7 @@
 //! on the way in so that damaged bytes are an error, never a panic.
 use super::rows::RowParser;
 use super::sniff;
-use super::{Detected, IngestOptions, Ingested};
+use super::{summary, Detected, IngestOptions, Ingested};
 use crate::error::{Error, Result};
 
 /// Recognises a workbook by its container signature.
@@ -129,6 +129,12 @@ pub fn from_table(
         Some(read) => return read,
         None => detected,
     };
+    if sample
+        .first()
+        .is_some_and(|h| summary::looks_like_summary(h))
+    {
+        return Err(summary::summary_error(&sample[0]));
+    }
     let layout = sniff::decide_layout(&sample, opts)?;
     let mut parser = RowParser::new(&layout, opts, table.len());
     // Leading empty rows before the table (and the header) are not rows.

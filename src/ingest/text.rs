@@ -8,7 +8,7 @@ use super::accounting::SkipReason;
 use super::rows::RowParser;
 use super::sniff::{self, Delimiter};
 use super::source::{SpaceRuns, TextSource};
-use super::{Detected, IngestOptions, Ingested};
+use super::{summary, Detected, IngestOptions, Ingested};
 use crate::error::{Error, Result};
 
 /// A CSV reader over the decoded stream (flexible: ragged rows are counted, not fatal).
@@ -59,6 +59,12 @@ pub fn from_text(
         Some(read) => return read,
         None => detected,
     };
+    if sample
+        .first()
+        .is_some_and(|h| summary::looks_like_summary(h))
+    {
+        return Err(summary::summary_error(&sample[0]));
+    }
     let layout = sniff::decide_layout(&sample, opts)?;
     // The parsed sample (up to 2,000 rows of `String`s) is done with: freed before the
     // columns are reserved, its block is reused instead of staying live under them.

@@ -42,6 +42,43 @@ fn day_counts(customers: &CustomerTable, as_of: i32) -> (i32, Vec<f64>, Vec<f64>
     (start, new, repeats)
 }
 
+/// The calibration/holdout split the models are validated on: the holdout length in days,
+/// the table at the cutoff (`CustomerTable::until`), the row of `customers` each calibration
+/// customer came from, and their repeat purchases in the holdout: purchase days after the
+/// cutoff (lifetimes' `frequency_holdout`). `None` without a holdout.
+pub(super) struct Split {
+    pub days: i32,
+    pub calibration: CustomerTable,
+    pub rows: Vec<u32>,
+    pub actual: Vec<f64>,
+}
+
+pub(super) fn holdout_split(
+    customers: &CustomerTable,
+    as_of: i32,
+    opts: &Options,
+) -> Option<Split> {
+    let days = holdout_days(customers, as_of, opts);
+    (days > 0).then(|| {
+        let cutoff = as_of - days;
+        let (calibration, rows) = customers.until(cutoff, opts.time_unit);
+        let actual: Vec<f64> = rows
+            .iter()
+            .map(|&c| {
+                let r = customers.day_range(c as usize);
+                r.filter(|&j| customers.day_purchase[j] && customers.days[j] > cutoff)
+                    .count() as f64
+            })
+            .collect();
+        Split {
+            days,
+            calibration,
+            rows,
+            actual,
+        }
+    })
+}
+
 /// CLV on the customer table, with a calibration/holdout split cut from the day lists. Public so
 /// that `benches/clv.rs` times exactly the CLV stage `analyze` runs.
 pub fn clv_for(
@@ -51,28 +88,41 @@ pub fn clv_for(
     opts: &Options,
     has_days: bool,
 ) -> (ClvReport, ClvColumns, Vec<Warning>) {
-    let days = if has_days && !customers.discrete {
-        holdout_days(customers, as_of, opts)
-    } else {
-        0
-    };
-    let holdout = (days > 0).then(|| {
-        let cutoff = as_of - days;
-        let (cal, rows) = customers.until(cutoff, opts.time_unit);
-        // Repeat purchases in the holdout: purchase days after the cutoff (lifetimes'
-        // `frequency_holdout`).
-        let actual: Vec<f64> = rows
-            .iter()
-            .map(|&c| {
-                let r = customers.day_range(c as usize);
-                r.filter(|&j| customers.day_purchase[j] && customers.days[j] > cutoff)
-                    .count() as f64
-            })
-            .collect();
-        (cal, actual, days as f64 / opts.time_unit.days())
+    let split = has_days
+        .then(|| holdout_split(customers, as_of, opts))
+        .flatten();
+    let days = split.as_ref().map_or(0, |s| s.days);
+    let holdout = split.map(|s| {
+        let duration = s.days as f64 / opts.time_unit.days();
+        (s.calibration, s.actual, duration)
     });
     let counts = holdout.as_ref().map(|_| day_counts(customers, as_of));
-    let t = customers;
+    let holdout = holdout
+        .as_ref()
+        .map(|(cal, actual, duration)| HoldoutInput {
+            x: &cal.frequency,
+            t_x: &cal.recency,
+            t: &cal.t,
+            actual,
+            duration: *duration,
+            tracking: counts.as_ref().map(|(start, new, repeats)| TrackingInput {
+                start_day: *start,
+                new_by_day: new,
+                repeats_by_day: repeats,
+                calibration_days: (as_of - days - start + 1).max(0) as usize,
+                unit_days: opts.time_unit.days(),
+            }),
+        });
+    clv_with(customers, retention, opts, holdout)
+}
+
+/// CLV on the table with a given holdout input (a summary's own holdout columns, or none).
+pub(super) fn clv_with(
+    t: &CustomerTable,
+    retention: Option<f64>,
+    opts: &Options,
+    holdout: Option<HoldoutInput>,
+) -> (ClvReport, ClvColumns, Vec<Warning>) {
     let input = ClvInput {
         x: &t.frequency,
         t_x: &t.recency,
@@ -82,40 +132,38 @@ pub fn clv_for(
         tenure_days: &t.tenure_days,
         time_unit: opts.time_unit,
         measured_monthly_retention: retention,
-        holdout: holdout
-            .as_ref()
-            .map(|(cal, actual, duration)| HoldoutInput {
-                x: &cal.frequency,
-                t_x: &cal.recency,
-                t: &cal.t,
-                actual,
-                duration: *duration,
-                tracking: counts.as_ref().map(|(start, new, repeats)| TrackingInput {
-                    start_day: *start,
-                    new_by_day: new,
-                    repeats_by_day: repeats,
-                    calibration_days: (as_of - days - start + 1).max(0) as usize,
-                    unit_days: opts.time_unit.days(),
-                }),
-            }),
+        // BG/BB has no holdout validation (its summary columns are for continuous time).
+        holdout: holdout.filter(|_| !t.discrete),
         discrete: t.discrete,
     };
-    let (mut report, mut cols, warnings) = clv::run(&input, &opts.clv);
-    if let Some(date) = opts.clv.p_alive_date.as_deref() {
-        let day = crate::dates::parse_iso(date).unwrap_or(as_of);
-        let days = day - as_of;
-        let units = days as f64 / opts.time_unit.days();
-        let later = if t.discrete { units.floor() } else { units };
-        cols.p_alive_at_date =
-            clv::prediction::palive::p_alive_later(&cols, &t.frequency, &t.recency, &t.t, later);
-        let n = cols.p_alive_at_date.len().max(1) as f64;
-        report.p_alive_at_date = Some(clv::document::PAliveAtDate {
-            date: date.to_string(),
-            days,
-            units: later,
-            model: report.chosen_model.clone(),
-            mean: cols.p_alive_at_date.iter().sum::<f64>() / n,
-        });
-    }
-    (report, cols, warnings)
+    clv::run(&input, &opts.clv)
+}
+
+/// P(alive) on `clv.pAliveDate` (validated not before `as_of`) if no purchase is made before
+/// it, under the model that scored the customers: the `pAliveAtDate` column and its section.
+pub(super) fn add_p_alive_at(
+    report: &mut ClvReport,
+    cols: &mut ClvColumns,
+    t: &CustomerTable,
+    as_of: i32,
+    opts: &Options,
+) {
+    let Some(date) = opts.clv.p_alive_date.as_deref() else {
+        return;
+    };
+    let day = crate::dates::parse_iso(date).unwrap_or(as_of);
+    let days = day - as_of;
+    let units = days as f64 / opts.time_unit.days();
+    // Opportunities are whole: those that have come by the date.
+    let later = if t.discrete { units.floor() } else { units };
+    cols.p_alive_at_date =
+        clv::prediction::palive::p_alive_later(cols, &t.frequency, &t.recency, &t.t, later);
+    let n = cols.p_alive_at_date.len().max(1) as f64;
+    report.p_alive_at_date = Some(clv::document::PAliveAtDate {
+        date: date.to_string(),
+        days,
+        units: later,
+        model: report.chosen_model.clone(),
+        mean: cols.p_alive_at_date.iter().sum::<f64>() / n,
+    });
 }

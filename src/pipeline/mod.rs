@@ -10,6 +10,8 @@ mod diagnose;
 mod memo;
 mod offload;
 mod subscriptions;
+mod summary_export;
+mod summary_input;
 
 use std::sync::Arc;
 
@@ -29,9 +31,11 @@ use crate::rfm::{self, RfmColumns, RfmOptions, RfmReport};
 use crate::segment::{self, Feature, SegmentColumns, SegmentOptions, SegmentsReport};
 use crate::units::TimeUnit;
 pub use clv_input::clv_for;
+use clv_input::clv_with;
 use diagnose::{ingest_warnings, no_rows_error};
 use memo::Memo;
 pub use offload::{SegmentFeatures, SegmentJob, SegmentResult};
+pub use summary_export::SUMMARY_COLUMNS;
 
 /// What the file held, kept for re-analysis.
 #[derive(Debug, Clone)]
@@ -104,6 +108,8 @@ struct TableStage {
     last_day: Option<i32>,
     /// The row account with the rows this `asOf` leaves out.
     account: RowAccount,
+    /// What reading a summary found worth saying (reconstructed columns, no as-of date).
+    warnings: Vec<Warning>,
 }
 
 #[derive(Debug, Clone)]
@@ -273,6 +279,7 @@ impl Dataset {
         let customers = &table.customers;
         let as_of = table.as_of;
         let mut warnings = ingest_warnings(&table.account, &self.detected);
+        warnings.extend(table.warnings.iter().cloned());
         warnings.extend(kpi.warnings.iter().cloned());
         let (clv, clv_gen, life) =
             self.model_stages(opts, stages, ran, &table, table_gen, &kpi, kpi_gen)?;
@@ -401,7 +408,10 @@ impl Dataset {
                     "no repeat buyers: lifecycle windows use 30/180-day defaults; set lifecycle.newWindowDays and churnWindowDays",
                 ));
             }
-            let kpis = kpis::compute(customers, as_of, th.churn_window_days, &opts.kpis);
+            let mut kpis = kpis::compute(customers, as_of, th.churn_window_days, &opts.kpis);
+            if let Source::Summary(_) = self.source {
+                summary_input::limit_kpis(&mut kpis, &mut warnings);
+            }
             Ok(KpiStage { th, kpis, warnings })
         })?;
         Ok(Cheap {
@@ -425,7 +435,6 @@ impl Dataset {
         kpi: &KpiStage,
         kpi_gen: u64,
     ) -> Result<(ClvStage, u64, LifecycleStage)> {
-        let has_days = matches!(self.source, Source::Transactions(_));
         let (customers, as_of) = (&table.customers, table.as_of);
         if let Some(date) = opts.clv.p_alive_date.as_deref() {
             if parse_iso(date).is_some_and(|d| d < as_of) {
@@ -440,7 +449,27 @@ impl Dataset {
         let retention = kpi.kpis.monthly_retention_rate;
         let clv_key = (table_gen, retention.map(f64::to_bits), opts.clv.clone());
         let (clv, clv_gen) = stages.clv.get(clv_key, "clv", ran, || {
-            let (report, cols, warnings) = clv_for(customers, as_of, retention, opts, has_days);
+            let (mut report, mut cols, warnings) = match &self.source {
+                Source::Transactions(_) => clv_for(customers, as_of, retention, opts, true),
+                Source::Summary(s) => {
+                    let days = opts.clv.holdout_days;
+                    let holdout = summary_input::SummaryHoldout::of(s, days);
+                    let mut out = clv_with(
+                        customers,
+                        retention,
+                        opts,
+                        holdout.as_ref().map(|h| h.input()),
+                    );
+                    out.2
+                        .extend(summary_input::holdout_warning(s, days, opts.time_unit));
+                    out
+                }
+                // Subscription input never reaches the customer stages (`run_subscriptions`).
+                Source::Survival(_) | Source::Subscriptions(_) => {
+                    clv_with(customers, retention, opts, None)
+                }
+            };
+            clv_input::add_p_alive_at(&mut report, &mut cols, customers, as_of, opts);
             Ok(ClvStage {
                 report,
                 cols: Arc::new(cols),
@@ -457,16 +486,21 @@ impl Dataset {
     /// The customer table as of `opts.asOf`, and the row account with the rows it leaves out.
     fn table(&self, opts: &Options) -> Result<TableStage> {
         let mut account = self.account.clone();
+        let mut warnings = Vec::new();
         let (customers, as_of, first_day, last_day) = match &self.source {
             Source::Transactions(tx) => self.customers_from_transactions(tx, opts, &mut account)?,
             Source::Summary(s) => {
-                let as_of = opts.as_of_day().unwrap_or(0);
-                (
-                    CustomerTable::from_summary(s, as_of, opts.time_unit),
-                    as_of,
-                    None,
-                    None,
-                )
+                let (as_of, w) = summary_input::as_of(s, opts.as_of_day(), opts.time_unit)?;
+                warnings = w;
+                let table = CustomerTable::from_summary(s, as_of, opts.time_unit);
+                let dates = s.first_day.is_some() && !table.is_empty();
+                let first = dates
+                    .then(|| table.first_day.iter().copied().min())
+                    .flatten();
+                let last = dates
+                    .then(|| table.last_day.iter().copied().max())
+                    .flatten();
+                (table, as_of, first, last)
             }
             // Subscription input has no customer table (see `run_subscriptions`).
             Source::Survival(_) | Source::Subscriptions(_) => (
@@ -482,6 +516,7 @@ impl Dataset {
             first_day,
             last_day,
             account,
+            warnings,
         })
     }
 

@@ -12,7 +12,9 @@ export function mappingOptions() {
     if (v) o[k] = v;
   }
   if (f.hasHeader.value) o.hasHeader = f.hasHeader.value === 'true';
-  // Summary, survival table and subscriptions are never guessed: the user says so.
+  // A per-customer summary (docs/scale.md): what DuckDB or Spark made of a log too big for the tab.
+  if (f.summary.checked) o.summary = true;
+  // A survival table or a list of subscriptions: never guessed, the user says so.
   if (f.input.value) o[f.input.value] = true;
   return o;
 }
