@@ -168,6 +168,7 @@ fn main() {
             measured_monthly_retention: Some(0.8),
             holdout: None,
             discrete: false,
+            covariates: &[],
         };
         let opts = ClvOptions {
             bootstrap_draws: draws,

@@ -233,6 +233,7 @@ fn main() {
         measured_monthly_retention: None,
         holdout: None,
         discrete: true,
+        covariates: &[],
     };
     for (label, draws) in [
         ("CLV stage, 1M weekly buyers, no bootstrap", 0),

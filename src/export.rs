@@ -5,7 +5,7 @@
 use crate::error::Error;
 use crate::pipeline::Analysis;
 
-pub const COLUMNS: [&str; 30] = [
+pub const COLUMNS: [&str; 31] = [
     "customerId",
     "firstPurchase",
     "lastPurchase",
@@ -36,6 +36,7 @@ pub const COLUMNS: [&str; 30] = [
     "clvHigh",
     "simpleClv",
     "pAliveAtDate",
+    "churnRisk",
 ];
 
 fn num(v: f64) -> String {
@@ -116,6 +117,7 @@ pub fn customers_csv(a: &Analysis) -> Result<Vec<u8>, Error> {
             col(&a.clv.simple_clv, i),
             // Empty without `clv.pAliveDate`.
             col(&a.clv.p_alive_at_date, i),
+            col(&a.churn.risk, i),
         ];
         w.write_record(&row).map_err(fail)?;
     }

@@ -5,6 +5,7 @@
 //! default.
 use serde::{Deserialize, Serialize};
 
+use crate::churn::ChurnOptions;
 use crate::clv::ClvOptions;
 use crate::error::{Error, Result};
 use crate::ingest::IngestOptions;
@@ -28,6 +29,7 @@ pub struct Options {
     pub segments: SegmentOptions,
     pub clv: ClvOptions,
     pub retention: RetentionOptions,
+    pub churn: ChurnOptions,
 }
 
 impl Options {
@@ -51,6 +53,7 @@ impl Options {
         self.segments.validate().map_err(Error::option)?;
         self.clv.validate().map_err(Error::option)?;
         self.retention.validate().map_err(Error::option)?;
+        self.churn.validate().map_err(Error::option)?;
         Ok(())
     }
 

@@ -4,7 +4,9 @@
 //! contract are stable. Every section is always present, so consumers never probe for keys.
 use serde::{Deserialize, Serialize};
 
+use crate::churn::ChurnReport;
 use crate::clv::ClvReport;
+use crate::explain::ExplainReport;
 use crate::ingest::IngestReport;
 use crate::kpis::KpisReport;
 use crate::lifecycle::LifecycleReport;
@@ -45,5 +47,7 @@ pub struct Report {
     pub clv: ClvReport,
     /// Subscription retention (sBG); `source: "none"` unless the input is subscription data.
     pub retention: RetentionReport,
+    pub churn: ChurnReport,
+    pub explain: ExplainReport,
     pub warnings: Vec<Warning>,
 }

@@ -71,6 +71,7 @@ fn later_p_alive_new_customer_and_windows_match_lifetimes() {
             measured_monthly_retention: None,
             holdout: None,
             discrete: false,
+            covariates: &[],
         };
         for (model, key) in MODELS {
             let opts = ClvOptions {

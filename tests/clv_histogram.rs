@@ -83,6 +83,7 @@ fn report_histogram_uses_the_chosen_model() {
         measured_monthly_retention: None,
         holdout: None,
         discrete: false,
+        covariates: &[],
     };
     let opts = ClvOptions {
         model: ModelChoice::ParetoNbd,

@@ -15,7 +15,7 @@ use crm_lens::clv::{run, ClvColumns, ClvInput, ClvOptions, HoldoutInput, ModelCh
 use crm_lens::report::Warning;
 use serde_json::Value;
 
-const NULLABLE: [&str; 15] = [
+const NULLABLE: [&str; 16] = [
     "bgnbd",
     "bgbb",
     "windows",
@@ -28,6 +28,7 @@ const NULLABLE: [&str; 15] = [
     "pAliveMatrix",
     "periodTransactions",
     "holdout",
+    "covariates",
     "best",
     "tracking",
     "retentionRate",
@@ -84,6 +85,7 @@ fn go(d: &Data, opts: &ClvOptions) -> (Value, ClvColumns, Vec<Warning>) {
         measured_monthly_retention: Some(0.7),
         holdout: None,
         discrete: false,
+        covariates: &[],
     };
     let (rep, cols, w) = run(&input, opts);
     let v = serde_json::to_value(&rep).expect("serialize");
@@ -270,6 +272,7 @@ fn holdout_drives_model_choice() {
             tracking: None,
         }),
         discrete: false,
+        covariates: &[],
     };
     let (rep, cols, w) = run(
         &input,
@@ -349,6 +352,7 @@ fn diagnostics_are_consistent() {
         measured_monthly_retention: Some(0.7),
         holdout: None,
         discrete: false,
+        covariates: &[],
     };
     let (rep, cols, _) = run(&input, &opts);
     let n = d.x.len() as f64;

@@ -26,6 +26,7 @@ fn simple(opts: &ClvOptions, measured: Option<f64>) -> (Vec<f64>, serde_json::Va
         measured_monthly_retention: measured,
         holdout: None,
         discrete: false,
+        covariates: &[],
     };
     let (rep, cols, w) = run(&input, opts);
     assert_eq!(

@@ -25,6 +25,8 @@ pub struct ClvInput<'a> {
     /// Discrete time: x, t_x and T count transaction opportunities (a summary with a
     /// `periods` column), so the model is BG/BB (`clv::discrete`).
     pub discrete: bool,
+    /// Customer-level covariates for the models with covariates (may be empty).
+    pub covariates: &'a [super::covariates::design::CovariateInput<'a>],
 }
 
 /// Calibration/holdout split: summary of the calibration period and actual holdout repeats.

@@ -11,6 +11,7 @@
 mod accounting;
 mod batch;
 mod columns;
+mod covariates;
 mod date;
 mod encoding;
 mod lines;
@@ -30,6 +31,7 @@ mod text;
 mod workbook;
 
 pub use accounting::{RowAccount, SkipExample, SkipReason};
+pub use covariates::{CovariateColumn, CovariateKind, BLANK as COVARIATE_BLANK};
 pub use lines::Lines;
 pub use names::Names;
 pub use number::{parse_amount, Decimal};
@@ -75,6 +77,10 @@ pub struct IngestOptions {
     pub quantity_col: Option<String>,
     pub unit_price_col: Option<String>,
     pub returns: ReturnsPolicy,
+    /// Columns describing the customer (channel, country, first product, age …), by header
+    /// name or 1-based number, optionally with `:numeric` or `:categorical`: each customer
+    /// gets one value (`customers::covariates`) for the CLV covariate models and churn.
+    pub covariate_cols: Vec<String>,
     /// The input is a per-customer summary (customer_id, frequency, recency, T[, monetary_value]).
     pub summary: bool,
     /// The input is a survival table: period, active[, cohort] (period 0: starting count).
@@ -96,6 +102,7 @@ impl IngestOptions {
             )
             .with_hint("--summary, --survival or --subscriptions, not two of them"));
         }
+        covariates::validate(&self.covariate_cols)?;
         if let Some(d) = &self.delimiter {
             sniff::parse_delimiter_option(d)?;
         }
@@ -132,6 +139,9 @@ pub struct DetectedColumns {
     /// Subscriptions input: the end-date column (`date` is the start).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
+    /// The covariate columns read (`covariateCols`), in option order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub covariates: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -14,6 +14,7 @@ use crate::options::Options;
 use crate::report::{Report, Warning, SCHEMA_VERSION};
 use crate::retention::{self, RetentionData};
 use crate::segment;
+use crate::{churn, explain};
 use crate::{kpis, rfm};
 
 impl Dataset {
@@ -68,7 +69,7 @@ impl Dataset {
         warnings.push(Warning::new(
             "no_customer_analyses",
             "the input is subscription data (no purchases): the customer sections (kpis, rfm, \
-             lifecycle, segments, clv) are empty; see retention",
+             lifecycle, segments, clv, churn, explain) are empty; see retention",
         ));
         warnings.extend(retention_warnings);
         let customers = Arc::new(CustomerTable::default());
@@ -87,6 +88,20 @@ impl Dataset {
         let features = super::SegmentFeatures::of(&customers);
         let (segments, segment_cols, _) = segment::run(&features.input(None), &opts.segments, None);
         let (clv, clv_cols, _) = super::clv_for(&customers, as_of, None, opts, false);
+        let churn_input = churn::ChurnInput {
+            customers: &customers,
+            holdout: None,
+            model: None,
+            calibration_model: None,
+            p_alive: None,
+        };
+        let (churn, churn_cols, _) = churn::run(&churn_input, &opts.churn);
+        let targets = explain::Targets {
+            clusters: &segment_cols.cluster,
+            stages: &stages,
+            churn_risk: &churn_cols.risk,
+        };
+        let explain = explain::run(&customers, &targets);
         let report = Report {
             schema_version: SCHEMA_VERSION,
             as_of: format_day(as_of),
@@ -108,6 +123,8 @@ impl Dataset {
             segments,
             clv,
             retention,
+            churn,
+            explain,
             warnings,
         };
         Ok(Analysis {
@@ -117,6 +134,7 @@ impl Dataset {
             stages: Arc::new(stages),
             segments: Arc::new(segment_cols),
             clv: Arc::new(clv_cols),
+            churn: Arc::new(churn_cols),
         })
     }
 }

@@ -29,7 +29,7 @@ test('a survival table on the page: the retention panel shows the native fit', a
     await page.click('#analyse');
   });
   assert.equal(await page.isVisible('[data-testid="retention"]'), true);
-  for (const hidden of ['kpis', 'rfm', 'lifecycle', 'kmeans', 'clv', 'customers']) {
+  for (const hidden of ['kpis', 'rfm', 'lifecycle', 'kmeans', 'clv', 'churn', 'covariates', 'rules', 'customers']) {
     assert.equal(await page.isVisible(`section#${hidden}`), false, `${hidden} is hidden for subscription input`);
   }
   // The time unit (the period of the table) and the price per period re-run the analysis.

@@ -159,7 +159,8 @@ export async function loadSample() {
   try {
     const res = await fetch('./sample.csv');
     if (!res.ok) throw new Error(`sample.csv: HTTP ${res.status}`);
-    await loadFile(await res.blob(), 'sample.csv');
+    // The sample's `channel` column describes how each customer came: a covariate.
+    await loadFile(await res.blob(), 'sample.csv', { covariateCols: ['channel'] });
   } catch (e) {
     showError({ code: 'io', message: String(e.message ?? e) });
   }

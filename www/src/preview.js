@@ -16,6 +16,8 @@ export function mappingOptions() {
   if (f.summary.checked) o.summary = true;
   // A survival table or a list of subscriptions: never guessed, the user says so.
   if (f.input.value) o[f.input.value] = true;
+  const cov = [...f.covariateCols.selectedOptions].map((x) => x.value);
+  if (cov.length) o.covariateCols = cov;
   return o;
 }
 
@@ -100,6 +102,13 @@ export function renderPreview(detected) {
     sel.replaceChildren(...opts);
     sel.value = [...sel.options].some((o) => o.value === keep) ? keep : '';
   }
+  // Covariates: any column, several at once; the ones read last time stay selected.
+  const chosen = new Set([...f.covariateCols.selectedOptions].map((o) => o.value));
+  for (const c of detected?.columns?.covariates ?? []) chosen.add(c);
+  f.covariateCols.replaceChildren(...header.map((h, i) => {
+    const v = hasHeader ? h : String(i + 1);
+    return new Option(h, v, false, chosen.has(v));
+  }));
   if (!f.dateFormat.value && detected?.dateFormat) f.dateFormat.placeholder = detected.dateFormat;
   const workbook = detected && detected.delimiter === 'n/a';
   $('detected').textContent = detected ? t(workbook ? 'map.detectedWorkbook' : 'map.detected', {

@@ -83,4 +83,8 @@ export const en = {
   'fixfield.hasHeader': 'say whether the first row is a header',
   'fixfield.orderCol': 'choose the order column below',
   'fixfield.asOf': 'set the analysis date',
+  // Churn, covariates and rules (issue #17).
+  'map.covariateCols': 'Customer attributes (covariates)',
+  'stageRun.churn': 'churn',
+  'stageRun.explain': 'rules',
 };

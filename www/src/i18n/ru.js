@@ -81,4 +81,8 @@ export const ru = {
   'fixfield.hasHeader': 'укажите ниже, является ли первая строка заголовком',
   'fixfield.orderCol': 'выберите столбец заказа ниже',
   'fixfield.asOf': 'укажите дату анализа',
+  // Churn, covariates and rules (issue #17).
+  'map.covariateCols': 'Атрибуты клиента (ковариаты)',
+  'stageRun.churn': 'отток',
+  'stageRun.explain': 'правила',
 };

@@ -81,4 +81,8 @@ export const zh = {
   'fixfield.hasHeader': '在下方说明首行是否为表头',
   'fixfield.orderCol': '在下方选择订单列',
   'fixfield.asOf': '设置分析日期',
+  // Churn, covariates and rules (issue #17).
+  'map.covariateCols': '客户属性（协变量）',
+  'stageRun.churn': '流失',
+  'stageRun.explain': '规则',
 };
