@@ -82,7 +82,10 @@ const HTML = `
       <figure data-chart="clvtop"><figcaption data-i18n="clv.top"></figcaption><div class="chart"></div></figure>
       <figure data-chart="palive"><figcaption data-i18n="clv.palive"></figcaption><div class="chart"></div></figure>
       <figure data-chart="holdout"><figcaption data-i18n="clv.holdout"></figcaption><div class="chart"></div></figure>
+      <figure data-chart="clvwindows" data-testid="clv-windows"><figcaption><span data-i18n="clv.windows"></span>
+        <label class="inline"><span data-i18n="clv.windowsBy"></span> <select id="clv-windows-by" name="windowsBy"></select></label></figcaption><div class="chart"></div></figure>
     </div>
+    <p id="clv-new" class="note" data-testid="clv-new"></p>
   </section>
 
   <section id="churn" part="panel churn" hidden aria-labelledby="churn-title" data-testid="churn">

@@ -71,6 +71,29 @@ export function retentionView(r) {
   };
 }
 
+/** The groups `clv.windows` sums CLV over, by the name the window chart's select gives them. */
+export const WINDOW_GROUPS = { stage: 'byStage', rfm: 'byRfmSegment', cluster: 'byCluster' };
+
+/**
+ * CLV per window (`clv.windows`) as the chart draws it: per group of `by` (`stage`, `rfm`,
+ * `cluster`) with customers, the mean CLV of its customers by month 1–12; all customers' mean;
+ * and a brand-new customer's value by the same months (`clv.newCustomer.value[k]`, null past
+ * the horizon). Null when the Report has no windows.
+ */
+export function windowsView(r, by = 'stage') {
+  const w = r.clv?.windows;
+  const customers = r.kpis?.customers ?? 0;
+  if (!w?.months?.length || !(customers > 0)) return null;
+  const groups = (w[WINDOW_GROUPS[by]] ?? []).filter((g) => g.customers > 0)
+    .map((g) => ({ key: g.name, customers: g.customers, mean: g.mean }));
+  const value = r.clv?.newCustomer?.value;
+  return {
+    months: w.months, source: w.source, groups,
+    all: w.total.map((x) => x / customers),
+    newCustomer: value?.length ? w.months.map((k) => value[k] ?? null) : null,
+  };
+}
+
 /** The model with covariates to show: the chosen CLV model's, else the first fitted. */
 export function covariateModel(r) {
   const models = r.clv?.covariates?.models ?? [];
