@@ -21,6 +21,9 @@ pub enum SkipReason {
     NoPurchaseInPeriod,
     InvalidSummaryRow,
     EndBeforeStart,
+    /// A workbook row after sheet row 1,048,576 (Excel's and LibreOffice's last row): no
+    /// spreadsheet program shows it, so it is counted, not read.
+    BeyondRowLimit,
 }
 
 impl SkipReason {
@@ -36,6 +39,7 @@ impl SkipReason {
             SkipReason::NoPurchaseInPeriod => "noPurchaseInPeriod",
             SkipReason::InvalidSummaryRow => "invalidSummaryRow",
             SkipReason::EndBeforeStart => "endBeforeStart",
+            SkipReason::BeyondRowLimit => "beyondRowLimit",
         }
     }
 }
@@ -66,6 +70,24 @@ impl RowAccount {
 
     pub fn used(&mut self) {
         self.rows_used += 1;
+    }
+
+    /// `n` rows read and skipped for one reason at once, with their first examples
+    /// (line, text).
+    pub fn skip_many(&mut self, reason: SkipReason, n: u64, examples: &[(u64, String)]) {
+        if n == 0 {
+            return;
+        }
+        self.rows_read += n;
+        *self.skipped.entry(reason).or_insert(0) += n;
+        for (line, text) in examples.iter().take(EXAMPLES_PER_REASON) {
+            self.examples.push(SkipExample {
+                line: *line,
+                column: String::new(),
+                reason: reason.key(),
+                text: text.chars().take(200).collect(),
+            });
+        }
     }
 
     pub fn skip(&mut self, reason: SkipReason, line: u64, column: &str, text: &str) {

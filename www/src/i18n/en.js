@@ -87,4 +87,5 @@ export const en = {
   'map.covariateCols': 'Customer attributes (covariates)',
   'stageRun.churn': 'churn',
   'stageRun.explain': 'rules',
+  'stageRun.retention': 'subscription retention',
 };

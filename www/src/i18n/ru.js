@@ -85,4 +85,5 @@ export const ru = {
   'map.covariateCols': 'Атрибуты клиента (ковариаты)',
   'stageRun.churn': 'отток',
   'stageRun.explain': 'правила',
+  'stageRun.retention': 'удержание подписчиков',
 };

@@ -85,4 +85,5 @@ export const zh = {
   'map.covariateCols': '客户属性（协变量）',
   'stageRun.churn': '流失',
   'stageRun.explain': '规则',
+  'stageRun.retention': '订阅留存',
 };
