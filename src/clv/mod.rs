@@ -58,8 +58,8 @@
 pub mod bgbb;
 pub mod bgnbd;
 pub mod by_segment;
-pub mod discrete;
 pub mod covariates;
+pub mod discrete;
 pub mod document;
 pub mod fitting;
 pub mod gamma_gamma;

@@ -1,7 +1,7 @@
 //! The CLV pipeline: clean -> simple CLV -> collapse -> fit -> choose -> predict -> bootstrap.
 
-use super::discrete::{fit_and_predict, Prepared};
 use super::covariates;
+use super::discrete::{fit_and_predict, Prepared};
 use super::document::{ClvColumns, ClvReport, NewCustomer, Totals, UnitsReport};
 use super::fitting::choice::choose;
 use super::fitting::collapse::collapse;
