@@ -82,6 +82,8 @@ export interface CustomerColumns {
   simpleClv?: Float64Array;
   /** P(alive) on `clv.pAliveDate` if no purchase is made before it; absent without the option. */
   pAliveAtDate?: Float64Array;
+  /** Probability of no purchase in the churn window (`report.churn`); absent without a churn basis. */
+  churnRisk?: Float64Array;
 }
 
 /** Customer ids as UTF-8 bytes + offsets, decoded on demand. */
