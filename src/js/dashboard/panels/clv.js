@@ -125,8 +125,9 @@ function renderWindows(ctx, any) {
   charts.chart('clvwindows').setOption({
     ...baseOption(),
     tooltip: { trigger: 'axis', valueFormatter: (v) => (v == null ? '–' : fmt.money(v, 2)) },
-    legend: { type: 'scroll', top: 0 },
-    grid: { left: 60, right: 15, top: 35, bottom: 40 },
+    // A plain legend (the scroll legend is not in the bundle): room for its rows above the grid.
+    legend: { top: 0 },
+    grid: { left: 60, right: 15, top: 30 + 22 * Math.ceil(lines.length / 4), bottom: 40 },
     xAxis: { type: 'category', data: win.months.map(String), name: t('clv.windowsMonth'), nameLocation: 'middle', nameGap: 25 },
     yAxis: { type: 'value', name: t('clv.windowsMean'), axisLabel: { formatter: fmt.compact } },
     series: lines.map((l) => ({ type: 'line', name: l.name, data: l.data, showSymbol: false, itemStyle: { color: l.colour }, lineStyle: { color: l.colour, type: l.dash ?? 'solid' } })),
