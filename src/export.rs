@@ -5,7 +5,7 @@
 use crate::error::Error;
 use crate::pipeline::Analysis;
 
-pub const COLUMNS: [&str; 30] = [
+pub const COLUMNS: [&str; 31] = [
     "customerId",
     "firstPurchase",
     "lastPurchase",
@@ -35,6 +35,7 @@ pub const COLUMNS: [&str; 30] = [
     "clvLow",
     "clvHigh",
     "simpleClv",
+    "pAliveAtDate",
     "churnRisk",
 ];
 
@@ -114,6 +115,8 @@ pub fn customers_csv(a: &Analysis) -> Result<Vec<u8>, Error> {
             col(&a.clv.clv_low, i),
             col(&a.clv.clv_high, i),
             col(&a.clv.simple_clv, i),
+            // Empty without `clv.pAliveDate`.
+            col(&a.clv.p_alive_at_date, i),
             col(&a.churn.risk, i),
         ];
         w.write_record(&row).map_err(fail)?;

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::ingest::IngestOptions;
 use crate::kpis::KpiOptions;
 use crate::lifecycle::LifecycleOptions;
+use crate::retention::RetentionOptions;
 use crate::rfm::RfmOptions;
 use crate::segment::SegmentOptions;
 use crate::units::TimeUnit;
@@ -37,6 +38,8 @@ pub struct Options {
     #[cfg_attr(test, ts(optional = nullable))]
     pub clv: ClvOptions,
     #[cfg_attr(test, ts(optional = nullable))]
+    pub retention: RetentionOptions,
+    #[cfg_attr(test, ts(optional = nullable))]
     pub churn: ChurnOptions,
 }
 
@@ -60,6 +63,7 @@ impl Options {
         self.lifecycle.validate()?;
         self.segments.validate().map_err(Error::option)?;
         self.clv.validate().map_err(Error::option)?;
+        self.retention.validate().map_err(Error::option)?;
         self.churn.validate().map_err(Error::option)?;
         Ok(())
     }

@@ -166,6 +166,9 @@ fn option_declarations_say_what_serde_accepts() {
     check_input::<segment::SegmentOptions>(json(&segment::SegmentOptions::default()));
     check_input::<clv::ClvOptions>(json(&clv::ClvOptions::default()));
     check_input::<churn::ChurnOptions>(json(&churn::ChurnOptions::default()));
+    check_input::<crate::retention::options::RetentionOptions>(json(
+        &crate::retention::options::RetentionOptions::default(),
+    ));
     let decoded = serde_json::json!({ "source": "csv", "encoding": "gbk", "bom": false });
     check_input::<Decoded>(decoded);
 }

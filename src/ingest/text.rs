@@ -54,10 +54,11 @@ pub fn from_text(
                 .with_hint("choose a CSV/TSV/XLSX export with a header and at least one row"),
         );
     }
-    if opts.summary {
-        let records = reader(source, delimiter).into_records();
-        return summary::read(&sample, records, opts, detected);
-    }
+    let records = || reader(source, delimiter).into_records();
+    let detected = match super::read_named(&sample, records, opts, detected.clone()) {
+        Some(read) => return read,
+        None => detected,
+    };
     if sample
         .first()
         .is_some_and(|h| summary::looks_like_summary(h))

@@ -5,6 +5,8 @@ export type BaseParams = BgParams | ParetoParams;
 
 export type BgParams = { r: number, alpha: number, a: number, b: number, };
 
+export type BgbbParams = { alpha: number, beta: number, gamma: number, delta: number, };
+
 export type CardBootstrap = { seed: number, draws: number, interval: number, };
 
 export type CardClv = { horizonMonths: number, 
@@ -158,9 +160,19 @@ interval?: number,
  * pipeline fits on the days before). `None`: a quarter of the period, 28..=365 days,
  * when the period is at least 8 weeks; `Some(0)`: no holdout.
  */
-holdoutDays?: number | null, };
+holdoutDays?: number | null, 
+/**
+ * A later date (`YYYY-MM-DD`, not before `asOf`): each customer's P(alive) on it if they
+ * make no purchase until then (`pAliveAtDate`). `None`: not computed.
+ */
+pAliveDate?: string | null, };
 
-export type ClvReport = { customers: number, uniqueRows: number, units: UnitsReport, simple: SimpleReport, bgnbd: FitReport<BgParams> | null, paretoNbd: FitReport<ParetoParams> | null, mbgnbd: FitReport<BgParams> | null, gammaGamma: FitReport<GgParams> | null, chosenModel: string, choiceCriterion: string, choiceReason: string, totals: Totals, newCustomer: NewCustomer | null, pAliveMatrix: PAliveMatrix | null, periodTransactions: PeriodTransactions | null, holdout: HoldoutReport | null, 
+export type ClvReport = { customers: number, uniqueRows: number, units: UnitsReport, simple: SimpleReport, bgnbd: FitReport<BgParams> | null, paretoNbd: FitReport<ParetoParams> | null, mbgnbd: FitReport<BgParams> | null, gammaGamma: FitReport<GgParams> | null, 
+/**
+ * BG/BB, fitted on discrete-time data (a summary with `periods`) instead of the three
+ * continuous-time models; null otherwise.
+ */
+bgbb: FitReport<BgbbParams> | null, chosenModel: string, choiceCriterion: string, choiceReason: string, totals: Totals, newCustomer: NewCustomer | null, pAliveMatrix: PAliveMatrix | null, periodTransactions: PeriodTransactions | null, holdout: HoldoutReport | null, 
 /**
  * Models with time-invariant covariates (`ingest.covariateCols`), null without them.
  */
@@ -169,7 +181,16 @@ covariates: CovariatesReport | null,
  * Simple and model CLV per RFM segment, aligned with `rfm.segments`. `clv::run` leaves it
  * empty: the pipeline fills it after RFM and CLV ran (see `by_segment`).
  */
-rfmSegments: Array<SegmentClv>, };
+rfmSegments: Array<SegmentClv>, 
+/**
+ * CLV by month 1..=12 per RFM segment, lifecycle stage and cluster (`prediction::windows`);
+ * `clv::run` leaves it null, the pipeline joins the groups.
+ */
+windows: WindowsReport | null, 
+/**
+ * P(alive) on `clv.pAliveDate` if no purchase is made before it; null without the option.
+ */
+pAliveAtDate: PAliveAtDate | null, };
 
 export type Coefficient = { covariate: string, 
 /**
@@ -184,6 +205,35 @@ process: 'purchase' | 'dropout', gamma: number, stdError: number | null, z: numb
  * 95% Wald interval of γ.
  */
 low: number | null, high: number | null, };
+
+export type CohortFit = { 
+/**
+ * `subscribers × S(t)` of this fit, t = 0..=horizon.
+ */
+expected: Array<number>, params: SbgParams, stdErrors: SbgParams | null, logLikelihood: number, aic: number, converged: boolean, iterations: number, status: string, gradNorm: number, customers: number, };
+
+export type CohortReport = { name: string, 
+/**
+ * First start date of the cohort (`YYYY-MM-DD`, subscriptions input); null for a table.
+ */
+start: string | null, 
+/**
+ * Subscribers at period 0.
+ */
+subscribers: number, 
+/**
+ * Active subscribers at periods 0..=last observed; null where the period was not observed.
+ */
+active: Array<number | null>, 
+/**
+ * `subscribers × S(t)` of the pooled fit (`retention.sbg`) for t = 0..=horizon (empty
+ * without a fit).
+ */
+expected: Array<number>, 
+/**
+ * The cohort's own sBG (null: see `reason`).
+ */
+sbg: CohortFit | null, reason: string | null, };
 
 export type Cohorts = { 
 /**
@@ -282,7 +332,8 @@ bom: boolean, };
 
 export type Detected = { 
 /**
- * `csv`, `xlsx`, `xls`, `ods`, or `summary`; from memory `columns`, `records` or `arrow`.
+ * `csv`, `xlsx`, `xls`, `ods`, `summary`, `survival` or `subscriptions`; from memory
+ * `columns`, `records` or `arrow`.
  */
 source: string, encoding: string, 
 /**
@@ -305,6 +356,10 @@ cancelledOrderPrefix?: string, columns: DetectedColumns,
 header: Array<string>, };
 
 export type DetectedColumns = { customerId: string | null, date: string | null, amount: string | null, orderId?: string, quantity?: string, unitPrice?: string, 
+/**
+ * Subscriptions input: the end-date column (`date` is the start).
+ */
+end?: string, 
 /**
  * The covariate columns read (`covariateCols`), in option order.
  */
@@ -372,6 +427,12 @@ export type FrequencyRow = { frequency: string, customers: number, actual: numbe
 
 export type GgParams = { p: number, q: number, v: number, };
 
+export type GroupWindow = { name: string, customers: number, 
+/**
+ * Summed CLV by month 1..=12.
+ */
+total: Array<number>, mean: Array<number>, };
+
 export type HoldoutModel = { model: ModelKind, 
 /**
  * Mean absolute error per customer (repeat purchases).
@@ -438,7 +499,15 @@ covariateCols?: Array<string>,
 /**
  * The input is a per-customer summary (customer_id, frequency, recency, T[, monetary_value]).
  */
-summary?: boolean, };
+summary?: boolean, 
+/**
+ * The input is a survival table: period, active[, cohort] (period 0: starting count).
+ */
+survival?: boolean, 
+/**
+ * The input is one row per subscription: [customer,] start, end (empty while active).
+ */
+subscriptions?: boolean, };
 
 export type IngestReport = { rowsRead: number, rowsUsed: number, rowsSkipped: { [key in string]: number }, examples: Array<SkipExample>, detected: Detected, firstDate: string | null, lastDate: string | null, returns: ReturnsPolicy, 
 /**
@@ -526,15 +595,39 @@ export type ModelChoice = "auto" | "bgnbd" | "paretoNbd" | "mbgnbd";
 
 export type ModelKind = "bgnbd" | "paretoNbd" | "mbgnbd";
 
-export type NewCustomer = { expectedPurchases: Array<number>, };
+export type NewCustomer = { expectedPurchases: Array<number>, 
+/**
+ * Expected spend per purchase of a customer with no history (Gamma-Gamma's population
+ * mean `p v / (q − 1)`, or the observed mean fallback).
+ */
+spendPerPurchase: number, 
+/**
+ * `value[i] = Σ_{j ≤ i} margin × spendPerPurchase × (E_j − E_{j−1}) / (1 + d)^j`: the
+ * new customer's CLV by month i (i = 0..=H; `value[0] = 0`).
+ */
+value: Array<number>, };
 
 export type Options = { 
 /**
  * Last day of the observation period, inclusive (`YYYY-MM-DD`). Default: last transaction.
  */
-asOf?: string | null, timeUnit?: TimeUnit, ingest?: IngestOptions, rfm?: RfmOptions, lifecycle?: LifecycleOptions, kpis?: KpiOptions, segments?: SegmentOptions, clv?: ClvOptions, churn?: ChurnOptions, };
+asOf?: string | null, timeUnit?: TimeUnit, ingest?: IngestOptions, rfm?: RfmOptions, lifecycle?: LifecycleOptions, kpis?: KpiOptions, segments?: SegmentOptions, clv?: ClvOptions, retention?: RetentionOptions, churn?: ChurnOptions, };
 
-export type PAliveMatrix = { model: ModelKind, 
+export type PAliveAtDate = { date: string, 
+/**
+ * Days after `asOf`, and the same in model units (whole opportunities for BG/BB).
+ */
+days: number, units: number, model: string, 
+/**
+ * Mean over customers (the per-customer values are the `pAliveAtDate` column).
+ */
+mean: number, };
+
+export type PAliveMatrix = { 
+/**
+ * Model key (`bgnbd`, `paretoNbd`, `mbgnbd`, `bgbb`).
+ */
+model: string, 
 /**
  * Age T used for every cell (model units).
  */
@@ -567,10 +660,10 @@ cac: number | null, };
 
 export type PeriodTransactions = { 
 /**
- * Model of the expected counts: the chosen model (BG/NBD and MBG/NBD closed forms,
- * Pareto/NBD by `pareto::pmf`).
+ * Model of the expected counts: the chosen model's key (BG/NBD and MBG/NBD closed forms,
+ * Pareto/NBD by `pareto::pmf`, BG/BB by `bgbb::predict::prob_n`).
  */
-model: ModelKind, bins: Array<string>, actual: Array<number>, 
+model: string, bins: Array<string>, actual: Array<number>, 
 /**
  * Sum over customers of P(X(T_i) = n) at the fitted parameters.
  */
@@ -612,7 +705,67 @@ bestSilhouetteK: number | null, bestSilhouette: number | null,
  */
 elbowK: number | null, silhouetteTolerance: number, };
 
-export type Report = { schemaVersion: number, asOf: string, timeUnit: TimeUnit, ingest: IngestReport, kpis: KpisReport, rfm: RfmReport, lifecycle: LifecycleReport, segments: SegmentsReport, clv: ClvReport, churn: ChurnReport, explain: ExplainReport, warnings: Array<Warning>, };
+export type Report = { schemaVersion: number, asOf: string, timeUnit: TimeUnit, ingest: IngestReport, kpis: KpisReport, rfm: RfmReport, lifecycle: LifecycleReport, segments: SegmentsReport, clv: ClvReport, 
+/**
+ * Subscription retention (sBG); `source: "none"` unless the input is subscription data.
+ */
+retention: RetentionReport, churn: ChurnReport, explain: ExplainReport, warnings: Array<Warning>, };
+
+export type RetentionHoldout = { fitPeriods: number, 
+/**
+ * Held-out periods with observations.
+ */
+periods: Array<number>, 
+/**
+ * Observed survival (pooled) at those periods.
+ */
+actual: Array<number>, 
+/**
+ * Projected `S(t)`.
+ */
+fitted: Array<number>, 
+/**
+ * Mean of |fitted − actual| / actual over the held-out periods.
+ */
+meanAbsolutePercentageError: number, };
+
+export type RetentionOptions = { 
+/**
+ * Price per period (what a subscriber pays at each renewal). `None`: lifetimes are
+ * discounted but not valued.
+ */
+price?: number | null, 
+/**
+ * Discount rate per period. `None`: `clv.discountRate` (monthly) compounded over one period.
+ */
+discountRate?: number | null, 
+/**
+ * Periods the projection covers. `None`: twice the last observed period, at least 12.
+ */
+horizonPeriods?: number | null, 
+/**
+ * Fit on periods 0..=fitPeriods only; the later observations are the holdout the
+ * projection is checked against. `None`: fit on everything.
+ */
+fitPeriods?: number | null, };
+
+export type RetentionReport = { source: string, 
+/**
+ * Why `sbg` is null; null when it was fitted.
+ */
+reason: string | null, 
+/**
+ * Length of one period in days (`timeUnit`).
+ */
+periodDays: number, subscribers: number, active: number, churned: number, 
+/**
+ * The last period any subscriber was observed in.
+ */
+lastPeriod: number, cohorts: Array<CohortReport>, 
+/**
+ * Cohorts beyond the 60 latest, left out of `cohorts` (still fitted).
+ */
+cohortsOmitted: number, survival: SurvivalCurve | null, holdout: RetentionHoldout | null, sbg: SbgReport | null, };
 
 export type ReturnsPolicy = "net" | "drop" | "keep";
 
@@ -677,6 +830,52 @@ silhouette: number,
  * Customers the final k-means was refined on (all).
  */
 finalFit: number, };
+
+export type SbgParams = { alpha: number, beta: number, };
+
+export type SbgReport = { 
+/**
+ * Periods the fit used (null: all).
+ */
+fitPeriods: number | null, 
+/**
+ * `α / (α + β)`: share of new subscribers expected to cancel at the first renewal.
+ */
+churnFirstPeriod: number, 
+/**
+ * `E[T] = (α + β − 1) / (α − 1)` periods; null when α ≤ 1 (infinite mean).
+ */
+meanLifetime: number | null, 
+/**
+ * First period by which half of a cohort has churned (null beyond 100,000 periods).
+ */
+medianLifetime: number | null, value: SbgValue | null, params: SbgParams, stdErrors: SbgParams | null, logLikelihood: number, aic: number, converged: boolean, iterations: number, status: string, gradNorm: number, customers: number, };
+
+export type SbgValue = { 
+/**
+ * Price per period (option `retention.price`); null: values are not computed.
+ */
+price: number | null, 
+/**
+ * Discount rate per period.
+ */
+discountRate: number, 
+/**
+ * Where the rate comes from: `options`, or `clvMonthly` (clv.discountRate compounded).
+ */
+discountSource: string, 
+/**
+ * DEL: expected discounted payments of a new subscriber, the first one at sign-up.
+ */
+newSubscriberDel: number, newSubscriberValue: number | null, 
+/**
+ * Active subscribers at the end of the data and their mean DERL.
+ */
+active: number, activeDerlMean: number, 
+/**
+ * Total residual value of the active base, and per active subscriber.
+ */
+activeValue: number | null, valuePerActiveSubscriber: number | null, byRenewals: Array<ValueByRenewals>, };
 
 export type ScanPoint = { k: number, 
 /**
@@ -862,6 +1061,28 @@ export type StageCount = { stage: Stage, customers: number, revenue: number, };
 
 export type Stat = { mean: number, median: number, };
 
+export type SurvivalCurve = { 
+/**
+ * 0..=horizon.
+ */
+periods: Array<number>, 
+/**
+ * Observed survival; null where no subscriber was at risk.
+ */
+actual: Array<number | null>, 
+/**
+ * `S(t)` of the fitted sBG (empty without a fit).
+ */
+fitted: Array<number>, 
+/**
+ * Observed retention rate of periods 1..=horizon (renewed / at risk); null where none at risk.
+ */
+actualRetention: Array<number | null>, 
+/**
+ * `r_t = (β + t − 1) / (α + β + t − 1)` for t = 1..=horizon (empty without a fit).
+ */
+fittedRetention: Array<number>, };
+
 export type Thresholds = { newWindowDays: number, churnWindowDays: number, atRiskFactor: number, loyalMinTransactions: number, loyalMinTenureDays: number, 
 /**
  * P(alive) under which an active customer is at risk (used once CLV gives P(alive)).
@@ -876,7 +1097,7 @@ typicalGapDays: number,
  */
 source: string, };
 
-export type TimeUnit = "day" | "week" | "month";
+export type TimeUnit = "day" | "week" | "month" | "year";
 
 export type Totals = { clv: number, clvLow: number, clvHigh: number, interval: number, bootstrapDraws: number, 
 /**
@@ -911,4 +1132,24 @@ from: string, to: Stage, customers: number, };
 
 export type UnitsReport = { timeUnit: string, unitDays: number, monthFactor: number, horizonMonths: number, horizonUnits: number, discountRate: number, marginRate: number, penalizer: number, };
 
+export type ValueByRenewals = { renewals: number, active: number, 
+/**
+ * DERL(d | α, β, renewals): expected discounted payments from the next renewal on.
+ */
+derl: number, 
+/**
+ * `price × derl` (null without a price).
+ */
+value: number | null, };
+
 export type Warning = { code: string, message: string, };
+
+export type WindowsReport = { months: Array<number>, source: string, 
+/**
+ * All customers.
+ */
+total: Array<number>, byRfmSegment: Array<GroupWindow>, byStage: Array<GroupWindow>, 
+/**
+ * Named by cluster id.
+ */
+byCluster: Array<GroupWindow>, };

@@ -18,7 +18,7 @@ import type { Decoded, Detected, Options, Report } from './types.js';
 export type * from './types.js';
 
 /** A stage `stagesRun()` names. */
-export type StageName = 'customers' | 'rfm' | 'kpis' | 'clv' | 'lifecycle' | 'churn' | 'segments' | 'explain';
+export type StageName = 'customers' | 'rfm' | 'kpis' | 'clv' | 'lifecycle' | 'churn' | 'segments' | 'explain' | 'retention';
 
 /** Customer ids of the last analysis: id `i` is `bytes[offsets[i]..offsets[i + 1]]` (UTF-8). */
 export interface CustomerIds {
@@ -49,6 +49,8 @@ export interface CustomerColumns {
   clvLow: Float64Array;
   clvHigh: Float64Array;
   simpleClv: Float64Array;
+  /** P(alive) on `clv.pAliveDate` if no purchase is made before it (empty without the option). */
+  pAliveAtDate: Float64Array;
   /** Probability of no purchase in the churn horizon (`report.churn.riskBasis` says from what);
    * absent when no churn risk could be given. */
   churnRisk?: Float64Array;
@@ -167,7 +169,7 @@ impl Dataset {
     }
 
     /// The stages the last `analyze` re-ran (`customers`, `rfm`, `kpis`, `clv`, `lifecycle`,
-    /// `churn`, `segments`, `explain`); the others were unchanged by the new options and kept.
+    /// `churn`, `segments`, `explain`, `retention`); the others were unchanged by the new options and kept.
     #[wasm_bindgen(js_name = stagesRun, unchecked_return_type = "StageName[]")]
     pub fn stages_run(&self) -> Array {
         self.inner
@@ -229,7 +231,7 @@ impl Dataset {
             ("T", &t.t),
             ("monetaryValue", &t.monetary_value),
         ];
-        let clv: [(&str, &[f64]); 7] = [
+        let clv: [(&str, &[f64]); 8] = [
             ("pAlive", &a.clv.p_alive),
             ("expectedPurchases", &a.clv.expected_purchases),
             ("expectedSpend", &a.clv.expected_spend),
@@ -237,6 +239,8 @@ impl Dataset {
             ("clvLow", &a.clv.clv_low),
             ("clvHigh", &a.clv.clv_high),
             ("simpleClv", &a.clv.simple_clv),
+            // Empty without `clv.pAliveDate`.
+            ("pAliveAtDate", &a.clv.p_alive_at_date),
         ];
         for (k, v) in f64s.into_iter().chain(clv) {
             set(&o, k, &Float64Array::from(v).into())?;

@@ -74,6 +74,8 @@ fn reject_file_options(o: &IngestOptions) -> Result<()> {
         ("quantityCol", o.quantity_col.is_some()),
         ("unitPriceCol", o.unit_price_col.is_some()),
         ("summary", o.summary),
+        ("survival", o.survival),
+        ("subscriptions", o.subscriptions),
     ];
     let named: Vec<&str> = set.iter().filter(|s| s.1).map(|s| s.0).collect();
     if named.is_empty() {

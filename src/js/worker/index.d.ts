@@ -69,8 +69,9 @@ export interface CustomerColumns {
   clvLow?: Float64Array;
   clvHigh?: Float64Array;
   simpleClv?: Float64Array;
-  /** Probability of no purchase in the churn horizon (`report.churn`); absent when no churn
-   * risk could be given (no holdout). */
+  /** P(alive) on `clv.pAliveDate` if no purchase is made before it; absent without the option. */
+  pAliveAtDate?: Float64Array;
+  /** Probability of no purchase in the churn window (`report.churn`); absent without a churn basis. */
   churnRisk?: Float64Array;
 }
 
