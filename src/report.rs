@@ -25,7 +25,8 @@ impl Warning {
     pub fn new(code: &str, message: impl Into<String>) -> Self {
         Warning {
             code: code.to_string(),
-            message: message.into(),
+            // Bounded like error messages: a warning may quote values from the file.
+            message: crate::error::clip(&message.into(), crate::error::MESSAGE_CHARS),
         }
     }
 }

@@ -58,7 +58,7 @@ fn dataset_binding_gives_typed_columns() {
             .as_f64();
         assert_eq!(len, Some(3.0), "{key}");
     }
-    let csv = ds.export_customers_csv().unwrap();
+    let csv = ds.export_customers_csv(JsValue::UNDEFINED).unwrap();
     assert!(csv.starts_with(b"\xEF\xBB\xBFcustomerId,"));
     // Ids as UTF-8 bytes + offsets, the same ids as the string Array.
     let ids = ds.customer_ids().unwrap();

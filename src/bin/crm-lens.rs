@@ -3,7 +3,7 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crm_lens::ingest::{Decimal, ReturnsPolicy};
+use crm_lens::ingest::{Decimal, OutlierPolicy, ReturnsPolicy};
 use crm_lens::units::TimeUnit;
 use crm_lens::{Dataset, Error, Options};
 
@@ -42,9 +42,14 @@ struct AnalyzeArgs {
     /// Write the Report here instead of stdout.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Write per-customer results as CSV (UTF-8 with BOM).
+    /// Write per-customer results as CSV (UTF-8 with BOM). Text cells starting with = + - @,
+    /// a tab or a CR get a leading ' so spreadsheets do not run them as formulas.
     #[arg(long)]
     export_customers: Option<PathBuf>,
+    /// Write the export's text cells exactly as they are (no leading ' before formulas), for
+    /// a machine re-import.
+    #[arg(long)]
+    export_raw: bool,
     /// The input is a per-customer summary: customer_id, frequency, recency, T[, monetary_value].
     #[arg(long)]
     summary: bool,
@@ -84,6 +89,9 @@ struct AnalyzeArgs {
     /// Returns: net (subtract from spend), drop (skip), keep (count as transactions).
     #[arg(long, value_parser = ["net", "drop", "keep"])]
     returns: Option<String>,
+    /// Rows dated far outside the bulk of the dates (a mistyped year): skip (default) or keep.
+    #[arg(long, value_parser = ["skip", "keep"])]
+    outlier_dates: Option<String>,
     /// Pretty-print the JSON.
     #[arg(long)]
     pretty: bool,
@@ -158,6 +166,12 @@ fn options_from(args: &AnalyzeArgs) -> Result<Options, Error> {
     if args.summary {
         i.summary = true;
     }
+    if let Some(p) = &args.outlier_dates {
+        i.outlier_dates = match p.as_str() {
+            "keep" => OutlierPolicy::Keep,
+            _ => OutlierPolicy::Skip,
+        };
+    }
     Ok(o)
 }
 
@@ -188,9 +202,12 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Error> {
     .map_err(|e| Error::new("serialize", e.to_string()))?;
     write(&args.out, &json)?;
     if let Some(p) = &args.export_customers {
+        let export = crm_lens::export::ExportOptions {
+            raw: args.export_raw,
+        };
         write(
             &Some(p.clone()),
-            &crm_lens::export::customers_csv(&analysis)?,
+            &crm_lens::export::customers_csv_with(&analysis, &export)?,
         )?;
     }
     Ok(())

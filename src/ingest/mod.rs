@@ -18,7 +18,10 @@ mod name_arena;
 mod name_table;
 mod names;
 mod number;
+mod outliers;
+mod quotes;
 mod rows;
+mod seeded;
 mod sniff;
 mod source;
 mod summary;
@@ -27,10 +30,14 @@ mod text;
 #[cfg(feature = "formats")]
 mod workbook;
 
-pub use accounting::{RowAccount, SkipExample, SkipReason};
+pub use accounting::{Repair, RowAccount, SkipExample, SkipReason};
+pub use date::{MAX_YEAR, MIN_YEAR};
+pub use encoding::Utf8Repairs;
 pub use lines::Lines;
 pub use names::Names;
-pub use number::Decimal;
+pub use number::{Decimal, MAX_AMOUNT};
+pub use outliers::{DateOutliers, OutlierPolicy};
+pub use quotes::MAX_QUOTED_LINES;
 pub use rows::Transactions;
 pub use summary::SummaryTable;
 
@@ -73,6 +80,9 @@ pub struct IngestOptions {
     pub returns: ReturnsPolicy,
     /// The input is a per-customer summary (customer_id, frequency, recency, T[, monetary_value]).
     pub summary: bool,
+    /// Rows dated far outside the bulk of the dates (see `outliers`): `skip` (default) or
+    /// `keep`.
+    pub outlier_dates: OutlierPolicy,
 }
 
 impl IngestOptions {
@@ -127,6 +137,12 @@ pub struct Detected {
     /// Set when day-first and month-first both fit every sampled date: we chose `dateFormat`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_format_ambiguous_with: Option<String>,
+    /// The text began with Excel's `sep=;` line: it named the delimiter and was no row.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub sep_line: bool,
+    /// Set when some rows' dates lie far outside the bulk of the dates (see `outliers`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_outliers: Option<DateOutliers>,
     /// Set when order ids starting with this letter and a digit count as cancelled invoices
     /// (the Online Retail convention); absent when the file has no order column or uses the
     /// letter for ordinary orders (half or more of the sampled ids start with it).
@@ -144,6 +160,11 @@ pub struct IngestReport {
     pub rows_used: u64,
     pub rows_skipped: BTreeMap<String, u64>,
     pub examples: Vec<SkipExample>,
+    /// Values used after a documented repair, by kind (`otherDecimal`, `unclosedQuote`,
+    /// `invalidUtf8`); their rows count as used.
+    pub repairs: BTreeMap<String, u64>,
+    /// The first repairs of each kind: `{ line, column, reason, text }` (`reason`: the kind).
+    pub repair_examples: Vec<SkipExample>,
     pub detected: Detected,
     pub first_date: Option<String>,
     pub last_date: Option<String>,
@@ -181,6 +202,9 @@ pub struct Decoded {
     pub encoding: String,
     /// The text started with a byte-order mark.
     pub bom: bool,
+    /// Invalid UTF-8 replaced by U+FFFD while decoding (a UTF-8 file with stray bytes).
+    #[serde(default)]
+    pub invalid_utf8: Utf8Repairs,
 }
 
 /// Turns a file into what a build without decoders and workbook readers can read: its text
@@ -196,6 +220,7 @@ pub fn decode(bytes: &[u8], opts: &IngestOptions) -> Result<(Decoded, Vec<u8>)> 
             source: kind.into(),
             encoding: "n/a".into(),
             bom: false,
+            invalid_utf8: Utf8Repairs::default(),
         };
         return Ok((info, table::encode(&rows)));
     }
@@ -205,6 +230,7 @@ pub fn decode(bytes: &[u8], opts: &IngestOptions) -> Result<(Decoded, Vec<u8>)> 
         source: "csv".into(),
         encoding: opened.encoding,
         bom: opened.had_bom,
+        invalid_utf8: opened.repairs,
     };
     Ok((info, text))
 }
@@ -226,6 +252,7 @@ pub fn ingest_decoded(info: &Decoded, bytes: &[u8], opts: &IngestOptions) -> Res
                 source: source::TextSource::utf8(text),
                 encoding: info.encoding.clone(),
                 had_bom: info.bom,
+                repairs: info.invalid_utf8.clone(),
             };
             from_opened(opened, opts)
         }
@@ -279,9 +306,13 @@ fn from_opened(opened: encoding::Opened<'_>, opts: &IngestOptions) -> Result<Ing
         )
         .with_hint("export the data as CSV (UTF-8) or XLSX; if it is text in another encoding, pass --encoding"));
     }
-    let delimiter = match &opts.delimiter {
-        Some(d) => sniff::parse_delimiter_option(d)?,
-        None => sniff::guess_delimiter(&sample),
+    // Excel's `sep=;` first line names the delimiter; the sample starts after it.
+    let sep = text::sep_line(&sample);
+    let sample_text = &sample[sep.map_or(0, |(_, len)| len)..];
+    let delimiter = match (&opts.delimiter, sep) {
+        (Some(d), _) => sniff::parse_delimiter_option(d)?,
+        (None, Some((d, _))) => sniff::Delimiter::Byte(d),
+        (None, None) => sniff::guess_delimiter(sample_text),
     };
     let detected = Detected {
         source: "csv".into(),
@@ -290,5 +321,16 @@ fn from_opened(opened: encoding::Opened<'_>, opts: &IngestOptions) -> Result<Ing
         delimiter: sniff::delimiter_name(delimiter),
         ..Default::default()
     };
-    text::from_text(&opened.source, &sample, delimiter, opts, detected)
+    let preamble = text::Preamble {
+        sep_line: sep.is_some(),
+        utf8: opened.repairs,
+    };
+    text::from_text(
+        &opened.source,
+        sample_text,
+        delimiter,
+        preamble,
+        opts,
+        detected,
+    )
 }

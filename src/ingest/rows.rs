@@ -3,14 +3,16 @@
 //! This is the hot loop of ingest. It sees each record once, borrows its fields, and appends
 //! to four columns; nothing per row is allocated except a customer's name the first time it
 //! appears.
-use super::accounting::{RowAccount, SkipReason};
+use super::accounting::{Repair, RowAccount, SkipReason};
 use super::batch::Batch;
-use super::date::DateParser;
+use super::date::{DateParser, DateRead};
 use super::lines::Lines;
 use super::names::{Interner, Names};
-use super::number::parse_amount;
+use super::number::{read_amount, Amount, MAX_AMOUNT};
+use super::outliers::{self, DateOutliers, OutlierPolicy};
 use super::sniff::Layout;
 use super::{Detected, DetectedColumns, IngestOptions, Ingested, ReturnsPolicy};
+use crate::dates::format_day;
 use crate::error::{Error, Result};
 
 /// Used transactions, one entry per input line, as parallel columns.
@@ -73,6 +75,27 @@ impl Transactions {
         self.day.shrink_to_fit();
         self.amount.shrink_to_fit();
         self.order.shrink_to_fit();
+    }
+
+    /// Keeps the rows `keep` accepts, in order (a rare path: rows with outlier dates).
+    pub(super) fn retain(&mut self, keep: impl Fn(usize) -> bool) {
+        let mut lines = Lines::default();
+        let mut w = 0;
+        for i in 0..self.len() {
+            if keep(i) {
+                self.customer[w] = self.customer[i];
+                self.day[w] = self.day[i];
+                self.amount[w] = self.amount[i];
+                self.order[w] = self.order[i];
+                lines.push(self.lines.get(i));
+                w += 1;
+            }
+        }
+        self.customer.truncate(w);
+        self.day.truncate(w);
+        self.amount.truncate(w);
+        self.order.truncate(w);
+        self.lines = lines;
     }
 
     /// Is line `i` a return (negative value)?
@@ -159,6 +182,7 @@ pub(super) struct RowParser<'a> {
     names: Vec<String>,
     dates: DateParser,
     returns: ReturnsPolicy,
+    outlier_dates: OutlierPolicy,
     pub(super) account: RowAccount,
     tx: Transactions,
     customers: Interner,
@@ -167,11 +191,19 @@ pub(super) struct RowParser<'a> {
     needed: usize,
     /// The id arena passed its 4 GiB limit (see `Names::push`): ingest fails in `finish`.
     too_many_ids: bool,
+    /// The money column of this row read with the other decimal separator, if any.
+    repaired: Option<usize>,
 }
 
 impl<'a> RowParser<'a> {
     /// `capacity`: expected rows, so the columns are allocated once (no doubling copies).
-    pub(super) fn new(layout: &'a Layout, opts: &IngestOptions, capacity: usize) -> Self {
+    /// `seed`: keys the id table's and the date memo's hashes (see `seeded`).
+    pub(super) fn new(
+        layout: &'a Layout,
+        opts: &IngestOptions,
+        capacity: usize,
+        seed: u64,
+    ) -> Self {
         let names = (0..layout.n_fields)
             .map(|i| {
                 layout
@@ -185,11 +217,12 @@ impl<'a> RowParser<'a> {
         RowParser {
             layout,
             names,
-            dates: DateParser::new(&layout.date_format),
+            dates: DateParser::new(&layout.date_format, seed),
             returns: opts.returns,
+            outlier_dates: opts.outlier_dates,
             account: RowAccount::default(),
             tx: Transactions::with_capacity(capacity),
-            customers: Interner::default(),
+            customers: Interner::with_seed(seed),
             batch: Batch::default(),
             needed: layout
                 .roles
@@ -198,6 +231,7 @@ impl<'a> RowParser<'a> {
                 .max()
                 .map_or(0, |m| m + 1),
             too_many_ids: false,
+            repaired: None,
         }
     }
 
@@ -207,6 +241,7 @@ impl<'a> RowParser<'a> {
 
     pub(super) fn push(&mut self, rec: &impl Fields, line: u64) {
         self.account.read();
+        self.repaired = None;
         let n = rec.count();
         // A blank line is only looked for where a row fails (too few fields, no customer):
         // scanning every field of every good row costs more than the check it saves.
@@ -217,19 +252,25 @@ impl<'a> RowParser<'a> {
             return;
         }
         if n < self.needed || extra_nonempty {
-            let text = (0..n)
-                .filter_map(|i| rec.field(i))
-                .collect::<Vec<_>>()
-                .join("|");
-            self.account.skip(
-                SkipReason::WrongFieldCount,
-                line,
-                "",
-                &format!("{n} fields: {text}"),
-            );
+            // The row's text only for the examples kept: a hostile file may hold a million
+            // such rows, or one of megabytes.
+            let text = match self.account.keeps_example(SkipReason::WrongFieldCount) {
+                true => {
+                    let fields: Vec<String> = (0..n)
+                        .filter_map(|i| rec.field(i))
+                        .take(50)
+                        .map(|f| crate::error::clip(f, 100))
+                        .collect();
+                    format!("{n} fields: {}", fields.join("|"))
+                }
+                false => String::new(),
+            };
+            self.account
+                .skip(SkipReason::WrongFieldCount, line, "", &text);
             return;
         }
-        let roles = &self.layout.roles;
+        let layout: &'a Layout = self.layout;
+        let roles = &layout.roles;
         let get = |c: Option<usize>| c.and_then(|i| rec.field(i)).unwrap_or("");
         let cust = get(roles.customer).trim();
         if cust.is_empty() && blank() {
@@ -243,38 +284,53 @@ impl<'a> RowParser<'a> {
                 .skip(SkipReason::MissingCustomerId, line, &name, "");
             return;
         }
-        let date_text = get(roles.date);
-        let Some(day) = self.dates.parse(date_text) else {
-            let c = self.col_name(roles.date.unwrap_or(0)).to_string();
+        // Control characters (NUL above all) are binary debris, not part of an id; a line
+        // break inside a quoted id is the file's business.
+        if cust
+            .bytes()
+            .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F)
+        {
+            let name = self.col_name(roles.customer.unwrap_or(0)).to_string();
+            let text = cust.escape_debug().to_string();
             self.account
-                .skip(SkipReason::UnparseableDate, line, &c, date_text);
+                .skip(SkipReason::InvalidCustomerId, line, &name, &text);
             return;
+        }
+        let date_text = get(roles.date);
+        let day = match self.dates.parse(date_text) {
+            DateRead::Day(day) => day,
+            bad => {
+                let c = self.col_name(roles.date.unwrap_or(0)).to_string();
+                let reason = match bad {
+                    DateRead::OutOfRange => SkipReason::DateOutOfRange,
+                    _ => SkipReason::UnparseableDate,
+                };
+                self.account.skip(reason, line, &c, date_text);
+                return;
+            }
         };
-        let dec = self.layout.decimal;
         let amount = match roles.amount {
-            Some(a) => parse_amount(get(Some(a)), dec).ok_or(a),
+            Some(a) => self.amount(rec, a),
             None => {
                 let (q, p) = (roles.quantity.unwrap_or(0), roles.unit_price.unwrap_or(0));
-                match (
-                    parse_amount(get(Some(q)), dec),
-                    parse_amount(get(Some(p)), dec),
-                ) {
-                    (Some(q), Some(p)) => Ok(q * p),
-                    (None, _) => Err(q),
-                    (_, None) => Err(p),
+                match (self.amount(rec, q), self.amount(rec, p)) {
+                    (Ok(q), Ok(p)) if (q * p).abs() <= MAX_AMOUNT => Ok(q * p),
+                    (Ok(_), Ok(_)) => Err((q, SkipReason::AmountOutOfRange)),
+                    (Err(e), _) | (_, Err(e)) => Err(e),
                 }
             }
         };
         let mut amount = match amount {
-            Ok(v) if v.is_finite() => v,
-            Ok(_) | Err(_) => {
-                let c = match amount {
-                    Err(c) => c,
-                    Ok(_) => roles.amount.unwrap_or(0),
-                };
+            Ok(v) => v,
+            Err((c, reason)) => {
                 let name = self.col_name(c).to_string();
-                self.account
-                    .skip(SkipReason::NonNumericAmount, line, &name, get(Some(c)));
+                let text = match reason {
+                    SkipReason::AmountOutOfRange if roles.amount.is_none() => {
+                        format!("{} × {}", get(roles.quantity), get(roles.unit_price))
+                    }
+                    _ => get(Some(c)).to_string(),
+                };
+                self.account.skip(reason, line, &name, &text);
                 return;
             }
         };
@@ -296,8 +352,35 @@ impl<'a> RowParser<'a> {
             order_hash(order_text)
         };
         self.account.used();
+        if let Some(c) = self.repaired {
+            let name = self.col_name(c).to_string();
+            let text = rec.field(c).unwrap_or("");
+            self.account
+                .repair(Repair::OtherDecimal, 1, Some((line, &name, text)));
+        }
         if self.batch.push(cust, day, amount, order, line) {
             self.flush();
+        }
+    }
+
+    /// The value of money column `c`, or the column and the reason to skip the row. A value
+    /// read with the other decimal separator is remembered in `repaired`, and counted as a
+    /// repair once the row is used.
+    fn amount(
+        &mut self,
+        rec: &impl Fields,
+        c: usize,
+    ) -> std::result::Result<f64, (usize, SkipReason)> {
+        let text = rec.field(c).unwrap_or("");
+        match read_amount(text, self.layout.decimal, self.layout.style(c)) {
+            Amount::Value(v) => Ok(v),
+            Amount::OtherDecimal(v) => {
+                self.repaired.get_or_insert(c);
+                Ok(v)
+            }
+            Amount::Ambiguous => Err((c, SkipReason::AmbiguousAmount)),
+            Amount::OutOfRange => Err((c, SkipReason::AmountOutOfRange)),
+            Amount::NotANumber => Err((c, SkipReason::NonNumericAmount)),
         }
     }
 
@@ -305,6 +388,34 @@ impl<'a> RowParser<'a> {
         if !self.batch.flush(&mut self.customers, &mut self.tx) {
             self.too_many_ids = true;
         }
+    }
+
+    /// Rows dated far outside the bulk of the dates (see `outliers`): described, and skipped
+    /// unless the options keep them.
+    fn date_outliers(&mut self) -> Option<DateOutliers> {
+        let w = outliers::window(&self.tx.day)?;
+        if !self.tx.day.iter().any(|&d| w.outside(d)) {
+            return None;
+        }
+        let mut found = DateOutliers::new(&w, self.outlier_dates);
+        let column = self
+            .col_name(self.layout.roles.date.unwrap_or(0))
+            .to_string();
+        for (i, &day) in self.tx.day.iter().enumerate() {
+            if w.outside(day) {
+                let line = self.tx.line(i);
+                found.add(line, day);
+                if self.outlier_dates == OutlierPolicy::Skip {
+                    self.account
+                        .unuse(SkipReason::OutlierDate, line, &column, &format_day(day));
+                }
+            }
+        }
+        if self.outlier_dates == OutlierPolicy::Skip {
+            let keep: Vec<bool> = self.tx.day.iter().map(|&d| !w.outside(d)).collect();
+            self.tx.retain(|i| keep[i]);
+        }
+        Some(found)
     }
 
     pub(super) fn finish(mut self, mut detected: Detected) -> Result<Ingested> {
@@ -317,6 +428,7 @@ impl<'a> RowParser<'a> {
             .with_hint("split the export into smaller files"));
         }
         self.tx.customer_names = std::mem::take(&mut self.customers).into_names();
+        detected.date_outliers = self.date_outliers();
         self.tx.shrink_to_fit();
         let l = self.layout;
         let name = |c: Option<usize>| c.map(|i| self.col_name(i).to_string());

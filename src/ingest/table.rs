@@ -100,6 +100,17 @@ fn damaged() -> Error {
     .with_hint("pass the bytes and description that the formats module's decode() returned")
 }
 
+/// A hash of every cell, to seed the hashes of ids and dates (see `seeded`).
+fn seed_of_cells(table: &[Vec<String>]) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = foldhash::fast::FixedState::with_seed(0x7461_626c_6573).build_hasher();
+    for cell in table.iter().flatten() {
+        h.write(cell.as_bytes());
+        h.write_u8(0xFF);
+    }
+    h.finish()
+}
+
 /// Workbook rows through the same sniffer and row parser as text.
 pub fn from_table(
     table: &[Vec<String>],
@@ -127,7 +138,7 @@ pub fn from_table(
         return summary::read(&sample, records, opts, detected);
     }
     let layout = sniff::decide_layout(&sample, opts)?;
-    let mut parser = RowParser::new(&layout, opts, table.len());
+    let mut parser = RowParser::new(&layout, opts, table.len(), seed_of_cells(table));
     // Leading empty rows before the table (and the header) are not rows.
     let start = table.iter().position(non_empty).unwrap_or(table.len());
     let skip = usize::from(layout.has_header);

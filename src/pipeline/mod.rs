@@ -9,6 +9,7 @@ mod clv_input;
 mod diagnose;
 mod memo;
 mod offload;
+mod row_notes;
 
 use std::sync::Arc;
 
@@ -255,6 +256,7 @@ impl Dataset {
         let customers = &table.customers;
         let as_of = table.as_of;
         let mut warnings = ingest_warnings(&table.account, &self.detected);
+        warnings.extend(row_notes::row_notes(&table.account, &self.detected));
         warnings.extend(kpi.warnings.iter().cloned());
         let (clv, clv_gen, life) =
             self.model_stages(opts, stages, ran, &table, table_gen, &kpi, kpi_gen)?;
@@ -310,6 +312,8 @@ impl Dataset {
                 rows_used: account.rows_used,
                 rows_skipped: account.skipped_by_key(),
                 examples: account.examples.clone(),
+                repairs: account.repaired_by_key(),
+                repair_examples: account.repair_examples.clone(),
                 detected: self.detected.clone(),
                 first_date: table.first_day.map(format_day),
                 last_date: table.last_day.map(format_day),
