@@ -173,7 +173,7 @@ pub(super) fn no_rows_error(account: &RowAccount, detected: &Detected) -> Error 
         return Error::new(
             "no_usable_rows",
             format!(
-                "every row was a return: {} read, {n} of them returns (negative amounts or lines                  of cancelled invoices), and no purchase to analyse; columns: {}",
+                "every row was a return: {} read, {n} of them returns (negative amounts or lines of cancelled invoices), and no purchase to analyse; columns: {}",
                 account.rows_read,
                 columns_text(detected)
             ),
