@@ -45,8 +45,10 @@ impl Window {
     }
 }
 
-/// The window of `days` (any order); `None` below [`MIN_ROWS`] rows. Counting, not sorting:
-/// dates lie within 1900–2200, so a histogram of at most 110,000 days does it in one pass.
+/// The window of `days` (any order) when some of them lie outside it; `None` when none
+/// does, or below [`MIN_ROWS`] rows. Counting, not sorting: dates lie within 1900–2200, so a
+/// histogram of at most 110,000 days does it in one pass (after one for the span, which
+/// settles most files: within a year of each other, no date can be an outlier).
 pub fn window(days: &[i32]) -> Option<Window> {
     let n = days.len();
     if n < MIN_ROWS {
@@ -55,6 +57,9 @@ pub fn window(days: &[i32]) -> Option<Window> {
     let (min, max) = days
         .iter()
         .fold((i32::MAX, i32::MIN), |(a, b), &d| (a.min(d), b.max(d)));
+    if max - min <= MIN_MARGIN_DAYS {
+        return None;
+    }
     let mut counts = vec![0u32; (max as i64 - min as i64 + 1) as usize];
     for &d in days {
         counts[(d - min) as usize] += 1;
@@ -73,12 +78,13 @@ pub fn window(days: &[i32]) -> Option<Window> {
     };
     let (lo, hi) = (nth(t), nth(n - 1 - t));
     let margin = (hi - lo).max(MIN_MARGIN_DAYS);
-    Some(Window {
+    let w = Window {
         lo,
         hi,
         from: lo - margin,
         to: hi + margin,
-    })
+    };
+    (w.outside(min) || w.outside(max)).then_some(w)
 }
 
 /// A row with an outlier date, for `detected.dateOutliers`.
@@ -142,6 +148,7 @@ mod tests {
         let mut days: Vec<i32> = (0..730).map(|i| d("2023-01-01") + i).collect();
         days.push(d("2032-05-01"));
         let w = window(&days).unwrap();
+        assert_eq!((w.lo, w.hi), (d("2023-01-01") + 7, d("2024-12-31") - 7));
         assert!(w.outside(d("2032-05-01")));
         assert!(!w.outside(d("2024-12-31")) && !w.outside(d("2023-01-01")));
         // Within a year (or the bulk's span) of the bulk is not far.
@@ -162,13 +169,15 @@ mod tests {
                 days.push(d(&format!("{year}-01-01")) + i % 365);
             }
         }
-        let w = window(&days).unwrap();
-        assert!(days.iter().all(|&x| !w.outside(x)), "{w:?}");
+        assert_eq!(window(&days), None);
+        days.push(d("1980-06-01"));
+        assert!(window(&days).unwrap().outside(d("1980-06-01")));
     }
 
     #[test]
     fn small_files_are_not_judged() {
         assert_eq!(window(&[0; MIN_ROWS - 1]), None);
+        assert_eq!(window(&[0; MIN_ROWS]), None);
         let mut days = vec![d("2024-01-01"); MIN_ROWS];
         days.push(d("2034-01-01"));
         assert!(window(&days).unwrap().outside(d("2034-01-01")));

@@ -16,7 +16,9 @@
 //!   physical line; a record takes the first note at or after the position the reader gives.
 //!
 //! Bytes are held back only while a quoted field is open (to drop its quote if it never
-//! closes), so memory stays within the bound plus one read chunk.
+//! closes), so memory stays within the bound plus one read chunk. Text already in memory (a
+//! UTF-8 file read in place) is scanned where it lies and copied once, into the reader's
+//! buffer, as without the guard; a stream (a transcoded code page) passes through one buffer.
 use memchr::memchr3;
 use std::collections::VecDeque;
 use std::io::{self, Read};
@@ -26,13 +28,19 @@ pub const MAX_QUOTED_LINES: u64 = 100;
 /// Bytes a quoted field may hold (1 MiB).
 pub const MAX_QUOTED_BYTES: usize = 1 << 20;
 
-/// Bytes read from the inner stream at a time.
+/// Bytes scanned (or read from a stream) at a time.
 const CHUNK: usize = 64 * 1024;
 
 /// Stray quotes kept as examples (line and the text after the quote).
 const EXAMPLES: usize = 3;
 /// Bytes of text kept after a stray quote for its example.
 const EXAMPLE_BYTES: usize = 80;
+
+/// What the guard reads: text in memory, or a stream.
+pub enum Input<'a> {
+    Text(&'a [u8]),
+    Stream(Box<dyn Read + 'a>),
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -44,7 +52,7 @@ enum State {
 /// An open quoted field: emission stops at its quote until it closes.
 #[derive(Debug, Clone, Copy)]
 struct Open {
-    /// Index of the quote in `buf`.
+    /// Index of the quote in the data.
     at: usize,
     /// Physical line of the quote.
     line: u64,
@@ -52,50 +60,65 @@ struct Open {
     breaks: u64,
 }
 
-pub struct QuoteGuard<R> {
-    inner: R,
-    delimiter: u8,
+pub struct QuoteGuard<'a> {
+    /// The whole input, when it is in memory.
+    text: &'a [u8],
+    /// Otherwise the stream, and the bytes read from it (`buf[..avail]`).
+    stream: Option<Box<dyn Read + 'a>>,
     buf: Vec<u8>,
-    /// Next byte of `buf` to hand to the reader.
+    /// Bytes of the data that may be scanned (all of `text` in steps of [`CHUNK`]).
+    avail: usize,
+    delimiter: u8,
+    /// Next byte of the data to hand to the reader.
     pos: usize,
-    /// Next byte of `buf` to scan.
+    /// Next byte of the data to scan.
     scan: usize,
-    /// The byte before `buf[0]` (`None` at the start of the stream).
+    /// Stream offset of `pos` (bytes handed to the reader so far).
+    offset: u64,
+    /// The byte before data index 0 (`None` at the start of the input).
     before: Option<u8>,
     state: State,
     open: Option<Open>,
-    /// Physical line (1-based) of `buf[scan]`.
+    /// Indices of dropped quotes not yet passed by `pos`, ascending.
+    skips: Vec<usize>,
+    /// Physical line (1-based) of the byte at `scan`.
     line: u64,
-    /// `buf[scan - 1]` was a CR (a LF right after it ends the same line).
+    /// The byte before `scan` was a CR (a LF right after it ends the same line).
     after_cr: bool,
-    /// `buf[scan]` begins a line (outside quotes).
+    /// The byte at `scan` begins a line (outside quotes).
     line_start: bool,
-    /// Stream offset of `buf[0]`.
-    offset: u64,
     /// (stream offset, physical line) of each line that can start a record, not yet claimed.
     starts: VecDeque<(u64, u64)>,
+    /// All the input is in the data.
     eof: bool,
     /// Stray quotes dropped, and the first few (line, text after the quote).
     pub stray: u64,
     pub examples: Vec<(u64, String)>,
 }
 
-impl<R: Read> QuoteGuard<R> {
+impl<'a> QuoteGuard<'a> {
     /// `delimiter`: the byte that separates fields (a quote after it opens a field).
-    pub fn new(inner: R, delimiter: u8) -> Self {
+    pub fn new(input: Input<'a>, delimiter: u8) -> Self {
+        let (text, stream) = match input {
+            Input::Text(t) => (t, None),
+            Input::Stream(s) => (&[][..], Some(s)),
+        };
         QuoteGuard {
-            inner,
-            delimiter,
+            text,
+            stream,
             buf: Vec::new(),
+            avail: 0,
+            delimiter,
             pos: 0,
             scan: 0,
+            offset: 0,
             before: None,
             state: State::Plain,
             open: None,
+            skips: Vec::new(),
             line: 1,
             after_cr: false,
             line_start: true,
-            offset: 0,
             starts: VecDeque::new(),
             eof: false,
             stray: 0,
@@ -115,17 +138,22 @@ impl<R: Read> QuoteGuard<R> {
         }
     }
 
-    /// Scans `buf[scan..]` as far as the quoting allows. An open field that passed a bound,
-    /// or reached the end of the input, is recovered and the rest scanned again.
+    /// Scans the available data as far as the quoting allows. An open field that passed a
+    /// bound, or reached the end of the input, is recovered and the rest scanned again.
     fn scan(&mut self) {
+        let buf = std::mem::take(&mut self.buf);
+        let data = match self.stream {
+            None => &self.text[..self.avail],
+            Some(_) => &buf[..self.avail],
+        };
         loop {
-            while self.scan < self.buf.len() {
+            while self.scan < data.len() {
                 let progressed = match self.state {
                     State::Plain => {
-                        self.scan_plain();
+                        self.scan_plain(data);
                         true
                     }
-                    State::Quoted => self.scan_quoted(),
+                    State::Quoted => self.scan_quoted(data),
                 };
                 if !progressed {
                     break;
@@ -134,18 +162,19 @@ impl<R: Read> QuoteGuard<R> {
             match self.open {
                 Some(open)
                     if self.scan - open.at > MAX_QUOTED_BYTES
-                        || (self.eof && self.scan >= self.buf.len()) =>
+                        || (self.eof && self.scan >= data.len()) =>
                 {
-                    self.recover(open)
+                    self.recover(data, open)
                 }
-                _ => return,
+                _ => break,
             }
         }
+        self.buf = buf;
     }
 
-    /// Counts a line break at `buf[i]` (`\n`, or `\r` not followed by `\n`).
-    fn line_break(&mut self, i: usize) -> bool {
-        let b = self.buf[i];
+    /// Counts a line break at `data[i]` (`\n`, or `\r` not followed by `\n`).
+    fn line_break(&mut self, data: &[u8], i: usize) -> bool {
+        let b = data[i];
         let crlf = b == b'\n' && i == self.scan && self.after_cr;
         if !crlf {
             self.line += 1;
@@ -155,15 +184,29 @@ impl<R: Read> QuoteGuard<R> {
         !crlf
     }
 
-    fn scan_plain(&mut self) {
-        if self.line_start && !matches!(self.buf[self.scan], b'\n' | b'\r') {
-            self.starts
-                .push_back((self.offset + self.scan as u64, self.line));
+    /// The byte the reader sees before `data[i]` (dropped quotes are not seen).
+    fn prev_byte(&self, data: &[u8], i: usize) -> Option<u8> {
+        let mut j = i;
+        loop {
+            if j == 0 {
+                return self.before;
+            }
+            j -= 1;
+            if !self.skips.contains(&j) {
+                return Some(data[j]);
+            }
+        }
+    }
+
+    fn scan_plain(&mut self, data: &[u8]) {
+        if self.line_start && !matches!(data[self.scan], b'\n' | b'\r') {
+            // Stream offset of `scan`: every pending skip lies before it.
+            let at = self.offset + (self.scan - self.pos - self.skips.len()) as u64;
+            self.starts.push_back((at, self.line));
             self.line_start = false;
         }
-        let rest = &self.buf[self.scan..];
-        let Some(k) = memchr3(b'"', b'\n', b'\r', rest) else {
-            self.scan = self.buf.len();
+        let Some(k) = memchr3(b'"', b'\n', b'\r', &data[self.scan..]) else {
+            self.scan = data.len();
             self.after_cr = false;
             return;
         };
@@ -171,43 +214,35 @@ impl<R: Read> QuoteGuard<R> {
         if k > 0 {
             self.after_cr = false;
         }
-        match self.buf[i] {
-            b'"' => {
-                let prev = match i {
-                    0 => self.before,
-                    _ => Some(self.buf[i - 1]),
-                };
-                let field_start = match prev {
-                    None => true,
-                    Some(p) => p == self.delimiter || p == b'\n' || p == b'\r',
-                };
-                if field_start {
-                    self.state = State::Quoted;
-                    self.open = Some(Open {
-                        at: i,
-                        line: self.line,
-                        breaks: 0,
-                    });
-                }
-                self.after_cr = false;
-                self.scan = i + 1;
-            }
-            _ => {
-                self.line_break(i);
-                self.line_start = true;
-            }
+        if data[i] != b'"' {
+            self.line_break(data, i);
+            self.line_start = true;
+            return;
         }
+        let field_start = match self.prev_byte(data, i) {
+            None => true,
+            Some(p) => p == self.delimiter || p == b'\n' || p == b'\r',
+        };
+        if field_start {
+            self.state = State::Quoted;
+            self.open = Some(Open {
+                at: i,
+                line: self.line,
+                breaks: 0,
+            });
+        }
+        self.after_cr = false;
+        self.scan = i + 1;
     }
 
     /// Scans inside a quoted field; false when it needs more input to decide.
-    fn scan_quoted(&mut self) -> bool {
+    fn scan_quoted(&mut self, data: &[u8]) -> bool {
         let Some(open) = self.open else {
             self.state = State::Plain;
             return true;
         };
-        let rest = &self.buf[self.scan..];
-        let Some(k) = memchr3(b'"', b'\n', b'\r', rest) else {
-            self.scan = self.buf.len();
+        let Some(k) = memchr3(b'"', b'\n', b'\r', &data[self.scan..]) else {
+            self.scan = data.len();
             self.after_cr = false;
             return true;
         };
@@ -215,8 +250,8 @@ impl<R: Read> QuoteGuard<R> {
         if k > 0 {
             self.after_cr = false;
         }
-        if self.buf[i] == b'"' {
-            let next = match self.buf.get(i + 1) {
+        if data[i] == b'"' {
+            let next = match data.get(i + 1) {
                 // `""`: a quote inside the field.
                 Some(b'"') => {
                     self.scan = i + 2;
@@ -231,7 +266,7 @@ impl<R: Read> QuoteGuard<R> {
             };
             self.after_cr = false;
             if next - open.at > MAX_QUOTED_BYTES {
-                self.recover(open);
+                self.recover(data, open);
             } else {
                 self.state = State::Plain;
                 self.open = None;
@@ -239,21 +274,21 @@ impl<R: Read> QuoteGuard<R> {
             }
             return true;
         }
-        if self.line_break(i) {
+        if self.line_break(data, i) {
             let breaks = open.breaks + 1;
             self.open = Some(Open { breaks, ..open });
             if breaks > MAX_QUOTED_LINES {
-                self.recover(open);
+                self.recover(data, open);
             }
         }
         true
     }
 
-    /// Reads again from just after the stray quote, which is removed from the stream.
-    fn recover(&mut self, open: Open) {
+    /// Reads again from just after the stray quote, which the reader never sees.
+    fn recover(&mut self, data: &[u8], open: Open) {
         self.stray += 1;
         if self.examples.len() < EXAMPLES {
-            let after = &self.buf[open.at + 1..];
+            let after = &data[open.at + 1..];
             let end = after
                 .iter()
                 .take(EXAMPLE_BYTES)
@@ -262,60 +297,91 @@ impl<R: Read> QuoteGuard<R> {
             let text = String::from_utf8_lossy(&after[..end]).into_owned();
             self.examples.push((open.line, text));
         }
-        self.buf.remove(open.at);
+        self.skips.push(open.at);
         self.open = None;
         self.state = State::Plain;
-        self.scan = open.at;
+        self.scan = open.at + 1;
         self.line = open.line;
         self.after_cr = false;
         self.line_start = false;
     }
 
-    /// Reads more input, first moving what is still needed to the front of `buf`.
-    fn fill(&mut self) -> io::Result<()> {
+    /// Makes more data available: the next chunk of the text, or bytes read from the
+    /// stream (after moving what is still needed to the front of the buffer).
+    fn more(&mut self) -> io::Result<()> {
+        let Some(stream) = &mut self.stream else {
+            self.avail = (self.avail + CHUNK).min(self.text.len());
+            self.eof = self.avail == self.text.len();
+            return Ok(());
+        };
         if self.pos > 0 {
             self.before = Some(self.buf[self.pos - 1]);
-            self.buf.drain(..self.pos);
-            self.offset += self.pos as u64;
+            self.buf.copy_within(self.pos..self.avail, 0);
+            self.avail -= self.pos;
             self.scan -= self.pos;
             if let Some(open) = &mut self.open {
                 open.at -= self.pos;
             }
+            for s in &mut self.skips {
+                *s -= self.pos;
+            }
             self.pos = 0;
         }
-        let len = self.buf.len();
-        self.buf.resize(len + CHUNK, 0);
+        if self.buf.len() - self.avail < CHUNK {
+            // Grown (and zeroed) only when a held field needs the room, not on every read.
+            self.buf.resize(self.avail + CHUNK, 0);
+        }
         let n = loop {
-            match self.inner.read(&mut self.buf[len..]) {
+            match stream.read(&mut self.buf[self.avail..]) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                r => break r,
+                r => break r?,
             }
         };
-        self.buf.truncate(len + *n.as_ref().unwrap_or(&0));
-        match n {
-            Ok(0) => self.eof = true,
-            Ok(_) => {}
-            Err(e) => return Err(e),
-        }
+        self.avail += n;
+        self.eof = n == 0;
         Ok(())
+    }
+
+    /// Hands `data[pos..ready]` to the reader, less the dropped quotes.
+    fn emit(&mut self, out: &mut [u8], ready: usize) -> usize {
+        let data = match self.stream {
+            None => self.text,
+            Some(_) => &self.buf[..],
+        };
+        let mut w = 0;
+        while w < out.len() && self.pos < ready {
+            if self.skips.first() == Some(&self.pos) {
+                self.skips.remove(0);
+                self.pos += 1;
+                continue;
+            }
+            let stop = self.skips.first().map_or(ready, |&s| s.min(ready));
+            let n = (stop - self.pos).min(out.len() - w);
+            out[w..w + n].copy_from_slice(&data[self.pos..self.pos + n]);
+            w += n;
+            self.pos += n;
+        }
+        self.offset += w as u64;
+        w
     }
 }
 
-impl<R: Read> Read for QuoteGuard<R> {
+impl Read for QuoteGuard<'_> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         loop {
             let ready = self.open.map_or(self.scan, |o| o.at);
             if ready > self.pos {
-                let n = (ready - self.pos).min(out.len());
-                out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
-                self.pos += n;
-                return Ok(n);
+                let n = self.emit(out, ready);
+                if n > 0 || out.is_empty() {
+                    return Ok(n);
+                }
+                continue;
             }
             // At the end of the input `scan` has closed or recovered every field.
             if self.eof {
                 return Ok(0);
             }
-            self.fill()?;
+            self.more()?;
             self.scan();
         }
     }
@@ -325,9 +391,21 @@ impl<R: Read> Read for QuoteGuard<R> {
 mod tests {
     use super::*;
 
+    /// A stream that returns at most 7 bytes a read.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = out.len().min(7).min(self.0.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
     /// Records (first field) and their physical lines, through the guard as ingest reads.
     fn records(text: &str) -> (Vec<(String, u64)>, u64) {
-        let guard = QuoteGuard::new(text.as_bytes(), b',');
+        let guard = QuoteGuard::new(Input::Text(text.as_bytes()), b',');
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -377,11 +455,17 @@ mod tests {
         assert_eq!(r.len(), 300);
         assert_eq!(r[149], ("c150".to_string(), 150));
         assert_eq!(r[299], ("c300".to_string(), 300));
-        let mut g = QuoteGuard::new(text.as_bytes(), b',');
+        let mut g = QuoteGuard::new(Input::Text(text.as_bytes()), b',');
         let mut out = String::new();
         g.read_to_string(&mut out).unwrap();
         assert_eq!(out, text.replace('"', ""));
         assert_eq!(g.examples, [(150, "150".to_string())]);
+        // The same through a stream that hands out a few bytes at a time.
+        let trickle = Trickle(text.as_bytes());
+        let mut g = QuoteGuard::new(Input::Stream(Box::new(trickle)), b',');
+        let mut out = String::new();
+        g.read_to_string(&mut out).unwrap();
+        assert_eq!(out, text.replace('"', ""));
     }
 
     #[test]
@@ -424,5 +508,16 @@ mod tests {
         assert_eq!(stray, 0);
         assert_eq!(r.len(), i);
         assert_eq!(r[i - 1].1, 2 * i as u64 - 1);
+        // And through a stream, with a stray quote after a dropped one.
+        let text = format!("{text}z,\"\"\"a\n{}", "y,1\n".repeat(200));
+        let mut g = QuoteGuard::new(Input::Stream(Box::new(Trickle(text.as_bytes()))), b',');
+        let mut out = Vec::new();
+        g.read_to_end(&mut out).unwrap();
+        let mut direct = Vec::new();
+        QuoteGuard::new(Input::Text(text.as_bytes()), b',')
+            .read_to_end(&mut direct)
+            .unwrap();
+        assert_eq!(out, direct);
+        assert_eq!(g.stray, 1);
     }
 }

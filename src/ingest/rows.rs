@@ -177,6 +177,29 @@ fn order_hash(s: &str) -> u64 {
     h.max(1)
 }
 
+/// Whether `id` holds a control character other than tab, LF and CR (or DEL). Eight bytes
+/// at a time: this runs on every row.
+fn has_control(id: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Some byte below 0x20, or equal to 0x7F (the classic "has less" and "has zero" tricks;
+    // they may flag a false positive only next to a true one, so a hit is checked exactly).
+    let suspect = |v: u64| {
+        let del = v ^ (0x7F * ONES);
+        (v.wrapping_sub(0x20 * ONES) & !v & HIGH) != 0
+            || (del.wrapping_sub(ONES) & !del & HIGH) != 0
+    };
+    let exact = |b: &u8| (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || *b == 0x7F;
+    let mut chunks = id.chunks_exact(8);
+    for c in &mut chunks {
+        let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        if suspect(v) && c.iter().any(exact) {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(exact)
+}
+
 pub(super) struct RowParser<'a> {
     layout: &'a Layout,
     names: Vec<String>,
@@ -286,10 +309,7 @@ impl<'a> RowParser<'a> {
         }
         // Control characters (NUL above all) are binary debris, not part of an id; a line
         // break inside a quoted id is the file's business.
-        if cust
-            .bytes()
-            .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F)
-        {
+        if has_control(cust.as_bytes()) {
             let name = self.col_name(roles.customer.unwrap_or(0)).to_string();
             let text = cust.escape_debug().to_string();
             self.account
@@ -366,6 +386,7 @@ impl<'a> RowParser<'a> {
     /// The value of money column `c`, or the column and the reason to skip the row. A value
     /// read with the other decimal separator is remembered in `repaired`, and counted as a
     /// repair once the row is used.
+    #[inline]
     fn amount(
         &mut self,
         rec: &impl Fields,
@@ -394,9 +415,6 @@ impl<'a> RowParser<'a> {
     /// unless the options keep them.
     fn date_outliers(&mut self) -> Option<DateOutliers> {
         let w = outliers::window(&self.tx.day)?;
-        if !self.tx.day.iter().any(|&d| w.outside(d)) {
-            return None;
-        }
         let mut found = DateOutliers::new(&w, self.outlier_dates);
         let column = self
             .col_name(self.layout.roles.date.unwrap_or(0))
@@ -448,5 +466,33 @@ impl<'a> RowParser<'a> {
         };
         detected.header = self.names.clone();
         Ok(Ingested::Transactions(self.tx, self.account, detected))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_in_ids() {
+        for id in [
+            "C0002035",
+            "客户12345678",
+            "a\tb",
+            "line\nbreak\r\n",
+            "",
+            "~~~~~~~~~~~",
+        ] {
+            assert!(!has_control(id.as_bytes()), "{id:?}");
+        }
+        for id in [
+            "a\0",
+            "12345678\0",
+            "\u{1}abcdefgh",
+            "abcdefg\u{7f}",
+            "x\u{1b}[31m",
+        ] {
+            assert!(has_control(id.as_bytes()), "{id:?}");
+        }
     }
 }

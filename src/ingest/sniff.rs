@@ -5,7 +5,7 @@
 use super::columns::{self, Roles};
 use super::date;
 use super::number::{self, ColumnStyle, Decimal};
-use super::quotes::QuoteGuard;
+use super::quotes::{Input, QuoteGuard};
 use super::source;
 use super::IngestOptions;
 use crate::error::{clip, Error, Result};
@@ -73,7 +73,10 @@ pub fn read_sample(text: &str, delimiter: Delimiter) -> Vec<Vec<String>> {
         .delimiter(delimiter.byte())
         .has_headers(false)
         .flexible(true)
-        .from_reader(QuoteGuard::new(text.as_bytes(), delimiter.byte()));
+        .from_reader(QuoteGuard::new(
+            Input::Text(text.as_bytes()),
+            delimiter.byte(),
+        ));
     rdr.records()
         .filter_map(|r| r.ok())
         .filter(|r| !r.iter().all(|f| f.trim().is_empty()))

@@ -137,6 +137,15 @@ impl<'a> TextSource<'a> {
         super::seeded::seed_of(self.body)
     }
 
+    /// The body, when it is read in place (valid UTF-8, no transcoding).
+    pub fn in_place(&self) -> Option<&'a [u8]> {
+        #[cfg(feature = "formats")]
+        if self.decode.is_some() {
+            return None;
+        }
+        Some(self.body)
+    }
+
     /// The whole body as a UTF-8 byte stream.
     pub fn reader(&self) -> Box<dyn Read + 'a> {
         #[cfg(feature = "formats")]

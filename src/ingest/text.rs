@@ -4,32 +4,30 @@
 //! strings and no per-row allocation; fields become `&str` only when the parser looks at them.
 //! The text reaches the reader through the quote guard ([`super::quotes`]), which bounds quoted
 //! fields and gives each record its physical line.
-use std::io::Read;
-
 use super::accounting::{Repair, SkipReason};
 use super::encoding::Utf8Repairs;
-use super::quotes::QuoteGuard;
+use super::quotes::{Input, QuoteGuard};
 use super::rows::RowParser;
 use super::sniff::{self, Delimiter};
 use super::source::{SpaceRuns, TextSource};
 use super::{summary, Detected, IngestOptions, Ingested};
 use crate::error::{Error, Result};
 
-type Reader<'a> = csv::Reader<QuoteGuard<Box<dyn Read + 'a>>>;
+type Reader<'a> = csv::Reader<QuoteGuard<'a>>;
 
-/// A CSV reader over the decoded stream (flexible: ragged rows are counted, not fatal).
+/// A CSV reader over the decoded text (flexible: ragged rows are counted, not fatal).
 fn reader<'a>(source: &TextSource<'a>, delimiter: Delimiter) -> Reader<'a> {
-    let stream = source.reader();
-    let stream: Box<dyn Read + 'a> = match delimiter {
-        Delimiter::Spaces => Box::new(SpaceRuns::new(stream)),
-        Delimiter::Byte(_) => stream,
+    let input = match (delimiter, source.in_place()) {
+        (Delimiter::Byte(_), Some(text)) => Input::Text(text),
+        (Delimiter::Byte(_), None) => Input::Stream(source.reader()),
+        (Delimiter::Spaces, _) => Input::Stream(Box::new(SpaceRuns::new(source.reader()))),
     };
     csv::ReaderBuilder::new()
         .delimiter(delimiter.byte())
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(64 * 1024)
-        .from_reader(QuoteGuard::new(stream, delimiter.byte()))
+        .from_reader(QuoteGuard::new(input, delimiter.byte()))
 }
 
 /// Rows to reserve: the file's length over the sample's mean line length, plus 5%. The
