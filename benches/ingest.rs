@@ -9,7 +9,8 @@
 //!
 //! Then 200,000 customer ids crafted to share a home slot under the id table's former hash
 //! (foldhash's fixed state: anyone could compute such ids offline), against as many ordinary
-//! ids of the same length, one row each. `CRM_LENS_BENCH_ONLY=crafted` runs only that part.
+//! ids of the same length, one row each. `CRM_LENS_BENCH_ONLY=crafted` runs only that part;
+//! `CRM_LENS_BENCH_CRAFTED_OUT=dir` also writes both logs there.
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
@@ -191,6 +192,12 @@ fn crafted() {
         t.elapsed().as_secs_f64()
     );
     let ordinary: Vec<String> = (0..N).map(|i| format!("u{:015x}", i * 7919)).collect();
+    // `CRM_LENS_BENCH_CRAFTED_OUT=dir` keeps both logs, to run the CLI on them.
+    if let Ok(dir) = std::env::var("CRM_LENS_BENCH_CRAFTED_OUT") {
+        let dir = PathBuf::from(dir);
+        let _ = std::fs::write(dir.join("crafted-ids.csv"), id_log(&ids));
+        let _ = std::fs::write(dir.join("ordinary-ids.csv"), id_log(&ordinary));
+    }
     let opts = Options::default();
     for (name, ids) in [("ordinary ids", &ordinary), ("crafted ids", &ids)] {
         let bytes = id_log(ids);

@@ -99,7 +99,7 @@ struct AnalyzeArgs {
 
 #[derive(Args)]
 struct SampleArgs {
-    /// Number of order lines to generate.
+    /// Number of order lines to write (exactly; the last customer's later lines are cut off).
     #[arg(long, default_value_t = 55_000)]
     transactions: usize,
     /// RNG seed.
