@@ -73,6 +73,35 @@ fn dataset_binding_gives_typed_columns() {
     assert!(get(&without, "customerId").is_undefined());
 }
 
+/// The page's download (the worker calls `exportCustomersCsv()`) neutralises formulas in ids;
+/// `{ raw: true }` writes them as they are. And `12,50` in a dot-decimal column is 12.5, counted
+/// as a repair, in the browser too (tests/hostile_text.rs has every class natively).
+#[wasm_bindgen_test]
+fn export_neutralises_formulas_and_amounts_keep_their_decimals() {
+    let log = b"customer,date,amount\n=HYPERLINK(\"x\"),2024-03-05,1\n@SUM(A1),2024-03-06,\"12,50\"\n-2+3,2024-03-07,3.5\n";
+    let mut ds = crm_lens::wasm::Dataset::new(log, JsValue::UNDEFINED).unwrap();
+    ds.analyze(JsValue::UNDEFINED).unwrap();
+    let ids = |csv: Vec<u8>| -> Vec<String> {
+        String::from_utf8(csv[3..].to_vec())
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap().to_string())
+            .collect()
+    };
+    let safe = ids(ds.export_customers_csv(JsValue::UNDEFINED).unwrap());
+    assert_eq!(safe, ["\"'=HYPERLINK(\"\"x\"\")\"", "'@SUM(A1)", "'-2+3"]);
+    let raw = js_sys::JSON::parse(r#"{"raw":true}"#).unwrap();
+    let raw = ids(ds.export_customers_csv(raw).unwrap());
+    assert_eq!(raw[1], "@SUM(A1)");
+    let report: serde_json::Value = serde_json::from_str(
+        &crm_lens::wasm::analyze_json(log, JsValue::UNDEFINED).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report["ingest"]["repairs"]["otherDecimal"], 1);
+    assert_eq!(report["kpis"]["revenue"], 17.0);
+}
+
 #[wasm_bindgen_test]
 fn dataset_binding_reruns_only_changed_stages() {
     let mut ds = crm_lens::wasm::Dataset::new(LOG, JsValue::UNDEFINED).unwrap();
