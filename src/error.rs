@@ -73,7 +73,7 @@ mod tests {
         assert_eq!(clip("abc", 3), "abc");
         assert_eq!(clip("abcd", 3), "ab…");
         assert_eq!(clip("客户编号", 2), "客…");
-        let e = Error::new("x", "y".repeat(1_700_000)).with_hint("z".repeat(5_000));
+        let e = Error::option("y".repeat(1_700_000)).with_hint("z".repeat(5_000));
         assert_eq!(e.message.chars().count(), MESSAGE_CHARS);
         assert_eq!(e.hint.unwrap().chars().count(), MESSAGE_CHARS);
     }

@@ -6,11 +6,11 @@
 #[path = "common/clv_sim.rs"]
 mod sim;
 
-use crm_lens::clv::collapse::collapse;
-use crm_lens::clv::fitdata::FitData;
+use crm_lens::clv::fitting::collapse::collapse;
+use crm_lens::clv::fitting::fitdata::FitData;
 use crm_lens::clv::input::Summary;
 use crm_lens::clv::model::ModelKind;
-use crm_lens::clv::palive::PAlive;
+use crm_lens::clv::prediction::palive::PAlive;
 use crm_lens::clv::{run, ClvColumns, ClvInput, ClvOptions, HoldoutInput, ModelChoice, TimeUnit};
 use crm_lens::report::Warning;
 use serde_json::Value;

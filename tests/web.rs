@@ -94,10 +94,9 @@ fn export_neutralises_formulas_and_amounts_keep_their_decimals() {
     let raw = js_sys::JSON::parse(r#"{"raw":true}"#).unwrap();
     let raw = ids(ds.export_customers_csv(raw).unwrap());
     assert_eq!(raw[1], "@SUM(A1)");
-    let report: serde_json::Value = serde_json::from_str(
-        &crm_lens::wasm::analyze_json(log, JsValue::UNDEFINED).unwrap(),
-    )
-    .unwrap();
+    let report: serde_json::Value =
+        serde_json::from_str(&crm_lens::wasm::analyze_json(log, JsValue::UNDEFINED).unwrap())
+            .unwrap();
     assert_eq!(report["ingest"]["repairs"]["otherDecimal"], 1);
     assert_eq!(report["kpis"]["revenue"], 17.0);
 }

@@ -6,7 +6,7 @@
 //!   units: { timeUnit: "day"|"week"|"month", unitDays, monthFactor (lifetimes' D=30/W=4.345/M=1),
 //!            horizonMonths, horizonUnits (= horizonMonths * monthFactor, model units),
 //!            discountRate (monthly), marginRate, penalizer },
-//!   simple: SimpleReport,                       // see simple.rs; always present
+//!   simple: SimpleReport,                       // see simple/; always present
 //!   bgnbd:     null | { params: {r, alpha, a, b}, stdErrors: null | {r, alpha, a, b}, ...Fit },
 //!   paretoNbd: null | { params: {r, alpha, s, beta}, stdErrors, ...Fit },
 //!   mbgnbd:    null | { params: {r, alpha, a, b}, stdErrors, ...Fit },
@@ -27,9 +27,9 @@
 //! Every number is finite: a model that cannot be fitted is `null` with a warning.
 
 use super::by_segment::SegmentClv;
-use super::diagnostics::{PAliveMatrix, PeriodTransactions};
-use super::holdout::HoldoutReport;
 use super::simple::SimpleReport;
+use super::validation::diagnostics::{PAliveMatrix, PeriodTransactions};
+use super::validation::holdout::HoldoutReport;
 use serde::Serialize;
 
 /// Units and horizon actually used.
@@ -102,7 +102,7 @@ pub struct Totals {
     /// "none", "exact", "linearizedStream", "linearizedPAlive" or "linearizedStreamAndPAlive":
     /// on large data (runs x draws > 2M) the discounted purchase stream D(x,T) and, for
     /// Pareto/NBD, logit P(alive) use their first-order expansion in the log-parameters
-    /// (see bootstrap.rs); spend and BG/MBG P(alive) are always exact per draw.
+    /// (see uncertainty/bootstrap.rs); spend and BG/MBG P(alive) are always exact per draw.
     pub bootstrap_method: String,
     pub seed: u64,
     pub expected_purchases: f64,

@@ -34,7 +34,7 @@ pub struct HoldoutInput<'a> {
     /// Holdout length in model time units.
     pub duration: f64,
     /// Per-day counts for the cumulative tracking series (None: no series).
-    pub tracking: Option<super::tracking::TrackingInput<'a>>,
+    pub tracking: Option<super::validation::tracking::TrackingInput<'a>>,
 }
 
 /// Cleaned per-customer summary: every value finite, 0 <= t_x <= T, x >= 0.

@@ -1,19 +1,22 @@
 //! The CLV pipeline: clean -> simple CLV -> collapse -> fit -> choose -> predict -> bootstrap.
 
-use super::bootstrap::{self, BootIn};
-use super::collapse::collapse;
-use super::diagnostics::{p_alive_matrix, period_transactions};
 use super::document::{ClvColumns, ClvReport, NewCustomer, Totals, UnitsReport};
-use super::fitdata::FitData;
-use super::fits::{bg_report, choose, fit_all, fit_gamma_gamma, gg_report, pareto_report, KINDS};
-use super::holdout;
+use super::fitting::choice::choose;
+use super::fitting::collapse::collapse;
+use super::fitting::fit_all::{
+    bg_report, fit_all, fit_gamma_gamma, gg_report, pareto_report, KINDS,
+};
+use super::fitting::fitdata::FitData;
+use super::gamma_gamma::spend::SpendModel;
 use super::input::{clean_summary, finite_or_zero, ClvInput};
 use super::model::ModelKind;
 use super::options::ClvOptions;
-use super::palive::PAlive;
-use super::predict::{new_customer_curve, row_predictions, Grid};
+use super::prediction::palive::PAlive;
+use super::prediction::purchases::{new_customer_curve, row_predictions, Grid};
 use super::simple::simple_clv;
-use super::spend::SpendModel;
+use super::uncertainty::bootstrap::{self, BootIn};
+use super::validation::diagnostics::{p_alive_matrix, period_transactions};
+use super::validation::holdout;
 use crate::report::Warning;
 
 fn warn(w: &mut Vec<Warning>, code: &str, message: String) {

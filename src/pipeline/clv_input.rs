@@ -1,6 +1,6 @@
 //! The CLV stage's input: the customer table's BTYD columns plus a calibration/holdout split
 //! and the per-day counts of the tracking series, cut from the per-day lists.
-use crate::clv::tracking::TrackingInput;
+use crate::clv::validation::tracking::TrackingInput;
 use crate::clv::{self, ClvColumns, ClvInput, ClvReport, HoldoutInput};
 use crate::customers::CustomerTable;
 use crate::options::Options;

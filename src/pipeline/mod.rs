@@ -465,7 +465,13 @@ impl Dataset {
         let earlier = matches!(self.source, Source::Transactions(_)).then(|| {
             let (t0, rows) = customers.until(before, opts.time_unit);
             let p0 = clv.model.as_ref().map(|(kind, params)| {
-                clv::palive::p_alive_of(*kind, params, &t0.frequency, &t0.recency, &t0.t)
+                clv::prediction::palive::p_alive_of(
+                    *kind,
+                    params,
+                    &t0.frequency,
+                    &t0.recency,
+                    &t0.t,
+                )
             });
             let s0 = lifecycle::assign(&t0, th, p0.as_deref());
             (rows, s0, format_day(before))

@@ -1,11 +1,12 @@
-// The page's pure logic, in Node: Report readers (panels/adapters.js), which field a fix points
-// to (errors.js), and the annual ↔ monthly discount conversion (settings.js).
+// Pure logic, in Node: the dashboard's Report readers (src/js/dashboard/panels/adapters.js),
+// which option a fix points to (src/js/dashboard/fixes.js), and the page's annual ↔ monthly
+// discount conversion (www/src/rates.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nativeReport, ROOT } from './helpers.mjs';
-import { hasClv, skippedTotal, pAliveGrid, holdoutSeries, STAGES } from '../../www/src/panels/adapters.js';
-import { fixField } from '../../www/src/errors.js';
-import { monthlyRate, annualRate } from '../../www/src/settings.js';
+import { hasClv, skippedTotal, pAliveGrid, holdoutSeries, STAGES } from '../../src/js/dashboard/panels/adapters.js';
+import { fixOption as fixField } from '../../src/js/dashboard/fixes.js';
+import { monthlyRate, annualRate } from '../../www/src/rates.js';
 
 test('Report readers on the sample\'s Report', () => {
   const r = nativeReport(`${ROOT}www/public/sample.csv`);
