@@ -32,7 +32,7 @@ pub fn text_cell(s: &str, raw: bool) -> Cow<'_, str> {
     }
 }
 
-pub const COLUMNS: [&str; 29] = [
+pub const COLUMNS: [&str; 30] = [
     "customerId",
     "firstPurchase",
     "lastPurchase",
@@ -62,6 +62,7 @@ pub const COLUMNS: [&str; 29] = [
     "clvLow",
     "clvHigh",
     "simpleClv",
+    "churnRisk",
 ];
 
 /// A number in the shortest form that reads back to the same f64: plain digits in the usual
@@ -152,6 +153,7 @@ pub fn customers_csv_with(a: &Analysis, opts: &ExportOptions) -> Result<Vec<u8>,
             col(&a.clv.clv_low, i),
             col(&a.clv.clv_high, i),
             col(&a.clv.simple_clv, i),
+            col(&a.churn.risk, i),
         ];
         w.write_record(&row).map_err(fail)?;
     }

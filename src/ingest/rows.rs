@@ -5,6 +5,7 @@
 //! appears.
 use super::accounting::{Repair, RowAccount, SkipReason};
 use super::batch::Batch;
+use super::covariates::{CovariateColumn, CovariateReader};
 use super::date::{DateParser, DateRead};
 use super::lines::Lines;
 use super::names::{Interner, Names};
@@ -29,6 +30,8 @@ pub struct Transactions {
     pub order: Vec<u64>,
     /// 1-based source lines, for examples of rows dropped later (e.g. after `asOf`).
     pub lines: Lines,
+    /// The `covariateCols` columns, one value per row.
+    pub covariates: Vec<CovariateColumn>,
 }
 
 impl Transactions {
@@ -40,6 +43,7 @@ impl Transactions {
             amount: Vec::with_capacity(n),
             order: Vec::with_capacity(n),
             lines: Lines::default(),
+            covariates: Vec::new(),
         }
     }
 
@@ -67,6 +71,9 @@ impl Transactions {
         self.day.reserve_exact(more);
         self.amount.reserve_exact(more);
         self.order.reserve_exact(more);
+        for c in &mut self.covariates {
+            c.values.reserve_exact(more);
+        }
     }
 
     /// Gives back the columns' unused reserve (the row estimate includes a margin).
@@ -87,6 +94,9 @@ impl Transactions {
                 self.day[w] = self.day[i];
                 self.amount[w] = self.amount[i];
                 self.order[w] = self.order[i];
+                for c in &mut self.covariates {
+                    c.values[w] = c.values[i];
+                }
                 lines.push(self.lines.get(i));
                 w += 1;
             }
@@ -95,6 +105,9 @@ impl Transactions {
         self.day.truncate(w);
         self.amount.truncate(w);
         self.order.truncate(w);
+        for c in &mut self.covariates {
+            c.values.truncate(w);
+        }
         self.lines = lines;
     }
 
@@ -216,6 +229,9 @@ pub(super) struct RowParser<'a> {
     too_many_ids: bool,
     /// The money column of this row read with the other decimal separator, if any.
     repaired: Option<usize>,
+    /// Levels of the covariate columns; the row's levels are queued in the batch.
+    covariates: CovariateReader,
+    levels: Vec<u32>,
 }
 
 impl<'a> RowParser<'a> {
@@ -227,6 +243,7 @@ impl<'a> RowParser<'a> {
         capacity: usize,
         seed: u64,
     ) -> Self {
+        let covariates = CovariateReader::new(layout.covariates.clone());
         let names = (0..layout.n_fields)
             .map(|i| {
                 layout
@@ -244,7 +261,10 @@ impl<'a> RowParser<'a> {
             returns: opts.returns,
             outlier_dates: opts.outlier_dates,
             account: RowAccount::default(),
-            tx: Transactions::with_capacity(capacity),
+            tx: Transactions {
+                covariates: covariates.columns(),
+                ..Transactions::with_capacity(capacity)
+            },
             customers: Interner::with_seed(seed),
             batch: Batch::default(),
             needed: layout
@@ -252,9 +272,12 @@ impl<'a> RowParser<'a> {
                 .claimed()
                 .into_iter()
                 .max()
-                .map_or(0, |m| m + 1),
+                .map_or(0, |m| m + 1)
+                .max(layout.covariates.iter().map(|c| c.0 + 1).max().unwrap_or(0)),
             too_many_ids: false,
             repaired: None,
+            covariates,
+            levels: Vec::new(),
         }
     }
 
@@ -378,7 +401,18 @@ impl<'a> RowParser<'a> {
             self.account
                 .repair(Repair::OtherDecimal, 1, Some((line, &name, text)));
         }
-        if self.batch.push(cust, day, amount, order, line) {
+        if !self.covariates.is_empty() {
+            self.levels.clear();
+            for k in 0..self.covariates.columns.len() {
+                let c = self.covariates.columns[k];
+                let l = self.covariates.level(k, get(Some(c)));
+                self.levels.push(l);
+            }
+        }
+        if self
+            .batch
+            .push(cust, (day, amount, order, line), &self.levels)
+        {
             self.flush();
         }
     }
@@ -447,6 +481,7 @@ impl<'a> RowParser<'a> {
         }
         self.tx.customer_names = std::mem::take(&mut self.customers).into_names();
         detected.date_outliers = self.date_outliers();
+        std::mem::take(&mut self.covariates).finish(&mut self.tx.covariates);
         self.tx.shrink_to_fit();
         let l = self.layout;
         let name = |c: Option<usize>| c.map(|i| self.col_name(i).to_string());
@@ -463,6 +498,7 @@ impl<'a> RowParser<'a> {
             order_id: name(l.roles.order),
             quantity: name(l.roles.quantity),
             unit_price: name(l.roles.unit_price),
+            covariates: l.covariates.iter().map(|c| c.1.clone()).collect(),
         };
         detected.header = self.names.clone();
         Ok(Ingested::Transactions(self.tx, self.account, detected))

@@ -3,6 +3,7 @@
 //! Every guess is made on a bounded sample, reported in `ingest.detected`, and can be
 //! overridden by an option; the option wins without question.
 use super::columns::{self, Roles};
+use super::covariates::{self, CovariateKind};
 use super::date;
 use super::number::{self, ColumnStyle, Decimal};
 use super::quotes::{Input, QuoteGuard};
@@ -152,6 +153,8 @@ pub struct Layout {
     /// What each money column's sample says of its separators (by column; default for the
     /// others), see [`number::read_amount`].
     pub styles: Vec<ColumnStyle>,
+    /// Covariate columns (`covariateCols`): field, name, forced kind.
+    pub covariates: Vec<(usize, String, Option<CovariateKind>)>,
 }
 
 impl Layout {
@@ -357,6 +360,22 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
     {
         styles[c] = ColumnStyle::of(columns[c].iter().copied(), decimal);
     }
+    let mut covariates = Vec::new();
+    for spec in &opts.covariate_cols {
+        let (col, kind) = covariates::split_spec(spec, &header);
+        let i = resolve_column(&col, &header, n_fields, "--covariate")?;
+        let name = header
+            .get(i)
+            .filter(|h| !h.is_empty())
+            .cloned()
+            .unwrap_or(format!("#{}", i + 1));
+        if covariates.iter().any(|(j, _, _)| *j == i) {
+            return Err(Error::option(format!(
+                "covariate column {name:?} is named twice"
+            )));
+        }
+        covariates.push((i, name, kind));
+    }
     Ok(Layout {
         has_header,
         header,
@@ -367,6 +386,7 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
         date_ambiguous_with,
         cancel_prefix,
         styles,
+        covariates,
     })
 }
 

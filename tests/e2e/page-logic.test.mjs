@@ -43,3 +43,15 @@ test('annual and monthly discount rates convert both ways', () => {
   assert.ok(Math.abs(annualRate(0.01) - 0.12682503013196977) < 1e-15);
   for (const a of [0, 0.05, 0.1, 0.3]) assert.ok(Math.abs(annualRate(monthlyRate(a)) - a) < 1e-12);
 });
+
+test('the tab knows its limit: a log past it is refused before reading, a summary never', async () => {
+  const { preflight, TAB_LIMIT_BYTES } = await import('../../www/src/limits.js');
+  const { fixOption } = await import('../../src/js/dashboard/fixes.js');
+  assert.equal(preflight(TAB_LIMIT_BYTES), null);
+  const e = preflight(TAB_LIMIT_BYTES + 1);
+  assert.equal(e.code, 'too_big_for_tab');
+  assert.match(e.hint, /crm-lens sql summary/);
+  assert.equal(fixOption(e.code, e.hint), 'summary', 'the fix is the summary box');
+  assert.equal(fixOption('looks_like_summary', ''), 'summary');
+  assert.equal(preflight(10 * TAB_LIMIT_BYTES, { summary: true }), null);
+});

@@ -8,6 +8,7 @@ import { showProgress, hideProgress, setStatus } from './progress.js';
 import { showError, clearError } from './errors.js';
 import { analysisOptions, snapshotSettings, restoreSettings, renderControls } from './settings.js';
 import { renderPreview } from './preview.js';
+import { preflight } from './limits.js';
 
 export const analyzer = createAnalyzer();
 
@@ -30,6 +31,17 @@ function startRun() {
 /** Reads `file` into the analyzer (fresh workers) and analyses it. */
 export async function loadFile(file, name, ingest = {}) {
   clearError();
+  const refused = preflight(file.size, ingest);
+  if (refused) {
+    // Past the tab's limit: said before reading (docs/scale.md). The first rows still show,
+    // so a summary can be recognised and ticked as one.
+    state.file = file;
+    state.name = name;
+    state.head = await file.slice(0, 65536).arrayBuffer();
+    renderPreview(null);
+    showError(refused);
+    return;
+  }
   state.file = file;
   state.name = name;
   state.ingest = ingest;
@@ -147,7 +159,8 @@ export async function loadSample() {
   try {
     const res = await fetch('./sample.csv');
     if (!res.ok) throw new Error(`sample.csv: HTTP ${res.status}`);
-    await loadFile(await res.blob(), 'sample.csv');
+    // The sample's `channel` column describes how each customer came: a covariate.
+    await loadFile(await res.blob(), 'sample.csv', { covariateCols: ['channel'] });
   } catch (e) {
     showError({ code: 'io', message: String(e.message ?? e) });
   }

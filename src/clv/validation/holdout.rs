@@ -29,6 +29,9 @@ pub struct HoldoutModel {
     /// Predicted cumulative repeat purchases at `tracking.days` (empty without a tracking
     /// series or when the expectations failed).
     pub cumulative: Vec<f64>,
+    /// The calibration fit's parameters (model units), for scoring calibration customers.
+    #[serde(skip)]
+    pub params: Vec<f64>,
 }
 
 /// Calibration-frequency bucket `0`..`6` or `7+`.
@@ -225,6 +228,7 @@ pub fn score(kind: ModelKind, p: &[f64], rows: &Rows, h: &HoldoutInput) -> Holdo
         rmse: (se / nf).sqrt(),
         actual_total: at,
         predicted_total: pt,
+        params: p.to_vec(),
         by_frequency: by_frequency(
             h.x,
             |c| finite_or_zero(h.actual, c),

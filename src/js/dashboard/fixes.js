@@ -7,13 +7,15 @@
 export const FIX_OPTIONS = {
   '--customer-col': 'customerCol', '--date-col': 'dateCol', '--amount-col': 'amountCol', '--order-col': 'orderCol',
   '--date-format': 'dateFormat', '--decimal': 'decimal', '--encoding': 'encoding', '--delimiter': 'delimiter',
-  '--has-header': 'hasHeader', '--as-of': 'asOf',
+  '--has-header': 'hasHeader', '--as-of': 'asOf', '--summary': 'summary',
 };
 const CODE_OPTIONS = {
   no_customer_column: 'customerCol', no_date_column: 'dateCol', no_amount_column: 'amountCol',
   unparseable_dates: 'dateFormat', ambiguous_date_format: 'dateFormat', binary_file: 'encoding',
   amounts_other_decimal: 'decimal', ambiguous_amounts: 'decimal', amounts_out_of_range: 'amountCol',
   invalid_utf8: 'encoding', dates_out_of_range: 'dateCol', invalid_customer_ids: 'customerCol',
+  // The scale path (docs/scale.md): a summary is read with `ingest.summary`.
+  too_big_for_tab: 'summary', looks_like_summary: 'summary',
 };
 
 export function fixOption(code, text) {

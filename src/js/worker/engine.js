@@ -75,7 +75,7 @@ async function handle(msg) {
       self.postMessage({ type: 'export', id: msg.id, bytes }, [bytes.buffer]);
     }
   } catch (error) {
-    self.postMessage({ type: 'error', id: msg.id, error: normaliseError(error) });
+    self.postMessage({ type: 'error', id: msg.id, error: await normaliseError(error) });
   }
 }
 
@@ -164,7 +164,21 @@ async function runAnalysis(msg, progress) {
   self.postMessage(reply, transfer);
 }
 
-function normaliseError(e) {
+/** wasm memory above which a trap is taken for an allocation failure (wasm32's max is 4 GiB). */
+const OOM_MEMORY_BYTES = 3 * 1024 ** 3;
+
+async function normaliseError(e) {
   if (e && typeof e === 'object' && 'code' in e) return { code: e.code, message: e.message, hint: e.hint };
-  return { code: 'internal', message: String(e?.message ?? e) };
+  const text = String(e?.message ?? e);
+  // The core never panics on input: a trap with most of the 4 GiB in use is an allocation that
+  // failed (measured: a 24M-line log, docs/scale.md), a RangeError an ArrayBuffer refused.
+  const memory = ready ? await ready.then((w) => w.memory.buffer.byteLength).catch(() => 0) : 0;
+  if (e instanceof RangeError || (e instanceof WebAssembly.RuntimeError && memory >= OOM_MEMORY_BYTES)) {
+    return {
+      code: 'too_big_for_tab',
+      message: `too big for a browser tab (${text}; wasm memory ${Math.round(memory / 2 ** 20)} MB)`,
+      hint: 'summarise it per customer where it lives: crm-lens sql summary --engine duckdb|spark (docs/scale.md), then open the summary with ingest.summary (the page: "Per-customer summary" ticked)',
+    };
+  }
+  return { code: 'internal', message: text };
 }

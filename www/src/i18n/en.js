@@ -44,6 +44,7 @@ export const en = {
   'map.yes': 'yes',
   'map.detectedWorkbook': 'Detected: {source} workbook (first sheet), dates {dateFormat}',
   'map.no': 'no',
+  'map.summary': 'Per-customer summary (customer_id, frequency, recency, T …: docs/scale.md)',
   'map.analyse': 'Analyse with this mapping',
   'map.detected': 'Detected: {source}, {encoding}, delimiter “{delimiter}”, decimal “{decimal}”, dates {dateFormat}',
   'controls.title': 'Analysis settings',
@@ -60,6 +61,7 @@ export const en = {
   'controls.currencyNone': '(none)',
   'model.auto': 'Best fit (auto)',
   'error.title': 'The file could not be analysed',
+  'fixfield.summary': 'tick “Per-customer summary” for a summary file',
   'fixfield.customerCol': 'choose the customer column below',
   'fixfield.dateCol': 'choose the date column below',
   'fixfield.amountCol': 'choose the amount column below',
@@ -71,4 +73,8 @@ export const en = {
   'fixfield.hasHeader': 'say whether the first row is a header',
   'fixfield.orderCol': 'choose the order column below',
   'fixfield.asOf': 'set the analysis date',
+  // Churn, covariates and rules (issue #17).
+  'map.covariateCols': 'Customer attributes (covariates)',
+  'stageRun.churn': 'churn',
+  'stageRun.explain': 'rules',
 };

@@ -42,6 +42,7 @@ export const ru = {
   'map.yes': 'да',
   'map.detectedWorkbook': 'Определено: книга {source} (первый лист), даты {dateFormat}',
   'map.no': 'нет',
+  'map.summary': 'Сводка по клиентам (customer_id, frequency, recency, T …: docs/scale.md)',
   'map.analyse': 'Анализировать с этим сопоставлением',
   'map.detected': 'Определено: {source}, {encoding}, разделитель «{delimiter}», десятичный «{decimal}», даты {dateFormat}',
   'controls.title': 'Параметры анализа',
@@ -58,6 +59,7 @@ export const ru = {
   'controls.currencyNone': '(нет)',
   'model.auto': 'Лучшая (авто)',
   'error.title': 'Файл не удалось проанализировать',
+  'fixfield.summary': 'отметьте «Сводка по клиентам» для файла-сводки',
   'fixfield.customerCol': 'выберите столбец клиента ниже',
   'fixfield.dateCol': 'выберите столбец даты ниже',
   'fixfield.amountCol': 'выберите столбец суммы ниже',
@@ -69,4 +71,8 @@ export const ru = {
   'fixfield.hasHeader': 'укажите ниже, является ли первая строка заголовком',
   'fixfield.orderCol': 'выберите столбец заказа ниже',
   'fixfield.asOf': 'укажите дату анализа',
+  // Churn, covariates and rules (issue #17).
+  'map.covariateCols': 'Атрибуты клиента (ковариаты)',
+  'stageRun.churn': 'отток',
+  'stageRun.explain': 'правила',
 };

@@ -42,6 +42,7 @@ export const zh = {
   'map.yes': '是',
   'map.detectedWorkbook': '检测结果：{source} 工作簿（第一个工作表），日期 {dateFormat}',
   'map.no': '否',
+  'map.summary': '按客户汇总的文件（customer_id、frequency、recency、T…，见 docs/scale.md）',
   'map.analyse': '按此映射分析',
   'map.detected': '检测结果：{source}，{encoding}，分隔符“{delimiter}”，小数点“{decimal}”，日期 {dateFormat}',
   'controls.title': '分析设置',
@@ -58,6 +59,7 @@ export const zh = {
   'controls.currencyNone': '（无）',
   'model.auto': '最佳拟合（自动）',
   'error.title': '无法分析该文件',
+  'fixfield.summary': '若为汇总文件，请勾选“按客户汇总的文件”',
   'fixfield.customerCol': '在下方选择客户列',
   'fixfield.dateCol': '在下方选择日期列',
   'fixfield.amountCol': '在下方选择金额列',
@@ -69,4 +71,8 @@ export const zh = {
   'fixfield.hasHeader': '在下方说明首行是否为表头',
   'fixfield.orderCol': '在下方选择订单列',
   'fixfield.asOf': '设置分析日期',
+  // Churn, covariates and rules (issue #17).
+  'map.covariateCols': '客户属性（协变量）',
+  'stageRun.churn': '流失',
+  'stageRun.explain': '规则',
 };
