@@ -29,8 +29,28 @@ fn report(name: &str, options: &str) -> Value {
         .and_then(|d| d.analyze(&opts))
         .map(|a| serde_json::to_value(&a.report).unwrap())
         .unwrap();
-    assert_eq!(v, decoded, "{name}: the formats module's way differs");
+    if let Some(path) = first_difference(&v, &decoded, String::new()) {
+        panic!("{name}: the formats module's way differs at {path}");
+    }
     v
+}
+
+/// The path of the first value where `a` and `b` differ, with both values.
+fn first_difference(a: &Value, b: &Value, path: String) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => x
+            .iter()
+            .find_map(|(k, v)| {
+                first_difference(v, y.get(k).unwrap_or(&Value::Null), format!("{path}.{k}"))
+            })
+            .or_else(|| (x.len() != y.len()).then(|| format!("{path}: keys differ"))),
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (v, w))| first_difference(v, w, format!("{path}[{i}]"))),
+        _ => (a != b).then(|| format!("{path}: {a} vs {b}")),
+    }
 }
 
 fn repaired(v: &Value, kind: &str) -> u64 {
