@@ -71,7 +71,7 @@ pub fn fit(x: &[f64], f: usize, y: &[usize], w: &[f32], p: TreeParams) -> Option
         return None;
     }
     let total: f64 = w.iter().map(|&v| v as f64).sum();
-    if !(total > 0.0) {
+    if total.is_nan() || total <= 0.0 {
         return None;
     }
     let scale = WEIGHT_TOTAL / total;
