@@ -5,14 +5,7 @@
 //!
 //! Determinism: callers hand the rows in an order that does not depend on the file (sorted
 //! by a hash of the customer id). linfa sorts each feature stably and splits between
-//! distinct values, so the splits depend on the rows and their order only. Its leaves do
-//! not: a leaf whose classes weigh exactly the same gets the class a `HashMap` iterates to
-//! last, which changes between runs, and linfa then merges sibling leaves of the same class.
-//! So the weights are made whole numbers whose sums are exact in f32 (a tie is an exact tie,
-//! the same whatever the order of the additions), and the tree is pruned again here, by
-//! weight: siblings merge when a class is among the heaviest of both. Whatever linfa's hash
-//! order did, that gives the same tree (a merge linfa made is one this rule makes too, and
-//! the merged leaf's heaviest classes are the common ones).
+//! distinct values, so the tree depends on the rows and their order only.
 
 use linfa::prelude::*;
 use linfa_trees::{DecisionTree, SplitQuality, TreeNode};
@@ -29,7 +22,7 @@ pub struct Condition {
 /// A fitted tree: its leaves in depth-first order, each with its path from the root.
 #[derive(Debug, Clone)]
 pub struct Tree {
-    root: Node,
+    root: TreeNode<f64, usize>,
     pub leaves: Vec<Leaf>,
 }
 
@@ -40,6 +33,9 @@ pub struct Leaf {
     pub class: usize,
 }
 
+/// Relative weight lift per class index that breaks exact ties (see [`fit`]).
+const TIE_LIFT: f32 = 1.0 / 65_536.0;
+
 /// Hyperparameters.
 #[derive(Debug, Clone, Copy)]
 pub struct TreeParams {
@@ -48,136 +44,67 @@ pub struct TreeParams {
     pub min_leaf: f32,
 }
 
-/// A node of the pruned tree: a leaf holds its training rows' weight per class.
-#[derive(Debug, Clone)]
-enum Node {
-    Leaf(Vec<u64>),
-    Split {
-        feature: usize,
-        threshold: f64,
-        children: Box<[Node; 2]>,
-    },
-}
-
-/// Total weight the whole numbers are scaled to: every partial sum stays below 2^24, where
-/// f32 holds whole numbers exactly (each row adds at most 1 by rounding, so up to 2^23 rows).
-const WEIGHT_TOTAL: f64 = (1u32 << 23) as f64;
-
 /// Fits a Gini tree on `x` (`n` rows of `f` features, row-major), classes `y`, weights `w`.
 /// None when linfa refuses (no rows, or invalid parameters).
 pub fn fit(x: &[f64], f: usize, y: &[usize], w: &[f32], p: TreeParams) -> Option<Tree> {
     let n = y.len();
-    if n == 0 || f == 0 || x.len() != n * f || w.len() != n {
+    if n == 0 || f == 0 || x.len() != n * f {
         return None;
     }
-    let total: f64 = w.iter().map(|&v| v as f64).sum();
-    if total.is_nan() || total <= 0.0 {
-        return None;
-    }
-    let scale = WEIGHT_TOTAL / total;
-    let whole: Vec<u64> = w
-        .iter()
-        .map(|&v| ((v as f64 * scale).round() as u64).max(1))
-        .collect();
     let records = Array2::from_shape_vec((n, f), x.to_vec()).ok()?;
-    let weights = Array1::from_iter(whole.iter().map(|&v| v as f32));
-    let data = Dataset::new(records, Array1::from(y.to_vec())).with_weights(weights);
+    // linfa predicts a node's class by iterating a hash map, so on an exact weight tie
+    // (balanced class weights make them common: 2 × 1.25 = 3 × 0.8333) the prediction varies
+    // between runs, and its pruning merges two leaves when their predictions agree: the
+    // tree's shape varied. Each class' weights are raised by a relative 2⁻¹⁶ per class
+    // index, so no tie is exact and the higher class wins what was one.
+    let lifted: Vec<f32> = y
+        .iter()
+        .zip(w)
+        .map(|(&c, &wi)| wi * (1.0 + c as f32 * TIE_LIFT))
+        .collect();
+    let data = Dataset::new(records, Array1::from(y.to_vec())).with_weights(Array1::from(lifted));
     let model: DecisionTree<f64, usize> = DecisionTree::params()
         .split_quality(SplitQuality::Gini)
         .max_depth(Some(p.max_depth))
-        .min_weight_leaf((p.min_leaf as f64 * scale) as f32)
-        // linfa compares this one with the rows' count, not their weight.
+        .min_weight_leaf(p.min_leaf)
         .min_weight_split(2.0 * p.min_leaf)
         .fit(&data)
         .ok()?;
-    let classes = y.iter().copied().max().map_or(1, |m| m + 1);
-    let mut root = Node::from_linfa(model.root_node(), classes);
-    for i in 0..n {
-        root.leaf_mut(&x[i * f..(i + 1) * f])[y[i]] += whole[i];
-    }
-    root.prune();
+    let root = model.root_node().clone();
     let mut leaves = Vec::new();
-    root.collect(&mut Vec::new(), &mut leaves);
-    Some(Tree { root, leaves })
+    collect(&root, &mut Vec::new(), &mut leaves);
+    let mut tree = Tree { root, leaves };
+    // A leaf's class from its training rows' weights, the lowest class on a tie: linfa
+    // breaks ties in hash-map order, which differs between runs (a balanced root is a tie).
+    let classes = y.iter().copied().max().map_or(1, |m| m + 1);
+    let mut mass = vec![vec![0.0f64; classes]; tree.leaves.len()];
+    for i in 0..n {
+        mass[tree.leaf_of(&x[i * f..(i + 1) * f])][y[i]] += w[i] as f64;
+    }
+    for (leaf, m) in tree.leaves.iter_mut().zip(&mass) {
+        leaf.class = (0..classes).fold(0, |best, c| if m[c] > m[best] { c } else { best });
+    }
+    Some(tree)
 }
 
-/// The classes of largest weight, as a bit set (at most 64 classes are told apart).
-fn heaviest(mass: &[u64]) -> u64 {
-    let top = mass.iter().copied().max().unwrap_or(0);
-    mass.iter()
-        .enumerate()
-        .filter(|&(c, &m)| m == top && c < 64)
-        .fold(0, |set, (c, _)| set | 1 << c)
-}
-
-impl Node {
-    fn from_linfa(node: &TreeNode<f64, usize>, classes: usize) -> Node {
-        match node.children()[..] {
-            [Some(l), Some(r)] if !node.is_leaf() => {
-                let (feature, threshold, _) = node.split();
-                Node::Split {
-                    feature,
-                    threshold,
-                    children: Box::new([
-                        Node::from_linfa(l, classes),
-                        Node::from_linfa(r, classes),
-                    ]),
-                }
-            }
-            _ => Node::Leaf(vec![0; classes]),
-        }
+fn collect(node: &TreeNode<f64, usize>, path: &mut Vec<Condition>, out: &mut Vec<Leaf>) {
+    if node.is_leaf() {
+        out.push(Leaf {
+            path: path.clone(),
+            class: node.prediction().unwrap_or(0),
+        });
+        return;
     }
-
-    /// The leaf a row falls in: left when `x <= threshold`, as linfa partitions its rows.
-    fn leaf_mut(&mut self, row: &[f64]) -> &mut Vec<u64> {
-        match self {
-            Node::Leaf(mass) => mass,
-            Node::Split {
+    let (feature, threshold, _) = node.split();
+    for (child, le) in node.children().into_iter().zip([true, false]) {
+        if let Some(c) = child {
+            path.push(Condition {
                 feature,
+                le,
                 threshold,
-                children,
-            } => {
-                let left = row.get(*feature).is_some_and(|v| *v <= *threshold);
-                children[usize::from(!left)].leaf_mut(row)
-            }
-        }
-    }
-
-    /// Merges sibling leaves that share a heaviest class, bottom up.
-    fn prune(&mut self) {
-        let Node::Split { children, .. } = self else {
-            return;
-        };
-        children[0].prune();
-        children[1].prune();
-        if let [Node::Leaf(a), Node::Leaf(b)] = &**children {
-            if heaviest(a) & heaviest(b) != 0 {
-                *self = Node::Leaf(a.iter().zip(b).map(|(a, b)| a + b).collect());
-            }
-        }
-    }
-
-    fn collect(&self, path: &mut Vec<Condition>, out: &mut Vec<Leaf>) {
-        match self {
-            Node::Leaf(mass) => out.push(Leaf {
-                path: path.clone(),
-                class: heaviest(mass).trailing_zeros().min(63) as usize,
-            }),
-            Node::Split {
-                feature,
-                threshold,
-                children,
-            } => {
-                for (child, le) in children.iter().zip([true, false]) {
-                    path.push(Condition {
-                        feature: *feature,
-                        le,
-                        threshold: *threshold,
-                    });
-                    child.collect(path, out);
-                    path.pop();
-                }
-            }
+            });
+            collect(c, path, out);
+            path.pop();
         }
     }
 }
@@ -189,32 +116,35 @@ impl Tree {
         let mut node = &self.root;
         let mut index = 0;
         loop {
-            match node {
-                Node::Leaf(_) => return index,
-                Node::Split {
-                    feature,
-                    threshold,
-                    children,
-                } => {
-                    if row.get(*feature).is_some_and(|v| *v <= *threshold) {
-                        node = &children[0];
-                    } else {
-                        index += children[0].leaf_count();
-                        node = &children[1];
-                    }
+            if node.is_leaf() {
+                return index;
+            }
+            let (feature, threshold, _) = node.split();
+            let [left, right] = [node.children()[0], node.children()[1]];
+            let go_left = row.get(feature).is_some_and(|v| *v <= threshold);
+            match (left, right, go_left) {
+                (Some(l), _, true) => node = l,
+                (Some(l), Some(r), false) => {
+                    index += leaf_count(l);
+                    node = r;
                 }
+                (None, Some(r), _) => node = r,
+                (Some(l), None, false) => node = l,
+                (None, None, _) => return index,
             }
         }
     }
 }
 
-impl Node {
-    fn leaf_count(&self) -> usize {
-        match self {
-            Node::Leaf(_) => 1,
-            Node::Split { children, .. } => children[0].leaf_count() + children[1].leaf_count(),
-        }
+fn leaf_count(node: &TreeNode<f64, usize>) -> usize {
+    if node.is_leaf() {
+        return 1;
     }
+    node.children()
+        .into_iter()
+        .flatten()
+        .map(|c| leaf_count(c))
+        .sum()
 }
 
 #[cfg(test)]
@@ -254,7 +184,7 @@ mod tests {
         }
     }
 
-    /// A leaf whose classes weigh the same took the class of linfa's hash-map order, and
+    /// A leaf whose classes weighed the same took the class of linfa's hash-map order, and
     /// linfa merged it with its sibling or not: the tree differed between runs.
     #[test]
     fn the_same_tree_in_every_run() {
@@ -271,7 +201,7 @@ mod tests {
         for _ in 0..40 {
             assert_eq!(shape(&fit(&x, 1, &y, &w, params).unwrap()), first);
         }
-        // The tie merges with its sibling: one leaf, class 1.
+        // The tie goes to the higher class, so it merges with its sibling: one leaf, class 1.
         let t = fit(&x, 1, &y, &w, params).unwrap();
         assert_eq!(t.leaves.len(), 1);
         assert_eq!(t.leaves[0].class, 1);
