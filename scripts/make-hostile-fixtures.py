@@ -5,6 +5,7 @@ Each file is one class of careless or hostile input from issue #13, small and de
 so the tests can state exact expectations. Run from anywhere; no dependencies:
 
     python3 scripts/make-hostile-fixtures.py
+    python3 scripts/make-hostile-fixtures.py --span DIR   # the date-span files of docs/reliability.md
 
 Crafted customer ids that collide in the id table are not here: they are crafted against
 the hash under test at test time (src/ingest/name_table.rs) and in `cargo bench --bench ingest`.
@@ -173,5 +174,40 @@ def main():
     write("formula-ids.csv", "\n".join(lines) + "\n")
 
 
+def span(directory):
+    """The date-span measurement of docs/reliability.md (not part of the corpus): 700
+    customers' purchases over 2023-2024 plus one row in 1900 and one in 2200
+    (`span-outliers.csv`), and as many rows spread over all of 1900-2200 (`span-wide.csv`)."""
+    rng = Rng(3)
+    first, days = -25567, 109_938  # 1900-01-01 as days from 1970; days to 2200-12-31, inclusive
+    bulk, wide = ["customer_id,order_date,amount"], ["customer_id,order_date,amount"]
+    for c in range(700):
+        for _ in range(1 + int(rng.unif() * 6)):
+            amount = f"{10 + int(rng.unif() * 90)}.50"
+            bulk.append(f"C{c},{day(int(rng.unif() * 730))},{amount}")
+            wide.append(f"C{c},{iso(first + int(rng.unif() * days))},{amount}")
+    bulk += ["C1,1900-01-02,10", "C2,2200-12-30,10"]
+    for name, lines in (("span-outliers.csv", bulk), ("span-wide.csv", wide)):
+        with open(os.path.join(directory, name), "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+
+def iso(n):
+    """Days from 1970-01-01 to YYYY-MM-DD (Howard Hinnant's civil_from_days)."""
+    n += 719468
+    era = n // 146097
+    doe = n - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = mp + 3 if mp < 10 else mp - 9
+    return f"{yoe + era * 400 + (m <= 2):04d}-{m:02d}-{d:02d}"
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+    if len(sys.argv) == 3 and sys.argv[1] == "--span":
+        span(sys.argv[2])
+    else:
+        main()
