@@ -32,7 +32,7 @@ pub fn text_cell(s: &str, raw: bool) -> Cow<'_, str> {
     }
 }
 
-pub const COLUMNS: [&str; 30] = [
+pub const COLUMNS: [&str; 31] = [
     "customerId",
     "firstPurchase",
     "lastPurchase",
@@ -62,6 +62,7 @@ pub const COLUMNS: [&str; 30] = [
     "clvLow",
     "clvHigh",
     "simpleClv",
+    "pAliveAtDate",
     "churnRisk",
 ];
 
@@ -153,6 +154,8 @@ pub fn customers_csv_with(a: &Analysis, opts: &ExportOptions) -> Result<Vec<u8>,
             col(&a.clv.clv_low, i),
             col(&a.clv.clv_high, i),
             col(&a.clv.simple_clv, i),
+            // Empty without `clv.pAliveDate`.
+            col(&a.clv.p_alive_at_date, i),
             col(&a.churn.risk, i),
         ];
         w.write_record(&row).map_err(fail)?;

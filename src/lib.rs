@@ -15,6 +15,7 @@ pub mod lifecycle;
 pub mod options;
 pub mod pipeline;
 pub mod report;
+pub mod retention;
 pub mod rfm;
 pub mod sample;
 pub mod scale;

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::ingest::IngestOptions;
 use crate::kpis::KpiOptions;
 use crate::lifecycle::LifecycleOptions;
+use crate::retention::RetentionOptions;
 use crate::rfm::RfmOptions;
 use crate::segment::SegmentOptions;
 use crate::units::TimeUnit;
@@ -27,6 +28,7 @@ pub struct Options {
     pub kpis: KpiOptions,
     pub segments: SegmentOptions,
     pub clv: ClvOptions,
+    pub retention: RetentionOptions,
     pub churn: ChurnOptions,
 }
 
@@ -51,6 +53,7 @@ impl Options {
         self.kpis.validate()?;
         self.segments.validate().map_err(Error::option)?;
         self.clv.validate().map_err(Error::option)?;
+        self.retention.validate().map_err(Error::option)?;
         self.churn.validate().map_err(Error::option)?;
         Ok(())
     }

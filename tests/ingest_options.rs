@@ -189,6 +189,24 @@ fn case(name: &str) -> (Vec<u8>, &'static str, Check) {
                 assert_eq!(detected(v)["dateOutliers"]["policy"], "keep");
             },
         ),
+        "survival" => (
+            b"period,active\n0,100\n1,60\n2,45\n".to_vec(),
+            "true",
+            |base, v| {
+                assert_eq!(base.as_ref().unwrap_err().code, "no_date_column");
+                assert_eq!(detected(v)["source"], "survival");
+                assert_eq!(v["retention"]["subscribers"], 100.0);
+            },
+        ),
+        "subscriptions" => (
+            b"customer,start,end\na,2024-01-05,2024-03-01\nb,2024-02-01,\n".to_vec(),
+            "true",
+            |base, v| {
+                assert_eq!(base.as_ref().unwrap_err().code, "no_amount_column");
+                assert_eq!(detected(v)["source"], "subscriptions");
+                assert_eq!(v["retention"]["churned"], 1.0);
+            },
+        ),
         other => panic!("ingest option `{other}` has no case here: add one"),
     }
 }

@@ -45,7 +45,7 @@ struct FitArgs {
     #[arg(long)]
     save_model: PathBuf,
     /// Unit of the summary's recency and T.
-    #[arg(long, value_parser = ["day", "week", "month"])]
+    #[arg(long, value_parser = ["day", "week", "month", "year"])]
     time_unit: Option<String>,
     /// The summary's as-of date (checked against first_purchase + T when the summary has it).
     #[arg(long)]
@@ -83,9 +83,16 @@ struct AnalyzeArgs {
     #[arg(long)]
     save_model: Option<PathBuf>,
     /// The input is a per-customer summary: customer_id, frequency, recency, T[, monetary_value,
-    /// first_purchase, last_purchase, transactions, revenue, holdout columns].
+    /// first_purchase, last_purchase, transactions, revenue, holdout columns]; with periods
+    /// instead of T (discrete opportunities: BG/BB) and weights (identical customers).
     #[arg(long)]
     summary: bool,
+    /// The input is a survival table: period, active[, cohort] (period 0: the starting count).
+    #[arg(long, conflicts_with_all = ["summary", "subscriptions"])]
+    survival: bool,
+    /// The input is one row per subscription: [customer,] start, end (empty while active).
+    #[arg(long, conflicts_with = "summary")]
+    subscriptions: bool,
     /// Date format in chrono/strftime syntax (e.g. '%d.%m.%Y'), or 'excel-serial'.
     #[arg(long)]
     date_format: Option<String>,
@@ -121,8 +128,8 @@ struct RunArgs {
     /// Last day of the observation period, inclusive (YYYY-MM-DD). Default: last transaction.
     #[arg(long)]
     as_of: Option<String>,
-    /// Unit of BTYD recency/T and model parameters.
-    #[arg(long, value_parser = ["day", "week", "month"])]
+    /// Unit of BTYD recency/T and model parameters, and the period of a survival table.
+    #[arg(long, value_parser = ["day", "week", "month", "year"])]
     time_unit: Option<String>,
     /// All options as JSON (see docs/report.md); `@path` reads a file. Flags override it.
     #[arg(long)]
@@ -288,9 +295,9 @@ fn analyze_options(args: &AnalyzeArgs) -> Result<Options, Error> {
     if args.has_header.is_some() {
         i.has_header = args.has_header;
     }
-    if args.summary {
-        i.summary = true;
-    }
+    i.summary |= args.summary;
+    i.survival |= args.survival;
+    i.subscriptions |= args.subscriptions;
     i.covariate_cols.extend(args.covariates.iter().cloned());
     if let Some(p) = &args.outlier_dates {
         i.outlier_dates = match p.as_str() {

@@ -41,6 +41,7 @@ pub enum SkipReason {
     AfterAsOf,
     NoPurchaseInPeriod,
     InvalidSummaryRow,
+    EndBeforeStart,
     /// A workbook row after sheet row 1,048,576 (Excel's and LibreOffice's last row): no
     /// spreadsheet program shows it, so it is counted, not read.
     BeyondRowLimit,
@@ -63,6 +64,7 @@ impl SkipReason {
             SkipReason::AfterAsOf => "afterAsOf",
             SkipReason::NoPurchaseInPeriod => "noPurchaseInPeriod",
             SkipReason::InvalidSummaryRow => "invalidSummaryRow",
+            SkipReason::EndBeforeStart => "endBeforeStart",
             SkipReason::BeyondRowLimit => "beyondRowLimit",
         }
     }

@@ -25,7 +25,9 @@ mod rows;
 mod seeded;
 mod sniff;
 mod source;
+mod subscriptions;
 mod summary;
+mod survival;
 mod table;
 mod text;
 #[cfg(feature = "formats")]
@@ -41,7 +43,9 @@ pub use number::{parse_amount, Decimal, MAX_AMOUNT};
 pub use outliers::{DateOutliers, OutlierPolicy};
 pub use quotes::MAX_QUOTED_LINES;
 pub use rows::Transactions;
+pub use subscriptions::SubscriptionTable;
 pub use summary::{row_text, Calibration, SummaryHoldout, SummaryLayout, SummaryRow, SummaryTable};
+pub use survival::{SurvivalRow, SurvivalTable};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -89,10 +93,25 @@ pub struct IngestOptions {
     /// Rows dated far outside the bulk of the dates (see `outliers`): `skip` (default) or
     /// `keep`.
     pub outlier_dates: OutlierPolicy,
+    /// The input is a survival table: period, active[, cohort] (period 0: starting count).
+    pub survival: bool,
+    /// The input is one row per subscription: [customer,] start, end (empty while active).
+    pub subscriptions: bool,
 }
 
 impl IngestOptions {
     pub fn validate(&self) -> Result<()> {
+        if [self.summary, self.survival, self.subscriptions]
+            .iter()
+            .filter(|&&b| b)
+            .count()
+            > 1
+        {
+            return Err(Error::option(
+                "summary, survival and subscriptions are different inputs: set one of them",
+            )
+            .with_hint("--summary, --survival or --subscriptions, not two of them"));
+        }
         covariates::validate(&self.covariate_cols)?;
         if let Some(d) = &self.delimiter {
             sniff::parse_delimiter_option(d)?;
@@ -127,6 +146,9 @@ pub struct DetectedColumns {
     pub quantity: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<String>,
+    /// Subscriptions input: the end-date column (`date` is the start).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
     /// The covariate columns read (`covariateCols`), in option order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub covariates: Vec<String>,
@@ -135,7 +157,7 @@ pub struct DetectedColumns {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Detected {
-    /// `csv`, `xlsx`, `xls`, `ods`, or `summary`.
+    /// `csv`, `xlsx`, `xls`, `ods`, `summary`, `survival` or `subscriptions`.
     pub source: String,
     pub encoding: String,
     /// The file started with a byte-order mark.
@@ -183,11 +205,37 @@ pub struct IngestReport {
     pub return_lines: u64,
 }
 
-/// The result of reading a file: either a transaction log or a per-customer summary.
+/// The result of reading a file: a transaction log, a per-customer summary, a survival
+/// table or a list of subscriptions.
 #[derive(Debug, Clone)]
 pub enum Ingested {
     Transactions(Transactions, RowAccount, Detected),
     Summary(SummaryTable, RowAccount, Detected),
+    Survival(SurvivalTable, RowAccount, Detected),
+    Subscriptions(SubscriptionTable, RowAccount, Detected),
+}
+
+/// The inputs read from header-named columns, never guessed: the summary, the survival table
+/// and the subscriptions (None for a transaction log). `records` yields every record, the
+/// header first.
+fn read_named<I>(
+    sample: &[Vec<String>],
+    records: impl FnOnce() -> I,
+    opts: &IngestOptions,
+    detected: Detected,
+) -> Option<Result<Ingested>>
+where
+    I: Iterator<Item = csv::Result<csv::StringRecord>>,
+{
+    if opts.summary {
+        Some(summary::read(sample, records(), opts, detected))
+    } else if opts.survival {
+        Some(survival::read(sample, records(), opts, detected))
+    } else if opts.subscriptions {
+        Some(subscriptions::read(sample, records(), opts, detected))
+    } else {
+        None
+    }
 }
 
 /// Reads a file's bytes. Never panics; every failure is an [`Error`] that says what was found.

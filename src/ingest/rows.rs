@@ -507,6 +507,7 @@ impl<'a> RowParser<'a> {
             order_id: name(l.roles.order),
             quantity: name(l.roles.quantity),
             unit_price: name(l.roles.unit_price),
+            end: None,
             covariates: l.covariates.iter().map(|c| c.1.clone()).collect(),
         };
         detected.header = self.names.clone();

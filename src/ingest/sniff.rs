@@ -164,7 +164,7 @@ impl Layout {
 }
 
 /// Resolves a column option: a header name (case-insensitive) or a 1-based index.
-fn resolve_column(spec: &str, header: &[String], n: usize, flag: &str) -> Result<usize> {
+pub(super) fn resolve_column(spec: &str, header: &[String], n: usize, flag: &str) -> Result<usize> {
     if let Some(i) = header
         .iter()
         .position(|h| h.trim().eq_ignore_ascii_case(spec.trim()))

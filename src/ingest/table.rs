@@ -178,13 +178,19 @@ pub fn from_table(table: &Table, opts: &IngestOptions, detected: Detected) -> Re
             &table.beyond_examples,
         )
     };
-    if opts.summary {
-        let records = table
+    let records = || {
+        table
             .rows()
             .filter(non_empty)
-            .map(|r| Ok(csv::StringRecord::from(r)));
-        let mut read = summary::read(&sample, records, opts, detected)?;
-        if let Ingested::Summary(_, account, _) = &mut read {
+            .map(|r| Ok(csv::StringRecord::from(r)))
+    };
+    if let Some(read) = super::read_named(&sample, records, opts, detected.clone()) {
+        let mut read = read?;
+        // Rows past the sheet's last row are counted whatever the sheet holds.
+        if let Ingested::Summary(_, account, _)
+        | Ingested::Survival(_, account, _)
+        | Ingested::Subscriptions(_, account, _) = &mut read
+        {
             beyond(account);
         }
         return Ok(read);

@@ -85,18 +85,22 @@ pub fn from_text(
         );
     }
     detected.sep_line = preamble.sep_line;
-    let mut rdr = reader(source, delimiter);
-    if preamble.sep_line {
-        // The `sep=` line is no row: consumed here, reported in `detected.sepLine`.
-        let mut rec = csv::ByteRecord::new();
-        let _ = rdr.read_byte_record(&mut rec);
-        let p = rec.position().map_or(0, |p| p.byte());
-        rdr.get_mut().line_of(p);
-    }
-    if opts.summary {
-        let records = rdr.into_records();
-        return summary::read(&sample, records, opts, detected);
-    }
+    let open = || {
+        let mut rdr = reader(source, delimiter);
+        if preamble.sep_line {
+            // The `sep=` line is no row: consumed here, reported in `detected.sepLine`.
+            let mut rec = csv::ByteRecord::new();
+            let _ = rdr.read_byte_record(&mut rec);
+            let p = rec.position().map_or(0, |p| p.byte());
+            rdr.get_mut().line_of(p);
+        }
+        rdr
+    };
+    let records = || open().into_records();
+    let detected = match super::read_named(&sample, records, opts, detected.clone()) {
+        Some(read) => return read,
+        None => detected,
+    };
     if sample
         .first()
         .is_some_and(|h| summary::looks_like_summary(h))
@@ -109,6 +113,7 @@ pub fn from_text(
     drop(sample);
     let capacity = estimate_rows(source.byte_len(), sample_text);
     let mut parser = RowParser::new(&layout, opts, capacity, source.seed());
+    let mut rdr = open();
     let mut rec = csv::ByteRecord::new();
     // Blank lines before the header are not rows of the table.
     let mut before_header = layout.has_header;

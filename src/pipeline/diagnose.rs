@@ -117,6 +117,10 @@ fn guess_and_fix(reason: SkipReason, d: &Detected) -> (Option<String>, String) {
         ),
         SkipReason::AfterAsOf => (None, "--as-of (a later date)".into()),
         SkipReason::ReturnDropped => (None, "--returns net or keep".into()),
+        SkipReason::EndBeforeStart => (
+            None,
+            "check the start and end columns (an end before its start)".into(),
+        ),
         SkipReason::InvalidSummaryRow => (
             None,
             "check the summary's frequency, recency and T columns".into(),

@@ -143,7 +143,7 @@ impl Dataset {
             ("T", &t.t),
             ("monetaryValue", &t.monetary_value),
         ];
-        let clv: [(&str, &[f64]); 7] = [
+        let clv: [(&str, &[f64]); 8] = [
             ("pAlive", &a.clv.p_alive),
             ("expectedPurchases", &a.clv.expected_purchases),
             ("expectedSpend", &a.clv.expected_spend),
@@ -151,6 +151,8 @@ impl Dataset {
             ("clvLow", &a.clv.clv_low),
             ("clvHigh", &a.clv.clv_high),
             ("simpleClv", &a.clv.simple_clv),
+            // Empty without `clv.pAliveDate`.
+            ("pAliveAtDate", &a.clv.p_alive_at_date),
         ];
         for (k, v) in f64s.into_iter().chain(clv) {
             set(&o, k, &Float64Array::from(v).into())?;

@@ -40,7 +40,7 @@ export interface CallControl {
 }
 
 /** The stages the core can re-run; the others kept their last result. */
-export type StageRun = 'customers' | 'rfm' | 'kpis' | 'clv' | 'lifecycle' | 'churn' | 'segments' | 'explain';
+export type StageRun = 'customers' | 'rfm' | 'kpis' | 'clv' | 'lifecycle' | 'churn' | 'segments' | 'explain' | 'retention';
 
 /**
  * Per-customer results: row `i` of every column is customer `ids.at(i)`. Each is its own
@@ -80,6 +80,10 @@ export interface CustomerColumns {
   clvLow?: Float64Array;
   clvHigh?: Float64Array;
   simpleClv?: Float64Array;
+  /** P(alive) on `clv.pAliveDate` if no purchase is made before it; absent without the option. */
+  pAliveAtDate?: Float64Array;
+  /** Probability of no purchase in the churn window (`report.churn`); absent without a churn basis. */
+  churnRisk?: Float64Array;
 }
 
 /** Customer ids as UTF-8 bytes + offsets, decoded on demand. */
