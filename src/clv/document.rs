@@ -15,7 +15,9 @@
 //!           aic (2k - 2 logLikelihood), converged, iterations, status, gradNorm (of lifetimes'
 //!           objective at the optimum, scaled time), customers (used in the fit)
 //!   chosenModel: "bgnbd"|"paretoNbd"|"mbgnbd"|"simple",
-//!   choiceCriterion: "user"|"holdoutRmse"|"aic"|"fallback", choiceReason: text,
+//!   choiceCriterion: "user"|"holdoutRmse"|"holdoutOneTimeBuyers"|"aic"|"fallback",
+//!   choiceReason: text,
+//!   oneTimeBuyers: { customers, share, pAlive: "estimated"|"notEstimable"|"noModel" },
 //!   totals: { clv, clvLow, clvHigh, interval, bootstrapDraws, bootstrapMethod, seed, expectedPurchases,
 //!             meanExpectedSpend, meanPAlive, simpleClv },
 //!   newCustomer: null | { expectedPurchases: [E(X(i f)) for i = 0..=H] } (cumulative, model units),
@@ -111,6 +113,19 @@ pub struct Totals {
     pub simple_clv: f64,
 }
 
+/// Customers without a repeat purchase (x = 0): how many, and whether the chosen model
+/// estimates their P(alive).
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct OneTimeBuyers {
+    pub customers: usize,
+    /// customers / all customers (0 without customers).
+    pub share: f64,
+    /// `estimated` (MBG/NBD, Pareto/NBD), `notEstimable` (BG/NBD: P(alive) is 1 until a
+    /// repeat purchase, whatever the silence) or `noModel` (simple CLV: no P(alive)).
+    pub p_alive: String,
+}
+
 /// Expected cumulative repeat purchases of a brand-new customer.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -133,6 +148,8 @@ pub struct ClvReport {
     pub chosen_model: String,
     pub choice_criterion: String,
     pub choice_reason: String,
+    /// Customers without a repeat purchase (x = 0) and what their P(alive) means.
+    pub one_time_buyers: OneTimeBuyers,
     pub totals: Totals,
     pub new_customer: Option<NewCustomer>,
     pub p_alive_matrix: Option<PAliveMatrix>,

@@ -1,7 +1,7 @@
 //! The CLV pipeline: clean -> simple CLV -> collapse -> fit -> choose -> predict -> bootstrap.
 
-use super::document::{ClvColumns, ClvReport, NewCustomer, Totals, UnitsReport};
-use super::fitting::choice::choose;
+use super::document::{ClvColumns, ClvReport, NewCustomer, OneTimeBuyers, Totals, UnitsReport};
+use super::fitting::choice::{choose, Choice};
 use super::fitting::collapse::collapse;
 use super::fitting::fit_all::{
     bg_report, fit_all, fit_gamma_gamma, gg_report, pareto_report, KINDS,
@@ -69,6 +69,7 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
     let factor = input.time_unit.lifetimes_month_factor();
     let grid = Grid::new(opts.horizon_months, factor, opts.discount_rate);
     let rows = collapse(&s);
+    let one_time = s.x.iter().filter(|&&x| x == 0.0).count();
     let mut report = ClvReport {
         customers: n,
         unique_rows: rows.len(),
@@ -90,6 +91,15 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
         chosen_model: "simple".into(),
         choice_criterion: "fallback".into(),
         choice_reason: String::new(),
+        one_time_buyers: OneTimeBuyers {
+            customers: one_time,
+            share: if n > 0 {
+                one_time as f64 / n as f64
+            } else {
+                0.0
+            },
+            p_alive: "noModel".into(),
+        },
         totals: Totals {
             interval: opts.interval,
             seed: opts.seed,
@@ -183,7 +193,18 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
     if let Some(h) = &input.holdout {
         report.holdout = holdout::evaluate(h, opts.penalizer, &KINDS, &fits, &mut w);
     }
-    let Some((kind, crit, reason)) = choose(opts.model, &fits, report.holdout.as_ref(), &mut w)
+    let choice = choose(
+        opts.model,
+        &fits,
+        report.holdout.as_ref(),
+        report.one_time_buyers.share,
+        &mut w,
+    );
+    let Some(Choice {
+        kind,
+        criterion,
+        reason,
+    }) = choice
     else {
         warn(
             &mut w,
@@ -202,8 +223,14 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
         return (report, cols, w);
     };
     report.chosen_model = kind.key().into();
-    report.choice_criterion = crit;
+    report.choice_criterion = criterion.into();
     report.choice_reason = reason;
+    report.one_time_buyers.p_alive = if kind == ModelKind::Bgnbd {
+        "notEstimable"
+    } else {
+        "estimated"
+    }
+    .into();
     let p = &fitted.params;
     let pal = PAlive::new(kind, &d);
     let rp = row_predictions(kind, p, &pal, &grid);
