@@ -8,6 +8,7 @@ pub mod dates;
 pub mod error;
 pub mod export;
 pub mod ingest;
+pub mod insights;
 pub mod kpis;
 pub mod lifecycle;
 pub mod options;

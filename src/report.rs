@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clv::ClvReport;
 use crate::ingest::IngestReport;
+use crate::insights::InsightsReport;
 use crate::kpis::KpisReport;
 use crate::lifecycle::LifecycleReport;
 use crate::rfm::RfmReport;
@@ -42,5 +43,7 @@ pub struct Report {
     pub lifecycle: LifecycleReport,
     pub segments: SegmentsReport,
     pub clv: ClvReport,
+    /// The findings that matter most, ranked (src/insights/).
+    pub insights: InsightsReport,
     pub warnings: Vec<Warning>,
 }

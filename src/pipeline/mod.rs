@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::ingest::{
     self, Detected, IngestReport, Ingested, RowAccount, SkipReason, SummaryTable, Transactions,
 };
+use crate::insights::{self, InsightsReport};
 use crate::kpis::{self, KpiOptions, KpisReport};
 use crate::lifecycle::{self, LifecycleOptions, LifecycleReport, Stage, Thresholds};
 use crate::options::Options;
@@ -30,6 +31,7 @@ use crate::segment::{self, Feature, SegmentColumns, SegmentOptions, SegmentsRepo
 use crate::units::TimeUnit;
 pub use clv_input::clv_for;
 use clv_input::clv_with;
+pub(crate) use diagnose::{by_design as by_design_skip, dominant as dominant_skip};
 use diagnose::{ingest_warnings, no_rows_error};
 use memo::Memo;
 pub use offload::{SegmentFeatures, SegmentJob, SegmentResult};
@@ -308,7 +310,7 @@ impl Dataset {
             clv::by_segment::by_segment(&rfm.cols.segment, &rfm_names, &clv.cols);
 
         let account = &table.account;
-        let report = Report {
+        let mut report = Report {
             schema_version: SCHEMA_VERSION,
             as_of: format_day(as_of),
             time_unit: opts.time_unit,
@@ -333,8 +335,19 @@ impl Dataset {
             lifecycle: life.report,
             segments: segments_report,
             clv: clv_report,
+            insights: InsightsReport::default(),
             warnings,
         };
+        // Findings read every section and the per-customer columns: made last, every run (O(n)).
+        report.insights = insights::findings(&insights::Inputs {
+            report: &report,
+            account,
+            customers: &table.customers,
+            rfm_segment: &rfm.cols.segment,
+            stages: &life.stages,
+            p_alive: &clv.cols.p_alive,
+            clv: &clv.cols.clv,
+        });
         Ok(Analysis {
             report,
             customers: table.customers,
