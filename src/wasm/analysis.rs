@@ -188,14 +188,20 @@ impl Dataset {
         Ok(o)
     }
 
-    /// Per-customer results of the last analysis as CSV bytes (UTF-8 with BOM).
+    /// Per-customer results of the last analysis as CSV bytes (UTF-8 with BOM): every
+    /// customer, or only the rows given (a `Uint32Array` of indices into the columns, in the
+    /// order wanted), with the same columns.
     #[wasm_bindgen(js_name = exportCustomersCsv)]
-    pub fn export_customers_csv(&self) -> Result<Vec<u8>, JsValue> {
+    pub fn export_customers_csv(&self, rows: Option<Vec<u32>>) -> Result<Vec<u8>, JsValue> {
         let a = self
             .last
             .as_ref()
             .ok_or_else(|| js_error(Error::new("no_analysis", "call analyze() first")))?;
-        crate::export::customers_csv(a).map_err(js_error)
+        match rows {
+            None => crate::export::customers_csv(a),
+            Some(r) => crate::export::customers_csv_rows(a, r.iter().map(|&i| i as usize)),
+        }
+        .map_err(js_error)
     }
 }
 
