@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { startServer, launch, openPage, done, rerun, nativeReport, ROOT, ARTIFACTS } from './helpers.mjs';
+import { startServer, launch, openPage, done, rerun, unfold, nativeReport, ROOT, ARTIFACTS } from './helpers.mjs';
 
 const SAMPLE = `${ROOT}www/public/sample.csv`;
 let server, browser;
@@ -81,6 +81,7 @@ test('k-means and CLV panels show the engine\'s results; model and horizon re-ru
   await page.screenshot({ path: `${ARTIFACTS}/panels-kmeans-clv.png`, fullPage: true });
 
   // Another model: only CLV and the stages that read P(alive) re-run; k-means is kept.
+  await unfold(page);
   await rerun(page, () => page.selectOption('#settings select[name="model"]', 'paretoNbd'));
   assert.equal(await page.getAttribute('#status', 'data-stages-run'), 'clv lifecycle');
   assert.match(await page.textContent('#clv-model'), /Pareto\/NBD/);

@@ -25,3 +25,13 @@ export function holdoutSeries(h) {
   if (!rows?.length) return null;
   return { labels: rows.map((x) => x.frequency), actual: rows.map((x) => x.actual), predicted: rows.map((x) => x.predicted) };
 }
+
+/**
+ * A k-means cluster's name in the element's language: "Cluster 1 · Loyal high spenders" (the
+ * engine's name code, `segments.clusters[].name.code`; the id alone without one).
+ */
+export function clusterName({ t }, c) {
+  const base = `${t('kmeans.cluster')} ${c.id}`;
+  const code = c.name?.code;
+  return code ? `${base} · ${t(`clusterName.${code}`, null, code)}` : base;
+}
