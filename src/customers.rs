@@ -4,7 +4,10 @@
 //! It carries both views the analyses need: the CRM view (days, transactions, spend) and the
 //! BTYD summary exactly as `lifetimes.utils.summary_data_from_transaction_data` defines it
 //! (`freq="D"`, `freq_multiplier` = days per unit): purchases are aggregated per calendar day.
-use crate::ingest::{Names, ReturnsPolicy, SummaryTable, Transactions};
+use crate::ingest::{
+    CovariateColumn, CovariateKind, Names, ReturnsPolicy, SummaryTable, Transactions,
+    COVARIATE_BLANK,
+};
 use crate::units::TimeUnit;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -41,6 +44,57 @@ pub struct CustomerTable {
     pub day_value: Vec<f64>,
     pub day_purchase: Vec<bool>,
     pub day_orders: Vec<u32>,
+    /// The `covariateCols` columns, one value per customer.
+    pub covariates: Vec<CustomerCovariate>,
+}
+
+/// A covariate column at the customer level.
+///
+/// A customer's value is the one on their first purchase day (on a day with several values,
+/// the smallest by text), so it describes how they came (channel, first product) and does not
+/// depend on row order. Blank cells and return lines are ignored; a customer without any
+/// value holds [`COVARIATE_BLANK`]. Customers whose purchase rows hold more than one distinct
+/// value are counted in `differing` (warning `covariate_values_differ`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomerCovariate {
+    pub name: String,
+    /// Forced by the option; else decided by the model from the levels.
+    pub kind: Option<CovariateKind>,
+    /// Distinct values, sorted by text.
+    pub levels: Vec<String>,
+    /// Per customer: index into `levels`, or [`COVARIATE_BLANK`].
+    pub value: Vec<u32>,
+    pub differing: usize,
+}
+
+/// Per customer of the transaction log (its own numbering): the covariate level on the
+/// first purchase day up to `as_of` (smallest on ties) and whether their values differ.
+fn first_levels(
+    tx: &Transactions,
+    col: &CovariateColumn,
+    as_of: i32,
+    keep: bool,
+) -> (Vec<u32>, Vec<bool>) {
+    let n = tx.customer_names.len();
+    let (mut day, mut level) = (vec![i32::MAX; n], vec![COVARIATE_BLANK; n]);
+    let (mut seen, mut differ) = (vec![COVARIATE_BLANK; n], vec![false; n]);
+    for i in 0..tx.len() {
+        let v = col.values.get(i).copied().unwrap_or(COVARIATE_BLANK);
+        if v == COVARIATE_BLANK || tx.day[i] > as_of || !(tx.amount[i] >= 0.0 || keep) {
+            continue;
+        }
+        let c = tx.customer[i] as usize;
+        if (tx.day[i], v) < (day[c], level[c]) {
+            day[c] = tx.day[i];
+            level[c] = v;
+        }
+        if seen[c] == COVARIATE_BLANK {
+            seen[c] = v;
+        } else if seen[c] != v {
+            differ[c] = true;
+        }
+    }
+    (level, differ)
 }
 
 /// Row lines that did not make it into the table, so the pipeline can account for them.
@@ -154,6 +208,22 @@ impl CustomerTable {
         let unit_days = unit.days();
         let mut t = CustomerTable::with_capacity(n_cust, tx.customer_names.text_len(), lines.len());
         let mut no_purchase = Vec::new();
+        let firsts: Vec<(Vec<u32>, Vec<bool>)> = tx
+            .covariates
+            .iter()
+            .map(|col| first_levels(tx, col, as_of, keep))
+            .collect();
+        t.covariates = tx
+            .covariates
+            .iter()
+            .map(|col| CustomerCovariate {
+                name: col.name.clone(),
+                kind: col.kind,
+                levels: col.levels.clone(),
+                value: Vec::with_capacity(n_cust),
+                differing: 0,
+            })
+            .collect();
         let (mut all_orders, mut day_orders): (Vec<u64>, Vec<u64>) = (Vec::new(), Vec::new());
         for c in 0..n_cust {
             let lines = &mut lines[start[c] as usize..start[c + 1] as usize];
@@ -221,6 +291,10 @@ impl CustomerTable {
                 repeat_sum,
             };
             t.push_row(&tx.customer_names[c], row, as_of, unit_days);
+            for (cov, (level, differ)) in t.covariates.iter_mut().zip(&firsts) {
+                cov.value.push(level[c]);
+                cov.differing += usize::from(differ[c]);
+            }
         }
         if !no_purchase.is_empty() {
             // Rare (customers with returns only): found again by a pass in file order.
@@ -256,6 +330,7 @@ impl CustomerTable {
             day_value: Vec::with_capacity(days),
             day_purchase: Vec::with_capacity(days),
             day_orders: Vec::with_capacity(days),
+            covariates: Vec::new(),
         }
     }
 }
@@ -415,6 +490,17 @@ impl CustomerTable {
             t.push_row(&self.ids[c], row, until, unit_days);
             rows.push(c as u32);
         }
+        t.covariates = self
+            .covariates
+            .iter()
+            .map(|cov| CustomerCovariate {
+                value: rows.iter().map(|&c| cov.value[c as usize]).collect(),
+                levels: cov.levels.clone(),
+                name: cov.name.clone(),
+                kind: cov.kind,
+                differing: cov.differing,
+            })
+            .collect();
         (t, rows)
     }
 }

@@ -4,7 +4,9 @@
 //! contract are stable. Every section is always present, so consumers never probe for keys.
 use serde::{Deserialize, Serialize};
 
+use crate::churn::ChurnReport;
 use crate::clv::ClvReport;
+use crate::explain::ExplainReport;
 use crate::ingest::IngestReport;
 use crate::insights::InsightsReport;
 use crate::kpis::KpisReport;
@@ -45,5 +47,7 @@ pub struct Report {
     pub clv: ClvReport,
     /// The findings that matter most, ranked (src/insights/).
     pub insights: InsightsReport,
+    pub churn: ChurnReport,
+    pub explain: ExplainReport,
     pub warnings: Vec<Warning>,
 }

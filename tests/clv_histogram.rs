@@ -82,6 +82,7 @@ fn report_histogram_uses_the_chosen_model() {
         time_unit: TimeUnit::Day,
         measured_monthly_retention: None,
         holdout: None,
+        covariates: &[],
     };
     let opts = ClvOptions {
         model: ModelChoice::ParetoNbd,

@@ -96,6 +96,12 @@ struct AnalyzeArgs {
     /// Whether the first row is a header (default: detected).
     #[arg(long)]
     has_header: Option<bool>,
+    /// A column describing the customer (channel, country, first product, age …) for the
+    /// models with covariates and the churn model; repeat the flag for more. Add ':numeric' or
+    /// ':categorical' to force how it is coded (default: numeric when every value is a number
+    /// and there are more than 12 distinct values).
+    #[arg(long = "covariate")]
+    covariates: Vec<String>,
     /// Pretty-print the JSON.
     #[arg(long)]
     pretty: bool,
@@ -277,6 +283,7 @@ fn analyze_options(args: &AnalyzeArgs) -> Result<Options, Error> {
     if args.summary {
         i.summary = true;
     }
+    i.covariate_cols.extend(args.covariates.iter().cloned());
     Ok(o)
 }
 

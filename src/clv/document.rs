@@ -23,6 +23,7 @@
 //!   newCustomer: null | { expectedPurchases: [E(X(i f)) for i = 0..=H] } (cumulative, model units),
 //!   pAliveMatrix: null | PAliveMatrix, periodTransactions: null | PeriodTransactions,
 //!   holdout: null | HoldoutReport,
+//!   covariates: null | CovariatesReport,        // see covariates/
 //!   rfmSegments: [SegmentClv],   // per RFM segment; joined by the pipeline (empty from run())
 //! }
 //! ```
@@ -155,6 +156,8 @@ pub struct ClvReport {
     pub p_alive_matrix: Option<PAliveMatrix>,
     pub period_transactions: Option<PeriodTransactions>,
     pub holdout: Option<HoldoutReport>,
+    /// Models with time-invariant covariates (`ingest.covariateCols`), null without them.
+    pub covariates: Option<super::covariates::CovariatesReport>,
     /// Simple and model CLV per RFM segment, aligned with `rfm.segments`. `clv::run` leaves it
     /// empty: the pipeline fills it after RFM and CLV ran (see `by_segment`).
     pub rfm_segments: Vec<SegmentClv>,
@@ -177,4 +180,8 @@ pub struct ClvColumns {
     pub model: Option<(super::model::ModelKind, Vec<f64>)>,
     /// The spend model behind `expected_spend` (the model card saves it).
     pub spend: Option<super::gamma_gamma::spend::SpendModel>,
+    /// The same model kind refitted on the holdout's calibration period (None without a
+    /// holdout or when that refit failed): the churn comparison scores calibration customers
+    /// with it.
+    pub calibration_model: Option<(super::model::ModelKind, Vec<f64>)>,
 }

@@ -22,6 +22,8 @@ pub struct ClvInput<'a> {
     pub measured_monthly_retention: Option<f64>,
     /// Calibration summary + actual repeat purchases in a holdout period.
     pub holdout: Option<HoldoutInput<'a>>,
+    /// Customer-level covariates for the models with covariates (may be empty).
+    pub covariates: &'a [super::covariates::design::CovariateInput<'a>],
 }
 
 /// Calibration/holdout split: summary of the calibration period and actual holdout repeats.

@@ -53,6 +53,7 @@
 
 pub mod bgnbd;
 pub mod by_segment;
+pub mod covariates;
 pub mod document;
 pub mod fitting;
 pub mod gamma_gamma;

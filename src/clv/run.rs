@@ -1,8 +1,10 @@
 //! The CLV pipeline: clean -> simple CLV -> collapse -> fit -> choose -> predict -> bootstrap.
 
+use super::covariates;
 use super::document::{ClvColumns, ClvReport, NewCustomer, OneTimeBuyers, Totals, UnitsReport};
 use super::fitting::choice::{choose, Choice};
 use super::fitting::collapse::collapse;
+use super::fitting::fit::Fitted;
 use super::fitting::fit_all::{
     bg_report, fit_all, fit_gamma_gamma, gg_report, pareto_report, KINDS,
 };
@@ -111,6 +113,7 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
         p_alive_matrix: None,
         period_transactions: None,
         holdout: None,
+        covariates: None,
         rfm_segments: Vec::new(),
     };
     // Spend model (Gamma-Gamma or observed fallback) is needed by every path.
@@ -153,6 +156,7 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
             simple_clv: simple_col.clone(),
             model: None,
             spend: Some(spend.clone()),
+            calibration_model: None,
         }
     };
     let repeaters = s.x.iter().filter(|&&x| x > 0.0).count();
@@ -176,6 +180,13 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
     };
     if let Some((code, msg)) = degenerate {
         warn(&mut w, code, format!("{msg}; CLV falls back to simple CLV"));
+        if !input.covariates.is_empty() {
+            warn(
+                &mut w,
+                "clv_covariates_not_fitted",
+                format!("{msg}: the models with covariates are not fitted either"),
+            );
+        }
         let cols = fallback(&mut report, msg);
         return (report, cols, w);
     }
@@ -192,6 +203,22 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
     }
     if let Some(h) = &input.holdout {
         report.holdout = holdout::evaluate(h, opts.penalizer, &KINDS, &fits, &mut w);
+    }
+    if !input.covariates.is_empty() {
+        let plain: Vec<(ModelKind, &Fitted)> = KINDS
+            .iter()
+            .zip(&fits)
+            .filter(|(k, _)| matches!(k, ModelKind::Bgnbd | ModelKind::ParetoNbd))
+            .filter_map(|(k, f)| f.as_ref().filter(|f| f.converged).map(|f| (*k, f)))
+            .collect();
+        report.covariates = covariates::run(
+            input.covariates,
+            &s,
+            &plain,
+            opts.penalizer,
+            grid.horizon(),
+            &mut w,
+        );
     }
     let choice = choose(
         opts.model,
@@ -244,11 +271,18 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
             ),
         );
     }
+    let calibration_model = report.holdout.as_ref().and_then(|h| {
+        h.models
+            .iter()
+            .find(|m| m.model == kind && !m.params.is_empty())
+            .map(|m| (kind, m.params.clone()))
+    });
     let mut cols = ClvColumns {
         simple_clv: simple_col.clone(),
         expected_spend,
         model: Some((kind, p.clone())),
         spend: Some(spend.clone()),
+        calibration_model,
         ..Default::default()
     };
     for c in 0..n {

@@ -254,7 +254,7 @@ fn clv_concentration(inp: &Inputs) -> Option<Draft> {
         return None;
     }
     let total: f64 = inp.clv.iter().sum();
-    if !(total > 0.0) {
+    if total.is_nan() || total <= 0.0 {
         return None;
     }
     let top = ((n as f64 * TOP_CLV_SHARE).ceil() as usize).max(1);

@@ -14,10 +14,12 @@ mod summary_input;
 
 use std::sync::Arc;
 
+use crate::churn::{self, ChurnColumns, ChurnOptions, ChurnReport};
 use crate::clv::{self, ClvColumns, ClvOptions, ClvReport};
 use crate::customers::CustomerTable;
 use crate::dates::{format_day, parse_iso};
 use crate::error::{Error, Result};
+use crate::explain::{self, ExplainReport};
 use crate::ingest::{
     self, Detected, IngestReport, Ingested, RowAccount, SkipReason, SummaryTable, Transactions,
 };
@@ -29,8 +31,8 @@ use crate::report::{Report, Warning, SCHEMA_VERSION};
 use crate::rfm::{self, RfmColumns, RfmOptions, RfmReport};
 use crate::segment::{self, Feature, SegmentColumns, SegmentOptions, SegmentsReport};
 use crate::units::TimeUnit;
-pub use clv_input::clv_for;
 use clv_input::clv_with;
+pub use clv_input::{clv_for, covariate_inputs, holdout_split, Split};
 pub(crate) use diagnose::{by_design as by_design_skip, dominant as dominant_skip};
 use diagnose::{ingest_warnings, no_rows_error};
 use memo::Memo;
@@ -69,6 +71,7 @@ pub struct Analysis {
     pub stages: Arc<Vec<Stage>>,
     pub segments: Arc<SegmentColumns>,
     pub clv: Arc<ClvColumns>,
+    pub churn: Arc<ChurnColumns>,
 }
 
 /// The stages in the order they run, each keyed by what it reads.
@@ -87,6 +90,27 @@ struct Stages {
     lifecycle: Memo<(u64, u64, u64, LifecycleOptions), LifecycleStage>,
     /// Key: table generation, CLV generation when CLV is a feature (else 0), options.
     segments: Memo<(u64, u64, SegmentOptions), SegmentStage>,
+    /// Key: table and CLV generations (the holdout split is a CLV option), churn options.
+    churn: Memo<(u64, u64, ChurnOptions), ChurnStage>,
+    /// Key: table, lifecycle, segments and churn generations.
+    explain: Memo<(u64, u64, u64, u64), ExplainReport>,
+}
+
+/// What [`Dataset::model_stages`] computed, with the generations downstream keys use.
+struct Models {
+    clv: ClvStage,
+    clv_gen: u64,
+    life: LifecycleStage,
+    life_gen: u64,
+    churn: ChurnStage,
+    churn_gen: u64,
+}
+
+#[derive(Debug, Clone)]
+struct ChurnStage {
+    report: ChurnReport,
+    cols: Arc<ChurnColumns>,
+    warnings: Vec<Warning>,
 }
 
 /// The results of [`Dataset::cheap_stages`], with the generations downstream keys use.
@@ -265,16 +289,23 @@ impl Dataset {
         let mut warnings = ingest_warnings(&table.account, &self.detected);
         warnings.extend(table.warnings.iter().cloned());
         warnings.extend(kpi.warnings.iter().cloned());
-        let (clv, clv_gen, life) =
-            self.model_stages(opts, stages, ran, &table, table_gen, &kpi, kpi_gen)?;
+        let Models {
+            clv,
+            clv_gen,
+            life,
+            life_gen,
+            churn,
+            churn_gen,
+        } = self.model_stages(opts, stages, ran, &table, table_gen, &kpi, kpi_gen)?;
         warnings.extend(clv.warnings.iter().cloned());
+        warnings.extend(churn.warnings.iter().cloned());
         let uses_clv = opts.segments.features.contains(&Feature::Clv);
         let seg_key = (
             table_gen,
             if uses_clv { clv_gen } else { 0 },
             opts.segments.clone(),
         );
-        let (seg, _) = stages.segments.get(seg_key, "segments", ran, || {
+        let (seg, seg_gen) = stages.segments.get(seg_key, "segments", ran, || {
             let features = SegmentFeatures::of(customers);
             // Only a CLV feature makes the fit depend on CLV; profiles get it below.
             let clv_feature = uses_clv.then_some(clv.cols.clv.as_slice());
@@ -303,6 +334,17 @@ impl Dataset {
             (&rfm.cols.segment, &rfm_names),
             &mut warnings,
         ));
+
+        // Rules for clusters, stages and churn risk: they read three stages' columns.
+        let explain_key = (table_gen, life_gen, seg_gen, churn_gen);
+        let (explain, _) = stages.explain.get(explain_key, "explain", ran, || {
+            let targets = explain::Targets {
+                clusters: &seg.cols.cluster,
+                stages: &life.stages,
+                churn_risk: &churn.cols.risk,
+            };
+            Ok(explain::run(customers, &targets))
+        })?;
 
         // CLV per RFM segment: another join of two stages' columns, every run (O(n)).
         let mut clv_report = clv.report;
@@ -336,6 +378,8 @@ impl Dataset {
             segments: segments_report,
             clv: clv_report,
             insights: InsightsReport::default(),
+            churn: churn.report,
+            explain,
             warnings,
         };
         // Findings read every section and the per-customer columns: made last, every run (O(n)).
@@ -355,7 +399,42 @@ impl Dataset {
             stages: life.stages,
             segments: seg.cols,
             clv: clv.cols,
+            churn: churn.cols,
         })
+    }
+
+    /// The churn comparison on the CLV holdout, and each customer's churn risk.
+    fn churn(
+        &self,
+        customers: &CustomerTable,
+        as_of: i32,
+        clv: &ClvColumns,
+        opts: &Options,
+    ) -> ChurnStage {
+        let has_days = matches!(self.source, Source::Transactions(_));
+        let split = clv_input::holdout_split(customers, as_of, opts, has_days);
+        let input = churn::ChurnInput {
+            customers,
+            holdout: split.as_ref().map(|s| churn::Holdout {
+                cutoff: s.cutoff,
+                days: s.days,
+                cal: &s.cal,
+                rows: &s.rows,
+                actual: &s.actual,
+            }),
+            model: clv.model.as_ref().map(|(k, p)| (*k, p.as_slice())),
+            calibration_model: clv
+                .calibration_model
+                .as_ref()
+                .map(|(k, p)| (*k, p.as_slice())),
+            p_alive: clv.model.as_ref().map(|_| clv.p_alive.as_slice()),
+        };
+        let (report, cols, warnings) = churn::run(&input, &opts.churn);
+        ChurnStage {
+            report,
+            cols: Arc::new(cols),
+            warnings,
+        }
     }
 
     /// The cheap stages every run starts with: customer table, RFM scores, lifecycle
@@ -411,7 +490,8 @@ impl Dataset {
         })
     }
 
-    /// CLV, then the lifecycle stages (At Risk reads P(alive)), after the cheap stages.
+    /// CLV, then the lifecycle stages (At Risk reads P(alive)) and churn, after the cheap
+    /// stages.
     #[allow(clippy::too_many_arguments)]
     fn model_stages(
         &self,
@@ -422,7 +502,7 @@ impl Dataset {
         table_gen: u64,
         kpi: &KpiStage,
         kpi_gen: u64,
-    ) -> Result<(ClvStage, u64, LifecycleStage)> {
+    ) -> Result<Models> {
         let (customers, as_of) = (&table.customers, table.as_of);
         // Monthly whatever `kpis.period` is: the simple CLV is a monthly formula.
         let retention = kpi.kpis.monthly_retention_rate;
@@ -451,10 +531,22 @@ impl Dataset {
             })
         })?;
         let life_key = (table_gen, kpi_gen, clv_gen, opts.lifecycle.clone());
-        let (life, _) = stages.lifecycle.get(life_key, "lifecycle", ran, || {
+        let (life, life_gen) = stages.lifecycle.get(life_key, "lifecycle", ran, || {
             Ok(self.lifecycle(customers, as_of, &kpi.th, &clv.cols, opts))
         })?;
-        Ok((clv, clv_gen, life))
+        // Churn reads the CLV model and its holdout split.
+        let churn_key = (table_gen, clv_gen, opts.churn.clone());
+        let (churn, churn_gen) = stages.churn.get(churn_key, "churn", ran, || {
+            Ok(self.churn(customers, as_of, &clv.cols, opts))
+        })?;
+        Ok(Models {
+            clv,
+            clv_gen,
+            life,
+            life_gen,
+            churn,
+            churn_gen,
+        })
     }
 
     /// The customer table as of `opts.asOf`, and the row account with the rows it leaves out.

@@ -36,7 +36,7 @@ impl Dataset {
         }
         let t = &analysis.customers;
         let as_of = crate::dates::parse_iso(&analysis.report.as_of).unwrap_or(0);
-        let split = holdout_split(t, as_of, opts);
+        let split = holdout_split(t, as_of, opts, true);
         let cols = if split.is_some() { 14 } else { 9 };
         let mut cal: Vec<Option<usize>> = vec![None; t.len()];
         if let Some(s) = &split {
@@ -62,7 +62,7 @@ impl Dataset {
             if let Some(s) = &split {
                 match cal[c] {
                     Some(k) => {
-                        let cal = &s.calibration;
+                        let cal = &s.cal;
                         rec.push(cal.frequency[k].to_string());
                         rec.push(cal.recency[k].to_string());
                         rec.push(cal.t[k].to_string());

@@ -151,6 +151,8 @@ pub fn fit_summary(
             duration,
             tracking: None,
         }),
+        // A summary carries no customer attributes: the plain models only.
+        covariates: &[],
     };
     let (report, cols, _) = clv::run(&input, &clv_opts);
     let as_of = as_of.map_or(String::new(), format_day);

@@ -136,7 +136,7 @@ function fail(err, run) {
 export function renderStatus() {
   const s = state.status;
   if (!s) return;
-  const all = s.stagesRun.length >= 6 || s.stagesRun.includes('customers');
+  const all = s.stagesRun.includes('customers');
   const rows = new Intl.NumberFormat(locale()).format(s.rows);
   const stages = s.stagesRun.length ? s.stagesRun.map((x) => t(`stageRun.${x}`)).join(', ') : t('stageRun.none');
   setStatus(s.restored ? t('load.restored') : all ? t('status.done', { ...s, rows }) : t('status.rerun', { secs: s.secs, stages }));
@@ -192,7 +192,8 @@ export async function loadSample() {
   try {
     const res = await fetch('./sample.csv');
     if (!res.ok) throw new Error(`sample.csv: HTTP ${res.status}`);
-    await loadFile(await res.blob(), 'sample.csv', {}, { opened: true });
+    // The sample's `channel` column describes how each customer came: a covariate.
+    await loadFile(await res.blob(), 'sample.csv', { covariateCols: ['channel'] }, { opened: true });
   } catch (e) {
     showError({ code: 'io', message: String(e.message ?? e) });
   }

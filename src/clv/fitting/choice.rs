@@ -145,6 +145,7 @@ mod tests {
             cumulative: Vec::new(),
             mse_excess: excess,
             mse_excess_std_error: se,
+            params: Vec::new(),
         }
     }
 

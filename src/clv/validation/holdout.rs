@@ -34,6 +34,9 @@ pub struct HoldoutModel {
     /// errors (Diebold–Mariano), so a gap within noise is told from a real one.
     pub mse_excess: f64,
     pub mse_excess_std_error: f64,
+    /// The calibration fit's parameters (model units), for scoring calibration customers.
+    #[serde(skip)]
+    pub params: Vec<f64>,
 }
 
 /// Calibration-frequency bucket `0`..`6` or `7+`.
@@ -267,6 +270,7 @@ fn scored(kind: ModelKind, p: &[f64], rows: &Rows, h: &HoldoutInput) -> (Holdout
         rmse: (se / nf).sqrt(),
         actual_total: at,
         predicted_total: pt,
+        params: p.to_vec(),
         by_frequency: by_frequency(
             h.x,
             |c| finite_or_zero(h.actual, c),

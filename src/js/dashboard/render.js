@@ -11,6 +11,9 @@ import { renderCohorts } from './panels/cohorts.js';
 import { renderKmeans } from './panels/kmeans.js';
 import { renderClv } from './panels/clv.js';
 import { renderTable } from './panels/customers.js';
+import { renderChurn } from './panels/churn.js';
+import { renderCovariates } from './panels/covariates.js';
+import { renderRules } from './panels/rules.js';
 
 /**
  * The panels, top to bottom, by name: the summary in words first, the ingest account last.
@@ -18,7 +21,8 @@ import { renderTable } from './panels/customers.js';
  * template.js and hides it when the Report has nothing for it.
  */
 export const PANELS = [['summary', renderSummary], ['kpis', renderKpis], ['lifecycle', renderLifecycle], ['rfm', renderRfm],
-  ['cohorts', renderCohorts], ['kmeans', renderKmeans], ['clv', renderClv], ['customers', renderTable], ['ingest', renderIngest]];
+  ['cohorts', renderCohorts], ['kmeans', renderKmeans], ['clv', renderClv],
+  ['churn', renderChurn], ['covariates', renderCovariates], ['rules', renderRules], ['customers', renderTable], ['ingest', renderIngest]];
 
 /**
  * Renders every panel; false when `live()` turned false first (a newer render took over).

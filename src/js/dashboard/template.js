@@ -71,6 +71,28 @@ const HTML = `
     </div>
   </section>
 
+  <section id="churn" part="panel churn" hidden aria-labelledby="churn-title" data-testid="churn">
+    <h2 id="churn-title" data-i18n="churn.title" tabindex="-1"></h2>
+    <p id="churn-summary" class="note" data-testid="churn-summary"></p>
+    <div class="scroll-x"><table id="churn-table" class="grid-table" data-testid="churn-table"></table></div>
+    <p id="churn-compare" class="note"></p>
+    <div class="row">
+      <figure data-chart="churncal"><figcaption data-i18n="churn.calibration"></figcaption><div class="chart"></div></figure>
+    </div>
+  </section>
+
+  <section id="covariates" part="panel covariates" hidden aria-labelledby="cov-title" data-testid="covariates">
+    <h2 id="cov-title" data-i18n="cov.title" tabindex="-1"></h2>
+    <ul id="cov-effects" data-testid="cov-effects"></ul>
+    <p id="cov-test" class="note"></p>
+  </section>
+
+  <section id="rules" part="panel rules" hidden aria-labelledby="rules-title" data-testid="rules">
+    <h2 id="rules-title" data-i18n="rules.title" tabindex="-1"></h2>
+    <p class="note" data-i18n="rules.note"></p>
+    <div id="rules-list" data-testid="rules-list"></div>
+  </section>
+
   <section id="customers" part="panel customers" hidden aria-labelledby="customers-title">
     <h2 id="customers-title" data-i18n="table.title" tabindex="-1"></h2>
     <form id="filters" class="fields" role="search">

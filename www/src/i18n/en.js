@@ -79,4 +79,8 @@ export const en = {
   'remember.label': 'Remember the mapping and settings of each file in this browser (nothing leaves this computer)',
   'remember.restored': 'Restored the mapping and settings you last used for this file.',
   'remember.forget': 'Forget this file',
+  // Churn, covariates and rules (issue #17).
+  'map.covariateCols': 'Customer attributes (covariates)',
+  'stageRun.churn': 'churn',
+  'stageRun.explain': 'rules',
 };

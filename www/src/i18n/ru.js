@@ -77,4 +77,8 @@ export const ru = {
   'remember.label': 'Запоминать сопоставление и настройки каждого файла в этом браузере (ничего не покидает компьютер)',
   'remember.restored': 'Восстановлены сопоставление и настройки, использованные для этого файла в прошлый раз.',
   'remember.forget': 'Забыть этот файл',
+  // Churn, covariates and rules (issue #17).
+  'map.covariateCols': 'Атрибуты клиента (ковариаты)',
+  'stageRun.churn': 'отток',
+  'stageRun.explain': 'правила',
 };

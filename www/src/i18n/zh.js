@@ -77,4 +77,8 @@ export const zh = {
   'remember.label': '在此浏览器中记住每个文件的列映射和设置（不会离开这台电脑）',
   'remember.restored': '已恢复您上次对此文件使用的映射和设置。',
   'remember.forget': '忘记此文件',
+  // Churn, covariates and rules (issue #17).
+  'map.covariateCols': '客户属性（协变量）',
+  'stageRun.churn': '流失',
+  'stageRun.explain': '规则',
 };

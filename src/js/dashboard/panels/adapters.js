@@ -35,3 +35,41 @@ export function clusterName({ t }, c) {
   const code = c.name?.code;
   return code ? `${base} · ${t(`clusterName.${code}`, null, code)}` : base;
 }
+
+/** The model with covariates to show: the chosen CLV model's, else the first fitted. */
+export function covariateModel(r) {
+  const models = r.clv?.covariates?.models ?? [];
+  return models.find((m) => m.model === r.clv?.chosenModel) ?? models[0] ?? null;
+}
+
+/**
+ * Per level (or +1 standard deviation of a number): its purchase-rate and dropout-rate
+ * ratios with 95% intervals, whether the interval excludes 1, and the reference it is
+ * compared with (`clv.covariates`).
+ */
+export function covariateEffects(r) {
+  const m = covariateModel(r);
+  if (!m) return [];
+  const refs = new Map((r.clv.covariates.covariates ?? []).map((c) => [c.name, c.levels?.find((l) => l.reference)?.value ?? null]));
+  const sig = (x) => x != null && x.low != null && (x.low > 1 || x.high < 1);
+  return m.effects.map((e) => ({
+    covariate: e.covariate, level: e.level, pooled: e.pooled, reference: refs.get(e.covariate) ?? null,
+    purchase: e.purchaseRate, purchaseSignificant: sig(e.purchaseRate),
+    dropout: e.dropoutRate, dropoutSignificant: sig(e.dropoutRate),
+    newCustomer: e.newCustomerPurchases,
+  }));
+}
+
+/** The churn comparison: the metrics row per model and the chosen model's calibration. */
+export function churnSummary(r) {
+  const c = r.churn;
+  if (!c || c.windowDays == null) return null;
+  const rows = (c.models ?? []).map((m) => ({ model: m.model, ...(m.metrics ?? {}), validated: m.metrics != null }));
+  const chosen = rows.find((m) => m.model === c.chosen) ?? null;
+  return { ...c, rows, calibration: chosen?.calibration ?? [] };
+}
+
+/** Structured rule → the parts a sentence is built from (feature key, op, threshold). */
+export function ruleConditions(rule) {
+  return rule.conditions.map((c) => ({ feature: c.feature, op: c.op === '<=' ? 'le' : 'gt', threshold: c.threshold }));
+}
