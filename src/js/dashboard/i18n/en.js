@@ -278,7 +278,7 @@ export const en = {
   'list.csv': 'CSV',
   'list.csvLabel': 'Download the customers of {name} as CSV',
   'list.copy': 'Copy IDs',
-  'list.copyLabel': 'Copy the customer ids of {name}',
+  'list.copyLabel': 'Copy IDs of the customers of {name}',
   'list.copied': 'Copied {count} customer ids ({name}).',
   'list.copyFailed': 'The clipboard is not available here: the ids were not copied.',
   'list.bar': '{name}: {count} customers',

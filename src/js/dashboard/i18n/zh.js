@@ -277,7 +277,7 @@ export const zh = {
   'list.csv': 'CSV',
   'list.csvLabel': '将“{name}”的客户下载为 CSV',
   'list.copy': '复制 ID',
-  'list.copyLabel': '复制“{name}”的客户 ID',
+  'list.copyLabel': '复制 ID：“{name}”的客户',
   'list.copied': '已复制 {count} 个客户 ID（{name}）。',
   'list.copyFailed': '此处无法使用剪贴板：未复制 ID。',
   'list.bar': '{name}：{count} 位客户',
