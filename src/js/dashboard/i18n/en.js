@@ -11,7 +11,7 @@ export const en = {
   'axis.customers': 'Customers',
   'kmeans.recommended': 'recommended: {reason}',
   'kmeans.reason.maxSilhouette': 'k = {k} has the highest silhouette',
-  'kmeans.reason.elbowWithinSilhouetteTolerance': 'the elbow at k = {elbowK} is within {tolerance} of the best silhouette (k = {bestK})',
+  'kmeans.reason.elbowWithinSilhouetteTolerance': 'the elbow at k = {elbowK} is within {tolerance} of the best silhouette in {from}–{to} (k = {inRangeK})',
   'kmeans.reason.elbowOnly': 'the elbow of the inertia curve (k = {elbowK})',
   'kmeans.reason.onlyCandidate': 'the only k the data allows',
   'kmeans.reason.userFixed': 'k = {k} was set in the settings',

@@ -10,7 +10,7 @@ export const ru = {
   'axis.customers': 'Клиенты',
   'kmeans.recommended': 'рекомендация: {reason}',
   'kmeans.reason.maxSilhouette': 'у k = {k} наибольший силуэт',
-  'kmeans.reason.elbowWithinSilhouetteTolerance': 'силуэт в точке излома k = {elbowK} отстаёт от лучшего (k = {bestK}) не более чем на {tolerance}',
+  'kmeans.reason.elbowWithinSilhouetteTolerance': 'силуэт в точке излома k = {elbowK} отстаёт от лучшего (k = {inRangeK}) не более чем на {tolerance}',
   'kmeans.reason.elbowOnly': 'точка излома кривой инерции (k = {elbowK})',
   'kmeans.reason.onlyCandidate': 'данные допускают только это k',
   'kmeans.reason.userFixed': 'k = {k} задано в настройках',

@@ -10,7 +10,7 @@ export const zh = {
   'axis.customers': '客户数',
   'kmeans.recommended': '推荐理由：{reason}',
   'kmeans.reason.maxSilhouette': 'k = {k} 的轮廓系数最高',
-  'kmeans.reason.elbowWithinSilhouetteTolerance': '肘部 k = {elbowK} 的轮廓系数与最佳值（k = {bestK}）相差不超过 {tolerance}',
+  'kmeans.reason.elbowWithinSilhouetteTolerance': '肘部 k = {elbowK} 的轮廓系数与最佳值（k = {inRangeK}）相差不超过 {tolerance}',
   'kmeans.reason.elbowOnly': '惯性曲线的肘部（k = {elbowK}）',
   'kmeans.reason.onlyCandidate': '数据只允许这一个 k',
   'kmeans.reason.userFixed': 'k = {k} 由设置指定',
