@@ -95,9 +95,28 @@ pub fn customers_csv(a: &Analysis) -> Result<Vec<u8>, Error> {
     customers_csv_with(a, &ExportOptions::default())
 }
 
-/// The CSV bytes; a row's length is tied to [`COLUMNS`] by its type, so they cannot drift.
+/// The CSV bytes of every customer; a row's length is tied to [`COLUMNS`] by its type, so they
+/// cannot drift.
 pub fn customers_csv_with(a: &Analysis, opts: &ExportOptions) -> Result<Vec<u8>, Error> {
-    let mut out = Vec::with_capacity(a.customers.len() * 120 + 3);
+    customers_csv_rows(a, 0..a.customers.len(), opts)
+}
+
+/// The CSV of some customers only (a segment, a stage, a cluster, a filtered table), in the
+/// order given: the same columns and values as the full export, row for row. Rows past the
+/// last customer are an `invalid_option` error, not skipped silently.
+pub fn customers_csv_rows(
+    a: &Analysis,
+    rows: impl IntoIterator<Item = usize> + Clone,
+    opts: &ExportOptions,
+) -> Result<Vec<u8>, Error> {
+    let len = a.customers.len();
+    if let Some(bad) = rows.clone().into_iter().find(|&i| i >= len) {
+        return Err(Error::option(format!(
+            "customer row {bad} does not exist ({len} customers)"
+        )));
+    }
+    let count = rows.clone().into_iter().count();
+    let mut out = Vec::with_capacity(count * 120 + 3);
     out.extend_from_slice(b"\xEF\xBB\xBF");
     let mut w = csv::WriterBuilder::new().from_writer(out);
     let fail =
@@ -111,7 +130,7 @@ pub fn customers_csv_with(a: &Analysis, opts: &ExportOptions) -> Result<Vec<u8>,
         .iter()
         .map(|s| s.name.as_str())
         .collect();
-    for i in 0..t.len() {
+    for i in rows {
         let cluster = a
             .segments
             .cluster

@@ -10,6 +10,7 @@ pub mod error;
 pub mod explain;
 pub mod export;
 pub mod ingest;
+pub mod insights;
 pub mod kpis;
 pub mod lifecycle;
 pub mod options;

@@ -8,6 +8,7 @@ use crate::churn::ChurnReport;
 use crate::clv::ClvReport;
 use crate::explain::ExplainReport;
 use crate::ingest::IngestReport;
+use crate::insights::InsightsReport;
 use crate::kpis::KpisReport;
 use crate::lifecycle::LifecycleReport;
 use crate::retention::RetentionReport;
@@ -48,6 +49,8 @@ pub struct Report {
     pub clv: ClvReport,
     /// Subscription retention (sBG); `source: "none"` unless the input is subscription data.
     pub retention: RetentionReport,
+    /// The findings that matter most, ranked (src/insights/).
+    pub insights: InsightsReport,
     pub churn: ChurnReport,
     pub explain: ExplainReport,
     pub warnings: Vec<Warning>,

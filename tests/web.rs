@@ -58,7 +58,7 @@ fn dataset_binding_gives_typed_columns() {
             .as_f64();
         assert_eq!(len, Some(3.0), "{key}");
     }
-    let csv = ds.export_customers_csv(JsValue::UNDEFINED).unwrap();
+    let csv = ds.export_customers_csv(None, JsValue::UNDEFINED).unwrap();
     assert!(csv.starts_with(b"\xEF\xBB\xBFcustomerId,"));
     // Ids as UTF-8 bytes + offsets, the same ids as the string Array.
     let ids = ds.customer_ids().unwrap();
@@ -89,10 +89,10 @@ fn export_neutralises_formulas_and_amounts_keep_their_decimals() {
             .map(|l| l.split(',').next().unwrap().to_string())
             .collect()
     };
-    let safe = ids(ds.export_customers_csv(JsValue::UNDEFINED).unwrap());
+    let safe = ids(ds.export_customers_csv(None, JsValue::UNDEFINED).unwrap());
     assert_eq!(safe, ["\"'=HYPERLINK(\"\"x\"\")\"", "'@SUM(A1)", "'-2+3"]);
     let raw = js_sys::JSON::parse(r#"{"raw":true}"#).unwrap();
-    let raw = ids(ds.export_customers_csv(raw).unwrap());
+    let raw = ids(ds.export_customers_csv(None, raw).unwrap());
     assert_eq!(raw[1], "@SUM(A1)");
     let report: serde_json::Value =
         serde_json::from_str(&crm_lens::wasm::analyze_json(log, JsValue::UNDEFINED).unwrap())

@@ -10,7 +10,7 @@ const SKIP_WARNING_SHARE: f64 = 0.05;
 /// Skips that follow from the data or an option as intended, not from a wrong guess: rows
 /// after `asOf`, customers with no purchase up to it, returns under `returns: drop`, and
 /// blank lines. They never count toward the warning's share, nor choose its hint.
-fn by_design(r: SkipReason) -> bool {
+pub(crate) fn by_design(r: SkipReason) -> bool {
     matches!(
         r,
         SkipReason::AfterAsOf
@@ -22,7 +22,10 @@ fn by_design(r: SkipReason) -> bool {
 }
 
 /// The most frequent reason among those `keep` admits (ties: the first in reason order).
-fn dominant(account: &RowAccount, keep: impl Fn(SkipReason) -> bool) -> Option<(SkipReason, u64)> {
+pub(crate) fn dominant(
+    account: &RowAccount,
+    keep: impl Fn(SkipReason) -> bool,
+) -> Option<(SkipReason, u64)> {
     account
         .skipped
         .iter()

@@ -26,6 +26,7 @@ use crate::ingest::{
     self, Detected, IngestReport, Ingested, RowAccount, SkipReason, SubscriptionTable,
     SummaryTable, SurvivalTable, Transactions,
 };
+use crate::insights::{self, InsightsReport};
 use crate::kpis::{self, KpiOptions, KpisReport};
 use crate::lifecycle::{self, LifecycleOptions, LifecycleReport, Stage, Thresholds};
 use crate::options::Options;
@@ -35,6 +36,7 @@ use crate::segment::{self, Feature, SegmentColumns, SegmentOptions, SegmentsRepo
 use crate::units::TimeUnit;
 use clv_input::clv_with;
 pub use clv_input::{clv_for, covariate_inputs, holdout_split, Split};
+pub(crate) use diagnose::{by_design as by_design_skip, dominant as dominant_skip};
 use diagnose::{ingest_warnings, no_rows_error};
 use memo::Memo;
 pub use offload::{SegmentFeatures, SegmentJob, SegmentResult};
@@ -376,7 +378,7 @@ impl Dataset {
         ));
 
         let account = &table.account;
-        let report = Report {
+        let mut report = Report {
             schema_version: SCHEMA_VERSION,
             as_of: format_day(as_of),
             time_unit: opts.time_unit,
@@ -404,10 +406,21 @@ impl Dataset {
             segments: segments_report,
             clv: clv_report,
             retention: crate::retention::RetentionReport::none(opts.time_unit.days()),
+            insights: InsightsReport::default(),
             churn: churn.report,
             explain,
             warnings,
         };
+        // Findings read every section and the per-customer columns: made last, every run (O(n)).
+        report.insights = insights::findings(&insights::Inputs {
+            report: &report,
+            account,
+            customers: &table.customers,
+            rfm_segment: &rfm.cols.segment,
+            stages: &life.stages,
+            p_alive: &clv.cols.p_alive,
+            clv: &clv.cols.clv,
+        });
         Ok(Analysis {
             report,
             customers: table.customers,

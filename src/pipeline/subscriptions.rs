@@ -125,6 +125,8 @@ impl Dataset {
             segments,
             clv,
             retention,
+            // The findings' rules read purchase analyses; a subscription run has none yet.
+            insights: Default::default(),
             churn,
             explain,
             warnings,

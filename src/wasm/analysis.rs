@@ -198,11 +198,17 @@ impl Dataset {
         Ok(o)
     }
 
-    /// Per-customer results of the last analysis as CSV bytes (UTF-8 with BOM). Text cells
-    /// that a spreadsheet would run as formulas get a leading `'`; `{ raw: true }` writes them
-    /// as they are (for a machine re-import).
+    /// Per-customer results of the last analysis as CSV bytes (UTF-8 with BOM): every
+    /// customer, or only the rows given (a `Uint32Array` of indices into the columns, in the
+    /// order wanted), with the same columns. Text cells that a spreadsheet would run as
+    /// formulas get a leading `'`; `{ raw: true }` writes them as they are (for a machine
+    /// re-import).
     #[wasm_bindgen(js_name = exportCustomersCsv)]
-    pub fn export_customers_csv(&self, opts: JsValue) -> Result<Vec<u8>, JsValue> {
+    pub fn export_customers_csv(
+        &self,
+        rows: Option<Vec<u32>>,
+        opts: JsValue,
+    ) -> Result<Vec<u8>, JsValue> {
         let a = self
             .last
             .as_ref()
@@ -213,7 +219,11 @@ impl Dataset {
             serde_wasm_bindgen::from_value(opts)
                 .map_err(|e| js_error(Error::option(format!("export options: {e}"))))?
         };
-        crate::export::customers_csv_with(a, &opts).map_err(js_error)
+        match rows {
+            None => crate::export::customers_csv_with(a, &opts),
+            Some(r) => crate::export::customers_csv_rows(a, r.iter().map(|&i| i as usize), &opts),
+        }
+        .map_err(js_error)
     }
 }
 
