@@ -4,15 +4,17 @@
 // node benches/chromium.mjs --dist DIR --file F --runs N   -> one JSON object on stdout.
 //
 // Clocks (all performance.now() on the page's main thread, except the worker's own stages):
-//   read      change event on the file input -> bytes posted to the worker (File.arrayBuffer)
+//   read      change event on the file input -> bytes posted to the worker (File.arrayBuffer,
+//             in the analyzer of crm-lens/worker)
 //   init      worker: wasm init awaited (compile + instantiate; a new worker per file, as the page does)
 //   ingest    worker: new Dataset(bytes)
 //   analyze   worker: prepare, segment job to the segment worker, CLV, k-means answer, analyze()
 //             -> Report as a JS object; split into cheap / clv / waitKmeans / assemble
 //   total     bytes posted to the worker -> Report received on the main thread ("bytes in, Report out")
 //   page      change event -> the page has rendered the Report (body[data-state=done])
-// The worker posts { type: 'timing', ... } just before the Report (www/src/worker.js); an init
-// script wraps window.Worker to record the page's messages without touching the page's code.
+// The analysis worker posts { type: 'timing', ... } just before the analysis (src/js/worker/
+// engine.js); an init script wraps window.Worker to record the analyzer's messages without
+// touching the page's code.
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -54,7 +56,7 @@ function hook() {
       this.addEventListener('message', (ev) => {
         const m = ev.data ?? {};
         if (m.type === 'timing') mark('timing', { timing: m });
-        else if (m.type === 'report') {
+        else if (m.type === 'analysis') {
           const r = m.report ?? {};
           mark('report', { facts: { rows: r.ingest?.rowsRead, customers: r.kpis?.customers,
             kmeans: r.segments?.k != null, clv: Object.values(r.clv ?? {}).some((v) => v != null) } });
@@ -64,7 +66,7 @@ function hook() {
       this.addEventListener('error', (ev) => mark('error', { error: { code: 'worker', message: String(ev.message) } }));
     }
     postMessage(msg, transfer) {
-      if (msg?.type === 'load') mark('load', { bytes: msg.bytes?.byteLength });
+      if (msg?.type === 'open') mark('load', { bytes: msg.bytes?.byteLength });
       return super.postMessage(msg, transfer);
     }
   };

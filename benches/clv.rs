@@ -9,14 +9,15 @@
 #[path = "../tests/common/clv_sim.rs"]
 mod sim;
 
-use crm_lens::clv::collapse::collapse;
-use crm_lens::clv::fitdata::FitData;
-use crm_lens::clv::fits::fit_gamma_gamma;
+use crm_lens::clv::fitting::collapse::collapse;
+use crm_lens::clv::fitting::fit::fit;
+use crm_lens::clv::fitting::fit_all::fit_gamma_gamma;
+use crm_lens::clv::fitting::fitdata::FitData;
 use crm_lens::clv::gamma_gamma::expected_avg_profit;
 use crm_lens::clv::input::Summary;
-use crm_lens::clv::model::{fit, ModelKind};
-use crm_lens::clv::palive::PAlive;
-use crm_lens::clv::predict::{row_predictions, Grid};
+use crm_lens::clv::model::ModelKind;
+use crm_lens::clv::prediction::palive::PAlive;
+use crm_lens::clv::prediction::purchases::{row_predictions, Grid};
 use crm_lens::clv::{run, ClvInput, ClvOptions, TimeUnit};
 use std::time::Instant;
 
@@ -166,6 +167,7 @@ fn main() {
             time_unit: TimeUnit::Day,
             measured_monthly_retention: Some(0.8),
             holdout: None,
+            covariates: &[],
         };
         let opts = ClvOptions {
             bootstrap_draws: draws,

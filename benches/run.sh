@@ -57,17 +57,17 @@ if [ ! -x "$BIN" ] || [ ! -f "$PKG/crm_lens_bg.wasm" ] || [ ! -f "$DIST/index.ht
   say "artifacts missing: bash scripts/build.sh"
   bash scripts/build.sh >&2
 fi
-# The page must carry the worker's timing post (www/src/worker.js) and the wasm of pkg/:
+# The page must carry the analysis worker's timing post (src/js/worker/engine.js) and the wasm of pkg/:
 # rebuild only the page (vite, seconds) when it does not.
 page_ok() {
-  grep -qs wasmMemoryBytes "$DIST"/assets/worker-*.js && cmp -s "$PKG/crm_lens_bg.wasm" "$DIST"/assets/crm_lens_bg-*.wasm
+  grep -qs wasmMemoryBytes "$DIST"/assets/engine-*.js && cmp -s "$PKG/crm_lens_bg.wasm" "$DIST"/assets/crm_lens_bg-*.wasm
 }
 if ! page_ok && [ -z "${CRM_LENS_DIST:-}" ] && [ -z "${CRM_LENS_PKG:-}" ]; then
-  say "www/dist is older than pkg/ or www/src/worker.js: vite build www"
+  say "www/dist is older than pkg/ or the worker client: vite build www"
   vite build www --logLevel warn >&2
 fi
 warnings=()
-grep -qs wasmMemoryBytes "$DIST"/assets/worker-*.js ||
+grep -qs wasmMemoryBytes "$DIST"/assets/engine-*.js ||
   warnings+=("$DIST has no timing post in its worker: Chromium gives totals only")
 cmp -s "$PKG/crm_lens_bg.wasm" "$DIST"/assets/crm_lens_bg-*.wasm ||
   warnings+=("$DIST was built from another wasm than $PKG: Chromium and Node ran different builds")

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the wasm package (pkg/), the bundled sample, and the page (www/dist).
+# Builds the npm package (pkg/: two wasm modules, the worker client, the dashboard element), the
+# bundled sample, and the page (www/dist).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 # Two modules from one crate (Cargo.toml, [features]): the core (every analysis, UTF-8 text)
@@ -9,6 +10,9 @@ wasm-pack build --target web --release --mode no-install --out-dir pkg \
   -- --no-default-features --features js-analysis
 wasm-pack build --target web --release --mode no-install --out-dir target/pkg-formats \
   --out-name crm_lens_formats -- --no-default-features --features js-formats
+# crm-lens/dashboard: the element and the tree-shaken ECharts in one ES module (before
+# package.mjs, which checks that every file the package lists exists).
+vite build --config scripts/dashboard.vite.config.js
 node scripts/package.mjs pkg target/pkg-formats
 cargo build --release --quiet
 
@@ -19,3 +23,4 @@ for m in crm_lens crm_lens_formats; do
   raw=$(stat -c %s "pkg/${m}_bg.wasm"); gz=$(gzip -9c "pkg/${m}_bg.wasm" | wc -c)
   echo "build: pkg/${m}_bg.wasm ${raw} bytes raw, ${gz} bytes gzip"
 done
+echo "build: pkg/dashboard/index.js $(stat -c %s pkg/dashboard/index.js) bytes raw, $(gzip -9c pkg/dashboard/index.js | wc -c) bytes gzip"

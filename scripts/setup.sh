@@ -35,6 +35,22 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver
 fi
 
+# The scale path (docs/scale.md, tests/engines): Java 17 for Spark, and a venv under the repo
+# with the pinned PyPI duckdb and pyspark. Reinstalled only when the pins change.
+if ! dpkg -s openjdk-17-jre-headless >/dev/null 2>&1; then
+  step "Debian openjdk-17-jre-headless (Spark)"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq openjdk-17-jre-headless
+fi
+ENGINES=tests/engines/.venv
+if ! cmp -s tests/engines/requirements.txt "$ENGINES/requirements.installed"; then
+  step "engines venv: $(grep -v '^#' tests/engines/requirements.txt | tr '\n' ' ')"
+  python3 -m venv "$ENGINES"
+  "$ENGINES/bin/pip" install -q --disable-pip-version-check -r tests/engines/requirements.txt
+  cp tests/engines/requirements.txt "$ENGINES/requirements.installed"
+fi
+
 if [ ! -f node_modules/.package-lock.json ] || ! cmp -s <(sed -n '/"packages"/,$p' package-lock.json) <(sed -n '/"packages"/,$p' node_modules/.package-lock.json); then
   step "npm ci"
   npm ci --no-audit --no-fund

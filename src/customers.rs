@@ -5,7 +5,10 @@
 //! BTYD summary exactly as `lifetimes.utils.summary_data_from_transaction_data` defines it
 //! (`freq="D"`, `freq_multiplier` = days per unit): purchases are aggregated per calendar day.
 use crate::exact_sum::exact_sum;
-use crate::ingest::{Names, ReturnsPolicy, SummaryTable, Transactions};
+use crate::ingest::{
+    CovariateColumn, CovariateKind, Names, ReturnsPolicy, SummaryTable, Transactions,
+    COVARIATE_BLANK,
+};
 use crate::units::TimeUnit;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -43,6 +46,57 @@ pub struct CustomerTable {
     pub day_value: Vec<f64>,
     pub day_purchase: Vec<bool>,
     pub day_orders: Vec<u32>,
+    /// The `covariateCols` columns, one value per customer.
+    pub covariates: Vec<CustomerCovariate>,
+}
+
+/// A covariate column at the customer level.
+///
+/// A customer's value is the one on their first purchase day (on a day with several values,
+/// the smallest by text), so it describes how they came (channel, first product) and does not
+/// depend on row order. Blank cells and return lines are ignored; a customer without any
+/// value holds [`COVARIATE_BLANK`]. Customers whose purchase rows hold more than one distinct
+/// value are counted in `differing` (warning `covariate_values_differ`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomerCovariate {
+    pub name: String,
+    /// Forced by the option; else decided by the model from the levels.
+    pub kind: Option<CovariateKind>,
+    /// Distinct values, sorted by text.
+    pub levels: Vec<String>,
+    /// Per customer: index into `levels`, or [`COVARIATE_BLANK`].
+    pub value: Vec<u32>,
+    pub differing: usize,
+}
+
+/// Per customer of the transaction log (its own numbering): the covariate level on the
+/// first purchase day up to `as_of` (smallest on ties) and whether their values differ.
+fn first_levels(
+    tx: &Transactions,
+    col: &CovariateColumn,
+    as_of: i32,
+    keep: bool,
+) -> (Vec<u32>, Vec<bool>) {
+    let n = tx.customer_names.len();
+    let (mut day, mut level) = (vec![i32::MAX; n], vec![COVARIATE_BLANK; n]);
+    let (mut seen, mut differ) = (vec![COVARIATE_BLANK; n], vec![false; n]);
+    for i in 0..tx.len() {
+        let v = col.values.get(i).copied().unwrap_or(COVARIATE_BLANK);
+        if v == COVARIATE_BLANK || tx.day[i] > as_of || !(tx.amount[i] >= 0.0 || keep) {
+            continue;
+        }
+        let c = tx.customer[i] as usize;
+        if (tx.day[i], v) < (day[c], level[c]) {
+            day[c] = tx.day[i];
+            level[c] = v;
+        }
+        if seen[c] == COVARIATE_BLANK {
+            seen[c] = v;
+        } else if seen[c] != v {
+            differ[c] = true;
+        }
+    }
+    (level, differ)
 }
 
 /// Row lines that did not make it into the table, so the pipeline can account for them.
@@ -164,6 +218,22 @@ impl CustomerTable {
         let unit_days = unit.days();
         let mut t = CustomerTable::with_capacity(n_cust, tx.customer_names.text_len(), lines.len());
         let mut no_purchase = Vec::new();
+        let firsts: Vec<(Vec<u32>, Vec<bool>)> = tx
+            .covariates
+            .iter()
+            .map(|col| first_levels(tx, col, as_of, keep))
+            .collect();
+        t.covariates = tx
+            .covariates
+            .iter()
+            .map(|col| CustomerCovariate {
+                name: col.name.clone(),
+                kind: col.kind,
+                levels: col.levels.clone(),
+                value: Vec::with_capacity(n_cust),
+                differing: 0,
+            })
+            .collect();
         let (mut all_orders, mut day_orders): (Vec<u64>, Vec<u64>) = (Vec::new(), Vec::new());
         for (r, &c) in order.iter().enumerate() {
             let c = c as usize;
@@ -230,6 +300,10 @@ impl CustomerTable {
                 repeat_sum,
             };
             t.push_row(&tx.customer_names[c], row, as_of, unit_days);
+            for (cov, (level, differ)) in t.covariates.iter_mut().zip(&firsts) {
+                cov.value.push(level[c]);
+                cov.differing += usize::from(differ[c]);
+            }
         }
         if !no_purchase.is_empty() {
             // Rare (customers with returns only): found again by a pass in file order.
@@ -265,6 +339,7 @@ impl CustomerTable {
             day_value: Vec::with_capacity(days),
             day_purchase: Vec::with_capacity(days),
             day_orders: Vec::with_capacity(days),
+            covariates: Vec::new(),
         }
     }
 }
@@ -300,31 +375,45 @@ fn distinct_count(v: &mut [u64]) -> u32 {
 }
 
 impl CustomerTable {
-    /// A table from a per-customer summary (`--summary`). The BTYD columns are taken as given;
-    /// the CRM view is reconstructed relative to `as_of`: first purchase `T` units before it,
-    /// last purchase `t_x` units after the first, `x + 1` transactions, and revenue
-    /// `monetary_value × (x + 1)` (the first purchase is assumed to be of typical value).
-    /// Purchase-day lists hold only the first and last day, so cohorts are approximate.
+    /// A table from a per-customer summary (`--summary`). The BTYD columns are taken as given.
+    /// The CRM view is the summary's own when it has `first_purchase`, `last_purchase`,
+    /// `transactions` and `revenue` (what `crm-lens sql summary` writes: then every
+    /// per-customer value equals the raw log's). Otherwise it is reconstructed relative to
+    /// `as_of`: first purchase `T` units before it, last purchase `t_x` units after the first,
+    /// `x + 1` transactions, and revenue `monetary_value × (x + 1)` (the first purchase assumed
+    /// of typical value). The per-day lists hold only the first and last purchase day: enough
+    /// for "last purchase by asOf", not for cohorts or retention, which the pipeline does not
+    /// compute for a summary.
     pub fn from_summary(s: &SummaryTable, as_of: i32, unit: TimeUnit) -> CustomerTable {
         let u = unit.days();
         let mut t = CustomerTable {
             day_start: vec![0],
             ..Default::default()
         };
+        let crm = match (&s.first_day, &s.last_day, &s.transactions, &s.revenue) {
+            (Some(f), Some(l), Some(tx), Some(r)) => Some((f, l, tx, r)),
+            _ => None,
+        };
         for i in summary_order(s) {
             let (x, tx, big_t) = (s.frequency[i], s.recency[i], s.t[i]);
             let m = s.monetary.as_ref().map_or(0.0, |m| m[i]);
-            // Clamped to 200 years so no value can leave the calendar (ingest rejects more).
-            let span = |v: f64| (v * u).round().clamp(0.0, 73_050.0) as i32;
-            let first = as_of - span(big_t);
-            let last = first + span(tx).min(span(big_t));
+            let (first, last, transactions, revenue) = match crm {
+                Some((f, l, n, r)) => (f[i], l[i], n[i], r[i]),
+                None => {
+                    // Clamped to 200 years so no value can leave the calendar (ingest
+                    // rejects more).
+                    let span = |v: f64| (v * u).round().clamp(0.0, 73_050.0) as i32;
+                    let first = as_of - span(big_t);
+                    let last = first + span(tx).min(span(big_t));
+                    (first, last, (x as u32).saturating_add(1), m * (x + 1.0))
+                }
+            };
             t.ids.push(&s.ids[i]);
             t.first_day.push(first);
             t.last_day.push(last);
-            let transactions = (x as u32).saturating_add(1);
             t.transactions.push(transactions);
-            t.revenue.push(m * (x + 1.0));
-            t.average_spend.push(average(m * (x + 1.0), transactions));
+            t.revenue.push(revenue);
+            t.average_spend.push(average(revenue, transactions));
             t.recency_days.push((as_of - last) as f64);
             t.tenure_days.push((as_of - first) as f64);
             t.frequency.push(x);
@@ -412,6 +501,17 @@ impl CustomerTable {
             t.push_row(&self.ids[c], row, until, unit_days);
             rows.push(c as u32);
         }
+        t.covariates = self
+            .covariates
+            .iter()
+            .map(|cov| CustomerCovariate {
+                value: rows.iter().map(|&c| cov.value[c as usize]).collect(),
+                levels: cov.levels.clone(),
+                name: cov.name.clone(),
+                kind: cov.kind,
+                differing: cov.differing,
+            })
+            .collect();
         (t, rows)
     }
 }

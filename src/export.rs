@@ -5,7 +5,7 @@
 use crate::error::Error;
 use crate::pipeline::Analysis;
 
-pub const COLUMNS: [&str; 29] = [
+pub const COLUMNS: [&str; 30] = [
     "customerId",
     "firstPurchase",
     "lastPurchase",
@@ -35,6 +35,7 @@ pub const COLUMNS: [&str; 29] = [
     "clvLow",
     "clvHigh",
     "simpleClv",
+    "churnRisk",
 ];
 
 fn num(v: f64) -> String {
@@ -113,6 +114,7 @@ pub fn customers_csv(a: &Analysis) -> Result<Vec<u8>, Error> {
             col(&a.clv.clv_low, i),
             col(&a.clv.clv_high, i),
             col(&a.clv.simple_clv, i),
+            col(&a.churn.risk, i),
         ];
         w.write_record(&row).map_err(fail)?;
     }

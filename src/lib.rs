@@ -2,11 +2,13 @@
 //!
 //! The core is plain Rust with no knowledge of JavaScript; `wasm` (wasm32 only) is the one
 //! thin binding. See ARCHITECTURE.md for the map.
+pub mod churn;
 pub mod clv;
 pub mod customers;
 pub mod dates;
 pub mod error;
 pub mod exact_sum;
+pub mod explain;
 pub mod export;
 pub mod ingest;
 pub mod kpis;
@@ -17,7 +19,9 @@ pub mod radix;
 pub mod report;
 pub mod rfm;
 pub mod sample;
+pub mod scale;
 pub mod segment;
+pub mod trees;
 pub mod units;
 
 #[cfg(target_arch = "wasm32")]

@@ -5,6 +5,7 @@
 //! default.
 use serde::{Deserialize, Serialize};
 
+use crate::churn::ChurnOptions;
 use crate::clv::ClvOptions;
 use crate::error::{Error, Result};
 use crate::ingest::IngestOptions;
@@ -26,6 +27,7 @@ pub struct Options {
     pub kpis: KpiOptions,
     pub segments: SegmentOptions,
     pub clv: ClvOptions,
+    pub churn: ChurnOptions,
 }
 
 impl Options {
@@ -48,6 +50,7 @@ impl Options {
         self.lifecycle.validate()?;
         self.segments.validate().map_err(Error::option)?;
         self.clv.validate().map_err(Error::option)?;
+        self.churn.validate().map_err(Error::option)?;
         Ok(())
     }
 

@@ -4,7 +4,9 @@
 //! contract are stable. Every section is always present, so consumers never probe for keys.
 use serde::{Deserialize, Serialize};
 
+use crate::churn::ChurnReport;
 use crate::clv::ClvReport;
+use crate::explain::ExplainReport;
 use crate::ingest::IngestReport;
 use crate::kpis::KpisReport;
 use crate::lifecycle::LifecycleReport;
@@ -42,5 +44,7 @@ pub struct Report {
     pub lifecycle: LifecycleReport,
     pub segments: SegmentsReport,
     pub clv: ClvReport,
+    pub churn: ChurnReport,
+    pub explain: ExplainReport,
     pub warnings: Vec<Warning>,
 }

@@ -5,8 +5,8 @@
 //! lifetimes).
 #![cfg(not(target_arch = "wasm32"))]
 
-use crm_lens::clv::predict::{stream, Grid};
-use crm_lens::clv::spend::SpendModel;
+use crm_lens::clv::gamma_gamma::spend::SpendModel;
+use crm_lens::clv::prediction::purchases::{stream, Grid};
 use crm_lens::clv::ModelKind;
 use crm_lens::sample::{generate_csv, SampleSpec};
 use crm_lens::{export, Dataset, Options};

@@ -8,9 +8,9 @@
 #[path = "common/clv_sim.rs"]
 mod sim;
 
-use crm_lens::clv::collapse::collapse;
-use crm_lens::clv::diagnostics::period_transactions;
+use crm_lens::clv::fitting::collapse::collapse;
 use crm_lens::clv::input::Summary;
+use crm_lens::clv::validation::diagnostics::period_transactions;
 use crm_lens::clv::{run, ClvInput, ClvOptions, ModelChoice, ModelKind, TimeUnit};
 
 fn check(kind: ModelKind, s: &sim::Sim, truth: [f64; 4]) {
@@ -82,6 +82,7 @@ fn report_histogram_uses_the_chosen_model() {
         time_unit: TimeUnit::Day,
         measured_monthly_retention: None,
         holdout: None,
+        covariates: &[],
     };
     let opts = ClvOptions {
         model: ModelChoice::ParetoNbd,

@@ -12,11 +12,12 @@
 #[path = "common/clv_sim.rs"]
 mod sim;
 
-use crm_lens::clv::collapse::collapse;
-use crm_lens::clv::fitdata::FitData;
-use crm_lens::clv::fits::fit_gamma_gamma;
+use crm_lens::clv::fitting::collapse::collapse;
+use crm_lens::clv::fitting::fit::fit;
+use crm_lens::clv::fitting::fit_all::fit_gamma_gamma;
+use crm_lens::clv::fitting::fitdata::FitData;
 use crm_lens::clv::input::Summary;
-use crm_lens::clv::model::{fit, ModelKind};
+use crm_lens::clv::model::ModelKind;
 
 fn recover(kind: ModelKind, s: &sim::Sim, truth: [f64; 4]) {
     let rows = collapse(&Summary {

@@ -6,13 +6,14 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use crm_lens::clv::collapse::collapse;
-use crm_lens::clv::fitdata::FitData;
-use crm_lens::clv::fits::fit_gamma_gamma;
+use crm_lens::clv::fitting::collapse::collapse;
+use crm_lens::clv::fitting::fit::{fit, fit_plan, Plan};
+use crm_lens::clv::fitting::fit_all::fit_gamma_gamma;
+use crm_lens::clv::fitting::fitdata::FitData;
+use crm_lens::clv::gamma_gamma::spend::SpendModel;
 use crm_lens::clv::input::Summary;
-use crm_lens::clv::model::{fit, fit_plan, ModelKind, Plan};
-use crm_lens::clv::predict::{stream, Grid};
-use crm_lens::clv::spend::SpendModel;
+use crm_lens::clv::model::ModelKind;
+use crm_lens::clv::prediction::purchases::{stream, Grid};
 use serde_json::Value;
 
 const FIXTURES: [&str; 9] = [

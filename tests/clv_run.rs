@@ -6,16 +6,16 @@
 #[path = "common/clv_sim.rs"]
 mod sim;
 
-use crm_lens::clv::collapse::collapse;
-use crm_lens::clv::fitdata::FitData;
+use crm_lens::clv::fitting::collapse::collapse;
+use crm_lens::clv::fitting::fitdata::FitData;
 use crm_lens::clv::input::Summary;
 use crm_lens::clv::model::ModelKind;
-use crm_lens::clv::palive::PAlive;
+use crm_lens::clv::prediction::palive::PAlive;
 use crm_lens::clv::{run, ClvColumns, ClvInput, ClvOptions, HoldoutInput, ModelChoice, TimeUnit};
 use crm_lens::report::Warning;
 use serde_json::Value;
 
-const NULLABLE: [&str; 12] = [
+const NULLABLE: [&str; 13] = [
     "bgnbd",
     "paretoNbd",
     "mbgnbd",
@@ -25,6 +25,7 @@ const NULLABLE: [&str; 12] = [
     "pAliveMatrix",
     "periodTransactions",
     "holdout",
+    "covariates",
     "best",
     "tracking",
     "retentionRate",
@@ -80,6 +81,7 @@ fn go(d: &Data, opts: &ClvOptions) -> (Value, ClvColumns, Vec<Warning>) {
         time_unit: TimeUnit::Day,
         measured_monthly_retention: Some(0.7),
         holdout: None,
+        covariates: &[],
     };
     let (rep, cols, w) = run(&input, opts);
     let v = serde_json::to_value(&rep).expect("serialize");
@@ -265,6 +267,7 @@ fn holdout_drives_model_choice() {
             duration: 180.0,
             tracking: None,
         }),
+        covariates: &[],
     };
     let (rep, cols, w) = run(
         &input,
@@ -343,6 +346,7 @@ fn diagnostics_are_consistent() {
         time_unit: TimeUnit::Day,
         measured_monthly_retention: Some(0.7),
         holdout: None,
+        covariates: &[],
     };
     let (rep, cols, _) = run(&input, &opts);
     let n = d.x.len() as f64;

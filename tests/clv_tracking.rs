@@ -10,10 +10,10 @@
 //!   differ by ~1e-8 relative here), while the three models differ by more than 10%.
 #![cfg(not(target_arch = "wasm32"))]
 
-use crm_lens::clv::collapse::collapse;
-use crm_lens::clv::holdout::{score, HoldoutModel};
+use crm_lens::clv::fitting::collapse::collapse;
 use crm_lens::clv::input::Summary;
-use crm_lens::clv::tracking::{self, TrackingInput};
+use crm_lens::clv::validation::holdout::{score, HoldoutModel};
+use crm_lens::clv::validation::tracking::{self, TrackingInput};
 use crm_lens::clv::{HoldoutInput, ModelKind};
 use crm_lens::{Dataset, Options};
 use serde_json::Value;

@@ -1,4 +1,4 @@
-//! The warm-started fitting path that large data takes (`model::Plan::auto`: a fit on a
+//! The warm-started fitting path that large data takes (`fitting::fit::Plan::auto`: a fit on a
 //! systematic subsample, then dense BFGS on all rows) against the argmin path from lifetimes'
 //! start. The lifetimes fixtures check it too (tests/clv_reference.rs).
 
@@ -8,13 +8,14 @@
 #[allow(dead_code)] // shared simulator; this test needs only part of it
 mod sim;
 
-use crm_lens::clv::collapse::collapse;
-use crm_lens::clv::fitdata::FitData;
-use crm_lens::clv::fits::fit_gamma_gamma;
+use crm_lens::clv::fitting::collapse::collapse;
+use crm_lens::clv::fitting::fit::{fit, fit_plan, Plan, WARM_MIN_ROWS};
+use crm_lens::clv::fitting::fit_all::fit_gamma_gamma;
+use crm_lens::clv::fitting::fitdata::FitData;
+use crm_lens::clv::fitting::optim::minimize;
 use crm_lens::clv::gamma_gamma::{gg_data, GgObjective};
 use crm_lens::clv::input::Summary;
-use crm_lens::clv::model::{fit, fit_plan, ModelKind, Plan, WARM_MIN_ROWS};
-use crm_lens::clv::optim::minimize;
+use crm_lens::clv::model::ModelKind;
 
 /// Large data takes the warm-started path (subsample fit, then BFGS on all rows); it must land
 /// on the optimum the argmin path finds from lifetimes' start, for every model and Gamma-Gamma.

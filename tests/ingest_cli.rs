@@ -206,8 +206,9 @@ fn returns_flag() {
 #[test]
 fn summary_and_as_of_flags() {
     let text = b"customer_id,frequency,recency,T\na,1,5,10\nb,0,0,3\n";
+    // A summary read as an order log would be one "purchase" per customer: refused.
     let err = cli_result("summary.csv", text, &[]).unwrap_err();
-    assert!(err.contains("no_date_column"), "{err}");
+    assert!(err.contains("looks_like_summary"), "{err}");
     let v = cli("summary.csv", text, &["--summary", "--as-of", "2024-12-31"]);
     assert_eq!(detected(&v)["source"], "summary");
     assert_eq!(v["kpis"]["customers"], 2);

@@ -118,6 +118,12 @@ fn case(name: &str) -> (Vec<u8>, &'static str, Check) {
                 assert_eq!(v["ingest"]["firstDate"], "2024-01-04");
             },
         ),
+        "covariateCols" => (TWO_OF_EACH.to_vec(), r#"["note"]"#, |base, v| {
+            assert!(detected(base.as_ref().unwrap())["columns"]
+                .get("covariates")
+                .is_none());
+            assert_eq!(detected(v)["columns"]["covariates"][0], "note");
+        }),
         "customerCol" => (TWO_OF_EACH.to_vec(), r#""email""#, |base, v| {
             assert_eq!(transactions(base.as_ref().unwrap()), 4);
             assert_eq!(detected(v)["columns"]["customerId"], "email");
@@ -159,7 +165,7 @@ fn case(name: &str) -> (Vec<u8>, &'static str, Check) {
             b"customer_id,frequency,recency,T\na,1,5,10\nb,0,0,3\n".to_vec(),
             "true",
             |base, v| {
-                assert_eq!(base.as_ref().unwrap_err().code, "no_date_column");
+                assert_eq!(base.as_ref().unwrap_err().code, "looks_like_summary");
                 assert_eq!(detected(v)["source"], "summary");
                 assert_eq!(customers(v), 2);
             },

@@ -1,7 +1,7 @@
 //! The answer never depends on row order (issue #13): the same lines in any order give the
 //! same Report (but for the line numbers of `ingest.examples`) and the same per-customer
 //! values — RFM scores and segments, stages, clusters and projection, BTYD summary, P(alive),
-//! CLV and its interval — on the issue's 200k-line log, on logs full of ties, on a hand-made
+//! CLV and its interval, churn risk and its model comparison, the explain rules — on the issue's 200k-line log, on logs full of ties, on a hand-made
 //! log with returns and multi-line orders, on summary input, and on random small logs.
 #![cfg(not(target_arch = "wasm32"))]
 

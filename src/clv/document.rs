@@ -6,7 +6,7 @@
 //!   units: { timeUnit: "day"|"week"|"month", unitDays, monthFactor (lifetimes' D=30/W=4.345/M=1),
 //!            horizonMonths, horizonUnits (= horizonMonths * monthFactor, model units),
 //!            discountRate (monthly), marginRate, penalizer },
-//!   simple: SimpleReport,                       // see simple.rs; always present
+//!   simple: SimpleReport,                       // see simple/; always present
 //!   bgnbd:     null | { params: {r, alpha, a, b}, stdErrors: null | {r, alpha, a, b}, ...Fit },
 //!   paretoNbd: null | { params: {r, alpha, s, beta}, stdErrors, ...Fit },
 //!   mbgnbd:    null | { params: {r, alpha, a, b}, stdErrors, ...Fit },
@@ -21,15 +21,16 @@
 //!   newCustomer: null | { expectedPurchases: [E(X(i f)) for i = 0..=H] } (cumulative, model units),
 //!   pAliveMatrix: null | PAliveMatrix, periodTransactions: null | PeriodTransactions,
 //!   holdout: null | HoldoutReport,
+//!   covariates: null | CovariatesReport,        // see covariates/
 //!   rfmSegments: [SegmentClv],   // per RFM segment; joined by the pipeline (empty from run())
 //! }
 //! ```
 //! Every number is finite: a model that cannot be fitted is `null` with a warning.
 
 use super::by_segment::SegmentClv;
-use super::diagnostics::{PAliveMatrix, PeriodTransactions};
-use super::holdout::HoldoutReport;
 use super::simple::SimpleReport;
+use super::validation::diagnostics::{PAliveMatrix, PeriodTransactions};
+use super::validation::holdout::HoldoutReport;
 use serde::Serialize;
 
 /// Units and horizon actually used.
@@ -102,7 +103,7 @@ pub struct Totals {
     /// "none", "exact", "linearizedStream", "linearizedPAlive" or "linearizedStreamAndPAlive":
     /// on large data (runs x draws > 2M) the discounted purchase stream D(x,T) and, for
     /// Pareto/NBD, logit P(alive) use their first-order expansion in the log-parameters
-    /// (see bootstrap.rs); spend and BG/MBG P(alive) are always exact per draw.
+    /// (see uncertainty/bootstrap.rs); spend and BG/MBG P(alive) are always exact per draw.
     pub bootstrap_method: String,
     pub seed: u64,
     pub expected_purchases: f64,
@@ -138,6 +139,8 @@ pub struct ClvReport {
     pub p_alive_matrix: Option<PAliveMatrix>,
     pub period_transactions: Option<PeriodTransactions>,
     pub holdout: Option<HoldoutReport>,
+    /// Models with time-invariant covariates (`ingest.covariateCols`), null without them.
+    pub covariates: Option<super::covariates::CovariatesReport>,
     /// Simple and model CLV per RFM segment, aligned with `rfm.segments`. `clv::run` leaves it
     /// empty: the pipeline fills it after RFM and CLV ran (see `by_segment`).
     pub rfm_segments: Vec<SegmentClv>,
@@ -158,4 +161,10 @@ pub struct ClvColumns {
     /// The chosen transaction model and its model-unit parameters (None on fallback), so
     /// other analyses can score customers with the same model (see `palive::p_alive_of`).
     pub model: Option<(super::model::ModelKind, Vec<f64>)>,
+    /// The spend model behind `expected_spend` (the model card saves it).
+    pub spend: Option<super::gamma_gamma::spend::SpendModel>,
+    /// The same model kind refitted on the holdout's calibration period (None without a
+    /// holdout or when that refit failed): the churn comparison scores calibration customers
+    /// with it.
+    pub calibration_model: Option<(super::model::ModelKind, Vec<f64>)>,
 }

@@ -22,6 +22,8 @@ pub struct ClvInput<'a> {
     pub measured_monthly_retention: Option<f64>,
     /// Calibration summary + actual repeat purchases in a holdout period.
     pub holdout: Option<HoldoutInput<'a>>,
+    /// Customer-level covariates for the models with covariates (may be empty).
+    pub covariates: &'a [super::covariates::design::CovariateInput<'a>],
 }
 
 /// Calibration/holdout split: summary of the calibration period and actual holdout repeats.
@@ -34,7 +36,7 @@ pub struct HoldoutInput<'a> {
     /// Holdout length in model time units.
     pub duration: f64,
     /// Per-day counts for the cumulative tracking series (None: no series).
-    pub tracking: Option<super::tracking::TrackingInput<'a>>,
+    pub tracking: Option<super::validation::tracking::TrackingInput<'a>>,
 }
 
 /// Cleaned per-customer summary: every value finite, 0 <= t_x <= T, x >= 0.

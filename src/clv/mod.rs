@@ -1,7 +1,23 @@
 //! Customer lifetime value: simple (retention-form) CLV plus BTYD model CLV (BG/NBD, Pareto/NBD,
 //! MBG/NBD with Gamma-Gamma spend), numerically matching lifetimes 0.11.3, with a seeded
-//! parametric bootstrap interval. See `document.rs` for the report document, `simple.rs` and
-//! `predict.rs` for the CLV formulas.
+//! parametric bootstrap interval. See `document.rs` for the report document, `simple/` and
+//! `prediction/purchases.rs` for the CLV formulas.
+//!
+//! ## Layout (one folder per model family, as linfa has one crate per algorithm)
+//! * The stage: `run` (the pipeline), `input` (types, sanitising), `options` (validated
+//!   hyperparameters), `units`, `document` (the Report section), `by_segment` (CLV per RFM
+//!   segment, joined by the pipeline), `model` (`ModelKind`: dispatch to the families).
+//! * Families, each with its likelihood, gradient and predictions: `bgnbd`, `mbgnbd`, `pareto`
+//!   (+ `pareto::fast`: the fitting path and row P(alive); `pareto::pmf`: P(X(t) = n)),
+//!   `gamma_gamma` (+ `gamma_gamma::spend`: expected spend, with its fallback), `simple`
+//!   (retention formula, no fit).
+//! * `fitting`: `collapse`, `fitdata`, `optim`, `bfgs`, `linalg`, `fit` (one model), `fit_all`
+//!   (every model, report sections), `choice` (the CLV model).
+//! * `prediction`: `palive`, `purchases` (grid, discounted stream, new-customer curve), over
+//!   any family.
+//! * `uncertainty`: `bootstrap` (draws), `boot_eval` (their evaluation, quantiles).
+//! * `validation`: `holdout`, `tracking`, `diagnostics`.
+//! * `maths`: `special`, `fastmath`, `hyp_path`.
 //!
 //! ## Estimation (same objective as lifetimes 0.11.3)
 //! * BG/NBD, MBG/NBD: `-sum(ll)/n + penalizer * sum(theta^2)`; Pareto/NBD: lifetimes' own form
@@ -10,8 +26,8 @@
 //!   Gamma-Gamma: `-sum(ll)/n + penalizer * sum(theta^2)`, unscaled, on x > 0 and m > 0.
 //! * Optimised in log-parameter space with analytic gradients (Pareto/NBD too: term-wise
 //!   derivatives of its hypergeometric series): by argmin's L-BFGS from lifetimes' start below
-//!   `model::WARM_MIN_ROWS` distinct rows; from there by the dense BFGS of `bfgs` warm-started
-//!   from a 1/`model::THIN` subsample's optimum and Hessian (argmin as the fallback). Holdout
+//!   `fitting::fit::WARM_MIN_ROWS` distinct rows; from there by the dense BFGS of
+//!   `fitting::bfgs` warm-started from a 1/`fitting::fit::THIN` subsample's optimum and Hessian (argmin as the fallback). Holdout
 //!   refits warm-start from the full-period fit. Both paths stop at the same gradient norm.
 //! * `logLikelihood` is the papers' full log-likelihood: the sum over customers of lifetimes'
 //!   per-customer terms (which keep every constant) in model time units, i.e. lifetimes'
@@ -35,37 +51,24 @@
 //! `p_alive = 1`, `expected_purchases = 0`, `expected_spend` = the fallback above, and
 //! `clv = clv_low = clv_high = simple_clv`.
 
-pub mod bfgs;
 pub mod bgnbd;
-pub mod boot_eval;
-pub mod bootstrap;
 pub mod by_segment;
-pub mod collapse;
-pub mod diagnostics;
+pub mod covariates;
 pub mod document;
-pub mod fastmath;
-pub mod fitdata;
-pub mod fits;
+pub mod fitting;
 pub mod gamma_gamma;
-pub mod holdout;
-pub mod hyp_path;
 pub mod input;
-pub mod linalg;
+pub mod maths;
 pub mod mbgnbd;
 pub mod model;
-pub mod optim;
 pub mod options;
-pub mod palive;
 pub mod pareto;
-pub mod pareto_fast;
-pub mod pareto_pmf;
-pub mod predict;
+pub mod prediction;
 pub mod run;
 pub mod simple;
-pub mod special;
-pub mod spend;
-pub mod tracking;
+pub mod uncertainty;
 pub mod units;
+pub mod validation;
 
 pub use document::{ClvColumns, ClvReport};
 pub use input::{ClvInput, HoldoutInput};

@@ -1,19 +1,24 @@
 //! The CLV pipeline: clean -> simple CLV -> collapse -> fit -> choose -> predict -> bootstrap.
 
-use super::bootstrap::{self, BootIn};
-use super::collapse::collapse;
-use super::diagnostics::{p_alive_matrix, period_transactions};
+use super::covariates;
 use super::document::{ClvColumns, ClvReport, NewCustomer, Totals, UnitsReport};
-use super::fitdata::FitData;
-use super::fits::{bg_report, choose, fit_all, fit_gamma_gamma, gg_report, pareto_report, KINDS};
-use super::holdout;
+use super::fitting::choice::choose;
+use super::fitting::collapse::collapse;
+use super::fitting::fit::Fitted;
+use super::fitting::fit_all::{
+    bg_report, fit_all, fit_gamma_gamma, gg_report, pareto_report, KINDS,
+};
+use super::fitting::fitdata::FitData;
+use super::gamma_gamma::spend::SpendModel;
 use super::input::{clean_summary, finite_or_zero, ClvInput};
 use super::model::ModelKind;
 use super::options::ClvOptions;
-use super::palive::PAlive;
-use super::predict::{new_customer_curve, row_predictions, Grid};
+use super::prediction::palive::PAlive;
+use super::prediction::purchases::{new_customer_curve, row_predictions, Grid};
 use super::simple::simple_clv;
-use super::spend::SpendModel;
+use super::uncertainty::bootstrap::{self, BootIn};
+use super::validation::diagnostics::{p_alive_matrix, period_transactions};
+use super::validation::holdout;
 use crate::report::Warning;
 
 fn warn(w: &mut Vec<Warning>, code: &str, message: String) {
@@ -98,6 +103,7 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
         p_alive_matrix: None,
         period_transactions: None,
         holdout: None,
+        covariates: None,
         rfm_segments: Vec::new(),
     };
     // Spend model (Gamma-Gamma or observed fallback) is needed by every path.
@@ -139,6 +145,8 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
             clv_high: simple_col.clone(),
             simple_clv: simple_col.clone(),
             model: None,
+            spend: Some(spend.clone()),
+            calibration_model: None,
         }
     };
     let repeaters = s.x.iter().filter(|&&x| x > 0.0).count();
@@ -162,6 +170,13 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
     };
     if let Some((code, msg)) = degenerate {
         warn(&mut w, code, format!("{msg}; CLV falls back to simple CLV"));
+        if !input.covariates.is_empty() {
+            warn(
+                &mut w,
+                "clv_covariates_not_fitted",
+                format!("{msg}: the models with covariates are not fitted either"),
+            );
+        }
         let cols = fallback(&mut report, msg);
         return (report, cols, w);
     }
@@ -178,6 +193,22 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
     }
     if let Some(h) = &input.holdout {
         report.holdout = holdout::evaluate(h, opts.penalizer, &KINDS, &fits, &mut w);
+    }
+    if !input.covariates.is_empty() {
+        let plain: Vec<(ModelKind, &Fitted)> = KINDS
+            .iter()
+            .zip(&fits)
+            .filter(|(k, _)| matches!(k, ModelKind::Bgnbd | ModelKind::ParetoNbd))
+            .filter_map(|(k, f)| f.as_ref().filter(|f| f.converged).map(|f| (*k, f)))
+            .collect();
+        report.covariates = covariates::run(
+            input.covariates,
+            &s,
+            &plain,
+            opts.penalizer,
+            grid.horizon(),
+            &mut w,
+        );
     }
     let Some((kind, crit, reason)) = choose(opts.model, &fits, report.holdout.as_ref(), &mut w)
     else {
@@ -213,10 +244,18 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
             ),
         );
     }
+    let calibration_model = report.holdout.as_ref().and_then(|h| {
+        h.models
+            .iter()
+            .find(|m| m.model == kind && !m.params.is_empty())
+            .map(|m| (kind, m.params.clone()))
+    });
     let mut cols = ClvColumns {
         simple_clv: simple_col.clone(),
         expected_spend,
         model: Some((kind, p.clone())),
+        spend: Some(spend.clone()),
+        calibration_model,
         ..Default::default()
     };
     for c in 0..n {

@@ -19,11 +19,19 @@ pub(super) struct Batch {
     amount: Vec<f64>,
     order: Vec<u64>,
     line: Vec<u64>,
+    /// Covariate levels, `k` per row (`k` = the number of covariate columns).
+    levels: Vec<u32>,
 }
 
 impl Batch {
     /// Queues a used row; returns true when the batch is full and must be flushed.
-    pub fn push(&mut self, name: &str, day: i32, amount: f64, order: u64, line: u64) -> bool {
+    pub fn push(
+        &mut self,
+        name: &str,
+        (day, amount, order, line): (i32, f64, u64, u64),
+        levels: &[u32],
+    ) -> bool {
+        self.levels.extend_from_slice(levels);
         self.names.push_str(name);
         self.ends.push(self.names.len());
         self.day.push(day);
@@ -46,6 +54,7 @@ impl Batch {
         ids.touch(self.names());
         tx.reserve(self.ends.len());
         let mut ok = true;
+        let k = tx.covariates.len();
         for (i, name) in self.names().enumerate() {
             let Some(id) = ids.id(name) else {
                 ok = false;
@@ -56,6 +65,9 @@ impl Batch {
             tx.amount.push(self.amount[i]);
             tx.order.push(self.order[i]);
             tx.lines.push(self.line[i]);
+            for (c, col) in tx.covariates.iter_mut().enumerate() {
+                col.values.push(self.levels[i * k + c]);
+            }
         }
         self.names.clear();
         self.ends.clear();
@@ -63,6 +75,7 @@ impl Batch {
         self.amount.clear();
         self.order.clear();
         self.line.clear();
+        self.levels.clear();
         ok
     }
 }

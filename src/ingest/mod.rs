@@ -11,6 +11,7 @@
 mod accounting;
 mod batch;
 mod columns;
+mod covariates;
 mod date;
 mod encoding;
 mod lines;
@@ -28,11 +29,12 @@ mod text;
 mod workbook;
 
 pub use accounting::{RowAccount, SkipExample, SkipReason};
+pub use covariates::{CovariateColumn, CovariateKind, BLANK as COVARIATE_BLANK};
 pub use lines::Lines;
 pub use names::Names;
-pub use number::Decimal;
+pub use number::{parse_amount, Decimal};
 pub use rows::Transactions;
-pub use summary::SummaryTable;
+pub use summary::{row_text, Calibration, SummaryHoldout, SummaryLayout, SummaryRow, SummaryTable};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -71,12 +73,17 @@ pub struct IngestOptions {
     pub quantity_col: Option<String>,
     pub unit_price_col: Option<String>,
     pub returns: ReturnsPolicy,
+    /// Columns describing the customer (channel, country, first product, age …), by header
+    /// name or 1-based number, optionally with `:numeric` or `:categorical`: each customer
+    /// gets one value (`customers::covariates`) for the CLV covariate models and churn.
+    pub covariate_cols: Vec<String>,
     /// The input is a per-customer summary (customer_id, frequency, recency, T[, monetary_value]).
     pub summary: bool,
 }
 
 impl IngestOptions {
     pub fn validate(&self) -> Result<()> {
+        covariates::validate(&self.covariate_cols)?;
         if let Some(d) = &self.delimiter {
             sniff::parse_delimiter_option(d)?;
         }
@@ -110,6 +117,9 @@ pub struct DetectedColumns {
     pub quantity: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<String>,
+    /// The covariate columns read (`covariateCols`), in option order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub covariates: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

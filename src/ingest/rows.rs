@@ -5,6 +5,7 @@
 //! appears.
 use super::accounting::{RowAccount, SkipReason};
 use super::batch::Batch;
+use super::covariates::{CovariateColumn, CovariateReader};
 use super::date::DateParser;
 use super::lines::Lines;
 use super::names::{Interner, Names};
@@ -27,6 +28,8 @@ pub struct Transactions {
     pub order: Vec<u64>,
     /// 1-based source lines, for examples of rows dropped later (e.g. after `asOf`).
     pub lines: Lines,
+    /// The `covariateCols` columns, one value per row.
+    pub covariates: Vec<CovariateColumn>,
 }
 
 impl Transactions {
@@ -38,6 +41,7 @@ impl Transactions {
             amount: Vec::with_capacity(n),
             order: Vec::with_capacity(n),
             lines: Lines::default(),
+            covariates: Vec::new(),
         }
     }
 
@@ -65,6 +69,9 @@ impl Transactions {
         self.day.reserve_exact(more);
         self.amount.reserve_exact(more);
         self.order.reserve_exact(more);
+        for c in &mut self.covariates {
+            c.values.reserve_exact(more);
+        }
     }
 
     /// Gives back the columns' unused reserve (the row estimate includes a margin).
@@ -167,11 +174,15 @@ pub(super) struct RowParser<'a> {
     needed: usize,
     /// The id arena passed its 4 GiB limit (see `Names::push`): ingest fails in `finish`.
     too_many_ids: bool,
+    /// Levels of the covariate columns; the row's levels are queued in the batch.
+    covariates: CovariateReader,
+    levels: Vec<u32>,
 }
 
 impl<'a> RowParser<'a> {
     /// `capacity`: expected rows, so the columns are allocated once (no doubling copies).
     pub(super) fn new(layout: &'a Layout, opts: &IngestOptions, capacity: usize) -> Self {
+        let covariates = CovariateReader::new(layout.covariates.clone());
         let names = (0..layout.n_fields)
             .map(|i| {
                 layout
@@ -188,7 +199,10 @@ impl<'a> RowParser<'a> {
             dates: DateParser::new(&layout.date_format),
             returns: opts.returns,
             account: RowAccount::default(),
-            tx: Transactions::with_capacity(capacity),
+            tx: Transactions {
+                covariates: covariates.columns(),
+                ..Transactions::with_capacity(capacity)
+            },
             customers: Interner::default(),
             batch: Batch::default(),
             needed: layout
@@ -196,8 +210,11 @@ impl<'a> RowParser<'a> {
                 .claimed()
                 .into_iter()
                 .max()
-                .map_or(0, |m| m + 1),
+                .map_or(0, |m| m + 1)
+                .max(layout.covariates.iter().map(|c| c.0 + 1).max().unwrap_or(0)),
             too_many_ids: false,
+            covariates,
+            levels: Vec::new(),
         }
     }
 
@@ -296,7 +313,18 @@ impl<'a> RowParser<'a> {
             order_hash(order_text)
         };
         self.account.used();
-        if self.batch.push(cust, day, amount, order, line) {
+        if !self.covariates.is_empty() {
+            self.levels.clear();
+            for k in 0..self.covariates.columns.len() {
+                let c = self.covariates.columns[k];
+                let l = self.covariates.level(k, get(Some(c)));
+                self.levels.push(l);
+            }
+        }
+        if self
+            .batch
+            .push(cust, (day, amount, order, line), &self.levels)
+        {
             self.flush();
         }
     }
@@ -317,6 +345,7 @@ impl<'a> RowParser<'a> {
             .with_hint("split the export into smaller files"));
         }
         self.tx.customer_names = std::mem::take(&mut self.customers).into_names();
+        std::mem::take(&mut self.covariates).finish(&mut self.tx.covariates);
         self.tx.shrink_to_fit();
         let l = self.layout;
         let name = |c: Option<usize>| c.map(|i| self.col_name(i).to_string());
@@ -333,6 +362,7 @@ impl<'a> RowParser<'a> {
             order_id: name(l.roles.order),
             quantity: name(l.roles.quantity),
             unit_price: name(l.roles.unit_price),
+            covariates: l.covariates.iter().map(|c| c.1.clone()).collect(),
         };
         detected.header = self.names.clone();
         Ok(Ingested::Transactions(self.tx, self.account, detected))

@@ -3,6 +3,7 @@
 //! Every guess is made on a bounded sample, reported in `ingest.detected`, and can be
 //! overridden by an option; the option wins without question.
 use super::columns::{self, Roles};
+use super::covariates::{self, CovariateKind};
 use super::date;
 use super::number::{self, Decimal};
 use super::source;
@@ -144,6 +145,8 @@ pub struct Layout {
     pub date_ambiguous_with: Option<String>,
     /// Order ids like `C536379` mark cancelled invoices (see [`cancellation_prefix`]).
     pub cancel_prefix: bool,
+    /// Covariate columns (`covariateCols`): field, name, forced kind.
+    pub covariates: Vec<(usize, String, Option<CovariateKind>)>,
 }
 
 /// Resolves a column option: a header name (case-insensitive) or a 1-based index.
@@ -332,6 +335,22 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
     let cancel_prefix = roles
         .order
         .is_some_and(|c| cancellation_prefix(&columns[c]));
+    let mut covariates = Vec::new();
+    for spec in &opts.covariate_cols {
+        let (col, kind) = covariates::split_spec(spec, &header);
+        let i = resolve_column(&col, &header, n_fields, "--covariate")?;
+        let name = header
+            .get(i)
+            .filter(|h| !h.is_empty())
+            .cloned()
+            .unwrap_or(format!("#{}", i + 1));
+        if covariates.iter().any(|(j, _, _)| *j == i) {
+            return Err(Error::option(format!(
+                "covariate column {name:?} is named twice"
+            )));
+        }
+        covariates.push((i, name, kind));
+    }
     Ok(Layout {
         has_header,
         header,
@@ -341,6 +360,7 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
         date_format,
         date_ambiguous_with,
         cancel_prefix,
+        covariates,
     })
 }
 

@@ -126,6 +126,12 @@ pub fn from_table(
             .map(|r| Ok(csv::StringRecord::from(r.clone())));
         return summary::read(&sample, records, opts, detected);
     }
+    if sample
+        .first()
+        .is_some_and(|h| summary::looks_like_summary(h))
+    {
+        return Err(summary::summary_error(&sample[0]));
+    }
     let layout = sniff::decide_layout(&sample, opts)?;
     let mut parser = RowParser::new(&layout, opts, table.len());
     // Leading empty rows before the table (and the header) are not rows.

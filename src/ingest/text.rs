@@ -58,6 +58,12 @@ pub fn from_text(
         let records = reader(source, delimiter).into_records();
         return summary::read(&sample, records, opts, detected);
     }
+    if sample
+        .first()
+        .is_some_and(|h| summary::looks_like_summary(h))
+    {
+        return Err(summary::summary_error(&sample[0]));
+    }
     let layout = sniff::decide_layout(&sample, opts)?;
     // The parsed sample (up to 2,000 rows of `String`s) is done with: freed before the
     // columns are reserved, its block is reused instead of staying live under them.

@@ -1,6 +1,7 @@
 //! The CLV stage's input: the customer table's BTYD columns plus a calibration/holdout split
 //! and the per-day counts of the tracking series, cut from the per-day lists.
-use crate::clv::tracking::TrackingInput;
+use crate::clv::covariates::design::CovariateInput;
+use crate::clv::validation::tracking::TrackingInput;
 use crate::clv::{self, ClvColumns, ClvInput, ClvReport, HoldoutInput};
 use crate::customers::CustomerTable;
 use crate::options::Options;
@@ -42,6 +43,65 @@ fn day_counts(customers: &CustomerTable, as_of: i32) -> (i32, Vec<f64>, Vec<f64>
     (start, new, repeats)
 }
 
+/// The calibration/holdout split of the CLV validation (and of the churn comparison): the
+/// table as of `cutoff = asOf - days`, the full table's row of each calibration customer, and
+/// their repeat purchase days in the holdout (lifetimes' `frequency_holdout`).
+pub struct Split {
+    pub cutoff: i32,
+    pub days: i32,
+    pub cal: CustomerTable,
+    pub rows: Vec<u32>,
+    pub actual: Vec<f64>,
+}
+
+/// The split for these options; None without per-day data or a holdout.
+pub fn holdout_split(
+    customers: &CustomerTable,
+    as_of: i32,
+    opts: &Options,
+    has_days: bool,
+) -> Option<Split> {
+    let days = if has_days {
+        holdout_days(customers, as_of, opts)
+    } else {
+        0
+    };
+    (days > 0).then(|| {
+        let cutoff = as_of - days;
+        let (cal, rows) = customers.until(cutoff, opts.time_unit);
+        let actual: Vec<f64> = rows
+            .iter()
+            .map(|&c| {
+                let r = customers.day_range(c as usize);
+                r.filter(|&j| customers.day_purchase[j] && customers.days[j] > cutoff)
+                    .count() as f64
+            })
+            .collect();
+        Split {
+            cutoff,
+            days,
+            cal,
+            rows,
+            actual,
+        }
+    })
+}
+
+/// The customer table's covariates as the CLV models read them.
+pub fn covariate_inputs(customers: &CustomerTable) -> Vec<CovariateInput<'_>> {
+    customers
+        .covariates
+        .iter()
+        .map(|c| CovariateInput {
+            name: &c.name,
+            kind: c.kind,
+            levels: &c.levels,
+            value: &c.value,
+            differing: c.differing,
+        })
+        .collect()
+}
+
 /// CLV on the customer table, with a calibration/holdout split cut from the day lists. Public so
 /// that `benches/clv.rs` times exactly the CLV stage `analyze` runs.
 pub fn clv_for(
@@ -51,28 +111,33 @@ pub fn clv_for(
     opts: &Options,
     has_days: bool,
 ) -> (ClvReport, ClvColumns, Vec<Warning>) {
-    let days = if has_days {
-        holdout_days(customers, as_of, opts)
-    } else {
-        0
-    };
-    let holdout = (days > 0).then(|| {
-        let cutoff = as_of - days;
-        let (cal, rows) = customers.until(cutoff, opts.time_unit);
-        // Repeat purchases in the holdout: purchase days after the cutoff (lifetimes'
-        // `frequency_holdout`).
-        let actual: Vec<f64> = rows
-            .iter()
-            .map(|&c| {
-                let r = customers.day_range(c as usize);
-                r.filter(|&j| customers.day_purchase[j] && customers.days[j] > cutoff)
-                    .count() as f64
-            })
-            .collect();
-        (cal, actual, days as f64 / opts.time_unit.days())
+    let split = holdout_split(customers, as_of, opts, has_days);
+    let counts = split.as_ref().map(|_| day_counts(customers, as_of));
+    let holdout = split.as_ref().map(|sp| HoldoutInput {
+        x: &sp.cal.frequency,
+        t_x: &sp.cal.recency,
+        t: &sp.cal.t,
+        actual: &sp.actual,
+        duration: sp.days as f64 / opts.time_unit.days(),
+        tracking: counts.as_ref().map(|(start, new, repeats)| TrackingInput {
+            start_day: *start,
+            new_by_day: new,
+            repeats_by_day: repeats,
+            calibration_days: (as_of - sp.days - start + 1).max(0) as usize,
+            unit_days: opts.time_unit.days(),
+        }),
     });
-    let counts = holdout.as_ref().map(|_| day_counts(customers, as_of));
-    let t = customers;
+    clv_with(customers, retention, opts, holdout)
+}
+
+/// CLV on the table with a given holdout input (a summary's own holdout columns, or none).
+pub(super) fn clv_with(
+    t: &CustomerTable,
+    retention: Option<f64>,
+    opts: &Options,
+    holdout: Option<HoldoutInput>,
+) -> (ClvReport, ClvColumns, Vec<Warning>) {
+    let covariates = covariate_inputs(t);
     let input = ClvInput {
         x: &t.frequency,
         t_x: &t.recency,
@@ -82,22 +147,8 @@ pub fn clv_for(
         tenure_days: &t.tenure_days,
         time_unit: opts.time_unit,
         measured_monthly_retention: retention,
-        holdout: holdout
-            .as_ref()
-            .map(|(cal, actual, duration)| HoldoutInput {
-                x: &cal.frequency,
-                t_x: &cal.recency,
-                t: &cal.t,
-                actual,
-                duration: *duration,
-                tracking: counts.as_ref().map(|(start, new, repeats)| TrackingInput {
-                    start_day: *start,
-                    new_by_day: new,
-                    repeats_by_day: repeats,
-                    calibration_days: (as_of - days - start + 1).max(0) as usize,
-                    unit_days: opts.time_unit.days(),
-                }),
-            }),
+        holdout,
+        covariates: &covariates,
     };
     clv::run(&input, &opts.clv)
 }

@@ -9,13 +9,17 @@ mod clv_input;
 mod diagnose;
 mod memo;
 mod offload;
+mod summary_export;
+mod summary_input;
 
 use std::sync::Arc;
 
+use crate::churn::{self, ChurnColumns, ChurnOptions, ChurnReport};
 use crate::clv::{self, ClvColumns, ClvOptions, ClvReport};
 use crate::customers::CustomerTable;
 use crate::dates::{format_day, parse_iso};
 use crate::error::{Error, Result};
+use crate::explain::{self, ExplainReport};
 use crate::ingest::{
     self, Detected, IngestReport, Ingested, RowAccount, SkipReason, SummaryTable, Transactions,
 };
@@ -26,10 +30,12 @@ use crate::report::{Report, Warning, SCHEMA_VERSION};
 use crate::rfm::{self, RfmColumns, RfmOptions, RfmReport};
 use crate::segment::{self, Feature, SegmentColumns, SegmentOptions, SegmentsReport};
 use crate::units::TimeUnit;
-pub use clv_input::clv_for;
+use clv_input::clv_with;
+pub use clv_input::{clv_for, covariate_inputs, holdout_split, Split};
 use diagnose::{ingest_warnings, no_rows_error};
 use memo::Memo;
 pub use offload::{SegmentFeatures, SegmentJob, SegmentResult};
+pub use summary_export::SUMMARY_COLUMNS;
 
 /// What the file held, kept for re-analysis.
 #[derive(Debug, Clone)]
@@ -63,6 +69,7 @@ pub struct Analysis {
     pub stages: Arc<Vec<Stage>>,
     pub segments: Arc<SegmentColumns>,
     pub clv: Arc<ClvColumns>,
+    pub churn: Arc<ChurnColumns>,
 }
 
 /// The stages in the order they run, each keyed by what it reads.
@@ -81,6 +88,27 @@ struct Stages {
     lifecycle: Memo<(u64, u64, u64, LifecycleOptions), LifecycleStage>,
     /// Key: table generation, CLV generation when CLV is a feature (else 0), options.
     segments: Memo<(u64, u64, SegmentOptions), SegmentStage>,
+    /// Key: table and CLV generations (the holdout split is a CLV option), churn options.
+    churn: Memo<(u64, u64, ChurnOptions), ChurnStage>,
+    /// Key: table, lifecycle, segments and churn generations.
+    explain: Memo<(u64, u64, u64, u64), ExplainReport>,
+}
+
+/// What [`Dataset::model_stages`] computed, with the generations downstream keys use.
+struct Models {
+    clv: ClvStage,
+    clv_gen: u64,
+    life: LifecycleStage,
+    life_gen: u64,
+    churn: ChurnStage,
+    churn_gen: u64,
+}
+
+#[derive(Debug, Clone)]
+struct ChurnStage {
+    report: ChurnReport,
+    cols: Arc<ChurnColumns>,
+    warnings: Vec<Warning>,
 }
 
 /// The results of [`Dataset::cheap_stages`], with the generations downstream keys use.
@@ -100,6 +128,8 @@ struct TableStage {
     last_day: Option<i32>,
     /// The row account with the rows this `asOf` leaves out.
     account: RowAccount,
+    /// What reading a summary found worth saying (reconstructed columns, no as-of date).
+    warnings: Vec<Warning>,
 }
 
 #[derive(Debug, Clone)]
@@ -255,17 +285,25 @@ impl Dataset {
         let customers = &table.customers;
         let as_of = table.as_of;
         let mut warnings = ingest_warnings(&table.account, &self.detected);
+        warnings.extend(table.warnings.iter().cloned());
         warnings.extend(kpi.warnings.iter().cloned());
-        let (clv, clv_gen, life) =
-            self.model_stages(opts, stages, ran, &table, table_gen, &kpi, kpi_gen)?;
+        let Models {
+            clv,
+            clv_gen,
+            life,
+            life_gen,
+            churn,
+            churn_gen,
+        } = self.model_stages(opts, stages, ran, &table, table_gen, &kpi, kpi_gen)?;
         warnings.extend(clv.warnings.iter().cloned());
+        warnings.extend(churn.warnings.iter().cloned());
         let uses_clv = opts.segments.features.contains(&Feature::Clv);
         let seg_key = (
             table_gen,
             if uses_clv { clv_gen } else { 0 },
             opts.segments.clone(),
         );
-        let (seg, _) = stages.segments.get(seg_key, "segments", ran, || {
+        let (seg, seg_gen) = stages.segments.get(seg_key, "segments", ran, || {
             let features = SegmentFeatures::of(customers);
             // Only a CLV feature makes the fit depend on CLV; profiles get it below.
             let clv_feature = uses_clv.then_some(clv.cols.clv.as_slice());
@@ -294,6 +332,17 @@ impl Dataset {
             (&rfm.cols.segment, &rfm_names),
             &mut warnings,
         ));
+
+        // Rules for clusters, stages and churn risk: they read three stages' columns.
+        let explain_key = (table_gen, life_gen, seg_gen, churn_gen);
+        let (explain, _) = stages.explain.get(explain_key, "explain", ran, || {
+            let targets = explain::Targets {
+                clusters: &seg.cols.cluster,
+                stages: &life.stages,
+                churn_risk: &churn.cols.risk,
+            };
+            Ok(explain::run(customers, &targets))
+        })?;
 
         // CLV per RFM segment: another join of two stages' columns, every run (O(n)).
         let mut clv_report = clv.report;
@@ -326,6 +375,8 @@ impl Dataset {
             lifecycle: life.report,
             segments: segments_report,
             clv: clv_report,
+            churn: churn.report,
+            explain,
             warnings,
         };
         Ok(Analysis {
@@ -335,7 +386,42 @@ impl Dataset {
             stages: life.stages,
             segments: seg.cols,
             clv: clv.cols,
+            churn: churn.cols,
         })
+    }
+
+    /// The churn comparison on the CLV holdout, and each customer's churn risk.
+    fn churn(
+        &self,
+        customers: &CustomerTable,
+        as_of: i32,
+        clv: &ClvColumns,
+        opts: &Options,
+    ) -> ChurnStage {
+        let has_days = matches!(self.source, Source::Transactions(_));
+        let split = clv_input::holdout_split(customers, as_of, opts, has_days);
+        let input = churn::ChurnInput {
+            customers,
+            holdout: split.as_ref().map(|s| churn::Holdout {
+                cutoff: s.cutoff,
+                days: s.days,
+                cal: &s.cal,
+                rows: &s.rows,
+                actual: &s.actual,
+            }),
+            model: clv.model.as_ref().map(|(k, p)| (*k, p.as_slice())),
+            calibration_model: clv
+                .calibration_model
+                .as_ref()
+                .map(|(k, p)| (*k, p.as_slice())),
+            p_alive: clv.model.as_ref().map(|_| clv.p_alive.as_slice()),
+        };
+        let (report, cols, warnings) = churn::run(&input, &opts.churn);
+        ChurnStage {
+            report,
+            cols: Arc::new(cols),
+            warnings,
+        }
     }
 
     /// The cheap stages every run starts with: customer table, RFM scores, lifecycle
@@ -376,7 +462,10 @@ impl Dataset {
                     "no repeat buyers: lifecycle windows use 30/180-day defaults; set lifecycle.newWindowDays and churnWindowDays",
                 ));
             }
-            let kpis = kpis::compute(customers, as_of, th.churn_window_days, &opts.kpis);
+            let mut kpis = kpis::compute(customers, as_of, th.churn_window_days, &opts.kpis);
+            if let Source::Summary(_) = self.source {
+                summary_input::limit_kpis(&mut kpis, &mut warnings);
+            }
             Ok(KpiStage { th, kpis, warnings })
         })?;
         Ok(Cheap {
@@ -388,7 +477,8 @@ impl Dataset {
         })
     }
 
-    /// CLV, then the lifecycle stages (At Risk reads P(alive)), after the cheap stages.
+    /// CLV, then the lifecycle stages (At Risk reads P(alive)) and churn, after the cheap
+    /// stages.
     #[allow(clippy::too_many_arguments)]
     fn model_stages(
         &self,
@@ -399,14 +489,28 @@ impl Dataset {
         table_gen: u64,
         kpi: &KpiStage,
         kpi_gen: u64,
-    ) -> Result<(ClvStage, u64, LifecycleStage)> {
-        let has_days = matches!(self.source, Source::Transactions(_));
+    ) -> Result<Models> {
         let (customers, as_of) = (&table.customers, table.as_of);
         // Monthly whatever `kpis.period` is: the simple CLV is a monthly formula.
         let retention = kpi.kpis.monthly_retention_rate;
         let clv_key = (table_gen, retention.map(f64::to_bits), opts.clv.clone());
         let (clv, clv_gen) = stages.clv.get(clv_key, "clv", ran, || {
-            let (report, cols, warnings) = clv_for(customers, as_of, retention, opts, has_days);
+            let (report, cols, warnings) = match &self.source {
+                Source::Transactions(_) => clv_for(customers, as_of, retention, opts, true),
+                Source::Summary(s) => {
+                    let days = opts.clv.holdout_days;
+                    let holdout = summary_input::SummaryHoldout::of(s, days);
+                    let mut out = clv_with(
+                        customers,
+                        retention,
+                        opts,
+                        holdout.as_ref().map(|h| h.input()),
+                    );
+                    out.2
+                        .extend(summary_input::holdout_warning(s, days, opts.time_unit));
+                    out
+                }
+            };
             Ok(ClvStage {
                 report,
                 cols: Arc::new(cols),
@@ -414,25 +518,42 @@ impl Dataset {
             })
         })?;
         let life_key = (table_gen, kpi_gen, clv_gen, opts.lifecycle.clone());
-        let (life, _) = stages.lifecycle.get(life_key, "lifecycle", ran, || {
+        let (life, life_gen) = stages.lifecycle.get(life_key, "lifecycle", ran, || {
             Ok(self.lifecycle(customers, as_of, &kpi.th, &clv.cols, opts))
         })?;
-        Ok((clv, clv_gen, life))
+        // Churn reads the CLV model and its holdout split.
+        let churn_key = (table_gen, clv_gen, opts.churn.clone());
+        let (churn, churn_gen) = stages.churn.get(churn_key, "churn", ran, || {
+            Ok(self.churn(customers, as_of, &clv.cols, opts))
+        })?;
+        Ok(Models {
+            clv,
+            clv_gen,
+            life,
+            life_gen,
+            churn,
+            churn_gen,
+        })
     }
 
     /// The customer table as of `opts.asOf`, and the row account with the rows it leaves out.
     fn table(&self, opts: &Options) -> Result<TableStage> {
         let mut account = self.account.clone();
+        let mut warnings = Vec::new();
         let (customers, as_of, first_day, last_day) = match &self.source {
             Source::Transactions(tx) => self.customers_from_transactions(tx, opts, &mut account)?,
             Source::Summary(s) => {
-                let as_of = opts.as_of_day().unwrap_or(0);
-                (
-                    CustomerTable::from_summary(s, as_of, opts.time_unit),
-                    as_of,
-                    None,
-                    None,
-                )
+                let (as_of, w) = summary_input::as_of(s, opts.as_of_day(), opts.time_unit)?;
+                warnings = w;
+                let table = CustomerTable::from_summary(s, as_of, opts.time_unit);
+                let dates = s.first_day.is_some() && !table.is_empty();
+                let first = dates
+                    .then(|| table.first_day.iter().copied().min())
+                    .flatten();
+                let last = dates
+                    .then(|| table.last_day.iter().copied().max())
+                    .flatten();
+                (table, as_of, first, last)
             }
         };
         Ok(TableStage {
@@ -441,6 +562,7 @@ impl Dataset {
             first_day,
             last_day,
             account,
+            warnings,
         })
     }
 
@@ -461,7 +583,13 @@ impl Dataset {
         let earlier = matches!(self.source, Source::Transactions(_)).then(|| {
             let (t0, rows) = customers.until(before, opts.time_unit);
             let p0 = clv.model.as_ref().map(|(kind, params)| {
-                clv::palive::p_alive_of(*kind, params, &t0.frequency, &t0.recency, &t0.t)
+                clv::prediction::palive::p_alive_of(
+                    *kind,
+                    params,
+                    &t0.frequency,
+                    &t0.recency,
+                    &t0.t,
+                )
             });
             let s0 = lifecycle::assign(&t0, th, p0.as_deref());
             (rows, s0, format_day(before))

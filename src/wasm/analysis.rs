@@ -155,6 +155,14 @@ impl Dataset {
         for (k, v) in f64s.into_iter().chain(clv) {
             set(&o, k, &Float64Array::from(v).into())?;
         }
+        // Absent when no churn risk could be given (no holdout): see churn::ChurnReport.
+        if !a.churn.risk.is_empty() {
+            set(
+                &o,
+                "churnRisk",
+                &Float64Array::from(a.churn.risk.as_slice()).into(),
+            )?;
+        }
         set(
             &o,
             "frequency",

@@ -1,10 +1,12 @@
-// The worker's per-customer computations (www/src/derive.js), in Node: the scatter sample,
-// the CLV histogram, the top-CLV list, and the table's filter/search/sort.
+// The per-customer computations, in Node: the charts' summaries (src/js/worker/
+// summaries.js: the scatter sample, the CLV histogram, the top-CLV list) and the table's
+// filter/search/sort (src/js/worker/query.js, run in the analyzer's worker).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scatterSample, clvHistogram, topClv, query, nth } from '../../www/src/derive.js';
+import { scatterSample, clvHistogram, topClv, nth } from '../../src/js/worker/summaries.js';
+import { query } from '../../src/js/worker/query.js';
 
-test('derive.js: scatter sample, CLV histogram, top CLV and table queries', () => {
+test('summaries and query: scatter sample, CLV histogram, top CLV and table queries', () => {
   const n = 50_000;
   const cols = {
     px: new Float32Array(n).map((_, i) => Math.sin(i)), py: new Float32Array(n).map((_, i) => Math.cos(i)),
@@ -16,6 +18,14 @@ test('derive.js: scatter sample, CLV histogram, top CLV and table queries', () =
   const sc = scatterSample(cols, { segments: { clusters: [{}, {}, {}] } });
   assert.ok(sc.shown <= 12_000 && sc.shown > 10_000);
   assert.equal(sc.series.length, 3);
+  // Each cluster's points as a flat [x, y, …] Float32Array of the sampled customers, in order.
+  assert.equal(sc.series.reduce((a, [, xy]) => a + xy.length / 2, 0), sc.shown);
+  assert.deepEqual(sc.series.map(([c]) => c), [0, 1, 2]);
+  const [, xy1] = sc.series[1];
+  const sampled = Array.from({ length: 12_000 }, (_, k) => Math.floor((k * n) / 12_000));
+  const firstOf1 = sampled.find((i) => cols.cluster[i] === 1);
+  assert.ok(xy1 instanceof Float32Array);
+  assert.deepEqual([xy1[0], xy1[1]], [cols.px[firstOf1], cols.py[firstOf1]]);
   assert.equal(scatterSample({ px: new Float32Array(0) }, { segments: { clusters: [] } }), null);
   const h = clvHistogram(cols);
   assert.equal(h.counts.reduce((a, b) => a + b, 0) + h.above, n);
@@ -32,7 +42,7 @@ test('derive.js: scatter sample, CLV histogram, top CLV and table queries', () =
 
 // The first dashboard must not wait for a sort of every customer's CLV: the histogram selects
 // its 99th percentile and the top list keeps 20 in one pass. Both must give what the sorts gave.
-test('derive.js: CLV histogram and top list equal their sort-based definitions', () => {
+test('summaries: CLV histogram and top list equal their sort-based definitions', () => {
   let seed = 7;
   const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
   for (const n of [1, 2, 25, 1000, 20_011]) {

@@ -89,11 +89,16 @@ export async function upload(page, file) {
   await rerun(page, () => page.setInputFiles('#file', file));
 }
 
+// Page functions (page.evaluate, waitForFunction) run in the page, where the dashboard's
+// content is inside <crm-lens-dashboard>'s shadow root; Playwright's own selectors
+// (page.click, textContent, $$eval …) pierce it by themselves.
+
 export async function search(page, text) {
   await page.fill('[data-testid="search"]', text);
   // Done when every visible row's customer id contains the text (the query ran in the worker).
   await page.waitForFunction((needle) => {
-    const rows = [...document.querySelectorAll('#vbody .vrow:not([hidden])')];
+    const root = document.querySelector('crm-lens-dashboard').shadowRoot;
+    const rows = [...root.querySelectorAll('#vbody .vrow:not([hidden])')];
     return rows.length > 0 && rows.every((r) => r.firstChild.textContent.toLowerCase().includes(needle));
   }, text.toLowerCase(), { timeout: 15_000 });
 }
@@ -128,7 +133,7 @@ export function unlabelledControls(page) {
     .filter((e) => {
       if (e.getAttribute('aria-label')?.trim()) return false;
       const by = e.getAttribute('aria-labelledby');
-      if (by && by.split(/\s+/).some((id) => document.getElementById(id)?.textContent.trim())) return false;
+      if (by && by.split(/\s+/).some((id) => e.getRootNode().getElementById(id)?.textContent.trim())) return false;
       if (e.tagName === 'BUTTON') return !e.textContent.trim();
       return ![...(e.labels ?? [])].some((l) => {
         const own = l.cloneNode(true);

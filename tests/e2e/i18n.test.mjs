@@ -1,13 +1,34 @@
-// Every English string has a Chinese and a Russian translation, including every segment name,
-// stage, action key, skip reason, warning and error code the core emits.
+// Every English string has a Chinese and a Russian translation, in the dashboard element
+// (src/js/dashboard/i18n/) and in the page shell (www/src/i18n/), including every segment
+// name, stage, action key, skip reason, warning and error code the core emits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { missingKeys, setLanguage, t, has } from '../../www/src/i18n/index.js';
+import { missingKeys, translator } from '../../src/js/dashboard/i18n/index.js';
+import { en } from '../../www/src/i18n/en.js';
+import { zh } from '../../www/src/i18n/zh.js';
+import { ru } from '../../www/src/i18n/ru.js';
 import { ROOT } from './helpers.mjs';
 
-test('no translation is missing', () => {
+let lang = 'en';
+const setLanguage = (l) => { lang = l; };
+const t = (key, vars, fallback) => translator(lang).t(key, vars, fallback);
+const has = (key) => translator(lang).has(key);
+
+test('no translation is missing (element and page)', () => {
   assert.deepEqual(missingKeys(), { en: [], zh: [], ru: [] });
+  for (const [l, d] of Object.entries({ zh, ru })) {
+    assert.deepEqual(Object.keys(en).filter((k) => !(k in d)), [], `page ${l}`);
+    assert.deepEqual(Object.keys(d).filter((k) => !(k in en)), [], `page ${l} has no stray keys`);
+  }
+});
+
+test('the page and the element share no key (one string, one place), but the page rewords fix buttons', () => {
+  const element = translator('en');
+  const shared = Object.keys(en).filter((k) => element.has(k) && !k.startsWith('fixfield.'));
+  assert.deepEqual(shared, []);
+  assert.equal(en['fixfield.dateFormat'], 'set the date format below');
+  assert.equal(element.t('fixfield.dateFormat'), 'set the date format');
 });
 
 function rustSources(dir) {

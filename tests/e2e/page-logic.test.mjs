@@ -1,11 +1,12 @@
-// The page's pure logic, in Node: Report readers (panels/adapters.js), which field a fix points
-// to (errors.js), and the annual ↔ monthly discount conversion (settings.js).
+// Pure logic, in Node: the dashboard's Report readers (src/js/dashboard/panels/adapters.js),
+// which option a fix points to (src/js/dashboard/fixes.js), and the page's annual ↔ monthly
+// discount conversion (www/src/rates.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nativeReport, ROOT } from './helpers.mjs';
-import { hasClv, skippedTotal, pAliveGrid, holdoutSeries, STAGES } from '../../www/src/panels/adapters.js';
-import { fixField } from '../../www/src/errors.js';
-import { monthlyRate, annualRate } from '../../www/src/settings.js';
+import { hasClv, skippedTotal, pAliveGrid, holdoutSeries, STAGES } from '../../src/js/dashboard/panels/adapters.js';
+import { fixOption as fixField } from '../../src/js/dashboard/fixes.js';
+import { monthlyRate, annualRate } from '../../www/src/rates.js';
 
 test('Report readers on the sample\'s Report', () => {
   const r = nativeReport(`${ROOT}www/public/sample.csv`);
@@ -41,4 +42,16 @@ test('annual and monthly discount rates convert both ways', () => {
   assert.ok(Math.abs(monthlyRate(0.12) - 0.009488792934583046) < 1e-15);
   assert.ok(Math.abs(annualRate(0.01) - 0.12682503013196977) < 1e-15);
   for (const a of [0, 0.05, 0.1, 0.3]) assert.ok(Math.abs(annualRate(monthlyRate(a)) - a) < 1e-12);
+});
+
+test('the tab knows its limit: a log past it is refused before reading, a summary never', async () => {
+  const { preflight, TAB_LIMIT_BYTES } = await import('../../www/src/limits.js');
+  const { fixOption } = await import('../../src/js/dashboard/fixes.js');
+  assert.equal(preflight(TAB_LIMIT_BYTES), null);
+  const e = preflight(TAB_LIMIT_BYTES + 1);
+  assert.equal(e.code, 'too_big_for_tab');
+  assert.match(e.hint, /crm-lens sql summary/);
+  assert.equal(fixOption(e.code, e.hint), 'summary', 'the fix is the summary box');
+  assert.equal(fixOption('looks_like_summary', ''), 'summary');
+  assert.equal(preflight(10 * TAB_LIMIT_BYTES, { summary: true }), null);
 });

@@ -75,7 +75,8 @@ test('k-means and CLV panels show the engine\'s results; model and horizon re-ru
   // The cluster filter of the customer table.
   const c1 = seg.clusters[1];
   await page.selectOption('#filters select[name="cluster"]', String(c1.id));
-  await page.waitForFunction((s) => document.querySelector('[data-testid="table-count"]').textContent.startsWith(`${s} of`), int(c1.size));
+  await page.waitForFunction((s) => document.querySelector('crm-lens-dashboard').shadowRoot
+    .querySelector('[data-testid="table-count"]').textContent.startsWith(`${s} of`), int(c1.size));
   await page.selectOption('#filters select[name="cluster"]', '');
   await page.screenshot({ path: `${ARTIFACTS}/panels-kmeans-clv.png`, fullPage: true });
 

@@ -30,7 +30,8 @@ async function visibleRows(page) {
 
 async function count(page, n) {
   const want = `${int(n)} of`;
-  await page.waitForFunction((w) => document.querySelector('[data-testid="table-count"]').textContent.startsWith(w), want, { timeout: 15_000 });
+  await page.waitForFunction((w) => document.querySelector('crm-lens-dashboard').shadowRoot
+    .querySelector('[data-testid="table-count"]').textContent.startsWith(w), want, { timeout: 15_000 });
 }
 
 /** Selects the filter option whose label starts with `label`; returns its label. */
@@ -82,7 +83,7 @@ test('segment, stage and cluster filters select exactly the engine\'s customers;
   const spend = await columnIndex(page, 'Spend');
   assert.ok(spend > 0);
   const firstIds = async (want) => {
-    await page.waitForFunction((w) => [...document.querySelectorAll('#vbody .vrow:not([hidden])')]
+    await page.waitForFunction((w) => [...document.querySelector('crm-lens-dashboard').shadowRoot.querySelectorAll('#vbody .vrow:not([hidden])')]
       .sort((a, b) => Number(a.getAttribute('aria-rowindex')) - Number(b.getAttribute('aria-rowindex')))[0]?.firstChild.textContent === w, want, { timeout: 15_000 });
     return (await visibleRows(page)).slice(0, 5).map((r) => r[0]);
   };

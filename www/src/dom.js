@@ -1,4 +1,4 @@
-// The few DOM helpers every module uses. Text is only ever set as textContent, never HTML.
+// The few DOM helpers the page uses. Text is only ever set as textContent, never HTML.
 
 export const $ = (id) => document.getElementById(id);
 
@@ -8,7 +8,3 @@ export const el = (tag, text, cls) => {
   if (cls) e.className = cls;
   return e;
 };
-
-// One rendering step per frame: ECharts paints on the next animation frame, so yielding only to
-// the task queue would let several charts paint in one long frame.
-export const nextFrame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));

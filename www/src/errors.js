@@ -1,58 +1,31 @@
-// Errors and warnings: the translated message by code, and a button to the field that fixes it.
+// The page's error box: the translated message by code (the dashboard element's messages), a
+// button to the field that fixes it, and the core's own words under Details.
+import { fixOption } from 'crm-lens/dashboard';
 import { $, el } from './dom.js';
 import { t } from './i18n/index.js';
 import { hideProgress } from './progress.js';
 
-/** CLI flags the core names in hints and messages, and the page field each one maps to. */
-export const FIX_FIELDS = {
-  '--customer-col': 'customerCol', '--date-col': 'dateCol', '--amount-col': 'amountCol', '--order-col': 'orderCol',
-  '--date-format': 'dateFormat', '--decimal': 'decimal', '--encoding': 'encoding', '--delimiter': 'delimiter',
-  '--has-header': 'hasHeader', '--as-of': 'asOf',
-};
-const CODE_FIELDS = {
-  no_customer_column: 'customerCol', no_date_column: 'dateCol', no_amount_column: 'amountCol',
-  unparseable_dates: 'dateFormat', ambiguous_date_format: 'dateFormat', binary_file: 'encoding',
-};
-
-/**
- * Which page field most likely fixes an error or warning. The core names the likeliest fix
- * first ("--date-format (detected …) or --date-col"), so the earliest flag in the text wins.
- */
-export function fixField(code, text) {
-  if (CODE_FIELDS[code]) return CODE_FIELDS[code];
-  let best = null;
-  let at = Infinity;
-  for (const [flag, field] of Object.entries(FIX_FIELDS)) {
-    // A flag followed by a letter or '-' is another flag (--date-col is not --date-column).
-    const m = new RegExp(`${flag}(?![\\w-])`).exec(text ?? '');
-    if (m && m.index < at) { at = m.index; best = field; }
-  }
-  if (best) return best;
-  if (code === 'invalid_option') return 'controls';
-  return null;
+/** The form control for an option a fix names (mapping fields, else analysis settings). */
+function fixTarget(option) {
+  if (option === 'controls') return $('settings').elements[0];
+  return $('mapping').elements[option] ?? $('settings').elements[option] ?? null;
 }
 
-/** The form control a fix points to (mapping fields, else analysis settings). */
-function fixTarget(field) {
-  if (field === 'controls') return $('settings').elements[0];
-  return $('mapping').elements[field] ?? $('settings').elements[field] ?? null;
+/** Shows and focuses the field of an option (from the error box or a warning's fix button). */
+export function focusOption(option) {
+  const target = fixTarget(option);
+  for (let sec = target?.closest('section'); sec; sec = sec.parentElement?.closest('section')) sec.hidden = false;
+  target?.focus();
 }
 
-export function fixNode(field, hint) {
-  if (!field && !hint) return null;
+function fixNode(option) {
+  if (!option) return null;
   const p = el('span', `${t('fix.label')} `, 'fix');
-  if (field) {
-    const b = el('button', t(`fixfield.${field}`), 'link');
-    b.type = 'button';
-    b.dataset.field = field;
-    b.addEventListener('click', () => {
-      const target = fixTarget(field);
-      for (let sec = target?.closest('section'); sec; sec = sec.parentElement?.closest('section')) sec.hidden = false;
-      target?.focus();
-    });
-    p.append(b);
-  }
-  if (hint) p.append(el('code', ` ${hint}`));
+  const b = el('button', t(`fixfield.${option}`), 'link');
+  b.type = 'button';
+  b.dataset.field = option;
+  b.addEventListener('click', () => focusOption(option));
+  p.append(b);
   return p;
 }
 
@@ -62,7 +35,7 @@ export function showError(e, { fatal = true } = {}) {
   box.hidden = false;
   $('error-title').textContent = fatal ? t('error.title') : '';
   $('error-text').textContent = t(`code.${e.code}`, null, e.message);
-  $('error-fix').replaceChildren(...[fixNode(fixField(e.code, `${e.hint ?? ''} ${e.message ?? ''}`), null)].filter(Boolean));
+  $('error-fix').replaceChildren(...[fixNode(fixOption(e.code, `${e.hint ?? ''} ${e.message ?? ''}`))].filter(Boolean));
   // The core's own words (CLI spelling of the fix) stay available under Details.
   $('error-detail').textContent = `${e.code}: ${e.message ?? ''}${e.hint ? `\nhint: ${e.hint}` : ''}`;
   box.dataset.code = e.code;

@@ -1,115 +1,153 @@
-// Loading a file and (re-)analysing it through the worker; Cancel.
+// Reading a file and (re-)analysing it through the analyzer (crm-lens/worker), exactly as an
+// embedder does; Cancel; the status line.
+import { createAnalyzer } from 'crm-lens/worker';
 import { $ } from './dom.js';
-import { t } from './i18n/index.js';
+import { t, locale } from './i18n/index.js';
 import { state } from './state.js';
-import { client, startWorker, stopWorker, call } from './worker-client.js';
 import { showProgress, hideProgress, setStatus } from './progress.js';
 import { showError, clearError } from './errors.js';
-import { analysisOptions, snapshotSettings, restoreSettings } from './settings.js';
+import { analysisOptions, snapshotSettings, restoreSettings, renderControls } from './settings.js';
 import { renderPreview } from './preview.js';
-import { renderAll } from './render.js';
+import { preflight } from './limits.js';
 
-const DASHBOARD = ['controls', 'ingest', 'kpis', 'lifecycle', 'rfm', 'cohorts', 'kmeans', 'clv', 'customers'];
-/** Forgets the shown results, so nothing of another file (or a failed read) stays on screen. */
-export function hideDashboard() {
-  state.renderToken++;
-  state.report = null;
-  state.table = null;
-  state.derived = null;
+export const analyzer = createAnalyzer();
+
+// The shown analysis went away (another file, a failed read, a cancelled restore): so do the
+// settings that belong to it.
+analyzer.addEventListener('analysis', (e) => {
+  if (e.detail) return;
+  $('controls').hidden = true;
   state.status = null;
-  state.lastScan = null;
-  for (const id of DASHBOARD) $(id).hidden = true;
+});
+
+/** A new run: its AbortController (Cancel aborts it) and the control object for the analyzer. */
+function startRun() {
+  const run = new AbortController();
+  state.run = run;
+  const control = { signal: run.signal, onProgress: ({ stage }) => { if (state.run === run) showProgress(stage) } };
+  return { run, control };
 }
 
-/**
- * Reads `file` in a fresh worker and analyses it. `restoring`: the read that brings back the
- * data behind a dashboard whose worker a Cancel ended (see `cancel`).
- */
-export async function loadFile(file, name, ingest = {}, { restoring = false } = {}) {
+/** Reads `file` into the analyzer (fresh workers) and analyses it. */
+export async function loadFile(file, name, ingest = {}) {
   clearError();
-  if (file !== state.file) hideDashboard();
+  const refused = preflight(file.size, ingest);
+  if (refused) {
+    // Past the tab's limit: said before reading (docs/scale.md). The first rows still show,
+    // so a summary can be recognised and ticked as one.
+    state.file = file;
+    state.name = name;
+    state.head = await file.slice(0, 65536).arrayBuffer();
+    renderPreview(null);
+    showError(refused);
+    return;
+  }
   state.file = file;
   state.name = name;
   state.ingest = ingest;
-  state.restoring = restoring;
   state.started = performance.now();
+  const { run, control } = startRun();
   showProgress('reading');
   setStatus('');
-  const w = startWorker(showProgress);
-  const reading = (async () => {
-    try {
-      // Both reads are asynchronous (off the main thread); the bytes are transferred, not copied.
-      state.head = await file.slice(0, 65536).arrayBuffer();
-      renderPreview(null);
-      const copy = await file.arrayBuffer();
-      if (client.worker !== w) return; // cancelled (or replaced) while reading
-      const m = await call({ type: 'load', bytes: copy, options: { ...analysisOptions(), ingest } }, [copy]);
-      client.loaded = true;
-      state.restoring = false;
-      await accept(m, restoring);
-    } catch (err) {
-      const e = typeof err?.code === 'string' ? err : { code: 'io', message: String(err?.message ?? err) };
-      if (e.code === 'cancelled') return;
-      hideDashboard();
-      renderPreview(null);
-      showError(e);
-    }
-  })();
-  client.reading = reading;
-  await reading;
-  if (client.reading === reading) client.reading = null;
-}
-
-export async function reanalyse() {
-  if (!state.file) return;
-  if (!client.worker || !client.loaded) return loadFile(state.file, state.name, state.ingest);
-  clearError();
-  state.started = performance.now();
-  showProgress('aggregating');
   try {
-    const m = await call({ type: 'analyze', options: analysisOptions() });
-    await accept(m);
-  } catch (e) {
-    if (e?.code === 'cancelled') return;
-    // The dashboard keeps the last good run; the controls go back to the values it used.
-    if (state.report) restoreSettings(state.goodSettings);
-    showError(e, { fatal: !state.report });
+    // Opening first: a different file's dashboard goes at once; the preview reads its head meanwhile.
+    const opening = analyzer.open(file, { ...analysisOptions(), ingest }, control);
+    opening.catch(() => {}); // awaited below
+    state.head = await file.slice(0, 65536).arrayBuffer();
+    if (state.run === run) renderPreview(null);
+    await opening;
+    accept(await analyzer.analyze(analysisOptions(), control), run);
+  } catch (err) {
+    fail(err, run);
   }
 }
 
-async function accept(m, restored = false) {
+/** Re-runs the analysis with the settings (the analyzer keeps the data read). */
+export async function reanalyse() {
+  if (!state.file) return;
+  if (!analyzer.analysis) { loadFile(state.file, state.name, state.ingest); return; }
+  clearError();
+  state.started = performance.now();
+  const { run, control } = startRun();
+  showProgress('aggregating');
+  try {
+    accept(await analyzer.analyze(analysisOptions(), control), run);
+  } catch (err) {
+    fail(err, run);
+  }
+}
+
+function accept(a, run) {
+  if (state.run === run) state.run = null;
   state.goodSettings = snapshotSettings();
-  state.goodIngest = state.ingest;
-  state.report = m.report;
-  // Ids come only when the customer list changed; otherwise the previous ones still hold.
-  state.table = m.table.idBytes ? m.table : { ...m.table, idBytes: state.table.idBytes, idOffsets: state.table.idOffsets };
-  state.derived = m.derived;
-  hideProgress();
+  state.detected = a.report.ingest.detected;
   const secs = ((performance.now() - state.started) / 1000).toFixed(1);
-  state.status = { rows: m.report.ingest.rowsRead, name: state.name, secs, stagesRun: m.stagesRun ?? [], restored };
-  await renderAll();
+  state.status = { rows: a.report.ingest.rowsRead, name: state.name, secs, stagesRun: a.stagesRun };
+  hideProgress();
+  renderStatus();
+  renderControls(a.report);
+  renderPreview(state.detected);
+  // The dashboard element renders the analysis itself (it listens to the analyzer); the page
+  // is done when it says so (crm-lens-render, main.js).
+}
+
+function fail(err, run) {
+  const e = typeof err?.code === 'string' ? err : { code: 'io', message: String(err?.message ?? err) };
+  if (e.code === 'cancelled') return;
+  if (state.run === run) state.run = null;
+  if (analyzer.analysis) {
+    // A re-run the core refused: the dashboard keeps the last good run, the settings go back to it.
+    restoreSettings(state.goodSettings);
+    showError(e, { fatal: false });
+  } else {
+    renderPreview(null);
+    showError(e);
+  }
+}
+
+/** The status line for the shown analysis, in the page's language. */
+export function renderStatus() {
+  const s = state.status;
+  if (!s) return;
+  const all = s.stagesRun.length >= 6 || s.stagesRun.includes('customers');
+  const rows = new Intl.NumberFormat(locale()).format(s.rows);
+  const stages = s.stagesRun.length ? s.stagesRun.map((x) => t(`stageRun.${x}`)).join(', ') : t('stageRun.none');
+  setStatus(s.restored ? t('load.restored') : all ? t('status.done', { ...s, rows }) : t('status.rerun', { secs: s.secs, stages }));
+  $('status').dataset.stagesRun = s.stagesRun.join(' ');
 }
 
 /**
- * Ends the worker, and with it the data behind the dashboard. A dashboard on screen must stay
- * usable (search, filters, export), so the file is read again, with the settings the dashboard
- * was made with; cancelling that read too clears the dashboard. Either way the page never shows
- * results it cannot serve.
+ * Cancel. A run in flight stops (the analyzer ends its workers); the dashboard on screen stays,
+ * with the settings it was made with, while the analyzer reads its data again so search,
+ * filters and export keep working. Cancelling that read too clears the dashboard.
  */
 export function cancel() {
-  const wasRestoring = state.restoring;
-  stopWorker();
-  state.restoring = false;
+  const token = ++state.cancelToken;
   hideProgress();
-  if (state.report && state.file && !wasRestoring) {
-    restoreSettings(state.goodSettings);
-    loadFile(state.file, state.name, state.goodIngest ?? {}, { restoring: true });
-    setStatus(t('load.restoring'));
+  if (analyzer.restoring) {
+    analyzer.cancel();
+    setStatus(t('load.cancelled'));
+    document.body.dataset.state = 'idle';
     return;
   }
-  if (wasRestoring) hideDashboard();
-  setStatus(t('load.cancelled'));
-  document.body.dataset.state = 'idle';
+  const run = state.run;
+  state.run = null;
+  run?.abort();
+  if (!analyzer.analysis) {
+    setStatus(t('load.cancelled'));
+    document.body.dataset.state = 'idle';
+    return;
+  }
+  restoreSettings(state.goodSettings);
+  const restored = () => {
+    if (token !== state.cancelToken) return;
+    state.status = { ...state.status, restored: true };
+    renderStatus();
+    document.body.dataset.state = 'done';
+  };
+  if (!analyzer.restoring) { restored(); return; }
+  setStatus(t('load.restoring'));
+  analyzer.restoring.then((ok) => { if (ok) restored(); });
 }
 
 export function resetMapping() {
@@ -121,7 +159,8 @@ export async function loadSample() {
   try {
     const res = await fetch('./sample.csv');
     if (!res.ok) throw new Error(`sample.csv: HTTP ${res.status}`);
-    await loadFile(await res.blob(), 'sample.csv');
+    // The sample's `channel` column describes how each customer came: a covariate.
+    await loadFile(await res.blob(), 'sample.csv', { covariateCols: ['channel'] });
   } catch (e) {
     showError({ code: 'io', message: String(e.message ?? e) });
   }

@@ -1,15 +1,24 @@
-// The dashboard's entry point: language, event wiring, and the sample on open. The worker
-// (worker.js) holds the wasm Dataset and every per-customer column; this thread only renders,
-// in small steps, so it never blocks for long. Text from files is only ever set as textContent.
+// The page: a thin shell around <crm-lens-dashboard> and the analyzer, the same two an
+// embedder uses (crm-lens/dashboard, crm-lens/worker). Here: the language, the file drop, the
+// preview and mapping editor, the settings, the status line. Text from files is only ever set
+// as textContent.
+import 'crm-lens/dashboard';
 import { $, el } from './dom.js';
-import { LANGS, setLanguage, language, pickLanguage } from './i18n/index.js';
+import { LANGS, setLanguage, language, pickLanguage, t, elementMessages } from './i18n/index.js';
 import { state } from './state.js';
-import { resizeAll } from './charts.js';
-import { applyStaticLabels, renderAll } from './render.js';
-import { loadFile, reanalyse, cancel, resetMapping, loadSample } from './load.js';
+import { analyzer, loadFile, reanalyse, cancel, resetMapping, loadSample, renderStatus } from './load.js';
 import { mappingOptions, renderPreview } from './preview.js';
-import { tableQuery, runQuery } from './panels/customers.js';
-import { exportCsv, exportJson } from './export.js';
+import { renderControls } from './settings.js';
+import { showError, focusOption } from './errors.js';
+
+const dashboard = $('dashboard');
+
+function applyStaticLabels() {
+  document.documentElement.lang = { en: 'en', zh: 'zh-CN', ru: 'ru' }[language()];
+  document.title = t('app.title');
+  for (const n of document.querySelectorAll('[data-i18n]')) n.textContent = t(n.dataset.i18n);
+  dashboard.setAttribute('lang', language());
+}
 
 function initLanguage() {
   const sel = $('lang');
@@ -23,18 +32,21 @@ function initLanguage() {
   try { saved = localStorage.getItem('crm-lens.lang'); } catch { /* storage may be off */ }
   setLanguage(saved ?? pickLanguage(navigator.languages?.length ? navigator.languages : [navigator.language]));
   sel.value = language();
-  sel.addEventListener('change', async () => {
+  sel.addEventListener('change', () => {
     setLanguage(sel.value);
     try { localStorage.setItem('crm-lens.lang', sel.value); } catch { /* ignore */ }
-    applyStaticLabels();
-    if (state.report) await renderAll();
-    else applyStaticLabels();
+    applyStaticLabels(); // the element re-renders on its new lang attribute
+    renderStatus();
+    if (analyzer.analysis) {
+      renderControls(analyzer.analysis.report);
+      renderPreview(state.detected);
+    }
   });
   applyStaticLabels();
 }
 
 function wire() {
-  $('file').addEventListener('change', async (ev) => {
+  $('file').addEventListener('change', (ev) => {
     const f = ev.target.files?.[0];
     if (f) { resetMapping(); loadFile(f, f.name); }
     ev.target.value = '';
@@ -42,7 +54,7 @@ function wire() {
   const drop = $('drop');
   drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
   drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-  drop.addEventListener('drop', async (e) => {
+  drop.addEventListener('drop', (e) => {
     e.preventDefault();
     drop.classList.remove('over');
     const f = e.dataTransfer?.files?.[0];
@@ -50,36 +62,33 @@ function wire() {
   });
   $('load-sample').addEventListener('click', () => { resetMapping(); loadSample(); });
   $('cancel').addEventListener('click', cancel);
-  $('mapping').addEventListener('submit', (e) => {
+  const mapping = $('mapping');
+  mapping.addEventListener('submit', (e) => {
     e.preventDefault();
     if (state.file) loadFile(state.file, state.name, mappingOptions());
   });
-  $('mapping').elements.encoding.addEventListener('change', () => renderPreview(state.report?.ingest.detected ?? null));
-  $('mapping').elements.delimiter.addEventListener('change', () => renderPreview(state.report?.ingest.detected ?? null));
-  $('mapping').elements.hasHeader.addEventListener('change', () => renderPreview(state.report?.ingest.detected ?? null));
+  for (const name of ['encoding', 'delimiter', 'hasHeader']) {
+    mapping.elements[name].addEventListener('change', () => renderPreview(state.detected));
+  }
   const settings = $('settings');
   settings.addEventListener('submit', (e) => e.preventDefault());
   settings.addEventListener('change', (e) => {
-    if (e.target.name === 'currency') { renderAll(); return; }
-    reanalyse();
+    if (e.target.name !== 'currency') { reanalyse(); return; }
+    if (e.target.value) dashboard.setAttribute('currency', e.target.value);
+    else dashboard.removeAttribute('currency');
   });
-  const filters = $('filters');
-  filters.addEventListener('submit', (e) => e.preventDefault());
-  let timer = null;
-  filters.addEventListener('input', (e) => {
-    if (e.target.name !== 'search') return;
-    clearTimeout(timer);
-    timer = setTimeout(() => { tableQuery.search = e.target.value; runQuery(); }, 200);
+
+  // The element renders the analyzer's analyses; the page is done when it has drawn one.
+  dashboard.messages = elementMessages();
+  dashboard.analyzer = analyzer;
+  dashboard.addEventListener('crm-lens-render', () => {
+    if (!state.run && !analyzer.restoring) document.body.dataset.state = 'done';
   });
-  filters.addEventListener('change', (e) => {
-    if (e.target.name === 'search') return;
-    tableQuery[e.target.name] = e.target.value;
-    runQuery();
+  dashboard.addEventListener('crm-lens-fix', (e) => focusOption(e.detail.option));
+  dashboard.addEventListener('crm-lens-error', (e) => {
+    e.preventDefault();
+    showError(e.detail, { fatal: false });
   });
-  $('export-csv').addEventListener('click', exportCsv);
-  $('export-json').addEventListener('click', exportJson);
-  let rt = null;
-  window.addEventListener('resize', () => { clearTimeout(rt); rt = setTimeout(resizeAll, 150); });
 }
 
 initLanguage();

@@ -12,6 +12,10 @@ export function mappingOptions() {
     if (v) o[k] = v;
   }
   if (f.hasHeader.value) o.hasHeader = f.hasHeader.value === 'true';
+  // A per-customer summary (docs/scale.md): what DuckDB or Spark made of a log too big for the tab.
+  if (f.summary.checked) o.summary = true;
+  const cov = [...f.covariateCols.selectedOptions].map((x) => x.value);
+  if (cov.length) o.covariateCols = cov;
   return o;
 }
 
@@ -96,6 +100,13 @@ export function renderPreview(detected) {
     sel.replaceChildren(...opts);
     sel.value = [...sel.options].some((o) => o.value === keep) ? keep : '';
   }
+  // Covariates: any column, several at once; the ones read last time stay selected.
+  const chosen = new Set([...f.covariateCols.selectedOptions].map((o) => o.value));
+  for (const c of detected?.columns?.covariates ?? []) chosen.add(c);
+  f.covariateCols.replaceChildren(...header.map((h, i) => {
+    const v = hasHeader ? h : String(i + 1);
+    return new Option(h, v, false, chosen.has(v));
+  }));
   if (!f.dateFormat.value && detected?.dateFormat) f.dateFormat.placeholder = detected.dateFormat;
   const workbook = detected && detected.delimiter === 'n/a';
   $('detected').textContent = detected ? t(workbook ? 'map.detectedWorkbook' : 'map.detected', {

@@ -1,8 +1,7 @@
-// The analysis settings form: the options it sends, snapshots of it, and its render step.
+// The analysis settings form: the options it sends, snapshots of it, and its state for a Report.
 import { $ } from './dom.js';
-import { fmt } from './format.js';
-import { t } from './i18n/index.js';
-import { hasClv } from './panels/adapters.js';
+import { t, locale } from './i18n/index.js';
+import { monthlyRate, annualRate } from './rates.js';
 
 export function snapshotSettings() {
   return Object.fromEntries([...$('settings').elements].filter((x) => x.name).map((x) => [x.name, x.value]));
@@ -10,9 +9,10 @@ export function snapshotSettings() {
 /** Puts the settings form back to a snapshot (the options of the last good run). */
 export function restoreSettings(snap) {
   const f = $('settings').elements;
-  for (const [k, v] of Object.entries(snap)) if (f[k]) f[k].value = v;
+  for (const [k, v] of Object.entries(snap ?? {})) if (f[k]) f[k].value = v;
 }
 
+/** The analysis options of the form; a key is sent only when the user set it. */
 export function analysisOptions() {
   const f = $('settings').elements;
   const o = {};
@@ -28,24 +28,19 @@ export function analysisOptions() {
   return o;
 }
 
-/**
- * The core discounts month by month (`clv.discountRate` is a monthly rate, lifetimes'
- * `discount_rate`); analysts think in annual rates. The control holds the annual rate a and
- * sends the equivalent monthly rate (1 + a)^(1/12) − 1, which compounds to the same year.
- */
-export const monthlyRate = (annual) => Math.pow(1 + annual, 1 / 12) - 1;
-export const annualRate = (monthly) => Math.pow(1 + monthly, 12) - 1;
+const hasClv = (r) => ['simple', 'bgnbd', 'paretoNbd', 'mbgnbd', 'gammaGamma'].some((k) => r.clv?.[k] != null);
 
+/** The form for a Report: its analysis date, the CLV settings (shown with CLV), the rate used. */
 export function renderControls(r) {
   const f = $('settings').elements;
   f.asOf.min = r.ingest.firstDate ?? '';
   if (!f.asOf.value) f.asOf.value = r.asOf;
   // CLV settings appear with the CLV section (they change nothing before the core computes CLV).
-  const clv = r.clv ?? {};
   for (const n of document.querySelectorAll('.clv-control')) n.hidden = !hasClv(r) && !n.querySelector('input, select').value;
   // The monthly rate the core used (from the Report), and its annual equivalent as placeholder.
-  const used = clv.units?.discountRate;
+  const used = r.clv?.units?.discountRate;
   f.discountRate.placeholder = used == null ? '' : String(Math.round(annualRate(used) * 1e4) / 1e4);
-  $('discount-monthly').textContent = used == null ? '' : t('controls.discountMonthly', { rate: fmt.pct(used, 3) });
+  const pct = new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 3 });
+  $('discount-monthly').textContent = used == null ? '' : t('controls.discountMonthly', { rate: pct.format(used) });
   $('controls').hidden = false;
 }

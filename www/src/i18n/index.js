@@ -1,45 +1,32 @@
-// The page's languages: English, Simplified Chinese and Russian (strings in en.js, zh.js, ru.js).
-// Keys the core emits (segment names, stage keys, rfm.action.*, warning and error codes) are
-// translated there; an unknown key falls back to English, then to the core's own text.
-
+// The page shell's languages: its own strings (en.js, zh.js, ru.js: file drop, mapping,
+// settings, progress, page errors); everything else, including the messages of error and
+// warning codes, is the dashboard element's, looked up through crm-lens/dashboard.
+import { translate, pickLanguage, LANGS } from 'crm-lens/dashboard';
 import { en } from './en.js';
 import { zh } from './zh.js';
 import { ru } from './ru.js';
 
-export const LANGS = { en: 'English', zh: '简体中文', ru: 'Русский' };
-
+export { LANGS, pickLanguage };
 const DICTS = { en, zh, ru };
-
-export const LOCALES = { en: 'en-US', zh: 'zh-CN', ru: 'ru-RU' };
-
+const LOCALES = { en: 'en-US', zh: 'zh-CN', ru: 'ru-RU' };
 let lang = 'en';
-
-export function pickLanguage(candidates) {
-  for (const c of candidates ?? []) {
-    const base = String(c).toLowerCase().slice(0, 2);
-    if (base in DICTS) return base;
-  }
-  return 'en';
-}
 
 export function setLanguage(l) { lang = l in DICTS ? l : 'en'; }
 export function language() { return lang; }
 export function locale() { return LOCALES[lang]; }
-export function has(key) { return key in DICTS[lang] || key in en; }
 
-/** Translates `key`, filling `{name}` placeholders; falls back to English, then `fallback`. */
+/** Translates `key`, filling `{name}` placeholders: the page's string, else the element's. */
 export function t(key, vars, fallback) {
-  let s = DICTS[lang][key] ?? en[key] ?? fallback ?? key;
-  if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
-  return s;
+  const s = DICTS[lang][key] ?? en[key];
+  if (s == null) return translate(lang, key, vars, fallback);
+  return vars ? s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m)) : s;
 }
 
-export const segmentName = (name) => t(`seg.${name}`, null, name);
-export const stageName = (key) => t(`stage.${key}`, null, key);
-
-/** Every key of the English dictionary is present in the others (checked by a test). */
-export function missingKeys() {
-  const out = {};
-  for (const [l, d] of Object.entries(DICTS)) out[l] = Object.keys(en).filter((k) => !(k in d));
-  return out;
+/**
+ * The page's wording of the element's strings: a warning's fix button points at a field
+ * "below" on the page (the element's own words are neutral).
+ */
+export function elementMessages() {
+  const pick = (d) => Object.fromEntries(Object.entries(d).filter(([k]) => k.startsWith('fixfield.')));
+  return { en: pick(en), zh: pick(zh), ru: pick(ru) };
 }

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# The scale path measured (docs/scale.md): a generated log summarised by a real engine, the
+# models fitted on that summary, every customer scored. One command per measurement:
+#
+#   bash benches/scale.sh --rows 100000000                  # DuckDB on 100M lines (~4 GB)
+#   bash benches/scale.sh --rows 10000000 --engine spark    # Spark local[2] on 10M lines
+#   bash benches/scale.sh --score-customers 50000000        # crm-lens score's RSS at 50M customers
+#
+# Each step runs in its own process under /usr/bin/time (wall seconds, peak RSS), with the
+# machine's load (`uptime`) before it; results go to benches/results/scale-*.md. Data lives in
+# benches/data/scale/ and is deleted at the end (--keep keeps it): check `df -h /work` first,
+# 100M lines need ~15 GB while they run.
+#
+# Needs the release CLI (cargo build --release) and the engines venv (scripts/setup.sh).
+set -euo pipefail
+source "$(dirname "$0")/../scripts/env.sh"
+
+rows=0; engine=duckdb; score_customers=0; keep=0; memory=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rows) rows="$2"; shift ;;
+    --engine) engine="$2"; shift ;;
+    --score-customers) score_customers="$2"; shift ;;
+    --memory-limit) memory="$2"; shift ;;   # DuckDB memory_limit, e.g. 8GB (default: DuckDB's)
+    --keep) keep=1 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+[ "$rows" != 0 ] || [ "$score_customers" != 0 ] || { echo "give --rows N or --score-customers N" >&2; exit 2; }
+
+BIN=${CRM_LENS_BIN:-target/release/crm-lens}
+PY=tests/engines/.venv/bin/python
+DATA=benches/data/scale
+mkdir -p "$DATA" benches/results
+tag=$([ "$score_customers" != 0 ] && echo "score-$score_customers" || echo "$engine-$rows")
+OUT=benches/results/scale-$tag.md
+[ "$keep" = 1 ] || trap 'rm -rf "$DATA"' EXIT
+export JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
+
+{
+  echo "# benches/scale.sh $*"
+  echo
+  echo "$(date -u +%FT%TZ), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, commit $(git rev-parse --short HEAD)"
+  echo
+  echo "| step | wall s | peak RSS MB | load before (1/5/15 min) | notes |"
+  echo "|---|---|---|---|---|"
+} > "$OUT"
+
+# step NAME NOTE -- command...: runs it under /usr/bin/time and appends a row.
+step() {
+  local name="$1" note="$2"; shift 3
+  local load; load=$(uptime | sed 's/.*load average: //')
+  echo "== $name: $*" >&2
+  /usr/bin/time -f '%e %M' -o "$DATA/time" "$@"
+  read -r secs kb < "$DATA/time"
+  printf '| %s | %s | %d | %s | %s |\n' "$name" "$secs" $((kb / 1024)) "$load" "$note" >> "$OUT"
+}
+
+if [ "$score_customers" != 0 ]; then
+  # A synthetic summary of N customers (BTYD-shaped columns) written by DuckDB to a pipe and
+  # scored from it with the card of the bundled sample's fit: nothing touches the disk, and
+  # the peak RSS is crm-lens score's alone.
+  cat > "$DATA/gen.py" <<'EOF'
+import sys, duckdb
+n = int(sys.argv[1])
+c = duckdb.connect()
+c.execute("SELECT setseed(0.42)")
+c.execute(f"""COPY (
+  SELECT 'C' || lpad(CAST(i AS VARCHAR), 9, '0') AS customer_id, x AS frequency,
+         CASE WHEN x = 0 THEN 0 ELSE floor(random() * t) END AS recency, t AS "T",
+         CASE WHEN x = 0 THEN 0 ELSE round(5 + random() * 60, 2) END AS monetary_value
+  FROM (SELECT range AS i, CAST(floor(-ln(1 - random()) * 1.5) AS DOUBLE) AS x,
+               CAST(floor(random() * 730) AS DOUBLE) AS t FROM range({n}))
+) TO '/dev/stdout' (HEADER)""")
+EOF
+  "$BIN" sample --transactions 55000 --seed 42 --out "$DATA/sample.csv"
+  "$BIN" analyze "$DATA/sample.csv" --out /dev/null --save-model "$DATA/card.json"
+  mkfifo "$DATA/summary.pipe"
+  "$PY" "$DATA/gen.py" "$score_customers" > "$DATA/summary.pipe" &
+  step "crm-lens score" "$score_customers customers read from a pipe, scores to /dev/null" -- \
+    "$BIN" score "$DATA/card.json" "$DATA/summary.pipe" --out /dev/null 2> "$DATA/account.json"
+  wait
+  echo "account: $(cat "$DATA/account.json")" >> "$OUT"
+  cat "$OUT"
+  exit 0
+fi
+
+LOG=$DATA/log.csv
+step "generate log" "crm-lens sample --transactions $rows --seed 42" -- \
+  "$BIN" sample --transactions "$rows" --seed 42 --out "$LOG"
+echo "log: $(du -m "$LOG" | cut -f1) MB, $(($(wc -l < "$LOG") - 1)) lines" >> "$OUT.notes"
+
+COLS=(--customer-col customer_id --date-col order_date --amount-col amount --order-col order_id)
+"$BIN" sql summary --engine "$engine" --table orders "${COLS[@]}" > "$DATA/summary.sql"
+"$BIN" sql summary --engine "$engine" --table orders "${COLS[@]}" --account > "$DATA/account.sql"
+
+if [ "$engine" = duckdb ]; then
+  DB=$DATA/orders.duckdb
+  cat > "$DATA/duck.py" <<'EOF'
+import sys, duckdb
+db, what, arg, memory = sys.argv[1:5]
+c = duckdb.connect(db)
+if memory:
+    c.execute(f"SET memory_limit = '{memory}'")
+if what == "load":
+    c.execute(f"""CREATE TABLE orders AS SELECT * FROM read_csv('{arg}', header=true,
+      columns={{'order_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'order_date': 'DATE', 'amount': 'DOUBLE', 'channel': 'VARCHAR'}})""")
+elif what == "summary":
+    c.execute(f"COPY ({open(arg).read()}) TO '{sys.argv[5]}' (HEADER)")
+elif what == "account":
+    print(c.execute(open(arg).read()).fetchall())
+elif what == "score":
+    c.execute(f"CREATE OR REPLACE TABLE summary AS SELECT * FROM read_csv('{sys.argv[5]}', header=true)")
+    c.execute(f"COPY ({open(arg).read()}) TO '{sys.argv[6]}' (HEADER)")
+EOF
+  step "duckdb load" "CSV -> table in $DB" -- "$PY" "$DATA/duck.py" "$DB" load "$LOG" "$memory"
+  echo "table file: $(du -m "$DB" | cut -f1) MB" >> "$OUT.notes"
+  rm -f "$LOG"   # the table holds the lines now; frees the disk for the summary
+  step "duckdb sql summary" "table -> summary.csv (COPY)" -- \
+    "$PY" "$DATA/duck.py" "$DB" summary "$DATA/summary.sql" "$memory" "$DATA/summary.csv"
+  step "duckdb sql summary --account" "row account" -- "$PY" "$DATA/duck.py" "$DB" account "$DATA/account.sql" "$memory" \
+    > "$DATA/account.txt"
+  echo "account: $(cat "$DATA/account.txt")" >> "$OUT.notes"
+else
+  cat > "$DATA/spark.py" <<'EOF'
+import sys, time
+from pyspark.sql import SparkSession
+log, sql, acc, out = sys.argv[1:5]
+spark = (SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
+         .config("spark.ui.showConsoleProgress", "false").config("spark.driver.memory", "6g").getOrCreate())
+spark.sparkContext.setLogLevel("ERROR")
+spark.read.csv(log, header=True, schema="order_id STRING, customer_id STRING, order_date DATE, amount DOUBLE, channel STRING") \
+    .createOrReplaceTempView("orders")
+t = time.time()
+spark.sql(open(sql).read()).coalesce(1).write.mode("overwrite").option("header", True).csv(out)
+print(f"summary query: {time.time() - t:.1f} s", file=sys.stderr)
+print(spark.sql(open(acc).read()).collect())
+EOF
+  step "spark sql summary" "CSV read + summary + account, local[2], driver 6g (RSS: the Python driver + JVM)" -- \
+    bash -c "'$PY' '$DATA/spark.py' '$LOG' '$DATA/summary.sql' '$DATA/account.sql' '$DATA/summary.dir' > '$DATA/account.txt'"
+  mv "$DATA"/summary.dir/part-*.csv "$DATA/summary.csv"
+  echo "account: $(cat "$DATA/account.txt")" >> "$OUT.notes"
+fi
+echo "summary: $(du -m "$DATA/summary.csv" | cut -f1) MB, $(($(wc -l < "$DATA/summary.csv") - 1)) customers" >> "$OUT.notes"
+
+step "crm-lens fit" "the CLV models on the streamed summary, model card saved" -- \
+  "$BIN" fit "$DATA/summary.csv" --save-model "$DATA/card.json"
+if [ "$rows" -le 10000000 ]; then
+  # Every analysis keeps every customer (~660 bytes each): up to ~3.5M customers here.
+  step "crm-lens analyze --summary" "every analysis on the summary" -- \
+    "$BIN" analyze "$DATA/summary.csv" --summary --out "$DATA/report.json"
+fi
+"$PY" - "$DATA/card.json" >> "$OUT.notes" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+print(f"customers {c['customers']}, distinct (x, t_x, T) rows {c['uniqueRows']} "
+      f"({c['uniqueRows'] / max(c['customers'], 1):.4%}); chosen {c['model']['name']} ({c['model']['choiceCriterion']})")
+EOF
+step "crm-lens score" "every customer of the summary" -- \
+  "$BIN" score "$DATA/card.json" "$DATA/summary.csv" --out "$DATA/scores.csv"
+if [ "$engine" = duckdb ]; then
+  "$BIN" sql score "$DATA/card.json" --engine duckdb --table summary > "$DATA/score.sql"
+  step "duckdb sql score" "summary.csv -> table, scored in SQL -> CSV" -- \
+    "$PY" "$DATA/duck.py" "$DB" score "$DATA/score.sql" "$memory" "$DATA/summary.csv" "$DATA/scores_sql.csv"
+fi
+{ echo; cat "$OUT.notes"; } >> "$OUT"
+rm -f "$OUT.notes"
+cat "$OUT"

@@ -1,0 +1,7 @@
+//! Per-customer predictions under any fitted transaction model (dispatch over `ModelKind`):
+//! `palive` (P(alive) of collapsed rows, and of arbitrary customers for the lifecycle) and
+//! `purchases` (the horizon grid, expected purchases, the discounted purchase stream behind
+//! CLV, a new customer's curve).
+
+pub mod palive;
+pub mod purchases;

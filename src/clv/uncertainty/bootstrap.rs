@@ -1,0 +1,250 @@
+//! Seeded parametric bootstrap of CLV: parameter draws from N(log theta_hat, Cov) (log space, the
+//! inverse Hessian) for the transaction model and, independently, for Gamma-Gamma. Each draw is
+//! evaluated exactly on the collapsed rows (the (x, T) stream once per run of rows), customers
+//! with identical (row, spend) share one interval, and rows are processed in chunks so memory
+//! stays at chunk x draws.
+
+use crate::clv::fitting::linalg::cholesky;
+use crate::clv::gamma_gamma::spend::SpendModel;
+use crate::clv::maths::special::{cos, exp, ln};
+use crate::clv::model::ModelKind;
+use crate::clv::prediction::palive::PAlive;
+use crate::clv::prediction::purchases::{stream, Grid};
+use rand_xoshiro::rand_core::{RngCore, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// Bootstrap inputs.
+pub struct BootIn<'a> {
+    pub kind: ModelKind,
+    pub theta: &'a [f64],
+    pub cov: &'a [Vec<f64>],
+    /// Gamma-Gamma `[p,q,v]` and its log-space covariance, if fitted.
+    pub gg: Option<(&'a [f64], &'a [Vec<f64>])>,
+    pub spend: &'a SpendModel,
+    /// P(alive) evaluator over the collapsed rows.
+    pub pal: &'a PAlive<'a>,
+    /// Customer x and m.
+    pub x: &'a [f64],
+    pub m: &'a [f64],
+    pub margin: f64,
+    pub grid: &'a Grid,
+    pub draws: usize,
+    pub seed: u64,
+    pub interval: f64,
+}
+
+/// Bootstrap outputs.
+#[derive(Debug, Clone, Default)]
+pub struct BootOut {
+    pub low: Vec<f64>,
+    pub high: Vec<f64>,
+    pub total_low: f64,
+    pub total_high: f64,
+    pub draws: usize,
+    /// "exact", or "linearizedStream" when D(x, T) used the first-order expansion.
+    pub method: String,
+    /// Parameter draws rejected (non-finite, or Gamma-Gamma q <= 1) and replaced.
+    pub rejected: usize,
+}
+
+/// Standard normal by Box-Muller on the portable libm (bit-identical across targets).
+fn normal(rng: &mut Xoshiro256PlusPlus) -> f64 {
+    let u =
+        |rng: &mut Xoshiro256PlusPlus| ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+    let (u1, u2) = (u(rng), u(rng));
+    (-2.0 * ln(u1)).sqrt() * cos(2.0 * std::f64::consts::PI * u2)
+}
+
+fn draw(rng: &mut Xoshiro256PlusPlus, theta: &[f64], l: &[Vec<f64>]) -> Vec<f64> {
+    let z: Vec<f64> = (0..theta.len()).map(|_| normal(rng)).collect();
+    (0..theta.len())
+        .map(|i| {
+            let shift: f64 = (0..=i).map(|k| l[i][k] * z[k]).sum();
+            exp(ln(theta[i]) + shift)
+        })
+        .collect()
+}
+
+/// Type-7 (numpy default) quantile of an unsorted buffer (reordered in place).
+pub fn quantile(buf: &mut [f64], q: f64) -> f64 {
+    let n = buf.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let h = (n - 1) as f64 * q;
+    let lo = (h.floor() as usize).min(n - 1);
+    let (_, &mut a, right) = buf.select_nth_unstable_by(lo, |x, y| x.total_cmp(y));
+    let b = right.iter().copied().fold(f64::INFINITY, f64::min);
+    if lo + 1 >= n || !b.is_finite() {
+        return a;
+    }
+    a + (h - lo as f64) * (b - a)
+}
+
+/// Largest number of exact (x, T) stream evaluations (runs x draws) before the bootstrap switches
+/// to the first-order expansion of D in the log-parameters.
+pub const EXACT_BUDGET: usize = 2_000_000;
+
+/// Discounted purchase stream `D(x, T)` per draw: exact, or (on large data) the first-order
+/// expansion `D(theta_hat) + grad D . (log theta_j - log theta_hat)` with a forward-difference
+/// gradient. P(alive) and spend are always evaluated exactly per draw.
+/// D at the point estimate and its gradient per run.
+type Linear = (Vec<f64>, Vec<[f64; 4]>);
+
+pub(super) struct Streams {
+    /// Row -> index of its (x, T) run (rows are sorted by x, T).
+    pub(super) run_of: Vec<usize>,
+    /// First row of each run.
+    first: Vec<usize>,
+    /// `Some((D0, grad))` in linear mode.
+    pub(super) linear: Option<Linear>,
+    /// Log-parameter shift of each draw from the point estimate.
+    shifts: Vec<[f64; 4]>,
+}
+
+impl Streams {
+    pub(super) fn new(bi: &BootIn, params: &[Vec<f64>]) -> Streams {
+        let rows = bi.pal.d.rows;
+        let mut run_of = Vec::with_capacity(rows.len());
+        let mut first = Vec::new();
+        for r in 0..rows.len() {
+            let new_run = r == 0 || rows.x[r] != rows.x[r - 1] || rows.t[r] != rows.t[r - 1];
+            if new_run {
+                first.push(r);
+            }
+            run_of.push(first.len() - 1);
+        }
+        let shifts: Vec<[f64; 4]> = params
+            .iter()
+            .map(|p| {
+                let mut s = [0.0; 4];
+                for (i, v) in s.iter_mut().enumerate().take(p.len().min(bi.theta.len())) {
+                    *v = ln(p[i]) - ln(bi.theta[i]);
+                }
+                s
+            })
+            .collect();
+        let linear = (first.len().saturating_mul(params.len()) > EXACT_BUDGET).then(|| {
+            let d_at = |p: &[f64], r: usize| {
+                stream(bi.kind, p, rows.x[r], rows.t[r], bi.grid).map_or(0.0, |s| s.0)
+            };
+            let d0: Vec<f64> = first.iter().map(|&r| d_at(bi.theta, r)).collect();
+            let mut grad = vec![[0.0; 4]; first.len()];
+            for i in 0..bi.theta.len().min(4) {
+                let h = 1e-5;
+                let mut p = bi.theta.to_vec();
+                p[i] *= exp(h);
+                for (k, &r) in first.iter().enumerate() {
+                    grad[k][i] = (d_at(&p, r) - d0[k]) / h;
+                }
+            }
+            (d0, grad)
+        });
+        Streams {
+            run_of,
+            first,
+            linear,
+            shifts,
+        }
+    }
+
+    /// D for run `k` under draw `j` (parameters `p`).
+    pub(super) fn d(&self, bi: &BootIn, k: usize, j: usize, p: &[f64]) -> f64 {
+        match &self.linear {
+            Some((d0, grad)) => {
+                let s = &self.shifts[j];
+                let g = &grad[k];
+                d0[k] + g[0] * s[0] + g[1] * s[1] + g[2] * s[2] + g[3] * s[3]
+            }
+            None => {
+                let r = self.first[k];
+                let rows = bi.pal.d.rows;
+                stream(bi.kind, p, rows.x[r], rows.t[r], bi.grid).map_or(0.0, |s| s.0)
+            }
+        }
+    }
+}
+
+/// First-order expansion of logit P(alive) per row for Pareto/NBD (large data only).
+pub(super) struct ParetoLinear {
+    logit0: Vec<f64>,
+    grad: Vec<[f64; 4]>,
+}
+
+fn logit(p: f64) -> f64 {
+    let p = p.clamp(1e-300, 1.0 - 1e-16);
+    (ln(p) - ln(1.0 - p)).clamp(-700.0, 37.0)
+}
+
+impl ParetoLinear {
+    pub(super) fn new(bi: &BootIn) -> ParetoLinear {
+        let mut base = Vec::new();
+        bi.pal.rows(bi.kind, bi.theta, &mut base);
+        let logit0: Vec<f64> = base.iter().map(|&p| logit(p)).collect();
+        let mut grad = vec![[0.0; 4]; logit0.len()];
+        let h = 1e-5;
+        let mut buf = Vec::new();
+        for i in 0..4 {
+            let mut p = bi.theta.to_vec();
+            p[i] *= exp(h);
+            bi.pal.rows(bi.kind, &p, &mut buf);
+            for (r, v) in buf.iter().enumerate() {
+                grad[r][i] = (logit(*v) - logit0[r]) / h;
+            }
+        }
+        ParetoLinear { logit0, grad }
+    }
+
+    pub(super) fn p_alive(&self, r: usize, streams: &Streams, j: usize) -> f64 {
+        let s = streams.shifts[j];
+        let g = &self.grad[r];
+        let l = self.logit0[r] + g[0] * s[0] + g[1] * s[1] + g[2] * s[2] + g[3] * s[3];
+        crate::clv::maths::special::expit(l)
+    }
+}
+
+/// Runs the bootstrap; None if a covariance is not positive definite.
+pub fn run(bi: &BootIn) -> Option<BootOut> {
+    let l = cholesky(bi.cov)?;
+    let lg = match bi.gg {
+        Some((_, c)) => Some(cholesky(c)?),
+        None => None,
+    };
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(bi.seed);
+    let mut rejected = 0;
+    let mut params = Vec::with_capacity(bi.draws);
+    let mut spends = Vec::with_capacity(bi.draws);
+    for _ in 0..bi.draws {
+        let mut th = draw(&mut rng, bi.theta, &l);
+        let mut tries = 0;
+        while th.iter().any(|v| !v.is_finite()) && tries < 20 {
+            rejected += 1;
+            tries += 1;
+            th = draw(&mut rng, bi.theta, &l);
+        }
+        if th.iter().any(|v| !v.is_finite()) {
+            th = bi.theta.to_vec();
+        }
+        params.push(th);
+        let sp = match (bi.gg, &lg) {
+            (Some((g, _)), Some(lgc)) => {
+                let mut gth = draw(&mut rng, g, lgc);
+                let mut tries = 0;
+                while !(gth[1] > 1.0 && gth.iter().all(|v| v.is_finite())) && tries < 20 {
+                    rejected += 1;
+                    tries += 1;
+                    gth = draw(&mut rng, g, lgc);
+                }
+                if !(gth[1] > 1.0 && gth.iter().all(|v| v.is_finite())) {
+                    gth = g.to_vec();
+                }
+                SpendModel::GammaGamma(gth)
+            }
+            _ => bi.spend.clone(),
+        };
+        spends.push(sp);
+    }
+    Some(crate::clv::uncertainty::boot_eval::evaluate(
+        bi, &params, &spends, rejected,
+    ))
+}

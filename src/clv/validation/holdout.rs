@@ -1,0 +1,239 @@
+//! Holdout validation: fit each model on the calibration summary, predict repeat purchases over
+//! the holdout duration, compare with the actual counts per customer (MAE, RMSE, means by
+//! calibration frequency), and track cumulative repeat purchases over both periods
+//! (`tracking`).
+
+use crate::clv::fitting::collapse::{collapse, Rows};
+use crate::clv::fitting::fit::{fit_plan, Fitted, Plan, Warm};
+use crate::clv::fitting::fitdata::FitData;
+use crate::clv::input::{clean_summary, finite_or_zero, HoldoutInput};
+use crate::clv::model::ModelKind;
+use crate::clv::validation::tracking::{self, Tracking};
+use crate::report::Warning;
+use serde::Serialize;
+
+/// Holdout errors of one model.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct HoldoutModel {
+    pub model: ModelKind,
+    /// Mean absolute error per customer (repeat purchases).
+    pub mae: f64,
+    /// Root mean squared error per customer.
+    pub rmse: f64,
+    pub actual_total: f64,
+    pub predicted_total: f64,
+    /// Mean holdout purchases, actual and predicted, by calibration frequency (lifetimes'
+    /// `plot_calibration_purchases_vs_holdout_purchases`): the aggregate series.
+    pub by_frequency: Vec<FrequencyRow>,
+    /// Predicted cumulative repeat purchases at `tracking.days` (empty without a tracking
+    /// series or when the expectations failed).
+    pub cumulative: Vec<f64>,
+    /// The calibration fit's parameters (model units), for scoring calibration customers.
+    #[serde(skip)]
+    pub params: Vec<f64>,
+}
+
+/// Calibration-frequency bucket `0`..`6` or `7+`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct FrequencyRow {
+    pub frequency: String,
+    pub customers: usize,
+    pub actual: f64,
+    pub predicted: f64,
+}
+
+/// Buckets of the by-frequency series: 0..=6 and 7+.
+const FREQUENCY_BUCKETS: usize = 8;
+
+fn by_frequency(
+    x: &[f64],
+    actual: impl Fn(usize) -> f64,
+    predicted: impl Fn(usize) -> f64,
+) -> Vec<FrequencyRow> {
+    let mut acc = [(0usize, 0.0f64, 0.0f64); FREQUENCY_BUCKETS];
+    for (c, &xc) in x.iter().enumerate() {
+        let b = if xc.is_finite() && xc >= 0.0 {
+            (xc as usize).min(FREQUENCY_BUCKETS - 1)
+        } else {
+            0
+        };
+        acc[b].0 += 1;
+        acc[b].1 += actual(c);
+        acc[b].2 += predicted(c);
+    }
+    acc.iter()
+        .enumerate()
+        .filter(|(_, a)| a.0 > 0)
+        .map(|(b, &(k, a, p))| FrequencyRow {
+            frequency: if b + 1 == FREQUENCY_BUCKETS {
+                format!("{b}+")
+            } else {
+                b.to_string()
+            },
+            customers: k,
+            actual: a / k as f64,
+            predicted: p / k as f64,
+        })
+        .collect()
+}
+
+/// Holdout section of the report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct HoldoutReport {
+    /// Holdout length in model units.
+    pub duration: f64,
+    pub customers: usize,
+    pub models: Vec<HoldoutModel>,
+    /// Lowest RMSE.
+    pub best: Option<ModelKind>,
+    /// The best model's by-frequency series (for the actual-vs-predicted chart).
+    pub by_frequency: Vec<FrequencyRow>,
+    /// Cumulative repeat purchases over calibration + holdout, actual vs the best model
+    /// (`tracking`); null without per-day data (summary input).
+    pub tracking: Option<Tracking>,
+}
+
+/// Evaluates the models on the holdout; None (with a warning) if unusable. `full` holds the
+/// fits on the whole period (aligned with `kinds`, may be empty): their optimum and Hessian
+/// warm-start the calibration fits.
+pub fn evaluate(
+    h: &HoldoutInput,
+    pen: f64,
+    kinds: &[ModelKind],
+    full: &[Option<Fitted>],
+    warnings: &mut Vec<Warning>,
+) -> Option<HoldoutReport> {
+    let n = h.x.len();
+    if n < 10 || !(h.duration.is_finite() && h.duration > 0.0) {
+        warnings.push(Warning {
+            code: "clv_holdout_unusable".into(),
+            message: format!(
+                "holdout ignored: {n} customers (need >= 10) and duration {} (need > 0)",
+                h.duration
+            ),
+        });
+        return None;
+    }
+    let s = clean_summary(n, h.x, h.t_x, h.t, "clv_holdout_input_repaired", warnings);
+    let rows = collapse(&s);
+    if rows.max_t <= 0.0 || rows.xs.iter().all(|&x| x == 0.0) {
+        warnings.push(Warning {
+            code: "clv_holdout_unusable".into(),
+            message: "holdout calibration has no repeat buyers or no observation time".into(),
+        });
+        return None;
+    }
+    let d = FitData::new(&rows);
+    let mut models = Vec::new();
+    for (i, &kind) in kinds.iter().enumerate() {
+        // Warm start from the fit on the whole period when there is one: the calibration
+        // optimum is close, and the Hessian in log space does not depend on the time scale.
+        // No covariance: the holdout only needs the predictions.
+        let plan = match full.get(i).and_then(|f| f.as_ref()) {
+            Some(f) => Plan {
+                warm: Some(Warm {
+                    phi: kind.log_scaled(&f.params, d.scale),
+                    hessian: f.hessian.clone(),
+                }),
+                thin: None,
+                covariance: false,
+            },
+            None => Plan {
+                covariance: false,
+                ..Plan::auto(rows.len())
+            },
+        };
+        let f = fit_plan(kind, &d, pen, &plan);
+        if f.converged {
+            models.push(score(kind, &f.params, &rows, h));
+        }
+    }
+    let best = models
+        .iter()
+        .min_by(|a, b| a.rmse.total_cmp(&b.rmse))
+        .map(|m| m.model);
+    let best_model = models.iter().find(|m| Some(m.model) == best);
+    let by_frequency = best_model
+        .map(|m| m.by_frequency.clone())
+        .unwrap_or_default();
+    let tracking = h.tracking.as_ref().map(|t| {
+        let (step, days) = tracking::points(t);
+        Tracking {
+            start: crate::dates::format_day(t.start_day),
+            period_days: step as u32,
+            calibration_days: t.calibration_days as u32,
+            actual: tracking::actual(t, &days),
+            days: days.iter().map(|&d| d as u32).collect(),
+            model: best_model
+                .filter(|m| !m.cumulative.is_empty())
+                .map(|m| m.model),
+            predicted: best_model.map(|m| m.cumulative.clone()).unwrap_or_default(),
+        }
+    });
+    Some(HoldoutReport {
+        duration: h.duration,
+        customers: n,
+        models,
+        best,
+        by_frequency,
+        tracking,
+    })
+}
+
+/// Holdout errors and series of `kind` at parameters `p` (model units) on the calibration
+/// `rows`: per customer, the prediction is lifetimes'
+/// `conditional_expected_number_of_purchases_up_to_time(duration, x, t_x, T)`.
+pub fn score(kind: ModelKind, p: &[f64], rows: &Rows, h: &HoldoutInput) -> HoldoutModel {
+    let n = h.x.len();
+    let mut pred_row = Vec::with_capacity(rows.len());
+    // u (a hypergeometric series for BG/MBG) depends on (x, T) only, and rows sorted by
+    // (x, T, t_x) come in runs sharing them: one series per run.
+    let mut last: Option<(usize, f64)> = None;
+    for i in 0..rows.len() {
+        let pa = kind.p_alive(p, rows.x[i], rows.tx[i], rows.t[i]);
+        let u = match last {
+            Some((j, v)) if rows.x[j] == rows.x[i] && rows.t[j] == rows.t[i] => v,
+            _ => {
+                let v = kind
+                    .u(p, rows.x[i], rows.t[i], h.duration)
+                    .unwrap_or(f64::NAN);
+                last = Some((i, v));
+                v
+            }
+        };
+        let e = pa * u;
+        pred_row.push(if e.is_finite() { e } else { 0.0 });
+    }
+    let (mut ae, mut se, mut at, mut pt) = (0.0, 0.0, 0.0, 0.0);
+    for c in 0..n {
+        let a = finite_or_zero(h.actual, c);
+        let pr = pred_row[rows.map[c]];
+        ae += (a - pr).abs();
+        se += (a - pr) * (a - pr);
+        at += a;
+        pt += pr;
+    }
+    let nf = n.max(1) as f64;
+    let cumulative = h
+        .tracking
+        .as_ref()
+        .and_then(|t| tracking::predicted(kind, p, t, &tracking::points(t).1))
+        .unwrap_or_default();
+    HoldoutModel {
+        model: kind,
+        mae: ae / nf,
+        rmse: (se / nf).sqrt(),
+        actual_total: at,
+        predicted_total: pt,
+        params: p.to_vec(),
+        by_frequency: by_frequency(
+            h.x,
+            |c| finite_or_zero(h.actual, c),
+            |c| pred_row[rows.map[c]],
+        ),
+        cumulative,
+    }
+}

@@ -1,0 +1,65 @@
+// Pure readers of the Report (no DOM): what the panels show, tested in Node.
+
+/** The core's lifecycle stages in the order of its per-customer `stage` codes. */
+export const STAGES = ['prospect', 'new', 'active', 'loyal', 'atRisk', 'lost'];
+
+const nonEmpty = (v) => v != null && !(Array.isArray(v) && v.length === 0) &&
+  !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
+
+/** Whether the Report has CLV results (any of its models, or the simple formula). */
+export const hasClv = (r) => ['simple', 'bgnbd', 'paretoNbd', 'mbgnbd', 'gammaGamma'].some((k) => nonEmpty(r.clv?.[k]));
+
+/** Rows skipped for any reason. */
+export const skippedTotal = (ingest) => Object.values(ingest.rowsSkipped).reduce((a, b) => a + b, 0);
+
+/** The P(alive) matrix of the Report (`clv.pAliveMatrix`): `values[i][j]` for `recencies[i]`, `frequencies[j]`. */
+export function pAliveGrid(m) {
+  if (!m?.values?.length || !m.values[0]?.length) return null;
+  const num = (v) => (Number.isInteger(v) ? String(v) : Number(v).toFixed(1));
+  return { values: m.values, xlab: m.frequencies.map(num), ylab: m.recencies.map(num) };
+}
+
+/** Calibration vs holdout purchases by calibration frequency (`clv.holdout.byFrequency`). */
+export function holdoutSeries(h) {
+  const rows = h?.byFrequency;
+  if (!rows?.length) return null;
+  return { labels: rows.map((x) => x.frequency), actual: rows.map((x) => x.actual), predicted: rows.map((x) => x.predicted) };
+}
+
+/** The model with covariates to show: the chosen CLV model's, else the first fitted. */
+export function covariateModel(r) {
+  const models = r.clv?.covariates?.models ?? [];
+  return models.find((m) => m.model === r.clv?.chosenModel) ?? models[0] ?? null;
+}
+
+/**
+ * Per level (or +1 standard deviation of a number): its purchase-rate and dropout-rate
+ * ratios with 95% intervals, whether the interval excludes 1, and the reference it is
+ * compared with (`clv.covariates`).
+ */
+export function covariateEffects(r) {
+  const m = covariateModel(r);
+  if (!m) return [];
+  const refs = new Map((r.clv.covariates.covariates ?? []).map((c) => [c.name, c.levels?.find((l) => l.reference)?.value ?? null]));
+  const sig = (x) => x != null && x.low != null && (x.low > 1 || x.high < 1);
+  return m.effects.map((e) => ({
+    covariate: e.covariate, level: e.level, pooled: e.pooled, reference: refs.get(e.covariate) ?? null,
+    purchase: e.purchaseRate, purchaseSignificant: sig(e.purchaseRate),
+    dropout: e.dropoutRate, dropoutSignificant: sig(e.dropoutRate),
+    newCustomer: e.newCustomerPurchases,
+  }));
+}
+
+/** The churn comparison: the metrics row per model and the chosen model's calibration. */
+export function churnSummary(r) {
+  const c = r.churn;
+  if (!c || c.windowDays == null) return null;
+  const rows = (c.models ?? []).map((m) => ({ model: m.model, ...(m.metrics ?? {}), validated: m.metrics != null }));
+  const chosen = rows.find((m) => m.model === c.chosen) ?? null;
+  return { ...c, rows, calibration: chosen?.calibration ?? [] };
+}
+
+/** Structured rule → the parts a sentence is built from (feature key, op, threshold). */
+export function ruleConditions(rule) {
+  return rule.conditions.map((c) => ({ feature: c.feature, op: c.op === '<=' ? 'le' : 'gt', threshold: c.threshold }));
+}

@@ -1,0 +1,125 @@
+// The element's shadow DOM: one section per panel (panels/*.js fill them), every section
+// hidden until the Report has data for it. Static markup only: nothing from a file or a
+// Report is ever parsed as HTML (panels set text with textContent). `part` names are the
+// styling hooks documented in docs/embedding.md.
+const HTML = `
+<div class="dashboard" part="dashboard">
+  <div id="toolbar" class="toolbar" part="toolbar" hidden>
+    <strong data-i18n="export.title"></strong>
+    <button id="export-csv" type="button" data-i18n="export.csv" data-testid="export-csv"></button>
+    <button id="export-json" type="button" data-i18n="export.json" data-testid="export-json"></button>
+    <span id="notice" class="notice" role="alert" data-testid="notice"></span>
+  </div>
+
+  <section id="ingest" part="panel ingest" hidden aria-labelledby="ingest-title">
+    <h2 id="ingest-title" data-i18n="ingest.title"></h2>
+    <dl class="cards">
+      <div><dt data-i18n="ingest.rowsRead"></dt><dd id="rows-read" data-testid="rows-read"></dd></div>
+      <div><dt data-i18n="ingest.rowsUsed"></dt><dd id="rows-used"></dd></div>
+      <div><dt data-i18n="ingest.rowsSkipped"></dt><dd id="rows-skipped"></dd></div>
+      <div><dt data-i18n="ingest.period"></dt><dd id="period"></dd></div>
+    </dl>
+    <p id="skipped-by" class="note"></p>
+    <ul id="warnings" class="warnings" data-testid="warnings"></ul>
+  </section>
+
+  <section id="kpis" part="panel kpis" hidden aria-labelledby="kpi-title">
+    <h2 id="kpi-title" data-i18n="kpi.title"></h2>
+    <dl id="kpi-cards" class="cards"></dl>
+    <figure data-chart="periods"><figcaption data-i18n="kpi.periods"></figcaption><div class="chart"></div></figure>
+  </section>
+
+  <section id="lifecycle" part="panel lifecycle" hidden aria-labelledby="lifecycle-title">
+    <h2 id="lifecycle-title" data-i18n="lifecycle.title"></h2>
+    <p id="thresholds" class="note" data-testid="thresholds"></p>
+    <div class="row">
+      <figure data-chart="funnel"><figcaption data-i18n="lifecycle.funnel"></figcaption><div class="chart"></div></figure>
+      <figure data-chart="transitions"><figcaption id="transitions-caption"></figcaption><div class="chart"></div></figure>
+    </div>
+    <div class="scroll-x"><table id="stage-table" class="grid-table" data-testid="stage-table"></table></div>
+  </section>
+
+  <section id="rfm" part="panel rfm" hidden aria-labelledby="rfm-title">
+    <h2 id="rfm-title" data-i18n="rfm.title"></h2>
+    <div class="row">
+      <figure data-chart="treemap"><figcaption data-i18n="rfm.treemap"></figcaption><div class="chart"></div></figure>
+      <figure data-chart="rfgrid"><figcaption data-i18n="rfm.heatmap"></figcaption><div class="chart"></div></figure>
+    </div>
+    <div class="scroll-x"><table id="segment-table" class="grid-table" data-testid="segment-table"></table></div>
+  </section>
+
+  <section id="cohorts" part="panel cohorts" hidden aria-labelledby="cohort-title">
+    <h2 id="cohort-title" data-i18n="cohort.title"></h2>
+    <figure data-chart="cohorts"><div class="chart tall"></div></figure>
+  </section>
+
+  <section id="kmeans" part="panel kmeans" hidden aria-labelledby="kmeans-title" data-testid="kmeans">
+    <h2 id="kmeans-title" data-i18n="kmeans.title"></h2>
+    <p id="kmeans-summary" class="note" data-testid="kmeans-summary"></p>
+    <div class="row">
+      <figure data-chart="elbow"><figcaption data-i18n="kmeans.elbow"></figcaption><div class="chart"></div><p id="elbow-note" class="note" data-testid="elbow-note"></p></figure>
+      <figure data-chart="scatter"><figcaption data-i18n="kmeans.scatter"></figcaption><div class="chart"></div><p id="scatter-note" class="note"></p></figure>
+    </div>
+    <div class="scroll-x"><table id="cluster-table" class="grid-table" data-testid="cluster-table"></table></div>
+  </section>
+
+  <section id="clv" part="panel clv" hidden aria-labelledby="clv-title" data-testid="clv">
+    <h2 id="clv-title" data-i18n="clv.title"></h2>
+    <p id="clv-model" class="note"></p>
+    <div class="row">
+      <figure data-chart="clvhist"><figcaption data-i18n="clv.histogram"></figcaption><div class="chart"></div></figure>
+      <figure data-chart="clvtop"><figcaption data-i18n="clv.top"></figcaption><div class="chart"></div></figure>
+      <figure data-chart="palive"><figcaption data-i18n="clv.palive"></figcaption><div class="chart"></div></figure>
+      <figure data-chart="holdout"><figcaption data-i18n="clv.holdout"></figcaption><div class="chart"></div></figure>
+    </div>
+  </section>
+
+  <section id="churn" part="panel churn" hidden aria-labelledby="churn-title" data-testid="churn">
+    <h2 id="churn-title" data-i18n="churn.title"></h2>
+    <p id="churn-summary" class="note" data-testid="churn-summary"></p>
+    <div class="scroll-x"><table id="churn-table" class="grid-table" data-testid="churn-table"></table></div>
+    <p id="churn-compare" class="note"></p>
+    <div class="row">
+      <figure data-chart="churncal"><figcaption data-i18n="churn.calibration"></figcaption><div class="chart"></div></figure>
+    </div>
+  </section>
+
+  <section id="covariates" part="panel covariates" hidden aria-labelledby="cov-title" data-testid="covariates">
+    <h2 id="cov-title" data-i18n="cov.title"></h2>
+    <ul id="cov-effects" data-testid="cov-effects"></ul>
+    <p id="cov-test" class="note"></p>
+  </section>
+
+  <section id="rules" part="panel rules" hidden aria-labelledby="rules-title" data-testid="rules">
+    <h2 id="rules-title" data-i18n="rules.title"></h2>
+    <p class="note" data-i18n="rules.note"></p>
+    <div id="rules-list" data-testid="rules-list"></div>
+  </section>
+
+  <section id="customers" part="panel customers" hidden aria-labelledby="customers-title">
+    <h2 id="customers-title" data-i18n="table.title"></h2>
+    <form id="filters" class="fields" role="search">
+      <label><span data-i18n="table.search"></span><input type="search" name="search" data-testid="search" autocomplete="off"></label>
+      <label><span data-i18n="table.segment"></span><select name="segment"></select></label>
+      <label><span data-i18n="table.stage"></span><select name="stage"></select></label>
+      <label id="cluster-filter"><span data-i18n="table.cluster"></span><select name="cluster"></select></label>
+    </form>
+    <p id="table-count" class="note" aria-live="polite" data-testid="table-count"></p>
+    <p id="table-keys" class="note" data-i18n="table.keys"></p>
+    <div id="vtable" class="vtable" role="grid" aria-labelledby="customers-title" aria-describedby="table-keys">
+      <div id="vhead" class="vrow vhead" role="row"></div>
+      <div id="vbody" class="vbody" tabindex="0" role="rowgroup" data-testid="vbody"><div id="vspacer" class="vspacer"></div></div>
+    </div>
+  </section>
+</div>`;
+
+let template = null;
+
+/** A fresh copy of the element's markup. */
+export function markup() {
+  if (!template) {
+    template = document.createElement('template');
+    template.innerHTML = HTML;
+  }
+  return template.content.cloneNode(true);
+}

@@ -1,0 +1,184 @@
+// The analysis worker of createAnalyzer (index.js): holds the wasm Dataset and the per-customer
+// columns of its last analysis. Everything that touches every customer runs here (the table's
+// filter, search and sort; the charts' summaries), so the page never freezes; cancel is
+// terminating this worker.
+//
+// The client's first message hands over the core module, compiled once on the main thread,
+// and this worker's end of a MessageChannel to its sibling, the segment worker (segment.js),
+// which runs the k-means segmentation while this one fits CLV.
+//
+// Protocol (client → worker; every reply carries the request's id):
+//   {type:'init', module, formatsWasm?, port}
+//   {type:'open', id, bytes | columns, options}          → {type:'opened', id, detected}
+//   {type:'analyze', id, options, restore?}              → {type:'analysis', id, report, columns, ids?, summaries, stagesRun}
+//   {type:'query', id, query}                            → {type:'query', id, index}
+//   {type:'export', id}                                  → {type:'export', id, bytes}
+// and, while a request runs, {type:'progress', id, stage}; a failure is {type:'error', id, error}.
+import init, * as core from '../index.js';
+import { CustomerIds } from './ids.js';
+import { query } from './query.js';
+import { summarise } from './summaries.js';
+
+let ready = null;
+let dataset = null;
+let cols = null; // per-customer columns of the last analysis (this worker's own copy)
+let ids = null; // a CustomerIds
+let openTiming = null; // init and ingest times of the open, reported with the first analysis
+
+// Requests are handled one at a time: an analysis awaits the segment worker, and a request
+// arriving meanwhile must not run on a half-updated Dataset.
+let queue = Promise.resolve();
+self.onmessage = ({ data }) => {
+  if (data.type === 'init') start(data);
+  else queue = queue.then(() => handle(data));
+};
+
+let helperPort = null;
+function start({ module, formatsWasm, port }) {
+  ready = init({ module_or_path: module });
+  if (formatsWasm != null) core.setFormatsWasm(formatsWasm);
+  helperPort = port;
+  port.onmessage = ({ data }) => {
+    const p = helperPending.get(data.id);
+    helperPending.delete(data.id);
+    if (data.error) p?.reject(new Error(data.error));
+    else p?.resolve(data.result);
+  };
+}
+
+async function handle(msg) {
+  const progress = (stage) => self.postMessage({ type: 'progress', id: msg.id, stage });
+  try {
+    if (msg.type === 'open') {
+      const t0 = performance.now();
+      const wasm = await ready;
+      const t1 = performance.now();
+      progress('parsing');
+      dataset?.free();
+      dataset = null;
+      cols = null;
+      ids = null;
+      dataset = msg.columns ? await openColumns(msg.columns, msg.options) : await core.openDataset(new Uint8Array(msg.bytes), msg.options ?? {});
+      openTiming = { initMs: t1 - t0, ingestMs: performance.now() - t1, wasm };
+      self.postMessage({ type: 'opened', id: msg.id, detected: dataset.detected() });
+    } else if (msg.type === 'analyze') {
+      if (!dataset) throw { code: 'no_analysis', message: 'open a file or columns first' };
+      await runAnalysis(msg, progress);
+    } else if (msg.type === 'query') {
+      if (!cols) throw { code: 'no_analysis', message: 'analyze first' };
+      const lower = (msg.query.search ?? '').trim() ? ids.lower() : null;
+      const index = query(cols, ids, lower, msg.query);
+      self.postMessage({ type: 'query', id: msg.id, index }, [index.buffer]);
+    } else if (msg.type === 'export') {
+      if (!cols) throw { code: 'no_analysis', message: 'analyze first' };
+      const bytes = dataset.exportCustomersCsv();
+      self.postMessage({ type: 'export', id: msg.id, bytes }, [bytes.buffer]);
+    }
+  } catch (error) {
+    self.postMessage({ type: 'error', id: msg.id, error: await normaliseError(error) });
+  }
+}
+
+/** Columns from memory (the package's `openColumns`, converted on the main thread). */
+async function openColumns(columns, options) {
+  if (typeof core.openColumns !== 'function') {
+    throw { code: 'unsupported', message: 'this build of crm-lens has no openColumns', hint: 'update the crm-lens package' };
+  }
+  return core.openColumns(columns, options ?? {});
+}
+
+// Jobs for the segment worker, by id (its answers come back on `helperPort`).
+let helperSeq = 0;
+const helperPending = new Map();
+
+function segmentElsewhere(job) {
+  if (!helperPort) return Promise.reject(new Error('no segment worker'));
+  const id = ++helperSeq;
+  return new Promise((resolve, reject) => {
+    helperPending.set(id, { resolve, reject });
+    const arrays = [job.recencyDays, job.frequency, job.monetary, job.tenureDays];
+    helperPort.postMessage({ id, job }, arrays.map((a) => a.buffer));
+  });
+}
+
+async function runAnalysis(msg, progress) {
+  const options = msg.options ?? {};
+  progress('aggregating');
+  const t2 = performance.now();
+  const phases = {};
+  let t = t2;
+  const phase = (name) => { const now = performance.now(); phases[name] = now - t; t = now; };
+  dataset.prepare(options); // customer table, RFM, KPIs: memo hits for analyze below
+  phase('prepare');
+  // k-means in the segment worker while this one fits CLV; if that fails, analyze() below
+  // segments here (the Report is the same either way).
+  const job = dataset.segmentJob(options);
+  const elsewhere = job ? segmentElsewhere(job).catch(() => null) : null;
+  phase('segmentJob');
+  progress('fitting');
+  dataset.prepareModels(options);
+  phase('models');
+  const answer = elsewhere && (await elsewhere);
+  phase('awaitSegments');
+  if (answer) {
+    try { dataset.provideSegments(options, answer); } catch { /* analyze() segments here */ }
+  }
+  phase('provide');
+  const report = dataset.analyze(options);
+  phase('assemble');
+  // The stages the new options made the core re-run (the rest it kept); the customer list
+  // itself changes only when `customers` re-ran, and is then sent again.
+  const stagesRun = dataset.stagesRun();
+  if (openTiming) {
+    // Stage times for the benchmark harness (benches/chromium.mjs); the client ignores them.
+    self.postMessage({
+      type: 'timing', id: msg.id, initMs: openTiming.initMs, ingestMs: openTiming.ingestMs,
+      analyzeMs: performance.now() - t2, wasmMemoryBytes: openTiming.wasm.memory.buffer.byteLength, phases,
+    });
+    openTiming = null;
+  }
+  progress('preparing');
+  cols = dataset.customerColumns(false);
+  const reply = { type: 'analysis', id: msg.id, report, stagesRun };
+  const transfer = [];
+  if (!ids || stagesRun.includes('customers')) {
+    const { bytes, offsets } = dataset.customerIds();
+    ids = new CustomerIds(bytes, offsets);
+    if (!msg.restore) {
+      reply.ids = { bytes: bytes.slice(), offsets: offsets.slice() };
+      transfer.push(reply.ids.bytes.buffer, reply.ids.offsets.buffer);
+    }
+  }
+  // A restore (after a cancel) rebuilds this worker's state for an analysis the client already
+  // has: nothing goes back but the acknowledgement.
+  if (!msg.restore) {
+    reply.summaries = summarise(cols, ids, report);
+    reply.columns = {};
+    for (const [k, a] of Object.entries(cols)) {
+      if (!ArrayBuffer.isView(a) || a.length !== ids.length) continue;
+      const copy = a.slice();
+      reply.columns[k] = copy;
+      transfer.push(copy.buffer);
+    }
+  }
+  self.postMessage(reply, transfer);
+}
+
+/** wasm memory above which a trap is taken for an allocation failure (wasm32's max is 4 GiB). */
+const OOM_MEMORY_BYTES = 3 * 1024 ** 3;
+
+async function normaliseError(e) {
+  if (e && typeof e === 'object' && 'code' in e) return { code: e.code, message: e.message, hint: e.hint };
+  const text = String(e?.message ?? e);
+  // The core never panics on input: a trap with most of the 4 GiB in use is an allocation that
+  // failed (measured: a 24M-line log, docs/scale.md), a RangeError an ArrayBuffer refused.
+  const memory = ready ? await ready.then((w) => w.memory.buffer.byteLength).catch(() => 0) : 0;
+  if (e instanceof RangeError || (e instanceof WebAssembly.RuntimeError && memory >= OOM_MEMORY_BYTES)) {
+    return {
+      code: 'too_big_for_tab',
+      message: `too big for a browser tab (${text}; wasm memory ${Math.round(memory / 2 ** 20)} MB)`,
+      hint: 'summarise it per customer where it lives: crm-lens sql summary --engine duckdb|spark (docs/scale.md), then open the summary with ingest.summary (the page: "Per-customer summary" ticked)',
+    };
+  }
+  return { code: 'internal', message: text };
+}

@@ -1,0 +1,186 @@
+//! Decision trees from linfa-trees, shared by the churn classifier (`churn::forest`) and the
+//! rule explanations (`explain`): fitting on row-major features with class weights, and the
+//! leaves of a fitted tree with the path to each, so callers can route customers and count
+//! them themselves (linfa predicts a leaf's majority class only).
+//!
+//! Determinism: callers hand the rows in an order that does not depend on the file (sorted
+//! by a hash of the customer id). linfa sorts each feature stably and splits between
+//! distinct values, so the tree depends on the rows and their order only.
+
+use linfa::prelude::*;
+use linfa_trees::{DecisionTree, SplitQuality, TreeNode};
+use ndarray::{Array1, Array2};
+
+/// One condition of a path: `feature <= threshold` (`le`) or `feature > threshold`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Condition {
+    pub feature: usize,
+    pub le: bool,
+    pub threshold: f64,
+}
+
+/// A fitted tree: its leaves in depth-first order, each with its path from the root.
+#[derive(Debug, Clone)]
+pub struct Tree {
+    root: TreeNode<f64, usize>,
+    pub leaves: Vec<Leaf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Leaf {
+    pub path: Vec<Condition>,
+    /// The class of largest weight in the leaf's training rows (the lowest on a tie).
+    pub class: usize,
+}
+
+/// Relative weight lift per class index that breaks exact ties (see [`fit`]).
+const TIE_LIFT: f32 = 1.0 / 65_536.0;
+
+/// Hyperparameters.
+#[derive(Debug, Clone, Copy)]
+pub struct TreeParams {
+    pub max_depth: usize,
+    /// Smallest total weight of a leaf.
+    pub min_leaf: f32,
+}
+
+/// Fits a Gini tree on `x` (`n` rows of `f` features, row-major), classes `y`, weights `w`.
+/// None when linfa refuses (no rows, or invalid parameters).
+pub fn fit(x: &[f64], f: usize, y: &[usize], w: &[f32], p: TreeParams) -> Option<Tree> {
+    let n = y.len();
+    if n == 0 || f == 0 || x.len() != n * f {
+        return None;
+    }
+    let records = Array2::from_shape_vec((n, f), x.to_vec()).ok()?;
+    // linfa predicts a node's class by iterating a hash map, so on an exact weight tie
+    // (balanced class weights make them common: 2 × 1.25 = 3 × 0.8333) the prediction varies
+    // between runs, and its pruning merges two leaves when their predictions agree: the
+    // tree's shape varied. Each class' weights are raised by a relative 2⁻¹⁶ per class
+    // index, so no tie is exact and the higher class wins what was one.
+    let lifted: Vec<f32> = y
+        .iter()
+        .zip(w)
+        .map(|(&c, &wi)| wi * (1.0 + c as f32 * TIE_LIFT))
+        .collect();
+    let data = Dataset::new(records, Array1::from(y.to_vec())).with_weights(Array1::from(lifted));
+    let model: DecisionTree<f64, usize> = DecisionTree::params()
+        .split_quality(SplitQuality::Gini)
+        .max_depth(Some(p.max_depth))
+        .min_weight_leaf(p.min_leaf)
+        .min_weight_split(2.0 * p.min_leaf)
+        .fit(&data)
+        .ok()?;
+    let root = model.root_node().clone();
+    let mut leaves = Vec::new();
+    collect(&root, &mut Vec::new(), &mut leaves);
+    let mut tree = Tree { root, leaves };
+    // A leaf's class from its training rows' weights, the lowest class on a tie: linfa
+    // breaks ties in hash-map order, which differs between runs (a balanced root is a tie).
+    let classes = y.iter().copied().max().map_or(1, |m| m + 1);
+    let mut mass = vec![vec![0.0f64; classes]; tree.leaves.len()];
+    for i in 0..n {
+        mass[tree.leaf_of(&x[i * f..(i + 1) * f])][y[i]] += w[i] as f64;
+    }
+    for (leaf, m) in tree.leaves.iter_mut().zip(&mass) {
+        leaf.class = (0..classes).fold(0, |best, c| if m[c] > m[best] { c } else { best });
+    }
+    Some(tree)
+}
+
+fn collect(node: &TreeNode<f64, usize>, path: &mut Vec<Condition>, out: &mut Vec<Leaf>) {
+    if node.is_leaf() {
+        out.push(Leaf {
+            path: path.clone(),
+            class: node.prediction().unwrap_or(0),
+        });
+        return;
+    }
+    let (feature, threshold, _) = node.split();
+    for (child, le) in node.children().into_iter().zip([true, false]) {
+        if let Some(c) = child {
+            path.push(Condition {
+                feature,
+                le,
+                threshold,
+            });
+            collect(c, path, out);
+            path.pop();
+        }
+    }
+}
+
+impl Tree {
+    /// The leaf (index into `leaves`) a row falls in: left when `x <= threshold`, as linfa
+    /// partitions its training rows.
+    pub fn leaf_of(&self, row: &[f64]) -> usize {
+        let mut node = &self.root;
+        let mut index = 0;
+        loop {
+            if node.is_leaf() {
+                return index;
+            }
+            let (feature, threshold, _) = node.split();
+            let [left, right] = [node.children()[0], node.children()[1]];
+            let go_left = row.get(feature).is_some_and(|v| *v <= threshold);
+            match (left, right, go_left) {
+                (Some(l), _, true) => node = l,
+                (Some(l), Some(r), false) => {
+                    index += leaf_count(l);
+                    node = r;
+                }
+                (None, Some(r), _) => node = r,
+                (Some(l), None, false) => node = l,
+                (None, None, _) => return index,
+            }
+        }
+    }
+}
+
+fn leaf_count(node: &TreeNode<f64, usize>) -> usize {
+    if node.is_leaf() {
+        return 1;
+    }
+    node.children()
+        .into_iter()
+        .flatten()
+        .map(|c| leaf_count(c))
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leaves_and_routing_agree() {
+        // Class 1 iff feature 0 > 5 and feature 1 <= 2.
+        let mut x = Vec::new();
+        let mut y = Vec::new();
+        for a in 0..10 {
+            for b in 0..5 {
+                x.extend([a as f64, b as f64]);
+                y.push(usize::from(a > 5 && b <= 2));
+            }
+        }
+        let w = vec![1.0f32; y.len()];
+        let t = fit(
+            &x,
+            2,
+            &y,
+            &w,
+            TreeParams {
+                max_depth: 3,
+                min_leaf: 1.0,
+            },
+        )
+        .unwrap();
+        for (i, &yi) in y.iter().enumerate() {
+            let leaf = &t.leaves[t.leaf_of(&x[2 * i..2 * i + 2])];
+            assert_eq!(leaf.class, yi);
+            for c in &leaf.path {
+                let v = x[2 * i + c.feature];
+                assert_eq!(v <= c.threshold, c.le);
+            }
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! The scale path natively (docs/scale.md): the summary layout read back gives the raw log's
+//! per-customer analyses, the model card round-trips, `score` streams the analysis' own
+//! numbers, `fit` writes the card `analyze` writes, and the SQL generators refuse what they
+//! cannot express. The engines themselves run in tests/engines (npm test).
+use crm_lens::ingest::Decimal;
+use crm_lens::sample::{generate_csv, SampleSpec};
+use crm_lens::scale::card::ModelCard;
+use crm_lens::scale::score::score_stream;
+use crm_lens::scale::sql_summary::{Cancelled, SummarySql};
+use crm_lens::scale::{fit::fit_summary, sql_score::ScoreSql, Engine};
+use crm_lens::{Analysis, Dataset, Options};
+
+fn opts(json: &str) -> Options {
+    Options::from_json(json).unwrap()
+}
+
+fn log() -> Vec<u8> {
+    generate_csv(&SampleSpec {
+        transactions: 6000,
+        seed: 11,
+        ..Default::default()
+    })
+    .unwrap()
+    .into_bytes()
+}
+
+/// The raw analysis, its summary CSV, and the analysis of that summary.
+fn raw_and_summary(o: &str, so: &str) -> (Analysis, Vec<u8>, Analysis) {
+    let o = opts(o);
+    let ds = Dataset::from_bytes(&log(), &o).unwrap();
+    let raw = ds.analyze(&o).unwrap();
+    let summary = ds.summary_csv(&raw, &o).unwrap();
+    let so = opts(so);
+    let back = Dataset::from_bytes(&summary, &so)
+        .unwrap()
+        .analyze(&so)
+        .unwrap();
+    (raw, summary, back)
+}
+
+#[test]
+fn a_summary_gives_the_raw_logs_per_customer_analyses() {
+    let (raw, summary, back) = raw_and_summary(
+        r#"{"timeUnit":"week"}"#,
+        r#"{"timeUnit":"week","ingest":{"summary":true}}"#,
+    );
+    let text = String::from_utf8(summary).unwrap();
+    assert!(text.starts_with("customer_id,frequency,recency,T,monetary_value,first_purchase,last_purchase,transactions,revenue,frequency_cal"));
+    let (a, b) = (&raw.report, &back.report);
+    assert_eq!(a.as_of, b.as_of, "asOf implied by first purchase + T");
+    assert_eq!(a.clv.bgnbd, b.clv.bgnbd);
+    assert_eq!(a.clv.gamma_gamma, b.clv.gamma_gamma);
+    assert_eq!(a.clv.chosen_model, b.clv.chosen_model);
+    assert_eq!(
+        a.clv.choice_criterion, "holdoutRmse",
+        "the holdout columns keep the holdout choice"
+    );
+    assert_eq!(a.clv.choice_criterion, b.clv.choice_criterion);
+    assert_eq!(raw.clv.p_alive, back.clv.p_alive);
+    assert_eq!(raw.clv.clv, back.clv.clv);
+    assert_eq!(raw.rfm, back.rfm);
+    assert_eq!(a.rfm.segments, b.rfm.segments);
+    assert_eq!(raw.stages, back.stages);
+    assert_eq!(raw.segments.cluster, back.segments.cluster);
+    assert_eq!(a.kpis.customers, b.kpis.customers);
+    assert_eq!(a.kpis.revenue, b.kpis.revenue);
+    assert_eq!(a.kpis.active_customers, b.kpis.active_customers);
+    // What a summary cannot give is absent, and said so.
+    assert!(b.kpis.periods.is_empty() && b.kpis.cohorts.months.is_empty());
+    assert!(b.kpis.retention_rate.is_none() && b.lifecycle.transitions.is_empty());
+    assert!(b.warnings.iter().any(|w| w.code == "summary_no_history"));
+}
+
+#[test]
+fn a_summary_read_with_another_unit_or_date_is_an_error() {
+    let o = opts("{}");
+    let ds = Dataset::from_bytes(&log(), &o).unwrap();
+    let summary = ds.summary_csv(&ds.analyze(&o).unwrap(), &o).unwrap();
+    let read = |json: &str| {
+        let so = opts(json);
+        Dataset::from_bytes(&summary, &so).unwrap().analyze(&so)
+    };
+    let e = read(r#"{"timeUnit":"week","ingest":{"summary":true}}"#).unwrap_err();
+    assert_eq!(e.code, "summary_inconsistent", "{e}");
+    assert!(e.hint.unwrap().contains("--time-unit"));
+    let e = read(r#"{"asOf":"2020-01-01","ingest":{"summary":true}}"#).unwrap_err();
+    assert_eq!(e.code, "summary_inconsistent");
+    // Read as an order log, a summary would be one "purchase" per customer: refused.
+    let e = Dataset::from_bytes(&summary, &o).unwrap_err();
+    assert_eq!(e.code, "looks_like_summary");
+    // lifetimes' own layout still reads, and says what was reconstructed.
+    let v = crm_lens::analyze(
+        b"customer_id,frequency,recency,T\na,1,5,10\nb,0,0,3\n",
+        &opts(r#"{"ingest":{"summary":true}}"#),
+    )
+    .unwrap();
+    let codes: Vec<&str> = v.warnings.iter().map(|w| w.code.as_str()).collect();
+    assert!(
+        codes.contains(&"summary_reconstructed") && codes.contains(&"summary_no_as_of"),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn the_model_card_round_trips_and_bad_cards_are_refused() {
+    let o = opts("{}");
+    let a = Dataset::from_bytes(&log(), &o)
+        .unwrap()
+        .analyze(&o)
+        .unwrap();
+    let card = ModelCard::of(&a, &o).unwrap();
+    let json = card.to_json().unwrap();
+    assert_eq!(ModelCard::from_json(&json).unwrap(), card);
+    let (kind, params) = a.clv.model.clone().unwrap();
+    assert_eq!(card.model_params().unwrap(), Some((kind, params)));
+    assert_eq!(card.as_of, a.report.as_of);
+    assert!(card.holdout.is_some() && card.spend.name == "gammaGamma");
+    let name = format!("\"name\": \"{}\"", card.model.name);
+    for (from, to) in [
+        ("\"crm-lens model card\"", "\"something else\""),
+        (name.as_str(), "\"name\": \"nbd\""),
+        ("\"alpha\"", "\"alfa\""),
+        ("\"unitDays\": 1.0", "\"unitDays\": 7.0"),
+    ] {
+        let bad = json.replacen(from, to, 1);
+        assert_ne!(bad, json);
+        assert_eq!(
+            ModelCard::from_json(&bad).unwrap_err().code,
+            "invalid_model_card",
+            "{to}"
+        );
+    }
+}
+
+#[test]
+fn score_streams_the_analysis_own_numbers() {
+    let o = opts("{}");
+    let ds = Dataset::from_bytes(&log(), &o).unwrap();
+    let a = ds.analyze(&o).unwrap();
+    let card = ModelCard::of(&a, &o).unwrap();
+    let mut summary = ds.summary_csv(&a, &o).unwrap();
+    // A row the summary reader refuses, and an id that needs quoting.
+    summary.extend_from_slice(b"bad,-1,0,5,0,2023-01-01,2023-01-01,1,1,,,,,1\n");
+    summary.extend_from_slice(b"\"a,b\",0,0,5,0,2023-12-26,2023-12-26,1,3,,,,,182\n");
+    let mut out = Vec::new();
+    let acc = score_stream(&card, &summary[..], &mut out, Decimal::Dot).unwrap();
+    assert_eq!(acc.rows_read as usize, a.customers.len() + 2);
+    assert_eq!(acc.rows_skipped.get("invalidSummaryRow"), Some(&1));
+    assert_eq!(acc.predictions_failed, 0);
+    let text = String::from_utf8(out).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("customer_id,p_alive,expected_purchases,clv")
+    );
+    let rel = |x: f64, y: f64| (x - y).abs() / x.abs().max(y.abs()).max(1e-300);
+    let mut worst = 0.0f64;
+    for (i, line) in lines.clone().take(a.customers.len()).enumerate() {
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!(f[0], &a.customers.ids[i]);
+        let v: Vec<f64> = f[1..].iter().map(|s| s.parse().unwrap()).collect();
+        worst = worst
+            .max(rel(v[0], a.clv.p_alive[i]))
+            .max(rel(v[1], a.clv.expected_purchases[i]))
+            .max(rel(v[2], a.clv.clv[i]));
+    }
+    assert!(worst < 1e-12, "score vs analyze: {worst:e}");
+    assert!(lines.last().unwrap().starts_with("\"a,b\","), "a quoted id");
+    // Scoring needs mean spend.
+    let e = score_stream(
+        &card,
+        &b"customer_id,frequency,recency,T\na,1,2,3\n"[..],
+        Vec::new(),
+        Decimal::Dot,
+    )
+    .unwrap_err();
+    assert_eq!(e.code, "summary_columns");
+}
+
+#[test]
+fn fit_writes_the_card_analyze_writes() {
+    let o = opts(r#"{"timeUnit":"week"}"#);
+    let ds = Dataset::from_bytes(&log(), &o).unwrap();
+    let a = ds.analyze(&o).unwrap();
+    let card = ModelCard::of(&a, &o).unwrap();
+    let summary = ds.summary_csv(&a, &o).unwrap();
+    let (fitted, acc) = fit_summary(&summary[..], &o, Decimal::Dot).unwrap();
+    assert_eq!(fitted.model, card.model);
+    assert_eq!(fitted.spend, card.spend);
+    assert_eq!(fitted.holdout, card.holdout);
+    assert_eq!(fitted.as_of, card.as_of);
+    assert_eq!(acc.customers as usize, a.customers.len());
+    assert_eq!(acc.unique_rows, card.unique_rows);
+    let e = fit_summary(&summary[..], &opts("{}"), Decimal::Dot).unwrap_err();
+    assert_eq!(
+        e.code, "summary_inconsistent",
+        "read in days, the weeks disagree"
+    );
+}
+
+#[test]
+fn the_sql_generators_refuse_what_they_cannot_express() {
+    let cols = r#"{"ingest":{"customerCol":"c","dateCol":"d","amountCol":"a"}}"#;
+    let q = SummarySql::new(Engine::DuckDb, "orders", &opts(cols), None, Cancelled::Auto).unwrap();
+    assert!(q.summary().contains("FROM orders"));
+    assert!(q.account().contains("no_purchase_in_period"));
+    for (json, why) in [
+        (
+            r#"{"ingest":{"customerCol":"1","dateCol":"d","amountCol":"a"}}"#,
+            "numbered column",
+        ),
+        (
+            r#"{"ingest":{"customerCol":"c","dateCol":"d"}}"#,
+            "no amount",
+        ),
+    ] {
+        let e = SummarySql::new(Engine::Spark, "orders", &opts(json), None, Cancelled::Auto)
+            .unwrap_err();
+        assert_eq!(e.code, "invalid_option", "{why}");
+    }
+    assert!(SummarySql::new(
+        Engine::DuckDb,
+        "t; DROP TABLE x",
+        &opts(cols),
+        None,
+        Cancelled::Auto
+    )
+    .is_err());
+    // Quantity × unit price, and the exact sums with a line column.
+    let q = SummarySql::new(
+        Engine::Spark,
+        "orders",
+        &opts(
+            r#"{"ingest":{"customerCol":"c","dateCol":"d","quantityCol":"q","unitPriceCol":"p"}}"#,
+        ),
+        Some("line".into()),
+        Cancelled::No,
+    )
+    .unwrap();
+    let s = q.summary();
+    assert!(
+        s.contains("TRY_CAST(`q` AS DOUBLE) * TRY_CAST(`p` AS DOUBLE)")
+            && s.contains("ORDER BY first_line")
+    );
+
+    let o = opts(r#"{"clv":{"model":"paretoNbd"}}"#);
+    let a = Dataset::from_bytes(&log(), &o)
+        .unwrap()
+        .analyze(&o)
+        .unwrap();
+    let card = ModelCard::of(&a, &o).unwrap();
+    let duck = ScoreSql::new(Engine::DuckDb, "summary", &card)
+        .unwrap()
+        .select();
+    // DuckDB 1.4.4's list_reduce is wrong with an initial value when the lambda reads a column:
+    // every fold prepends its initial value instead.
+    assert!(duck.contains("list_reduce(list_prepend(") && !duck.contains(")}, {'t'"));
+    let spark = ScoreSql::new(Engine::Spark, "summary", &card)
+        .unwrap()
+        .select();
+    assert!(spark.contains("aggregate(sequence(") && spark.contains("log1p("));
+    let mut long = card.clone();
+    long.clv.horizon_months = 600;
+    assert!(ScoreSql::new(Engine::Spark, "summary", &long).is_err());
+}
