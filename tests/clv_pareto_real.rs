@@ -7,6 +7,8 @@
 //! lifetimes 0.11.3 itself stops at s 0.0085, beta 3.7e-13 (LL −46541.92 there).
 #![cfg(not(target_arch = "wasm32"))]
 
+use crm_lens::clv::fitting::{collapse::collapse, fit_all::fit_all, fitdata::FitData};
+use crm_lens::clv::input::Summary;
 use crm_lens::{Dataset, Options};
 
 /// lifetimes.datasets.load_donations(): (frequency, recency, periods, donors).
@@ -77,7 +79,95 @@ fn donors_are_fitted_at_the_optimum() {
         .map(|w| w["code"].as_str().unwrap())
         .collect();
     assert!(
-        !codes.iter().any(|c| c.contains("not_converged") || *c == "clv_prediction_not_finite"),
+        !codes
+            .iter()
+            .any(|c| c.contains("not_converged") || *c == "clv_prediction_not_finite"),
         "{codes:?}"
+    );
+}
+
+/// xorshift64* uniforms, exponential and gamma draws (Marsaglia-Tsang).
+struct Rng(u64);
+impl Rng {
+    fn u(&mut self) -> f64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        ((self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+    fn exp(&mut self, rate: f64) -> f64 {
+        -self.u().ln() / rate
+    }
+    fn gamma(&mut self, k: f64) -> f64 {
+        if k < 1.0 {
+            return self.gamma(k + 1.0) * self.u().powf(1.0 / k);
+        }
+        let d = k - 1.0 / 3.0;
+        let c = 1.0 / (9.0 * d).sqrt();
+        loop {
+            let (u1, u2) = (self.u(), self.u());
+            let n = (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos();
+            let v = (1.0 + c * n).powi(3);
+            if v <= 0.0 {
+                continue;
+            }
+            if self.u().ln() < 0.5 * n * n + d - d * v + d * v.ln() {
+                return d * v;
+            }
+        }
+    }
+}
+
+/// Customers who buy as Poisson processes with gamma rates and never drop out: the Pareto/NBD
+/// optimum is the s → 0 limit. The fit is reported (not null) as a boundary fit, warned.
+#[test]
+fn no_dropout_gives_a_boundary_fit() {
+    let mut rng = Rng(7919);
+    let mut s = Summary::default();
+    for _ in 0..2000 {
+        let rate = rng.gamma(0.8) / 20.0;
+        let t_end = 100.0 + (rng.u() * 265.0).floor();
+        let (mut t, mut x, mut last) = (0.0, 0.0, 0.0);
+        loop {
+            t += rng.exp(rate);
+            if t > t_end {
+                break;
+            }
+            x += 1.0;
+            last = t.floor();
+        }
+        s.x.push(x);
+        s.tx.push(last);
+        s.t.push(t_end);
+    }
+    let rows = collapse(&s);
+    let mut warnings = Vec::new();
+    let fits = fit_all(&FitData::new(&rows), 0.0, &mut warnings);
+    let pareto = fits[1].as_ref().expect("a boundary fit, not null");
+    assert!(
+        pareto.status.starts_with("boundary: s → 0"),
+        "{}",
+        pareto.status
+    );
+    // r and alpha as simulated (0.8, 20); the mean dropout rate s/beta vanishes.
+    assert!(
+        (pareto.params[0] / 0.8 - 1.0).abs() < 0.1,
+        "{:?}",
+        pareto.params
+    );
+    assert!(
+        (pareto.params[1] / 20.0 - 1.0).abs() < 0.15,
+        "{:?}",
+        pareto.params
+    );
+    assert!(
+        pareto.params[2] / pareto.params[3] < 1e-6,
+        "{:?}",
+        pareto.params
+    );
+    let w = warnings.iter().find(|w| w.code == "clv_paretonbd_boundary");
+    assert!(
+        w.is_some_and(|w| w.message.contains("no dropout")),
+        "{warnings:?}"
     );
 }

@@ -89,15 +89,7 @@ fn part(r: f64, s: f64, x: f64, mn: f64, mx: f64, age: f64, case1: bool) -> Opti
 
 /// [`part`] by the Euler-transformed series (z ≤ [`SERIES_MAX_Z`]).
 #[allow(clippy::too_many_arguments)]
-fn series_part(
-    r: f64,
-    s: f64,
-    x: f64,
-    mn: f64,
-    mx: f64,
-    age: f64,
-    case1: bool,
-) -> Option<PartVal> {
+fn series_part(r: f64, s: f64, x: f64, mn: f64, mx: f64, age: f64, case1: bool) -> Option<PartVal> {
     let rsf = r + s + x;
     let (tb, bb) = if case1 {
         (r + x, s + 1.0)
@@ -312,8 +304,18 @@ mod tests {
                 let p = series_part(r, s, x, mn, mx, age, case1).unwrap();
                 let (al, be) = if case1 { (mn, mx) } else { (mx, mn) };
                 let t = integral::tail(r, s, x, al, be, age).unwrap();
-                let (dmn, dmx) = if case1 { (t.dal, t.dbe) } else { (t.dbe, t.dal) };
-                for (a, b) in [(p.v, t.v), (p.dr, t.dr), (p.ds, t.ds), (p.dmn, dmn), (p.dmx, dmx)] {
+                let (dmn, dmx) = if case1 {
+                    (t.dal, t.dbe)
+                } else {
+                    (t.dbe, t.dal)
+                };
+                for (a, b) in [
+                    (p.v, t.v),
+                    (p.dr, t.dr),
+                    (p.ds, t.ds),
+                    (p.dmn, dmn),
+                    (p.dmx, dmx),
+                ] {
                     assert!((a - b).abs() <= 1e-11 * (1.0 + a.abs()), "{a} vs {b}");
                 }
             }
