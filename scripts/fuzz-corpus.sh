@@ -1,12 +1,26 @@
 #!/usr/bin/env bash
 # Writes the seed corpus of the `ingest` fuzz target to fuzz/corpus/ingest (gitignored):
-# the workbook fixtures plus one small file per case of tests/ingest_*.rs, in their native
-# encodings (GBK via iconv, Windows-1251 via iconv).
+# the workbook fixtures (.xlsx, .xls, .ods; normal, and hostile up to 8 KB),
+# the XML of a sheet and of an .ods content as `X!` / `O!` seeds (the target wraps them
+# in a package, see fuzz/fuzz_targets/ingest.rs), plus one small file per case of
+# tests/ingest_*.rs, in their native encodings (GBK via iconv, Windows-1251 via iconv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=fuzz/corpus/ingest
 mkdir -p "$out"
 cp tests/fixtures/ingest/* "$out/"
+# Hostile workbooks up to 8 KB: the larger ones take seconds each to hit their limit, and
+# tests/workbook_bounds.rs covers them.
+find tests/fixtures/hostile/workbooks -type f -size -8k -exec cp {} "$out/" \;
+python3 - "$out" <<'PY'
+import sys, zipfile
+out, d = sys.argv[1], "tests/fixtures/hostile/workbooks/"
+x = zipfile.ZipFile(d + "normal.xlsx")
+sst = b'<sst><si><t xml:space="preserve"> A1 </t></si><si><r><t>B</t></r><rPh><t>x</t></rPh><r><t>2</t></r></si></sst>'
+sheet = x.read("xl/worksheets/sheet1.xml").replace(b'<c r="A2" t="inlineStr"><is><t>A1</t></is></c>', b'<c r="A2" t="s"><v>0</v></c>')
+open(out + "/xml-sheet", "wb").write(b"X!" + sheet + b"\xff" + sst)
+open(out + "/xml-ods", "wb").write(b"O!" + zipfile.ZipFile(d + "normal.ods").read("content.xml"))
+PY
 seed() { printf '%b' "$2" > "$out/$1"; }
 seed utf8.csv 'customer_id,order_date,amount\nA1,2024-03-05,12.50\nB2,2024-03-06,100\nA1,2024-04-01,7.25\n'
 seed bom-semicolon.csv '\xef\xbb\xbfcustomer;date;amount\r\nA1;5.3.2024;12,50\r\nB2;6.3.2024;1.000,00\r\n'

@@ -51,9 +51,12 @@ if ! cmp -s tests/engines/requirements.txt "$ENGINES/requirements.installed"; th
   cp tests/engines/requirements.txt "$ENGINES/requirements.installed"
 fi
 
-if [ ! -f node_modules/.package-lock.json ] || ! cmp -s <(sed -n '/"packages"/,$p' package-lock.json) <(sed -n '/"packages"/,$p' node_modules/.package-lock.json); then
+# npm's hidden lockfile never equals package-lock.json (it omits the root and skipped optional
+# packages), so the lockfile that was installed is remembered beside it.
+if ! cmp -s package-lock.json node_modules/.crm-lens-installed-lock; then
   step "npm ci"
   npm ci --no-audit --no-fund
+  cp package-lock.json node_modules/.crm-lens-installed-lock
 fi
 
 command -v wasm-opt >/dev/null && case "$(command -v wasm-opt)" in

@@ -1,9 +1,17 @@
 //! Fuzz target on the ingest entry point: any bytes → `Dataset::from_bytes` + `analyze` must
-//! return a Report or an Error, never panic, and always keep the row account balanced. The
-//! browser's way (the formats module's `decode`, then the core's `from_decoded`) must give
-//! the very same Report or Error.
+//! return a Report or an Error, never panic or abort, and always keep the row account
+//! balanced. The browser's way (the formats module's `decode`, then the core's
+//! `from_decoded`) must give the very same Report or Error.
+//!
+//! Every format is covered: text in any encoding, `.xls` (compound file and BIFF records are
+//! fuzzed as they are), and `.xlsx` / `.ods`. A zip's deflated parts and CRCs break under
+//! almost any mutation, so an input starting with `X!` or `O!` is wrapped first: the rest is
+//! an .xlsx's sheet XML (and, after a 0xFF byte, its sharedStrings.xml) or an .ods's
+//! content.xml, stored in a valid package. The libFuzzer run (scripts/fuzz.sh) sets
+//! `-malloc_limit_mb`: one allocation past it is a finding, as calamine's were.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
+use std::io::Write;
 
 use crm_lens::{ingest, Dataset, Options, Report};
 
@@ -32,20 +40,54 @@ fn check(bytes: &[u8], opts: &Options) {
     assert_eq!(direct, decoded, "the formats module's way gives another result");
 }
 
-/// The OLE signature of `.xls`. calamine 0.38 parses every sheet of an .xls when it opens it
-/// and allocates rows × columns for the bounding box of the cells it finds, so a damaged
-/// file of a few KB can demand gigabytes (found by this target; an upstream limit we cannot
-/// bound from outside). Until that is fixed upstream those inputs are left out here, so the
-/// bounded CI run stays meaningful for everything else; see docs/performance.md.
-const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+const RELS: &str = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+const WORKBOOK: &str = r#"<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+const WB_RELS: &str = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#;
+
+/// A zip of stored parts.
+fn package(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored);
+    for (name, data) in parts {
+        zip.start_file(*name, stored).expect("zip part");
+        zip.write_all(data).expect("zip write");
+    }
+    zip.finish().expect("zip").into_inner()
+}
+
+/// `X!` / `O!` inputs as a package (see the module doc); anything else as it is.
+fn wrap(data: &[u8]) -> Option<Vec<u8>> {
+    let (tag, rest) = (data.get(..2)?, &data[2..]);
+    match tag {
+        b"X!" => {
+            let (sheet, shared) = match rest.iter().position(|&b| b == 0xFF) {
+                Some(i) => (&rest[..i], &rest[i + 1..]),
+                None => (rest, &b""[..]),
+            };
+            Some(package(&[
+                ("[Content_Types].xml", b"<Types/>"),
+                ("_rels/.rels", RELS.as_bytes()),
+                ("xl/workbook.xml", WORKBOOK.as_bytes()),
+                ("xl/_rels/workbook.xml.rels", WB_RELS.as_bytes()),
+                ("xl/worksheets/sheet1.xml", sheet),
+                ("xl/sharedStrings.xml", shared),
+            ]))
+        }
+        b"O!" => Some(package(&[
+            ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+            ("content.xml", rest),
+        ])),
+        _ => None,
+    }
+}
 
 fuzz_target!(|data: &[u8]| {
-    if data.starts_with(OLE) {
-        return;
-    }
-    check(data, &Options::default());
+    let wrapped = wrap(data);
+    let bytes = wrapped.as_deref().unwrap_or(data);
+    check(bytes, &Options::default());
     let variant = VARIANTS[data.len() % VARIANTS.len()];
     if let Ok(opts) = Options::from_json(variant) {
-        check(data, &opts);
+        check(bytes, &opts);
     }
 });

@@ -20,6 +20,9 @@ pub enum SkipReason {
     AfterAsOf,
     NoPurchaseInPeriod,
     InvalidSummaryRow,
+    /// A workbook row after sheet row 1,048,576 (Excel's and LibreOffice's last row): no
+    /// spreadsheet program shows it, so it is counted, not read.
+    BeyondRowLimit,
 }
 
 impl SkipReason {
@@ -34,6 +37,7 @@ impl SkipReason {
             SkipReason::AfterAsOf => "afterAsOf",
             SkipReason::NoPurchaseInPeriod => "noPurchaseInPeriod",
             SkipReason::InvalidSummaryRow => "invalidSummaryRow",
+            SkipReason::BeyondRowLimit => "beyondRowLimit",
         }
     }
 }
@@ -64,6 +68,24 @@ impl RowAccount {
 
     pub fn used(&mut self) {
         self.rows_used += 1;
+    }
+
+    /// `n` rows read and skipped for one reason at once, with their first examples
+    /// (line, text).
+    pub fn skip_many(&mut self, reason: SkipReason, n: u64, examples: &[(u64, String)]) {
+        if n == 0 {
+            return;
+        }
+        self.rows_read += n;
+        *self.skipped.entry(reason).or_insert(0) += n;
+        for (line, text) in examples.iter().take(EXAMPLES_PER_REASON) {
+            self.examples.push(SkipExample {
+                line: *line,
+                column: String::new(),
+                reason: reason.key(),
+                text: text.chars().take(200).collect(),
+            });
+        }
     }
 
     pub fn skip(&mut self, reason: SkipReason, line: u64, column: &str, text: &str) {

@@ -174,7 +174,8 @@ pub fn ingest(bytes: &[u8], opts: &IngestOptions) -> Result<Ingested> {
     opts.validate()?;
     not_empty(bytes)?;
     if let Some(kind) = table::kind(bytes) {
-        return from_rows(kind, &read_workbook(bytes, kind)?, opts);
+        let (kind, wire) = read_workbook(bytes, kind)?;
+        return from_rows(kind, &wire, opts);
     }
     from_opened(encoding::open(bytes, opts.encoding.as_deref())?, opts)
 }
@@ -184,7 +185,7 @@ pub fn ingest(bytes: &[u8], opts: &IngestOptions) -> Result<Ingested> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Decoded {
-    /// `csv`: the bytes are the file's text in UTF-8; `xlsx` / `xls`: a sheet's rows
+    /// `csv`: the bytes are the file's text in UTF-8; `xlsx` / `xls` / `ods`: a sheet's rows
     /// (`table` wire format).
     pub source: String,
     /// The encoding the text was decoded from (`n/a` for workbooks).
@@ -201,13 +202,13 @@ pub fn decode(bytes: &[u8], opts: &IngestOptions) -> Result<(Decoded, Vec<u8>)> 
     opts.validate()?;
     not_empty(bytes)?;
     if let Some(kind) = table::kind(bytes) {
-        let rows = workbook::read_first_sheet(bytes, kind)?;
+        let (kind, wire) = workbook::read_first_sheet(bytes, kind)?;
         let info = Decoded {
             source: kind.into(),
             encoding: "n/a".into(),
             bom: false,
         };
-        return Ok((info, table::encode(&rows)));
+        return Ok((info, wire));
     }
     let opened = encoding::open(bytes, opts.encoding.as_deref())?;
     let text = opened.source.decode_all().into_owned().into_bytes();
@@ -239,8 +240,9 @@ pub fn ingest_decoded(info: &Decoded, bytes: &[u8], opts: &IngestOptions) -> Res
             };
             from_opened(opened, opts)
         }
-        "xlsx" => from_rows("xlsx", &table::decode(bytes)?, opts),
-        "xls" => from_rows("xls", &table::decode(bytes)?, opts),
+        "xlsx" => from_rows("xlsx", bytes, opts),
+        "xls" => from_rows("xls", bytes, opts),
+        "ods" => from_rows("ods", bytes, opts),
         other => Err(bad(&format!("unknown source {other:?}"))),
     }
 }
@@ -254,26 +256,26 @@ fn not_empty(bytes: &[u8]) -> Result<()> {
 }
 
 #[cfg(feature = "formats")]
-fn read_workbook(bytes: &[u8], kind: &str) -> Result<Vec<Vec<String>>> {
+fn read_workbook(bytes: &[u8], kind: &str) -> Result<(&'static str, Vec<u8>)> {
     workbook::read_first_sheet(bytes, kind)
 }
 
 #[cfg(not(feature = "formats"))]
-fn read_workbook(_: &[u8], kind: &str) -> Result<Vec<Vec<String>>> {
+fn read_workbook(_: &[u8], kind: &str) -> Result<(&'static str, Vec<u8>)> {
     Err(encoding::needs_formats(&format!(
         "the file is an {kind} workbook"
     )))
 }
 
-/// A workbook's rows through the sniffer and the row parser.
-fn from_rows(kind: &str, rows: &[Vec<String>], opts: &IngestOptions) -> Result<Ingested> {
+/// A workbook's rows (wire bytes, `table`) through the sniffer and the row parser.
+fn from_rows(kind: &str, wire: &[u8], opts: &IngestOptions) -> Result<Ingested> {
     let detected = Detected {
         source: kind.to_string(),
         encoding: "n/a".into(),
         delimiter: "n/a".into(),
         ..Default::default()
     };
-    table::from_table(rows, opts, detected)
+    table::from_table(&table::Table::decode(wire)?, opts, detected)
 }
 
 /// Decoded text through the sniffer and the row parser.

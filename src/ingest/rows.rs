@@ -142,6 +142,15 @@ impl Fields for Vec<String> {
     }
 }
 
+impl Fields for Vec<&str> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn field(&self, i: usize) -> Option<&str> {
+        self.get(i).copied()
+    }
+}
+
 /// An order id like `C536379`: a cancelled invoice in the Online Retail convention, when the
 /// file follows it (`Layout::cancel_prefix`).
 pub(super) fn is_cancelled_invoice(order: &str) -> bool {

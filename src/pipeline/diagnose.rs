@@ -93,6 +93,10 @@ fn guess_and_fix(reason: SkipReason, d: &Detected) -> (Option<String>, String) {
             None,
             "check the summary's frequency, recency and T columns".into(),
         ),
+        SkipReason::BeyondRowLimit => (
+            None,
+            "move the rows after sheet row 1,048,576 (the last one Excel shows) to a second sheet file or a CSV".into(),
+        ),
         SkipReason::BlankLine | SkipReason::NoPurchaseInPeriod => (
             None,
             "check the column mapping (--customer-col, --date-col, --amount-col)".into(),

@@ -64,9 +64,10 @@ test('full run on the sample: panels, k, language, exports; nothing leaves the o
   const wasmBefore = requests.filter((u) => u.endsWith('.csv')).length;
   await rerun(page, () => page.selectOption('[data-testid="k"]', '4'));
   assert.equal(requests.filter((u) => u.endsWith('.csv')).length, wasmBefore, 'the file was not fetched again');
-  // Only k-means re-ran: the core kept the customer table, RFM, KPIs, CLV and stages.
-  assert.equal(await page.getAttribute('#status', 'data-stages-run'), 'segments');
-  assert.match(await page.textContent('#status'), /re-ran k-means segments/);
+  // Only k-means and the rules that read its clusters re-ran: the core kept the customer
+  // table, RFM, KPIs, CLV, churn and stages.
+  assert.equal(await page.getAttribute('#status', 'data-stages-run'), 'segments explain');
+  assert.match(await page.textContent('#status'), /re-ran k-means segments, rules/);
   assert.equal(await page.isVisible('[data-testid="error"]'), false);
   assert.match(await page.textContent('[data-testid="kmeans-summary"]'), /^k = 4, .* — recommended: k = 4 was set in the settings$/);
   // The core runs no scan for a fixed k: the last scan stays, marked as such.

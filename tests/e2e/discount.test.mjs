@@ -30,7 +30,7 @@ test('an annual discount rate of 12% reaches the core as the monthly 0.949%', as
   assert.ok(Math.abs(used - expected) < 1e-15, `monthly rate sent: ${used}`);
   assert.ok(Math.abs(Math.pow(1 + used, 12) - 1.12) < 1e-12, 'compounds back to 12% a year');
   assert.equal(await page.textContent('[data-testid="discount-monthly"]'), 'monthly rate used: 0.949%');
-  assert.equal(await page.getAttribute('#status', 'data-stages-run'), 'clv lifecycle');
+  assert.equal(await page.getAttribute('#status', 'data-stages-run'), 'clv lifecycle churn explain');
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -82,7 +82,7 @@ test('k-means and CLV panels show the engine\'s results; model and horizon re-ru
 
   // Another model: only CLV and the stages that read P(alive) re-run; k-means is kept.
   await rerun(page, () => page.selectOption('#settings select[name="model"]', 'paretoNbd'));
-  assert.equal(await page.getAttribute('#status', 'data-stages-run'), 'clv lifecycle');
+  assert.equal(await page.getAttribute('#status', 'data-stages-run'), 'clv lifecycle churn explain');
   assert.match(await page.textContent('#clv-model'), /Pareto\/NBD/);
   const pnbd = nativeCustomers(['--options', JSON.stringify({ clv: { model: 'paretoNbd' } })]);
   const pTop = pnbd.reduce((b, r) => (Number(r.clv) > Number(b.clv) ? r : b));
@@ -90,7 +90,7 @@ test('k-means and CLV panels show the engine\'s results; model and horizon re-ru
   // Another horizon: the same.
   const horizon = '#settings input[name="horizonMonths"]';
   await rerun(page, async () => { await page.fill(horizon, '6'); await page.press(horizon, 'Tab'); });
-  assert.equal(await page.getAttribute('#status', 'data-stages-run'), 'clv lifecycle');
+  assert.equal(await page.getAttribute('#status', 'data-stages-run'), 'clv lifecycle churn explain');
 
   // A real invalid option: shown as the engine's invalid_option, with the controls put back.
   await rerun(page, async () => { await page.fill(horizon, '5000'); await page.press(horizon, 'Tab'); });

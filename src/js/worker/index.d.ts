@@ -40,7 +40,7 @@ export interface CallControl {
 }
 
 /** The stages the core can re-run; the others kept their last result. */
-export type StageRun = 'customers' | 'rfm' | 'kpis' | 'clv' | 'lifecycle' | 'segments';
+export type StageRun = 'customers' | 'rfm' | 'kpis' | 'clv' | 'lifecycle' | 'churn' | 'segments' | 'explain';
 
 /**
  * Per-customer results: row `i` of every column is customer `ids.at(i)`. Each is its own
