@@ -147,11 +147,20 @@ const RESTART_BUDGET: usize = 30_000_000;
 /// Most restarts of one k.
 const MAX_RESTARTS: usize = 64;
 
-/// Sample runs refined on all customers for each k (`best_on_all`): the default `nInit`. The
-/// sample's ranking predicts the full-data ranking poorly (CDNOW, k = 7: the best of 3 was
-/// +0.6% above scikit-learn, the best of 6 −0.001%), and a refinement from a converged run
-/// costs a few Hamerly passes.
+/// Most sample runs refined on all customers for each k (`best_on_all`): the default `nInit`.
+/// The sample's ranking predicts the full-data ranking poorly (CDNOW, k = 7: the best of 3
+/// was +0.6% above scikit-learn, the best of 6 −0.001%).
 pub(crate) const FINALISTS: usize = 6;
+
+/// Distance evaluations (rows × centroids × features × ~10 passes) the refinements of one k
+/// may spend: all 6 finalists up to ~55,000 customers at k = 10, one at 350,000 (where the
+/// 10,000-customer sample ranks runs well: tests/segment_sklearn.rs).
+const REFINE_BUDGET: usize = 100_000_000;
+
+/// Finalists refined for `k` clusters on `n` rows of `d` features.
+fn finalist_count(n: usize, k: usize, d: usize) -> usize {
+    (REFINE_BUDGET / (n * k * d * 10).max(1)).clamp(1, FINALISTS)
+}
 
 /// Restarts for `k` clusters on `m` rows of `d` features: `n_init`, or more while cheap.
 pub(crate) fn restart_count(n_init: usize, m: usize, k: usize, d: usize) -> usize {
@@ -159,8 +168,8 @@ pub(crate) fn restart_count(n_init: usize, m: usize, k: usize, d: usize) -> usiz
     (RESTART_BUDGET / per_run).clamp(n_init, MAX_RESTARTS.max(n_init))
 }
 
-/// The full-data multi-start: the [`FINALISTS`] best sample runs (`runs`, best first), each
-/// refined on all rows; the one of lowest inertia on all rows, with that inertia. The best
+/// The full-data multi-start: the best sample runs (`runs`, best first; [`FINALISTS`] while
+/// the refinement budget allows), each refined on all rows; the one of lowest inertia on all rows, with that inertia. The best
 /// run on a sample is often not the best on all customers (CDNOW, 23,570 customers: k = 7
 /// and 10 were +0.8% and +1.0% above scikit-learn without this step).
 ///
@@ -189,7 +198,7 @@ pub(crate) fn best_on_all(
         _ => Vec::new(),
     };
     runs.into_iter()
-        .take(FINALISTS)
+        .take(finalist_count(n, k, d))
         .chain(extra)
         .map(|(c, _)| {
             let c = refine(data, c, max_iter, tol);
