@@ -62,7 +62,7 @@ pub fn fit_all(d: &FitData, pen: f64, warnings: &mut Vec<Warning>) -> Vec<Option
 /// Share of customers Pareto/NBD expects to drop out within `t` (the longest observation):
 /// `1 - (beta / (beta + t))^s`.
 fn dropout_share(p: &[f64], t: f64) -> f64 {
-    -crate::clv::maths::special::expm1(-p[2] * (t / p[3]).ln_1p())
+    -crate::clv::maths::special::expm1(-p[2] * crate::clv::maths::special::ln1p(t / p[3]))
 }
 
 /// Whether a Pareto/NBD fit sits on the s → 0 boundary: stopped near a stationary point

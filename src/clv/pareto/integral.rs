@@ -13,6 +13,8 @@
 //! largest h: the work grows with the log of the ratio of the scales, not with the span.
 //! Derivatives come from the same nodes (differentiation under the integral).
 
+use crate::clv::maths::special::{exp, ln};
+
 /// Positive Gauss-Legendre nodes and weights on [-1, 1] (16 points, symmetric).
 const NODES: [f64; 8] = [
     0.09501250983763744,
@@ -59,11 +61,11 @@ struct Sums {
 impl Sums {
     fn add(&mut self, weight: f64, h: f64, la: f64, lb: f64, ia: f64, ib: f64) {
         if h > self.reference {
-            let k = (self.reference - h).exp();
+            let k = exp(self.reference - h);
             self.s.iter_mut().for_each(|v| *v *= k);
             self.reference = h;
         }
-        let e = weight * (h - self.reference).exp();
+        let e = weight * exp(h - self.reference);
         for (v, f) in self.s.iter_mut().zip([1.0, la, lb, ia, ib]) {
             *v += e * f;
         }
@@ -78,14 +80,14 @@ pub fn tail(r: f64, s: f64, x: f64, al: f64, be: f64, age: f64) -> Option<Tail> 
     let (da, db) = (al - m, be - m);
     // h(u) and h'(u) with e^u = m + τ.
     let eval = |u: f64| {
-        let eu = u.exp();
+        let eu = exp(u);
         let (qa, qb) = (da + eu, db + eu);
-        let (la, lb) = (qa.ln(), qb.ln());
+        let (la, lb) = (ln(qa), ln(qb));
         let h = u - ra * la - sb * lb;
         let slope = 1.0 - ra * eu / qa - sb * eu / qb;
         (h, slope, la, lb, 1.0 / qa, 1.0 / qb)
     };
-    let mut a = (m + age).ln();
+    let mut a = ln(m + age);
     let start = eval(a);
     let mut sums = Sums {
         reference: start.0,
@@ -112,7 +114,7 @@ pub fn tail(r: f64, s: f64, x: f64, al: f64, be: f64, age: f64) -> Option<Tail> 
         if slope < 0.0 && h < top - 40.0 {
             let [s0, sla, slb, sia, sib] = sums.s;
             let out = Tail {
-                v: rsf.ln() + sums.reference + s0.ln(),
+                v: ln(rsf) + sums.reference + ln(s0),
                 dr: 1.0 / rsf - sla / s0,
                 ds: 1.0 / rsf - slb / s0,
                 dal: -ra * sia / s0,
