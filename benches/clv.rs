@@ -167,6 +167,7 @@ fn main() {
             time_unit: TimeUnit::Day,
             measured_monthly_retention: Some(0.8),
             holdout: None,
+            discrete: false,
             covariates: &[],
         };
         let opts = ClvOptions {

@@ -46,6 +46,9 @@ pub struct CustomerTable {
     pub day_value: Vec<f64>,
     pub day_purchase: Vec<bool>,
     pub day_orders: Vec<u32>,
+    /// Discrete time: `frequency`, `recency` and `t` count transaction opportunities of one
+    /// `timeUnit` each (a summary with `periods`; BG/BB).
+    pub discrete: bool,
     /// The `covariateCols` columns, one value per customer.
     pub covariates: Vec<CustomerCovariate>,
 }
@@ -339,6 +342,7 @@ impl CustomerTable {
             day_value: Vec::with_capacity(days),
             day_purchase: Vec::with_capacity(days),
             day_orders: Vec::with_capacity(days),
+            discrete: false,
             covariates: Vec::new(),
         }
     }
@@ -388,6 +392,7 @@ impl CustomerTable {
         let u = unit.days();
         let mut t = CustomerTable {
             day_start: vec![0],
+            discrete: s.discrete,
             ..Default::default()
         };
         let crm = match (&s.first_day, &s.last_day, &s.transactions, &s.revenue) {

@@ -17,6 +17,7 @@ pub mod options;
 pub mod pipeline;
 pub mod radix;
 pub mod report;
+pub mod retention;
 pub mod rfm;
 pub mod sample;
 pub mod scale;

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::ingest::IngestOptions;
 use crate::kpis::KpiOptions;
 use crate::lifecycle::LifecycleOptions;
+use crate::retention::RetentionOptions;
 use crate::rfm::RfmOptions;
 use crate::segment::SegmentOptions;
 use crate::units::TimeUnit;
@@ -27,6 +28,7 @@ pub struct Options {
     pub kpis: KpiOptions,
     pub segments: SegmentOptions,
     pub clv: ClvOptions,
+    pub retention: RetentionOptions,
     pub churn: ChurnOptions,
 }
 
@@ -48,8 +50,10 @@ impl Options {
         self.ingest.validate()?;
         self.rfm.validate()?;
         self.lifecycle.validate()?;
+        self.kpis.validate()?;
         self.segments.validate().map_err(Error::option)?;
         self.clv.validate().map_err(Error::option)?;
+        self.retention.validate().map_err(Error::option)?;
         self.churn.validate().map_err(Error::option)?;
         Ok(())
     }

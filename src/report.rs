@@ -10,6 +10,7 @@ use crate::explain::ExplainReport;
 use crate::ingest::IngestReport;
 use crate::kpis::KpisReport;
 use crate::lifecycle::LifecycleReport;
+use crate::retention::RetentionReport;
 use crate::rfm::RfmReport;
 use crate::segment::SegmentsReport;
 use crate::units::TimeUnit;
@@ -27,7 +28,8 @@ impl Warning {
     pub fn new(code: &str, message: impl Into<String>) -> Self {
         Warning {
             code: code.to_string(),
-            message: message.into(),
+            // Bounded like error messages: a warning may quote values from the file.
+            message: crate::error::clip(&message.into(), crate::error::MESSAGE_CHARS),
         }
     }
 }
@@ -44,6 +46,8 @@ pub struct Report {
     pub lifecycle: LifecycleReport,
     pub segments: SegmentsReport,
     pub clv: ClvReport,
+    /// Subscription retention (sBG); `source: "none"` unless the input is subscription data.
+    pub retention: RetentionReport,
     pub churn: ChurnReport,
     pub explain: ExplainReport,
     pub warnings: Vec<Warning>,

@@ -183,4 +183,27 @@ mod tests {
             }
         }
     }
+
+    /// A leaf whose classes weighed the same took the class of linfa's hash-map order, and
+    /// linfa merged it with its sibling or not: the tree differed between runs.
+    #[test]
+    fn the_same_tree_in_every_run() {
+        // Split at 0.5: the left leaf is a tie (one row of each class), the right mostly 1.
+        let x = [0.0, 0.0, 1.0, 1.0, 1.0, 1.0];
+        let y = [0, 1, 1, 1, 1, 0];
+        let w = [1.0f32; 6];
+        let params = TreeParams {
+            max_depth: 1,
+            min_leaf: 1.0,
+        };
+        let shape = |t: &Tree| format!("{:?}", t.leaves);
+        let first = shape(&fit(&x, 1, &y, &w, params).unwrap());
+        for _ in 0..40 {
+            assert_eq!(shape(&fit(&x, 1, &y, &w, params).unwrap()), first);
+        }
+        // The tie goes to the higher class, so it merges with its sibling: one leaf, class 1.
+        let t = fit(&x, 1, &y, &w, params).unwrap();
+        assert_eq!(t.leaves.len(), 1);
+        assert_eq!(t.leaves[0].class, 1);
+    }
 }

@@ -1,8 +1,10 @@
 //! Time units of the BTYD summary and of model parameters.
 //!
 //! Purchases are always aggregated per calendar day (lifetimes `freq="D"`); a coarser unit only
-//! rescales durations (lifetimes `freq_multiplier`), so a week is exactly 7 days and a month is
-//! 365.25 / 12 days. This keeps `frequency` (repeat purchase *days*) independent of the unit.
+//! rescales durations (lifetimes `freq_multiplier`), so a week is exactly 7 days, a month is
+//! 365.25 / 12 days and a year 365.25 days. This keeps `frequency` (repeat purchase *days*)
+//! independent of the unit. A year is the natural period of annual contracts (sBG) and annual
+//! purchase opportunities (BG/BB).
 use serde::{Deserialize, Serialize};
 
 /// Days in an average month (365.25 / 12), used for tenure and the month unit.
@@ -15,6 +17,7 @@ pub enum TimeUnit {
     Day,
     Week,
     Month,
+    Year,
 }
 
 impl TimeUnit {
@@ -24,16 +27,19 @@ impl TimeUnit {
             TimeUnit::Day => 1.0,
             TimeUnit::Week => 7.0,
             TimeUnit::Month => DAYS_PER_MONTH,
+            TimeUnit::Year => 12.0 * DAYS_PER_MONTH,
         }
     }
 
     /// Model units per month as lifetimes' `customer_lifetime_value` counts them
     /// (`{"D": 30, "W": 4.345, "M": 1.0}`); used only for lifetimes-compatible CLV discounting.
+    /// lifetimes has no year; a year is exactly 12 months, so 1/12 unit per month.
     pub fn lifetimes_month_factor(self) -> f64 {
         match self {
             TimeUnit::Day => 30.0,
             TimeUnit::Week => 4.345,
             TimeUnit::Month => 1.0,
+            TimeUnit::Year => 1.0 / 12.0,
         }
     }
 
@@ -43,6 +49,7 @@ impl TimeUnit {
             TimeUnit::Day => "day",
             TimeUnit::Week => "week",
             TimeUnit::Month => "month",
+            TimeUnit::Year => "year",
         }
     }
 
@@ -51,6 +58,7 @@ impl TimeUnit {
             "day" | "d" | "days" => Some(TimeUnit::Day),
             "week" | "w" | "weeks" => Some(TimeUnit::Week),
             "month" | "m" | "months" => Some(TimeUnit::Month),
+            "year" | "y" | "years" => Some(TimeUnit::Year),
             _ => None,
         }
     }

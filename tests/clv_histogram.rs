@@ -20,7 +20,7 @@ fn check(kind: ModelKind, s: &sim::Sim, truth: [f64; 4]) {
         t: s.t.clone(),
     });
     let h = period_transactions(kind, &truth, &rows).expect("histogram");
-    assert_eq!(h.model, kind);
+    assert_eq!(h.model, kind.key());
     let n = s.x.len() as f64;
     assert!((h.expected.iter().sum::<f64>() - n).abs() < 1e-6 * n);
     assert_eq!(h.actual.iter().sum::<f64>(), n);
@@ -82,6 +82,7 @@ fn report_histogram_uses_the_chosen_model() {
         time_unit: TimeUnit::Day,
         measured_monthly_retention: None,
         holdout: None,
+        discrete: false,
         covariates: &[],
     };
     let opts = ClvOptions {
@@ -91,7 +92,7 @@ fn report_histogram_uses_the_chosen_model() {
     };
     let (rep, _, _) = run(&input, &opts);
     let h = rep.period_transactions.expect("histogram");
-    assert_eq!(h.model, ModelKind::ParetoNbd);
+    assert_eq!(h.model, "paretoNbd");
     let f = rep.pareto_nbd.expect("pareto fit");
     let p = [f.params.r, f.params.alpha, f.params.s, f.params.beta];
     let rows = collapse(&Summary {

@@ -15,8 +15,11 @@ use crm_lens::clv::{run, ClvColumns, ClvInput, ClvOptions, HoldoutInput, ModelCh
 use crm_lens::report::Warning;
 use serde_json::Value;
 
-const NULLABLE: [&str; 13] = [
+const NULLABLE: [&str; 16] = [
     "bgnbd",
+    "bgbb",
+    "windows",
+    "pAliveAtDate",
     "paretoNbd",
     "mbgnbd",
     "gammaGamma",
@@ -81,6 +84,7 @@ fn go(d: &Data, opts: &ClvOptions) -> (Value, ClvColumns, Vec<Warning>) {
         time_unit: TimeUnit::Day,
         measured_monthly_retention: Some(0.7),
         holdout: None,
+        discrete: false,
         covariates: &[],
     };
     let (rep, cols, w) = run(&input, opts);
@@ -267,6 +271,7 @@ fn holdout_drives_model_choice() {
             duration: 180.0,
             tracking: None,
         }),
+        discrete: false,
         covariates: &[],
     };
     let (rep, cols, w) = run(
@@ -346,6 +351,7 @@ fn diagnostics_are_consistent() {
         time_unit: TimeUnit::Day,
         measured_monthly_retention: Some(0.7),
         holdout: None,
+        discrete: false,
         covariates: &[],
     };
     let (rep, cols, _) = run(&input, &opts);

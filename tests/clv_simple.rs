@@ -25,6 +25,7 @@ fn simple(opts: &ClvOptions, measured: Option<f64>) -> (Vec<f64>, serde_json::Va
         time_unit: TimeUnit::Day,
         measured_monthly_retention: measured,
         holdout: None,
+        discrete: false,
         covariates: &[],
     };
     let (rep, cols, w) = run(&input, opts);

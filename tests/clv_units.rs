@@ -48,6 +48,7 @@ fn total_clv(f: &Value, unit: TimeUnit, model: ModelChoice) -> (f64, Vec<f64>, V
         time_unit: unit,
         measured_monthly_retention: None,
         holdout: None,
+        discrete: false,
         covariates: &[],
     };
     let opts = ClvOptions {

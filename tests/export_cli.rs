@@ -60,7 +60,7 @@ fn cli_export_equals_the_analysis() {
         ..Default::default()
     })
     .unwrap();
-    let json = r#"{"timeUnit": "week", "segments": {"k": 4}}"#;
+    let json = r#"{"timeUnit": "week", "segments": {"k": 4}, "clv": {"pAliveDate": "2099-01-01"}}"#;
     let (rows, report) = cli_export(&log, &["--options", json]);
     let a = in_process(&log, json);
     assert_eq!(report["segments"]["k"], 4, "the CLI read the options");
@@ -123,6 +123,11 @@ fn cli_export_equals_the_analysis() {
         assert_eq!(f32_of("py"), a.segments.y[i], "{id} py");
         assert_eq!(f("pAlive"), a.clv.p_alive[i], "{id} pAlive");
         assert_eq!(f("clv"), a.clv.clv[i], "{id} clv");
+        assert_eq!(
+            f("pAliveAtDate"),
+            a.clv.p_alive_at_date[i],
+            "{id} pAliveAtDate"
+        );
     }
     assert_eq!(clusters_seen.len(), 4);
     // The Report on disk is the in-process Report (both read through the same JSON parser).

@@ -3,7 +3,7 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crm_lens::ingest::{Decimal, ReturnsPolicy};
+use crm_lens::ingest::{Decimal, OutlierPolicy, ReturnsPolicy};
 use crm_lens::scale::card::ModelCard;
 use crm_lens::scale::sql_score::ScoreSql;
 use crm_lens::scale::sql_summary::{Cancelled, SummarySql};
@@ -45,7 +45,7 @@ struct FitArgs {
     #[arg(long)]
     save_model: PathBuf,
     /// Unit of the summary's recency and T.
-    #[arg(long, value_parser = ["day", "week", "month"])]
+    #[arg(long, value_parser = ["day", "week", "month", "year"])]
     time_unit: Option<String>,
     /// The summary's as-of date (checked against first_purchase + T when the summary has it).
     #[arg(long)]
@@ -67,9 +67,14 @@ struct AnalyzeArgs {
     /// Write the Report here instead of stdout.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Write per-customer results as CSV (UTF-8 with BOM).
+    /// Write per-customer results as CSV (UTF-8 with BOM). Text cells starting with = + - @,
+    /// a tab or a CR get a leading ' so spreadsheets do not run them as formulas.
     #[arg(long)]
     export_customers: Option<PathBuf>,
+    /// Write the export's text cells exactly as they are (no leading ' before formulas), for
+    /// a machine re-import.
+    #[arg(long)]
+    export_raw: bool,
     /// Write the per-customer summary (the layout `--summary` reads and `sql summary` writes).
     #[arg(long)]
     export_summary: Option<PathBuf>,
@@ -78,9 +83,16 @@ struct AnalyzeArgs {
     #[arg(long)]
     save_model: Option<PathBuf>,
     /// The input is a per-customer summary: customer_id, frequency, recency, T[, monetary_value,
-    /// first_purchase, last_purchase, transactions, revenue, holdout columns].
+    /// first_purchase, last_purchase, transactions, revenue, holdout columns]; with periods
+    /// instead of T (discrete opportunities: BG/BB) and weights (identical customers).
     #[arg(long)]
     summary: bool,
+    /// The input is a survival table: period, active[, cohort] (period 0: the starting count).
+    #[arg(long, conflicts_with_all = ["summary", "subscriptions"])]
+    survival: bool,
+    /// The input is one row per subscription: [customer,] start, end (empty while active).
+    #[arg(long, conflicts_with = "summary")]
+    subscriptions: bool,
     /// Date format in chrono/strftime syntax (e.g. '%d.%m.%Y'), or 'excel-serial'.
     #[arg(long)]
     date_format: Option<String>,
@@ -102,6 +114,9 @@ struct AnalyzeArgs {
     /// and there are more than 12 distinct values).
     #[arg(long = "covariate")]
     covariates: Vec<String>,
+    /// Rows dated far outside the bulk of the dates (a mistyped year): skip (default) or keep.
+    #[arg(long, value_parser = ["skip", "keep"])]
+    outlier_dates: Option<String>,
     /// Pretty-print the JSON.
     #[arg(long)]
     pretty: bool,
@@ -113,8 +128,8 @@ struct RunArgs {
     /// Last day of the observation period, inclusive (YYYY-MM-DD). Default: last transaction.
     #[arg(long)]
     as_of: Option<String>,
-    /// Unit of BTYD recency/T and model parameters.
-    #[arg(long, value_parser = ["day", "week", "month"])]
+    /// Unit of BTYD recency/T and model parameters, and the period of a survival table.
+    #[arg(long, value_parser = ["day", "week", "month", "year"])]
     time_unit: Option<String>,
     /// All options as JSON (see docs/report.md); `@path` reads a file. Flags override it.
     #[arg(long)]
@@ -209,7 +224,7 @@ struct ScoreArgs {
 
 #[derive(Args)]
 struct SampleArgs {
-    /// Number of order lines to generate.
+    /// Number of order lines to write (exactly; the last customer's later lines are cut off).
     #[arg(long, default_value_t = 55_000)]
     transactions: usize,
     /// RNG seed.
@@ -280,10 +295,16 @@ fn analyze_options(args: &AnalyzeArgs) -> Result<Options, Error> {
     if args.has_header.is_some() {
         i.has_header = args.has_header;
     }
-    if args.summary {
-        i.summary = true;
-    }
+    i.summary |= args.summary;
+    i.survival |= args.survival;
+    i.subscriptions |= args.subscriptions;
     i.covariate_cols.extend(args.covariates.iter().cloned());
+    if let Some(p) = &args.outlier_dates {
+        i.outlier_dates = match p.as_str() {
+            "keep" => OutlierPolicy::Keep,
+            _ => OutlierPolicy::Skip,
+        };
+    }
     Ok(o)
 }
 
@@ -323,9 +344,12 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Error> {
     .map_err(|e| Error::new("serialize", e.to_string()))?;
     write(&args.out, &json)?;
     if let Some(p) = &args.export_customers {
+        let export = crm_lens::export::ExportOptions {
+            raw: args.export_raw,
+        };
         write(
             &Some(p.clone()),
-            &crm_lens::export::customers_csv(&analysis)?,
+            &crm_lens::export::customers_csv_with(&analysis, &export)?,
         )?;
     }
     if let Some(p) = &args.export_summary {

@@ -22,6 +22,9 @@ pub struct ClvInput<'a> {
     pub measured_monthly_retention: Option<f64>,
     /// Calibration summary + actual repeat purchases in a holdout period.
     pub holdout: Option<HoldoutInput<'a>>,
+    /// Discrete time: x, t_x and T count transaction opportunities (a summary with a
+    /// `periods` column), so the model is BG/BB (`clv::discrete`).
+    pub discrete: bool,
     /// Customer-level covariates for the models with covariates (may be empty).
     pub covariates: &'a [super::covariates::design::CovariateInput<'a>],
 }

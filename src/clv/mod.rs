@@ -4,18 +4,21 @@
 //! `prediction/purchases.rs` for the CLV formulas.
 //!
 //! ## Layout (one folder per model family, as linfa has one crate per algorithm)
-//! * The stage: `run` (the pipeline), `input` (types, sanitising), `options` (validated
+//! * The stage: `run` (the pipeline), `discrete` (its fit and predictions for discrete-time
+//!   data: BG/BB), `input` (types, sanitising), `options` (validated
 //!   hyperparameters), `units`, `document` (the Report section), `by_segment` (CLV per RFM
 //!   segment, joined by the pipeline), `model` (`ModelKind`: dispatch to the families).
 //! * Families, each with its likelihood, gradient and predictions: `bgnbd`, `mbgnbd`, `pareto`
 //!   (+ `pareto::fast`: the fitting path and row P(alive); `pareto::pmf`: P(X(t) = n)),
 //!   `gamma_gamma` (+ `gamma_gamma::spend`: expected spend, with its fallback), `simple`
-//!   (retention formula, no fit).
+//!   (retention formula, no fit), `bgbb` (+ `bgbb::predict`; discrete time), `sbg`
+//!   (subscriptions; its stage is `crate::retention`).
 //! * `fitting`: `collapse`, `fitdata`, `optim`, `bfgs`, `linalg`, `fit` (one model), `fit_all`
 //!   (every model, report sections), `choice` (the CLV model).
-//! * `prediction`: `palive`, `purchases` (grid, discounted stream, new-customer curve), over
-//!   any family.
-//! * `uncertainty`: `bootstrap` (draws), `boot_eval` (their evaluation, quantiles).
+//! * `prediction`: `palive`, `purchases` (grid, discounted stream, new-customer curve),
+//!   `windows` (CLV by month per customer group), over any family.
+//! * `uncertainty`: `bootstrap` (draws), `boot_eval` (their evaluation, quantiles), `discrete`
+//!   (BG/BB's).
 //! * `validation`: `holdout`, `tracking`, `diagnostics`.
 //! * `maths`: `special`, `fastmath`, `hyp_path`.
 //!
@@ -39,7 +42,8 @@
 //! `clv_invalid_options` (defaults used), `clv_input_repaired`, `clv_holdout_input_repaired`,
 //! `clv_holdout_unusable`, `simple_clv_no_retention`, `simple_clv_divergent`,
 //! `clv_too_few_customers`, `clv_no_observation_time`, `clv_no_repeat_buyers`, `clv_no_model`,
-//! `clv_bgnbd_not_converged`, `clv_paretonbd_not_converged`, `clv_mbgnbd_not_converged`
+//! `clv_bgnbd_not_converged`, `clv_paretonbd_not_converged`, `clv_mbgnbd_not_converged`,
+//! `clv_bgbb_not_converged`
 //! (model reported as null), `clv_paretonbd_boundary` (s → 0: reported as that limit),
 //! `clv_requested_model_unavailable`, `clv_nonpositive_spend`,
 //! `clv_gamma_gamma_too_few` / `clv_gamma_gamma_q_le_1` / `clv_gamma_gamma_not_converged`
@@ -52,9 +56,11 @@
 //! `p_alive = 1`, `expected_purchases = 0`, `expected_spend` = the fallback above, and
 //! `clv = clv_low = clv_high = simple_clv`.
 
+pub mod bgbb;
 pub mod bgnbd;
 pub mod by_segment;
 pub mod covariates;
+pub mod discrete;
 pub mod document;
 pub mod fitting;
 pub mod gamma_gamma;
@@ -66,6 +72,7 @@ pub mod options;
 pub mod pareto;
 pub mod prediction;
 pub mod run;
+pub mod sbg;
 pub mod simple;
 pub mod uncertainty;
 pub mod units;

@@ -40,6 +40,9 @@ pub struct ClvOptions {
     /// pipeline fits on the days before). `None`: a quarter of the period, 28..=365 days,
     /// when the period is at least 8 weeks; `Some(0)`: no holdout.
     pub holdout_days: Option<u32>,
+    /// A later date (`YYYY-MM-DD`, not before `asOf`): each customer's P(alive) on it if they
+    /// make no purchase until then (`pAliveAtDate`). `None`: not computed.
+    pub p_alive_date: Option<String>,
 }
 
 impl Default for ClvOptions {
@@ -55,6 +58,7 @@ impl Default for ClvOptions {
             bootstrap_draws: 200,
             interval: 0.9,
             holdout_days: None,
+            p_alive_date: None,
         }
     }
 }
@@ -102,6 +106,13 @@ impl ClvOptions {
         }
         if !(self.interval.is_finite() && self.interval > 0.0 && self.interval < 1.0) {
             return Err(format!("interval must be in (0, 1), got {}", self.interval));
+        }
+        if let Some(d) = &self.p_alive_date {
+            if crate::dates::parse_iso(d).is_none() {
+                return Err(format!(
+                    "pAliveDate {d:?} is not a date of the form YYYY-MM-DD"
+                ));
+            }
         }
         Ok(())
     }

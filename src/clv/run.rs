@@ -1,6 +1,7 @@
 //! The CLV pipeline: clean -> simple CLV -> collapse -> fit -> choose -> predict -> bootstrap.
 
 use super::covariates;
+use super::discrete::{fit_and_predict, Prepared};
 use super::document::{ClvColumns, ClvReport, NewCustomer, Totals, UnitsReport};
 use super::fitting::choice::choose;
 use super::fitting::collapse::collapse;
@@ -15,6 +16,7 @@ use super::model::ModelKind;
 use super::options::ClvOptions;
 use super::prediction::palive::PAlive;
 use super::prediction::purchases::{new_customer_curve, row_predictions, Grid};
+use super::prediction::windows;
 use super::simple::simple_clv;
 use super::uncertainty::bootstrap::{self, BootIn};
 use super::validation::diagnostics::{p_alive_matrix, period_transactions};
@@ -89,6 +91,7 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
         pareto_nbd: None,
         mbgnbd: None,
         gamma_gamma: None,
+        bgbb: None,
         chosen_model: "simple".into(),
         choice_criterion: "fallback".into(),
         choice_reason: String::new(),
@@ -105,6 +108,8 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
         holdout: None,
         covariates: None,
         rfm_segments: Vec::new(),
+        windows: None,
+        p_alive_at_date: None,
     };
     // Spend model (Gamma-Gamma or observed fallback) is needed by every path.
     let gg = fit_gamma_gamma(&s.x, &m, opts.penalizer, &mut w);
@@ -145,6 +150,9 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
             clv_high: simple_col.clone(),
             simple_clv: simple_col.clone(),
             model: None,
+            bgbb: None,
+            windows: windows::simple(&simple_col, &report.simple),
+            p_alive_at_date: Vec::new(),
             spend: Some(spend.clone()),
             calibration_model: None,
         }
@@ -178,6 +186,23 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
             );
         }
         let cols = fallback(&mut report, msg);
+        return (report, cols, w);
+    }
+    if input.discrete {
+        let prepared = Prepared {
+            s: &s,
+            m: &m,
+            rows: &rows,
+            spend: &spend,
+            gg: gg
+                .as_ref()
+                .map(|(f, _)| (f.params.as_slice(), f.cov_log.as_deref())),
+            expected_spend: &expected_spend,
+            simple: &simple_col,
+            factor,
+        };
+        let cols = fit_and_predict(&prepared, &opts, &mut report, &mut w)
+            .unwrap_or_else(|reason| fallback(&mut report, reason));
         return (report, cols, w);
     }
     let d = FitData::new(&rows);
@@ -323,9 +348,16 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
     report.totals.expected_purchases = fin(cols.expected_purchases.iter().sum());
     report.totals.mean_expected_spend = fin(cols.expected_spend.iter().sum::<f64>() / nf);
     report.totals.mean_p_alive = fin(cols.p_alive.iter().sum::<f64>() / nf);
-    report.new_customer = Some(NewCustomer {
-        expected_purchases: new_customer_curve(kind, p, &grid),
-    });
+    report.new_customer = Some(NewCustomer::valued(
+        new_customer_curve(kind, p, &grid),
+        spend.expected(0.0, 0.0),
+        opts.margin_rate,
+        &grid.disc,
+    ));
+    let scale = (0..n)
+        .map(|c| fin(opts.margin_rate * cols.expected_spend[c] * cols.p_alive[c]))
+        .collect();
+    cols.windows = windows::model(kind, p, &rows, scale, factor, opts.discount_rate);
     report.p_alive_matrix = Some(p_alive_matrix(kind, p, &rows));
     report.period_transactions = period_transactions(kind, p, &rows);
     (report, cols, w)

@@ -186,6 +186,12 @@ pub fn normalise(name: &str) -> String {
         .collect()
 }
 
+/// The first column whose normalised header equals one of `names` (in `names`' order).
+pub fn find_named(header: &[String], names: &[&str]) -> Option<usize> {
+    let norm: Vec<String> = header.iter().map(|h| normalise(h)).collect();
+    names.iter().find_map(|n| norm.iter().position(|h| h == n))
+}
+
 /// Does this header cell name any known role?
 pub fn is_known_name(name: &str) -> bool {
     let n = normalise(name);

@@ -5,9 +5,9 @@
 //! times, so parsed values are memoised on the raw text: this is what makes ingest fast
 //! without writing a date parser of our own.
 use chrono::NaiveDate;
-use foldhash::fast::FixedState;
 use std::collections::HashMap;
 
+use super::seeded::SeededState;
 use crate::dates::to_day;
 
 /// Excel's serial day 25569 is 1970-01-01 (1900 date system, with Lotus' leap-year bug,
@@ -58,65 +58,107 @@ fn is_time_remainder(rest: &str) -> bool {
     }
 }
 
-/// Parses one value with a fixed format (no memo); used by the sniffer and by the memo.
-pub fn parse_with(fmt: &str, raw: &str) -> Option<i32> {
+/// Years a date may have. Outside them a date that reads in the format is a typo (`0202`,
+/// `20245`) or another column's number, and is skipped as `dateOutOfRange`.
+pub const MIN_YEAR: i32 = 1900;
+pub const MAX_YEAR: i32 = 2200;
+
+/// One value read in a fixed format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateRead {
+    Day(i32),
+    /// Reads in the format, but the year is outside [`MIN_YEAR`]–[`MAX_YEAR`].
+    OutOfRange,
+    Unparseable,
+}
+
+fn in_range(y: i32) -> bool {
+    (MIN_YEAR..=MAX_YEAR).contains(&y)
+}
+
+/// Reads one value in a fixed format (no memo); the row parser's reading.
+pub fn read_with(fmt: &str, raw: &str) -> DateRead {
     let s = raw.trim();
     if s.is_empty() {
-        return None;
+        return DateRead::Unparseable;
     }
     if fmt == EXCEL_SERIAL {
-        let v: f64 = s.replace(',', ".").parse().ok()?;
-        // 1982..2119: a plausible range that also keeps amounts from passing as dates.
+        let Some(v) = s
+            .replace(',', ".")
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+        else {
+            return DateRead::Unparseable;
+        };
+        let day = v.floor() - EXCEL_EPOCH_SERIAL;
+        let year = chrono::Datelike::year(&crate::dates::from_day(day.clamp(-1e6, 1e6) as i32));
+        if day.abs() > 1e6 || !in_range(year) {
+            return DateRead::OutOfRange;
+        }
+        return DateRead::Day(day as i32);
+    }
+    if fmt == "%Y%m%d" && !(s.len() >= 8 && s.as_bytes()[..8].iter().all(u8::is_ascii_digit)) {
+        return DateRead::Unparseable;
+    }
+    let Ok((d, rest)) = NaiveDate::parse_and_remainder(s, fmt) else {
+        return DateRead::Unparseable;
+    };
+    if !is_time_remainder(rest) {
+        return DateRead::Unparseable;
+    }
+    if !in_range(chrono::Datelike::year(&d)) {
+        return DateRead::OutOfRange;
+    }
+    DateRead::Day(to_day(d))
+}
+
+/// Parses one value with a fixed format for the sniffer: only dates within the years, and
+/// Excel serials only in 30000–80000 (1982–2119), so amounts do not pass as dates.
+pub fn parse_with(fmt: &str, raw: &str) -> Option<i32> {
+    if fmt == EXCEL_SERIAL {
+        let v: f64 = raw.trim().replace(',', ".").parse().ok()?;
         if !(30_000.0..=80_000.0).contains(&v) {
             return None;
         }
-        return Some((v.floor() - EXCEL_EPOCH_SERIAL) as i32);
     }
-    if fmt == "%Y%m%d" && !(s.len() >= 8 && s.as_bytes()[..8].iter().all(u8::is_ascii_digit)) {
-        return None;
+    match read_with(fmt, raw) {
+        DateRead::Day(d) => Some(d),
+        _ => None,
     }
-    let (d, rest) = NaiveDate::parse_and_remainder(s, fmt).ok()?;
-    if !is_time_remainder(rest) {
-        return None;
-    }
-    // Reject dates no export means (typos like year 0202) so they count as unparseable.
-    let y = chrono::Datelike::year(&d);
-    if !(1900..=2200).contains(&y) {
-        return None;
-    }
-    Some(to_day(d))
 }
 
 /// Row-by-row parser for one format, memoised on the raw text.
 pub struct DateParser {
     format: String,
-    memo: HashMap<Box<str>, Option<i32>, FixedState>,
+    memo: HashMap<Box<str>, DateRead, SeededState>,
     /// The previous row's text and value: exports sorted by date repeat it row after row.
     last: String,
-    last_value: Option<i32>,
+    last_value: DateRead,
 }
 
 /// Beyond this many distinct texts (timestamps), memoising costs more than it saves.
 const MEMO_LIMIT: usize = 65_536;
 
 impl DateParser {
-    pub fn new(format: &str) -> Self {
+    /// `seed`: the memo's hash seed (see `seeded`), so crafted date texts cannot collide.
+    pub fn new(format: &str, seed: u64) -> Self {
         DateParser {
             format: format.to_string(),
-            memo: HashMap::default(),
+            memo: HashMap::with_hasher(SeededState::new(seed)),
             last: String::new(),
-            last_value: None,
+            last_value: DateRead::Unparseable,
         }
     }
 
-    pub fn parse(&mut self, raw: &str) -> Option<i32> {
+    pub fn parse(&mut self, raw: &str) -> DateRead {
         if raw == self.last && !raw.is_empty() {
             return self.last_value;
         }
         let v = match self.memo.get(raw) {
             Some(v) => *v,
             None => {
-                let v = parse_with(&self.format, raw);
+                let v = read_with(&self.format, raw);
                 if self.memo.len() < MEMO_LIMIT {
                     self.memo.insert(raw.into(), v);
                 }
@@ -225,6 +267,15 @@ mod tests {
         assert_eq!(parse_with(EXCEL_SERIAL, "45356"), d);
         assert_eq!(parse_with("%Y-%m-%d", "2024-03-05 lunch"), None);
         assert_eq!(parse_with("%Y-%m-%d", "0202-03-05"), None);
+        assert_eq!(read_with("%Y-%m-%d", "0202-03-05"), DateRead::OutOfRange);
+        assert_eq!(read_with("%d.%m.%Y", "05.03.2201"), DateRead::OutOfRange);
+        assert_eq!(
+            read_with("%Y-%m-%d", "2200-12-31"),
+            DateRead::Day(parse_iso("2200-12-31").unwrap())
+        );
+        assert_eq!(read_with("%Y-%m-%d", "soon"), DateRead::Unparseable);
+        assert_eq!(read_with(EXCEL_SERIAL, "1e300"), DateRead::OutOfRange);
+        assert_eq!(read_with(EXCEL_SERIAL, "25569"), DateRead::Day(0));
     }
 
     #[test]

@@ -19,22 +19,33 @@ mod name_arena;
 mod name_table;
 mod names;
 mod number;
+mod outliers;
+mod quotes;
 mod rows;
+mod seeded;
 mod sniff;
 mod source;
+mod subscriptions;
 mod summary;
+mod survival;
 mod table;
 mod text;
 #[cfg(feature = "formats")]
 mod workbook;
 
-pub use accounting::{RowAccount, SkipExample, SkipReason};
+pub use accounting::{Repair, RowAccount, SkipExample, SkipReason};
 pub use covariates::{CovariateColumn, CovariateKind, BLANK as COVARIATE_BLANK};
+pub use date::{MAX_YEAR, MIN_YEAR};
+pub use encoding::Utf8Repairs;
 pub use lines::Lines;
 pub use names::Names;
-pub use number::{parse_amount, Decimal};
+pub use number::{parse_amount, Decimal, MAX_AMOUNT};
+pub use outliers::{DateOutliers, OutlierPolicy};
+pub use quotes::MAX_QUOTED_LINES;
 pub use rows::Transactions;
+pub use subscriptions::SubscriptionTable;
 pub use summary::{row_text, Calibration, SummaryHoldout, SummaryLayout, SummaryRow, SummaryTable};
+pub use survival::{SurvivalRow, SurvivalTable};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -79,10 +90,28 @@ pub struct IngestOptions {
     pub covariate_cols: Vec<String>,
     /// The input is a per-customer summary (customer_id, frequency, recency, T[, monetary_value]).
     pub summary: bool,
+    /// Rows dated far outside the bulk of the dates (see `outliers`): `skip` (default) or
+    /// `keep`.
+    pub outlier_dates: OutlierPolicy,
+    /// The input is a survival table: period, active[, cohort] (period 0: starting count).
+    pub survival: bool,
+    /// The input is one row per subscription: [customer,] start, end (empty while active).
+    pub subscriptions: bool,
 }
 
 impl IngestOptions {
     pub fn validate(&self) -> Result<()> {
+        if [self.summary, self.survival, self.subscriptions]
+            .iter()
+            .filter(|&&b| b)
+            .count()
+            > 1
+        {
+            return Err(Error::option(
+                "summary, survival and subscriptions are different inputs: set one of them",
+            )
+            .with_hint("--summary, --survival or --subscriptions, not two of them"));
+        }
         covariates::validate(&self.covariate_cols)?;
         if let Some(d) = &self.delimiter {
             sniff::parse_delimiter_option(d)?;
@@ -117,6 +146,9 @@ pub struct DetectedColumns {
     pub quantity: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<String>,
+    /// Subscriptions input: the end-date column (`date` is the start).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
     /// The covariate columns read (`covariateCols`), in option order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub covariates: Vec<String>,
@@ -125,7 +157,7 @@ pub struct DetectedColumns {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Detected {
-    /// `csv`, `xlsx`, `xls`, `ods`, or `summary`.
+    /// `csv`, `xlsx`, `xls`, `ods`, `summary`, `survival` or `subscriptions`.
     pub source: String,
     pub encoding: String,
     /// The file started with a byte-order mark.
@@ -137,6 +169,12 @@ pub struct Detected {
     /// Set when day-first and month-first both fit every sampled date: we chose `dateFormat`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_format_ambiguous_with: Option<String>,
+    /// The text began with Excel's `sep=;` line: it named the delimiter and was no row.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub sep_line: bool,
+    /// Set when some rows' dates lie far outside the bulk of the dates (see `outliers`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_outliers: Option<DateOutliers>,
     /// Set when order ids starting with this letter and a digit count as cancelled invoices
     /// (the Online Retail convention); absent when the file has no order column or uses the
     /// letter for ordinary orders (half or more of the sampled ids start with it).
@@ -154,6 +192,11 @@ pub struct IngestReport {
     pub rows_used: u64,
     pub rows_skipped: BTreeMap<String, u64>,
     pub examples: Vec<SkipExample>,
+    /// Values used after a documented repair, by kind (`otherDecimal`, `unclosedQuote`,
+    /// `invalidUtf8`); their rows count as used.
+    pub repairs: BTreeMap<String, u64>,
+    /// The first repairs of each kind: `{ line, column, reason, text }` (`reason`: the kind).
+    pub repair_examples: Vec<SkipExample>,
     pub detected: Detected,
     pub first_date: Option<String>,
     pub last_date: Option<String>,
@@ -162,11 +205,37 @@ pub struct IngestReport {
     pub return_lines: u64,
 }
 
-/// The result of reading a file: either a transaction log or a per-customer summary.
+/// The result of reading a file: a transaction log, a per-customer summary, a survival
+/// table or a list of subscriptions.
 #[derive(Debug, Clone)]
 pub enum Ingested {
     Transactions(Transactions, RowAccount, Detected),
     Summary(SummaryTable, RowAccount, Detected),
+    Survival(SurvivalTable, RowAccount, Detected),
+    Subscriptions(SubscriptionTable, RowAccount, Detected),
+}
+
+/// The inputs read from header-named columns, never guessed: the summary, the survival table
+/// and the subscriptions (None for a transaction log). `records` yields every record, the
+/// header first.
+fn read_named<I>(
+    sample: &[Vec<String>],
+    records: impl FnOnce() -> I,
+    opts: &IngestOptions,
+    detected: Detected,
+) -> Option<Result<Ingested>>
+where
+    I: Iterator<Item = csv::Result<csv::StringRecord>>,
+{
+    if opts.summary {
+        Some(summary::read(sample, records(), opts, detected))
+    } else if opts.survival {
+        Some(survival::read(sample, records(), opts, detected))
+    } else if opts.subscriptions {
+        Some(subscriptions::read(sample, records(), opts, detected))
+    } else {
+        None
+    }
 }
 
 /// Reads a file's bytes. Never panics; every failure is an [`Error`] that says what was found.
@@ -192,6 +261,9 @@ pub struct Decoded {
     pub encoding: String,
     /// The text started with a byte-order mark.
     pub bom: bool,
+    /// Invalid UTF-8 replaced by U+FFFD while decoding (a UTF-8 file with stray bytes).
+    #[serde(default)]
+    pub invalid_utf8: Utf8Repairs,
 }
 
 /// Turns a file into what a build without decoders and workbook readers can read: its text
@@ -207,6 +279,7 @@ pub fn decode(bytes: &[u8], opts: &IngestOptions) -> Result<(Decoded, Vec<u8>)> 
             source: kind.into(),
             encoding: "n/a".into(),
             bom: false,
+            invalid_utf8: Utf8Repairs::default(),
         };
         return Ok((info, wire));
     }
@@ -216,6 +289,7 @@ pub fn decode(bytes: &[u8], opts: &IngestOptions) -> Result<(Decoded, Vec<u8>)> 
         source: "csv".into(),
         encoding: opened.encoding,
         bom: opened.had_bom,
+        invalid_utf8: opened.repairs,
     };
     Ok((info, text))
 }
@@ -237,6 +311,7 @@ pub fn ingest_decoded(info: &Decoded, bytes: &[u8], opts: &IngestOptions) -> Res
                 source: source::TextSource::utf8(text),
                 encoding: info.encoding.clone(),
                 had_bom: info.bom,
+                repairs: info.invalid_utf8.clone(),
             };
             from_opened(opened, opts)
         }
@@ -291,9 +366,13 @@ fn from_opened(opened: encoding::Opened<'_>, opts: &IngestOptions) -> Result<Ing
         )
         .with_hint("export the data as CSV (UTF-8) or XLSX; if it is text in another encoding, pass --encoding"));
     }
-    let delimiter = match &opts.delimiter {
-        Some(d) => sniff::parse_delimiter_option(d)?,
-        None => sniff::guess_delimiter(&sample),
+    // Excel's `sep=;` first line names the delimiter; the sample starts after it.
+    let sep = text::sep_line(&sample);
+    let sample_text = &sample[sep.map_or(0, |(_, len)| len)..];
+    let delimiter = match (&opts.delimiter, sep) {
+        (Some(d), _) => sniff::parse_delimiter_option(d)?,
+        (None, Some((d, _))) => sniff::Delimiter::Byte(d),
+        (None, None) => sniff::guess_delimiter(sample_text),
     };
     let detected = Detected {
         source: "csv".into(),
@@ -302,5 +381,16 @@ fn from_opened(opened: encoding::Opened<'_>, opts: &IngestOptions) -> Result<Ing
         delimiter: sniff::delimiter_name(delimiter),
         ..Default::default()
     };
-    text::from_text(&opened.source, &sample, delimiter, opts, detected)
+    let preamble = text::Preamble {
+        sep_line: sep.is_some(),
+        utf8: opened.repairs,
+    };
+    text::from_text(
+        &opened.source,
+        sample_text,
+        delimiter,
+        preamble,
+        opts,
+        detected,
+    )
 }

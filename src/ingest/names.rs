@@ -141,6 +141,14 @@ pub struct Interner {
 }
 
 impl Interner {
+    /// An interner whose table hashes with keys from `seed` (see [`super::seeded`]).
+    pub fn with_seed(seed: u64) -> Interner {
+        Interner {
+            table: NameTable::with_seed(seed),
+            ..Default::default()
+        }
+    }
+
     /// The id's index; `None` only past the arena's limits (see [`Names::push`]).
     pub fn id(&mut self, name: &str) -> Option<u32> {
         if let Some(last) = self.last.filter(|_| self.last_name == name) {

@@ -9,10 +9,16 @@
 //! per-customer analysis equals the one on the raw log; without it the pipeline reconstructs
 //! it and says so (docs/report.md, "Summary input").
 //!
+//! Discrete-time data (fixed transaction opportunities: BG/BB) has `periods` instead of `T`:
+//! `frequency` transactions in `periods` opportunities after the first, the last at
+//! opportunity `recency`. An optional `weights` column counts identical customers (lifetimes'
+//! pattern tables, such as its `donations`): each row becomes that many customers, and without
+//! an id column the rows are named by their line.
+//!
 //! [`SummaryLayout`] resolves the header once and parses one row at a time, so the same code
 //! serves the in-memory reader below and the streaming scorer (`crm-lens score`).
 use super::accounting::{RowAccount, SkipReason};
-use super::columns::normalise;
+use super::columns::find_named as find;
 use super::number::{parse_amount, Decimal};
 use super::rows::Fields;
 use super::sniff::describe_columns;
@@ -50,6 +56,8 @@ pub struct SummaryTable {
     pub transactions: Option<Vec<u32>>,
     pub revenue: Option<Vec<f64>>,
     pub holdout: Option<SummaryHoldout>,
+    /// The table had `periods` instead of `T`: x, t_x and n count opportunities.
+    pub discrete: bool,
 }
 
 /// Largest `T` accepted (in any time unit): 100,000 days is 273 years. Beyond it a value is a
@@ -62,14 +70,30 @@ const MAX_FREQUENCY: f64 = 1e6;
 const MAX_MONETARY: f64 = 1e15;
 /// Transactions accepted (they are counted in `u32`).
 const MAX_TRANSACTIONS: f64 = 1e9;
+/// Customers a table may expand to through `weights` (bounded before anything is allocated
+/// for them).
+const MAX_CUSTOMERS: f64 = 10_000_000.0;
+
+const ID: &[&str] = &["customerid", "customer", "id", "clientid"];
+const FREQUENCY: &[&str] = &["frequency", "x"];
+const RECENCY: &[&str] = &["recency", "tx"];
+const AGE: &[&str] = &["t", "age"];
+const PERIODS: &[&str] = &["periods", "nperiods", "n", "opportunities"];
+const MONETARY: &[&str] = &["monetaryvalue", "monetary", "m"];
+const WEIGHTS: &[&str] = &["weights", "weight", "ncusts", "ncustomers"];
 
 /// Column positions of a summary file, resolved from its header.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SummaryLayout {
-    id: usize,
+    /// None: no id column (the rows are named by their line).
+    id: Option<usize>,
     frequency: usize,
     recency: usize,
+    /// `T`, or `periods` when `discrete`.
     t: usize,
+    pub discrete: bool,
+    /// Identical customers per row.
+    weights: Option<usize>,
     pub monetary: Option<usize>,
     /// `first_purchase`, `last_purchase`, `transactions`, `revenue`: all four or none.
     crm: Option<[usize; 4]>,
@@ -89,11 +113,8 @@ pub struct SummaryRow<'a> {
     pub crm: Option<(i32, i32, u32, f64)>,
     /// The calibration row, and the holdout duration.
     pub holdout: Option<(Option<Calibration>, f64)>,
-}
-
-fn find(header: &[String], names: &[&str]) -> Option<usize> {
-    let norm: Vec<String> = header.iter().map(|h| normalise(h)).collect();
-    names.iter().find_map(|n| norm.iter().position(|h| h == n))
+    /// Identical customers this row stands for (1 without `weights`).
+    pub weight: u64,
 }
 
 /// An ISO date, optionally followed by a time (`2024-03-05`, `2024-03-05 00:00:00`,
@@ -112,22 +133,35 @@ impl SummaryLayout {
     /// Finds the columns by name (lifetimes' names and short forms); an error names what
     /// is missing and what the header holds.
     pub fn from_header(header: &[String]) -> Result<SummaryLayout> {
+        let (age, periods) = (find(header, AGE), find(header, PERIODS));
         let cols = (
-            find(header, &["customerid", "customer", "id", "clientid"]).or(Some(0)),
-            find(header, &["frequency", "x"]),
-            find(header, &["recency", "tx"]),
-            find(header, &["t", "age"]),
+            find(header, FREQUENCY),
+            find(header, RECENCY),
+            age.or(periods),
         );
-        let (Some(id), Some(frequency), Some(recency), Some(t)) = cols else {
+        let (Some(frequency), Some(recency), Some(t)) = cols else {
             return Err(Error::new(
                 "summary_columns",
                 format!(
-                    "a summary needs columns customer_id, frequency, recency, T[, monetary_value]; found {}",
+                    "a summary needs columns customer_id, frequency, recency and T (or periods, for discrete opportunities)[, monetary_value, weights]; found {}",
                     describe_columns(header, header.len())
                 ),
             )
             .with_hint("rename the header to lifetimes' names, or drop --summary for a transaction log"));
         };
+        if age.is_some() && periods.is_some() {
+            return Err(Error::new(
+                "summary_columns",
+                "the summary has both T (age, continuous time) and periods (discrete opportunities)",
+            )
+            .with_hint("keep T for BG/NBD-type models, or periods for BG/BB; drop the other column"));
+        }
+        let (monetary, weights) = (find(header, MONETARY), find(header, WEIGHTS));
+        // Without a named id column, the first column is the id unless it is one of the others.
+        let id = find(header, ID).or_else(|| {
+            let taken = [Some(frequency), Some(recency), Some(t), monetary, weights];
+            (!taken.contains(&Some(0))).then_some(0)
+        });
         let group = |names: &[&[&str]]| -> Result<Option<Vec<usize>>> {
             let found: Vec<Option<usize>> = names.iter().map(|n| find(header, n)).collect();
             match found.iter().filter(|c| c.is_some()).count() {
@@ -170,7 +204,9 @@ impl SummaryLayout {
             frequency,
             recency,
             t,
-            monetary: find(header, &["monetaryvalue", "monetary", "m"]),
+            discrete: periods.is_some(),
+            weights,
+            monetary,
             crm: crm.map(|c| [c[0], c[1], c[2], c[3]]),
             holdout: holdout.map(|c| [c[0], c[1], c[2], c[3], c[4]]),
         })
@@ -188,6 +224,19 @@ impl SummaryLayout {
         self.crm.is_some()
     }
 
+    /// For the readers of continuous-time summaries one row at a time (`crm-lens fit`,
+    /// `score`): a discrete or weighted summary is an error there, never read as T.
+    pub fn continuous_only(self) -> Result<SummaryLayout> {
+        if self.discrete || self.weights.is_some() {
+            return Err(Error::new(
+                "summary_columns",
+                "this summary has periods or weights (discrete opportunities or pattern counts): only `analyze --summary` reads it (BG/BB)",
+            )
+            .with_hint("crm-lens analyze FILE --summary"));
+        }
+        Ok(self)
+    }
+
     /// Parses one record; `None` when it is not a valid summary row (`invalidSummaryRow`):
     /// a missing id, a non-number, negative values, `recency > T`, `frequency = 0` with
     /// `recency > 0`, values past the limits, or CRM and holdout cells that contradict the
@@ -195,8 +244,15 @@ impl SummaryLayout {
     /// calibration and holdout purchases that do not add up to `frequency`).
     pub fn parse<'r>(&self, rec: &'r impl Fields, dec: Decimal) -> Option<SummaryRow<'r>> {
         let num = |c: usize| rec.field(c).and_then(|v| parse_amount(v, dec));
-        let id = rec.field(self.id).unwrap_or("").trim();
+        let id = self.id.map_or("", |c| rec.field(c).unwrap_or("").trim());
         let (f, r, t) = (num(self.frequency)?, num(self.recency)?, num(self.t)?);
+        let weight = match self.weights {
+            None => 1.0,
+            Some(c) => num(c).filter(|w| w.fract() == 0.0 && *w >= 1.0 && *w <= MAX_CUSTOMERS)?,
+        };
+        // Opportunities are whole, and x transactions need x opportunities up to the last one.
+        let discrete_ok =
+            !self.discrete || (f.fract() == 0.0 && r.fract() == 0.0 && t.fract() == 0.0 && f <= r);
         let m = match self.monetary {
             Some(c) => Some(num(c)?),
             None => None,
@@ -209,7 +265,10 @@ impl SummaryLayout {
                 && f <= MAX_FREQUENCY
                 && (f > 0.0 || r == 0.0)
         };
-        let valid = !id.is_empty() && btyd_ok(f, r, t) && m.is_none_or(|m| m.abs() <= MAX_MONETARY);
+        let valid = (self.id.is_none() || !id.is_empty())
+            && btyd_ok(f, r, t)
+            && discrete_ok
+            && m.is_none_or(|m| m.abs() <= MAX_MONETARY);
         if !valid {
             return None;
         }
@@ -264,6 +323,7 @@ impl SummaryLayout {
             monetary: m,
             crm,
             holdout,
+            weight: weight as u64,
         })
     }
 }
@@ -273,7 +333,7 @@ impl SummaryLayout {
 /// analysis, so ingest refuses it unless `--summary` says what it is.
 pub fn looks_like_summary(first_row: &[String]) -> bool {
     let has = |names: &[&str]| find(first_row, names).is_some();
-    has(&["frequency"]) && has(&["recency"]) && has(&["t"])
+    has(&["frequency"]) && has(&["recency"]) && (has(&["t"]) || has(&["periods"]))
 }
 
 /// The error for a summary read as a transaction log.
@@ -305,12 +365,32 @@ impl SummaryTable {
             transactions: l.crm.map(|_| Vec::new()),
             revenue: l.crm.map(|_| Vec::new()),
             holdout: l.holdout.map(|_| SummaryHoldout::default()),
+            discrete: l.discrete,
             ..Default::default()
         }
     }
 
-    /// Appends a row; an error when its holdout duration differs from the earlier rows'.
-    fn push(&mut self, row: &SummaryRow) -> Result<()> {
+    /// Appends a row as `row.weight` customers (`<id>#1`…`<id>#w` when more than one; a row
+    /// without an id is `row<line>`); an error when its holdout duration differs from the
+    /// earlier rows'.
+    fn push(&mut self, row: &SummaryRow, line: u64) -> Result<()> {
+        let base = if row.id.is_empty() {
+            format!("row{line}")
+        } else {
+            row.id.to_string()
+        };
+        for k in 1..=row.weight {
+            let id = if row.weight == 1 {
+                base.clone()
+            } else {
+                format!("{base}#{k}")
+            };
+            self.push_one(row, id)?;
+        }
+        Ok(())
+    }
+
+    fn push_one(&mut self, row: &SummaryRow, id: String) -> Result<()> {
         if let (Some(h), Some((cal, duration))) = (self.holdout.as_mut(), row.holdout) {
             if h.calibration.is_empty() {
                 h.duration = duration;
@@ -326,7 +406,7 @@ impl SummaryTable {
             }
             h.calibration.push(cal);
         }
-        self.ids.push(row.id.to_string());
+        self.ids.push(id);
         self.frequency.push(row.frequency);
         self.recency.push(row.recency);
         self.t.push(row.t);
@@ -362,6 +442,7 @@ pub fn read(
     let dec = opts.decimal.unwrap_or(Decimal::Dot);
     let mut account = RowAccount::default();
     let mut table = SummaryTable::with_layout(&layout);
+    let mut customers = 0.0;
     for (i, rec) in records.enumerate().skip(1) {
         let line = i as u64 + 1;
         account.read();
@@ -371,7 +452,15 @@ pub fn read(
         };
         match layout.parse(&rec, dec) {
             Some(row) => {
-                table.push(&row)?;
+                customers += row.weight as f64;
+                if customers > MAX_CUSTOMERS {
+                    return Err(Error::new(
+                        "too_many_rows",
+                        format!("the summary's weights add up to more than {MAX_CUSTOMERS} customers (line {line})"),
+                    )
+                    .with_hint("check the weights column: it counts identical customers"));
+                }
+                table.push(&row, line)?;
                 account.used();
             }
             None => account.skip(SkipReason::InvalidSummaryRow, line, "", &row_text(&rec)),
@@ -379,6 +468,7 @@ pub fn read(
     }
     detected.source = "summary".into();
     detected.has_header = true;
+    detected.columns.customer_id = layout.id.and_then(|c| header.get(c).cloned());
     detected.header = header;
     Ok(Ingested::Summary(table, account, detected))
 }

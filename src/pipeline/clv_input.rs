@@ -147,8 +147,39 @@ pub(super) fn clv_with(
         tenure_days: &t.tenure_days,
         time_unit: opts.time_unit,
         measured_monthly_retention: retention,
-        holdout,
+        // BG/BB has no holdout validation (its summary columns are for continuous time).
+        holdout: holdout.filter(|_| !t.discrete),
+        discrete: t.discrete,
         covariates: &covariates,
     };
     clv::run(&input, &opts.clv)
+}
+
+/// P(alive) on `clv.pAliveDate` (validated not before `as_of`) if no purchase is made before
+/// it, under the model that scored the customers: the `pAliveAtDate` column and its section.
+pub(super) fn add_p_alive_at(
+    report: &mut ClvReport,
+    cols: &mut ClvColumns,
+    t: &CustomerTable,
+    as_of: i32,
+    opts: &Options,
+) {
+    let Some(date) = opts.clv.p_alive_date.as_deref() else {
+        return;
+    };
+    let day = crate::dates::parse_iso(date).unwrap_or(as_of);
+    let days = day - as_of;
+    let units = days as f64 / opts.time_unit.days();
+    // Opportunities are whole: those that have come by the date.
+    let later = if t.discrete { units.floor() } else { units };
+    cols.p_alive_at_date =
+        clv::prediction::palive::p_alive_later(cols, &t.frequency, &t.recency, &t.t, later);
+    let n = cols.p_alive_at_date.len().max(1) as f64;
+    report.p_alive_at_date = Some(clv::document::PAliveAtDate {
+        date: date.to_string(),
+        days,
+        units: later,
+        model: report.chosen_model.clone(),
+        mean: cols.p_alive_at_date.iter().sum::<f64>() / n,
+    });
 }

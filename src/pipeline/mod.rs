@@ -9,6 +9,8 @@ mod clv_input;
 mod diagnose;
 mod memo;
 mod offload;
+mod row_notes;
+mod subscriptions;
 mod summary_export;
 mod summary_input;
 
@@ -21,7 +23,8 @@ use crate::dates::{format_day, parse_iso};
 use crate::error::{Error, Result};
 use crate::explain::{self, ExplainReport};
 use crate::ingest::{
-    self, Detected, IngestReport, Ingested, RowAccount, SkipReason, SummaryTable, Transactions,
+    self, Detected, IngestReport, Ingested, RowAccount, SkipReason, SubscriptionTable,
+    SummaryTable, SurvivalTable, Transactions,
 };
 use crate::kpis::{self, KpiOptions, KpisReport};
 use crate::lifecycle::{self, LifecycleOptions, LifecycleReport, Stage, Thresholds};
@@ -42,6 +45,8 @@ pub use summary_export::SUMMARY_COLUMNS;
 enum Source {
     Transactions(Transactions),
     Summary(SummaryTable),
+    Survival(SurvivalTable),
+    Subscriptions(SubscriptionTable),
 }
 
 #[derive(Debug, Clone)]
@@ -187,10 +192,13 @@ impl Dataset {
         let (source, account, detected) = match ingested {
             Ingested::Transactions(tx, acc, det) => (Source::Transactions(tx), acc, det),
             Ingested::Summary(s, acc, det) => (Source::Summary(s), acc, det),
+            Ingested::Survival(s, acc, det) => (Source::Survival(s), acc, det),
+            Ingested::Subscriptions(s, acc, det) => (Source::Subscriptions(s), acc, det),
         };
         let last_day = match &source {
             Source::Transactions(tx) => tx.day.iter().copied().max(),
-            Source::Summary(_) => None,
+            Source::Subscriptions(s) => s.start.iter().chain(s.end.iter().flatten()).max().copied(),
+            Source::Summary(_) | Source::Survival(_) => None,
         };
         Dataset {
             last_day,
@@ -202,6 +210,11 @@ impl Dataset {
             ran: Vec::new(),
             prepared: Vec::new(),
         }
+    }
+
+    /// A survival table or a list of subscriptions: the Report is its `retention` section.
+    pub fn is_subscription_input(&self) -> bool {
+        matches!(self.source, Source::Survival(_) | Source::Subscriptions(_))
     }
 
     pub fn detected(&self) -> &Detected {
@@ -245,6 +258,9 @@ impl Dataset {
     /// Report is the one `reanalyze` alone gives (tests/reanalyze.rs).
     pub fn prepare(&mut self, opts: &Options) -> Result<()> {
         opts.validate()?;
+        if self.is_subscription_input() {
+            return Ok(());
+        }
         self.with_stages(|ds, stages, ran| ds.cheap_stages(opts, stages, ran).map(|_| ()))
     }
 
@@ -275,6 +291,9 @@ impl Dataset {
         ran: &mut Vec<&'static str>,
     ) -> Result<Analysis> {
         opts.validate()?;
+        if self.is_subscription_input() {
+            return self.run_subscriptions(opts, ran);
+        }
         let Cheap {
             table,
             table_gen,
@@ -285,6 +304,7 @@ impl Dataset {
         let customers = &table.customers;
         let as_of = table.as_of;
         let mut warnings = ingest_warnings(&table.account, &self.detected);
+        warnings.extend(row_notes::row_notes(&table.account, &self.detected));
         warnings.extend(table.warnings.iter().cloned());
         warnings.extend(kpi.warnings.iter().cloned());
         let Models {
@@ -348,6 +368,12 @@ impl Dataset {
         let mut clv_report = clv.report;
         clv_report.rfm_segments =
             clv::by_segment::by_segment(&rfm.cols.segment, &rfm_names, &clv.cols);
+        clv_report.windows = Some(windows(
+            &clv.cols.windows,
+            (&rfm.cols.segment, &rfm_names),
+            &life.stages,
+            (&seg.cols.cluster, &segments_report),
+        ));
 
         let account = &table.account;
         let report = Report {
@@ -359,6 +385,8 @@ impl Dataset {
                 rows_used: account.rows_used,
                 rows_skipped: account.skipped_by_key(),
                 examples: account.examples.clone(),
+                repairs: account.repaired_by_key(),
+                repair_examples: account.repair_examples.clone(),
                 detected: self.detected.clone(),
                 first_date: table.first_day.map(format_day),
                 last_date: table.last_day.map(format_day),
@@ -367,7 +395,7 @@ impl Dataset {
                     Source::Transactions(tx) => (0..tx.len())
                         .filter(|&i| tx.is_return(i) && tx.day[i] <= as_of)
                         .count() as u64,
-                    Source::Summary(_) => 0,
+                    _ => 0,
                 },
             },
             kpis: kpi.kpis,
@@ -375,6 +403,7 @@ impl Dataset {
             lifecycle: life.report,
             segments: segments_report,
             clv: clv_report,
+            retention: crate::retention::RetentionReport::none(opts.time_unit.days()),
             churn: churn.report,
             explain,
             warnings,
@@ -491,11 +520,20 @@ impl Dataset {
         kpi_gen: u64,
     ) -> Result<Models> {
         let (customers, as_of) = (&table.customers, table.as_of);
+        if let Some(date) = opts.clv.p_alive_date.as_deref() {
+            if parse_iso(date).is_some_and(|d| d < as_of) {
+                return Err(Error::option(format!(
+                    "clv.pAliveDate {date} is before the analysis date {}",
+                    format_day(as_of)
+                ))
+                .with_hint("a date on or after asOf"));
+            }
+        }
         // Monthly whatever `kpis.period` is: the simple CLV is a monthly formula.
         let retention = kpi.kpis.monthly_retention_rate;
         let clv_key = (table_gen, retention.map(f64::to_bits), opts.clv.clone());
         let (clv, clv_gen) = stages.clv.get(clv_key, "clv", ran, || {
-            let (report, cols, warnings) = match &self.source {
+            let (mut report, mut cols, warnings) = match &self.source {
                 Source::Transactions(_) => clv_for(customers, as_of, retention, opts, true),
                 Source::Summary(s) => {
                     let days = opts.clv.holdout_days;
@@ -510,7 +548,12 @@ impl Dataset {
                         .extend(summary_input::holdout_warning(s, days, opts.time_unit));
                     out
                 }
+                // Subscription input never reaches the customer stages (`run_subscriptions`).
+                Source::Survival(_) | Source::Subscriptions(_) => {
+                    clv_with(customers, retention, opts, None)
+                }
             };
+            clv_input::add_p_alive_at(&mut report, &mut cols, customers, as_of, opts);
             Ok(ClvStage {
                 report,
                 cols: Arc::new(cols),
@@ -555,6 +598,13 @@ impl Dataset {
                     .flatten();
                 (table, as_of, first, last)
             }
+            // Subscription input has no customer table (see `run_subscriptions`).
+            Source::Survival(_) | Source::Subscriptions(_) => (
+                CustomerTable::default(),
+                opts.as_of_day().unwrap_or(0),
+                None,
+                None,
+            ),
         };
         Ok(TableStage {
             customers: Arc::new(customers),
@@ -577,7 +627,7 @@ impl Dataset {
         clv: &ClvColumns,
         opts: &Options,
     ) -> LifecycleStage {
-        let p_alive = clv.model.as_ref().map(|_| clv.p_alive.as_slice());
+        let p_alive = (clv.model.is_some() || clv.bgbb.is_some()).then_some(clv.p_alive.as_slice());
         let stages = lifecycle::assign(customers, th, p_alive);
         let before = as_of - opts.lifecycle.compare_days as i32;
         let earlier = matches!(self.source, Source::Transactions(_)).then(|| {
@@ -651,6 +701,40 @@ impl Dataset {
                 .map(|i| tx.day[i])
         };
         Ok((table, as_of, used().min(), used().max()))
+    }
+}
+
+/// CLV by month per RFM segment, lifecycle stage and k-means cluster (largest cluster first,
+/// named by id): a join of three stages' columns, every run (O(12 n)).
+fn windows(
+    w: &clv::prediction::windows::Windows,
+    (segment, segment_names): (&[u16], &[String]),
+    stages: &[Stage],
+    (cluster, segments): (&[u32], &SegmentsReport),
+) -> clv::prediction::windows::WindowsReport {
+    use clv::prediction::windows::{WindowsReport, MONTHS};
+    let stage_names: Vec<String> = lifecycle::STAGES
+        .iter()
+        .map(|s| s.key().to_string())
+        .collect();
+    let ids: Vec<u32> = segments.clusters.iter().map(|c| c.id).collect();
+    let cluster_names: Vec<String> = ids.iter().map(u32::to_string).collect();
+    let all = w.by_group(&["all".to_string()], |_| Some(0));
+    WindowsReport {
+        months: (1..=MONTHS as u32).collect(),
+        source: w.source.clone(),
+        total: all.into_iter().next().map(|g| g.total).unwrap_or_default(),
+        by_rfm_segment: w.by_group(segment_names, |c| segment.get(c).map(|&s| s as usize)),
+        by_stage: w.by_group(&stage_names, |c| {
+            stages
+                .get(c)
+                .and_then(|s| lifecycle::STAGES.iter().position(|x| x == s))
+        }),
+        by_cluster: w.by_group(&cluster_names, |c| {
+            cluster
+                .get(c)
+                .and_then(|k| ids.iter().position(|id| id == k))
+        }),
     }
 }
 

@@ -88,6 +88,9 @@ impl Dataset {
     /// everything but the segmentation, which another thread may be running meanwhile.
     pub fn prepare_models(&mut self, opts: &Options) -> Result<()> {
         opts.validate()?;
+        if self.is_subscription_input() {
+            return Ok(());
+        }
         self.with_stages(|ds, stages, ran| {
             let c = ds.cheap_stages(opts, stages, ran)?;
             ds.model_stages(opts, stages, ran, &c.table, c.table_gen, &c.kpi, c.kpi_gen)?;
@@ -100,7 +103,8 @@ impl Dataset {
     /// `reanalyze` runs it after CLV).
     pub fn segment_job(&mut self, opts: &Options) -> Result<Option<SegmentJob>> {
         opts.validate()?;
-        if opts.segments.features.contains(&Feature::Clv) {
+        // Subscription input has no customers to segment.
+        if opts.segments.features.contains(&Feature::Clv) || self.is_subscription_input() {
             return Ok(None);
         }
         self.with_stages(|ds, stages, ran| {

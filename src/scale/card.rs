@@ -158,6 +158,15 @@ fn bad_card(what: impl Into<String>) -> Error {
 impl ModelCard {
     /// The card of an analysis run with `opts`.
     pub fn of(a: &Analysis, opts: &Options) -> Result<ModelCard> {
+        // A card holds the continuous-time models the scorers evaluate: a discrete-time fit
+        // (BG/BB) or subscription data saved as "simple" would be a silently wrong card.
+        if a.clv.bgbb.is_some() || a.report.retention.source != "none" {
+            return Err(Error::new(
+                "model_card_unsupported",
+                "the model card holds the continuous-time CLV models; this analysis is BG/BB (discrete time) or subscription retention",
+            )
+            .with_hint("save the Report (--out) instead"));
+        }
         Self::from_clv(&a.report.clv, &a.clv, &a.report.as_of, opts.time_unit)
     }
 

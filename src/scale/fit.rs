@@ -60,7 +60,7 @@ pub fn fit_summary(
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').to_string())
         .collect();
-    let layout = SummaryLayout::from_header(&header)?;
+    let layout = SummaryLayout::from_header(&header)?.continuous_only()?;
     let mut c = Columns::default();
     let mut account = RowAccount::default();
     let mut as_of: Option<i32> = opts.as_of_day();
@@ -151,6 +151,7 @@ pub fn fit_summary(
             duration,
             tracking: None,
         }),
+        discrete: false,
         // A summary carries no customer attributes: the plain models only.
         covariates: &[],
     };

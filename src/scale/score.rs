@@ -189,7 +189,9 @@ pub fn score_stream(
             .to_string()
         })
         .collect();
-    let layout = SummaryLayout::from_header(&header)?.btyd_only();
+    let layout = SummaryLayout::from_header(&header)?
+        .continuous_only()?
+        .btyd_only();
     if layout.monetary.is_none() {
         return Err(Error::new(
             "summary_columns",

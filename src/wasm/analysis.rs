@@ -143,7 +143,7 @@ impl Dataset {
             ("T", &t.t),
             ("monetaryValue", &t.monetary_value),
         ];
-        let clv: [(&str, &[f64]); 7] = [
+        let clv: [(&str, &[f64]); 8] = [
             ("pAlive", &a.clv.p_alive),
             ("expectedPurchases", &a.clv.expected_purchases),
             ("expectedSpend", &a.clv.expected_spend),
@@ -151,6 +151,8 @@ impl Dataset {
             ("clvLow", &a.clv.clv_low),
             ("clvHigh", &a.clv.clv_high),
             ("simpleClv", &a.clv.simple_clv),
+            // Empty without `clv.pAliveDate`.
+            ("pAliveAtDate", &a.clv.p_alive_at_date),
         ];
         for (k, v) in f64s.into_iter().chain(clv) {
             set(&o, k, &Float64Array::from(v).into())?;
@@ -196,14 +198,22 @@ impl Dataset {
         Ok(o)
     }
 
-    /// Per-customer results of the last analysis as CSV bytes (UTF-8 with BOM).
+    /// Per-customer results of the last analysis as CSV bytes (UTF-8 with BOM). Text cells
+    /// that a spreadsheet would run as formulas get a leading `'`; `{ raw: true }` writes them
+    /// as they are (for a machine re-import).
     #[wasm_bindgen(js_name = exportCustomersCsv)]
-    pub fn export_customers_csv(&self) -> Result<Vec<u8>, JsValue> {
+    pub fn export_customers_csv(&self, opts: JsValue) -> Result<Vec<u8>, JsValue> {
         let a = self
             .last
             .as_ref()
             .ok_or_else(|| js_error(Error::new("no_analysis", "call analyze() first")))?;
-        crate::export::customers_csv(a).map_err(js_error)
+        let opts: crate::export::ExportOptions = if opts.is_undefined() || opts.is_null() {
+            Default::default()
+        } else {
+            serde_wasm_bindgen::from_value(opts)
+                .map_err(|e| js_error(Error::option(format!("export options: {e}"))))?
+        };
+        crate::export::customers_csv_with(a, &opts).map_err(js_error)
     }
 }
 

@@ -42,8 +42,8 @@ test('every error and warning code of the core has a message', () => {
   const src = rustSources(`${ROOT}src`).join('\n');
   const codes = new Set([
     ...[...src.matchAll(/(?:Error|Warning)::new\(\s*"([a-z_]+)"/g)].map((m) => m[1]),
-    // Codes the CLV and k-means modules emit through their own helpers.
-    ...[...src.matchAll(/"((?:clv|simple_clv|segment)_[a-z_0-9]+)"/g)].map((m) => m[1]),
+    // Codes the CLV, sBG and k-means modules emit through their own helpers.
+    ...[...src.matchAll(/"((?:clv|simple_clv|segment|sbg)_[a-z_0-9]+)"/g)].map((m) => m[1]),
     ...['bgnbd', 'paretonbd', 'mbgnbd'].map((m) => `clv_${m}_not_converged`),
   ]);
   assert.ok(codes.size > 5);

@@ -25,6 +25,24 @@ for (const [name, options, flags] of cases) {
   });
 }
 
+// The subscription and discrete-time models: the survival table (sBG, holdout, DERL) and
+// lifetimes' donations (BG/BB with its bootstrap, windows, P(alive) on a later date).
+const models = [
+  ['retention/fader-hardie-2007.csv', { timeUnit: 'year', ingest: { survival: true }, retention: { fitPeriods: 7, price: 100 } },
+    ['--survival', '--time-unit', 'year', '--options', '{"retention":{"fitPeriods":7,"price":100}}']],
+  ['clv/donations.csv', { timeUnit: 'year', asOf: '2001-01-01', ingest: { summary: true }, clv: { pAliveDate: '2006-03-01' } },
+    ['--summary', '--time-unit', 'year', '--as-of', '2001-01-01', '--options', '{"clv":{"pAliveDate":"2006-03-01"}}']],
+];
+for (const [f, options, flags] of models) {
+  test(`${f}: native == wasm`, () => {
+    const file = `${ROOT}tests/fixtures/${f}`;
+    const wasm = JSON.parse(analyzeJson(readFileSync(file), options));
+    const native = nativeReport(file, flags);
+    assert.deepStrictEqual(wasm, native);
+    assert.ok(native.retention.sbg || native.clv.bgbb);
+  });
+}
+
 // Legacy code pages and workbooks go through the formats module (pkg/index.js loads it on the
 // core's `needs_formats`), natively through one streaming read: the same Report.
 for (const f of ['orders-gbk.csv', 'orders-cp1251.csv', 'orders.xlsx']) {

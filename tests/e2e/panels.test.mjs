@@ -71,6 +71,25 @@ test('k-means and CLV panels show the engine\'s results; model and horizon re-ru
   assert.match(await alt(page, 'palive'), new RegExp(`^Frequency 0, Recency 0: ${pct(pa.values[0][0]).replace('.', '\\.')}`));
   assert.equal(await alt(page, 'holdout'), clv.holdout.byFrequency.map((b) => `Frequency ${b.frequency}: Actual ${num(b.actual, 2)}, Predicted ${num(b.predicted, 2)}`).join('; '));
   assert.match(await page.textContent('#vhead'), /Cluster.*P\(alive\).*CLV/);
+  // CLV by window (months 1-12): mean per customer of each lifecycle stage, all customers and a
+  // new customer; the select redraws it by RFM segment from the same Report.
+  assert.equal(await page.isVisible('figure[data-chart="clvwindows"] canvas'), true);
+  const money2 = (x) => new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(x);
+  const curve = (v) => [0, 2, 5, 11].map((i) => `month ${i + 1} ${money2(v[i])}`).join(', ');
+  const windowsAlt = async (groups) => {
+    const text = await alt(page, 'clvwindows');
+    for (const g of groups.filter((x) => x.customers > 0)) assert.ok(text.includes(` (${int(g.customers)}): ${curve(g.mean)}`), `${g.name} in ${text}`);
+    assert.ok(text.includes(`All customers: ${curve(clv.windows.total.map((x) => x / customers))}`), text);
+    assert.ok(text.endsWith(`A new customer: ${curve(clv.windows.months.map((k) => clv.newCustomer.value[k]))}`), text);
+  };
+  await windowsAlt(clv.windows.byStage);
+  const firstAlt = await alt(page, 'clvwindows');
+  await page.selectOption('#clv-windows-by', 'rfm');
+  await page.waitForFunction((before) => document.querySelector('crm-lens-dashboard').shadowRoot
+    .querySelector('#alt-clvwindows').textContent !== before, firstAlt);
+  await windowsAlt(clv.windows.byRfmSegment);
+  assert.equal(await page.textContent('[data-testid="clv-new"]'),
+    `A brand-new customer: ${num(clv.newCustomer.expectedPurchases[12], 2)} repeat purchases expected and ${money2(clv.newCustomer.value[12])} of value in the first 12 months.`);
 
   // The cluster filter of the customer table.
   const c1 = seg.clusters[1];

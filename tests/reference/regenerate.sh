@@ -39,6 +39,10 @@ out=tests/fixtures/reference/sample-3000-seed11-days3.rfm.json
 "$VENV/bin/python" tests/reference/rfm_reference.py tests/fixtures/reference/ties-subscriptions.csv \
   tests/fixtures/reference/ties-subscriptions.rfm.json
 [ "$only" = rfm ] && { rm -rf "$tmp"; exit 0; }
+# BG/BB on lifetimes' donations (tests/clv_bgbb.rs); P(alive) on a later date, new customer, CLV
+# windows at the days_small/weeks_small parameters (tests/clv_future.rs).
+"$VENV/bin/python" tests/reference/bgbb_reference.py
+"$VENV/bin/python" tests/reference/clv_future_reference.py
 # k-means on the issue's 1M-transaction data (tests/segment_sklearn_sample.rs); ~10 min here.
 csv="$tmp/tx-1000000-42.csv"
 ./target/release/crm-lens sample --transactions 1000000 --seed 42 --out "$csv"

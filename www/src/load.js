@@ -109,7 +109,8 @@ function fail(err, run) {
 export function renderStatus() {
   const s = state.status;
   if (!s) return;
-  const all = s.stagesRun.includes('customers');
+  // Subscription input has one stage, run whole every time.
+  const all = s.stagesRun.includes('customers') || s.stagesRun.includes('retention');
   const rows = new Intl.NumberFormat(locale()).format(s.rows);
   const stages = s.stagesRun.length ? s.stagesRun.map((x) => t(`stageRun.${x}`)).join(', ') : t('stageRun.none');
   setStatus(s.restored ? t('load.restored') : all ? t('status.done', { ...s, rows }) : t('status.rerun', { secs: s.secs, stages }));

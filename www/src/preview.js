@@ -14,6 +14,8 @@ export function mappingOptions() {
   if (f.hasHeader.value) o.hasHeader = f.hasHeader.value === 'true';
   // A per-customer summary (docs/scale.md): what DuckDB or Spark made of a log too big for the tab.
   if (f.summary.checked) o.summary = true;
+  // A survival table or a list of subscriptions: never guessed, the user says so.
+  if (f.input.value) o[f.input.value] = true;
   const cov = [...f.covariateCols.selectedOptions].map((x) => x.value);
   if (cov.length) o.covariateCols = cov;
   return o;

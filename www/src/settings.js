@@ -17,6 +17,8 @@ export function analysisOptions() {
   const f = $('settings').elements;
   const o = {};
   if (f.asOf.value) o.asOf = f.asOf.value;
+  if (f.timeUnit.value) o.timeUnit = f.timeUnit.value;
+  if (f.price.value) o.retention = { price: Number(f.price.value) };
   if (f.bins.value !== '5') o.rfm = { bins: Number(f.bins.value) };
   if (f.k.value) o.segments = { k: Number(f.k.value) };
   const clv = {};
@@ -28,7 +30,8 @@ export function analysisOptions() {
   return o;
 }
 
-const hasClv = (r) => ['simple', 'bgnbd', 'paretoNbd', 'mbgnbd', 'gammaGamma'].some((k) => r.clv?.[k] != null);
+const hasClv = (r) => r.kpis?.customers > 0 && ['simple', 'bgnbd', 'paretoNbd', 'mbgnbd', 'bgbb', 'gammaGamma'].some((k) => r.clv?.[k] != null);
+const hasRetention = (r) => r.retention?.source != null && r.retention.source !== 'none';
 
 /** The form for a Report: its analysis date, the CLV settings (shown with CLV), the rate used. */
 export function renderControls(r) {
@@ -37,6 +40,8 @@ export function renderControls(r) {
   if (!f.asOf.value) f.asOf.value = r.asOf;
   // CLV settings appear with the CLV section (they change nothing before the core computes CLV).
   for (const n of document.querySelectorAll('.clv-control')) n.hidden = !hasClv(r) && !n.querySelector('input, select').value;
+  // The price per period values subscribers (DERL × price): shown with subscription data.
+  for (const n of document.querySelectorAll('.retention-control')) n.hidden = !hasRetention(r) && !n.querySelector('input').value;
   // The monthly rate the core used (from the Report), and its annual equivalent as placeholder.
   const used = r.clv?.units?.discountRate;
   f.discountRate.placeholder = used == null ? '' : String(Math.round(annualRate(used) * 1e4) / 1e4);

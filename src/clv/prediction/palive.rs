@@ -109,3 +109,36 @@ pub fn p_alive_of(kind: ModelKind, params: &[f64], x: &[f64], tx: &[f64], t: &[f
         .map(|&r| out.get(r).copied().map_or(1.0, fix))
         .collect()
 }
+
+/// P(alive) of customers `t_age` model units later if they make no purchase meanwhile, under
+/// the model that scored `cols` (lifetimes' `conditional_probability_alive(x, t_x, T + t)`;
+/// BG/BB: P(alive at n + m) with m the whole opportunities in `t_age`, no transaction
+/// meanwhile). Without a model (the simple-CLV fallback) every value is 1, as `pAlive` is.
+pub fn p_alive_later(
+    cols: &crate::clv::ClvColumns,
+    x: &[f64],
+    tx: &[f64],
+    t: &[f64],
+    later: f64,
+) -> Vec<f64> {
+    let shifted: Vec<f64> = t.iter().map(|v| v + later).collect();
+    if let Some((kind, params)) = &cols.model {
+        return p_alive_of(*kind, params, x, tx, &shifted);
+    }
+    let Some(params) = &cols.bgbb else {
+        return vec![1.0; x.len()];
+    };
+    let m = (later + 1e-9).floor();
+    let shifted: Vec<f64> = t.iter().map(|v| v + m).collect();
+    let mut ignored = Vec::new();
+    let s = crate::clv::input::clean_summary(x.len(), x, tx, &shifted, "", &mut ignored);
+    let rows = crate::clv::fitting::collapse::collapse(&s);
+    let per_row: Vec<f64> = (0..rows.len())
+        .map(|r| {
+            fix(crate::clv::bgbb::predict::p_alive(
+                params, rows.x[r], rows.tx[r], rows.t[r], 0,
+            ))
+        })
+        .collect();
+    rows.map.iter().map(|&r| per_row[r]).collect()
+}

@@ -88,11 +88,55 @@ fn q_multi(a_: f64, b_: f64, c_: f64, zs: &[f64], out: &mut [f64], zp: &mut [f64
 
 /// D and u_H for one (x, T).
 pub fn stream(kind: ModelKind, p: &[f64], x: f64, t_age: f64, g: &Grid) -> Option<(f64, f64)> {
-    let k = g.times.len().saturating_sub(1);
-    if k == 0 {
+    if g.times.len() < 2 {
         return Some((0.0, 0.0));
     }
+    let us = alive_purchases(kind, p, x, t_age, g)?;
+    let mut prev = 0.0;
+    let mut d = 0.0;
+    for (u, disc) in us.iter().zip(&g.disc[1..]) {
+        d += (u - prev) * disc;
+        prev = *u;
+    }
+    if d.is_finite() && prev.is_finite() {
+        Some((d, prev))
+    } else {
+        None
+    }
+}
+
+/// The discounted stream month by month: `D_k = Σ_{i ≤ k} (u_i − u_{i−1}) / (1 + d)^i` for
+/// k = 1..=H, so a customer's CLV by month k is `margin × spend × P(alive) × D_k` (lifetimes'
+/// `customer_lifetime_value(time = k)`).
+pub fn partial_streams(
+    kind: ModelKind,
+    p: &[f64],
+    x: f64,
+    t_age: f64,
+    g: &Grid,
+) -> Option<Vec<f64>> {
+    let us = alive_purchases(kind, p, x, t_age, g)?;
+    let mut prev = 0.0;
+    let mut d = 0.0;
+    let out: Vec<f64> = us
+        .iter()
+        .zip(&g.disc[1..])
+        .map(|(u, disc)| {
+            d += (u - prev) * disc;
+            prev = *u;
+            d
+        })
+        .collect();
+    out.iter().all(|v| v.is_finite()).then_some(out)
+}
+
+/// `u(x, T, i f)` for i = 1..=H: expected purchases by each grid time for an alive customer.
+fn alive_purchases(kind: ModelKind, p: &[f64], x: f64, t_age: f64, g: &Grid) -> Option<Vec<f64>> {
+    let k = g.times.len().saturating_sub(1);
     let mut us = vec![0.0; k];
+    if k == 0 {
+        return Some(us);
+    }
     match kind {
         ModelKind::Bgnbd | ModelKind::Mbgnbd => {
             let (r, al, a, b) = (p[0], p[1], p[2], p[3]);
@@ -120,17 +164,7 @@ pub fn stream(kind: ModelKind, p: &[f64], x: f64, t_age: f64, g: &Grid) -> Optio
             }
         }
     }
-    let mut prev = 0.0;
-    let mut d = 0.0;
-    for (u, disc) in us.iter().zip(&g.disc[1..]) {
-        d += (u - prev) * disc;
-        prev = *u;
-    }
-    if d.is_finite() && prev.is_finite() {
-        Some((d, prev))
-    } else {
-        None
-    }
+    Some(us)
 }
 
 /// Predictions for every collapsed row at parameters `p`.

@@ -65,6 +65,30 @@ fn draw(rng: &mut Xoshiro256PlusPlus, theta: &[f64], l: &[Vec<f64>]) -> Vec<f64>
         .collect()
 }
 
+/// A draw that is finite and passes `ok` (Gamma-Gamma: q > 1), redrawn up to 20 times (each
+/// counted in `rejected`), else the point estimate itself.
+pub(crate) fn draw_valid(
+    rng: &mut Xoshiro256PlusPlus,
+    theta: &[f64],
+    l: &[Vec<f64>],
+    ok: impl Fn(&[f64]) -> bool,
+    rejected: &mut usize,
+) -> Vec<f64> {
+    let valid = |th: &[f64]| th.iter().all(|v| v.is_finite()) && ok(th);
+    let mut th = draw(rng, theta, l);
+    let mut tries = 0;
+    while !valid(&th) && tries < 20 {
+        *rejected += 1;
+        tries += 1;
+        th = draw(rng, theta, l);
+    }
+    if valid(&th) {
+        th
+    } else {
+        theta.to_vec()
+    }
+}
+
 /// Type-7 (numpy default) quantile of an unsorted buffer (reordered in place).
 pub fn quantile(buf: &mut [f64], q: f64) -> f64 {
     let n = buf.len();
@@ -215,31 +239,15 @@ pub fn run(bi: &BootIn) -> Option<BootOut> {
     let mut params = Vec::with_capacity(bi.draws);
     let mut spends = Vec::with_capacity(bi.draws);
     for _ in 0..bi.draws {
-        let mut th = draw(&mut rng, bi.theta, &l);
-        let mut tries = 0;
-        while th.iter().any(|v| !v.is_finite()) && tries < 20 {
-            rejected += 1;
-            tries += 1;
-            th = draw(&mut rng, bi.theta, &l);
-        }
-        if th.iter().any(|v| !v.is_finite()) {
-            th = bi.theta.to_vec();
-        }
-        params.push(th);
+        params.push(draw_valid(&mut rng, bi.theta, &l, |_| true, &mut rejected));
         let sp = match (bi.gg, &lg) {
-            (Some((g, _)), Some(lgc)) => {
-                let mut gth = draw(&mut rng, g, lgc);
-                let mut tries = 0;
-                while !(gth[1] > 1.0 && gth.iter().all(|v| v.is_finite())) && tries < 20 {
-                    rejected += 1;
-                    tries += 1;
-                    gth = draw(&mut rng, g, lgc);
-                }
-                if !(gth[1] > 1.0 && gth.iter().all(|v| v.is_finite())) {
-                    gth = g.to_vec();
-                }
-                SpendModel::GammaGamma(gth)
-            }
+            (Some((g, _)), Some(lgc)) => SpendModel::GammaGamma(draw_valid(
+                &mut rng,
+                g,
+                lgc,
+                |th| th[1] > 1.0,
+                &mut rejected,
+            )),
             _ => bi.spend.clone(),
         };
         spends.push(sp);

@@ -10,6 +10,7 @@ import { renderCohorts } from './panels/cohorts.js';
 import { renderKmeans } from './panels/kmeans.js';
 import { renderClv } from './panels/clv.js';
 import { renderTable } from './panels/customers.js';
+import { renderRetention } from './panels/retention.js';
 import { renderChurn } from './panels/churn.js';
 import { renderCovariates } from './panels/covariates.js';
 import { renderRules } from './panels/rules.js';
@@ -18,7 +19,7 @@ import { renderRules } from './panels/rules.js';
  * The panels, top to bottom, by name. Each is `(ctx) => void` or a generator over its charts;
  * it fills its own `<section>` of template.js and hides it when the Report has nothing for it.
  */
-export const PANELS = [['ingest', renderIngest], ['kpis', renderKpis], ['lifecycle', renderLifecycle], ['rfm', renderRfm],
+export const PANELS = [['ingest', renderIngest], ['retention', renderRetention], ['kpis', renderKpis], ['lifecycle', renderLifecycle], ['rfm', renderRfm],
   ['cohorts', renderCohorts], ['kmeans', renderKmeans], ['clv', renderClv],
   ['churn', renderChurn], ['covariates', renderCovariates], ['rules', renderRules], ['customers', renderTable]];
 

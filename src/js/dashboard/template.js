@@ -23,6 +23,17 @@ const HTML = `
     <ul id="warnings" class="warnings" data-testid="warnings"></ul>
   </section>
 
+  <section id="retention" part="panel retention" hidden aria-labelledby="retention-title" data-testid="retention">
+    <h2 id="retention-title" data-i18n="retention.title"></h2>
+    <p id="retention-note" class="note" data-testid="retention-note"></p>
+    <dl id="retention-cards" class="cards"></dl>
+    <div class="row">
+      <figure data-chart="survival"><figcaption data-i18n="retention.survival"></figcaption><div class="chart"></div></figure>
+      <figure data-chart="renewal"><figcaption data-i18n="retention.rates"></figcaption><div class="chart"></div></figure>
+    </div>
+    <div class="scroll-x"><table id="retention-cohorts" class="grid-table" data-testid="retention-cohorts"></table></div>
+  </section>
+
   <section id="kpis" part="panel kpis" hidden aria-labelledby="kpi-title">
     <h2 id="kpi-title" data-i18n="kpi.title"></h2>
     <dl id="kpi-cards" class="cards"></dl>
@@ -71,7 +82,10 @@ const HTML = `
       <figure data-chart="clvtop"><figcaption data-i18n="clv.top"></figcaption><div class="chart"></div></figure>
       <figure data-chart="palive"><figcaption data-i18n="clv.palive"></figcaption><div class="chart"></div></figure>
       <figure data-chart="holdout"><figcaption data-i18n="clv.holdout"></figcaption><div class="chart"></div></figure>
+      <figure data-chart="clvwindows" data-testid="clv-windows"><figcaption><span data-i18n="clv.windows"></span>
+        <label class="inline"><span data-i18n="clv.windowsBy"></span> <select id="clv-windows-by" name="windowsBy"></select></label></figcaption><div class="chart"></div></figure>
     </div>
+    <p id="clv-new" class="note" data-testid="clv-new"></p>
   </section>
 
   <section id="churn" part="panel churn" hidden aria-labelledby="churn-title" data-testid="churn">

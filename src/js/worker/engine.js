@@ -12,7 +12,7 @@
 //   {type:'open', id, bytes | columns, options}          → {type:'opened', id, detected}
 //   {type:'analyze', id, options, restore?}              → {type:'analysis', id, report, columns, ids?, summaries, stagesRun}
 //   {type:'query', id, query}                            → {type:'query', id, index}
-//   {type:'export', id}                                  → {type:'export', id, bytes}
+//   {type:'export', id, options?: {raw}}                 → {type:'export', id, bytes}
 // and, while a request runs, {type:'progress', id, stage}; a failure is {type:'error', id, error}.
 import init, * as core from '../index.js';
 import { CustomerIds } from './ids.js';
@@ -71,7 +71,7 @@ async function handle(msg) {
       self.postMessage({ type: 'query', id: msg.id, index }, [index.buffer]);
     } else if (msg.type === 'export') {
       if (!cols) throw { code: 'no_analysis', message: 'analyze first' };
-      const bytes = dataset.exportCustomersCsv();
+      const bytes = dataset.exportCustomersCsv(msg.options ?? {});
       self.postMessage({ type: 'export', id: msg.id, bytes }, [bytes.buffer]);
     }
   } catch (error) {

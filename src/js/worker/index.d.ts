@@ -40,7 +40,7 @@ export interface CallControl {
 }
 
 /** The stages the core can re-run; the others kept their last result. */
-export type StageRun = 'customers' | 'rfm' | 'kpis' | 'clv' | 'lifecycle' | 'churn' | 'segments' | 'explain';
+export type StageRun = 'customers' | 'rfm' | 'kpis' | 'clv' | 'lifecycle' | 'churn' | 'segments' | 'explain' | 'retention';
 
 /**
  * Per-customer results: row `i` of every column is customer `ids.at(i)`. Each is its own
@@ -80,6 +80,10 @@ export interface CustomerColumns {
   clvLow?: Float64Array;
   clvHigh?: Float64Array;
   simpleClv?: Float64Array;
+  /** P(alive) on `clv.pAliveDate` if no purchase is made before it; absent without the option. */
+  pAliveAtDate?: Float64Array;
+  /** Probability of no purchase in the churn window (`report.churn`); absent without a churn basis. */
+  churnRisk?: Float64Array;
 }
 
 /** Customer ids as UTF-8 bytes + offsets, decoded on demand. */
@@ -164,8 +168,10 @@ export declare class Analyzer extends EventTarget {
   analyze(options?: Options, control?: CallControl): Promise<Analysis>;
   /** Row indices of the current analysis' customers that match, in order. */
   query(q?: TableQuery): Promise<Uint32Array>;
-  /** The per-customer CSV (UTF-8 with BOM), as the CLI's --export-customers writes it. */
-  exportCsv(): Promise<Uint8Array>;
+  /** The per-customer CSV (UTF-8 with BOM), as the CLI's --export-customers writes it. Text
+   * cells that a spreadsheet would run as formulas (`= + - @`, tab, CR) get a leading `'`;
+   * `{ raw: true }` writes them as they are (for a machine re-import). */
+  exportCsv(options?: { raw?: boolean }): Promise<Uint8Array>;
   /** Waits for a restore; true when the workers serve `analysis`. */
   settled(): Promise<boolean>;
   /** Cancels what runs (a restore too, which drops the analysis). */

@@ -114,10 +114,11 @@ export class Analyzer extends EventTarget {
     return m.index;
   }
 
-  /** The per-customer CSV of the last analysis (UTF-8 with BOM), as the CLI writes it. */
-  async exportCsv() {
+  /** The per-customer CSV of the last analysis (UTF-8 with BOM), as the CLI writes it: text
+   * cells a spreadsheet would run as formulas get a leading `'` unless `{ raw: true }`. */
+  async exportCsv(options = {}) {
     await this.#ready();
-    return (await this.#call({ type: 'export' })).bytes;
+    return (await this.#call({ type: 'export', options })).bytes;
   }
 
   /** Waits for a restore in flight; true when the workers serve the current analysis. */

@@ -7,7 +7,7 @@ const nonEmpty = (v) => v != null && !(Array.isArray(v) && v.length === 0) &&
   !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
 
 /** Whether the Report has CLV results (any of its models, or the simple formula). */
-export const hasClv = (r) => ['simple', 'bgnbd', 'paretoNbd', 'mbgnbd', 'gammaGamma'].some((k) => nonEmpty(r.clv?.[k]));
+export const hasClv = (r) => ['simple', 'bgnbd', 'paretoNbd', 'mbgnbd', 'bgbb', 'gammaGamma'].some((k) => nonEmpty(r.clv?.[k]));
 
 /** Rows skipped for any reason. */
 export const skippedTotal = (ingest) => Object.values(ingest.rowsSkipped).reduce((a, b) => a + b, 0);
@@ -24,6 +24,74 @@ export function holdoutSeries(h) {
   const rows = h?.byFrequency;
   if (!rows?.length) return null;
   return { labels: rows.map((x) => x.frequency), actual: rows.map((x) => x.actual), predicted: rows.map((x) => x.predicted) };
+}
+
+/** Whether the Report is about customers (subscription input leaves those sections empty). */
+export const hasCustomers = (r) => (r.kpis?.customers ?? 0) > 0;
+
+/**
+ * The retention section as the panel draws it (`report.retention`), or null when the input
+ * was not subscription data. `survival`: periods with the observed (pooled) and the fitted
+ * survival; `cohorts`: each cohort's observed share active and its own projection (else the
+ * pooled one); `fit`: the pooled sBG, null with `reason` when it could not be fitted.
+ */
+export function retentionView(r) {
+  const ret = r.retention;
+  if (!ret || ret.source === 'none' || !ret.survival) return null;
+  const s = ret.survival;
+  const sbg = ret.sbg;
+  const share = (n, n0) => (n == null || !(n0 > 0) ? null : n / n0);
+  return {
+    source: ret.source,
+    periodDays: ret.periodDays,
+    subscribers: ret.subscribers,
+    active: ret.active,
+    lastPeriod: ret.lastPeriod,
+    periods: s.periods,
+    actual: s.actual,
+    fitted: s.fitted.length ? s.fitted : null,
+    actualRetention: s.actualRetention,
+    fittedRetention: s.fittedRetention.length ? s.fittedRetention : null,
+    cohorts: ret.cohorts.map((c) => ({
+      name: c.name,
+      subscribers: c.subscribers,
+      actual: c.active.map((n) => share(n, c.subscribers)),
+      projected: (c.sbg?.expected ?? c.expected).map((n) => share(n, c.subscribers)),
+      own: c.sbg ? { alpha: c.sbg.params.alpha, beta: c.sbg.params.beta } : null,
+    })),
+    fitPeriods: sbg?.fitPeriods ?? null,
+    holdout: ret.holdout,
+    reason: ret.reason,
+    fit: sbg ? {
+      alpha: sbg.params.alpha, beta: sbg.params.beta,
+      alphaSe: sbg.stdErrors?.alpha ?? null, betaSe: sbg.stdErrors?.beta ?? null,
+      logLikelihood: sbg.logLikelihood, churnFirstPeriod: sbg.churnFirstPeriod,
+      meanLifetime: sbg.meanLifetime, medianLifetime: sbg.medianLifetime, value: sbg.value,
+    } : null,
+  };
+}
+
+/** The groups `clv.windows` sums CLV over, by the name the window chart's select gives them. */
+export const WINDOW_GROUPS = { stage: 'byStage', rfm: 'byRfmSegment', cluster: 'byCluster' };
+
+/**
+ * CLV per window (`clv.windows`) as the chart draws it: per group of `by` (`stage`, `rfm`,
+ * `cluster`) with customers, the mean CLV of its customers by month 1–12; all customers' mean;
+ * and a brand-new customer's value by the same months (`clv.newCustomer.value[k]`, null past
+ * the horizon). Null when the Report has no windows.
+ */
+export function windowsView(r, by = 'stage') {
+  const w = r.clv?.windows;
+  const customers = r.kpis?.customers ?? 0;
+  if (!w?.months?.length || !(customers > 0)) return null;
+  const groups = (w[WINDOW_GROUPS[by]] ?? []).filter((g) => g.customers > 0)
+    .map((g) => ({ key: g.name, customers: g.customers, mean: g.mean }));
+  const value = r.clv?.newCustomer?.value;
+  return {
+    months: w.months, source: w.source, groups,
+    all: w.total.map((x) => x / customers),
+    newCustomer: value?.length ? w.months.map((k) => value[k] ?? null) : null,
+  };
 }
 
 /** The model with covariates to show: the chosen CLV model's, else the first fitted. */

@@ -1,8 +1,10 @@
-// CLV: the distribution, the top customers with intervals, the P(alive) matrix and the
-// holdout comparison. A bar of the top list is a customer: clicking it activates them
+// CLV: the distribution, the top customers with intervals, the P(alive) matrix, the
+// holdout comparison, and CLV by window (months 1-12) per customer group beside a new customer's. A bar of the top list is a customer: clicking it activates them
 // (crm-lens-customer), as a table row does.
 import { baseOption } from '../charts.js';
-import { hasClv, pAliveGrid, holdoutSeries } from './adapters.js';
+import { hasClv, pAliveGrid, holdoutSeries, windowsView, WINDOW_GROUPS, STAGES } from './adapters.js';
+
+const STAGE_INDEX = Object.fromEntries(STAGES.map((s, i) => [s, i]));
 
 export function* renderClv(ctx) {
   const { report: r, t, fmt, $, charts, theme, view } = ctx;
@@ -12,7 +14,8 @@ export function* renderClv(ctx) {
   const top = any ? view.summaries.topClv : null;
   const pa = pAliveGrid(c.pAliveMatrix);
   const ho = holdoutSeries(c.holdout);
-  const show = any && (hist || top?.length || pa || ho);
+  const win = any ? windowsView(r, ctx.memory.windowsBy ?? 'stage') : null;
+  const show = any && (hist || top?.length || pa || ho || win);
   $('clv').hidden = !show;
   if (!show) return;
   $('clv-model').textContent = c.chosenModel ? t('clv.model', { model: t(`model.${c.chosenModel}`, null, c.chosenModel) }) : '';
@@ -93,4 +96,42 @@ export function* renderClv(ctx) {
     }, true);
     charts.describe('holdout', ho.labels.map((l, i) => `${t('clv.frequency')} ${l}: ${t('clv.actual')} ${fmt.num(ho.actual[i])}, ${t('clv.predicted')} ${fmt.num(ho.predicted[i])}`).join('; '));
   }
+  yield;
+  renderWindows(ctx, any);
+}
+
+/** The CLV-by-window chart, drawn again alone when its group select changes. */
+function renderWindows(ctx, any) {
+  const { report: r, t, fmt, $, charts, theme, stageName, segmentName } = ctx;
+  const by = ctx.memory.windowsBy ?? 'stage';
+  const win = any ? windowsView(r, by) : null;
+  charts.figure('clvwindows').hidden = !win;
+  const nc = win?.newCustomer;
+  const last = nc ? nc.length - 1 - [...nc].reverse().findIndex((v) => v != null) : -1;
+  $('clv-new').textContent = last >= 0 && last < nc.length ? t('clv.newCustomer', {
+    months: fmt.int(win.months[last]), value: fmt.money(nc[last], 2),
+    purchases: fmt.num(r.clv.newCustomer.expectedPurchases[win.months[last]], 2),
+  }) : '';
+  if (!win) return;
+  const select = $('clv-windows-by');
+  select.replaceChildren(...Object.keys(WINDOW_GROUPS).map((k) => new Option(t(`clv.windowsBy.${k}`), k, false, k === by)));
+  select.onchange = () => { ctx.memory.windowsBy = select.value; renderWindows(ctx, true); };
+  const name = (k) => (by === 'stage' ? stageName(k) : by === 'rfm' ? segmentName(k) : t('rules.cluster', { id: k }));
+  const lines = [
+    ...win.groups.map((g, i) => ({ name: `${name(g.key)} (${fmt.int(g.customers)})`, data: g.mean, colour: theme.palette[(by === 'stage' ? STAGE_INDEX[g.key] ?? i : i) % theme.palette.length] })),
+    { name: t('clv.windowsAll'), data: win.all, colour: '#777777', dash: 'dotted' },
+    ...(nc ? [{ name: t('clv.windowsNew'), data: nc, colour: '#333333', dash: 'dashed' }] : []),
+  ];
+  charts.chart('clvwindows').setOption({
+    ...baseOption(),
+    tooltip: { trigger: 'axis', valueFormatter: (v) => (v == null ? '–' : fmt.money(v, 2)) },
+    // A plain legend (the scroll legend is not in the bundle): room for its rows above the grid.
+    legend: { top: 0 },
+    grid: { left: 60, right: 15, top: 30 + 22 * Math.ceil(lines.length / 4), bottom: 40 },
+    xAxis: { type: 'category', data: win.months.map(String), name: t('clv.windowsMonth'), nameLocation: 'middle', nameGap: 25 },
+    yAxis: { type: 'value', name: t('clv.windowsMean'), axisLabel: { formatter: fmt.compact } },
+    series: lines.map((l) => ({ type: 'line', name: l.name, data: l.data, showSymbol: false, itemStyle: { color: l.colour }, lineStyle: { color: l.colour, type: l.dash ?? 'solid' } })),
+  }, true);
+  const at = [0, 2, 5, 11].filter((i) => i < win.months.length);
+  charts.describe('clvwindows', lines.map((l) => `${l.name}: ${at.map((i) => `${t('clv.windowsMonthN', { n: win.months[i] })} ${l.data[i] == null ? '–' : fmt.money(l.data[i], 2)}`).join(', ')}`).join('; '));
 }

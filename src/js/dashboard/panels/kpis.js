@@ -1,10 +1,14 @@
 // KPI cards and the revenue / retention by month chart.
 import { el } from '../dom.js';
 import { baseOption } from '../charts.js';
+import { hasCustomers } from './adapters.js';
 
 export function* renderKpis(ctx) {
   const { report: r, t, fmt, $, charts } = ctx;
   const k = r.kpis;
+  // Subscription input has no customers: its section is Subscription retention.
+  $('kpis').hidden = !hasCustomers(r);
+  if (!hasCustomers(r)) return;
   const cards = [
     ['customers', fmt.int(k.customers)], ['activeCustomers', fmt.int(k.activeCustomers)],
     ['transactions', fmt.int(k.transactions)], ['revenue', fmt.money(k.revenue, 0)],
