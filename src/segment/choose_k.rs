@@ -20,8 +20,8 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct ScanPoint {
     pub k: usize,
-    /// Sum of squared distances of ALL customers to the nearest of the centroids found on the
-    /// scan sample (standardised space).
+    /// Sum of squared distances of ALL customers to the nearest centroid (standardised
+    /// space), for this k's final fit: its best sample runs refined on all customers.
     pub inertia: f64,
     /// Mean silhouette on the silhouette sample (null if undefined).
     pub silhouette: Option<f64>,

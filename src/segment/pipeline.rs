@@ -5,7 +5,7 @@ use ndarray::{Array2, ArrayView2, Axis};
 use super::choose_k::{recommend, Recommendation, ScanPoint};
 use super::crosstab::crosstab;
 use super::features::{self, FeatureSpace};
-use super::fit::{assign, refine, restarts, sample_model, FitSettings};
+use super::fit::{assign, best_on_all, refine, restart_count, restarts, sample_model, FitSettings};
 use super::hyperparams::SegmentOptions;
 use super::input::SegmentInput;
 use super::pca::project;
@@ -65,7 +65,7 @@ pub fn run(
     };
 
     let mut scan = Vec::new();
-    let mut start: Option<Vec<(Array2<f64>, f64)>> = None;
+    let mut start: Option<(Array2<f64>, f64)> = None;
     let recommendation;
     let mut pairwise: Option<PairwiseDistances> = None;
     if d == 0 || n < 2 {
@@ -89,9 +89,13 @@ pub fn run(
         // Same seed as this k gets in a scan, so fixing the recommended k reproduces it.
         let st = FitSettings {
             seed: seed_for_k(opts.seed, k),
+            n_init: restart_count(opts.n_init, m, k, d),
             ..settings
         };
-        start = fit_or_warn(sample.view(), k, &st, &mut warnings);
+        start = fit_or_warn(sample.view(), k, &st, &mut warnings).and_then(|runs| {
+            let full = (m < n).then_some(&st);
+            best_on_all(data, runs, full, opts.final_max_iter, opts.final_tolerance)
+        });
         recommendation = Recommendation::simple(k, "userFixed", opts.silhouette_tolerance);
     } else {
         let k_hi = opts.k_max.min(m);
@@ -108,20 +112,27 @@ pub fn run(
         for k in k_lo..=k_hi {
             let st = FitSettings {
                 seed: seed_for_k(opts.seed, k),
+                n_init: restart_count(opts.n_init, m, k, d),
                 ..settings
             };
             let Some(runs) = fit_or_warn(sample.view(), k, &st, &mut warnings) else {
                 continue;
             };
-            let c = &runs[0].0;
-            let (sil_labels, _) = assign(sil_view, c);
-            let (_, inertia) = assign(data, c);
+            // Each k's inertia is that of its final fit: the best sample runs refined on all
+            // customers, so the scan compares with scikit-learn's KMeans on all of them.
+            let full = (m < n).then_some(&st);
+            let Some((c, inertia)) =
+                best_on_all(data, runs, full, opts.final_max_iter, opts.final_tolerance)
+            else {
+                continue;
+            };
+            let (sil_labels, _) = assign(sil_view, &c);
             scan.push(ScanPoint {
                 k,
                 inertia,
                 silhouette: pw.silhouette(&sil_labels, k),
             });
-            fits.push(runs);
+            fits.push((c, inertia));
         }
         recommendation = recommend(&scan, opts.silhouette_tolerance);
         start = scan
@@ -131,21 +142,18 @@ pub fn run(
         pairwise = Some(pw);
     }
 
-    // Final fit: the restart that is best on ALL customers becomes linfa's model on the scan
-    // sample, then is refined on all customers (one cluster when degenerate).
-    let best_full = start.and_then(|runs| {
-        runs.into_iter()
-            .map(|(c, _)| {
-                let full = assign(data, &c).1;
-                (c, full)
-            })
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(c, _)| c)
-    });
-    let centroids = match best_full {
-        Some(c) => {
-            let model = sample_model(sample.view(), c, &settings);
-            refine(data, model, opts.final_max_iter, opts.final_tolerance)
+    // Final fit: the refined run that is best on ALL customers becomes linfa's model on the
+    // scan sample, refined again on all customers; linfa's detour is kept only if it is no
+    // worse (one cluster when degenerate).
+    let centroids = match start {
+        Some((c, inertia)) => {
+            let model = sample_model(sample.view(), c.clone(), &settings);
+            let model = refine(data, model, opts.final_max_iter, opts.final_tolerance);
+            if assign(data, &model).1 <= inertia {
+                model
+            } else {
+                c
+            }
         }
         None => Array2::zeros((n.min(1), d)),
     };

@@ -197,6 +197,7 @@ export const en = {
   'code.clv_no_model': 'No purchase model converged; CLV uses the simple formula.',
   'code.clv_bgnbd_not_converged': 'The BG/NBD model did not converge and is not shown.',
   'code.clv_paretonbd_not_converged': 'The Pareto/NBD model did not converge and is not shown.',
+  'code.clv_paretonbd_boundary': 'Pareto/NBD finds no dropout in this data: it is shown as its limit, where every customer stays active (P(alive) ≈ 1).',
   'code.clv_mbgnbd_not_converged': 'The MBG/NBD model did not converge and is not shown.',
   'code.clv_requested_model_unavailable': 'The chosen model could not be fitted; another model was used.',
   'code.clv_nonpositive_spend': 'Some repeat customers have zero or negative spend and were left out of the spend model.',

@@ -196,6 +196,7 @@ export const ru = {
   'code.clv_no_model': 'Ни одна модель покупок не сошлась; CLV рассчитан по простой формуле.',
   'code.clv_bgnbd_not_converged': 'Модель BG/NBD не сошлась и не показана.',
   'code.clv_paretonbd_not_converged': 'Модель Pareto/NBD не сошлась и не показана.',
+  'code.clv_paretonbd_boundary': 'Pareto/NBD не находит оттока в этих данных: показан её предельный случай, где все клиенты остаются активными (P(alive) ≈ 1).',
   'code.clv_mbgnbd_not_converged': 'Модель MBG/NBD не сошлась и не показана.',
   'code.clv_requested_model_unavailable': 'Выбранную модель не удалось построить; использована другая.',
   'code.clv_nonpositive_spend': 'У части повторных клиентов нулевые или отрицательные траты; они исключены из модели трат.',

@@ -196,6 +196,7 @@ export const zh = {
   'code.clv_no_model': '没有购买模型收敛；CLV 使用简单公式。',
   'code.clv_bgnbd_not_converged': 'BG/NBD 模型未收敛，未显示。',
   'code.clv_paretonbd_not_converged': 'Pareto/NBD 模型未收敛，未显示。',
+  'code.clv_paretonbd_boundary': 'Pareto/NBD 在这份数据中未发现流失：按其极限显示，所有客户均视为活跃（P(alive) ≈ 1）。',
   'code.clv_mbgnbd_not_converged': 'MBG/NBD 模型未收敛，未显示。',
   'code.clv_requested_model_unavailable': '所选模型无法拟合，已改用其他模型。',
   'code.clv_nonpositive_spend': '部分复购客户消费为零或负数，未纳入消费模型。',
