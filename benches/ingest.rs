@@ -1,10 +1,16 @@
-//! Ingest throughput and peak memory on the 1M-transaction file.
+//! Ingest throughput and peak memory on the 1M-transaction file, and the id table under
+//! crafted ids.
 //!
 //! `cargo bench --bench ingest` (generates `benches/data/tx-1m.csv` when missing, with the
 //! same generator as `crm-lens sample --transactions 1000000`). Set `CRM_LENS_BENCH_FILE` to
 //! measure another file. Prints MB/s (best of 5, on wall time and on this thread's CPU time)
 //! and the peak RSS (VmHWM) of a fresh process that reads the file and ingests it once, so it
 //! includes the file bytes in memory.
+//!
+//! Then 200,000 customer ids crafted to share a home slot under the id table's former hash
+//! (foldhash's fixed state: anyone could compute such ids offline), against as many ordinary
+//! ids of the same length, one row each. `CRM_LENS_BENCH_ONLY=crafted` runs only that part;
+//! `CRM_LENS_BENCH_CRAFTED_OUT=dir` also writes both logs there.
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
@@ -145,9 +151,73 @@ fn run(name: &str, path: &std::path::Path, bytes: &[u8], opts: &Options) {
     );
 }
 
+/// `n` ids `u` + 15 hex digits whose hash under the former fixed hash of the id table
+/// (foldhash `FixedState::default()` over the id's bytes) has its top `bits` bits zero: at
+/// every table size they share a few home slots, so linear probing turns quadratic.
+fn crafted_ids(n: usize, bits: u32) -> Vec<String> {
+    use std::hash::BuildHasher;
+    let fixed = foldhash::fast::FixedState::default();
+    let mut out = Vec::with_capacity(n);
+    let mut id = *b"u000000000000000";
+    let hex = b"0123456789abcdef";
+    let mut k: u64 = 0;
+    while out.len() < n {
+        k += 1;
+        for (j, b) in id[1..].iter_mut().rev().enumerate() {
+            *b = hex[(k >> (4 * j) & 15) as usize];
+        }
+        if fixed.hash_one(&id[..]) >> (64 - bits) == 0 {
+            out.push(String::from_utf8_lossy(&id).into_owned());
+        }
+    }
+    out
+}
+
+/// One row per id.
+fn id_log(ids: &[String]) -> Vec<u8> {
+    let mut s = String::from("customer_id,order_date,amount\n");
+    for id in ids {
+        s.push_str(id);
+        s.push_str(",2024-03-05,10\n");
+    }
+    s.into_bytes()
+}
+
+fn crafted() {
+    const N: usize = 200_000;
+    let t = Instant::now();
+    let ids = crafted_ids(N, 8);
+    println!(
+        "crafted ids: {N} found in {:.1} s (top 8 bits of the former hash zero)",
+        t.elapsed().as_secs_f64()
+    );
+    let ordinary: Vec<String> = (0..N).map(|i| format!("u{:015x}", i * 7919)).collect();
+    // `CRM_LENS_BENCH_CRAFTED_OUT=dir` keeps both logs, to run the CLI on them.
+    if let Ok(dir) = std::env::var("CRM_LENS_BENCH_CRAFTED_OUT") {
+        let dir = PathBuf::from(dir);
+        let _ = std::fs::write(dir.join("crafted-ids.csv"), id_log(&ids));
+        let _ = std::fs::write(dir.join("ordinary-ids.csv"), id_log(&ordinary));
+    }
+    let opts = Options::default();
+    for (name, ids) in [("ordinary ids", &ordinary), ("crafted ids", &ids)] {
+        let bytes = id_log(ids);
+        let (t, c) = (Instant::now(), thread_cpu_ns());
+        let ds = Dataset::from_bytes(&bytes, &opts).expect("ingest");
+        println!(
+            "ingest {N} rows of {name}: wall {:.1} ms, CPU {:.1} ms, {} rows used",
+            t.elapsed().as_secs_f64() * 1e3,
+            (thread_cpu_ns() - c) as f64 / 1e6,
+            ds.rows_used()
+        );
+    }
+}
+
 fn main() {
     if let Ok(path) = std::env::var("CRM_LENS_BENCH_CHILD") {
         return child_main(&path);
+    }
+    if std::env::var("CRM_LENS_BENCH_ONLY").as_deref() == Ok("crafted") {
+        return crafted();
     }
     let path = data_file();
     let bytes = std::fs::read(&path).expect("read bench data");
@@ -171,4 +241,5 @@ fn main() {
         (thread_cpu_ns() - c) as f64 / 1e6,
         a.report.kpis.customers
     );
+    crafted();
 }

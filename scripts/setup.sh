@@ -35,6 +35,15 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver
 fi
 
+# Fonts for Chinese (the e2e screenshots, chart PNGs and PDFs show real glyphs, not boxes) and
+# poppler's pdftotext (the print test reads the PDF's text). Installed once.
+if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1 || ! command -v pdftotext >/dev/null; then
+  step "Debian fonts-noto-cjk + poppler-utils"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq fonts-noto-cjk poppler-utils
+fi
+
 # The scale path (docs/scale.md, tests/engines): Java 17 for Spark, and a venv under the repo
 # with the pinned PyPI duckdb and pyspark. Reinstalled only when the pins change.
 if ! dpkg -s openjdk-17-jre-headless >/dev/null 2>&1; then

@@ -4,6 +4,7 @@
 //! It carries both views the analyses need: the CRM view (days, transactions, spend) and the
 //! BTYD summary exactly as `lifetimes.utils.summary_data_from_transaction_data` defines it
 //! (`freq="D"`, `freq_multiplier` = days per unit): purchases are aggregated per calendar day.
+use crate::exact_sum::exact_sum;
 use crate::ingest::{
     CovariateColumn, CovariateKind, Names, ReturnsPolicy, SummaryTable, Transactions,
     COVARIATE_BLANK,
@@ -18,7 +19,8 @@ pub struct CustomerTable {
     pub last_day: Vec<i32>,
     /// Distinct purchase orders (lines without an order id count one each): RFM's F.
     pub transactions: Vec<u32>,
-    /// Net spend over the period (returns netted unless dropped): RFM's M.
+    /// Net spend over the period (returns netted unless dropped): RFM's M. The correctly
+    /// rounded sum of the amounts (`exact_sum`), the same in any row order.
     pub revenue: Vec<f64>,
     /// Net spend per transaction: `revenue / transactions`.
     pub average_spend: Vec<f64>,
@@ -176,7 +178,14 @@ impl CustomerTable {
     ) -> (CustomerTable, Excluded) {
         let n_cust = tx.customer_names.len();
         let mut excluded = Excluded::default();
-        // Counting sort of the lines by customer, scattering each line's fields into one
+        // Rows in customer-id order, and sums that ignore the order of their terms: the table
+        // is a function of the multiset of lines, whatever the file's row order.
+        let order = tx.customer_names.sorted_order();
+        let mut rank = vec![0u32; n_cust];
+        for (r, &c) in order.iter().enumerate() {
+            rank[c as usize] = r as u32;
+        }
+        // Counting sort of the lines by customer rank, scattering each line's fields into one
         // contiguous record: one sequential read of the columns, and each customer's pass
         // below then reads adjacent memory instead of four scattered columns.
         let mut start = vec![0u32; n_cust + 1];
@@ -184,11 +193,11 @@ impl CustomerTable {
             if day > as_of {
                 excluded.after_as_of.push(i);
             } else {
-                start[c as usize + 1] += 1;
+                start[rank[c as usize] as usize + 1] += 1;
             }
         }
-        for c in 0..n_cust {
-            start[c + 1] += start[c];
+        for r in 0..n_cust {
+            start[r + 1] += start[r];
         }
         let keep = returns == ReturnsPolicy::Keep;
         let mut lines = vec![Line::default(); start[n_cust] as usize];
@@ -196,7 +205,7 @@ impl CustomerTable {
         for (i, &c) in tx.customer.iter().enumerate() {
             let day = tx.day[i];
             if day <= as_of {
-                let slot = &mut fill[c as usize];
+                let slot = &mut fill[rank[c as usize] as usize];
                 let amount = tx.amount[i];
                 lines[*slot as usize] = Line {
                     day,
@@ -208,6 +217,7 @@ impl CustomerTable {
             }
         }
         drop(fill);
+        drop(rank);
         let unit_days = unit.days();
         let mut t = CustomerTable::with_capacity(n_cust, tx.customer_names.text_len(), lines.len());
         let mut no_purchase = Vec::new();
@@ -228,8 +238,9 @@ impl CustomerTable {
             })
             .collect();
         let (mut all_orders, mut day_orders): (Vec<u64>, Vec<u64>) = (Vec::new(), Vec::new());
-        for c in 0..n_cust {
-            let lines = &mut lines[start[c] as usize..start[c + 1] as usize];
+        for (r, &c) in order.iter().enumerate() {
+            let c = c as usize;
+            let lines = &mut lines[start[r] as usize..start[r + 1] as usize];
             if lines.is_empty() {
                 continue;
             }
@@ -237,11 +248,9 @@ impl CustomerTable {
                 no_purchase.push(c as u32);
                 continue;
             }
-            // In file order, before the sort: the sum pandas' groupby gives (see `kahan_sum`).
-            let revenue = kahan_sum(lines.iter().map(|l| l.amount));
-            // Stable, so lines of a day keep file order and sums round as before.
+            let revenue = exact_sum(lines.iter().map(|l| l.amount));
             if !lines.is_sorted_by_key(|l| l.day) {
-                lines.sort_by_key(|l| l.day);
+                lines.sort_unstable_by_key(|l| l.day);
             }
             // Per day: value of all lines, purchase flag, distinct purchase orders. Lines of
             // one day are adjacent after the sort; orders are counted per day and overall.
@@ -252,12 +261,11 @@ impl CustomerTable {
             while k < lines.len() {
                 let day = lines[k].day;
                 let mut j = k;
-                let (mut value, mut purchase) = (0.0, false);
+                let mut purchase = false;
                 day_orders.clear();
                 let mut day_unordered = 0u32;
                 while j < lines.len() && lines[j].day == day {
                     let l = lines[j];
-                    value += l.amount;
                     if l.purchase {
                         purchase = true;
                         if l.order == 0 {
@@ -268,6 +276,7 @@ impl CustomerTable {
                     }
                     j += 1;
                 }
+                let value = exact_sum(lines[k..j].iter().map(|l| l.amount));
                 all_orders.extend_from_slice(&day_orders);
                 unordered += day_unordered;
                 let distinct = distinct_count(&mut day_orders);
@@ -357,20 +366,6 @@ fn average(revenue: f64, transactions: u32) -> f64 {
     }
 }
 
-/// Compensated (Kahan) sum, written as pandas' `groupby(...).sum()` computes it, so net spend
-/// equals a pandas reference to the last bit: a naive sum of 25.57 + 33.71 can differ from
-/// pandas' by an ulp, and a value that sits on a qcut edge then changes its M score.
-fn kahan_sum(values: impl Iterator<Item = f64>) -> f64 {
-    let (mut sum, mut compensation) = (0.0f64, 0.0f64);
-    for v in values {
-        let y = v - compensation;
-        let t = sum + y;
-        compensation = t - sum - y;
-        sum = t;
-    }
-    sum
-}
-
 /// Distinct values of a short list (most customers have a handful of orders).
 fn distinct_count(v: &mut [u64]) -> u32 {
     match v.len() {
@@ -404,7 +399,7 @@ impl CustomerTable {
             (Some(f), Some(l), Some(tx), Some(r)) => Some((f, l, tx, r)),
             _ => None,
         };
-        for i in 0..s.ids.len() {
+        for i in summary_order(s) {
             let (x, tx, big_t) = (s.frequency[i], s.recency[i], s.t[i]);
             let m = s.monetary.as_ref().map_or(0.0, |m| m[i]);
             let (first, last, transactions, revenue) = match crm {
@@ -444,6 +439,22 @@ impl CustomerTable {
         }
         t
     }
+}
+
+/// Summary rows by customer id, as the transaction table orders customers; a repeated id by
+/// its values, so even then the row order of the file does not matter.
+fn summary_order(s: &SummaryTable) -> Vec<usize> {
+    let m = |i: usize| s.monetary.as_ref().map_or(0.0, |m| m[i]);
+    let mut order: Vec<usize> = (0..s.ids.len()).collect();
+    order.sort_by(|&a, &b| {
+        s.ids[a]
+            .cmp(&s.ids[b])
+            .then(s.frequency[a].total_cmp(&s.frequency[b]))
+            .then(s.recency[a].total_cmp(&s.recency[b]))
+            .then(s.t[a].total_cmp(&s.t[b]))
+            .then(m(a).total_cmp(&m(b)))
+    });
+    order
 }
 
 impl CustomerTable {

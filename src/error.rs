@@ -19,17 +19,32 @@ pub struct Error {
     pub hint: Option<String>,
 }
 
+/// Characters of a message or hint: enough for column lists and a first row, while a
+/// message quoting a 1.7 MB line stays readable (and small in JSON).
+pub const MESSAGE_CHARS: usize = 1_000;
+
+/// `text` cut to at most `max` characters, ending in `…` when cut.
+pub fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((end, _)) => {
+            let end = text[..end].char_indices().next_back().map_or(0, |(i, _)| i);
+            format!("{}…", &text[..end])
+        }
+    }
+}
+
 impl Error {
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
         Error {
             code,
-            message: message.into(),
+            message: clip(&message.into(), MESSAGE_CHARS),
             hint: None,
         }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hint = Some(clip(&hint.into(), MESSAGE_CHARS));
         self
     }
 
@@ -51,3 +66,18 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_bounded() {
+        assert_eq!(clip("abc", 3), "abc");
+        assert_eq!(clip("abcd", 3), "ab…");
+        assert_eq!(clip("客户编号", 2), "客…");
+        let e = Error::option("y".repeat(1_700_000)).with_hint("z".repeat(5_000));
+        assert_eq!(e.message.chars().count(), MESSAGE_CHARS);
+        assert_eq!(e.hint.unwrap().chars().count(), MESSAGE_CHARS);
+    }
+}

@@ -127,12 +127,28 @@ fn simplify(path: &[Condition]) -> Vec<RuleCondition> {
                 out.push(RuleCondition {
                     feature: name,
                     op: if le { "<=" } else { ">" },
-                    threshold: if whole { t.floor() } else { t },
+                    threshold: if whole { t.floor() } else { significant(t) },
                 });
             }
         }
     }
     out
+}
+
+/// `t` to 12 significant digits: a spend threshold is the midpoint of two customers' totals,
+/// and a total summed in file order (as pandas does) may differ in its last bit with the row
+/// order; the rule counts route on the exact threshold, the Report shows it without that bit.
+fn significant(t: f64) -> f64 {
+    if t == 0.0 || !t.is_finite() {
+        return t;
+    }
+    let scale = 10f64.powi(11 - t.abs().log10().floor() as i32);
+    let r = (t * scale).round() / scale;
+    if r.is_finite() {
+        r
+    } else {
+        t
+    }
 }
 
 /// The rules of the class `member` marks, from a tree fitted on the `sample` rows.

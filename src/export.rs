@@ -2,8 +2,37 @@
 //!
 //! UTF-8 with a BOM, so Excel opens Chinese and Russian ids correctly. Shared by the CLI
 //! (`--export-customers`) and the page (through wasm), so both write the same columns.
+//!
+//! Ids come from the file, and files come from outsiders: a text cell starting with `=`, `+`,
+//! `-`, `@`, a tab or a carriage return (or their full-width forms `＝＋－＠`) is a formula to
+//! Excel and LibreOffice (`=HYPERLINK(…)` exfiltrates, `@SUM(…)` runs). Such cells get a
+//! leading `'`, as OWASP advises for CSV injection; numbers are numbers and never touched.
+//! [`ExportOptions::raw`] writes the text as it is, for a machine re-import.
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
 use crate::error::Error;
 use crate::pipeline::Analysis;
+
+/// How the customer CSV is written (CLI `--export-raw`, JS `exportCustomersCsv({ raw })`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct ExportOptions {
+    /// Text cells exactly as they are: no `'` before those a spreadsheet would run.
+    #[cfg_attr(test, ts(as = "Option<bool>", optional))]
+    pub raw: bool,
+}
+
+/// A text cell, neutralised unless `raw` (see the module docs).
+pub fn text_cell(s: &str, raw: bool) -> Cow<'_, str> {
+    const FORMULA_START: [char; 10] = ['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠'];
+    if !raw && s.starts_with(FORMULA_START) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
 
 pub const COLUMNS: [&str; 31] = [
     "customerId",
@@ -39,12 +68,16 @@ pub const COLUMNS: [&str; 31] = [
     "churnRisk",
 ];
 
+/// A number in the shortest form that reads back to the same f64: plain digits in the usual
+/// range, exponent form beyond it (`1e20`, not a 21-digit integer that pandas reads as text
+/// past the 64-bit integers; `2.5e-9`, not nine zeros).
 fn num(v: f64) -> String {
-    if v.is_finite() {
-        // Shortest representation that reads back to the same f64.
-        format!("{v}")
-    } else {
+    if !v.is_finite() {
         String::new()
+    } else if v != 0.0 && !(1e-6..1e16).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
     }
 }
 
@@ -59,9 +92,33 @@ fn col32(v: &[f32], i: usize) -> String {
         .map_or(String::new(), |x| format!("{x}"))
 }
 
-/// The CSV bytes; a row's length is tied to [`COLUMNS`] by its type, so they cannot drift.
+/// The CSV bytes, with text cells neutralised (see the module docs).
 pub fn customers_csv(a: &Analysis) -> Result<Vec<u8>, Error> {
-    let mut out = Vec::with_capacity(a.customers.len() * 120 + 3);
+    customers_csv_with(a, &ExportOptions::default())
+}
+
+/// The CSV bytes of every customer; a row's length is tied to [`COLUMNS`] by its type, so they
+/// cannot drift.
+pub fn customers_csv_with(a: &Analysis, opts: &ExportOptions) -> Result<Vec<u8>, Error> {
+    customers_csv_rows(a, 0..a.customers.len(), opts)
+}
+
+/// The CSV of some customers only (a segment, a stage, a cluster, a filtered table), in the
+/// order given: the same columns and values as the full export, row for row. Rows past the
+/// last customer are an `invalid_option` error, not skipped silently.
+pub fn customers_csv_rows(
+    a: &Analysis,
+    rows: impl IntoIterator<Item = usize> + Clone,
+    opts: &ExportOptions,
+) -> Result<Vec<u8>, Error> {
+    let len = a.customers.len();
+    if let Some(bad) = rows.clone().into_iter().find(|&i| i >= len) {
+        return Err(Error::option(format!(
+            "customer row {bad} does not exist ({len} customers)"
+        )));
+    }
+    let count = rows.clone().into_iter().count();
+    let mut out = Vec::with_capacity(count * 120 + 3);
     out.extend_from_slice(b"\xEF\xBB\xBF");
     let mut w = csv::WriterBuilder::new().from_writer(out);
     let fail =
@@ -75,14 +132,14 @@ pub fn customers_csv(a: &Analysis) -> Result<Vec<u8>, Error> {
         .iter()
         .map(|s| s.name.as_str())
         .collect();
-    for i in 0..t.len() {
+    for i in rows {
         let cluster = a
             .segments
             .cluster
             .get(i)
             .map_or(String::new(), |c| c.to_string());
         let row: [String; COLUMNS.len()] = [
-            t.ids[i].to_string(),
+            text_cell(&t.ids[i], opts.raw).into_owned(),
             crate::dates::format_day(t.first_day[i]),
             crate::dates::format_day(t.last_day[i]),
             num(t.recency_days[i]),
@@ -94,11 +151,14 @@ pub fn customers_csv(a: &Analysis) -> Result<Vec<u8>, Error> {
             a.rfm.m[i].to_string(),
             a.rfm.score[i].to_string(),
             crate::rfm::cell(a.rfm.r[i], a.rfm.f[i], a.rfm.m[i]),
-            seg_names
-                .get(a.rfm.segment[i] as usize)
-                .copied()
-                .unwrap_or("Others")
-                .to_string(),
+            text_cell(
+                seg_names
+                    .get(a.rfm.segment[i] as usize)
+                    .copied()
+                    .unwrap_or("Others"),
+                opts.raw,
+            )
+            .into_owned(),
             a.stages[i].key().to_string(),
             cluster,
             col32(&a.segments.x, i),
@@ -123,4 +183,41 @@ pub fn customers_csv(a: &Analysis) -> Result<Vec<u8>, Error> {
     }
     w.into_inner()
         .map_err(|e| Error::new("export_failed", format!("writing the customer CSV: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_numbers_are_not() {
+        for s in [
+            "=HYPERLINK(\"http://x\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "＝1",
+        ] {
+            assert_eq!(text_cell(s, false), format!("'{s}"));
+            assert_eq!(text_cell(s, true), s);
+        }
+        assert_eq!(text_cell("plain", false), "plain");
+        assert_eq!(text_cell("a=b", false), "a=b");
+        assert_eq!(num(-2.5), "-2.5");
+    }
+
+    #[test]
+    fn large_and_tiny_numbers_in_exponent_form() {
+        assert_eq!(num(1e20), "1e20");
+        assert_eq!(num(-1.7e308), "-1.7e308");
+        assert_eq!(num(123456789012345.6), "123456789012345.6");
+        assert_eq!(num(2.5e-9), "2.5e-9");
+        assert_eq!(num(0.0), "0");
+        assert_eq!(num(f64::NAN), "");
+        for v in [1e20, 3.3e17, 1.234e-7, -9.87e25] {
+            assert_eq!(num(v).parse::<f64>().unwrap(), v);
+        }
+    }
 }

@@ -61,6 +61,7 @@ impl Options {
         self.ingest.validate()?;
         self.rfm.validate()?;
         self.lifecycle.validate()?;
+        self.kpis.validate()?;
         self.segments.validate().map_err(Error::option)?;
         self.clv.validate().map_err(Error::option)?;
         self.retention.validate().map_err(Error::option)?;

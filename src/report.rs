@@ -8,6 +8,7 @@ use crate::churn::ChurnReport;
 use crate::clv::ClvReport;
 use crate::explain::ExplainReport;
 use crate::ingest::IngestReport;
+use crate::insights::InsightsReport;
 use crate::kpis::KpisReport;
 use crate::lifecycle::LifecycleReport;
 use crate::retention::RetentionReport;
@@ -29,7 +30,8 @@ impl Warning {
     pub fn new(code: &str, message: impl Into<String>) -> Self {
         Warning {
             code: code.to_string(),
-            message: message.into(),
+            // Bounded like error messages: a warning may quote values from the file.
+            message: crate::error::clip(&message.into(), crate::error::MESSAGE_CHARS),
         }
     }
 }
@@ -49,6 +51,8 @@ pub struct Report {
     pub clv: ClvReport,
     /// Subscription retention (sBG); `source: "none"` unless the input is subscription data.
     pub retention: RetentionReport,
+    /// The findings that matter most, ranked (src/insights/).
+    pub insights: InsightsReport,
     pub churn: ChurnReport,
     pub explain: ExplainReport,
     pub warnings: Vec<Warning>,

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 
 #[derive(Debug, Clone)]
 pub struct SampleSpec {
-    /// Stop after this many order lines (the last customer is completed).
+    /// Exactly this many order lines (the last customer's later lines are cut off).
     pub transactions: usize,
     pub seed: u64,
     pub start: String,
@@ -212,6 +212,8 @@ fn generate(spec: &SampleSpec) -> Result<Vec<Line>> {
             }
         }
     }
+    // The last customer may have bought past the count: `--transactions N` writes N lines.
+    lines.truncate(spec.transactions);
     lines.sort_by_key(|l| (l.day, l.order, l.customer));
     Ok(lines)
 }
@@ -229,7 +231,14 @@ mod tests {
         let a = generate_csv(&spec).unwrap();
         assert_eq!(a, generate_csv(&spec).unwrap());
         let rows = a.lines().count() - 1;
-        assert!((2000..2100).contains(&rows), "{rows}");
+        assert_eq!(rows, 2000);
+        for n in [1, 7, 55_000] {
+            let spec = SampleSpec {
+                transactions: n,
+                ..Default::default()
+            };
+            assert_eq!(generate_csv(&spec).unwrap().lines().count() - 1, n);
+        }
         assert!(a.lines().any(|l| l.contains(",-")), "some returns");
     }
 

@@ -33,6 +33,9 @@ pub struct Leaf {
     pub class: usize,
 }
 
+/// Relative weight lift per class index that breaks exact ties (see [`fit`]).
+const TIE_LIFT: f32 = 1.0 / 65_536.0;
+
 /// Hyperparameters.
 #[derive(Debug, Clone, Copy)]
 pub struct TreeParams {
@@ -49,8 +52,17 @@ pub fn fit(x: &[f64], f: usize, y: &[usize], w: &[f32], p: TreeParams) -> Option
         return None;
     }
     let records = Array2::from_shape_vec((n, f), x.to_vec()).ok()?;
-    let data =
-        Dataset::new(records, Array1::from(y.to_vec())).with_weights(Array1::from(w.to_vec()));
+    // linfa predicts a node's class by iterating a hash map, so on an exact weight tie
+    // (balanced class weights make them common: 2 × 1.25 = 3 × 0.8333) the prediction varies
+    // between runs, and its pruning merges two leaves when their predictions agree: the
+    // tree's shape varied. Each class' weights are raised by a relative 2⁻¹⁶ per class
+    // index, so no tie is exact and the higher class wins what was one.
+    let lifted: Vec<f32> = y
+        .iter()
+        .zip(w)
+        .map(|(&c, &wi)| wi * (1.0 + c as f32 * TIE_LIFT))
+        .collect();
+    let data = Dataset::new(records, Array1::from(y.to_vec())).with_weights(Array1::from(lifted));
     let model: DecisionTree<f64, usize> = DecisionTree::params()
         .split_quality(SplitQuality::Gini)
         .max_depth(Some(p.max_depth))
@@ -170,5 +182,28 @@ mod tests {
                 assert_eq!(v <= c.threshold, c.le);
             }
         }
+    }
+
+    /// A leaf whose classes weighed the same took the class of linfa's hash-map order, and
+    /// linfa merged it with its sibling or not: the tree differed between runs.
+    #[test]
+    fn the_same_tree_in_every_run() {
+        // Split at 0.5: the left leaf is a tie (one row of each class), the right mostly 1.
+        let x = [0.0, 0.0, 1.0, 1.0, 1.0, 1.0];
+        let y = [0, 1, 1, 1, 1, 0];
+        let w = [1.0f32; 6];
+        let params = TreeParams {
+            max_depth: 1,
+            min_leaf: 1.0,
+        };
+        let shape = |t: &Tree| format!("{:?}", t.leaves);
+        let first = shape(&fit(&x, 1, &y, &w, params).unwrap());
+        for _ in 0..40 {
+            assert_eq!(shape(&fit(&x, 1, &y, &w, params).unwrap()), first);
+        }
+        // The tie goes to the higher class, so it merges with its sibling: one leaf, class 1.
+        let t = fit(&x, 1, &y, &w, params).unwrap();
+        assert_eq!(t.leaves.len(), 1);
+        assert_eq!(t.leaves[0].class, 1);
     }
 }

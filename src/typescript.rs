@@ -53,6 +53,8 @@ fn generate() -> String {
     c.visit::<Report>();
     c.visit::<Error>();
     c.visit::<Decoded>();
+    // The options of `exportCustomersCsv` (and the analyzer's `exportCsv`).
+    c.visit::<crate::export::ExportOptions>();
     // The model card `analyze --save-model` writes and `score` reads (Node batch jobs).
     c.visit::<ModelCard>();
     let mut out = String::from(
@@ -169,6 +171,12 @@ fn option_declarations_say_what_serde_accepts() {
     check_input::<crate::retention::options::RetentionOptions>(json(
         &crate::retention::options::RetentionOptions::default(),
     ));
-    let decoded = serde_json::json!({ "source": "csv", "encoding": "gbk", "bom": false });
+    let decoded = serde_json::json!({
+        "source": "csv",
+        "encoding": "gbk",
+        "bom": false,
+        "invalidUtf8": { "count": 1, "examples": [[3, "ff"]] },
+    });
     check_input::<Decoded>(decoded);
+    check_input::<crate::export::ExportOptions>(serde_json::json!({ "raw": true }));
 }

@@ -186,22 +186,30 @@ fn customer_columns_carry_the_predictions() {
             .analyze(&opts)
             .unwrap();
         let w = vecf(&f["weights"]);
-        let mut c = 0;
-        for (i, &wi) in w.iter().enumerate() {
-            for _ in 0..wi as usize {
-                let pa = f["pAlive"]["0"][i].as_f64().unwrap();
-                let e = f["condExpected"][m][i].as_f64().unwrap();
-                assert!(rel(a.clv.p_alive[c], pa) < 1e-6);
-                assert!(
-                    rel(a.clv.expected_purchases[c], e) < 1e-6,
-                    "{months} months, row {i}"
-                );
-                c += 1;
-            }
+        // The customer table is in id order, not file order: each customer's pattern is read
+        // from its id (`row<line>` or `row<line>#<k>`; line 2 is the first pattern).
+        let mut seen = vec![0usize; w.len()];
+        for (c, id) in a.customers.ids.iter().enumerate() {
+            let line: usize = id
+                .strip_prefix("row")
+                .and_then(|s| s.split('#').next())
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_else(|| panic!("unexpected id {id}"));
+            let i = line - 2;
+            seen[i] += 1;
+            let pa = f["pAlive"]["0"][i].as_f64().unwrap();
+            let e = f["condExpected"][m][i].as_f64().unwrap();
+            assert!(rel(a.clv.p_alive[c], pa) < 1e-6, "{id}");
+            assert!(
+                rel(a.clv.expected_purchases[c], e) < 1e-6,
+                "{months} months, row {i}"
+            );
         }
-        assert_eq!(c, a.customers.len());
-        // Weighted rows became customers: row 3 (weight 1091) is `row3#1`…, a weight-1 row keeps its id.
-        assert_eq!(a.customers.ids.get(3464).unwrap(), "row3#1");
+        // Every weighted row became `weights` customers: row 3 (weight 1091) is `row3#1`…, a
+        // weight-1 row keeps its id.
+        let counts: Vec<usize> = w.iter().map(|&x| x as usize).collect();
+        assert_eq!(seen, counts);
+        assert!(a.customers.ids.iter().any(|id| id == "row3#1"));
         // Lifecycle stages use BG/BB's P(alive).
         assert!(a.report.lifecycle.uses_p_alive);
     }

@@ -139,6 +139,7 @@ fn damaged_decoded_input_is_an_error_not_a_panic() {
         source: source.into(),
         encoding: "GBK".into(),
         bom: false,
+        invalid_utf8: Default::default(),
     };
     let e = Dataset::from_decoded(&info("csv"), b"a,b\n\xFF", &opts).unwrap_err();
     assert_eq!(e.code, "invalid_decoded");

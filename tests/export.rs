@@ -100,8 +100,17 @@ C,6,2024-03-01,15
     }
     // By hand (numpy linear quantiles at 0, .2, …, 1 of three values, index 2q):
     // R days [20, 41, 0] → edges 0, 8, 16, 24.2, 32.6, 41 → bins 3, 5, 1 → reversed 3, 1, 5;
-    // F first-ranks [2, 1, 3] → edges 1, 1.4, 1.8, 2.2, 2.6, 3 → 3, 1, 5;
+    // F [2, 1, 2]: edges 1, 1.4, 1.8, 2, 2, 2 repeat, so tie blocks: two values, the lowest
+    // scores 1 and the highest 5, A and C alike (pandas' first-ranks [2, 1, 3] → edges 1,
+    // 1.4, 1.8, 2.2, 2.6, 3 would give A 3 and C 5, by row position: `rfm.ties: "first"`);
     // M [175, 30, 20] → edges 20, 24, 28, 59, 117, 175 → 5, 3, 1.
     let cells: Vec<&str> = rows.iter().map(|r| &r[col("rfmCell")]).collect();
-    assert_eq!(cells, ["R3 F3 M5", "R1 F1 M3", "R5 F5 M1"]);
+    assert_eq!(cells, ["R3 F5 M5", "R1 F1 M3", "R5 F5 M1"]);
+    let first =
+        Options::from_json(r#"{"clv": {"bootstrapDraws": 0}, "rfm": {"ties": "first"}}"#).unwrap();
+    let a = Dataset::from_bytes(log.as_bytes(), &first)
+        .unwrap()
+        .analyze(&first)
+        .unwrap();
+    assert_eq!(a.rfm.f, [3, 1, 5]);
 }

@@ -109,6 +109,24 @@ fn analyse(ds: crm_lens::Result<Dataset>, opts: &Options) -> (Value, Analysis) {
     (serde_json::to_value(&a.report).unwrap(), a)
 }
 
+/// A message with every `line N` as `line N+2` (a row index as the file's line).
+fn lines_plus_two(message: &str) -> String {
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(i) = rest.find("line ") {
+        out.push_str(&rest[..i + 5]);
+        rest = &rest[i + 5..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 {
+            let n: u64 = rest[..digits].parse().unwrap();
+            out.push_str(&(n + 2).to_string());
+            rest = &rest[digits..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Asserts the memory Report equals the file's but for `detected`'s text description and
 /// the examples' lines (file line = row index + 2: the header is line 1). `texts`: whether
 /// the examples' texts must match too (typed cells describe a bad value their own way).
@@ -119,7 +137,11 @@ fn assert_same(name: &str, file: &(Value, Analysis), mem: &(Value, Analysis), te
     let (fe, me) = (fe.as_array().unwrap(), me.as_array().unwrap());
     assert_eq!(fe.len(), me.len(), "{name}: examples");
     assert!(!fe.is_empty(), "{name}: the dirty rows give examples");
-    for (a, b) in fe.iter().zip(me) {
+    let fr = f["ingest"]["repairExamples"].take();
+    let mr = m["ingest"]["repairExamples"].take();
+    let (fr, mr) = (fr.as_array().unwrap(), mr.as_array().unwrap());
+    assert_eq!(fr.len(), mr.len(), "{name}: repair examples");
+    for (a, b) in fe.iter().zip(me).chain(fr.iter().zip(mr)) {
         assert_eq!(
             a["line"].as_u64().unwrap(),
             b["line"].as_u64().unwrap() + 2,
@@ -144,6 +166,33 @@ fn assert_same(name: &str, file: &(Value, Analysis), mem: &(Value, Analysis), te
     }
     assert_eq!(md["header"], header, "{name}");
     assert_eq!(fd["cancelledOrderPrefix"], md["cancelledOrderPrefix"]);
+    // Outlier dates: the same rows and bounds; the examples' lines as above.
+    let (mut fo, mut mo) = (fd["dateOutliers"].clone(), md["dateOutliers"].clone());
+    let (fx, mx) = (fo["examples"].take(), mo["examples"].take());
+    assert_eq!(fo, mo, "{name}: dateOutliers");
+    let lines = |x: &Value, plus: u64| -> Vec<(u64, Value)> {
+        let rows = x.as_array().cloned().unwrap_or_default();
+        rows.iter()
+            .map(|e| (e["line"].as_u64().unwrap() + plus, e["date"].clone()))
+            .collect()
+    };
+    assert_eq!(
+        lines(&fx, 0),
+        lines(&mx, 2),
+        "{name}: dateOutliers examples"
+    );
+    // Warnings quote examples by line: the memory's row index + 2 is the file's line.
+    let fw = f["warnings"].take();
+    let mw = m["warnings"].take();
+    let (fw, mw) = (fw.as_array().unwrap(), mw.as_array().unwrap());
+    assert_eq!(fw.len(), mw.len(), "{name}: warnings");
+    for (a, b) in fw.iter().zip(mw) {
+        assert_eq!(a["code"], b["code"], "{name}");
+        if texts {
+            let b = lines_plus_two(b["message"].as_str().unwrap());
+            assert_eq!(a["message"].as_str().unwrap(), b, "{name}");
+        }
+    }
     assert_eq!(f, m, "{name}: every other key of the Report");
     // Per-customer columns: ids in the same order, every value the same.
     let (fa, ma) = (&file.1, &mem.1);
@@ -182,24 +231,37 @@ fn same_orders_as_file_and_as_every_form_of_column_give_the_same_report() {
     assert_eq!(mem.0["ingest"]["detected"]["decimalSeparator"], ".");
     assert_eq!(mem.0["ingest"]["detected"]["source"], "records");
 
-    // Amounts as numbers, dates as epoch days; a date no file means is out of range.
+    // Amounts as numbers, dates as epoch days. An epoch day has no unparseable form: the
+    // file's bad dates become a year past 2200, `dateOutOfRange` in both.
+    let beyond: Vec<Order> = no_blank
+        .iter()
+        .map(|o| match day(&o.date) {
+            Some(_) => o.clone(),
+            None => Order {
+                date: "2201-01-01".into(),
+                ..o.clone()
+            },
+        })
+        .collect();
+    let file_beyond = analyse(
+        Dataset::from_bytes(csv_of(&beyond).as_bytes(), &opts),
+        &opts,
+    );
+    assert_eq!(file_beyond.0["ingest"]["rowsSkipped"]["dateOutOfRange"], 2);
     let typed = MemoryInput {
         source: "columns".into(),
         amount: Some(Column::numbers(
             "amount",
-            no_blank.iter().map(|o| number(&o.amount)).collect(),
+            beyond.iter().map(|o| number(&o.amount)).collect(),
         )),
         date: Column::days(
             "date",
-            no_blank
-                .iter()
-                .map(|o| day(&o.date).unwrap_or(i32::MAX))
-                .collect(),
+            beyond.iter().map(|o| day(&o.date).unwrap()).collect(),
         ),
-        ..text_input(&no_blank)
+        ..text_input(&beyond)
     };
     let mem = analyse(Dataset::from_memory(&typed, &opts), &opts);
-    assert_same("numbers and epoch days", &file_no_blank, &mem, false);
+    assert_same("numbers and epoch days", &file_beyond, &mem, false);
     assert_eq!(mem.0["ingest"]["detected"]["dateFormat"], "epoch-days");
     assert_eq!(mem.0["ingest"]["detected"]["decimalSeparator"], "n/a");
 
@@ -392,6 +454,100 @@ fn err(input: &MemoryInput, opts: &str) -> crm_lens::Error {
     Dataset::from_memory(input, &Options::from_json(opts).unwrap()).unwrap_err()
 }
 
+/// The rules of main's careless-input classes hold for text cells as for a file: a control
+/// character in an id, a year outside 1900–2200, a date far outside the bulk, amounts
+/// beyond 10¹⁵, separators no reading vouches for, and the other decimal separator
+/// repaired. Typed cells follow the same bounds.
+#[test]
+fn careless_values_are_counted_as_a_file_counts_them() {
+    let opts = Options::from_json(r#"{"asOf":"2023-12-31"}"#).unwrap();
+    let mut orders = orders(6_000, false);
+    let at = |i: usize| 5_000 + 40 * i;
+    let changes: [(&str, &dyn Fn(&mut Order)); 7] = [
+        ("invalidCustomerId", &|o| o.customer = "12\u{0}34".into()),
+        ("dateOutOfRange", &|o| o.date = "1899-12-31".into()),
+        ("outlierDate", &|o| o.date = "1950-06-01".into()),
+        ("amountOutOfRange", &|o| o.amount = "1e16".into()),
+        ("ambiguousAmount", &|o| o.amount = "\"1,2,3\"".into()),
+        ("otherDecimal", &|o| o.amount = "\"12,50\"".into()),
+        ("amountOutOfRange", &|o| o.amount = "-2e15".into()),
+    ];
+    for (i, (_, f)) in changes.iter().enumerate() {
+        f(&mut orders[at(i)]);
+    }
+    let file = analyse(
+        Dataset::from_bytes(csv_of(&orders).as_bytes(), &opts),
+        &opts,
+    );
+    let skipped = &file.0["ingest"]["rowsSkipped"];
+    for key in [
+        "invalidCustomerId",
+        "dateOutOfRange",
+        "outlierDate",
+        "ambiguousAmount",
+    ] {
+        assert_eq!(skipped[key], 1, "{key}: {skipped}");
+    }
+    assert_eq!(skipped["amountOutOfRange"], 2, "{skipped}");
+    assert_eq!(file.0["ingest"]["repairs"]["otherDecimal"], 1);
+    // The cells hold what the file's fields mean (no CSV quotes).
+    for o in &mut orders {
+        o.amount = o.amount.trim_matches('"').to_string();
+    }
+    let mem = analyse(Dataset::from_memory(&text_input(&orders), &opts), &opts);
+    assert_same("careless text cells", &file, &mem, true);
+
+    // Typed cells: numbers beyond 10¹⁵ and epoch days or milliseconds beyond 2200.
+    let input = MemoryInput {
+        source: "columns".into(),
+        customer: text(
+            "customer",
+            ["a", "b", "c\u{7f}", "d", "e", "f"]
+                .map(String::from)
+                .into_iter(),
+        ),
+        date: Column::numbers(
+            "date",
+            vec![
+                0.0,
+                86_400_000.0,
+                2.0 * 86_400_000.0,
+                -2.3e12,
+                8e12,
+                3.0 * 86_400_000.0,
+            ],
+        ),
+        amount: Some(Column::numbers(
+            "amount",
+            vec![1.0, 2e15, 3.0, 4.0, 5.0, 1e15],
+        )),
+        order: None,
+        quantity: None,
+        unit_price: None,
+        covariates: Vec::new(),
+    };
+    let r = Dataset::from_memory(&input, &Options::default())
+        .unwrap()
+        .analyze(&Options::default())
+        .unwrap()
+        .report;
+    let skipped: Vec<(&str, u64)> = r
+        .ingest
+        .rows_skipped
+        .iter()
+        .map(|(k, v)| (k.as_str(), *v))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            ("amountOutOfRange", 1),
+            ("dateOutOfRange", 2),
+            ("invalidCustomerId", 1)
+        ]
+    );
+    assert_eq!(r.ingest.rows_used, 2);
+}
+
 #[test]
 fn text_cells_are_sniffed_as_a_file_is() {
     // Decimal commas and day-first dates, decided over the column as for a file.
@@ -415,8 +571,11 @@ fn text_cells_are_sniffed_as_a_file_is() {
         .analyze(&opts)
         .unwrap()
         .report;
+    // `12,50` reads only with a decimal comma: used as 12.5 and counted as a repair, as in
+    // a file (never silently 1250).
     assert_eq!(r.ingest.rows_skipped.get("nonNumericAmount"), None);
-    assert_eq!(r.kpis.revenue, 1250.0 + 310.0 + 123456.0 + 7.0);
+    assert_eq!(r.ingest.repairs.get("otherDecimal"), Some(&3));
+    assert_eq!(r.kpis.revenue, 12.5 + 3.1 + 1234.56 + 7.0);
 }
 
 #[test]
@@ -491,9 +650,10 @@ fn every_bad_cell_is_a_counted_skip_with_its_index() {
         skipped,
         [
             ("blankLine", 1),
+            ("dateOutOfRange", 1),
             ("missingCustomerId", 4),
             ("nonNumericAmount", 1),
-            ("unparseableDate", 2)
+            ("unparseableDate", 1)
         ]
     );
     let ex: Vec<(u64, &str, &str, &str)> = i
@@ -508,7 +668,7 @@ fn every_bad_cell_is_a_counted_skip_with_its_index() {
             (1, "missingCustomerId", "id", "null"),
             (2, "missingCustomerId", "id", "  "),
             (3, "missingCustomerId", "id", "NaN"),
-            (4, "unparseableDate", "when", "1e+300"),
+            (4, "dateOutOfRange", "when", "1e+300"),
             (5, "unparseableDate", "when", "Invalid Date"),
             (7, "blankLine", "", ""),
         ]

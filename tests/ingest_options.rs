@@ -170,6 +170,25 @@ fn case(name: &str) -> (Vec<u8>, &'static str, Check) {
                 assert_eq!(customers(v), 2);
             },
         ),
+        "outlierDates" => (
+            {
+                let mut log = String::from("customer,date,amount\n");
+                for i in 0..30 {
+                    log += &format!("c{},2024-03-{:02},10\n", i % 7, 1 + i % 28);
+                }
+                log += "c1,2034-03-05,10\n";
+                log.into_bytes()
+            },
+            r#""keep""#,
+            |base, v| {
+                let base = base.as_ref().unwrap();
+                assert_eq!(skipped(base, "outlierDate"), 1);
+                assert_eq!(detected(base)["dateOutliers"]["policy"], "skip");
+                assert_eq!(skipped(v, "outlierDate"), 0);
+                assert_eq!(skipped(v, "afterAsOf"), 1, "kept, then after asOf");
+                assert_eq!(detected(v)["dateOutliers"]["policy"], "keep");
+            },
+        ),
         "survival" => (
             b"period,active\n0,100\n1,60\n2,45\n".to_vec(),
             "true",

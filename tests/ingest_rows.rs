@@ -165,7 +165,7 @@ fn each_skip_reason_is_counted_with_examples_and_warned_with_its_option() {
             "--date-format",
         ),
         (
-            &["c9,2024-03-20,n/a", "c9,2024-03-21,12.5.3"],
+            &["c9,2024-03-20,n/a", "c9,2024-03-21,twelve"],
             "nonNumericAmount",
             "amount",
             "n/a",

@@ -65,37 +65,41 @@ enum Input {
 }
 
 /// (fixture under tests/fixtures/reference/, input, options): quintiles on two generated logs,
-/// 4 and 10 bins, and ties that make `pd.qcut` raise so scores fall back to first-ranks.
+/// 4 and 10 bins, and ties that make `pd.qcut` raise so scores fall back to first-ranks. The
+/// pandas recipe ranks F with `rank(method="first")`: `rfm.ties: "first"` (the default shares
+/// tied scores instead; `rfm_default_ties_are_shared` checks it against the same fixtures).
+const FIRST: &str = r#"{"rfm": {"ties": "first"}}"#;
+
 const RFM_CASES: [(&str, Input, &str); 6] = [
     (
         "sample-10000-seed7.rfm.json",
         Input::Sample(10_000, 7, 730),
-        "{}",
+        FIRST,
     ),
     (
         "sample-3000-seed11.rfm.json",
         Input::Sample(3_000, 11, 730),
-        "{}",
+        FIRST,
     ),
     (
         "sample-10000-seed7.rfm-bins4.json",
         Input::Sample(10_000, 7, 730),
-        r#"{"rfm": {"bins": 4}}"#,
+        r#"{"rfm": {"bins": 4, "ties": "first"}}"#,
     ),
     (
         "sample-10000-seed7.rfm-bins10.json",
         Input::Sample(10_000, 7, 730),
-        r#"{"rfm": {"bins": 10}}"#,
+        r#"{"rfm": {"bins": 10, "ties": "first"}}"#,
     ),
     (
         "sample-3000-seed11-days3.rfm.json",
         Input::Sample(3_000, 11, 3),
-        "{}",
+        FIRST,
     ),
     (
         "ties-subscriptions.rfm.json",
         Input::File("ties-subscriptions.csv"),
-        "{}",
+        FIRST,
     ),
 ];
 
@@ -147,6 +151,7 @@ fn rfm_equals_pandas() {
             .map(|s| s.name.as_str())
             .collect();
         let pos = index(&a);
+        let mut off = 0;
         for row in expected {
             let id = row[0].as_str().unwrap();
             let i = pos[id];
@@ -157,9 +162,19 @@ fn rfm_equals_pandas() {
                 row[2].as_u64().unwrap(),
                 "{id} frequency"
             );
-            // To the last bit: a value on a qcut edge scores by its last bit.
+            // pandas sums each customer's amounts in file order (compensated); crm-lens rounds
+            // the exact sum once, so that no row order changes it: Python's math.fsum to the
+            // bit, and pandas' sum up to its rounding (18.04 + 92.07 − 92.07 is
+            // 18.039999999999992 in pandas).
+            let exact: f64 = row[8].as_str().unwrap().parse().unwrap();
+            assert_eq!(t.revenue[i], exact, "{name}: {id} monetary");
             let monetary: f64 = row[3].as_str().unwrap().parse().unwrap();
-            assert_eq!(t.revenue[i], monetary, "{name}: {id} monetary");
+            assert!(
+                (t.revenue[i] - monetary).abs() <= 1e-12 * monetary.abs().max(1.0),
+                "{name}: {id} monetary {} vs pandas {monetary}",
+                t.revenue[i]
+            );
+            off += usize::from(t.revenue[i] != monetary);
             let scores = (a.rfm.r[i] as u64, a.rfm.f[i] as u64, a.rfm.m[i] as u64);
             let want = (
                 row[4].as_u64().unwrap(),
@@ -178,12 +193,74 @@ fn rfm_equals_pandas() {
                 "{name}: {id} segment"
             );
         }
+        // Rare (68 of 3,653 customers in the 10k log): no quantile edge falls between two
+        // customers it reorders here, so every score is pandas'.
+        assert!(
+            off * 20 < expected.len(),
+            "{name}: {off} sums differ from pandas'"
+        );
         assert_segment_summary(&a, &fx["segments"], name);
         let how = &a.report.rfm.scoring;
         let scoring = |s: Option<crm_lens::rfm::Scoring>| serde_json::to_value(s).unwrap();
         assert_eq!(scoring(how.recency), fx["scoring"]["recency"], "{name}");
         assert_eq!(scoring(how.frequency), fx["scoring"]["frequency"], "{name}");
         assert_eq!(scoring(how.monetary), fx["scoring"]["monetary"], "{name}");
+    }
+}
+
+/// Default ties (`shared`): a variable whose pandas scoring is `qcut` scores exactly as pandas
+/// (value quantiles are order-free already); F and every `rankFirst` variable give each
+/// distinct value one score, ordered by value, with the lowest value 1 and the highest the
+/// top score.
+#[test]
+fn rfm_default_ties_are_shared() {
+    for (name, source, options) in RFM_CASES {
+        let path = format!(
+            "{}/tests/fixtures/reference/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let fx: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let shared = options.replace(r#""ties": "first""#, r#""ties": "shared""#);
+        let a = run(&rfm_input(&source, &fx), &shared);
+        let bins = a.report.rfm.bins;
+        let pos = index(&a);
+        let t = &a.customers;
+        let tx: Vec<f64> = t.transactions.iter().map(|&v| v as f64).collect();
+        let how = &a.report.rfm.scoring;
+        let vars = [
+            ("recency", 4, &t.recency_days, &a.rfm.r, how.recency, true),
+            ("frequency", 5, &tx, &a.rfm.f, how.frequency, false),
+            ("monetary", 6, &t.revenue, &a.rfm.m, how.monetary, false),
+        ];
+        for (var, col, values, scores, scoring, reverse) in vars {
+            let scoring = serde_json::to_value(scoring).unwrap();
+            if fx["scoring"][var] == "qcut" && var != "frequency" {
+                assert_eq!(scoring, "qcut", "{name} {var}");
+                for row in fx["customers"].as_array().unwrap() {
+                    let i = pos[row[0].as_str().unwrap()];
+                    assert_eq!(scores[i] as u64, row[col].as_u64().unwrap(), "{name} {var}");
+                }
+                continue;
+            }
+            let mut by_value: Vec<(f64, u8)> =
+                values.iter().copied().zip(scores.iter().copied()).collect();
+            by_value.sort_by(|x, y| x.0.total_cmp(&y.0));
+            for w in by_value.windows(2) {
+                let ((v0, s0), (v1, s1)) = (w[0], w[1]);
+                if v0 == v1 {
+                    assert_eq!(s0, s1, "{name} {var}: tied {v0} split");
+                } else if reverse {
+                    assert!(s0 >= s1, "{name} {var}");
+                } else {
+                    assert!(s0 <= s1, "{name} {var}");
+                }
+            }
+            let (lo, hi) = (by_value[0].1, by_value[by_value.len() - 1].1);
+            let (lo, hi) = if reverse { (hi, lo) } else { (lo, hi) };
+            if by_value[0].0 != by_value[by_value.len() - 1].0 {
+                assert_eq!((lo, hi), (1, bins), "{name} {var} ({scoring})");
+            }
+        }
     }
 }
 

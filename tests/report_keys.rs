@@ -49,13 +49,23 @@ D,6,2024-02-03,4
     assert_eq!(
         keys(&r["segments"]["recommendation"]),
         [
+            "bestInRangeK",
+            "bestInRangeSilhouette",
             "bestSilhouette",
             "bestSilhouetteK",
             "elbowK",
             "k",
+            "preferredRange",
             "reason",
             "silhouetteTolerance"
         ]
+    );
+    // Four customers: too few for any finding, and the section is still there.
+    assert_eq!(keys(&r["insights"]), ["findings"]);
+    assert_eq!(r["insights"]["findings"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        keys(&r["clv"]["oneTimeBuyers"]),
+        ["customers", "pAlive", "share"]
     );
     assert_eq!(r["kpis"]["period"], "month");
     let p = &r["kpis"]["periods"];

@@ -42,7 +42,9 @@ fn profiles_and_crosstab_equal_an_independent_computation() {
         ..Default::default()
     })
     .unwrap();
-    let o = Options::from_json(r#"{"clv": {"bootstrapDraws": 0}}"#).unwrap();
+    // pandas' RFM recipe ranks F by position: the fixture's segments are `ties: "first"`'s.
+    let o =
+        Options::from_json(r#"{"clv": {"bootstrapDraws": 0}, "rfm": {"ties": "first"}}"#).unwrap();
     let a = Dataset::from_bytes(log.as_bytes(), &o)
         .unwrap()
         .analyze(&o)

@@ -58,7 +58,7 @@ fn dataset_binding_gives_typed_columns() {
             .as_f64();
         assert_eq!(len, Some(3.0), "{key}");
     }
-    let csv = ds.export_customers_csv().unwrap();
+    let csv = ds.export_customers_csv(None, None).unwrap();
     assert!(csv.starts_with(b"\xEF\xBB\xBFcustomerId,"));
     // Ids as UTF-8 bytes + offsets, the same ids as the string Array.
     let ids = ds.customer_ids().unwrap();
@@ -71,6 +71,33 @@ fn dataset_binding_gives_typed_columns() {
     assert_eq!(strings.get(1).as_string().as_deref(), Some("b"));
     let without = ds.customer_columns(Some(false)).unwrap();
     assert!(get(&without, "customerId").is_undefined());
+}
+
+/// The page's download (the worker calls `exportCustomersCsv()`) neutralises formulas in ids;
+/// `{ raw: true }` writes them as they are. And `12,50` in a dot-decimal column is 12.5, counted
+/// as a repair, in the browser too (tests/hostile_text.rs has every class natively).
+#[wasm_bindgen_test]
+fn export_neutralises_formulas_and_amounts_keep_their_decimals() {
+    let log = b"customer,date,amount\n=HYPERLINK(\"x\"),2024-03-05,1\n@SUM(A1),2024-03-06,\"12,50\"\n-2+3,2024-03-07,3.5\n";
+    let mut ds = crm_lens::wasm::Dataset::new(log, None).unwrap();
+    ds.analyze(None).unwrap();
+    let ids = |csv: Vec<u8>| -> Vec<String> {
+        String::from_utf8(csv[3..].to_vec())
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap().to_string())
+            .collect()
+    };
+    let safe = ids(ds.export_customers_csv(None, None).unwrap());
+    assert_eq!(safe, ["\"'=HYPERLINK(\"\"x\"\")\"", "'@SUM(A1)", "'-2+3"]);
+    let raw = js_sys::JSON::parse(r#"{"raw":true}"#).unwrap();
+    let raw = ids(ds.export_customers_csv(None, Some(raw)).unwrap());
+    assert_eq!(raw[1], "@SUM(A1)");
+    let report: serde_json::Value =
+        serde_json::from_str(&crm_lens::wasm::analyze_json(log, None).unwrap()).unwrap();
+    assert_eq!(report["ingest"]["repairs"]["otherDecimal"], 1);
+    assert_eq!(report["kpis"]["revenue"], 17.0);
 }
 
 #[wasm_bindgen_test]

@@ -3,7 +3,7 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crm_lens::ingest::{Decimal, ReturnsPolicy};
+use crm_lens::ingest::{Decimal, OutlierPolicy, ReturnsPolicy};
 use crm_lens::scale::card::ModelCard;
 use crm_lens::scale::sql_score::ScoreSql;
 use crm_lens::scale::sql_summary::{Cancelled, SummarySql};
@@ -67,9 +67,14 @@ struct AnalyzeArgs {
     /// Write the Report here instead of stdout.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Write per-customer results as CSV (UTF-8 with BOM).
+    /// Write per-customer results as CSV (UTF-8 with BOM). Text cells starting with = + - @,
+    /// a tab or a CR get a leading ' so spreadsheets do not run them as formulas.
     #[arg(long)]
     export_customers: Option<PathBuf>,
+    /// Write the export's text cells exactly as they are (no leading ' before formulas), for
+    /// a machine re-import.
+    #[arg(long)]
+    export_raw: bool,
     /// Write the per-customer summary (the layout `--summary` reads and `sql summary` writes).
     #[arg(long)]
     export_summary: Option<PathBuf>,
@@ -109,6 +114,9 @@ struct AnalyzeArgs {
     /// and there are more than 12 distinct values).
     #[arg(long = "covariate")]
     covariates: Vec<String>,
+    /// Rows dated far outside the bulk of the dates (a mistyped year): skip (default) or keep.
+    #[arg(long, value_parser = ["skip", "keep"])]
+    outlier_dates: Option<String>,
     /// Pretty-print the JSON.
     #[arg(long)]
     pretty: bool,
@@ -216,7 +224,7 @@ struct ScoreArgs {
 
 #[derive(Args)]
 struct SampleArgs {
-    /// Number of order lines to generate.
+    /// Number of order lines to write (exactly; the last customer's later lines are cut off).
     #[arg(long, default_value_t = 55_000)]
     transactions: usize,
     /// RNG seed.
@@ -291,6 +299,12 @@ fn analyze_options(args: &AnalyzeArgs) -> Result<Options, Error> {
     i.survival |= args.survival;
     i.subscriptions |= args.subscriptions;
     i.covariate_cols.extend(args.covariates.iter().cloned());
+    if let Some(p) = &args.outlier_dates {
+        i.outlier_dates = match p.as_str() {
+            "keep" => OutlierPolicy::Keep,
+            _ => OutlierPolicy::Skip,
+        };
+    }
     Ok(o)
 }
 
@@ -330,9 +344,12 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Error> {
     .map_err(|e| Error::new("serialize", e.to_string()))?;
     write(&args.out, &json)?;
     if let Some(p) = &args.export_customers {
+        let export = crm_lens::export::ExportOptions {
+            raw: args.export_raw,
+        };
         write(
             &Some(p.clone()),
-            &crm_lens::export::customers_csv(&analysis)?,
+            &crm_lens::export::customers_csv_with(&analysis, &export)?,
         )?;
     }
     if let Some(p) = &args.export_summary {

@@ -17,7 +17,9 @@
 //!           aic (2k - 2 logLikelihood), converged, iterations, status, gradNorm (of lifetimes'
 //!           objective at the optimum, scaled time), customers (used in the fit)
 //!   chosenModel: "bgnbd"|"paretoNbd"|"mbgnbd"|"bgbb"|"simple",
-//!   choiceCriterion: "user"|"holdoutRmse"|"aic"|"discreteTime"|"fallback", choiceReason: text,
+//!   choiceCriterion: "user"|"holdoutRmse"|"holdoutOneTimeBuyers"|"aic"|"discreteTime"|"fallback",
+//!   choiceReason: text,
+//!   oneTimeBuyers: { customers, share, pAlive: "estimated"|"notEstimable"|"noModel" },
 //!   totals: { clv, clvLow, clvHigh, interval, bootstrapDraws, bootstrapMethod, seed, expectedPurchases,
 //!             meanExpectedSpend, meanPAlive, simpleClv },
 //!   newCustomer: null | { expectedPurchases: [E(X(i f)) for i = 0..=H] (cumulative, model units),
@@ -135,6 +137,20 @@ pub struct Totals {
     pub simple_clv: f64,
 }
 
+/// Customers without a repeat purchase (x = 0): how many, and whether the chosen model
+/// estimates their P(alive).
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct OneTimeBuyers {
+    pub customers: usize,
+    /// customers / all customers (0 without customers).
+    pub share: f64,
+    /// `estimated` (MBG/NBD, Pareto/NBD), `notEstimable` (BG/NBD: P(alive) is 1 until a
+    /// repeat purchase, whatever the silence) or `noModel` (simple CLV: no P(alive)).
+    pub p_alive: String,
+}
+
 /// A brand-new customer (just made their first purchase), month by month: expected
 /// cumulative repeat purchases and their discounted value.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -194,6 +210,8 @@ pub struct ClvReport {
     pub chosen_model: String,
     pub choice_criterion: String,
     pub choice_reason: String,
+    /// Customers without a repeat purchase (x = 0) and what their P(alive) means.
+    pub one_time_buyers: OneTimeBuyers,
     pub totals: Totals,
     pub new_customer: Option<NewCustomer>,
     pub p_alive_matrix: Option<PAliveMatrix>,

@@ -44,7 +44,8 @@
 //! `clv_too_few_customers`, `clv_no_observation_time`, `clv_no_repeat_buyers`, `clv_no_model`,
 //! `clv_bgnbd_not_converged`, `clv_paretonbd_not_converged`, `clv_mbgnbd_not_converged`,
 //! `clv_bgbb_not_converged`
-//! (model reported as null), `clv_requested_model_unavailable`, `clv_nonpositive_spend`,
+//! (model reported as null), `clv_paretonbd_boundary` (s → 0: reported as that limit),
+//! `clv_requested_model_unavailable`, `clv_nonpositive_spend`,
 //! `clv_gamma_gamma_too_few` / `clv_gamma_gamma_q_le_1` / `clv_gamma_gamma_not_converged`
 //! (expected spend = own mean repeat spend if x > 0 and m > 0, else the mean of positive spends),
 //! `clv_prediction_not_finite` (pattern predictions set to 0), `clv_no_interval` (low = high).

@@ -2,8 +2,8 @@
 
 use super::covariates;
 use super::discrete::{fit_and_predict, Prepared};
-use super::document::{ClvColumns, ClvReport, NewCustomer, Totals, UnitsReport};
-use super::fitting::choice::choose;
+use super::document::{ClvColumns, ClvReport, NewCustomer, OneTimeBuyers, Totals, UnitsReport};
+use super::fitting::choice::{choose, Choice};
 use super::fitting::collapse::collapse;
 use super::fitting::fit::Fitted;
 use super::fitting::fit_all::{
@@ -73,6 +73,7 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
     let factor = input.time_unit.lifetimes_month_factor();
     let grid = Grid::new(opts.horizon_months, factor, opts.discount_rate);
     let rows = collapse(&s);
+    let one_time = s.x.iter().filter(|&&x| x == 0.0).count();
     let mut report = ClvReport {
         customers: n,
         unique_rows: rows.len(),
@@ -95,6 +96,15 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
         chosen_model: "simple".into(),
         choice_criterion: "fallback".into(),
         choice_reason: String::new(),
+        one_time_buyers: OneTimeBuyers {
+            customers: one_time,
+            share: if n > 0 {
+                one_time as f64 / n as f64
+            } else {
+                0.0
+            },
+            p_alive: "noModel".into(),
+        },
         totals: Totals {
             interval: opts.interval,
             seed: opts.seed,
@@ -235,7 +245,18 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
             &mut w,
         );
     }
-    let Some((kind, crit, reason)) = choose(opts.model, &fits, report.holdout.as_ref(), &mut w)
+    let choice = choose(
+        opts.model,
+        &fits,
+        report.holdout.as_ref(),
+        report.one_time_buyers.share,
+        &mut w,
+    );
+    let Some(Choice {
+        kind,
+        criterion,
+        reason,
+    }) = choice
     else {
         warn(
             &mut w,
@@ -254,8 +275,14 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
         return (report, cols, w);
     };
     report.chosen_model = kind.key().into();
-    report.choice_criterion = crit;
+    report.choice_criterion = criterion.into();
     report.choice_reason = reason;
+    report.one_time_buyers.p_alive = if kind == ModelKind::Bgnbd {
+        "notEstimable"
+    } else {
+        "estimated"
+    }
+    .into();
     let p = &fitted.params;
     let pal = PAlive::new(kind, &d);
     let rp = row_predictions(kind, p, &pal, &grid);

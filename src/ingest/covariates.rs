@@ -122,13 +122,22 @@ impl CovariateReader {
     }
 
     /// Gives `cols` (filled with the used rows' values) their levels, sorted by text, and
-    /// renumbers the values to match.
+    /// renumbers the values to match. A level only rows set aside after reading held (dates
+    /// far outside the bulk) is dropped: levels are those of the used rows.
     pub fn finish(self, cols: &mut [CovariateColumn]) {
         for (col, read) in cols.iter_mut().zip(self.out) {
             let levels = read.levels;
-            let mut order: Vec<u32> = (0..levels.len() as u32).collect();
+            let mut held = vec![false; levels.len()];
+            for &v in &col.values {
+                if v != BLANK {
+                    held[v as usize] = true;
+                }
+            }
+            let mut order: Vec<u32> = (0..levels.len() as u32)
+                .filter(|&l| held[l as usize])
+                .collect();
             order.sort_by(|&a, &b| levels[a as usize].cmp(&levels[b as usize]));
-            let mut rank = vec![0u32; order.len()];
+            let mut rank = vec![0u32; levels.len()];
             for (new, &old) in order.iter().enumerate() {
                 rank[old as usize] = new as u32;
             }

@@ -5,9 +5,9 @@
 //! times, so parsed values are memoised on the raw text: this is what makes ingest fast
 //! without writing a date parser of our own.
 use chrono::NaiveDate;
-use foldhash::fast::FixedState;
 use std::collections::HashMap;
 
+use super::seeded::SeededState;
 use crate::dates::to_day;
 
 /// Excel's serial day 25569 is 1970-01-01 (1900 date system, with Lotus' leap-year bug,
@@ -58,72 +58,128 @@ fn is_time_remainder(rest: &str) -> bool {
     }
 }
 
-/// Epoch days of the years a date may have (1900-01-01 ..= 2200-12-31); see [`parse_with`].
+/// Years a date may have. Outside them a date that reads in the format is a typo (`0202`,
+/// `20245`) or another column's number, and is skipped as `dateOutOfRange`.
+pub const MIN_YEAR: i32 = 1900;
+pub const MAX_YEAR: i32 = 2200;
+
+/// Epoch days of the years a date may have (1 Jan [`MIN_YEAR`] ..= 31 Dec [`MAX_YEAR`]):
+/// the bound on dates from memory (epoch milliseconds, `Date` objects, epoch days).
 pub const DAY_RANGE: std::ops::RangeInclusive<f64> = -25_567.0..=84_370.0;
 
-/// An Excel serial day number (text or a number from memory) as an epoch day.
-pub fn excel_serial_day(v: f64) -> Option<i32> {
-    // 1982..2119: a plausible range that also keeps amounts from passing as dates.
-    if !(30_000.0..=80_000.0).contains(&v) {
-        return None;
-    }
-    Some((v.floor() - EXCEL_EPOCH_SERIAL) as i32)
+/// One value read in a fixed format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateRead {
+    Day(i32),
+    /// Reads in the format, but the year is outside [`MIN_YEAR`]–[`MAX_YEAR`].
+    OutOfRange,
+    Unparseable,
 }
 
-/// Parses one value with a fixed format (no memo); used by the sniffer and by the memo.
-pub fn parse_with(fmt: &str, raw: &str) -> Option<i32> {
+impl DateRead {
+    /// An epoch day (possibly fractional, from memory) bounded by [`DAY_RANGE`].
+    pub fn of_day(day: f64) -> DateRead {
+        if day.is_nan() {
+            DateRead::Unparseable
+        } else if DAY_RANGE.contains(&day) {
+            DateRead::Day(day as i32)
+        } else {
+            DateRead::OutOfRange
+        }
+    }
+}
+
+fn in_range(y: i32) -> bool {
+    (MIN_YEAR..=MAX_YEAR).contains(&y)
+}
+
+/// An Excel serial day number (text or a number from memory) as an epoch day, when its
+/// year is within [`MIN_YEAR`]–[`MAX_YEAR`].
+pub fn excel_serial(v: f64) -> DateRead {
+    if !v.is_finite() {
+        return DateRead::Unparseable;
+    }
+    let day = v.floor() - EXCEL_EPOCH_SERIAL;
+    let year = chrono::Datelike::year(&crate::dates::from_day(day.clamp(-1e6, 1e6) as i32));
+    if day.abs() > 1e6 || !in_range(year) {
+        return DateRead::OutOfRange;
+    }
+    DateRead::Day(day as i32)
+}
+
+/// Reads one value in a fixed format (no memo); the row parser's reading.
+pub fn read_with(fmt: &str, raw: &str) -> DateRead {
     let s = raw.trim();
     if s.is_empty() {
-        return None;
+        return DateRead::Unparseable;
     }
     if fmt == EXCEL_SERIAL {
-        return excel_serial_day(s.replace(',', ".").parse().ok()?);
+        return match s.replace(',', ".").parse::<f64>() {
+            Ok(v) if v.is_finite() => excel_serial(v),
+            _ => DateRead::Unparseable,
+        };
     }
     if fmt == "%Y%m%d" && !(s.len() >= 8 && s.as_bytes()[..8].iter().all(u8::is_ascii_digit)) {
-        return None;
+        return DateRead::Unparseable;
     }
-    let (d, rest) = NaiveDate::parse_and_remainder(s, fmt).ok()?;
+    let Ok((d, rest)) = NaiveDate::parse_and_remainder(s, fmt) else {
+        return DateRead::Unparseable;
+    };
     if !is_time_remainder(rest) {
-        return None;
+        return DateRead::Unparseable;
     }
-    // Reject dates no export means (typos like year 0202) so they count as unparseable.
-    let y = chrono::Datelike::year(&d);
-    if !(1900..=2200).contains(&y) {
-        return None;
+    if !in_range(chrono::Datelike::year(&d)) {
+        return DateRead::OutOfRange;
     }
-    Some(to_day(d))
+    DateRead::Day(to_day(d))
+}
+
+/// Parses one value with a fixed format for the sniffer: only dates within the years, and
+/// Excel serials only in 30000–80000 (1982–2119), so amounts do not pass as dates.
+pub fn parse_with(fmt: &str, raw: &str) -> Option<i32> {
+    if fmt == EXCEL_SERIAL {
+        let v: f64 = raw.trim().replace(',', ".").parse().ok()?;
+        if !(30_000.0..=80_000.0).contains(&v) {
+            return None;
+        }
+    }
+    match read_with(fmt, raw) {
+        DateRead::Day(d) => Some(d),
+        _ => None,
+    }
 }
 
 /// Row-by-row parser for one format, memoised on the raw text.
 pub struct DateParser {
     format: String,
-    memo: HashMap<Box<str>, Option<i32>, FixedState>,
+    memo: HashMap<Box<str>, DateRead, SeededState>,
     /// The previous row's text and value: exports sorted by date repeat it row after row.
     last: String,
-    last_value: Option<i32>,
+    last_value: DateRead,
 }
 
 /// Beyond this many distinct texts (timestamps), memoising costs more than it saves.
 const MEMO_LIMIT: usize = 65_536;
 
 impl DateParser {
-    pub fn new(format: &str) -> Self {
+    /// `seed`: the memo's hash seed (see `seeded`), so crafted date texts cannot collide.
+    pub fn new(format: &str, seed: u64) -> Self {
         DateParser {
             format: format.to_string(),
-            memo: HashMap::default(),
+            memo: HashMap::with_hasher(SeededState::new(seed)),
             last: String::new(),
-            last_value: None,
+            last_value: DateRead::Unparseable,
         }
     }
 
-    pub fn parse(&mut self, raw: &str) -> Option<i32> {
+    pub fn parse(&mut self, raw: &str) -> DateRead {
         if raw == self.last && !raw.is_empty() {
             return self.last_value;
         }
         let v = match self.memo.get(raw) {
             Some(v) => *v,
             None => {
-                let v = parse_with(&self.format, raw);
+                let v = read_with(&self.format, raw);
                 if self.memo.len() < MEMO_LIMIT {
                     self.memo.insert(raw.into(), v);
                 }
@@ -232,6 +288,15 @@ mod tests {
         assert_eq!(parse_with(EXCEL_SERIAL, "45356"), d);
         assert_eq!(parse_with("%Y-%m-%d", "2024-03-05 lunch"), None);
         assert_eq!(parse_with("%Y-%m-%d", "0202-03-05"), None);
+        assert_eq!(read_with("%Y-%m-%d", "0202-03-05"), DateRead::OutOfRange);
+        assert_eq!(read_with("%d.%m.%Y", "05.03.2201"), DateRead::OutOfRange);
+        assert_eq!(
+            read_with("%Y-%m-%d", "2200-12-31"),
+            DateRead::Day(parse_iso("2200-12-31").unwrap())
+        );
+        assert_eq!(read_with("%Y-%m-%d", "soon"), DateRead::Unparseable);
+        assert_eq!(read_with(EXCEL_SERIAL, "1e300"), DateRead::OutOfRange);
+        assert_eq!(read_with(EXCEL_SERIAL, "25569"), DateRead::Day(0));
     }
 
     #[test]

@@ -21,7 +21,10 @@ mod name_arena;
 mod name_table;
 mod names;
 mod number;
+mod outliers;
+mod quotes;
 mod rows;
+mod seeded;
 mod sniff;
 mod source;
 mod subscriptions;
@@ -32,15 +35,19 @@ mod text;
 #[cfg(feature = "formats")]
 mod workbook;
 
-pub use accounting::{RowAccount, SkipExample, SkipReason};
+pub use accounting::{Repair, RowAccount, SkipExample, SkipReason};
 pub use covariates::{CovariateColumn, CovariateKind, BLANK as COVARIATE_BLANK};
+pub use date::{MAX_YEAR, MIN_YEAR};
+pub use encoding::Utf8Repairs;
 pub use lines::Lines;
 pub use memory::{
     check_lengths, ingest_memory, Cell, Column, MemoryInput, TextCells, KIND_NULL, KIND_NUMBER,
     KIND_OTHER, KIND_TEXT, KIND_UNDEFINED, SOURCES as MEMORY_SOURCES,
 };
 pub use names::Names;
-pub use number::{parse_amount, Decimal};
+pub use number::{parse_amount, Decimal, MAX_AMOUNT};
+pub use outliers::{DateOutliers, OutlierPolicy};
+pub use quotes::MAX_QUOTED_LINES;
 pub use rows::Transactions;
 pub use subscriptions::SubscriptionTable;
 pub use summary::{row_text, Calibration, SummaryHoldout, SummaryLayout, SummaryRow, SummaryTable};
@@ -96,6 +103,10 @@ pub struct IngestOptions {
     /// The input is a per-customer summary (customer_id, frequency, recency, T[, monetary_value]).
     #[cfg_attr(test, ts(optional = nullable))]
     pub summary: bool,
+    /// Rows dated far outside the bulk of the dates (see `outliers`): `skip` (default) or
+    /// `keep`.
+    #[cfg_attr(test, ts(optional = nullable))]
+    pub outlier_dates: OutlierPolicy,
     /// The input is a survival table: period, active[, cohort] (period 0: starting count).
     #[cfg_attr(test, ts(optional = nullable))]
     pub survival: bool,
@@ -183,6 +194,14 @@ pub struct Detected {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(test, ts(optional))]
     pub date_format_ambiguous_with: Option<String>,
+    /// The text began with Excel's `sep=;` line: it named the delimiter and was no row.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(test, ts(as = "Option<bool>", optional))]
+    pub sep_line: bool,
+    /// Set when some rows' dates lie far outside the bulk of the dates (see `outliers`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub date_outliers: Option<DateOutliers>,
     /// Set when order ids starting with this letter and a digit count as cancelled invoices
     /// (the Online Retail convention); absent when the file has no order column or uses the
     /// letter for ordinary orders (half or more of the sampled ids start with it).
@@ -202,6 +221,11 @@ pub struct IngestReport {
     pub rows_used: u64,
     pub rows_skipped: BTreeMap<String, u64>,
     pub examples: Vec<SkipExample>,
+    /// Values used after a documented repair, by kind (`otherDecimal`, `unclosedQuote`,
+    /// `invalidUtf8`); their rows count as used.
+    pub repairs: BTreeMap<String, u64>,
+    /// The first repairs of each kind: `{ line, column, reason, text }` (`reason`: the kind).
+    pub repair_examples: Vec<SkipExample>,
     pub detected: Detected,
     pub first_date: Option<String>,
     pub last_date: Option<String>,
@@ -267,6 +291,10 @@ pub struct Decoded {
     pub encoding: String,
     /// The text started with a byte-order mark.
     pub bom: bool,
+    /// Invalid UTF-8 replaced by U+FFFD while decoding (a UTF-8 file with stray bytes).
+    #[serde(default)]
+    #[cfg_attr(test, ts(as = "Option<Utf8Repairs>", optional))]
+    pub invalid_utf8: Utf8Repairs,
 }
 
 /// Turns a file into what a build without decoders and workbook readers can read: its text
@@ -282,6 +310,7 @@ pub fn decode(bytes: &[u8], opts: &IngestOptions) -> Result<(Decoded, Vec<u8>)> 
             source: kind.into(),
             encoding: "n/a".into(),
             bom: false,
+            invalid_utf8: Utf8Repairs::default(),
         };
         return Ok((info, wire));
     }
@@ -291,6 +320,7 @@ pub fn decode(bytes: &[u8], opts: &IngestOptions) -> Result<(Decoded, Vec<u8>)> 
         source: "csv".into(),
         encoding: opened.encoding,
         bom: opened.had_bom,
+        invalid_utf8: opened.repairs,
     };
     Ok((info, text))
 }
@@ -312,6 +342,7 @@ pub fn ingest_decoded(info: &Decoded, bytes: &[u8], opts: &IngestOptions) -> Res
                 source: source::TextSource::utf8(text),
                 encoding: info.encoding.clone(),
                 had_bom: info.bom,
+                repairs: info.invalid_utf8.clone(),
             };
             from_opened(opened, opts)
         }
@@ -366,9 +397,13 @@ fn from_opened(opened: encoding::Opened<'_>, opts: &IngestOptions) -> Result<Ing
         )
         .with_hint("export the data as CSV (UTF-8) or XLSX; if it is text in another encoding, pass --encoding"));
     }
-    let delimiter = match &opts.delimiter {
-        Some(d) => sniff::parse_delimiter_option(d)?,
-        None => sniff::guess_delimiter(&sample),
+    // Excel's `sep=;` first line names the delimiter; the sample starts after it.
+    let sep = text::sep_line(&sample);
+    let sample_text = &sample[sep.map_or(0, |(_, len)| len)..];
+    let delimiter = match (&opts.delimiter, sep) {
+        (Some(d), _) => sniff::parse_delimiter_option(d)?,
+        (None, Some((d, _))) => sniff::Delimiter::Byte(d),
+        (None, None) => sniff::guess_delimiter(sample_text),
     };
     let detected = Detected {
         source: "csv".into(),
@@ -377,5 +412,16 @@ fn from_opened(opened: encoding::Opened<'_>, opts: &IngestOptions) -> Result<Ing
         delimiter: sniff::delimiter_name(delimiter),
         ..Default::default()
     };
-    text::from_text(&opened.source, &sample, delimiter, opts, detected)
+    let preamble = text::Preamble {
+        sep_line: sep.is_some(),
+        utf8: opened.repairs,
+    };
+    text::from_text(
+        &opened.source,
+        sample_text,
+        delimiter,
+        preamble,
+        opts,
+        detected,
+    )
 }

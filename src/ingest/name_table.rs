@@ -16,10 +16,14 @@
 //! never leaves linear memory, and a doubling array cost the sum of all its sizes (11.5 MiB
 //! for a final 6 MiB table on the 1M-line file); segments cost about the final size. A slot
 //! is found through one more load, from a segment list that stays in L1.
-use foldhash::fast::FixedState;
-use std::hash::BuildHasher;
-
+//!
+//! The hash is keyed from the data ([`super::seeded`]): with fixed keys, ids crafted to share
+//! a home slot made every insert probe the whole cluster (quadratic ingest). As a second line,
+//! an insert that lands more than [`MAX_DISPLACEMENT`] slots from home (which random ids do
+//! with a probability far below 10⁻³⁰ at this load) rebuilds the table with new keys, at most
+//! [`MAX_RESEEDS`] times per table size.
 use super::name_arena::NameArena;
+use super::seeded::Keys;
 
 const EMPTY: u32 = u32::MAX;
 const LONG: u64 = 0xFF << 56;
@@ -73,6 +77,12 @@ const SEGMENT: usize = 1 << SEGMENT_BITS;
 /// degrades above).
 const MIN_SLOTS: usize = SEGMENT;
 
+/// Slots past its home beyond which an insert rebuilds the table with new keys.
+pub const MAX_DISPLACEMENT: usize = 512;
+/// Rebuilds with new keys allowed per table size (then the table keeps probing: correct,
+/// only slower).
+const MAX_RESEEDS: u32 = 4;
+
 pub struct NameTable {
     /// Slot `i` is `segments[i >> SEGMENT_BITS][i % SEGMENT]`; each holds `SEGMENT` slots.
     segments: Vec<Box<[Slot]>>,
@@ -81,29 +91,38 @@ pub struct NameTable {
     /// 64 − log2(slots): a hash's top bits pick the home slot.
     shift: u32,
     len: usize,
-    hasher: FixedState,
+    seed: u64,
+    keys: Keys,
+    /// Rebuilds with new keys at the current size.
+    reseeds: u32,
 }
 
 impl Default for NameTable {
     fn default() -> Self {
+        NameTable::with_seed(0)
+    }
+}
+
+impl NameTable {
+    /// An empty table hashing with keys from `seed` (see [`super::seeded::seed_of`]).
+    pub fn with_seed(seed: u64) -> Self {
         NameTable {
             segments: Vec::new(),
             slots: 0,
             shift: 64,
             len: 0,
-            hasher: FixedState::default(),
+            seed,
+            keys: Keys::new(seed),
+            reseeds: 0,
         }
     }
-}
 
-impl NameTable {
-    /// Short ids hash from the key alone (one folded multiply); long ids with foldhash.
+    /// Short ids hash from the key alone (one folded multiply); long ids word by word.
     fn hash(&self, key: u64, name: &[u8]) -> u64 {
         if is_exact(key) {
-            let p = (key ^ 0x243F_6A88_85A3_08D3) as u128 * 0x9E37_79B9_7F4A_7C15u128;
-            (p as u64) ^ (p >> 64) as u64
+            self.keys.word(key)
         } else {
-            self.hasher.hash_one(name)
+            self.keys.bytes(name)
         }
     }
 
@@ -139,7 +158,8 @@ impl NameTable {
         let key = key(name.as_bytes());
         let exact = is_exact(key);
         let mask = self.slots - 1;
-        let mut i = self.home(self.hash(key, name.as_bytes()));
+        let home = self.home(self.hash(key, name.as_bytes()));
+        let mut i = home;
         // Linear probing, one segment at a time (its slice is looked up once).
         let free = 'probe: loop {
             let segment = i >> SEGMENT_BITS;
@@ -160,14 +180,25 @@ impl NameTable {
             hi: (key >> 32) as u32,
         };
         self.len += 1;
+        if free.wrapping_sub(home) & mask > MAX_DISPLACEMENT && self.reseeds < MAX_RESEEDS {
+            self.reseeds += 1;
+            self.seed = self.seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            self.keys = Keys::new(self.seed);
+            self.rebuild(self.slots, names);
+        }
         Some(index)
     }
 
-    /// Doubles the table, rebuilt from the arena: the old segments are freed first, so the
-    /// new ones can take their place (see the module docs). Reading the arena is sequential;
-    /// short ids hash from their key alone, as in a lookup.
+    /// Doubles the table (see [`NameTable::rebuild`]).
     fn grow(&mut self, names: &NameArena) {
-        let n = (self.slots * 2).max(MIN_SLOTS);
+        self.reseeds = 0;
+        self.rebuild((self.slots * 2).max(MIN_SLOTS), names);
+    }
+
+    /// Rebuilds the table with `n` slots from the arena: the old segments are freed first,
+    /// so the new ones can take their place (see the module docs). Reading the arena is
+    /// sequential; short ids hash from their key alone, as in a lookup.
+    fn rebuild(&mut self, n: usize, names: &NameArena) {
         self.segments = Vec::new();
         self.segments = (0..n / SEGMENT)
             .map(|_| vec![Slot::FREE; SEGMENT].into_boxed_slice())
@@ -187,6 +218,23 @@ impl NameTable {
                 hi: (key >> 32) as u32,
             };
         });
+    }
+
+    /// The largest distance of an id from its home slot: the longest probe of a lookup.
+    #[cfg(test)]
+    pub fn max_displacement(&self, names: &NameArena) -> usize {
+        let mask = self.slots.wrapping_sub(1);
+        let mut max = 0;
+        names.each(|index, name| {
+            let mut i = self.home(self.hash(key(name), name));
+            let mut d = 0;
+            while self.slot(i).index != index {
+                i = (i + 1) & mask;
+                d += 1;
+            }
+            max = max.max(d);
+        });
+        max
     }
 }
 
@@ -209,6 +257,70 @@ mod tests {
         assert_ne!(key(b"a"), key(b"a\0"));
         assert_eq!(key(b"x-1234567"), key(b"y-1234567"));
         assert_eq!(std::mem::size_of::<Slot>(), 12);
+    }
+
+    /// The hash this table used before it was keyed from the data: foldhash's fixed state
+    /// for long ids, a fixed folded multiply for short ones. Ids are crafted against it here
+    /// as an attacker would: offline, by keeping those whose hash has the same top bits.
+    fn fixed_hash(name: &[u8]) -> u64 {
+        use std::hash::BuildHasher;
+        let key = key(name);
+        if is_exact(key) {
+            let p = (key ^ 0x243F_6A88_85A3_08D3) as u128 * 0x9E37_79B9_7F4A_7C15u128;
+            (p as u64) ^ (p >> 64) as u64
+        } else {
+            foldhash::fast::FixedState::default().hash_one(name)
+        }
+    }
+
+    /// `n` ids of the form `{prefix}{i}` whose fixed hash has its top `bits` bits zero: at
+    /// any table size up to 2^bits slots they all share one home.
+    pub(crate) fn crafted_ids(n: usize, prefix: &str, bits: u32) -> Vec<String> {
+        (0u64..)
+            .map(|i| format!("{prefix}{i}"))
+            .filter(|id| fixed_hash(id.as_bytes()) >> (64 - bits) == 0)
+            .take(n)
+            .collect()
+    }
+
+    #[test]
+    fn crafted_ids_do_not_cluster() {
+        // 6,000 ids: the table ends at 8,192 slots (2^13), all homes would be slot 0.
+        for (prefix, what) in [("user-", "long ids"), ("", "short ids")] {
+            let ids = crafted_ids(6_000, prefix, 13);
+            let seed = super::super::seeded::seed_of(ids.concat().as_bytes());
+            let (mut t, mut names) = (NameTable::with_seed(seed), NameArena::default());
+            for (i, id) in ids.iter().enumerate() {
+                assert_eq!(t.intern(id, &mut names), Some(i as u32));
+            }
+            assert_eq!(t.slots, 8_192);
+            // Under the fixed hash every id would sit in one run of 6,000 slots; keyed from
+            // the data they scatter like random ids (the longest probe is a few dozen).
+            let max = t.max_displacement(&names);
+            assert!(max < 100, "{what}: longest probe {max}");
+            assert_eq!(t.reseeds, 0, "{what}: no rebuild was needed");
+        }
+    }
+
+    #[test]
+    fn a_long_probe_rebuilds_with_new_keys() {
+        // Ids crafted against the table's own keys (which an attacker cannot know: they come
+        // from the whole file): after MAX_DISPLACEMENT the table rebuilds with other keys.
+        let keys = Keys::new(1);
+        let ids: Vec<String> = (0u64..)
+            .map(|i| format!("user-{i}"))
+            .filter(|id| keys.bytes(id.as_bytes()) >> 52 == 0)
+            .take(3_000)
+            .collect();
+        let (mut t, mut names) = (NameTable::with_seed(1), NameArena::default());
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(t.intern(id, &mut names), Some(i as u32));
+        }
+        assert_eq!((t.slots, t.reseeds), (4_096, 1));
+        assert!(t.max_displacement(&names) < 100);
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(t.intern(id, &mut names), Some(i as u32), "found again");
+        }
     }
 
     #[test]

@@ -80,6 +80,44 @@ impl Names {
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         (0..self.len()).map(|i| self.get(i).unwrap_or_default())
     }
+
+    /// Indices of the names in ascending byte order (= Unicode code point order, pandas'
+    /// `groupby` order for text ids; equal names keep their index order). The customer table
+    /// is built in this order, so nothing downstream sees the order of the file's rows.
+    ///
+    /// Radix-sorted by an 8-byte key taken after the prefix all names share ("CUST-000…"),
+    /// with a full comparison only between equal keys: 350k ids sort in a few milliseconds.
+    pub fn sorted_order(&self) -> Vec<u32> {
+        let n = self.len();
+        let bytes = |i: u32| self.get(i as usize).unwrap_or_default().as_bytes();
+        let first = bytes(0);
+        let common = (1..n as u32).fold(first.len(), |c, i| {
+            let b = bytes(i);
+            first[..c.min(b.len())]
+                .iter()
+                .zip(b)
+                .take_while(|(x, y)| x == y)
+                .count()
+        });
+        let key = |i: u32| {
+            let rest = bytes(i).get(common..).unwrap_or_default();
+            let mut k = [0u8; 8];
+            let take = rest.len().min(8);
+            k[..take].copy_from_slice(&rest[..take]);
+            u64::from_be_bytes(k)
+        };
+        let keyed = (0..n as u32).map(|i| (key(i), i)).collect();
+        let mut order: Vec<u32> = Vec::with_capacity(n);
+        // Names whose keys are equal (longer than the key, or "a" vs "a\0") by their bytes.
+        for run in crate::radix::sort_pairs(keyed).chunk_by(|a, b| a.0 == b.0) {
+            let start = order.len();
+            order.extend(run.iter().map(|p| p.1));
+            if run.len() > 1 {
+                order[start..].sort_by(|&a, &b| bytes(a).cmp(bytes(b)));
+            }
+        }
+        order
+    }
 }
 
 impl Index<usize> for Names {
@@ -103,6 +141,14 @@ pub struct Interner {
 }
 
 impl Interner {
+    /// An interner whose table hashes with keys from `seed` (see [`super::seeded`]).
+    pub fn with_seed(seed: u64) -> Interner {
+        Interner {
+            table: NameTable::with_seed(seed),
+            ..Default::default()
+        }
+    }
+
     /// The id's index; `None` only past the arena's limits (see [`Names::push`]).
     pub fn id(&mut self, name: &str) -> Option<u32> {
         if let Some(last) = self.last.filter(|_| self.last_name == name) {
@@ -135,6 +181,34 @@ impl Interner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sorted_order_is_byte_order() {
+        let mut names = Names::default();
+        let ids = [
+            "CUST-0010",
+            "CUST-0002",
+            "CUST-00020",
+            "CUST-0002a",
+            "Клиент",
+            "客户",
+            "CUST-0001",
+            "CUST-",
+            "a",
+            "a\0",
+            "CUST-0000000000000001",
+            "CUST-0000000000000000",
+        ];
+        for id in ids {
+            names.push(id);
+        }
+        let order = names.sorted_order();
+        let got: Vec<&str> = order.iter().map(|&i| &names[i as usize]).collect();
+        let mut want = ids.to_vec();
+        want.sort();
+        assert_eq!(got, want);
+        assert!(Names::default().sorted_order().is_empty());
+    }
 
     #[test]
     fn interns_in_order_of_appearance() {

@@ -5,15 +5,17 @@
 //! appears.
 use std::borrow::Cow;
 
-use super::accounting::{RowAccount, SkipReason};
+use super::accounting::{Repair, RowAccount, SkipReason};
 use super::batch::Batch;
 use super::covariates::{CovariateColumn, CovariateReader};
-use super::date::DateParser;
+use super::date::{DateParser, DateRead};
 use super::lines::Lines;
 use super::names::{Interner, Names};
-use super::number::parse_amount;
+use super::number::{read_amount, Amount, MAX_AMOUNT};
+use super::outliers::{self, DateOutliers, OutlierPolicy};
 use super::sniff::Layout;
 use super::{Detected, DetectedColumns, IngestOptions, Ingested, ReturnsPolicy};
+use crate::dates::format_day;
 use crate::error::{Error, Result};
 
 /// Used transactions, one entry per input line, as parallel columns.
@@ -82,6 +84,33 @@ impl Transactions {
         self.day.shrink_to_fit();
         self.amount.shrink_to_fit();
         self.order.shrink_to_fit();
+    }
+
+    /// Keeps the rows `keep` accepts, in order (a rare path: rows with outlier dates).
+    pub(super) fn retain(&mut self, keep: impl Fn(usize) -> bool) {
+        let mut lines = Lines::default();
+        let mut w = 0;
+        for i in 0..self.len() {
+            if keep(i) {
+                self.customer[w] = self.customer[i];
+                self.day[w] = self.day[i];
+                self.amount[w] = self.amount[i];
+                self.order[w] = self.order[i];
+                for c in &mut self.covariates {
+                    c.values[w] = c.values[i];
+                }
+                lines.push(self.lines.get(i));
+                w += 1;
+            }
+        }
+        self.customer.truncate(w);
+        self.day.truncate(w);
+        self.amount.truncate(w);
+        self.order.truncate(w);
+        for c in &mut self.covariates {
+            c.values.truncate(w);
+        }
+        self.lines = lines;
     }
 
     /// Is line `i` a return (negative value)?
@@ -172,11 +201,35 @@ fn order_hash(s: &str) -> u64 {
     h.max(1)
 }
 
+/// Whether `id` holds a control character other than tab, LF and CR (or DEL). Eight bytes
+/// at a time: this runs on every row.
+pub(super) fn has_control(id: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Some byte below 0x20, or equal to 0x7F (the classic "has less" and "has zero" tricks;
+    // they may flag a false positive only next to a true one, so a hit is checked exactly).
+    let suspect = |v: u64| {
+        let del = v ^ (0x7F * ONES);
+        (v.wrapping_sub(0x20 * ONES) & !v & HIGH) != 0
+            || (del.wrapping_sub(ONES) & !del & HIGH) != 0
+    };
+    let exact = |b: &u8| (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || *b == 0x7F;
+    let mut chunks = id.chunks_exact(8);
+    for c in &mut chunks {
+        let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        if suspect(v) && c.iter().any(exact) {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(exact)
+}
+
 pub(super) struct RowParser<'a> {
     layout: &'a Layout,
     names: Vec<String>,
     pub(super) dates: DateParser,
     returns: ReturnsPolicy,
+    outlier_dates: OutlierPolicy,
     pub(super) account: RowAccount,
     tx: Transactions,
     customers: Interner,
@@ -185,6 +238,8 @@ pub(super) struct RowParser<'a> {
     needed: usize,
     /// The id arena passed its 4 GiB limit (see `Names::push`): ingest fails in `finish`.
     too_many_ids: bool,
+    /// The money column of this row read with the other decimal separator, if any.
+    repaired: Option<usize>,
     /// Levels of the covariate columns; the row's levels are queued in the batch.
     covariates: CovariateReader,
     levels: Vec<u32>,
@@ -192,7 +247,13 @@ pub(super) struct RowParser<'a> {
 
 impl<'a> RowParser<'a> {
     /// `capacity`: expected rows, so the columns are allocated once (no doubling copies).
-    pub(super) fn new(layout: &'a Layout, opts: &IngestOptions, capacity: usize) -> Self {
+    /// `seed`: keys the id table's and the date memo's hashes (see `seeded`).
+    pub(super) fn new(
+        layout: &'a Layout,
+        opts: &IngestOptions,
+        capacity: usize,
+        seed: u64,
+    ) -> Self {
         let covariates = CovariateReader::new(layout.covariates.clone());
         let names = (0..layout.n_fields)
             .map(|i| {
@@ -207,14 +268,15 @@ impl<'a> RowParser<'a> {
         RowParser {
             layout,
             names,
-            dates: DateParser::new(&layout.date_format),
+            dates: DateParser::new(&layout.date_format, seed),
             returns: opts.returns,
+            outlier_dates: opts.outlier_dates,
             account: RowAccount::default(),
             tx: Transactions {
                 covariates: covariates.columns(),
                 ..Transactions::with_capacity(capacity)
             },
-            customers: Interner::default(),
+            customers: Interner::with_seed(seed),
             batch: Batch::default(),
             needed: layout
                 .roles
@@ -224,6 +286,7 @@ impl<'a> RowParser<'a> {
                 .map_or(0, |m| m + 1)
                 .max(layout.covariates.iter().map(|c| c.0 + 1).max().unwrap_or(0)),
             too_many_ids: false,
+            repaired: None,
             covariates,
             levels: Vec::new(),
         }
@@ -233,8 +296,14 @@ impl<'a> RowParser<'a> {
         self.names.get(i).map_or("", String::as_str)
     }
 
-    pub(super) fn push(&mut self, rec: &impl Fields, line: u64) {
+    /// A new row is read (a file's record, or a row from memory).
+    pub(super) fn start_row(&mut self) {
         self.account.read();
+        self.repaired = None;
+    }
+
+    pub(super) fn push(&mut self, rec: &impl Fields, line: u64) {
+        self.start_row();
         let n = rec.count();
         // A blank line is only looked for where a row fails (too few fields, no customer):
         // scanning every field of every good row costs more than the check it saves.
@@ -245,19 +314,25 @@ impl<'a> RowParser<'a> {
             return;
         }
         if n < self.needed || extra_nonempty {
-            let text = (0..n)
-                .filter_map(|i| rec.field(i))
-                .collect::<Vec<_>>()
-                .join("|");
-            self.account.skip(
-                SkipReason::WrongFieldCount,
-                line,
-                "",
-                &format!("{n} fields: {text}"),
-            );
+            // The row's text only for the examples kept: a hostile file may hold a million
+            // such rows, or one of megabytes.
+            let text = match self.account.keeps_example(SkipReason::WrongFieldCount) {
+                true => {
+                    let fields: Vec<String> = (0..n)
+                        .filter_map(|i| rec.field(i))
+                        .take(50)
+                        .map(|f| crate::error::clip(f, 100))
+                        .collect();
+                    format!("{n} fields: {}", fields.join("|"))
+                }
+                false => String::new(),
+            };
+            self.account
+                .skip(SkipReason::WrongFieldCount, line, "", &text);
             return;
         }
-        let roles = &self.layout.roles;
+        let layout: &'a Layout = self.layout;
+        let roles = &layout.roles;
         let get = |c: Option<usize>| c.and_then(|i| rec.field(i)).unwrap_or("");
         let cust = get(roles.customer).trim();
         if cust.is_empty() && blank() {
@@ -271,38 +346,50 @@ impl<'a> RowParser<'a> {
                 .skip(SkipReason::MissingCustomerId, line, &name, "");
             return;
         }
-        let date_text = get(roles.date);
-        let Some(day) = self.dates.parse(date_text) else {
-            let c = self.col_name(roles.date.unwrap_or(0)).to_string();
+        // Control characters (NUL above all) are binary debris, not part of an id; a line
+        // break inside a quoted id is the file's business.
+        if has_control(cust.as_bytes()) {
+            let name = self.col_name(roles.customer.unwrap_or(0)).to_string();
+            let text = cust.escape_debug().to_string();
             self.account
-                .skip(SkipReason::UnparseableDate, line, &c, date_text);
+                .skip(SkipReason::InvalidCustomerId, line, &name, &text);
             return;
+        }
+        let date_text = get(roles.date);
+        let day = match self.dates.parse(date_text) {
+            DateRead::Day(day) => day,
+            bad => {
+                let c = self.col_name(roles.date.unwrap_or(0)).to_string();
+                let reason = match bad {
+                    DateRead::OutOfRange => SkipReason::DateOutOfRange,
+                    _ => SkipReason::UnparseableDate,
+                };
+                self.account.skip(reason, line, &c, date_text);
+                return;
+            }
         };
-        let dec = self.layout.decimal;
         let amount = match roles.amount {
-            Some(a) => parse_amount(get(Some(a)), dec).ok_or(a),
+            Some(a) => self.amount(rec, a),
             None => {
                 let (q, p) = (roles.quantity.unwrap_or(0), roles.unit_price.unwrap_or(0));
-                match (
-                    parse_amount(get(Some(q)), dec),
-                    parse_amount(get(Some(p)), dec),
-                ) {
-                    (Some(q), Some(p)) => Ok(q * p),
-                    (None, _) => Err(q),
-                    (_, None) => Err(p),
+                match (self.amount(rec, q), self.amount(rec, p)) {
+                    (Ok(q), Ok(p)) if (q * p).abs() <= MAX_AMOUNT => Ok(q * p),
+                    (Ok(_), Ok(_)) => Err((q, SkipReason::AmountOutOfRange)),
+                    (Err(e), _) | (_, Err(e)) => Err(e),
                 }
             }
         };
         let amount = match amount {
-            Ok(v) if v.is_finite() => v,
-            Ok(_) | Err(_) => {
-                let c = match amount {
-                    Err(c) => c,
-                    Ok(_) => roles.amount.unwrap_or(0),
-                };
+            Ok(v) => v,
+            Err((c, reason)) => {
                 let name = self.col_name(c).to_string();
-                self.account
-                    .skip(SkipReason::NonNumericAmount, line, &name, get(Some(c)));
+                let text = match reason {
+                    SkipReason::AmountOutOfRange if roles.amount.is_none() => {
+                        format!("{} × {}", get(roles.quantity), get(roles.unit_price))
+                    }
+                    _ => get(Some(c)).to_string(),
+                };
+                self.account.skip(reason, line, &name, &text);
                 return;
             }
         };
@@ -311,11 +398,13 @@ impl<'a> RowParser<'a> {
         });
     }
 
-    /// The end of every row with a customer, a day and a finite amount, whatever it was read
-    /// from (a file's fields here, or cells from memory in `memory`): cancelled invoices,
-    /// the returns policy, the order id; then the row is used. `order` may be untrimmed;
-    /// `covariate(field)` is the text of a covariate column's field, asked for used rows only
-    /// (a level seen only on dropped rows would be a level without customers).
+    /// The end of every row with a customer, a day and an amount within bounds, whatever it
+    /// was read from (a file's fields here, or cells from memory in `memory`): cancelled
+    /// invoices, the returns policy, the order id; then the row is used, and a money value
+    /// read with the other decimal separator (`repaired`) is counted. `order` may be
+    /// untrimmed; `field(i)` is the text of field `i` (covariates, the repaired value), asked
+    /// for used rows only (a level seen only on dropped rows would be a level without
+    /// customers).
     pub(super) fn accept<'r>(
         &mut self,
         cust: &str,
@@ -323,7 +412,7 @@ impl<'a> RowParser<'a> {
         mut amount: f64,
         order: &str,
         line: u64,
-        covariate: impl Fn(usize) -> Cow<'r, str>,
+        field: impl Fn(usize) -> Cow<'r, str>,
     ) {
         let order_text = order.trim();
         if self.layout.cancel_prefix && is_cancelled_invoice(order_text) {
@@ -344,11 +433,17 @@ impl<'a> RowParser<'a> {
             order_hash(order_text)
         };
         self.account.used();
+        if let Some(c) = self.repaired {
+            let name = self.col_name(c).to_string();
+            let text = field(c);
+            self.account
+                .repair(Repair::OtherDecimal, 1, Some((line, &name, &text)));
+        }
         if !self.covariates.is_empty() {
             self.levels.clear();
             for k in 0..self.covariates.columns.len() {
                 let c = self.covariates.columns[k];
-                let l = self.covariates.level(k, &covariate(c));
+                let l = self.covariates.level(k, &field(c));
                 self.levels.push(l);
             }
         }
@@ -360,10 +455,66 @@ impl<'a> RowParser<'a> {
         }
     }
 
+    /// The value of money column `c`, or the column and the reason to skip the row. A value
+    /// read with the other decimal separator is remembered in `repaired`, and counted as a
+    /// repair once the row is used.
+    #[inline]
+    fn amount(
+        &mut self,
+        rec: &impl Fields,
+        c: usize,
+    ) -> std::result::Result<f64, (usize, SkipReason)> {
+        self.money(rec.field(c).unwrap_or(""), c)
+    }
+
+    /// The value of text `text` of money column `c` (a file's field, or a text cell from
+    /// memory), as [`Self::amount`].
+    pub(super) fn money(
+        &mut self,
+        text: &str,
+        c: usize,
+    ) -> std::result::Result<f64, (usize, SkipReason)> {
+        match read_amount(text, self.layout.decimal, self.layout.style(c)) {
+            Amount::Value(v) => Ok(v),
+            Amount::OtherDecimal(v) => {
+                self.repaired.get_or_insert(c);
+                Ok(v)
+            }
+            Amount::Ambiguous => Err((c, SkipReason::AmbiguousAmount)),
+            Amount::OutOfRange => Err((c, SkipReason::AmountOutOfRange)),
+            Amount::NotANumber => Err((c, SkipReason::NonNumericAmount)),
+        }
+    }
+
     fn flush(&mut self) {
         if !self.batch.flush(&mut self.customers, &mut self.tx) {
             self.too_many_ids = true;
         }
+    }
+
+    /// Rows dated far outside the bulk of the dates (see `outliers`): described, and skipped
+    /// unless the options keep them.
+    fn date_outliers(&mut self) -> Option<DateOutliers> {
+        let w = outliers::window(&self.tx.day)?;
+        let mut found = DateOutliers::new(&w, self.outlier_dates);
+        let column = self
+            .col_name(self.layout.roles.date.unwrap_or(0))
+            .to_string();
+        for (i, &day) in self.tx.day.iter().enumerate() {
+            if w.outside(day) {
+                let line = self.tx.line(i);
+                found.add(line, day);
+                if self.outlier_dates == OutlierPolicy::Skip {
+                    self.account
+                        .unuse(SkipReason::OutlierDate, line, &column, &format_day(day));
+                }
+            }
+        }
+        if self.outlier_dates == OutlierPolicy::Skip {
+            let keep: Vec<bool> = self.tx.day.iter().map(|&d| !w.outside(d)).collect();
+            self.tx.retain(|i| keep[i]);
+        }
+        Some(found)
     }
 
     pub(super) fn finish(mut self, mut detected: Detected) -> Result<Ingested> {
@@ -376,6 +527,7 @@ impl<'a> RowParser<'a> {
             .with_hint("split the export into smaller files"));
         }
         self.tx.customer_names = std::mem::take(&mut self.customers).into_names();
+        detected.date_outliers = self.date_outliers();
         std::mem::take(&mut self.covariates).finish(&mut self.tx.covariates);
         self.tx.shrink_to_fit();
         let l = self.layout;
@@ -398,5 +550,33 @@ impl<'a> RowParser<'a> {
         };
         detected.header = self.names.clone();
         Ok(Ingested::Transactions(self.tx, self.account, detected))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_in_ids() {
+        for id in [
+            "C0002035",
+            "客户12345678",
+            "a\tb",
+            "line\nbreak\r\n",
+            "",
+            "~~~~~~~~~~~",
+        ] {
+            assert!(!has_control(id.as_bytes()), "{id:?}");
+        }
+        for id in [
+            "a\0",
+            "12345678\0",
+            "\u{1}abcdefgh",
+            "abcdefg\u{7f}",
+            "x\u{1b}[31m",
+        ] {
+            assert!(has_control(id.as_bytes()), "{id:?}");
+        }
     }
 }

@@ -5,10 +5,11 @@
 use super::columns::{self, Roles};
 use super::covariates::{self, CovariateKind};
 use super::date;
-use super::number::{self, Decimal};
+use super::number::{self, ColumnStyle, Decimal};
+use super::quotes::{Input, QuoteGuard};
 use super::source;
 use super::IngestOptions;
-use crate::error::{Error, Result};
+use crate::error::{clip, Error, Result};
 
 /// Rows the sniffer looks at. Large enough to see late day-of-month values (> 12).
 pub const SAMPLE_ROWS: usize = 2000;
@@ -58,7 +59,8 @@ pub fn parse_delimiter_option(s: &str) -> Result<Delimiter> {
     }
 }
 
-/// Parses the sniffing sample into rows of strings (the only place rows become strings).
+/// Parses the sniffing sample into rows of strings (the only place rows become strings),
+/// through the same quote guard as the rows themselves.
 pub fn read_sample(text: &str, delimiter: Delimiter) -> Vec<Vec<String>> {
     let collapsed;
     let text = match delimiter {
@@ -72,7 +74,10 @@ pub fn read_sample(text: &str, delimiter: Delimiter) -> Vec<Vec<String>> {
         .delimiter(delimiter.byte())
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
+        .from_reader(QuoteGuard::new(
+            Input::Text(text.as_bytes()),
+            delimiter.byte(),
+        ));
     rdr.records()
         .filter_map(|r| r.ok())
         .filter(|r| !r.iter().all(|f| f.trim().is_empty()))
@@ -145,8 +150,17 @@ pub struct Layout {
     pub date_ambiguous_with: Option<String>,
     /// Order ids like `C536379` mark cancelled invoices (see [`cancellation_prefix`]).
     pub cancel_prefix: bool,
+    /// What each money column's sample says of its separators (by column; default for the
+    /// others), see [`number::read_amount`].
+    pub styles: Vec<ColumnStyle>,
     /// Covariate columns (`covariateCols`): field, name, forced kind.
     pub covariates: Vec<(usize, String, Option<CovariateKind>)>,
+}
+
+impl Layout {
+    pub fn style(&self, column: usize) -> ColumnStyle {
+        self.styles.get(column).copied().unwrap_or_default()
+    }
 }
 
 /// Resolves a column option: a header name (case-insensitive) or a 1-based index.
@@ -194,19 +208,38 @@ pub fn resolve_covariates(
     Ok(out)
 }
 
+/// Characters of a header name kept (in `detected.header` and in messages): longer cells
+/// are no column names, and a message quoting them must stay readable.
+pub const NAME_CHARS: usize = 100;
+/// Characters of a value quoted in a message, and values quoted at most.
+const VALUE_CHARS: usize = 60;
+const VALUES: usize = 20;
+
+/// `"a", "b", …` for at most [`VALUES`] items of at most [`VALUE_CHARS`] characters.
+pub fn describe_values<'a>(values: impl ExactSizeIterator<Item = &'a str>) -> String {
+    let n = values.len();
+    let mut out: Vec<String> = values
+        .take(VALUES)
+        .map(|v| format!("{:?}", clip(v, VALUE_CHARS)))
+        .collect();
+    if n > VALUES {
+        out.push(format!("… ({n} in all)"));
+    }
+    out.join(", ")
+}
+
 pub fn describe_columns(header: &[String], n: usize) -> String {
     if header.is_empty() {
-        (1..=n)
-            .map(|i| format!("#{i}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        let names: Vec<String> = (1..=n).map(|i| format!("#{i}")).collect();
+        describe_values(names.iter().map(String::as_str))
     } else {
-        header
-            .iter()
-            .map(|h| format!("{h:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        describe_values(header.iter().map(String::as_str))
     }
+}
+
+/// A row in a message: `["a", "b", …]`, bounded like [`describe_values`].
+fn describe_row(row: &[String]) -> String {
+    format!("[{}]", describe_values(row.iter().map(String::as_str)))
 }
 
 pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layout> {
@@ -220,7 +253,7 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
     };
     let has_header = opts.has_header.unwrap_or_else(|| looks_like_header(rows));
     let header: Vec<String> = if has_header {
-        first.iter().map(|s| s.trim().to_string()).collect()
+        first.iter().map(|s| clip(s.trim(), NAME_CHARS)).collect()
     } else {
         vec![]
     };
@@ -303,9 +336,9 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
         Error::new(
             "no_date_column",
             format!(
-                "no column holds dates; found columns {} and first row {:?}",
+                "no column holds dates; found columns {} and first row {}",
                 describe_columns(&header, n_fields),
-                body.first().unwrap_or(first)
+                describe_row(body.first().unwrap_or(first))
             ),
         )
         .with_hint(
@@ -316,9 +349,9 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
         return Err(Error::new(
             "no_amount_column",
             format!(
-                "no column holds amounts; found columns {} and first row {:?}",
+                "no column holds amounts; found columns {} and first row {}",
                 describe_columns(&header, n_fields),
-                body.first().unwrap_or(first)
+                describe_row(body.first().unwrap_or(first))
             ),
         )
         .with_hint("--amount-col <name>, or --quantity-col and --unit-price-col"));
@@ -327,9 +360,9 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
         return Err(Error::new(
             "no_customer_column",
             format!(
-                "no column identifies customers; found columns {} and first row {:?}",
+                "no column identifies customers; found columns {} and first row {}",
                 describe_columns(&header, n_fields),
-                body.first().unwrap_or(first)
+                describe_row(body.first().unwrap_or(first))
             ),
         )
         .with_hint("--customer-col <name>"));
@@ -337,29 +370,21 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
     let (date_format, date_ambiguous_with) =
         match opts.date_format.as_deref().filter(|f| *f != "auto") {
             Some(f) => (f.to_string(), None),
-            None => {
-                match date::guess_format(&columns[date_col]) {
-                    Some(g) => (g.format, g.ambiguous_with),
-                    None => return Err(Error::new(
-                        "unparseable_dates",
-                        format!(
-                            "column {} holds no date we can read; first values: {:?}",
-                            header
-                                .get(date_col)
-                                .cloned()
-                                .unwrap_or(format!("#{}", date_col + 1)),
-                            columns[date_col].iter().take(3).collect::<Vec<_>>()
-                        ),
-                    )
-                    .with_hint(
-                        "--date-format '%d.%m.%Y' (chrono strftime syntax), or --date-col <name>",
-                    )),
-                }
-            }
+            None => match date::guess_format(&columns[date_col]) {
+                Some(g) => (g.format, g.ambiguous_with),
+                None => return Err(unparseable_dates(&header, date_col, &columns[date_col])),
+            },
         };
     let cancel_prefix = roles
         .order
         .is_some_and(|c| cancellation_prefix(&columns[c]));
+    let mut styles = vec![ColumnStyle::default(); n_fields];
+    for c in [roles.amount, roles.quantity, roles.unit_price]
+        .into_iter()
+        .flatten()
+    {
+        styles[c] = ColumnStyle::of(columns[c].iter().copied(), decimal);
+    }
     let covariates = resolve_covariates(&opts.covariate_cols, &header, n_fields)?;
     Ok(Layout {
         has_header,
@@ -370,8 +395,46 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
         date_format,
         date_ambiguous_with,
         cancel_prefix,
+        styles,
         covariates,
     })
+}
+
+/// The error of a date column no format reads. When the values do read in a format but
+/// their years lie outside the range dates may have, it says so (suggesting another format
+/// would send the user the wrong way).
+fn unparseable_dates(header: &[String], date_col: usize, values: &[&str]) -> Error {
+    let name = header
+        .get(date_col)
+        .cloned()
+        .unwrap_or(format!("#{}", date_col + 1));
+    let first = describe_values(values.iter().take(3).copied());
+    let out_of_range = date::CANDIDATES.iter().find(|f| {
+        values
+            .iter()
+            .any(|v| date::read_with(f, v) == date::DateRead::OutOfRange)
+    });
+    match out_of_range {
+        Some(f) => Error::new(
+            "unparseable_dates",
+            format!(
+                "column {name:?} holds dates (as {f:?}) whose years lie outside {}–{}, the years \
+                 dates are read for; first values: [{first}]",
+                date::MIN_YEAR,
+                date::MAX_YEAR
+            ),
+        )
+        .with_hint(format!(
+            "years must be within {}–{}: is {name:?} the date column? (--date-col <name>)",
+            date::MIN_YEAR,
+            date::MAX_YEAR
+        )),
+        None => Error::new(
+            "unparseable_dates",
+            format!("column {name:?} holds no date we can read; first values: [{first}]"),
+        )
+        .with_hint("--date-format '%d.%m.%Y' (chrono strftime syntax), or --date-col <name>"),
+    }
 }
 
 /// Whether an order id like `C536379` (C and a digit) marks a cancelled invoice, as in the

@@ -19,6 +19,59 @@ use crate::error::Result;
 
 /// Bytes of decoded UTF-8 text the sniffer looks at: enough for thousands of rows.
 pub const SAMPLE_BYTES: usize = 256 * 1024;
+/// Lines the sample holds at least when the first lines are longer (a header or a first row
+/// of 300 KiB once made the sample a cut-off first row: a false `empty_file`).
+const SAMPLE_LINES: usize = 20;
+/// The sample's hard bound: lines longer than this are cut.
+pub const MAX_SAMPLE_BYTES: usize = 16 << 20;
+
+fn is_blank_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0B' | b'\x0C')
+}
+
+/// Where the first line with a non-blank character starts (`None`: no such line yet).
+fn first_content_line(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let first = b.iter().position(|&c| !is_blank_byte(c))?;
+    Some(
+        b[..first]
+            .iter()
+            .rposition(|&c| c == b'\n' || c == b'\r')
+            .map_or(0, |i| i + 1),
+    )
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The sniffing sample of a decoded text, as a byte range: from the first line with a
+/// non-blank character (blank lines before it, however many, are no reason to see an empty
+/// file), [`SAMPLE_BYTES`], extended to hold [`SAMPLE_LINES`] lines (at most
+/// [`MAX_SAMPLE_BYTES`]), and cut after its last complete line unless it reaches the end of
+/// a `whole` text. The same range whether the text was decoded in place or transcoded.
+fn window(text: &str, whole: bool) -> std::ops::Range<usize> {
+    let Some(start) = first_content_line(text) else {
+        return text.len()..text.len();
+    };
+    let t = &text[start..];
+    let mut end = floor_boundary(t, t.len().min(SAMPLE_BYTES));
+    if end < t.len() && memchr::memchr_iter(b'\n', &t.as_bytes()[..end]).count() < SAMPLE_LINES {
+        let limit = floor_boundary(t, t.len().min(MAX_SAMPLE_BYTES));
+        end = memchr::memchr_iter(b'\n', &t.as_bytes()[..limit])
+            .nth(SAMPLE_LINES - 1)
+            .map_or(limit, |i| i + 1);
+    }
+    if !(whole && end == t.len()) {
+        if let Some(nl) = t[..end].rfind('\n') {
+            end = nl + 1;
+        }
+    }
+    start..start + end
+}
 
 #[derive(Debug, Clone, Copy)]
 pub struct TextSource<'a> {
@@ -67,36 +120,30 @@ impl<'a> TextSource<'a> {
         self.body.len()
     }
 
-    /// The first [`SAMPLE_BYTES`] of the decoded text (whole characters), cut after the last
-    /// complete line unless that is the whole text.
+    /// The sniffing sample: see [`window`].
     pub fn sample(&self) -> Cow<'a, str> {
-        let (text, whole) = self.head();
-        if whole {
-            return text;
-        }
-        match text.rfind('\n') {
-            Some(nl) => match text {
-                Cow::Borrowed(s) => Cow::Borrowed(&s[..=nl]),
-                Cow::Owned(mut s) => {
-                    s.truncate(nl + 1);
-                    Cow::Owned(s)
-                }
-            },
-            None => text,
-        }
-    }
-
-    /// The decoded text up to [`SAMPLE_BYTES`], and whether that is all of it.
-    fn head(&self) -> (Cow<'a, str>, bool) {
         #[cfg(feature = "formats")]
         if let Some(enc) = self.decode {
-            return decoded_head(self.body, enc);
+            let (text, whole) = decoded_head(self.body, enc);
+            let r = window(&text, whole);
+            return Cow::Owned(text[r].to_string());
         }
-        let n = self.body.len().min(SAMPLE_BYTES);
-        (
-            Cow::Borrowed(utf8_prefix(&self.body[..n])),
-            n == self.body.len(),
-        )
+        let text = utf8_prefix(self.body);
+        Cow::Borrowed(&text[window(text, true)])
+    }
+
+    /// A hash of the whole input, to seed the hashes of ids and dates (see `seeded`).
+    pub fn seed(&self) -> u64 {
+        super::seeded::seed_of(self.body)
+    }
+
+    /// The body, when it is read in place (valid UTF-8, no transcoding).
+    pub fn in_place(&self) -> Option<&'a [u8]> {
+        #[cfg(feature = "formats")]
+        if self.decode.is_some() {
+            return None;
+        }
+        Some(self.body)
     }
 
     /// The whole body as a UTF-8 byte stream.
@@ -134,17 +181,47 @@ fn utf8_prefix(bytes: &[u8]) -> &str {
     }
 }
 
-/// [`TextSource::head`] of a legacy code page: exactly what the in-place head of the fully
-/// decoded text would be. A decoder may stop a few bytes short of a full buffer, so it
-/// decodes a little more than needed and cuts at a character boundary.
+/// The decoded start of a legacy text: enough of it that [`window`] gives what it gives on
+/// the whole decoded text, and whether it is all of it. A blank start is not kept, however
+/// long.
 #[cfg(feature = "formats")]
-fn decoded_head<'a>(body: &[u8], enc: &'static Encoding) -> (Cow<'a, str>, bool) {
+fn decoded_head(body: &[u8], enc: &'static Encoding) -> (String, bool) {
     let mut dec = enc.new_decoder_without_bom_handling();
-    let mut out = vec![0u8; SAMPLE_BYTES + 64];
-    let (res, _, written, _) = dec.decode_to_utf8(body, &mut out, true);
-    let whole = res == encoding_rs::CoderResult::InputEmpty && written <= SAMPLE_BYTES;
-    let text = utf8_prefix(&out[..written.min(SAMPLE_BYTES)]).to_owned();
-    (Cow::Owned(text), whole)
+    let mut text = String::new();
+    let mut input = body;
+    loop {
+        text.reserve(64 * 1024);
+        let (res, read, _) = dec.decode_to_string(input, &mut text, true);
+        input = &input[read..];
+        if res == encoding_rs::CoderResult::InputEmpty {
+            return (text, true);
+        }
+        match first_content_line(&text) {
+            None => {
+                // Only blank lines so far: keep the last (it may begin the first row).
+                let keep = text.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+                text.drain(..keep);
+            }
+            Some(start) if enough(&text[start..]) => return (text, false),
+            Some(_) => {}
+        }
+    }
+}
+
+/// Whether a decoded start (from its first content line) settles [`window`]: it must reach
+/// past every byte the window could look at, plus a character.
+#[cfg(feature = "formats")]
+fn enough(t: &str) -> bool {
+    const SLACK: usize = 4;
+    if t.len() < SAMPLE_BYTES + SLACK {
+        return false;
+    }
+    let b = t.as_bytes();
+    memchr::memchr_iter(b'\n', &b[..SAMPLE_BYTES]).count() >= SAMPLE_LINES
+        || t.len() >= MAX_SAMPLE_BYTES + SLACK
+        || memchr::memchr_iter(b'\n', b)
+            .nth(SAMPLE_LINES - 1)
+            .is_some_and(|i| i + SLACK < t.len())
 }
 
 /// Whitespace-aligned columns (`runs of spaces` as the delimiter): collapses every run of

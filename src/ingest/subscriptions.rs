@@ -4,7 +4,7 @@
 //! transaction log's (or `dateFormat`). Rows that cannot be used are counted, never guessed.
 use super::accounting::{RowAccount, SkipReason};
 use super::columns::{find_named, from_header};
-use super::date::{guess_format, DateParser};
+use super::date::{guess_format, DateParser, DateRead};
 use super::sniff::{describe_columns, resolve_column};
 use super::{Detected, IngestOptions, Ingested};
 use crate::error::{Error, Result};
@@ -109,7 +109,12 @@ pub fn read(
             guess.format
         }
     };
-    let mut parser = DateParser::new(&format);
+    // Dates are the only hashed text here (the memo), and a memo miss only costs a parse.
+    let mut parser = DateParser::new(&format, 0);
+    let reason = |r: DateRead| match r {
+        DateRead::OutOfRange => SkipReason::DateOutOfRange,
+        _ => SkipReason::UnparseableDate,
+    };
     let mut account = RowAccount::default();
     let mut table = SubscriptionTable::default();
     let name = |c: usize| header.get(c).cloned().unwrap_or_default();
@@ -133,23 +138,21 @@ pub fn read(
             account.skip(SkipReason::MissingCustomerId, line, &c, "");
             continue;
         }
-        let Some(start) = parser.parse(get(c_start)) else {
-            account.skip(
-                SkipReason::UnparseableDate,
-                line,
-                &name(c_start),
-                get(c_start),
-            );
-            continue;
+        let start = match parser.parse(get(c_start)) {
+            DateRead::Day(d) => d,
+            r => {
+                account.skip(reason(r), line, &name(c_start), get(c_start));
+                continue;
+            }
         };
         let end_text = get(c_end);
         let end = if end_text.is_empty() {
             None
         } else {
             match parser.parse(end_text) {
-                Some(e) => Some(e),
-                None => {
-                    account.skip(SkipReason::UnparseableDate, line, &name(c_end), end_text);
+                DateRead::Day(e) => Some(e),
+                r => {
+                    account.skip(reason(r), line, &name(c_end), end_text);
                     continue;
                 }
             }

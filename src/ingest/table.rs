@@ -72,6 +72,12 @@ impl<'a> Table<'a> {
         self.n_rows as usize
     }
 
+    /// A hash of every cell (the wire bytes hold them all, with their lengths), to seed the
+    /// hashes of ids and dates (see `seeded`).
+    pub fn seed(&self) -> u64 {
+        super::seeded::seed_of(self.body)
+    }
+
     /// The rows, each as its cells' text (empty cells between filled ones are `""`).
     pub fn rows(&self) -> Rows<'a> {
         Self::rows_of(self.body, self.n_rows)
@@ -196,7 +202,7 @@ pub fn from_table(table: &Table, opts: &IngestOptions, detected: Detected) -> Re
         return Err(summary::summary_error(&sample[0]));
     }
     let layout = sniff::decide_layout(&sample, opts)?;
-    let mut parser = RowParser::new(&layout, opts, table.n_rows());
+    let mut parser = RowParser::new(&layout, opts, table.n_rows(), table.seed());
     // Leading empty rows before the table (and the header) are not rows.
     let start = table.rows().position(|r| non_empty(&r)).unwrap_or(0);
     let skip = usize::from(layout.has_header);

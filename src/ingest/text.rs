@@ -2,28 +2,32 @@
 //!
 //! Records are read as `csv::ByteRecord`s into one reused buffer, so there is no table of row
 //! strings and no per-row allocation; fields become `&str` only when the parser looks at them.
-use std::io::Read;
-
-use super::accounting::SkipReason;
+//! The text reaches the reader through the quote guard ([`super::quotes`]), which bounds quoted
+//! fields and gives each record its physical line.
+use super::accounting::{Repair, SkipReason};
+use super::encoding::Utf8Repairs;
+use super::quotes::{Input, QuoteGuard};
 use super::rows::RowParser;
 use super::sniff::{self, Delimiter};
 use super::source::{SpaceRuns, TextSource};
 use super::{summary, Detected, IngestOptions, Ingested};
 use crate::error::{Error, Result};
 
-/// A CSV reader over the decoded stream (flexible: ragged rows are counted, not fatal).
-fn reader<'a>(source: &TextSource<'a>, delimiter: Delimiter) -> csv::Reader<Box<dyn Read + 'a>> {
-    let stream = source.reader();
-    let stream: Box<dyn Read + 'a> = match delimiter {
-        Delimiter::Spaces => Box::new(SpaceRuns::new(stream)),
-        Delimiter::Byte(_) => stream,
+type Reader<'a> = csv::Reader<QuoteGuard<'a>>;
+
+/// A CSV reader over the decoded text (flexible: ragged rows are counted, not fatal).
+fn reader<'a>(source: &TextSource<'a>, delimiter: Delimiter) -> Reader<'a> {
+    let input = match (delimiter, source.in_place()) {
+        (Delimiter::Byte(_), Some(text)) => Input::Text(text),
+        (Delimiter::Byte(_), None) => Input::Stream(source.reader()),
+        (Delimiter::Spaces, _) => Input::Stream(Box::new(SpaceRuns::new(source.reader()))),
     };
     csv::ReaderBuilder::new()
         .delimiter(delimiter.byte())
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(64 * 1024)
-        .from_reader(stream)
+        .from_reader(QuoteGuard::new(input, delimiter.byte()))
 }
 
 /// Rows to reserve: the file's length over the sample's mean line length, plus 5%. The
@@ -40,12 +44,38 @@ fn is_blank(rec: &csv::ByteRecord) -> bool {
     rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace))
 }
 
+/// Excel's `sep=;` first line: the delimiter it names, and the length of the line.
+pub fn sep_line(sample: &str) -> Option<(u8, usize)> {
+    let line_end = sample.find('\n').map_or(sample.len(), |i| i + 1);
+    let line = sample[..line_end].trim_end_matches(['\r', '\n']);
+    let unquoted = line
+        .strip_prefix('"')
+        .and_then(|l| l.strip_suffix('"'))
+        .unwrap_or(line);
+    let rest = unquoted
+        .get(..4)
+        .filter(|p| p.eq_ignore_ascii_case("sep="))
+        .map(|_| &unquoted[4..])?;
+    match rest.as_bytes() {
+        [d] if d.is_ascii() && !b"\"\r\n".contains(d) => Some((*d, line_end)),
+        _ => None,
+    }
+}
+
+/// What the caller found before the rows: Excel's `sep=` line, if the text starts with one,
+/// and the invalid UTF-8 replaced while decoding.
+pub struct Preamble {
+    pub sep_line: bool,
+    pub utf8: Utf8Repairs,
+}
+
 pub fn from_text(
     source: &TextSource<'_>,
     sample_text: &str,
     delimiter: Delimiter,
+    preamble: Preamble,
     opts: &IngestOptions,
-    detected: Detected,
+    mut detected: Detected,
 ) -> Result<Ingested> {
     let sample = sniff::read_sample(sample_text, delimiter);
     if sample.is_empty() {
@@ -54,7 +84,19 @@ pub fn from_text(
                 .with_hint("choose a CSV/TSV/XLSX export with a header and at least one row"),
         );
     }
-    let records = || reader(source, delimiter).into_records();
+    detected.sep_line = preamble.sep_line;
+    let open = || {
+        let mut rdr = reader(source, delimiter);
+        if preamble.sep_line {
+            // The `sep=` line is no row: consumed here, reported in `detected.sepLine`.
+            let mut rec = csv::ByteRecord::new();
+            let _ = rdr.read_byte_record(&mut rec);
+            let p = rec.position().map_or(0, |p| p.byte());
+            rdr.get_mut().line_of(p);
+        }
+        rdr
+    };
+    let records = || open().into_records();
     let detected = match super::read_named(&sample, records, opts, detected.clone()) {
         Some(read) => return read,
         None => detected,
@@ -70,8 +112,8 @@ pub fn from_text(
     // columns are reserved, its block is reused instead of staying live under them.
     drop(sample);
     let capacity = estimate_rows(source.byte_len(), sample_text);
-    let mut parser = RowParser::new(&layout, opts, capacity);
-    let mut rdr = reader(source, delimiter);
+    let mut parser = RowParser::new(&layout, opts, capacity, source.seed());
+    let mut rdr = open();
     let mut rec = csv::ByteRecord::new();
     // Blank lines before the header are not rows of the table.
     let mut before_header = layout.has_header;
@@ -79,7 +121,8 @@ pub fn from_text(
         match rdr.read_byte_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {
-                let line = rec.position().map_or(0, |p| p.line());
+                let p = rec.position().map_or(0, |p| p.byte());
+                let line = rdr.get_mut().line_of(p);
                 if before_header {
                     if !is_blank(&rec) {
                         before_header = false;
@@ -90,7 +133,7 @@ pub fn from_text(
             }
             Err(e) => {
                 // Only I/O errors reach here (the reader is flexible, records are bytes).
-                let line = e.position().map_or(0, |p| p.line());
+                let line = rdr.get_mut().line_of(u64::MAX);
                 parser.account.read();
                 parser
                     .account
@@ -100,6 +143,28 @@ pub fn from_text(
                 }
             }
         }
+    }
+    let guard = rdr.get_ref();
+    for (line, text) in &guard.examples {
+        let example = format!("\"{text}");
+        parser
+            .account
+            .repair(Repair::UnclosedQuote, 1, Some((*line, "", &example)));
+    }
+    let rest = guard.stray - guard.examples.len() as u64;
+    if rest > 0 {
+        parser.account.repair(Repair::UnclosedQuote, rest, None);
+    }
+    let utf8 = &preamble.utf8;
+    for (line, bytes) in &utf8.examples {
+        let example = format!("bytes {bytes}");
+        parser
+            .account
+            .repair(Repair::InvalidUtf8, 1, Some((*line, "", &example)));
+    }
+    let rest = utf8.count.saturating_sub(utf8.examples.len() as u64);
+    if rest > 0 {
+        parser.account.repair(Repair::InvalidUtf8, rest, None);
     }
     parser.finish(detected)
 }

@@ -103,6 +103,8 @@ riskBasis: 'trees' | 'pAlive' | 'pAliveUnvalidated' | 'holdoutRate' | null, mean
  */
 highRisk: number, settings: ChurnOptions, };
 
+export type ClusterName = { code: string, values: { [key in string]: number }, };
+
 export type ClusterProfile = { id: number, size: number, 
 /**
  * size / customers.
@@ -117,6 +119,10 @@ revenueShare: number | null,
  * "highSpend"]; ["typical"] when no feature stands out by more than 0.25 std.
  */
 label: Array<string>, 
+/**
+ * A name a marketer reads ("loyalHighSpenders" …) with the values behind it (naming.rs).
+ */
+name: ClusterName, 
 /**
  * Centroid in the standardised space (same order as `features`).
  */
@@ -172,7 +178,11 @@ export type ClvReport = { customers: number, uniqueRows: number, units: UnitsRep
  * BG/BB, fitted on discrete-time data (a summary with `periods`) instead of the three
  * continuous-time models; null otherwise.
  */
-bgbb: FitReport<BgbbParams> | null, chosenModel: string, choiceCriterion: string, choiceReason: string, totals: Totals, newCustomer: NewCustomer | null, pAliveMatrix: PAliveMatrix | null, periodTransactions: PeriodTransactions | null, holdout: HoldoutReport | null, 
+bgbb: FitReport<BgbbParams> | null, chosenModel: string, choiceCriterion: string, choiceReason: string, 
+/**
+ * Customers without a repeat purchase (x = 0) and what their P(alive) means.
+ */
+oneTimeBuyers: OneTimeBuyers, totals: Totals, newCustomer: NewCustomer | null, pAliveMatrix: PAliveMatrix | null, periodTransactions: PeriodTransactions | null, holdout: HoldoutReport | null, 
 /**
  * Models with time-invariant covariates (`ingest.covariateCols`), null without them.
  */
@@ -311,6 +321,16 @@ counts: Array<Array<number>>,
  */
 unknown: Array<number>, };
 
+export type DateOutliers = { rows: number, 
+/**
+ * The bulk of the dates, `[lo, hi]`.
+ */
+bulkFrom: string, bulkTo: string, 
+/**
+ * Dates accepted: `[from, to]`.
+ */
+from: string, to: string, policy: OutlierPolicy, examples: Array<OutlierExample>, };
+
 export type Decile = { decile: number, customers: number, meanPredicted: number, actualRate: number, };
 
 export type Decimal = "." | ",";
@@ -328,7 +348,11 @@ encoding: string,
 /**
  * The text started with a byte-order mark.
  */
-bom: boolean, };
+bom: boolean, 
+/**
+ * Invalid UTF-8 replaced by U+FFFD while decoding (a UTF-8 file with stray bytes).
+ */
+invalidUtf8?: Utf8Repairs, };
 
 export type Detected = { 
 /**
@@ -344,6 +368,14 @@ bom: boolean, delimiter: string, hasHeader: boolean, decimalSeparator: string, d
  * Set when day-first and month-first both fit every sampled date: we chose `dateFormat`.
  */
 dateFormatAmbiguousWith?: string, 
+/**
+ * The text began with Excel's `sep=;` line: it named the delimiter and was no row.
+ */
+sepLine?: boolean, 
+/**
+ * Set when some rows' dates lie far outside the bulk of the dates (see `outliers`).
+ */
+dateOutliers?: DateOutliers, 
 /**
  * Set when order ids starting with this letter and a digit count as cancelled invoices
  * (the Online Retail convention); absent when the file has no order column or uses the
@@ -401,6 +433,12 @@ class: string,
  */
 customers: number, rules: Array<Rule>, };
 
+export type ExportOptions = { 
+/**
+ * Text cells exactly as they are: no `'` before those a spreadsheet would run.
+ */
+raw?: boolean, };
+
 export type Feature = "recency" | "frequency" | "monetary" | "tenure" | "clv";
 
 export type FeatureTransform = { feature: Feature, 
@@ -420,6 +458,8 @@ mean: number,
  * Population standard deviation of log1p(clamped value).
  */
 std: number, };
+
+export type Finding = { code: string, panel: string, rank: number, list: ListRef | null, values: { [key in string]: InsightValue }, };
 
 export type FitReport<P> = { params: P, stdErrors: P | null, logLikelihood: number, aic: number, converged: boolean, iterations: number, status: string, gradNorm: number, customers: number, };
 
@@ -451,7 +491,13 @@ byFrequency: Array<FrequencyRow>,
  * Predicted cumulative repeat purchases at `tracking.days` (empty without a tracking
  * series or when the expectations failed).
  */
-cumulative: Array<number>, };
+cumulative: Array<number>, 
+/**
+ * This model's mean squared error minus the lowest-RMSE model's (0 for that model), and
+ * the standard error of that difference: the paired per-customer differences of squared
+ * errors (Diebold–Mariano), so a gap within noise is told from a real one.
+ */
+mseExcess: number, mseExcessStdError: number, };
 
 export type HoldoutReport = { 
 /**
@@ -501,6 +547,11 @@ covariateCols?: Array<string>,
  */
 summary?: boolean, 
 /**
+ * Rows dated far outside the bulk of the dates (see `outliers`): `skip` (default) or
+ * `keep`.
+ */
+outlierDates?: OutlierPolicy, 
+/**
  * The input is a survival table: period, active[, cohort] (period 0: starting count).
  */
 survival?: boolean, 
@@ -509,11 +560,28 @@ survival?: boolean,
  */
 subscriptions?: boolean, };
 
-export type IngestReport = { rowsRead: number, rowsUsed: number, rowsSkipped: { [key in string]: number }, examples: Array<SkipExample>, detected: Detected, firstDate: string | null, lastDate: string | null, returns: ReturnsPolicy, 
+export type IngestReport = { rowsRead: number, rowsUsed: number, rowsSkipped: { [key in string]: number }, examples: Array<SkipExample>, 
+/**
+ * Values used after a documented repair, by kind (`otherDecimal`, `unclosedQuote`,
+ * `invalidUtf8`); their rows count as used.
+ */
+repairs: { [key in string]: number }, 
+/**
+ * The first repairs of each kind: `{ line, column, reason, text }` (`reason`: the kind).
+ */
+repairExamples: Array<SkipExample>, detected: Detected, firstDate: string | null, lastDate: string | null, returns: ReturnsPolicy, 
 /**
  * Return lines among the used rows (netted or kept per `returns`).
  */
 returnLines: number, };
+
+export type InsightValue = number | string;
+
+export type InsightsReport = { 
+/**
+ * Most important first (`rank` 1, 2, …).
+ */
+findings: Array<Finding>, };
 
 export type KpiOptions = { 
 /**
@@ -571,6 +639,16 @@ comparedTo: string | null, transitions: Array<Transition>,
  */
 usesPAlive: boolean, };
 
+export type ListRef = { 
+/**
+ * `rfm`, `stage` or `cluster`.
+ */
+kind: string, 
+/**
+ * The RFM segment's rule name, the stage key, or the cluster id.
+ */
+key: string, };
+
 export type LrTest = { statistic: number, df: number, pValue: number, plainLogLikelihood: number, };
 
 export type ModelCard = { format: string, 
@@ -607,11 +685,26 @@ spendPerPurchase: number,
  */
 value: Array<number>, };
 
+export type OneTimeBuyers = { customers: number, 
+/**
+ * customers / all customers (0 without customers).
+ */
+share: number, 
+/**
+ * `estimated` (MBG/NBD, Pareto/NBD), `notEstimable` (BG/NBD: P(alive) is 1 until a
+ * repeat purchase, whatever the silence) or `noModel` (simple CLV: no P(alive)).
+ */
+pAlive: string, };
+
 export type Options = { 
 /**
  * Last day of the observation period, inclusive (`YYYY-MM-DD`). Default: last transaction.
  */
 asOf?: string | null, timeUnit?: TimeUnit, ingest?: IngestOptions, rfm?: RfmOptions, lifecycle?: LifecycleOptions, kpis?: KpiOptions, segments?: SegmentOptions, clv?: ClvOptions, retention?: RetentionOptions, churn?: ChurnOptions, };
+
+export type OutlierExample = { line: number, date: string, };
+
+export type OutlierPolicy = "skip" | "keep";
 
 export type PAliveAtDate = { date: string, 
 /**
@@ -692,8 +785,11 @@ export type Recommendation = {
  */
 k: number, 
 /**
- * "maxSilhouette" | "elbowWithinSilhouetteTolerance" | "elbowOnly" (no scanned k has a
- * silhouette, so the elbow decides) | "onlyCandidate" | "userFixed" | "degenerate".
+ * "maxSilhouette" (the scan's best silhouette, in the preferred range or with no
+ * scanned k there) | "maxSilhouetteInPreferredRange" (the best in the range; the scan's
+ * best lies outside it without strong structure) | "elbowWithinSilhouetteTolerance" |
+ * "strongStructureOutsideRange" | "elbowOnly" (no scanned k has a silhouette, so the elbow
+ * decides) | "onlyCandidate" | "userFixed" | "degenerate".
  */
 reason: string, 
 /**
@@ -703,13 +799,25 @@ bestSilhouetteK: number | null, bestSilhouette: number | null,
 /**
  * Elbow of the inertia curve (largest distance below the chord, "kneedle").
  */
-elbowK: number | null, silhouetteTolerance: number, };
+elbowK: number | null, silhouetteTolerance: number, 
+/**
+ * [`PREFERRED_K`]: the range rule 1 looks in.
+ */
+preferredRange: [number, number], 
+/**
+ * Best silhouette among the scanned k in the preferred range.
+ */
+bestInRangeK: number | null, bestInRangeSilhouette: number | null, };
 
 export type Report = { schemaVersion: number, asOf: string, timeUnit: TimeUnit, ingest: IngestReport, kpis: KpisReport, rfm: RfmReport, lifecycle: LifecycleReport, segments: SegmentsReport, clv: ClvReport, 
 /**
  * Subscription retention (sBG); `source: "none"` unless the input is subscription data.
  */
-retention: RetentionReport, churn: ChurnReport, explain: ExplainReport, warnings: Array<Warning>, };
+retention: RetentionReport, 
+/**
+ * The findings that matter most, ranked (src/insights/).
+ */
+insights: InsightsReport, churn: ChurnReport, explain: ExplainReport, warnings: Array<Warning>, };
 
 export type RetentionHoldout = { fitPeriods: number, 
 /**
@@ -777,7 +885,12 @@ bins?: number,
 /**
  * Replaces the default segment table (first matching rule wins, else "Others").
  */
-rules?: Array<SegmentRule> | null, };
+rules?: Array<SegmentRule> | null, 
+/**
+ * How ties are scored when value quantiles collapse: `shared` (default: tied values
+ * share a score, whatever the row order) or `first` (pandas' `rank(method="first")`).
+ */
+ties?: Ties, };
 
 export type RfmReport = { bins: number, scoring: ScoringInfo, 
 /**
@@ -879,8 +992,8 @@ activeValue: number | null, valuePerActiveSubscriber: number | null, byRenewals:
 
 export type ScanPoint = { k: number, 
 /**
- * Sum of squared distances of ALL customers to the nearest of the centroids found on the
- * scan sample (standardised space).
+ * Sum of squared distances of ALL customers to the nearest centroid (standardised
+ * space), for this k's final fit: its best sample runs refined on all customers.
  */
 inertia: number, 
 /**
@@ -902,7 +1015,7 @@ brier: number,
  */
 topDecileLift: number, calibration: Array<Decile>, };
 
-export type Scoring = "qcut" | "rankFirst";
+export type Scoring = "qcut" | "rankFirst" | "sharedTies";
 
 export type ScoringInfo = { recency: Scoring | null, frequency: Scoring | null, monetary: Scoring | null, };
 
@@ -1053,7 +1166,11 @@ line: number,
 /**
  * Column name (or `#n`, 1-based) the problem was found in; empty for whole-row problems.
  */
-column: string, reason: string, text: string, };
+column: string, 
+/**
+ * The skip reason's key (or the repair's, in `repairExamples`).
+ */
+reason: string, text: string, };
 
 export type Stage = "prospect" | "new" | "active" | "loyal" | "atRisk" | "lost";
 
@@ -1097,6 +1214,8 @@ typicalGapDays: number,
  */
 source: string, };
 
+export type Ties = "shared" | "first";
+
 export type TimeUnit = "day" | "week" | "month" | "year";
 
 export type Totals = { clv: number, clvLow: number, clvHigh: number, interval: number, bootstrapDraws: number, 
@@ -1131,6 +1250,8 @@ export type Transition = {
 from: string, to: Stage, customers: number, };
 
 export type UnitsReport = { timeUnit: string, unitDays: number, monthFactor: number, horizonMonths: number, horizonUnits: number, discountRate: number, marginRate: number, penalizer: number, };
+
+export type Utf8Repairs = { count: number, examples: Array<[number, string]>, };
 
 export type ValueByRenewals = { renewals: number, active: number, 
 /**

@@ -43,20 +43,37 @@ pub struct KpiOptions {
 }
 
 impl KpiOptions {
+    /// Survey answers are whole points of their scale, spend a month key and an amount within
+    /// the bounds amounts have (`ingest::MAX_AMOUNT`): anything else is a wrong input, never
+    /// a silently skewed NPS, CSAT or CAC.
     pub fn validate(&self) -> Result<()> {
         for (m, v) in &self.marketing_spend {
             let ok = m.len() == 7 && crate::dates::parse_iso(&format!("{m}-01")).is_some();
-            if !ok || !v.is_finite() || *v < 0.0 {
+            if !ok || !v.is_finite() || *v < 0.0 || *v > crate::ingest::MAX_AMOUNT {
                 return Err(Error::option(format!(
-                    "kpis.marketingSpend: {m:?}: {v} needs a YYYY-MM key and an amount ≥ 0"
-                )));
+                    "kpis.marketingSpend: {m:?}: {v} needs a YYYY-MM key and an amount from 0 to 10^15"
+                ))
+                .with_hint(r#"{"kpis":{"marketingSpend":{"2024-03":1500}}}"#));
             }
         }
-        if self.nps_answers.iter().any(|v| !(0.0..=10.0).contains(v)) {
-            return Err(Error::option("kpis.npsAnswers must be within 0..10"));
+        let points = |answers: &[f64], lo: f64, hi: f64| {
+            answers
+                .iter()
+                .position(|v| !(lo..=hi).contains(v) || v.fract() != 0.0)
+        };
+        if let Some(i) = points(&self.nps_answers, 0.0, 10.0) {
+            return Err(Error::option(format!(
+                "kpis.npsAnswers[{i}] is {}: NPS answers are whole points from 0 to 10",
+                self.nps_answers[i]
+            ))
+            .with_hint(r#"{"kpis":{"npsAnswers":[10,9,7,3]}}"#));
         }
-        if self.csat_answers.iter().any(|v| !(1.0..=5.0).contains(v)) {
-            return Err(Error::option("kpis.csatAnswers must be within 1..5"));
+        if let Some(i) = points(&self.csat_answers, 1.0, 5.0) {
+            return Err(Error::option(format!(
+                "kpis.csatAnswers[{i}] is {}: CSAT answers are whole points from 1 to 5",
+                self.csat_answers[i]
+            ))
+            .with_hint(r#"{"kpis":{"csatAnswers":[5,4,2]}}"#));
         }
         Ok(())
     }

@@ -10,18 +10,22 @@ const SKIP_WARNING_SHARE: f64 = 0.05;
 /// Skips that follow from the data or an option as intended, not from a wrong guess: rows
 /// after `asOf`, customers with no purchase up to it, returns under `returns: drop`, and
 /// blank lines. They never count toward the warning's share, nor choose its hint.
-fn by_design(r: SkipReason) -> bool {
+pub(crate) fn by_design(r: SkipReason) -> bool {
     matches!(
         r,
         SkipReason::AfterAsOf
             | SkipReason::NoPurchaseInPeriod
             | SkipReason::ReturnDropped
             | SkipReason::BlankLine
+            | SkipReason::OutlierDate
     )
 }
 
 /// The most frequent reason among those `keep` admits (ties: the first in reason order).
-fn dominant(account: &RowAccount, keep: impl Fn(SkipReason) -> bool) -> Option<(SkipReason, u64)> {
+pub(crate) fn dominant(
+    account: &RowAccount,
+    keep: impl Fn(SkipReason) -> bool,
+) -> Option<(SkipReason, u64)> {
     account
         .skipped
         .iter()
@@ -61,7 +65,7 @@ fn guess_and_fix(reason: SkipReason, d: &Detected) -> (Option<String>, String) {
                 },
             )
         }
-        SkipReason::NonNumericAmount => {
+        SkipReason::NonNumericAmount | SkipReason::AmbiguousAmount => {
             let from = match (&c.amount, &c.quantity, &c.unit_price) {
                 (None, Some(_), Some(_)) => format!(
                     "columns {} × {}",
@@ -101,6 +105,33 @@ fn guess_and_fix(reason: SkipReason, d: &Detected) -> (Option<String>, String) {
                 "--customer-col".into()
             },
         ),
+        SkipReason::InvalidCustomerId => (
+            Some(format!(
+                "customer ids read from column {}",
+                quoted(&c.customer_id)
+            )),
+            "--customer-col (the ids hold control characters such as NUL; or --encoding)".into(),
+        ),
+        SkipReason::DateOutOfRange => (
+            Some(format!(
+                "dates read as {:?} from column {}",
+                d.date_format,
+                quoted(&c.date)
+            )),
+            format!(
+                "--date-col or --date-format; years outside {}–{} are not read",
+                crate::ingest::MIN_YEAR,
+                crate::ingest::MAX_YEAR
+            ),
+        ),
+        SkipReason::AmountOutOfRange => (
+            None,
+            "--amount-col (amounts beyond ±10^15 are not money: an id or a barcode?)".into(),
+        ),
+        SkipReason::OutlierDate => (
+            None,
+            "--outlier-dates keep to use rows far outside the bulk of the dates".into(),
+        ),
         SkipReason::AfterAsOf => (None, "--as-of (a later date)".into()),
         SkipReason::ReturnDropped => (None, "--returns net or keep".into()),
         SkipReason::EndBeforeStart => (
@@ -133,19 +164,56 @@ fn hint(top: Option<SkipReason>, d: &Detected) -> String {
     }
 }
 
+/// `customer "id", date "day", amount "total"` (the roles found, in words).
+fn columns_text(d: &Detected) -> String {
+    let c = &d.columns;
+    let roles = [
+        ("customer", &c.customer_id),
+        ("date", &c.date),
+        ("amount", &c.amount),
+        ("order", &c.order_id),
+        ("quantity", &c.quantity),
+        ("unit price", &c.unit_price),
+    ];
+    let found: Vec<String> = roles
+        .iter()
+        .filter_map(|(role, col)| col.as_ref().map(|name| format!("{role} {name:?}")))
+        .collect();
+    match found.is_empty() {
+        true => "none".into(),
+        false => found.join(", "),
+    }
+}
+
 pub(super) fn no_rows_error(account: &RowAccount, detected: &Detected) -> Error {
     // The dominant guess-related reason if any row failed that way, else whatever left the
     // rows out (e.g. every row after `asOf`).
     let top = dominant(account, |r| !by_design(r)).or_else(|| dominant(account, |_| true));
+    let returns_only = match top {
+        Some((SkipReason::NoPurchaseInPeriod, _)) => Some("--returns keep to count returns as transactions of negative value, or check the amount column (--amount-col) and its signs"),
+        Some((SkipReason::ReturnDropped, _)) => Some("--returns net or keep"),
+        _ => None,
+    };
+    if let (Some(hint), Some((_, n))) = (returns_only, top) {
+        return Error::new(
+            "no_usable_rows",
+            format!(
+                "every row was a return: {} read, {n} of them returns (negative amounts or lines of cancelled invoices), and no purchase to analyse; columns: {}",
+                account.rows_read,
+                columns_text(detected)
+            ),
+        )
+        .with_hint(hint);
+    }
     Error::new(
         "no_usable_rows",
         format!(
-            "no usable rows: {} read, {} skipped ({}); detected columns {:?}, date format {:?}",
+            "no usable rows: {} read, {} skipped ({}); columns: {}; date format {:?}",
             account.rows_read,
             account.skipped_total(),
             top.map(|(r, n)| format!("{n} rows {}", r.key()))
                 .unwrap_or_else(|| "none".into()),
-            detected.columns,
+            columns_text(detected),
             detected.date_format
         ),
     )

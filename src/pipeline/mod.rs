@@ -9,6 +9,7 @@ mod clv_input;
 mod diagnose;
 mod memo;
 mod offload;
+mod row_notes;
 mod subscriptions;
 mod summary_export;
 mod summary_input;
@@ -25,6 +26,7 @@ use crate::ingest::{
     self, Detected, IngestReport, Ingested, RowAccount, SkipReason, SubscriptionTable,
     SummaryTable, SurvivalTable, Transactions,
 };
+use crate::insights::{self, InsightsReport};
 use crate::kpis::{self, KpiOptions, KpisReport};
 use crate::lifecycle::{self, LifecycleOptions, LifecycleReport, Stage, Thresholds};
 use crate::options::Options;
@@ -34,6 +36,7 @@ use crate::segment::{self, Feature, SegmentColumns, SegmentOptions, SegmentsRepo
 use crate::units::TimeUnit;
 use clv_input::clv_with;
 pub use clv_input::{clv_for, covariate_inputs, holdout_split, Split};
+pub(crate) use diagnose::{by_design as by_design_skip, dominant as dominant_skip};
 use diagnose::{ingest_warnings, no_rows_error};
 use memo::Memo;
 pub use offload::{SegmentFeatures, SegmentJob, SegmentResult};
@@ -310,6 +313,7 @@ impl Dataset {
         let customers = &table.customers;
         let as_of = table.as_of;
         let mut warnings = ingest_warnings(&table.account, &self.detected);
+        warnings.extend(row_notes::row_notes(&table.account, &self.detected));
         warnings.extend(table.warnings.iter().cloned());
         warnings.extend(kpi.warnings.iter().cloned());
         let Models {
@@ -381,7 +385,7 @@ impl Dataset {
         ));
 
         let account = &table.account;
-        let report = Report {
+        let mut report = Report {
             schema_version: SCHEMA_VERSION,
             as_of: format_day(as_of),
             time_unit: opts.time_unit,
@@ -390,6 +394,8 @@ impl Dataset {
                 rows_used: account.rows_used,
                 rows_skipped: account.skipped_by_key(),
                 examples: account.examples.clone(),
+                repairs: account.repaired_by_key(),
+                repair_examples: account.repair_examples.clone(),
                 detected: self.detected.clone(),
                 first_date: table.first_day.map(format_day),
                 last_date: table.last_day.map(format_day),
@@ -407,10 +413,21 @@ impl Dataset {
             segments: segments_report,
             clv: clv_report,
             retention: crate::retention::RetentionReport::none(opts.time_unit.days()),
+            insights: InsightsReport::default(),
             churn: churn.report,
             explain,
             warnings,
         };
+        // Findings read every section and the per-customer columns: made last, every run (O(n)).
+        report.insights = insights::findings(&insights::Inputs {
+            report: &report,
+            account,
+            customers: &table.customers,
+            rfm_segment: &rfm.cols.segment,
+            stages: &life.stages,
+            p_alive: &clv.cols.p_alive,
+            clv: &clv.cols.clv,
+        });
         Ok(Analysis {
             report,
             customers: table.customers,

@@ -111,6 +111,8 @@ impl Dataset {
                 rows_used: account.rows_used,
                 rows_skipped: account.skipped_by_key(),
                 examples: account.examples.clone(),
+                repairs: account.repaired_by_key(),
+                repair_examples: account.repair_examples.clone(),
                 detected: self.detected.clone(),
                 first_date: span.map(|s| format_day(s.0)),
                 last_date: span.map(|s| format_day(s.1)),
@@ -123,6 +125,8 @@ impl Dataset {
             segments,
             clv,
             retention,
+            // The findings' rules read purchase analyses; a subscription run has none yet.
+            insights: Default::default(),
             churn,
             explain,
             warnings,

@@ -5,12 +5,13 @@
 //! can be checked against pandas to the customer.
 pub mod quantile;
 pub mod segments;
+pub mod ties;
 
 use serde::{Deserialize, Serialize};
 
 use crate::customers::CustomerTable;
 use crate::error::{Error, Result};
-pub use quantile::Scoring;
+pub use quantile::{Scoring, Ties};
 pub use segments::SegmentRule;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,6 +24,10 @@ pub struct RfmOptions {
     pub bins: u8,
     /// Replaces the default segment table (first matching rule wins, else "Others").
     pub rules: Option<Vec<SegmentRule>>,
+    /// How ties are scored when value quantiles collapse: `shared` (default: tied values
+    /// share a score, whatever the row order) or `first` (pandas' `rank(method="first")`).
+    #[cfg_attr(test, ts(optional = nullable))]
+    pub ties: Ties,
 }
 
 impl Default for RfmOptions {
@@ -30,6 +35,7 @@ impl Default for RfmOptions {
         RfmOptions {
             bins: 5,
             rules: None,
+            ties: Ties::Shared,
         }
     }
 }
@@ -128,9 +134,10 @@ pub fn run(t: &CustomerTable, opts: &RfmOptions) -> (RfmReport, RfmColumns) {
     let bins = opts.bins as usize;
     let rules = opts.rules();
     let tx: Vec<f64> = t.transactions.iter().map(|&v| v as f64).collect();
-    let (r, rs) = quantile::score(&t.recency_days, bins, false, true);
-    let (f, fs) = quantile::score(&tx, bins, true, false);
-    let (m, ms) = quantile::score(&t.revenue, bins, false, false);
+    let ties = opts.ties;
+    let (r, rs) = quantile::score(&t.recency_days, bins, ties, false, true);
+    let (f, fs) = quantile::score(&tx, bins, ties, true, false);
+    let (m, ms) = quantile::score(&t.revenue, bins, ties, false, false);
     let n = t.len();
     let mut cols = RfmColumns {
         r,

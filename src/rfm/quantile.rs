@@ -74,46 +74,19 @@ pub fn bin_of(x: f64, edges: &[f64]) -> u8 {
 
 /// Customers ordered by (value, position): the order pandas `rank(method="first")` gives.
 ///
-/// A stable LSD radix sort on the values' total-order bits: ties keep their position by
+/// A stable radix sort on the values' total-order bits: ties keep their position by
 /// construction, and it costs a few linear passes instead of an indirect comparison sort
 /// (three of these per analysis of 350k customers were a third of the table + RFM time).
-/// Passes whose digit is the same for every key (the low mantissa bits of whole numbers
-/// such as days and counts) are skipped.
 fn first_order(values: &[f64]) -> Vec<u32> {
-    const BITS: usize = 11;
-    const BUCKETS: usize = 1 << BITS;
-    const PASSES: usize = 64_usize.div_ceil(BITS);
-    let digit = |k: u64, pass: usize| ((k >> (pass * BITS)) as usize) & (BUCKETS - 1);
-    // Every pass' histogram in one read of the keys.
-    let mut count = vec![[0usize; BUCKETS]; PASSES];
-    let mut keys: Vec<(u64, u32)> = values
+    let keys = values
         .iter()
         .enumerate()
-        .map(|(i, v)| {
-            let k = order_bits(*v);
-            for (pass, c) in count.iter_mut().enumerate() {
-                c[digit(k, pass)] += 1;
-            }
-            (k, i as u32)
-        })
+        .map(|(i, v)| (order_bits(*v), i as u32))
         .collect();
-    let mut spare = vec![(0u64, 0u32); keys.len()];
-    for (pass, count) in count.iter_mut().enumerate() {
-        if count.contains(&keys.len()) {
-            continue;
-        }
-        let mut offset = 0;
-        for c in count.iter_mut() {
-            (*c, offset) = (offset, offset + *c);
-        }
-        for &(k, i) in &keys {
-            let slot = &mut count[digit(k, pass)];
-            spare[*slot] = (k, i);
-            *slot += 1;
-        }
-        std::mem::swap(&mut keys, &mut spare);
-    }
-    keys.into_iter().map(|(_, i)| i).collect()
+    crate::radix::sort_pairs(keys)
+        .into_iter()
+        .map(|(_, i)| i)
+        .collect()
 }
 
 /// Maps an `f64` to a `u64` whose unsigned order is `f64::total_cmp`'s order.
@@ -142,25 +115,49 @@ pub fn rank_first(values: &[f64]) -> Vec<f64> {
 pub enum Scoring {
     /// `pd.qcut(values, bins)`.
     Qcut,
-    /// `pd.qcut(values.rank(method="first"), bins)`: used for F always, and for R/M when
-    /// ties make value quantiles collapse.
+    /// `pd.qcut(values.rank(method="first"), bins)` (option `rfm.ties: "first"`): used for F
+    /// always, and for R/M when ties make value quantiles collapse.
     RankFirst,
+    /// Tied values share a score, bins as balanced as the ties allow ([`super::ties`]): the
+    /// default when ties make value quantiles collapse.
+    SharedTies,
+}
+
+/// How tied values are scored when value quantiles collapse (option `rfm.ties`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum Ties {
+    /// Tied values share a score ([`super::ties`]); F is scored like R and M. Independent of
+    /// the order of the customers.
+    #[default]
+    Shared,
+    /// pandas' `rank(method="first")`, F always: ties are broken by position in the customer
+    /// table (ordered by customer id, as pandas' `groupby` orders them).
+    First,
 }
 
 /// Scores 1..=bins; `reverse` gives the highest score to the lowest value (recency).
+/// `frequency` marks F, which `Ties::First` always ranks (the pandas recipe).
 ///
-/// One sort per variable: the (value, position) order yields both the value quantiles and
-/// the first-ranks, whose quantiles are computed directly (ranks are 1..n).
-pub fn score(values: &[f64], bins: usize, force_rank: bool, reverse: bool) -> (Vec<u8>, Scoring) {
+/// One sort per variable: the (value, position) order yields the value quantiles, the
+/// first-ranks (whose quantiles are computed directly: ranks are 1..n) and the tie blocks.
+pub fn score(
+    values: &[f64],
+    bins: usize,
+    ties: Ties,
+    frequency: bool,
+    reverse: bool,
+) -> (Vec<u8>, Scoring) {
     let n = values.len();
-    if n < 2 {
+    let label = |b: u8| if reverse { bins as u8 + 1 - b } else { b };
+    if ties == Ties::First && n < 2 {
         // One customer has no distribution: give the middle score rather than an extreme.
         return (vec![bins.div_ceil(2) as u8; n], Scoring::RankFirst);
     }
     let order = first_order(values);
-    let label = |b: u8| if reverse { bins as u8 + 1 - b } else { b };
     let mut scores = vec![0u8; n];
-    if !force_rank {
+    if !(ties == Ties::First && frequency) && n >= 2 {
         if let Some(edges) =
             unique_edges(bins, |q| quantile_by(n, q, |i| values[order[i] as usize]))
         {
@@ -169,6 +166,11 @@ pub fn score(values: &[f64], bins: usize, force_rank: bool, reverse: bool) -> (V
             }
             return (scores, Scoring::Qcut);
         }
+    }
+    if ties == Ties::Shared {
+        let mut scores = super::ties::scores(values, &order, bins);
+        scores.iter_mut().for_each(|s| *s = label(*s));
+        return (scores, Scoring::SharedTies);
     }
     match unique_edges(bins, |q| quantile_by(n, q, |i| (i + 1) as f64)) {
         Some(edges) => {
@@ -231,17 +233,21 @@ mod tests {
         // pd.qcut([1,2,3,4,5,6,7,8,9,10], 5, labels=False) + 1 == [1,1,2,2,3,3,4,4,5,5]
         let v: Vec<f64> = (1..=10).map(f64::from).collect();
         assert_eq!(
-            score(&v, 5, false, false).0,
+            score(&v, 5, Ties::First, false, false).0,
             vec![1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
         );
         assert_eq!(
-            score(&v, 5, false, true).0,
+            score(&v, 5, Ties::First, false, true).0,
             vec![5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
         );
         // Heavy ties: pandas would raise; ranks in order of appearance instead.
         let f = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 3.0, 1.0, 5.0];
-        let (s, how) = score(&f, 5, false, false);
+        let (s, how) = score(&f, 5, Ties::First, false, false);
         assert_eq!(how, Scoring::RankFirst);
         assert_eq!(s, vec![1, 1, 2, 2, 3, 3, 4, 5, 4, 5]);
+        // The default: the seven 1s share a score, as do the others.
+        let (s, how) = score(&f, 5, Ties::Shared, false, false);
+        assert_eq!(how, Scoring::SharedTies);
+        assert_eq!(s, vec![1, 1, 1, 1, 1, 1, 3, 4, 1, 5]);
     }
 }

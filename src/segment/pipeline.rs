@@ -5,12 +5,11 @@ use ndarray::{Array2, ArrayView2, Axis};
 use super::choose_k::{recommend, Recommendation, ScanPoint};
 use super::crosstab::crosstab;
 use super::features::{self, FeatureSpace};
-use super::fit::{assign, refine, restarts, sample_model, FitSettings};
+use super::fit::{assign, best_on_all, refine, restart_count, restarts, sample_model, FitSettings};
 use super::hyperparams::SegmentOptions;
 use super::input::SegmentInput;
 use super::pca::project;
 use super::profile::profiles;
-use super::sample::sample_indices;
 use super::silhouette::PairwiseDistances;
 use super::types::{SampleSizes, SegmentsReport, Transform};
 use super::warn::{warn, WarnCode};
@@ -49,7 +48,11 @@ pub fn run(
     let data = space.data.view();
     let d = data.ncols();
 
-    let idx = sample_indices(n, scan_size(opts, n), opts.seed);
+    // The scan sample: the customers with the lowest seeded hash of their feature values, in
+    // hash order. It depends on the values and the seed, never on the order of the file's
+    // rows (customers with equal features are the same point to k-means).
+    let mut idx = hash_order(data, opts.seed);
+    idx.truncate(scan_size(opts, n));
     let m = idx.len();
     let sample = data.select(Axis(0), &idx);
     let s = opts.silhouette_sample.min(m);
@@ -62,7 +65,7 @@ pub fn run(
     };
 
     let mut scan = Vec::new();
-    let mut start: Option<Vec<(Array2<f64>, f64)>> = None;
+    let mut start: Option<(Array2<f64>, f64)> = None;
     let recommendation;
     let mut pairwise: Option<PairwiseDistances> = None;
     if d == 0 || n < 2 {
@@ -86,9 +89,13 @@ pub fn run(
         // Same seed as this k gets in a scan, so fixing the recommended k reproduces it.
         let st = FitSettings {
             seed: seed_for_k(opts.seed, k),
+            n_init: restart_count(opts.n_init, m, k, d),
             ..settings
         };
-        start = fit_or_warn(sample.view(), k, &st, &mut warnings);
+        start = fit_or_warn(sample.view(), k, &st, &mut warnings).and_then(|runs| {
+            let full = (m < n).then_some(&st);
+            best_on_all(data, runs, full, opts.final_max_iter, opts.final_tolerance)
+        });
         recommendation = Recommendation::simple(k, "userFixed", opts.silhouette_tolerance);
     } else {
         let k_hi = opts.k_max.min(m);
@@ -105,20 +112,27 @@ pub fn run(
         for k in k_lo..=k_hi {
             let st = FitSettings {
                 seed: seed_for_k(opts.seed, k),
+                n_init: restart_count(opts.n_init, m, k, d),
                 ..settings
             };
             let Some(runs) = fit_or_warn(sample.view(), k, &st, &mut warnings) else {
                 continue;
             };
-            let c = &runs[0].0;
-            let (sil_labels, _) = assign(sil_view, c);
-            let (_, inertia) = assign(data, c);
+            // Each k's inertia is that of its final fit: the best sample runs refined on all
+            // customers, so the scan compares with scikit-learn's KMeans on all of them.
+            let full = (m < n).then_some(&st);
+            let Some((c, inertia)) =
+                best_on_all(data, runs, full, opts.final_max_iter, opts.final_tolerance)
+            else {
+                continue;
+            };
+            let (sil_labels, _) = assign(sil_view, &c);
             scan.push(ScanPoint {
                 k,
                 inertia,
                 silhouette: pw.silhouette(&sil_labels, k),
             });
-            fits.push(runs);
+            fits.push((c, inertia));
         }
         recommendation = recommend(&scan, opts.silhouette_tolerance);
         start = scan
@@ -128,21 +142,18 @@ pub fn run(
         pairwise = Some(pw);
     }
 
-    // Final fit: the restart that is best on ALL customers becomes linfa's model on the scan
-    // sample, then is refined on all customers (one cluster when degenerate).
-    let best_full = start.and_then(|runs| {
-        runs.into_iter()
-            .map(|(c, _)| {
-                let full = assign(data, &c).1;
-                (c, full)
-            })
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(c, _)| c)
-    });
-    let centroids = match best_full {
-        Some(c) => {
-            let model = sample_model(sample.view(), c, &settings);
-            refine(data, model, opts.final_max_iter, opts.final_tolerance)
+    // Final fit: the refined run that is best on ALL customers becomes linfa's model on the
+    // scan sample, refined again on all customers; linfa's detour is kept only if it is no
+    // worse (one cluster when degenerate).
+    let centroids = match start {
+        Some((c, inertia)) => {
+            let model = sample_model(sample.view(), c.clone(), &settings);
+            let model = refine(data, model, opts.final_max_iter, opts.final_tolerance);
+            if assign(data, &model).1 <= inertia {
+                model
+            } else {
+                c
+            }
         }
         None => Array2::zeros((n.min(1), d)),
     };
@@ -195,6 +206,28 @@ pub fn run(
         y,
     };
     (report, columns, warnings)
+}
+
+/// Row indices of `data` by a hash of the seed and the row's values (splitmix64 over the
+/// bits), ties (equal rows) by index.
+fn hash_order(data: ArrayView2<f64>, seed: u64) -> Vec<usize> {
+    let mix = |mut z: u64| {
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    let keys: Vec<u64> = data
+        .rows()
+        .into_iter()
+        .map(|row| {
+            row.iter().fold(mix(seed), |h, v| {
+                mix(h.wrapping_add(0x9e37_79b9_7f4a_7c15) ^ v.to_bits())
+            })
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..data.nrows()).collect();
+    order.sort_unstable_by_key(|&r| (keys[r], r));
+    order
 }
 
 /// Scan sample size: `scanSample` customers, or all of them when 0 or larger than `n`.

@@ -4,6 +4,7 @@ use ndarray::{Array2, ArrayView2};
 
 use super::hyperparams::Feature;
 use super::input::{finite_or_zero, SegmentInput};
+use super::naming::{self, ClusterName};
 use super::types::{ClusterProfile, Stat};
 
 /// A centroid coordinate must differ from the overall median by more than this (in standard
@@ -42,7 +43,7 @@ pub(crate) fn profiles(
             let monetary = stat(input.monetary, m);
             let spend = monetary.mean * m.len() as f64;
             let centroid: Vec<f64> = centroids.row(c).to_vec();
-            ClusterProfile {
+            let mut p = ClusterProfile {
                 id: c as u32,
                 size: m.len(),
                 share: if n > 0 {
@@ -57,8 +58,11 @@ pub(crate) fn profiles(
                 clv: input.clv.map(|c| stat(c, m)),
                 revenue_share: (total_spend > 0.0).then(|| spend / total_spend),
                 label: label(features, &centroid, &overall_median_z),
+                name: ClusterName::default(),
                 centroid,
-            }
+            };
+            p.name = naming::name(features, &p, &overall_median_z);
+            p
         })
         .collect()
 }

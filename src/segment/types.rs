@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::choose_k::{Recommendation, ScanPoint};
 use super::features::FeatureTransform;
 use super::hyperparams::Feature;
+use super::naming::ClusterName;
 use super::pca::Projection;
 
 /// Whole-module report.
@@ -90,6 +91,8 @@ pub struct ClusterProfile {
     /// Translatable keys from the centroid vs the overall medians, e.g. ["recent", "frequent",
     /// "highSpend"]; ["typical"] when no feature stands out by more than 0.25 std.
     pub label: Vec<String>,
+    /// A name a marketer reads ("loyalHighSpenders" …) with the values behind it (naming.rs).
+    pub name: ClusterName,
     /// Centroid in the standardised space (same order as `features`).
     pub centroid: Vec<f64>,
 }

@@ -14,7 +14,7 @@ use crate::pipeline::{self, Analysis};
 // Rust types (src/typescript.rs). wasm-bindgen moves this text into crm_lens.d.ts.
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
-import type { Decoded, Detected, Options, Report } from './types.js';
+import type { Decoded, Detected, ExportOptions, Options, Report } from './types.js';
 export type * from './types.js';
 
 /** A stage `stagesRun()` names. */
@@ -286,14 +286,31 @@ impl Dataset {
         Ok(o)
     }
 
-    /// Per-customer results of the last analysis as CSV bytes (UTF-8 with BOM).
+    /// Per-customer results of the last analysis as CSV bytes (UTF-8 with BOM): every
+    /// customer, or only the rows given (a `Uint32Array` of indices into the columns, in the
+    /// order wanted), with the same columns. Text cells that a spreadsheet would run as
+    /// formulas get a leading `'`; `{ raw: true }` writes them as they are (for a machine
+    /// re-import).
     #[wasm_bindgen(js_name = exportCustomersCsv)]
-    pub fn export_customers_csv(&self) -> Result<Vec<u8>, JsValue> {
+    pub fn export_customers_csv(
+        &self,
+        rows: Option<Vec<u32>>,
+        #[wasm_bindgen(unchecked_param_type = "ExportOptions")] opts: Option<JsValue>,
+    ) -> Result<Vec<u8>, JsValue> {
         let a = self
             .last
             .as_ref()
             .ok_or_else(|| js_error(Error::new("no_analysis", "call analyze() first")))?;
-        crate::export::customers_csv(a).map_err(js_error)
+        let opts: crate::export::ExportOptions = match opts.filter(|o| !o.is_null()) {
+            None => Default::default(),
+            Some(opts) => serde_wasm_bindgen::from_value(opts)
+                .map_err(|e| js_error(Error::option(format!("export options: {e}"))))?,
+        };
+        match rows {
+            None => crate::export::customers_csv_with(a, &opts),
+            Some(r) => crate::export::customers_csv_rows(a, r.iter().map(|&i| i as usize), &opts),
+        }
+        .map_err(js_error)
     }
 }
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
   startServer, launch, recordRequests, offOrigin, nativeReport, ROOT, ARTIFACTS,
-  openPage as open, done, digits, rerun, upload, search, firstRowCells, exportCsv, csvRows, unlabelledControls,
+  openPage as open, done, digits, rerun, upload, search, firstRowCells, exportCsv, csvRows, unlabelledControls, unfold,
 } from './helpers.mjs';
 
 const FIX = `${ROOT}tests/fixtures/e2e`;
@@ -24,9 +24,15 @@ test('full run on the sample: panels, k, language, exports; nothing leaves the o
   // Load: KPI cards, preview with the detected mapping, and the panels the Report has data for.
   assert.equal(digits(await page.textContent('[data-testid="customers-count"]')), expected.kpis.customers);
   assert.equal(digits(await page.textContent('[data-testid="rows-read"]')), expected.ingest.rowsRead);
-  for (const id of ['kpis', 'lifecycle', 'rfm', 'cohorts', 'customers', 'preview']) {
+  for (const id of ['summary', 'kpis', 'lifecycle', 'rfm', 'cohorts', 'customers']) {
     assert.equal(await page.isVisible(`#${id}`), true, `#${id} is shown`);
   }
+  // The data, mapping and settings are folded into one line, which names the file and what was detected.
+  assert.equal(await page.isVisible('#preview'), false, 'the mapping is folded away after the analysis');
+  const rowsRead = expected.ingest.rowsRead.toLocaleString('en-US');
+  assert.ok((await page.textContent('[data-testid="fold-text"]')).startsWith(`sample.csv · ${rowsRead} rows · Detected: csv, UTF-8`));
+  await unfold(page);
+  assert.equal(await page.isVisible('#preview'), true);
   assert.match(await page.textContent('[data-testid="detected"]'), /UTF-8/i);
   const segRows = await page.$$eval('[data-testid="segment-table"] tbody tr', (r) => r.length);
   assert.equal(segRows, expected.rfm.segments.filter((s) => s.customers > 0).length);
@@ -45,10 +51,10 @@ test('full run on the sample: panels, k, language, exports; nothing leaves the o
     .filter((c) => !(c.getAttribute('aria-label') && c.getRootNode().getElementById(c.getAttribute('aria-describedby') ?? '')?.textContent.trim()))
     .map((c) => c.parentElement.dataset.chart));
   assert.deepEqual(noAlt, []);
-  await page.focus('[data-testid="vbody"]');
+  await page.focus('[data-testid="vgrid"]');
   await page.keyboard.press('PageDown');
   await page.waitForTimeout(100);
-  assert.ok(await page.$eval('[data-testid="vbody"]', (b) => b.scrollTop > 0), 'PageDown scrolls the table');
+  assert.ok(await page.$eval('[data-testid="vgrid"]', (b) => b.scrollTop > 0), 'PageDown scrolls the table');
   await page.keyboard.press('Home');
 
   // Table: sort by spend (descending), then search one id.
@@ -126,6 +132,7 @@ test('uploads: a GBK Chinese CSV, a Windows-1251 Russian CSV (decimal comma, d.m
   const gbk = `${FIX}/orders-gbk.csv`;
   const gbkNative = nativeReport(gbk);
   await upload(page, gbk);
+  assert.match(await page.textContent('[data-testid="fold-text"]'), /orders-gbk\.csv · .* rows · Detected: csv, (GBK|gb18030)/i);
   assert.match(await page.textContent('[data-testid="detected"]'), /GBK|gb18030/i);
   assert.equal(digits(await page.textContent('[data-testid="customers-count"]')), gbkNative.kpis.customers);
   assert.match(await page.textContent('[data-testid="preview-table"]'), /刘洋/);
@@ -153,6 +160,7 @@ test('uploads: a GBK Chinese CSV, a Windows-1251 Russian CSV (decimal comma, d.m
   await page.screenshot({ path: `${ARTIFACTS}/upload-cp1251.png`, fullPage: true });
 
   // An override through the mapping editor re-ingests: forcing the wrong encoding still reads rows.
+  await unfold(page);
   await rerun(page, async () => {
     await page.selectOption('#mapping select[name="encoding"]', 'windows-1251');
     await page.click('#analyse');
@@ -189,7 +197,7 @@ test('an ingest error is explained with the option that fixes it', async () => {
   const code = await page.getAttribute('[data-testid="error"]', 'data-code');
   assert.ok(code && code !== 'internal', `a coded error (${code})`);
   assert.match(await page.textContent('#error-fix'), /Fix:/);
-  assert.equal(await page.isVisible('#preview'), true, 'the mapping editor is offered');
+  assert.equal(await page.isVisible('#preview'), true, 'the mapping editor is offered (unfolded for the error)');
   assert.equal(await page.isVisible('#kpis'), false, "the sample's results are not shown for the failed file");
   await page.screenshot({ path: `${ARTIFACTS}/ingest-error.png`, fullPage: true });
   await context.close();

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launch, openPage, done, rerun } from './helpers.mjs';
+import { startServer, launch, openPage, done, rerun, unfold } from './helpers.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -24,6 +24,7 @@ test('an annual discount rate of 12% reaches the core as the monthly 0.949%', as
   assert.equal(await page.getAttribute('#settings input[name="discountRate"]', 'placeholder'), '0.1268');
 
   const input = '#settings input[name="discountRate"]';
+  await unfold(page);
   await rerun(page, async () => { await page.fill(input, '0.12'); await page.press(input, 'Tab'); });
   const used = (await reportJson(page)).clv.units.discountRate;
   const expected = Math.pow(1.12, 1 / 12) - 1; // 0.0094887929…

@@ -85,6 +85,12 @@ export async function rerun(page, action) {
   await done(page);
 }
 
+/** Opens the data, mapping and settings sections (folded into one line after an analysis). */
+export async function unfold(page) {
+  if (await page.isHidden('#setup')) await page.click('[data-testid="edit"]');
+  await page.waitForSelector('#setup', { state: 'visible' });
+}
+
 export async function upload(page, file) {
   await rerun(page, () => page.setInputFiles('#file', file));
 }

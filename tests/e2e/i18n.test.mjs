@@ -76,7 +76,7 @@ test('every k recommendation reason of the core is translated', () => {
     // The branches of `rec.reason = if … { "…" } else { "…" }`.
     ...[...src.matchAll(/^\s+"([a-z]+[A-Z]\w*)"\s*$/gm)].map((m) => m[1]),
   ]);
-  for (const r of ['maxSilhouette', 'elbowWithinSilhouetteTolerance', 'onlyCandidate', 'userFixed', 'degenerate', 'elbowOnly']) {
+  for (const r of ['maxSilhouette', 'maxSilhouetteInPreferredRange', 'strongStructureOutsideRange', 'elbowWithinSilhouetteTolerance', 'onlyCandidate', 'userFixed', 'degenerate', 'elbowOnly']) {
     assert.ok(reasons.has(r), `the scan finds ${r}`);
   }
   for (const l of ['en', 'zh', 'ru']) {

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { startServer, launch, openPage, rerun, upload, nativeReport } from './helpers.mjs';
+import { startServer, launch, openPage, rerun, upload, unfold, nativeReport } from './helpers.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -45,6 +45,7 @@ test('setting the date format and the decimal in the mapping editor re-reads the
   assert.deepEqual([r.ingest.detected.dateFormat, r.kpis.revenue], [detected.ingest.detected.dateFormat, detected.kpis.revenue]);
   assert.match(await page.textContent('[data-testid="detected"]'), /dates %d\/%m\/%Y \(≠ %m\/%d\/%Y\)/);
 
+  await unfold(page);
   await rerun(page, async () => {
     await page.fill('#mapping input[name="dateFormat"]', '%m/%d/%Y');
     await page.selectOption('#mapping select[name="decimal"]', ',');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { startServer, launch, openPage, done, rerun, nativeReport, ROOT, ARTIFACTS } from './helpers.mjs';
+import { startServer, launch, openPage, done, rerun, unfold, nativeReport, ROOT, ARTIFACTS } from './helpers.mjs';
 
 const SAMPLE = `${ROOT}www/public/sample.csv`;
 let server, browser;
@@ -40,7 +40,8 @@ test('k-means and CLV panels show the engine\'s results; model and horizon re-ru
   assert.match(await page.textContent('[data-testid="kmeans-summary"]'), new RegExp(`^k = ${seg.k}, silhouette ${num(seg.silhouette, 3)}`));
   const rec = seg.recommendation;
   const why = { maxSilhouette: `k = ${rec.k} has the highest silhouette`,
-    elbowWithinSilhouetteTolerance: `the elbow at k = ${rec.elbowK} is within ${num(rec.silhouetteTolerance, 3)} of the best silhouette (k = ${rec.bestSilhouetteK})` }[rec.reason];
+    elbowWithinSilhouetteTolerance: `the elbow at k = ${rec.elbowK} is within ${num(rec.silhouetteTolerance, 3)} of the best silhouette in ${rec.preferredRange[0]}–${rec.preferredRange[1]} (k = ${rec.bestInRangeK})`,
+    maxSilhouetteInPreferredRange: `k = ${rec.k} has the best silhouette among ${rec.preferredRange[0]}–${rec.preferredRange[1]} clusters (${num(rec.bestInRangeSilhouette, 3)}); the best overall, k = ${rec.bestSilhouetteK} (${num(rec.bestSilhouette, 3)}), is too weak to prefer` }[rec.reason];
   assert.ok(why, `the sample's reason (${rec.reason}) is one the test knows`);
   assert.ok((await page.textContent('[data-testid="kmeans-summary"]')).endsWith(` — recommended: ${why}`));
   for (const f of ['elbow', 'scatter', 'clvhist', 'clvtop', 'palive', 'holdout']) {
@@ -49,12 +50,12 @@ test('k-means and CLV panels show the engine\'s results; model and horizon re-ru
   assert.equal(await alt(page, 'elbow'), seg.scan.map((p) => `k = ${p.k}: Inertia ${num(p.inertia, 1)}, Silhouette ${num(p.silhouette, 3)}`).join('; '));
   const customers = expected.kpis.customers;
   assert.match(await page.textContent('#scatter-note'), new RegExp(`of ${int(customers)} customers`));
-  const sampled = (await alt(page, 'scatter')).match(/Cluster \d+: [\d,]+/g);
+  const sampled = (await alt(page, 'scatter')).match(/Cluster \d+ · [^:;]+: [\d,]+/g);
   assert.equal(sampled.length, seg.clusters.length, 'every cluster is in the scatter sample');
 
   // Profile table: one row per cluster with the engine's medians.
   const rows = await page.$$eval('#cluster-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
-  assert.deepEqual(rows.map((r) => [r[0], r[2], r[5], r[6], r[7]]), seg.clusters.map((c) => [
+  assert.deepEqual(rows.map((r) => [r[0], r[3], r[6], r[7], r[8]]), seg.clusters.map((c) => [
     String(c.id), int(c.size), int(c.recencyDays.median), num(c.frequency.median, 1), money0(c.monetary.median)]));
 
   // CLV: the chosen model, the top customers with their intervals (native export), P(alive)
@@ -100,6 +101,7 @@ test('k-means and CLV panels show the engine\'s results; model and horizon re-ru
   await page.screenshot({ path: `${ARTIFACTS}/panels-kmeans-clv.png`, fullPage: true });
 
   // Another model: only CLV and the stages that read P(alive) re-run; k-means is kept.
+  await unfold(page);
   await rerun(page, () => page.selectOption('#settings select[name="model"]', 'paretoNbd'));
   assert.equal(await page.getAttribute('#status', 'data-stages-run'), 'clv lifecycle churn explain');
   assert.match(await page.textContent('#clv-model'), /Pareto\/NBD/);

@@ -8,15 +8,20 @@ The recipe is the one analysts write with pandas:
     F = distinct purchase orders, scored by pd.qcut(F.rank(method="first"))
     M = net spend (returns netted), scored by pd.qcut
 R and M fall back to rank(method="first") only when pd.qcut raises on repeated edges.
-Customers are in order of first appearance (groupby(sort=False)), which fixes rank ties.
+Customers are in pandas' default groupby order (sorted by id), which fixes rank ties: this is
+crm-lens' `rfm.ties: "first"`, whose customer table is ordered by id the same way.
 With BINS other than 5 (default), scores are 1..BINS and are mapped to the 1-5 scale of the
 segment rules as ceil(5 * score / BINS) (crm-lens' documented rescaling).
-`monetary` is written as text (Python's shortest round-trip repr), so a reader can parse it to
+`monetaryExact` is the correctly rounded sum of each customer's amounts (math.fsum), the
+order-independent sum crm-lens computes; pandas' own compensated sum can differ from it by an
+ulp or a few (18.04 + 92.07 - 92.07 is 18.039999999999992 in pandas).
+`monetary` and `monetaryExact` are written as text (Python's shortest round-trip repr), so a reader can parse it to
 the exact double; serde_json's default float parser may be one ulp off.
 The segment summary (customers, share, revenue, revenue share, mean R/F/M values and
 scores) is a pandas groupby over the per-customer rows, rules in table order, then Others.
 """
 import json
+import math
 import sys
 
 import pandas as pd
@@ -57,14 +62,15 @@ def read_log(path):
 
 
 def customer_features(df):
-    """Per customer with a purchase, in order of first appearance: recency (days from the last
+    """Per customer with a purchase, by customer id (groupby's default sort): recency (days from the last
     purchase to the last date in the file), frequency (distinct purchase orders) and monetary
     (net spend, returns included). Returns (features, asOf)."""
     as_of = df["order_date"].max()
     purchases = df[df["amount"] >= 0]
-    monetary = df.groupby("customer_id", sort=False)["amount"].sum()
-    gp = purchases.groupby("customer_id", sort=False)
-    rfm = pd.DataFrame({"monetary": monetary})
+    monetary = df.groupby("customer_id")["amount"].sum()
+    exact = df.groupby("customer_id")["amount"].agg(lambda s: math.fsum(s.tolist()))
+    gp = purchases.groupby("customer_id")
+    rfm = pd.DataFrame({"monetary": monetary, "monetaryExact": exact})
     rfm = rfm[rfm.index.isin(gp.groups.keys())].copy()
     rfm["recency"] = (as_of - gp["order_date"].max()).dt.days.reindex(rfm.index)
     rfm["frequency"] = gp["order_id"].nunique().reindex(rfm.index)
@@ -113,9 +119,9 @@ def main(path, out, bins=5):
         "bins": bins,
         "asOf": as_of.strftime("%Y-%m-%d"),
         "scoring": {"recency": r_how, "frequency": "rankFirst", "monetary": m_how},
-        "columns": ["customerId", "recencyDays", "frequency", "monetary", "r", "f", "m", "segment"],
+        "columns": ["customerId", "recencyDays", "frequency", "monetary", "r", "f", "m", "segment", "monetaryExact"],
         "customers": [
-            [cid, int(row.recency), int(row.frequency), repr(float(row.monetary)), int(row.r), int(row.f), int(row.m), row.segment]
+            [cid, int(row.recency), int(row.frequency), repr(float(row.monetary)), int(row.r), int(row.f), int(row.m), row.segment, repr(float(row.monetaryExact))]
             for cid, row in rfm.iterrows()
         ],
         "segments": summary(rfm),

@@ -4,6 +4,7 @@ import { fixOption } from 'crm-lens/dashboard';
 import { $, el } from './dom.js';
 import { t } from './i18n/index.js';
 import { hideProgress } from './progress.js';
+import { unfold } from './fold.js';
 
 /** The form control for an option a fix names (mapping fields, else analysis settings). */
 function fixTarget(option) {
@@ -13,6 +14,7 @@ function fixTarget(option) {
 
 /** Shows and focuses the field of an option (from the error box or a warning's fix button). */
 export function focusOption(option) {
+  unfold();
   const target = fixTarget(option);
   for (let sec = target?.closest('section'); sec; sec = sec.parentElement?.closest('section')) sec.hidden = false;
   target?.focus();
@@ -39,6 +41,7 @@ export function showError(e, { fatal = true } = {}) {
   // The core's own words (CLI spelling of the fix) stay available under Details.
   $('error-detail').textContent = `${e.code}: ${e.message ?? ''}${e.hint ? `\nhint: ${e.hint}` : ''}`;
   box.dataset.code = e.code;
+  unfold();
   document.body.dataset.state = fatal ? 'error' : 'done';
 }
 export function clearError() { $('error').hidden = true; }

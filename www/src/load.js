@@ -7,8 +7,10 @@ import { state } from './state.js';
 import { showProgress, hideProgress, setStatus } from './progress.js';
 import { showError, clearError } from './errors.js';
 import { analysisOptions, snapshotSettings, restoreSettings, renderControls } from './settings.js';
-import { renderPreview } from './preview.js';
+import { renderPreview, applyMapping } from './preview.js';
 import { preflight } from './limits.js';
+import { fold, unfold, renderFold } from './fold.js';
+import { signature, recall, remember } from './remember.js';
 
 export const analyzer = createAnalyzer();
 
@@ -18,6 +20,7 @@ analyzer.addEventListener('analysis', (e) => {
   if (e.detail) return;
   $('controls').hidden = true;
   state.status = null;
+  unfold();
 });
 
 /** A new run: its AbortController (Cancel aborts it) and the control object for the analyzer. */
@@ -28,9 +31,25 @@ function startRun() {
   return { run, control };
 }
 
-/** Reads `file` into the analyzer (fresh workers) and analyses it. */
-export async function loadFile(file, name, ingest = {}) {
+/**
+ * Reads `file` into the analyzer (fresh workers) and analyses it. A file opened anew
+ * (`opened`: picked, dropped, the sample) gets the mapping and settings remembered for it, if
+ * any, and folds the setup away once analysed.
+ */
+export async function loadFile(file, name, ingest = {}, { opened = false } = {}) {
   clearError();
+  state.sig = await signature(file).catch(() => null);
+  state.restored = false;
+  if (opened) {
+    const saved = recall(state.sig);
+    if (saved) {
+      applyMapping(saved.ingest);
+      restoreSettings(saved.settings);
+      ingest = saved.ingest;
+      state.restored = true;
+    }
+    state.foldNext = true;
+  }
   const refused = preflight(file.size, ingest);
   if (refused) {
     // Past the tab's limit: said before reading (docs/scale.md). The first rows still show,
@@ -87,6 +106,12 @@ function accept(a, run) {
   renderStatus();
   renderControls(a.report);
   renderPreview(state.detected);
+  remember(state.sig, { ingest: state.ingest, settings: state.goodSettings });
+  renderRemembered();
+  document.querySelector('crm-lens-dashboard').setAttribute('source-name', state.name);
+  if (state.foldNext) fold();
+  else renderFold();
+  state.foldNext = false;
   // The dashboard element renders the analysis itself (it listens to the analyzer); the page
   // is done when it says so (crm-lens-render, main.js).
 }
@@ -95,6 +120,8 @@ function fail(err, run) {
   const e = typeof err?.code === 'string' ? err : { code: 'io', message: String(err?.message ?? err) };
   if (e.code === 'cancelled') return;
   if (state.run === run) state.run = null;
+  state.foldNext = false;
+  unfold();
   if (analyzer.analysis) {
     // A re-run the core refused: the dashboard keeps the last good run, the settings go back to it.
     restoreSettings(state.goodSettings);
@@ -151,6 +178,12 @@ export function cancel() {
   analyzer.restoring.then((ok) => { if (ok) restored(); });
 }
 
+/** The note beside "Remember": whether this file's mapping and settings were restored. */
+export function renderRemembered() {
+  $('remember-note').textContent = state.restored ? t('remember.restored') : '';
+  $('forget').hidden = !state.restored;
+}
+
 export function resetMapping() {
   $('mapping').reset();
   $('settings').elements.asOf.value = '';
@@ -161,7 +194,7 @@ export async function loadSample() {
     const res = await fetch('./sample.csv');
     if (!res.ok) throw new Error(`sample.csv: HTTP ${res.status}`);
     // The sample's `channel` column describes how each customer came: a covariate.
-    await loadFile(await res.blob(), 'sample.csv', { covariateCols: ['channel'] });
+    await loadFile(await res.blob(), 'sample.csv', { covariateCols: ['channel'] }, { opened: true });
   } catch (e) {
     showError({ code: 'io', message: String(e.message ?? e) });
   }

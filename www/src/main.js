@@ -6,7 +6,9 @@ import 'crm-lens/dashboard';
 import { $, el } from './dom.js';
 import { LANGS, setLanguage, language, pickLanguage, t, elementMessages } from './i18n/index.js';
 import { state } from './state.js';
-import { analyzer, loadFile, reanalyse, cancel, resetMapping, loadSample, renderStatus } from './load.js';
+import { analyzer, loadFile, reanalyse, cancel, resetMapping, loadSample, renderStatus, renderRemembered } from './load.js';
+import { unfold, fold, renderFold } from './fold.js';
+import { remembering, setRemembering, forget, remember } from './remember.js';
 import { mappingOptions, renderPreview } from './preview.js';
 import { renderControls } from './settings.js';
 import { showError, focusOption } from './errors.js';
@@ -37,6 +39,8 @@ function initLanguage() {
     try { localStorage.setItem('crm-lens.lang', sel.value); } catch { /* ignore */ }
     applyStaticLabels(); // the element re-renders on its new lang attribute
     renderStatus();
+    renderFold();
+    renderRemembered();
     if (analyzer.analysis) {
       renderControls(analyzer.analysis.report);
       renderPreview(state.detected);
@@ -48,7 +52,7 @@ function initLanguage() {
 function wire() {
   $('file').addEventListener('change', (ev) => {
     const f = ev.target.files?.[0];
-    if (f) { resetMapping(); loadFile(f, f.name); }
+    if (f) { resetMapping(); loadFile(f, f.name, {}, { opened: true }); }
     ev.target.value = '';
   });
   const drop = $('drop');
@@ -58,10 +62,29 @@ function wire() {
     e.preventDefault();
     drop.classList.remove('over');
     const f = e.dataTransfer?.files?.[0];
-    if (f) { resetMapping(); loadFile(f, f.name); }
+    if (f) { resetMapping(); loadFile(f, f.name, {}, { opened: true }); }
   });
   $('load-sample').addEventListener('click', () => { resetMapping(); loadSample(); });
   $('cancel').addEventListener('click', cancel);
+  $('edit').addEventListener('click', () => {
+    if ($('setup').hidden) {
+      unfold();
+      $('setup').querySelector('h2').focus();
+    } else fold();
+  });
+  const rememberBox = $('remember');
+  rememberBox.checked = remembering();
+  rememberBox.addEventListener('change', () => {
+    setRemembering(rememberBox.checked);
+    if (rememberBox.checked && state.status) remember(state.sig, { ingest: state.ingest, settings: state.goodSettings });
+    state.restored = false;
+    renderRemembered();
+  });
+  $('forget').addEventListener('click', () => {
+    forget(state.sig);
+    state.restored = false;
+    renderRemembered();
+  });
   const mapping = $('mapping');
   mapping.addEventListener('submit', (e) => {
     e.preventDefault();

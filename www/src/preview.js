@@ -96,7 +96,8 @@ export function renderPreview(detected) {
   const f = $('mapping').elements;
   for (const k of ['customerCol', 'dateCol', 'amountCol', 'orderCol']) {
     const sel = f[k];
-    const keep = sel.value;
+    // The user's choice, else the mapping the shown read used (a remembered one included).
+    const keep = sel.value || (state.ingest?.[k] ?? '');
     const opts = [new Option(t('map.auto'), '')];
     header.forEach((h, i) => opts.push(new Option(h, hasHeader ? h : String(i + 1))));
     sel.replaceChildren(...opts);
@@ -110,9 +111,23 @@ export function renderPreview(detected) {
     return new Option(h, v, false, chosen.has(v));
   }));
   if (!f.dateFormat.value && detected?.dateFormat) f.dateFormat.placeholder = detected.dateFormat;
-  const workbook = detected && detected.delimiter === 'n/a';
-  $('detected').textContent = detected ? t(workbook ? 'map.detectedWorkbook' : 'map.detected', {
+  $('detected').textContent = detectedText(detected);
+}
+
+/** What ingest detected, in words ("Detected: csv, UTF-8, delimiter “,” …"); '' for nothing. */
+export function detectedText(detected) {
+  if (!detected) return '';
+  const workbook = detected.delimiter === 'n/a';
+  return t(workbook ? 'map.detectedWorkbook' : 'map.detected', {
     source: detected.source, encoding: detected.encoding,
     delimiter: detected.delimiter === '\\t' ? t('map.tab') : detected.delimiter, decimal: detected.decimalSeparator, dateFormat: detected.dateFormat,
-  }) + (detected.dateFormatAmbiguousWith ? ` (≠ ${detected.dateFormatAmbiguousWith})` : '') : '';
+  }) + (detected.dateFormatAmbiguousWith ? ` (≠ ${detected.dateFormatAmbiguousWith})` : '');
+}
+
+/** Puts remembered ingest options (a mapping) into the mapping form. */
+export function applyMapping(ingest) {
+  const f = $('mapping').elements;
+  for (const k of ['dateFormat', 'decimal', 'encoding', 'delimiter']) f[k].value = ingest[k] ?? '';
+  f.hasHeader.value = ingest.hasHeader == null ? '' : String(ingest.hasHeader);
+  f.summary.checked = !!ingest.summary;
 }

@@ -11,4 +11,7 @@ export const state = {
   detected: null, // what ingest detected, for the preview
   goodSettings: null, // settings form of the shown dashboard
   cancelToken: 0,
+  sig: null, // the file's signature (remember.js)
+  restored: false, // its mapping and settings came from this browser's memory
+  foldNext: false, // fold the setup away when this run is analysed (a file opened anew)
 };

@@ -18,15 +18,32 @@ pub fn fit_all(d: &FitData, pen: f64, warnings: &mut Vec<Warning>) -> Vec<Option
     KINDS
         .iter()
         .map(|&k| {
-            let f = fit(k, d, pen);
+            let mut f = fit(k, d, pen);
+            if k == ModelKind::ParetoNbd && no_dropout(&f, d.rows.max_t) {
+                f.status = format!("boundary: s → 0 ({})", f.status);
+                warnings.push(Warning {
+                    code: "clv_paretonbd_boundary".into(),
+                    message: format!(
+                        "Pareto/NBD's optimum is on the boundary s → 0: no dropout is detected \
+                         (under {:.1e} of customers expected to drop out over the period). The \
+                         fit is that limit, the NBD model: P(alive) ≈ 1 for everyone; r and \
+                         alpha are estimated, s and beta only through s/beta ≈ 0 (s = {:.3e}, \
+                         beta = {:.3e})",
+                        dropout_share(&f.params, d.rows.max_t),
+                        f.params[2],
+                        f.params[3]
+                    ),
+                });
+                return Some(f);
+            }
             if f.converged {
                 Some(f)
             } else {
                 warnings.push(Warning {
                     code: format!("clv_{}_not_converged", k.key().to_lowercase()),
                     message: format!(
-                        "{} maximum likelihood did not converge ({}; gradient norm {:.3e}); \
-                         model reported as null",
+                        "{} maximum likelihood found no optimum ({}; gradient norm {:.3e}, \
+                         needs < 1e-6); model reported as null",
                         k.key(),
                         f.status,
                         if f.grad_norm.is_finite() {
@@ -40,6 +57,24 @@ pub fn fit_all(d: &FitData, pen: f64, warnings: &mut Vec<Warning>) -> Vec<Option
             }
         })
         .collect()
+}
+
+/// Share of customers Pareto/NBD expects to drop out within `t` (the longest observation):
+/// `1 - (beta / (beta + t))^s`.
+fn dropout_share(p: &[f64], t: f64) -> f64 {
+    -crate::clv::maths::special::expm1(-p[2] * crate::clv::maths::special::ln1p(t / p[3]))
+}
+
+/// Whether a Pareto/NBD fit sits on the s → 0 boundary: stopped near a stationary point
+/// (gradient norm < 1e-3: a true boundary makes the last digits of the descent flat) with
+/// almost no dropout over the data's span. There the likelihood keeps rising, slower and
+/// slower, as s → 0 and beta → ∞, so the fit either stops "converged" at an arbitrary s, beta
+/// or not at all; both are that limit.
+fn no_dropout(f: &Fitted, max_t: f64) -> bool {
+    f.grad_norm < 1e-3
+        && f.log_likelihood.is_finite()
+        && f.params.iter().all(|v| v.is_finite() && *v > 0.0)
+        && dropout_share(&f.params, max_t) < 1e-3
 }
 
 /// Fits Gamma-Gamma on customers with x > 0 and m > 0; None with a warning if impossible or if

@@ -146,6 +146,11 @@ pub fn minimize(obj: &dyn Objective, start: &[f64], max_iters: u64) -> Minimum {
         Some((phi, value, grad)) => {
             let grad_norm = norm(&grad);
             let converged = value.is_finite() && value < BAD_COST && grad_norm < GRAD_TOL;
+            // argmin calls a stall of the cost "converged"; the fit is not, unless the
+            // gradient says so (a warning read "did not converge (converged; …)").
+            if !converged && status == "converged" {
+                status = "stalled: the cost stopped decreasing".into();
+            }
             Minimum {
                 phi,
                 value,

@@ -10,9 +10,13 @@ use crate::clv::fitting::fitdata::{natural, FitData};
 use crate::clv::fitting::optim::Objective;
 use crate::clv::maths::fastmath;
 use crate::clv::maths::special::{digamma, lgamma, ln};
+use crate::clv::pareto::integral;
 
-/// Most terms one Pareto/NBD pair series may take (z ≤ 0.99).
+/// Most terms one Pareto/NBD pair series may take (z ≤ [`SERIES_MAX_Z`]: ~400 are enough).
 const MAX_SERIES_TERMS: usize = 4_000;
+
+/// Largest z summed by the series; above it `P` is integrated (`integral`).
+pub const SERIES_MAX_Z: f64 = 0.9;
 
 /// Distinct (x index, time index) pairs and each row's pair for T and for t_x.
 pub struct Pairs {
@@ -62,6 +66,30 @@ struct PartVal {
 /// otherwise tb = s+1, B = r+x; C = rsf+1 in both.
 #[allow(clippy::too_many_arguments)]
 fn part(r: f64, s: f64, x: f64, mn: f64, mx: f64, age: f64, case1: bool) -> Option<PartVal> {
+    // The series needs about 40 / (1 − z) terms; past `SERIES_MAX_Z` the same value comes
+    // from a quadrature whose cost does not grow as z → 1 (`integral`).
+    if (mx - mn) / (mx + age) <= SERIES_MAX_Z {
+        return series_part(r, s, x, mn, mx, age, case1);
+    }
+    let (al, be) = if case1 { (mn, mx) } else { (mx, mn) };
+    let t = integral::tail(r, s, x, al, be, age)?;
+    let (dmn, dmx) = if case1 {
+        (t.dal, t.dbe)
+    } else {
+        (t.dbe, t.dal)
+    };
+    Some(PartVal {
+        v: t.v,
+        dr: t.dr,
+        ds: t.ds,
+        dmn,
+        dmx,
+    })
+}
+
+/// [`part`] by the Euler-transformed series (z ≤ [`SERIES_MAX_Z`]).
+#[allow(clippy::too_many_arguments)]
+fn series_part(r: f64, s: f64, x: f64, mn: f64, mx: f64, age: f64, case1: bool) -> Option<PartVal> {
     let rsf = r + s + x;
     let (tb, bb) = if case1 {
         (r + x, s + 1.0)
@@ -71,12 +99,6 @@ fn part(r: f64, s: f64, x: f64, mn: f64, mx: f64, age: f64, case1: bool) -> Opti
     let cc = rsf + 1.0;
     let q = mx + age;
     let z = (mx - mn) / q;
-    // The series needs about 40 / (1 − z) terms: past this z it would take seconds per
-    // likelihood pass (an `asOf` long after the last order drives the fit there), so such
-    // parameters count as infeasible at once instead of after `MAX_SERIES_TERMS` terms.
-    if z > 1.0 - 40.0 / MAX_SERIES_TERMS as f64 {
-        return None;
-    }
     let (mut g, mut gs, mut sb, mut sc, mut gb, mut gc, mut gz) =
         (1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0);
     if z > 0.0 {
@@ -269,11 +291,41 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_series_too_close_to_one_is_refused_not_summed() {
-        // alpha 1000× beta at age 0: z = 0.999, ~40k terms; refused (the fit backs off).
-        assert!(part(0.5, 1.0, 0.0, 1.0, 1000.0, 0.0, false).is_none());
-        // The same parameters at a larger age converge normally.
-        let p = part(0.5, 1.0, 0.0, 1.0, 1000.0, 9000.0, false).unwrap();
+    fn the_integral_equals_the_series_where_both_apply() {
+        // z from 0.3 to 0.9 (the series' range), both cases, small and large x, ages.
+        for &(r, s, x, mn, mx, age) in &[
+            (0.5, 1.0, 0.0, 1.0, 1.5, 0.2),
+            (0.5, 1.0, 0.0, 1.0, 9.0, 0.0),
+            (3.4, 0.06, 4.0, 0.01, 0.1, 0.0),
+            (0.2, 2.5, 30.0, 0.3, 2.0, 0.5),
+            (105.7, 0.06, 6.0, 0.0007, 0.006, 0.0),
+        ] {
+            for case1 in [false, true] {
+                let p = series_part(r, s, x, mn, mx, age, case1).unwrap();
+                let (al, be) = if case1 { (mn, mx) } else { (mx, mn) };
+                let t = integral::tail(r, s, x, al, be, age).unwrap();
+                let (dmn, dmx) = if case1 {
+                    (t.dal, t.dbe)
+                } else {
+                    (t.dbe, t.dal)
+                };
+                for (a, b) in [
+                    (p.v, t.v),
+                    (p.dr, t.dr),
+                    (p.ds, t.ds),
+                    (p.dmn, dmn),
+                    (p.dmx, dmx),
+                ] {
+                    assert!((a - b).abs() <= 1e-11 * (1.0 + a.abs()), "{a} vs {b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn z_next_to_one_is_integrated() {
+        // alpha 10^6 × beta at age 0: a series of ~40 million terms; the integral is finite.
+        let p = part(0.5, 1.0, 0.0, 1e-6, 1.0, 0.0, false).unwrap();
         assert!(p.v.is_finite() && p.dr.is_finite() && p.dmx.is_finite());
     }
     use crate::clv::fitting::collapse::collapse;

@@ -7,10 +7,14 @@
 //! `2F1(a,b;c;z) = (1-z)^{c-a-b} 2F1(c-a, c-b; c; z)` turns it into `2F1(1, r+s+x+1-t; r+s+x+1; z)`
 //! whose terms are positive and shrink by at least z each step, and we stay in log space.
 //!
+//! Where z is close to 1 (alpha and beta of very different sizes) the series would need
+//! millions of terms: [`integral`] gives the same value by quadrature.
+//!
 //! The fitting path is [`fast`] (likelihood with analytic gradient per distinct (x, age) pair,
 //! and P(alive) of collapsed rows); [`pmf`] is P(X(t) = n) for the period histogram.
 
 pub mod fast;
+pub mod integral;
 pub mod pmf;
 
 use crate::clv::fitting::fitdata::{natural, FitData};
@@ -29,6 +33,9 @@ pub fn log_a0(p: &[f64], x: f64, tx: f64, t: f64) -> Option<f64> {
     let part = |age: f64| -> Option<f64> {
         let q = mx + age;
         let z = (mx - mn) / q;
+        if z > fast::SERIES_MAX_Z {
+            return integral::tail(r, s, x, al, be, age).map(|t| t.v);
+        }
         let ln_g = if z > 0.0 {
             ln(hyp2f1_series(1.0, rsf + 1.0 - tb, rsf + 1.0, z)?)
         } else {

@@ -30,6 +30,11 @@ pub struct HoldoutModel {
     /// Predicted cumulative repeat purchases at `tracking.days` (empty without a tracking
     /// series or when the expectations failed).
     pub cumulative: Vec<f64>,
+    /// This model's mean squared error minus the lowest-RMSE model's (0 for that model), and
+    /// the standard error of that difference: the paired per-customer differences of squared
+    /// errors (Diebold–Mariano), so a gap within noise is told from a real one.
+    pub mse_excess: f64,
+    pub mse_excess_std_error: f64,
     /// The calibration fit's parameters (model units), for scoring calibration customers.
     #[serde(skip)]
     pub params: Vec<f64>,
@@ -131,6 +136,7 @@ pub fn evaluate(
     }
     let d = FitData::new(&rows);
     let mut models = Vec::new();
+    let mut predictions = Vec::new();
     for (i, &kind) in kinds.iter().enumerate() {
         // Warm start from the fit on the whole period when there is one: the calibration
         // optimum is close, and the Hessian in log space does not depend on the time scale.
@@ -151,13 +157,20 @@ pub fn evaluate(
         };
         let f = fit_plan(kind, &d, pen, &plan);
         if f.converged {
-            models.push(score(kind, &f.params, &rows, h));
+            let (m, pred) = scored(kind, &f.params, &rows, h);
+            models.push(m);
+            predictions.push(pred);
         }
     }
-    let best = models
-        .iter()
-        .min_by(|a, b| a.rmse.total_cmp(&b.rmse))
-        .map(|m| m.model);
+    let best_at = (0..models.len()).min_by(|&a, &b| models[a].rmse.total_cmp(&models[b].rmse));
+    if let Some(b) = best_at {
+        for i in 0..models.len() {
+            let (excess, se) = paired_excess(h, &rows, &predictions[i], &predictions[b]);
+            models[i].mse_excess = excess;
+            models[i].mse_excess_std_error = se;
+        }
+    }
+    let best = best_at.map(|i| models[i].model);
     let best_model = models.iter().find(|m| Some(m.model) == best);
     let by_frequency = best_model
         .map(|m| m.by_frequency.clone())
@@ -186,10 +199,39 @@ pub fn evaluate(
     })
 }
 
+/// Mean and standard error of `(actual − a)² − (actual − b)²` over the customers, where `a`
+/// and `b` are two models' predictions per calibration row (0, 0 for a model against itself).
+fn paired_excess(h: &HoldoutInput, rows: &Rows, a: &[f64], b: &[f64]) -> (f64, f64) {
+    let n = h.x.len();
+    if n < 2 || std::ptr::eq(a, b) {
+        return (0.0, 0.0);
+    }
+    // Welford: one pass, no per-customer vector.
+    let (mut mean, mut m2) = (0.0f64, 0.0f64);
+    for c in 0..n {
+        let y = finite_or_zero(h.actual, c);
+        let r = rows.map[c];
+        let d = (y - a[r]) * (y - a[r]) - (y - b[r]) * (y - b[r]);
+        let delta = d - mean;
+        mean += delta / (c + 1) as f64;
+        m2 += delta * (d - mean);
+    }
+    let se = (m2 / (n - 1) as f64 / n as f64).sqrt();
+    (
+        if mean.is_finite() { mean } else { 0.0 },
+        if se.is_finite() { se } else { 0.0 },
+    )
+}
+
 /// Holdout errors and series of `kind` at parameters `p` (model units) on the calibration
 /// `rows`: per customer, the prediction is lifetimes'
 /// `conditional_expected_number_of_purchases_up_to_time(duration, x, t_x, T)`.
 pub fn score(kind: ModelKind, p: &[f64], rows: &Rows, h: &HoldoutInput) -> HoldoutModel {
+    scored(kind, p, rows, h).0
+}
+
+/// [`score`], and the prediction per calibration row (for the paired comparison).
+fn scored(kind: ModelKind, p: &[f64], rows: &Rows, h: &HoldoutInput) -> (HoldoutModel, Vec<f64>) {
     let n = h.x.len();
     let mut pred_row = Vec::with_capacity(rows.len());
     // u (a hypergeometric series for BG/MBG) depends on (x, T) only, and rows sorted by
@@ -225,7 +267,7 @@ pub fn score(kind: ModelKind, p: &[f64], rows: &Rows, h: &HoldoutInput) -> Holdo
         .as_ref()
         .and_then(|t| tracking::predicted(kind, p, t, &tracking::points(t).1))
         .unwrap_or_default();
-    HoldoutModel {
+    let model = HoldoutModel {
         model: kind,
         mae: ae / nf,
         rmse: (se / nf).sqrt(),
@@ -238,5 +280,8 @@ pub fn score(kind: ModelKind, p: &[f64], rows: &Rows, h: &HoldoutInput) -> Holdo
             |c| pred_row[rows.map[c]],
         ),
         cumulative,
-    }
+        mse_excess: 0.0,
+        mse_excess_std_error: 0.0,
+    };
+    (model, pred_row)
 }

@@ -19,7 +19,7 @@ pub use cells::{
 use super::columns::Roles;
 use super::covariates::CovariateKind;
 use super::date;
-use super::number::{self, Decimal};
+use super::number::{self, ColumnStyle, Decimal};
 use super::rows::RowParser;
 use super::sniff::{self, Layout, SAMPLE_ROWS};
 use super::{Detected, IngestOptions, Ingested};
@@ -129,13 +129,12 @@ pub fn ingest_memory(input: &MemoryInput, opts: &IngestOptions) -> Result<Ingest
             .with_hint("pass at least one order"));
     }
     let layout = layout(input, &columns, opts)?;
-    let mut parser = RowParser::new(&layout, opts, n);
+    let mut parser = RowParser::new(&layout, opts, n, seed(input));
     let excel = opts.date_format.as_deref() == Some(date::EXCEL_SERIAL);
     let reader = Rows {
         input,
-        decimal: layout.decimal,
+        columns,
         excel,
-        roles: columns.len() - input.covariates.len(),
     };
     let mut order = String::new();
     for i in 0..n {
@@ -179,6 +178,14 @@ fn layout(input: &MemoryInput, columns: &[&Column], opts: &IngestOptions) -> Res
         number::guess_decimal(sample.into_iter()).unwrap_or(Decimal::Dot)
     });
     let covariates = covariate_layout(input, columns, opts)?;
+    // How each money column's text uses the other separator, as the sniffer decides it.
+    let mut styles = vec![ColumnStyle::default(); columns.len()];
+    for c in [roles.amount, roles.quantity, roles.unit_price]
+        .into_iter()
+        .flatten()
+    {
+        styles[c] = ColumnStyle::of(columns[c].text_sample().into_iter(), decimal);
+    }
     let cancel_prefix = input.order.as_ref().is_some_and(|c| {
         let ids: Vec<String> = (0..c.len())
             .map(|i| id_text(c.cell(i)).into_owned())
@@ -196,8 +203,25 @@ fn layout(input: &MemoryInput, columns: &[&Column], opts: &IngestOptions) -> Res
         date_format,
         date_ambiguous_with,
         cancel_prefix,
+        styles,
         covariates,
     })
+}
+
+/// A hash of the customer ids and the date texts, to seed the hashes of ids and dates as a
+/// file's bytes do (see `seeded`): crafted ids cannot be made to collide offline.
+fn seed(input: &MemoryInput) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = foldhash::fast::FixedState::with_seed(0x6372_6d2d_6c65_6e73).build_hasher();
+    for i in 0..input.customer.len() {
+        h.write(id_text(input.customer.cell(i)).as_bytes());
+        h.write_u8(0xff);
+        if let Cell::Text(s) = input.date.cell(i) {
+            h.write(s.as_bytes());
+        }
+        h.write_u8(0xff);
+    }
+    h.finish()
 }
 
 /// The covariate columns as layout fields: every one given, in order, or (with

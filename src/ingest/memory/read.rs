@@ -4,9 +4,9 @@ use std::borrow::Cow;
 use super::cells::{Cell, Column, MS_PER_DAY};
 use super::MemoryInput;
 use crate::ingest::accounting::SkipReason;
-use crate::ingest::date::{self, DAY_RANGE};
-use crate::ingest::number::{parse_amount, Decimal};
-use crate::ingest::rows::RowParser;
+use crate::ingest::date::{self, DateRead};
+use crate::ingest::number::MAX_AMOUNT;
+use crate::ingest::rows::{has_control, RowParser};
 
 /// A number as JavaScript's `String(v)` prints it (ids, examples).
 pub(super) fn js_number(v: f64) -> String {
@@ -60,10 +60,9 @@ fn is_blank(c: Cell<'_>) -> bool {
 
 pub(super) struct Rows<'a> {
     pub input: &'a MemoryInput,
-    pub decimal: Decimal,
+    /// The columns in the layout's field order (`MemoryInput::columns`).
+    pub columns: Vec<&'a Column>,
     pub excel: bool,
-    /// Role columns before the covariates in the layout's fields.
-    pub roles: usize,
 }
 
 impl<'a> Rows<'a> {
@@ -71,7 +70,7 @@ impl<'a> Rows<'a> {
     pub fn read(&self, p: &mut RowParser<'_>, i: usize, order: &mut String) {
         let input = self.input;
         let line = i as u64;
-        p.account.read();
+        p.start_row();
         let cust_cell = input.customer.cell(i);
         let cust_text;
         let cust = match cust_cell {
@@ -96,55 +95,69 @@ impl<'a> Rows<'a> {
             }
             return;
         }
+        // Control characters (NUL above all) are binary debris, not part of an id.
+        if has_control(cust.as_bytes()) {
+            p.account.skip(
+                SkipReason::InvalidCustomerId,
+                line,
+                &input.customer.name,
+                &cust.escape_debug().to_string(),
+            );
+            return;
+        }
         let date_cell = input.date.cell(i);
         let day = match date_cell {
             Cell::Text(s) => p.dates.parse(s),
-            Cell::Number(v) if self.excel => date::excel_serial_day(v),
-            Cell::Number(ms) => {
-                let d = (ms / MS_PER_DAY).floor();
-                (d.is_finite() && DAY_RANGE.contains(&d)).then_some(d as i32)
-            }
-            Cell::Day(d) => DAY_RANGE.contains(&(d as f64)).then_some(d),
-            Cell::Missing(_) | Cell::Other(_) => None,
+            Cell::Number(v) if self.excel => date::excel_serial(v),
+            Cell::Number(ms) => DateRead::of_day((ms / MS_PER_DAY).floor()),
+            Cell::Day(d) => DateRead::of_day(d as f64),
+            Cell::Missing(_) | Cell::Other(_) => DateRead::Unparseable,
         };
-        let Some(day) = day else {
-            p.account.skip(
-                SkipReason::UnparseableDate,
-                line,
-                &input.date.name,
-                &describe(date_cell),
-            );
-            return;
-        };
-        let value = |c: &'a Column| -> std::result::Result<f64, (&'a Column, Cell<'a>)> {
-            let cell = c.cell(i);
-            match cell {
-                Cell::Text(s) => parse_amount(s, self.decimal),
-                Cell::Number(v) => v.is_finite().then_some(v),
-                _ => None,
+        let day = match day {
+            DateRead::Day(day) => day,
+            bad => {
+                let reason = match bad {
+                    DateRead::OutOfRange => SkipReason::DateOutOfRange,
+                    _ => SkipReason::UnparseableDate,
+                };
+                p.account
+                    .skip(reason, line, &input.date.name, &describe(date_cell));
+                return;
             }
-            .ok_or((c, cell))
+        };
+        // A money column's value as a file's field of the same text would read (numbers as
+        // they are, within the same bounds), or the field and the reason to skip the row.
+        let field = |c: &Column| self.columns.iter().position(|x| std::ptr::eq(*x, c));
+        let value = |p: &mut RowParser<'_>,
+                     c: &'a Column|
+         -> std::result::Result<f64, (usize, SkipReason)> {
+            let f = field(c).unwrap_or(0);
+            match c.cell(i) {
+                Cell::Text(s) => p.money(s, f),
+                Cell::Number(v) if v.is_finite() && v.abs() <= MAX_AMOUNT => Ok(v),
+                Cell::Number(v) if v.is_finite() => Err((f, SkipReason::AmountOutOfRange)),
+                _ => Err((f, SkipReason::NonNumericAmount)),
+            }
         };
         let amount = match (&input.amount, &input.quantity, &input.unit_price) {
-            (Some(a), _, _) => value(a),
-            (None, Some(q), Some(u)) => value(q).and_then(|q| value(u).map(|u| q * u)),
+            (Some(a), _, _) => value(p, a),
+            (None, Some(q), Some(u)) => match (value(p, q), value(p, u)) {
+                (Ok(q), Ok(u)) if (q * u).abs() <= MAX_AMOUNT => Ok(q * u),
+                (Ok(_), Ok(_)) => Err((field(q).unwrap_or(0), SkipReason::AmountOutOfRange)),
+                (Err(e), _) | (_, Err(e)) => Err(e),
+            },
             _ => unreachable!("checked before reading"),
         };
         let amount = match amount {
-            Ok(v) if v.is_finite() => v,
-            Ok(v) => {
-                let c = input
-                    .amount
-                    .as_ref()
-                    .or(input.quantity.as_ref())
-                    .unwrap_or(&input.customer);
-                p.account
-                    .skip(SkipReason::NonNumericAmount, line, &c.name, &js_number(v));
-                return;
-            }
-            Err((c, cell)) => {
-                p.account
-                    .skip(SkipReason::NonNumericAmount, line, &c.name, &describe(cell));
+            Ok(v) => v,
+            Err((f, reason)) => {
+                let text = match (reason, &input.amount, &input.quantity, &input.unit_price) {
+                    (SkipReason::AmountOutOfRange, None, Some(q), Some(u)) => {
+                        format!("{} × {}", describe(q.cell(i)), describe(u.cell(i)))
+                    }
+                    _ => describe(self.columns[f].cell(i)),
+                };
+                p.account.skip(reason, line, &self.columns[f].name, &text);
                 return;
             }
         };
@@ -157,8 +170,8 @@ impl<'a> Rows<'a> {
             }
             None => "",
         };
-        let covariate = |field: usize| id_text(input.covariates[field - self.roles].cell(i));
-        p.accept(cust, day, amount, order_text, line, covariate);
+        let field = |f: usize| id_text(self.columns[f].cell(i));
+        p.accept(cust, day, amount, order_text, line, field);
     }
 }
 

@@ -19,7 +19,7 @@ function view(report, columns, ids, stagesRun, run, exportCsv, summaries) {
 
 export function analyzerView(analyzer, a) {
   // The worker made the summaries with the analysis: the main thread does not pass over the columns.
-  return view(a.report, a.columns, a.ids, a.stagesRun, (q) => analyzer.query(q), () => analyzer.exportCsv(), a.summaries);
+  return view(a.report, a.columns, a.ids, a.stagesRun, (q) => analyzer.query(q), (q) => analyzer.exportCsv(q), a.summaries);
 }
 
 export function localView(report, columns, ids) {

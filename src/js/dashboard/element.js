@@ -14,7 +14,9 @@ import { VirtualTable } from './table.js';
 import { renderPanels, applyStaticLabels } from './render.js';
 import { analyzerView, localView } from './data.js';
 import { emptyQuery, runQuery } from './panels/customers.js';
+import { downloadList, copyIds } from './panels/lists.js';
 import { download, downloadBlob } from './download.js';
+import { printLayout } from './print.js';
 import { CustomerIds } from '../worker/ids.js';
 
 let sheet = null;
@@ -39,7 +41,7 @@ function currencyOf(code) {
 }
 
 export class CrmLensDashboard extends HTMLElement {
-  static observedAttributes = ['lang', 'currency', 'fixes'];
+  static observedAttributes = ['lang', 'currency', 'fixes', 'source-name'];
 
   #root;
   #charts;
@@ -50,6 +52,8 @@ export class CrmLensDashboard extends HTMLElement {
   #ctx = null;
   #token = 0;
   #messages = {};
+  #toastTimer = 0;
+  #print = null;
   // What the element remembers across renders of the same data: the table's query, the last
   // k scan (kept while k is fixed), the sequence of table queries.
   #memory = { tableQuery: emptyQuery(), lastScan: null, querySeq: 0 };
@@ -63,7 +67,7 @@ export class CrmLensDashboard extends HTMLElement {
     this.#charts = new ChartSet(this.#root, (name, chart) => download(this.#root,
       chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: this.#ctx?.theme.surface ?? '#fff' }), `crm-lens-${name}.png`));
     this.#table = new VirtualTable({
-      head: $('vhead'), body: $('vbody'), spacer: $('vspacer'),
+      grid: $('vtable'), head: $('vhead'), body: $('vbody'), spacer: $('vspacer'),
       onSort: ({ key, dir }) => this.#query({ sortKey: key, sortDir: dir }),
       onActivate: (i) => this.#ctx?.activate(i),
     });
@@ -81,14 +85,25 @@ export class CrmLensDashboard extends HTMLElement {
       if (e.target.name !== 'search') this.#query({ [e.target.name]: e.target.value });
     });
     $('export-csv').addEventListener('click', () => this.#exportCsv());
+    // The table's current filter (and sort) as a list: the same CSV and ids as a segment's.
+    const filtered = () => ({ kind: 'table', key: 'filtered', label: this.#ctx?.t('table.title'), filter: { ...this.#memory.tableQuery } });
+    $('export-filtered').addEventListener('click', () => { if (this.#ctx) downloadList(this.#ctx, filtered()); });
+    $('copy-filtered').addEventListener('click', () => { if (this.#ctx) copyIds(this.#ctx, filtered()); });
+    $('print').addEventListener('click', () => window.print());
     $('export-json').addEventListener('click', () => {
       if (this.#view) downloadBlob(this.#root, new Blob([JSON.stringify(this.#view.report, null, 2)], { type: 'application/json' }), 'crm-lens-report.json');
     });
   }
 
   connectedCallback() {
+    this.#print ??= printLayout(this.#charts);
     if (this.#view) this.render();
     else this.#labels();
+  }
+
+  disconnectedCallback() {
+    this.#print?.off();
+    this.#print = null;
   }
 
   attributeChangedCallback(name, before, after) {
@@ -157,12 +172,18 @@ export class CrmLensDashboard extends HTMLElement {
       fail: (e) => this.#fail(e, i18n.t),
       activate: (i) => this.#emit('crm-lens-customer', { id: view.ids.at(i), index: i }),
       showing: (v) => this.#view === v,
+      sourceName: this.getAttribute('source-name') ?? '',
+      download: (blob, name) => downloadBlob(this.#root, blob, name),
+      say: (text) => this.#say(text),
+      showInTable: (filter) => this.#showInTable(filter),
     };
     this.#ctx = ctx;
     const $ = ctx.$;
     $('notice').textContent = '';
     $('toolbar').hidden = false;
     $('export-csv').hidden = !view.exportCsv;
+    $('export-filtered').hidden = !view.exportCsv;
+    $('list-bar').hidden = true;
     applyStaticLabels(this.#root, ctx);
     return renderPanels(ctx, () => token === this.#token).then((done) => {
       if (!done) return;
@@ -185,7 +206,7 @@ export class CrmLensDashboard extends HTMLElement {
     this.#ctx = null;
     this.#memory = { tableQuery: emptyQuery(), lastScan: null, querySeq: this.#memory.querySeq + 1 };
     this.#root.getElementById('filters').reset();
-    for (const s of this.#root.querySelectorAll('section, #toolbar')) s.hidden = true;
+    for (const s of this.#root.querySelectorAll('section, #toolbar, #list-bar')) s.hidden = true;
     this.#table.sort = { key: null, dir: 'asc' };
     this.#table.setIndex(new Uint32Array(0));
   }
@@ -193,6 +214,30 @@ export class CrmLensDashboard extends HTMLElement {
   #query(change) {
     Object.assign(this.#memory.tableQuery, change);
     if (this.#ctx) runQuery(this.#ctx);
+  }
+
+  /** Shows a list in the customer table: its filter alone, then the table itself. */
+  #showInTable(filter) {
+    const f = this.#root.getElementById('filters');
+    f.reset();
+    const q = { ...emptyQuery(), sortKey: this.#memory.tableQuery.sortKey, sortDir: this.#memory.tableQuery.sortDir };
+    for (const [k, v] of Object.entries(filter)) {
+      q[k] = String(v);
+      if (f.elements[k]) f.elements[k].value = String(v);
+    }
+    this.#memory.tableQuery = q;
+    if (this.#ctx) runQuery(this.#ctx);
+    const h = this.#root.getElementById('customers-title');
+    h.scrollIntoView({ block: 'start' });
+    h.focus({ preventScroll: true });
+  }
+
+  /** A short message (a copy done) in the element's live region; it fades after a while. */
+  #say(text) {
+    const toast = this.#root.getElementById('toast');
+    toast.textContent = text;
+    clearTimeout(this.#toastTimer);
+    this.#toastTimer = setTimeout(() => { toast.textContent = ''; }, 6000);
   }
 
   async #exportCsv() {

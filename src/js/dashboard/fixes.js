@@ -12,6 +12,8 @@ export const FIX_OPTIONS = {
 const CODE_OPTIONS = {
   no_customer_column: 'customerCol', no_date_column: 'dateCol', no_amount_column: 'amountCol',
   unparseable_dates: 'dateFormat', ambiguous_date_format: 'dateFormat', binary_file: 'encoding',
+  amounts_other_decimal: 'decimal', ambiguous_amounts: 'decimal', amounts_out_of_range: 'amountCol',
+  invalid_utf8: 'encoding', dates_out_of_range: 'dateCol', invalid_customer_ids: 'customerCol',
   // The scale path (docs/scale.md): a summary is read with `ingest.summary`.
   too_big_for_tab: 'summary', looks_like_summary: 'summary',
 };

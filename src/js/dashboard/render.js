@@ -2,6 +2,7 @@
 // is a generator yields between its charts), so no task blocks the page for long; a newer
 // render (another analysis, language or currency) stops an older one between steps.
 import { nextFrame } from './dom.js';
+import { renderSummary } from './panels/summary.js';
 import { renderIngest } from './panels/ingest.js';
 import { renderKpis } from './panels/kpis.js';
 import { renderLifecycle } from './panels/lifecycle.js';
@@ -16,12 +17,13 @@ import { renderCovariates } from './panels/covariates.js';
 import { renderRules } from './panels/rules.js';
 
 /**
- * The panels, top to bottom, by name. Each is `(ctx) => void` or a generator over its charts;
- * it fills its own `<section>` of template.js and hides it when the Report has nothing for it.
+ * The panels, top to bottom, by name: the summary in words first, the ingest account last.
+ * Each is `(ctx) => void` or a generator over its charts; it fills its own `<section>` of
+ * template.js and hides it when the Report has nothing for it.
  */
-export const PANELS = [['ingest', renderIngest], ['retention', renderRetention], ['kpis', renderKpis], ['lifecycle', renderLifecycle], ['rfm', renderRfm],
+export const PANELS = [['summary', renderSummary], ['retention', renderRetention], ['kpis', renderKpis], ['lifecycle', renderLifecycle], ['rfm', renderRfm],
   ['cohorts', renderCohorts], ['kmeans', renderKmeans], ['clv', renderClv],
-  ['churn', renderChurn], ['covariates', renderCovariates], ['rules', renderRules], ['customers', renderTable]];
+  ['churn', renderChurn], ['covariates', renderCovariates], ['rules', renderRules], ['customers', renderTable], ['ingest', renderIngest]];
 
 /**
  * Renders every panel; false when `live()` turned false first (a newer render took over).

@@ -1,14 +1,17 @@
 // A virtualised customer table: only the rows in view exist in the DOM, so 350k customers
 // scroll as smoothly as 350. Filter, search and sort run where the columns are (the analyzer's
 // worker), which returns the row order as a Uint32Array. Every cell is set with textContent:
-// file content is never HTML. A grid with one current row (aria-activedescendant): arrows,
-// Page Up/Down, Home and End move it, Enter or a click activates it.
+// file content is never HTML. A grid with one current row: the grid itself is the focusable
+// scroller and holds aria-activedescendant (ARIA allows it on a grid, not on a rowgroup); the
+// header row sticks to its top. Arrows, Page Up/Down, Home and End move the current row, Enter
+// or a click activates it. A column may give a note per cell (its tooltip).
 
 const ROW_H = 30;
 
 export class VirtualTable {
   /** `onActivate(i)` gets the customer's row in the columns when a row is activated. */
-  constructor({ head, body, spacer, onSort, onActivate }) {
+  constructor({ grid, head, body, spacer, onSort, onActivate }) {
+    this.grid = grid;
     this.head = head;
     this.body = body;
     this.spacer = spacer;
@@ -20,8 +23,8 @@ export class VirtualTable {
     this.current = -1; // position in `index` of the current row
     this.sort = { key: null, dir: 'asc' };
     this.pending = false;
-    body.addEventListener('scroll', () => this.schedule());
-    body.addEventListener('keydown', (e) => this.key(e));
+    grid.addEventListener('scroll', () => this.schedule());
+    grid.addEventListener('keydown', (e) => this.key(e));
     body.addEventListener('click', (e) => {
       const row = e.target.closest('.vrow');
       if (!row?.dataset.pos) return;
@@ -30,9 +33,15 @@ export class VirtualTable {
     });
   }
 
+  /** Height of the rows' viewport: the grid's, less its sticky header row. */
+  viewHeight() {
+    return Math.max(ROW_H, (this.grid.clientHeight || 440) - (this.head.offsetHeight || ROW_H));
+  }
+
   key(e) {
-    const b = this.body;
-    const rows = Math.max(1, Math.floor(b.clientHeight / ROW_H) - 1);
+    if (e.target !== this.grid) return; // a sort button in the header keeps its own keys
+    const b = this.grid;
+    const rows = Math.max(1, Math.floor(this.viewHeight() / ROW_H) - 1);
     const first = () => Math.min(this.index.length - 1, Math.ceil(b.scrollTop / ROW_H));
     const moves = {
       ArrowDown: () => this.moveTo(this.current < 0 ? first() : this.current + 1),
@@ -53,9 +62,10 @@ export class VirtualTable {
     if (!this.index.length) return;
     this.current = Math.max(0, Math.min(this.index.length - 1, pos));
     const top = this.current * ROW_H;
-    const b = this.body;
+    const b = this.grid;
+    const h = this.viewHeight();
     if (top < b.scrollTop) b.scrollTop = top;
-    else if (top + ROW_H > b.scrollTop + b.clientHeight) b.scrollTop = top + ROW_H - b.clientHeight;
+    else if (top + ROW_H > b.scrollTop + h) b.scrollTop = top + ROW_H - h;
     // Drawn now: the row marked current is the one Enter activates, at once.
     this.draw();
   }
@@ -64,10 +74,10 @@ export class VirtualTable {
     if (this.current >= 0 && this.current < this.index.length) this.onActivate(this.index[this.current]);
   }
 
-  /** columns: [{ key, label, get(i) -> string, numeric }] */
+  /** columns: [{ key, label, get(i) -> string, numeric, note?(i) -> string ('' for none) }] */
   setColumns(columns) {
     this.columns = columns;
-    this.body.parentElement.style.setProperty('--cols', `minmax(10rem, 2fr) repeat(${columns.length - 1}, minmax(7rem, 1fr))`);
+    this.grid.style.setProperty('--cols', `minmax(10rem, 2fr) repeat(${columns.length - 1}, minmax(7rem, 1fr))`);
     this.head.replaceChildren(...columns.map((c) => {
       const cell = document.createElement('div');
       cell.className = `vcell${c.numeric ? ' num' : ''}`;
@@ -97,8 +107,8 @@ export class VirtualTable {
     this.index = index;
     this.current = -1;
     this.spacer.style.height = `${index.length * ROW_H}px`;
-    this.body.parentElement.setAttribute('aria-rowcount', String(index.length + 1));
-    if (this.body.scrollTop > index.length * ROW_H) this.body.scrollTop = 0;
+    this.grid.setAttribute('aria-rowcount', String(index.length + 1));
+    if (this.grid.scrollTop > index.length * ROW_H) this.grid.scrollTop = 0;
     // Drawn now, not on the next frame: the rows on screen always match the count beside them.
     this.draw();
   }
@@ -110,9 +120,8 @@ export class VirtualTable {
   }
 
   draw() {
-    const h = this.body.clientHeight || 440;
-    const first = Math.floor(this.body.scrollTop / ROW_H);
-    const count = Math.min(this.index.length - first, Math.ceil(h / ROW_H) + 2);
+    const first = Math.floor(this.grid.scrollTop / ROW_H);
+    const count = Math.min(this.index.length - first, Math.ceil(this.viewHeight() / ROW_H) + 2);
     while (this.rows.length < Math.max(0, count)) {
       const el = document.createElement('div');
       el.className = 'vrow';
@@ -142,9 +151,15 @@ export class VirtualTable {
       row.el.classList.toggle('current', current);
       row.el.setAttribute('aria-selected', String(current));
       if (current) active = row.el.id;
-      this.columns.forEach((c, k) => { row.cells[k].textContent = c.get(i); });
+      this.columns.forEach((c, k) => {
+        const cell = row.cells[k];
+        cell.textContent = c.get(i);
+        const note = c.note?.(i);
+        if (note) cell.title = note;
+        else cell.removeAttribute('title');
+      });
     }
-    if (active) this.body.setAttribute('aria-activedescendant', active);
-    else this.body.removeAttribute('aria-activedescendant');
+    if (active) this.grid.setAttribute('aria-activedescendant', active);
+    else this.grid.removeAttribute('aria-activedescendant');
   }
 }

@@ -12,7 +12,7 @@
 //   {type:'open', id, bytes | columns, options}          → {type:'opened', id, detected}
 //   {type:'analyze', id, options, restore?}              → {type:'analysis', id, report, columns, ids?, summaries, stagesRun}
 //   {type:'query', id, query}                            → {type:'query', id, index}
-//   {type:'export', id}                                  → {type:'export', id, bytes}
+//   {type:'export', id, query?, options?: {raw}}        → {type:'export', id, bytes}
 // and, while a request runs, {type:'progress', id, stage}; a failure is {type:'error', id, error}.
 import init, * as core from '../index.js';
 import { CustomerIds } from './ids.js';
@@ -71,7 +71,10 @@ async function handle(msg) {
       self.postMessage({ type: 'query', id: msg.id, index }, [index.buffer]);
     } else if (msg.type === 'export') {
       if (!cols) throw { code: 'no_analysis', message: 'analyze first' };
-      const bytes = dataset.exportCustomersCsv();
+      // A list (segment, stage, cluster, the table's filter): the engine's export of exactly
+      // the rows the query selects, in its order, so the columns are the full export's.
+      const rows = msg.query ? query(cols, ids, (msg.query.search ?? '').trim() ? ids.lower() : null, msg.query) : undefined;
+      const bytes = dataset.exportCustomersCsv(rows, msg.options ?? {});
       self.postMessage({ type: 'export', id: msg.id, bytes }, [bytes.buffer]);
     }
   } catch (error) {

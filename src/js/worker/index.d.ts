@@ -1,7 +1,7 @@
 // Types of crm-lens/worker (src/js/worker/index.js): the engine in a module Web Worker.
 import type { Columns, Mapping, ArrowTableLike, RecordMapping } from '../index.js';
 import type { StageName } from '../crm_lens.js';
-import type { Options, Report } from '../types.js';
+import type { ExportOptions, Options, Report } from '../types.js';
 
 export type { RecordMapping };
 
@@ -157,8 +157,14 @@ export declare class Analyzer extends EventTarget {
   analyze(options?: Options, control?: CallControl): Promise<Analysis>;
   /** Row indices of the current analysis' customers that match, in order. */
   query(q?: TableQuery): Promise<Uint32Array>;
-  /** The per-customer CSV (UTF-8 with BOM), as the CLI's --export-customers writes it. */
-  exportCsv(): Promise<Uint8Array>;
+  /**
+   * The per-customer CSV (UTF-8 with BOM), as the CLI's --export-customers writes it; with a
+   * query, only the customers it selects (a segment, stage, cluster or filtered table), in its
+   * order, with the same columns. Text cells that a spreadsheet would run as formulas
+   * (`= + - @`, tab, CR) get a leading `'`; `{ raw: true }` writes them as they are (for a
+   * machine re-import).
+   */
+  exportCsv(q?: TableQuery, options?: ExportOptions): Promise<Uint8Array>;
   /** Waits for a restore; true when the workers serve `analysis`. */
   settled(): Promise<boolean>;
   /** Cancels what runs (a restore too, which drops the analysis). */

@@ -114,10 +114,15 @@ export class Analyzer extends EventTarget {
     return m.index;
   }
 
-  /** The per-customer CSV of the last analysis (UTF-8 with BOM), as the CLI writes it. */
-  async exportCsv() {
+  /**
+   * The per-customer CSV of the last analysis (UTF-8 with BOM), as the CLI writes it; with a
+   * query (as `query()` takes), only the customers it selects, in its order, same columns.
+   * Text cells a spreadsheet would run as formulas get a leading `'` unless `{ raw: true }`.
+   */
+  async exportCsv(q, options = {}) {
     await this.#ready();
-    return (await this.#call({ type: 'export' })).bytes;
+    const query = q ? { search: '', segment: '', stage: '', cluster: '', ...q } : undefined;
+    return (await this.#call({ type: 'export', query, options })).bytes;
   }
 
   /** Waits for a restore in flight; true when the workers serve the current analysis. */

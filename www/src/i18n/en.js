@@ -83,6 +83,12 @@ export const en = {
   'fixfield.hasHeader': 'say whether the first row is a header',
   'fixfield.orderCol': 'choose the order column below',
   'fixfield.asOf': 'set the analysis date',
+  'fold.text': '{name} · {rows} rows · {detected}',
+  'fold.edit': 'Edit data, mapping and settings',
+  'fold.hide': 'Hide data, mapping and settings',
+  'remember.label': 'Remember the mapping and settings of each file in this browser (nothing leaves this computer)',
+  'remember.restored': 'Restored the mapping and settings you last used for this file.',
+  'remember.forget': 'Forget this file',
   // Churn, covariates and rules (issue #17).
   'map.covariateCols': 'Customer attributes (covariates)',
   'stageRun.churn': 'churn',

@@ -81,6 +81,12 @@ export const zh = {
   'fixfield.hasHeader': '在下方说明首行是否为表头',
   'fixfield.orderCol': '在下方选择订单列',
   'fixfield.asOf': '设置分析日期',
+  'fold.text': '{name} · {rows} 行 · {detected}',
+  'fold.edit': '编辑数据、映射和设置',
+  'fold.hide': '隐藏数据、映射和设置',
+  'remember.label': '在此浏览器中记住每个文件的列映射和设置（不会离开这台电脑）',
+  'remember.restored': '已恢复您上次对此文件使用的映射和设置。',
+  'remember.forget': '忘记此文件',
   // Churn, covariates and rules (issue #17).
   'map.covariateCols': '客户属性（协变量）',
   'stageRun.churn': '流失',

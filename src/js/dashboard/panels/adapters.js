@@ -94,6 +94,16 @@ export function windowsView(r, by = 'stage') {
   };
 }
 
+/**
+ * A k-means cluster's name in the element's language: "Cluster 1 · Loyal high spenders" (the
+ * engine's name code, `segments.clusters[].name.code`; the id alone without one).
+ */
+export function clusterName({ t }, c) {
+  const base = `${t('kmeans.cluster')} ${c.id}`;
+  const code = c.name?.code;
+  return code ? `${base} · ${t(`clusterName.${code}`, null, code)}` : base;
+}
+
 /** The model with covariates to show: the chosen CLV model's, else the first fitted. */
 export function covariateModel(r) {
   const models = r.clv?.covariates?.models ?? [];

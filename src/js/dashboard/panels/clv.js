@@ -1,8 +1,10 @@
 // CLV: the distribution, the top customers with intervals, the P(alive) matrix, the
-// holdout comparison, and CLV by window (months 1-12) per customer group beside a new customer's. A bar of the top list is a customer: clicking it activates them
+// holdout comparison, and CLV by window (months 1-12) per customer group beside a new
+// customer's. A bar of the top list is a customer: clicking it activates them
 // (crm-lens-customer), as a table row does.
 import { baseOption } from '../charts.js';
 import { hasClv, pAliveGrid, holdoutSeries, windowsView, WINDOW_GROUPS, STAGES } from './adapters.js';
+import { hasModelPAlive, pAliveView } from './palive.js';
 
 const STAGE_INDEX = Object.fromEntries(STAGES.map((s, i) => [s, i]));
 
@@ -18,7 +20,7 @@ export function* renderClv(ctx) {
   const show = any && (hist || top?.length || pa || ho || win);
   $('clv').hidden = !show;
   if (!show) return;
-  $('clv-model').textContent = c.chosenModel ? t('clv.model', { model: t(`model.${c.chosenModel}`, null, c.chosenModel) }) : '';
+  $('clv-model').textContent = modelLine(ctx);
   charts.figure('clvhist').hidden = !hist;
   if (hist) {
     const labels = hist.counts.map((_, i) => fmt.compact(hist.lo + i * hist.width));
@@ -37,13 +39,15 @@ export function* renderClv(ctx) {
   charts.figure('clvtop').hidden = !top?.length;
   if (top?.length) {
     const hasIv = top.some((x) => x.low != null && x.high != null);
+    const pv = hasModelPAlive(r) && view.columns.pAlive ? pAliveView(ctx) : null;
     const names = top.map((x) => x.id);
     charts.chart('clvtop').setOption({
       ...baseOption(),
       // Customer ids come from the file: the tooltip is plain text drawn on the canvas, never HTML.
       tooltip: { trigger: 'axis', renderMode: 'richText', formatter: (ps) => {
         const x = top[ps[0].dataIndex];
-        return `${x.id}\nCLV ${fmt.money(x.clv, 0)}${hasIv ? `\n${t('clv.interval')} ${fmt.money(x.low, 0)} – ${fmt.money(x.high, 0)}` : ''}${x.pAlive != null ? `\nP(alive) ${fmt.pct(x.pAlive)}` : ''}`;
+        const note = pv ? pv.note(x.index) : '';
+        return `${x.id}\nCLV ${fmt.money(x.clv, 0)}${hasIv ? `\n${t('clv.interval')} ${fmt.money(x.low, 0)} – ${fmt.money(x.high, 0)}` : ''}${pv ? `\nP(alive) ${pv.text(x.index)}` : ''}${note ? `\n${note}` : ''}`;
       } },
       grid: { left: 110, right: 20, top: 10, bottom: 30 },
       xAxis: { type: 'value', axisLabel: { formatter: fmt.compact } },
@@ -63,6 +67,7 @@ export function* renderClv(ctx) {
   }
   yield;
   charts.figure('palive').hidden = !pa;
+  $('palive-note').textContent = pa && c.oneTimeBuyers?.pAlive === 'notEstimable' ? t('palive.matrixNote', { model: t(`model.${c.chosenModel}`) }) : '';
   if (pa) {
     const data = [];
     pa.values.forEach((row, i) => row.forEach((v, j) => { if (v != null) data.push([j, i, v]); }));
@@ -134,4 +139,16 @@ function renderWindows(ctx, any) {
   }, true);
   const at = [0, 2, 5, 11].filter((i) => i < win.months.length);
   charts.describe('clvwindows', lines.map((l) => `${l.name}: ${at.map((i) => `${t('clv.windowsMonthN', { n: win.months[i] })} ${l.data[i] == null ? '–' : fmt.money(l.data[i], 2)}`).join(', ')}`).join('; '));
+}
+
+/** The model behind the CLV figures, and why when one-time buyers decided it. */
+function modelLine({ report: r, t, fmt }) {
+  const c = r.clv ?? {};
+  if (!c.chosenModel) return '';
+  const model = t(`model.${c.chosenModel}`, null, c.chosenModel);
+  if (c.choiceCriterion !== 'holdoutOneTimeBuyers') return t('clv.model', { model });
+  const rmse = (k) => c.holdout?.models?.find((m) => m.model === k)?.rmse;
+  return t('clv.modelOneTimeBuyers', {
+    model, share: fmt.pct(c.oneTimeBuyers?.share), rmse: fmt.num(rmse(c.chosenModel), 4), bgRmse: fmt.num(rmse('bgnbd'), 4),
+  });
 }

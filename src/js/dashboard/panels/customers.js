@@ -1,7 +1,8 @@
 // The customer table: virtualised rows; filter, search and sort run where the columns are
 // (the analyzer's worker, or here for data given with setData). Activating a row sends the
 // customer to the host (crm-lens-customer), so a CRM opens its own record.
-import { STAGES } from './adapters.js';
+import { STAGES, clusterName } from './adapters.js';
+import { hasModelPAlive, pAliveView } from './palive.js';
 
 /** The filters and sort of the table, kept across renders of one element. */
 export const emptyQuery = () => ({ search: '', segment: '', stage: '', cluster: '', sortKey: null, sortDir: 'asc' });
@@ -23,7 +24,10 @@ export function renderTable(ctx) {
     { key: 'stage', label: t('col.stage'), get: (i) => stageName(STAGES[tb.stage[i]] ?? '') },
   ];
   if (tb.cluster?.length === n && r.segments?.clusters?.length) cols.push({ key: 'cluster', label: t('col.cluster'), numeric: true, get: (i) => String(tb.cluster[i]) });
-  if (tb.pAlive?.length === n) cols.push({ key: 'pAlive', label: t('col.pAlive'), numeric: true, get: (i) => fmt.pct(tb.pAlive[i]) });
+  if (tb.pAlive?.length === n && hasModelPAlive(r)) {
+    const pa = pAliveView(ctx);
+    cols.push({ key: 'pAlive', label: t('col.pAlive'), numeric: true, get: pa.text, note: pa.note });
+  }
   if (tb.clv?.length === n) cols.push({ key: 'clv', label: t('col.clv'), numeric: true, get: (i) => fmt.money(tb.clv[i], 0) });
   ctx.table.setColumns(cols);
 
@@ -37,7 +41,7 @@ export function renderTable(ctx) {
   fill(f.stage, (r.lifecycle.stages ?? []).filter((s) => s.customers > 0).map((s) => [STAGES.indexOf(s.stage), `${stageName(s.stage)} (${fmt.int(s.customers)})`]));
   const clusters = r.segments?.clusters ?? [];
   $('cluster-filter').hidden = !clusters.length;
-  fill(f.cluster, clusters.map((c) => [c.id, `${c.id} (${fmt.int(c.size)})`]));
+  fill(f.cluster, clusters.map((c) => [c.id, `${clusterName(ctx, c)} (${fmt.int(c.size)})`]));
   const q = ctx.memory.tableQuery;
   q.segment = f.segment.value;
   q.stage = f.stage.value;

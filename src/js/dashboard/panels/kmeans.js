@@ -4,7 +4,8 @@
 import { el, headRow, fillTable } from '../dom.js';
 import { humanKey } from '../format.js';
 import { baseOption } from '../charts.js';
-import { listButton } from './lists.js';
+import { listActions } from './lists.js';
+import { clusterName } from './adapters.js';
 
 export function* renderKmeans(ctx) {
   const { report: r, t, fmt, $, charts, theme, memory, view } = ctx;
@@ -15,8 +16,11 @@ export function* renderKmeans(ctx) {
   /** A principal axis' name with the variance it explains. */
   const pcName = (n, share) => `${t('axis.component', { n })}${share != null ? ` (${fmt.pct(share)})` : ''}`;
   const rec = s.recommendation;
+  const range = rec?.preferredRange ?? [3, 8];
   const why = rec?.reason ? ` — ${t('kmeans.recommended', { reason: t(`kmeans.reason.${rec.reason}`, {
     k: rec.k, bestK: rec.bestSilhouetteK ?? '–', elbowK: rec.elbowK ?? '–', tolerance: fmt.num(rec.silhouetteTolerance, 3),
+    best: fmt.num(rec.bestSilhouette, 3), inRangeK: rec.bestInRangeK ?? '–', inRange: fmt.num(rec.bestInRangeSilhouette, 3),
+    from: range[0], to: range[1],
   }, rec.reason) })}` : '';
   $('kmeans-summary').textContent = t('kmeans.summary', { k: s.k ?? clusters.length, silhouette: fmt.num(s.silhouette, 3) }) + why;
   // With k fixed the core runs no scan: keep the last scan of this data, marked as such.
@@ -45,34 +49,36 @@ export function* renderKmeans(ctx) {
   }
   yield;
   const sc = view.summaries.scatter;
+  const nameOf = (id) => clusterName(ctx, clusters.find((c) => c.id === id) ?? { id });
   charts.figure('scatter').hidden = !sc;
   if (sc) {
     const ev = s.projection?.explainedVariance;
     charts.chart('scatter').setOption({
       ...baseOption(),
-      tooltip: { trigger: 'item', formatter: (p) => `${t('kmeans.cluster')} ${p.seriesName}` },
+      tooltip: { trigger: 'item', formatter: (p) => p.seriesName },
       legend: { top: 0 },
       grid: { left: 45, right: 15, top: 30, bottom: 35 },
       xAxis: { type: 'value', scale: true, name: pcName(1, ev?.[0]), nameLocation: 'middle', nameGap: 22 },
       yAxis: { type: 'value', scale: true, name: pcName(2, ev?.[1]) },
       series: sc.series.map(([c, xy]) => ({
-        type: 'scatter', name: String(c), data: xy, dimensions: ['x', 'y'], symbolSize: 3, large: true, largeThreshold: 2000, progressive: 2000, progressiveThreshold: 2000,
+        type: 'scatter', name: nameOf(c), data: xy, dimensions: ['x', 'y'], symbolSize: 3, large: true, largeThreshold: 2000, progressive: 2000, progressiveThreshold: 2000,
         itemStyle: { color: theme.palette[c % theme.palette.length], opacity: 0.6 },
       })),
     }, true);
     $('scatter-note').textContent = t('kmeans.scatterNote', { shown: fmt.int(sc.shown), total: fmt.int(sc.total) });
-    charts.describe('scatter', `${$('scatter-note').textContent} ${sc.series.map(([c, xy]) => `${t('kmeans.cluster')} ${c}: ${fmt.int(xy.length / 2)}`).join('; ')}`);
+    charts.describe('scatter', `${$('scatter-note').textContent} ${sc.series.map(([c, xy]) => `${nameOf(c)}: ${fmt.int(xy.length / 2)}`).join('; ')}`);
   }
   yield;
-  const cols = [['kmeans.cluster', (c) => String(c.id)], ['kmeans.label', (c) => (c.label ?? []).map((k) => t(`cluster.${k}`, null, humanKey(k))).join(', ')],
+  const cols = [['kmeans.cluster', (c) => String(c.id)], ['kmeans.name', (c) => (c.name?.code ? t(`clusterName.${c.name.code}`, null, c.name.code) : '–')],
+    ['kmeans.label', (c) => (c.label ?? []).map((k) => t(`cluster.${k}`, null, humanKey(k))).join(', ')],
     ['kmeans.size', (c) => fmt.int(c.size)], ['kmeans.share', (c) => fmt.pct(c.share)], ['kmeans.revenueShare', (c) => fmt.pct(c.revenueShare)],
     ['kmeans.medianRecency', (c) => fmt.num(c.recencyDays?.median, 0)], ['kmeans.medianFrequency', (c) => fmt.num(c.frequency?.median, 1)],
     ['kmeans.medianMonetary', (c) => fmt.money(c.monetary?.median, 0)]];
   fillTable($('cluster-table'), headRow([...cols.map(([k]) => t(k)), t('list.column')]), clusters.map((c) => {
     const tr = el('tr');
-    cols.forEach(([, get], i) => tr.append(el('td', get(c), i >= 2 ? 'num' : undefined)));
+    cols.forEach(([, get], i) => tr.append(el('td', get(c), i >= 3 ? 'num' : undefined)));
     const list = el('td');
-    list.append(listButton(ctx, { kind: 'cluster', key: c.id, label: `${t('kmeans.cluster')} ${c.id}`, filter: { cluster: c.id } }));
+    list.append(listActions(ctx, { kind: 'cluster', key: c.id, label: clusterName(ctx, c), filter: { cluster: c.id }, count: c.size }));
     tr.append(list);
     return tr;
   }));

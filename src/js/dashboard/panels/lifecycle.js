@@ -3,9 +3,9 @@
 import { el, headRow, fillTable } from '../dom.js';
 import { baseOption } from '../charts.js';
 import { STAGES } from './adapters.js';
-import { listButton, emitList } from './lists.js';
+import { listActions, emitList, showListBar } from './lists.js';
 
-const stageList = (ctx, s) => ({ kind: 'stage', key: s.stage, label: ctx.stageName(s.stage), filter: { stage: STAGES.indexOf(s.stage) } });
+const stageList = (ctx, s) => ({ kind: 'stage', key: s.stage, label: ctx.stageName(s.stage), filter: { stage: STAGES.indexOf(s.stage) }, count: s.customers });
 
 export function* renderLifecycle(ctx) {
   const { report: r, t, fmt, $, charts, theme, stageName } = ctx;
@@ -25,7 +25,11 @@ export function* renderLifecycle(ctx) {
     }],
   }, true);
   funnel.off('click');
-  funnel.on('click', (p) => { if (stages[p.dataIndex]) emitList(ctx, stageList(ctx, stages[p.dataIndex])); });
+  funnel.on('click', (p) => {
+    if (!stages[p.dataIndex]) return;
+    emitList(ctx, stageList(ctx, stages[p.dataIndex]));
+    showListBar(ctx, stageList(ctx, stages[p.dataIndex]));
+  });
   charts.describe('funnel', stages.map((s) => `${stageName(s.stage)}: ${fmt.int(s.customers)} (${fmt.pct(s.customers / r.kpis.customers)})`).join('; '));
   const th = lc.thresholds;
   $('thresholds').textContent = th ? `${t('lifecycle.thresholds', {
@@ -37,7 +41,7 @@ export function* renderLifecycle(ctx) {
     const name = el('th', stageName(s.stage));
     name.scope = 'row';
     const list = el('td');
-    list.append(listButton(ctx, stageList(ctx, s)));
+    list.append(listActions(ctx, stageList(ctx, s)));
     tr.append(name, el('td', fmt.int(s.customers), 'num'), el('td', fmt.pct(s.customers / r.kpis.customers), 'num'), list);
     return tr;
   }));

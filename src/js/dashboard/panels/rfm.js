@@ -3,7 +3,7 @@
 // customers to the host (crm-lens-segment).
 import { el, headRow, fillTable } from '../dom.js';
 import { baseOption, ramp } from '../charts.js';
-import { listButton, emitList } from './lists.js';
+import { listActions, emitList, showListBar } from './lists.js';
 
 export function* renderRfm(ctx) {
   const { report: r, t, fmt, $, charts, theme, segmentName } = ctx;
@@ -12,7 +12,7 @@ export function* renderRfm(ctx) {
   const segs = all.map((s, code) => ({ ...s, code })).filter((s) => s.customers > 0);
   $('rfm').hidden = !segs.length;
   if (!segs.length) return;
-  const list = (s) => ({ kind: 'rfm', key: s.name, label: segmentName(s.name), filter: { segment: s.code } });
+  const list = (s) => ({ kind: 'rfm', key: s.name, label: segmentName(s.name), filter: { segment: s.code }, count: s.customers });
   const revs = segs.map((s) => s.revenue);
   const vmin = Math.min(...revs);
   const vmax = Math.max(...revs);
@@ -33,7 +33,11 @@ export function* renderRfm(ctx) {
     }],
   }, true);
   treemap.off('click');
-  treemap.on('click', (p) => { if (segs[p.dataIndex]) emitList(ctx, list(segs[p.dataIndex])); });
+  treemap.on('click', (p) => {
+    if (!segs[p.dataIndex]) return;
+    emitList(ctx, list(segs[p.dataIndex]));
+    showListBar(ctx, list(segs[p.dataIndex]));
+  });
   charts.describe('treemap', segs.map((s) => `${segmentName(s.name)}: ${fmt.int(s.customers)} ${t('rfm.customers')}, ${t('kpi.revenue')} ${fmt.money(s.revenue, 0)}`).join('; '));
   yield;
   const grid = r.rfm.grid ?? [];
@@ -63,7 +67,7 @@ export function* renderRfm(ctx) {
     const name = el('th', segmentName(s.name));
     name.scope = 'row';
     const button = el('td');
-    button.append(listButton(ctx, list(s)));
+    button.append(listActions(ctx, list(s)));
     tr.append(name, el('td', fmt.int(s.customers), 'num'), el('td', fmt.pct(s.share), 'num'),
       el('td', fmt.pct(s.revenueShare), 'num'), el('td', fmt.num(s.meanRecency, 0), 'num'), el('td', fmt.num(s.meanFrequency, 1), 'num'),
       el('td', fmt.money(s.meanMonetary, 0), 'num'), el('td', t(s.action, null, ''), 'action'), button);
