@@ -29,6 +29,8 @@ function nativeExport() {
 
 /** Clicks a download button and returns the file's lines (BOM checked and removed) and its name. */
 async function download(page, selector) {
+  // Centred first: the sticky list bar sits over the viewport's bottom edge.
+  await page.$eval(selector, (b) => b.scrollIntoView({ block: 'center' }));
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
   const bytes = readFileSync(await dl.path());
   assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], `${selector}: UTF-8 BOM`);
