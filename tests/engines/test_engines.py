@@ -3,10 +3,12 @@ per-customer summary with `crm-lens sql summary`, crm-lens analyses it with `--s
 `crm-lens sql score` scores it in the engine. Checked against `crm-lens analyze` on the raw
 file and `crm-lens score`:
 
-- the engine's summary equals `analyze --export-summary` (to the bit with --line-col; the
-  engine's own SUM order without it), and its row account equals the Report's;
+- the engine's summary equals `analyze --export-summary` customer by customer (spend to 1e-12:
+  crm-lens sums exactly, an engine's SUM does not; docs/scale.md), and its row account equals
+  the Report's;
 - the summary analysed with --summary gives the raw file's fitted parameters (all four
-  models) and per-customer P(alive), expected purchases and CLV (<= 1e-9 relative), and with
+  models) and per-customer P(alive), expected purchases (<= 1e-9 relative; Gamma-Gamma and CLV
+  <= 1e-5), and with
   --line-col the same RFM scores, segments, stages and clusters;
 - scores computed in SQL equal `crm-lens score` (<= 1e-9 relative) for every customer.
 
