@@ -169,8 +169,13 @@ fn pipeline_date_groups_and_validation() {
     assert_eq!((p.days, p.model.as_str()), (30, "bgnbd"));
     assert!(close(p.units, 30.0 / 7.0, 1e-15));
     let want = vecf(&load("future")["weeks_small"]["bgnbd"]["pAliveAt"]["30"]);
-    for (c, e) in want.iter().enumerate() {
-        assert!(close(a.clv.p_alive_at_date[c], *e, 1e-6), "customer {c}");
+    // The customer table is in id order: customer `c<i>` is row i of the reference.
+    for (c, id) in a.customers.ids.iter().enumerate() {
+        let i: usize = id[1..].parse().unwrap();
+        assert!(
+            close(a.clv.p_alive_at_date[c], want[i], 1e-6),
+            "customer {id}"
+        );
     }
     assert!(close(
         p.mean,
@@ -239,12 +244,12 @@ fn discrete_and_fallback_windows() {
     assert_eq!((p.units, p.model.as_str()), (5.0, "bgbb"));
     // lifetimes' conditional_probability_alive(0, x, t_x, n + 5): no transaction in 5 more
     // opportunities.
-    let (w, want) = (vecf(&f["weights"]), vecf(&f["pAliveNoPurchase"]["5"]));
-    let mut c = 0;
-    for (i, &wi) in w.iter().enumerate() {
-        let v = a.clv.p_alive_at_date[c];
+    // The customer table is in id order: `row<line>#<k>` is a copy of pattern line − 2.
+    let want = vecf(&f["pAliveNoPurchase"]["5"]);
+    for (c, id) in a.customers.ids.iter().enumerate() {
+        let line: usize = id[3..].split('#').next().unwrap().parse().unwrap();
+        let (i, v) = (line - 2, a.clv.p_alive_at_date[c]);
         assert!(close(v, want[i], 1e-6), "row {i}: {v} vs {}", want[i]);
-        c += wi as usize;
     }
     let rep = &a.report.clv;
     let nc = rep.new_customer.as_ref().unwrap();

@@ -16,6 +16,7 @@ use super::input::Summary;
 use super::maths::special::{exp, ln};
 use super::options::ClvOptions;
 use super::prediction::windows::{self, Windows, MONTHS};
+use super::run::{column_totals, fin};
 use super::uncertainty::discrete as boot;
 use super::validation::diagnostics::{p_alive_matrix_discrete, period_transactions_discrete};
 use crate::report::Warning;
@@ -35,14 +36,6 @@ pub struct Prepared<'a> {
     pub simple: &'a [f64],
     /// Model units (opportunities) per month.
     pub factor: f64,
-}
-
-fn fin(v: f64) -> f64 {
-    if v.is_finite() {
-        v
-    } else {
-        0.0
-    }
 }
 
 /// Fits BG/BB and predicts; `Err(reason)` sends `run` to its simple-CLV fallback.
@@ -154,15 +147,7 @@ pub fn fit_and_predict(
             cols.clv_high = cols.clv.clone();
         }
     }
-    let nf = n.max(1) as f64;
-    report.totals.clv = fin(cols.clv.iter().sum());
-    if report.totals.bootstrap_draws == 0 {
-        report.totals.clv_low = report.totals.clv;
-        report.totals.clv_high = report.totals.clv;
-    }
-    report.totals.expected_purchases = fin(cols.expected_purchases.iter().sum());
-    report.totals.mean_expected_spend = fin(cols.expected_spend.iter().sum::<f64>() / nf);
-    report.totals.mean_p_alive = fin(cols.p_alive.iter().sum::<f64>() / nf);
+    column_totals(report, &cols, n);
     report.new_customer = Some(new_customer(p, pr, opts));
     cols.windows = windows(&rs, pr, &cols, opts);
     report.p_alive_matrix = Some(p_alive_matrix_discrete(p, rows));

@@ -30,7 +30,21 @@ fn warn(w: &mut Vec<Warning>, code: &str, message: String) {
     });
 }
 
-fn fin(v: f64) -> f64 {
+/// The Report's totals from the per-customer columns (shared by the continuous and the
+/// discrete path); an interval collapses to the point without bootstrap draws.
+pub(super) fn column_totals(report: &mut ClvReport, cols: &ClvColumns, n: usize) {
+    let nf = n.max(1) as f64;
+    report.totals.clv = fin(cols.clv.iter().sum());
+    if report.totals.bootstrap_draws == 0 {
+        report.totals.clv_low = report.totals.clv;
+        report.totals.clv_high = report.totals.clv;
+    }
+    report.totals.expected_purchases = fin(cols.expected_purchases.iter().sum());
+    report.totals.mean_expected_spend = fin(cols.expected_spend.iter().sum::<f64>() / nf);
+    report.totals.mean_p_alive = fin(cols.p_alive.iter().sum::<f64>() / nf);
+}
+
+pub(super) fn fin(v: f64) -> f64 {
     if v.is_finite() {
         v
     } else {
@@ -366,15 +380,7 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
             cols.clv_high = cols.clv.clone();
         }
     }
-    let nf = n.max(1) as f64;
-    report.totals.clv = fin(cols.clv.iter().sum());
-    if report.totals.bootstrap_draws == 0 {
-        report.totals.clv_low = report.totals.clv;
-        report.totals.clv_high = report.totals.clv;
-    }
-    report.totals.expected_purchases = fin(cols.expected_purchases.iter().sum());
-    report.totals.mean_expected_spend = fin(cols.expected_spend.iter().sum::<f64>() / nf);
-    report.totals.mean_p_alive = fin(cols.p_alive.iter().sum::<f64>() / nf);
+    column_totals(&mut report, &cols, n);
     report.new_customer = Some(NewCustomer::valued(
         new_customer_curve(kind, p, &grid),
         spend.expected(0.0, 0.0),

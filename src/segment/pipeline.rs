@@ -10,6 +10,7 @@ use super::hyperparams::SegmentOptions;
 use super::input::SegmentInput;
 use super::pca::project;
 use super::profile::profiles;
+use super::sample::sample_indices;
 use super::silhouette::PairwiseDistances;
 use super::types::{SampleSizes, SegmentsReport, Transform};
 use super::warn::{warn, WarnCode};
@@ -48,11 +49,7 @@ pub fn run(
     let data = space.data.view();
     let d = data.ncols();
 
-    // The scan sample: the customers with the lowest seeded hash of their feature values, in
-    // hash order. It depends on the values and the seed, never on the order of the file's
-    // rows (customers with equal features are the same point to k-means).
-    let mut idx = hash_order(data, opts.seed);
-    idx.truncate(scan_size(opts, n));
+    let idx = sample_indices(n, scan_size(opts, n), opts.seed);
     let m = idx.len();
     let sample = data.select(Axis(0), &idx);
     let s = opts.silhouette_sample.min(m);
@@ -206,28 +203,6 @@ pub fn run(
         y,
     };
     (report, columns, warnings)
-}
-
-/// Row indices of `data` by a hash of the seed and the row's values (splitmix64 over the
-/// bits), ties (equal rows) by index.
-fn hash_order(data: ArrayView2<f64>, seed: u64) -> Vec<usize> {
-    let mix = |mut z: u64| {
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    };
-    let keys: Vec<u64> = data
-        .rows()
-        .into_iter()
-        .map(|row| {
-            row.iter().fold(mix(seed), |h, v| {
-                mix(h.wrapping_add(0x9e37_79b9_7f4a_7c15) ^ v.to_bits())
-            })
-        })
-        .collect();
-    let mut order: Vec<usize> = (0..data.nrows()).collect();
-    order.sort_unstable_by_key(|&r| (keys[r], r));
-    order
 }
 
 /// Scan sample size: `scanSample` customers, or all of them when 0 or larger than `n`.

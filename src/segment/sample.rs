@@ -1,15 +1,12 @@
-//! Seeded draws identical on 32-bit wasm and 64-bit native targets (k-means++ seeding). The
-//! scan sample itself is a seeded hash order of the customers' values (pipeline.rs).
+//! Seeded sampling of customer indices, identical on 32-bit wasm and 64-bit native targets.
 
-use rand_xoshiro::rand_core::RngCore;
+use rand_xoshiro::rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 
 /// `min(m, n)` distinct indices of `0..n` in random order (partial Fisher-Yates; a full shuffle
 /// when `m >= n`, so any prefix is itself a random sample). Draws are u64-based so the result
 /// does not depend on the width of `usize`.
-#[cfg(test)]
 pub(crate) fn sample_indices(n: usize, m: usize, seed: u64) -> Vec<usize> {
-    use rand_xoshiro::rand_core::SeedableRng;
     let mut idx: Vec<usize> = (0..n).collect();
     let m = m.min(n);
     let mut rng = Xoshiro256Plus::seed_from_u64(seed);

@@ -3,10 +3,12 @@ per-customer summary with `crm-lens sql summary`, crm-lens analyses it with `--s
 `crm-lens sql score` scores it in the engine. Checked against `crm-lens analyze` on the raw
 file and `crm-lens score`:
 
-- the engine's summary equals `analyze --export-summary` (to the bit with --line-col; the
-  engine's own SUM order without it), and its row account equals the Report's;
+- the engine's summary equals `analyze --export-summary` customer by customer (spend to 1e-12:
+  crm-lens sums exactly, an engine's SUM does not; docs/scale.md), and its row account equals
+  the Report's;
 - the summary analysed with --summary gives the raw file's fitted parameters (all four
-  models) and per-customer P(alive), expected purchases and CLV (<= 1e-9 relative), and with
+  models) and per-customer P(alive), expected purchases (<= 1e-9 relative; Gamma-Gamma and CLV
+  <= 1e-5), and with
   --line-col the same RFM scores, segments, stages and clusters;
 - scores computed in SQL equal `crm-lens score` (<= 1e-9 relative) for every customer.
 
@@ -152,9 +154,11 @@ class Spark:
 def compare_summary(tag, produced, native, exact):
     """The engine's summary against crm-lens' own, value by value (as numbers)."""
     a, b = read_csv(produced), read_csv(native)
-    if not exact:
-        a.sort(key=lambda r: r["customer_id"])
-        b.sort(key=lambda r: r["customer_id"])
+    # crm-lens' customer table is in id order and its sums are exact (order-free,
+    # src/exact_sum.rs); an engine's SUM adds in its own order, so spend can differ in the
+    # last bits even with --line-col. An exact SQL sum is an open item of docs/scale.md.
+    a.sort(key=lambda r: r["customer_id"])
+    b.sort(key=lambda r: r["customer_id"])
     bad, worst = [], 0.0
     for ra, rb in zip(a, b):
         for k, vb in rb.items():
@@ -165,10 +169,10 @@ def compare_summary(tag, produced, native, exact):
                 continue
             e = rel(float(va), float(vb))
             worst = max(worst, e)
-            if e > (0 if exact else 1e-12):
+            if e > 1e-12:
                 bad.append((rb["customer_id"], k, va, vb))
     same_shape = len(a) == len(b) and list(a[0].keys()) == list(b[0].keys())
-    check(f"{tag}: summary equals crm-lens' ({'to the bit' if exact else 'max rel %.1e' % worst})",
+    check(f"{tag}: summary equals crm-lens' (max rel {worst:.1e})",
           same_shape and not bad, f"{len(a)} vs {len(b)} rows; first differences {bad[:3]}")
 
 
@@ -195,7 +199,9 @@ def compare_analysis(tag, case, summary_csv, exact):
     differ in the last bit; the Gamma-Gamma fit, which stops at a gradient norm below 1e-6
     (docs/report.md), then lands a few 1e-8 away, and CLV with it. That tolerance is checked
     there; the transaction models, P(alive) and expected purchases stay within 1e-9."""
-    spend_tol = TOL if exact else 1e-6
+    # See compare_summary: spend sums differ in the last bits, and the Gamma-Gamma fit (it
+    # stops at a gradient norm below 1e-6) lands up to ~1e-6 away, CLV with it.
+    spend_tol = 1e-5
     d = os.path.dirname(summary_csv)
     cli("analyze", summary_csv, "--summary", "--time-unit", case.unit(), "--out", f"{d}/summary.json",
         "--export-customers", f"{d}/summary_customers.csv")
@@ -231,7 +237,8 @@ def compare_analysis(tag, case, summary_csv, exact):
         if exact:
             for k in ("rScore", "fScore", "mScore", "rfmSegment", "stage", "cluster", "frequency",
                       "monetary", "recencyDays", "tenureDays"):
-                if r[k] != c[k]:
+                same = rel(float(r[k]), float(c[k])) <= 1e-12 if k == "monetary" else r[k] == c[k]
+                if not same:
                     labels.append((r["customerId"], k, r[k], c[k]))
     check(f"{tag}: per-customer P(alive), expected purchases, CLV equal the raw file's ({len(rows)} customers, "
           f"max rel {', '.join(f'{v:.1e}' for v in worst.values())})",
