@@ -463,7 +463,8 @@ fn careless_values_are_counted_as_a_file_counts_them() {
     let opts = Options::from_json(r#"{"asOf":"2023-12-31"}"#).unwrap();
     let mut orders = orders(6_000, false);
     let at = |i: usize| 5_000 + 40 * i;
-    let changes: [(&str, &dyn Fn(&mut Order)); 7] = [
+    type Change<'a> = (&'a str, &'a dyn Fn(&mut Order));
+    let changes: [Change; 7] = [
         ("invalidCustomerId", &|o| o.customer = "12\u{0}34".into()),
         ("dateOutOfRange", &|o| o.date = "1899-12-31".into()),
         ("outlierDate", &|o| o.date = "1950-06-01".into()),
