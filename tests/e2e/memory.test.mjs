@@ -67,6 +67,8 @@ function assertSame(name, file, mem, { texts, columns, header = ['customer', 'da
   for (const r of [f, m]) {
     delete r.ingest.detected;
     delete r.ingest.examples;
+    // Warnings quote the examples' texts: typed cells describe a bad value their own way.
+    if (!texts) r.warnings = r.warnings.map((w) => w.code);
   }
   assert.deepEqual(m, f, `${name}: every other key of the Report`);
   assert.deepEqual(mem.columns, file.columns, `${name}: per-customer columns and ids`);
