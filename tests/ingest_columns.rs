@@ -109,19 +109,20 @@ fn analyse(ds: crm_lens::Result<Dataset>, opts: &Options) -> (Value, Analysis) {
     (serde_json::to_value(&a.report).unwrap(), a)
 }
 
-/// A message with every `line N` as `line N+2` (a row index as the file's line).
+/// A memory warning as the file's: every `(row N` (a row index) as `(line N+2` (the file's
+/// line; the header is line 1). A memory warning never says "line".
 fn lines_plus_two(message: &str) -> String {
+    assert!(!message.contains("(line "), "{message}");
     let mut out = String::new();
     let mut rest = message;
-    while let Some(i) = rest.find("line ") {
-        out.push_str(&rest[..i + 5]);
+    while let Some(i) = rest.find("(row ") {
+        out.push_str(&rest[..i]);
+        out.push_str("(line ");
         rest = &rest[i + 5..];
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits > 0 {
-            let n: u64 = rest[..digits].parse().unwrap();
-            out.push_str(&(n + 2).to_string());
-            rest = &rest[digits..];
-        }
+        let n: u64 = rest[..digits].parse().unwrap();
+        out.push_str(&(n + 2).to_string());
+        rest = &rest[digits..];
     }
     out.push_str(rest);
     out
@@ -547,6 +548,48 @@ fn careless_values_are_counted_as_a_file_counts_them() {
         ]
     );
     assert_eq!(r.ingest.rows_used, 2);
+    // Warnings name a row from memory by its index, not a file's line.
+    let w = r.warnings.iter().find(|w| w.code == "dates_out_of_range");
+    let message = &w.unwrap().message;
+    assert!(message.contains(r#"(row 3, column "date")"#), "{message}");
+    assert!(!message.contains("line"), "{message}");
+}
+
+/// A text date column whose dates all read but lie outside 1900–2200 gets a file's specific
+/// error (not "no date we can read"), with a hint for the mapping instead of --date-col.
+#[test]
+fn all_dates_out_of_range_is_the_files_error() {
+    let dates = ["1850-01-05", "1850-02-01", "1851-03-07"];
+    let input = small(&["1", "2", "3"], &dates);
+    let mem = err(&input, "{}");
+    let csv: String = std::iter::once("customer,date,amount\n".to_string())
+        .chain((0..3).map(|i| format!("c{},{},{}\n", i % 3, dates[i], i + 1)))
+        .collect();
+    let file = Dataset::from_bytes(csv.as_bytes(), &Options::default()).unwrap_err();
+    assert_eq!(
+        (mem.code, file.code),
+        ("unparseable_dates", "unparseable_dates")
+    );
+    assert_eq!(mem.message, file.message);
+    assert!(
+        mem.message.contains("years lie outside 1900–2200"),
+        "{}",
+        mem.message
+    );
+    let hint = mem.hint.unwrap();
+    assert!(
+        hint.contains("years must be within 1900–2200") && hint.contains("mapping"),
+        "{hint}"
+    );
+    assert!(!hint.contains("--"), "{hint}");
+    // Dates that read in no format keep the generic message, with the memory hint.
+    let none = err(&small(&["1", "2", "3"], &["soon", "later", "never"]), "{}");
+    assert!(
+        none.message.contains("holds no date we can read"),
+        "{}",
+        none.message
+    );
+    assert!(none.hint.unwrap().starts_with("dateFormat"));
 }
 
 #[test]

@@ -198,7 +198,7 @@ fn segmentation_handed_back_equals_analyze() {
     assert!(ds.segment_job(opts()).unwrap().is_null());
 }
 
-/// Orders from memory through the binding (text cells joined with UTF-16 lengths, typed
+/// Orders from memory through the binding (text cells as UTF-8 bytes and offsets, typed
 /// arrays, a mixed column) give the Report the same orders as a file give, but for
 /// `ingest.detected` and the examples' lines; mismatched lengths are an error object.
 #[wasm_bindgen_test]
@@ -210,12 +210,16 @@ fn columns_from_memory_read_like_the_file() {
     let text = |name: &str, cells: &[&str]| {
         let o = Object::new();
         set(&o, "name", &name.into());
-        set(&o, "text", &cells.concat().into());
-        let lengths: Vec<u32> = cells
-            .iter()
-            .map(|c| c.encode_utf16().count() as u32)
-            .collect();
-        set(&o, "lengths", &Uint32Array::from(lengths.as_slice()).into());
+        set(
+            &o,
+            "utf8",
+            &Uint8Array::from(cells.concat().as_bytes()).into(),
+        );
+        let mut offsets = vec![0u32];
+        for c in cells {
+            offsets.push(offsets[offsets.len() - 1] + c.len() as u32);
+        }
+        set(&o, "offsets", &Uint32Array::from(offsets.as_slice()).into());
         o
     };
     let input = Object::new();

@@ -372,7 +372,11 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
             Some(f) => (f.to_string(), None),
             None => match date::guess_format(&columns[date_col]) {
                 Some(g) => (g.format, g.ambiguous_with),
-                None => return Err(unparseable_dates(&header, date_col, &columns[date_col])),
+                None => {
+                    let name = header.get(date_col).cloned();
+                    let name = name.unwrap_or(format!("#{}", date_col + 1));
+                    return Err(unparseable_dates(&name, &columns[date_col], false));
+                }
             },
         };
     let cancel_prefix = roles
@@ -400,14 +404,10 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
     })
 }
 
-/// The error of a date column no format reads. When the values do read in a format but
-/// their years lie outside the range dates may have, it says so (suggesting another format
-/// would send the user the wrong way).
-fn unparseable_dates(header: &[String], date_col: usize, values: &[&str]) -> Error {
-    let name = header
-        .get(date_col)
-        .cloned()
-        .unwrap_or(format!("#{}", date_col + 1));
+/// The error of a date column no format reads, a file's (`memory` false) or a text column
+/// from memory's. When the values do read in a format but their years lie outside the range
+/// dates may have, it says so (suggesting another format would send the user the wrong way).
+pub(super) fn unparseable_dates(name: &str, values: &[&str], memory: bool) -> Error {
     let first = describe_values(values.iter().take(3).copied());
     let out_of_range = date::CANDIDATES.iter().find(|f| {
         values
@@ -425,15 +425,24 @@ fn unparseable_dates(header: &[String], date_col: usize, values: &[&str]) -> Err
             ),
         )
         .with_hint(format!(
-            "years must be within {}–{}: is {name:?} the date column? (--date-col <name>)",
+            "years must be within {}–{}: is {name:?} the date column? ({})",
             date::MIN_YEAR,
-            date::MAX_YEAR
+            date::MAX_YEAR,
+            match memory {
+                true => "the date of the mapping",
+                false => "--date-col <name>",
+            }
         )),
         None => Error::new(
             "unparseable_dates",
             format!("column {name:?} holds no date we can read; first values: [{first}]"),
         )
-        .with_hint("--date-format '%d.%m.%Y' (chrono strftime syntax), or --date-col <name>"),
+        .with_hint(match memory {
+            true => {
+                "dateFormat: '%d.%m.%Y' (chrono strftime syntax), or pass Date objects or ISO dates"
+            }
+            false => "--date-format '%d.%m.%Y' (chrono strftime syntax), or --date-col <name>",
+        }),
     }
 }
 

@@ -24,11 +24,13 @@ export type Role = 'customer' | 'date' | 'amount' | 'order' | 'quantity' | 'unit
 /** A value any column may hold where it has none: counted like an empty field of a file. */
 type Missing = null | undefined;
 
-/** Strings joined, with each one's length in UTF-16 units (`nulls[i]` = 1: row `i` is null):
- * what `columnsFromArrow` makes of an Arrow string vector, without a JS string per value. */
+/** Strings as UTF-8 bytes back to back: string `i` is `utf8[offsets[i]..offsets[i + 1]]`
+ * (`offsets` has one more entry than there are rows; `nulls[i]` = 1: row `i` is null). What
+ * `columnsFromArrow` makes of an Arrow string vector, without a JS string per value; the
+ * worker client transfers its buffers. */
 export interface TextColumn {
-  text: string;
-  lengths: Uint32Array;
+  utf8: Uint8Array;
+  offsets: Uint32Array;
   nulls?: Uint8Array;
 }
 

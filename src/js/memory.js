@@ -101,33 +101,35 @@ const ARROW_FLOAT = 3;
 const ARROW_UTF8 = 5;
 const ARROW_DECIMAL = 7;
 
-const utf8 = new TextDecoder();
-
-/** An Arrow string vector as a TextColumn, decoded chunk by chunk without a JS string per
- * value; null when a chunk is not ASCII (then lengths in UTF-16 units need each value). */
+/** An Arrow string vector as a TextColumn: its chunks' UTF-8 bytes and offsets copied into
+ * one buffer each, without a JS string per value (and without decoding them at all). */
 function arrowText(vector) {
   const n = vector.length;
-  const lengths = new Uint32Array(n);
+  let total = 0;
+  for (const d of vector.data) total += d.valueOffsets[d.offset + d.length] - d.valueOffsets[d.offset];
+  const utf8 = new Uint8Array(total);
+  const offsets = new Uint32Array(n + 1);
   const nulls = vector.nullCount > 0 ? new Uint8Array(n) : undefined;
-  const parts = [];
   let row = 0;
+  let at = 0;
   for (const d of vector.data) {
-    const offsets = d.valueOffsets;
-    const first = offsets[d.offset];
-    const last = offsets[d.offset + d.length];
-    const part = utf8.decode(d.values.subarray(first, last));
-    if (part.length !== last - first) return null;
-    parts.push(part);
+    const o = d.valueOffsets;
+    const first = o[d.offset];
+    const last = o[d.offset + d.length];
+    utf8.set(d.values.subarray(first, last), at);
+    const shift = at - first;
+    const bitmap = nulls && d.nullBitmap && d.nullBitmap.length > 0 ? d.nullBitmap : null;
     for (let j = 0; j < d.length; j++, row++) {
-      lengths[row] = offsets[d.offset + j + 1] - offsets[d.offset + j];
-      if (nulls && d.nullBitmap && d.nullBitmap.length > 0) {
+      offsets[row + 1] = o[d.offset + j + 1] + shift;
+      if (bitmap) {
         const bit = d.offset + j;
-        if (!(d.nullBitmap[bit >> 3] & (1 << (bit & 7)))) nulls[row] = 1;
+        if (!(bitmap[bit >> 3] & (1 << (bit & 7)))) nulls[row] = 1;
       }
     }
+    at += last - first;
   }
   if (row !== n) return null;
-  return nulls ? { text: parts.join(''), lengths, nulls } : { text: parts.join(''), lengths };
+  return nulls ? { utf8, offsets, nulls } : { utf8, offsets };
 }
 
 /** One Arrow vector as a column: typed arrays where the values allow, else plain values. */
@@ -203,7 +205,7 @@ function wireColumn(values, role, name) {
   // The common cases without a per-value kind: all strings, or (amounts, dates) all numbers.
   let i = 0;
   while (i < n && typeof values[i] === 'string') i++;
-  if (i === n) return { name, ...(coded(values) ?? joinText(values)) };
+  if (i === n) return { name, ...(coded(values) ?? utf8Text(values)) };
   if (!ids) {
     i = 0;
     while (i < n && typeof values[i] === 'number') i++;
@@ -256,20 +258,52 @@ function wireColumn(values, role, name) {
     texts[i] = t;
     mask |= 1 << k;
   }
-  if (mask === 1 << TEXT) return { name, ...joinText(texts) };
+  if (mask === 1 << TEXT) return { name, ...utf8Text(texts) };
   if (mask === 1 << NUMBER) return { name, numbers };
   const column = { name, kinds };
   if (mask & (1 << NUMBER)) column.numbers = numbers;
-  if (mask & ((1 << TEXT) | (1 << OTHER))) Object.assign(column, joinText(texts));
+  if (mask & ((1 << TEXT) | (1 << OTHER))) Object.assign(column, utf8Text(texts));
   return column;
 }
 
-/** Strings as the core takes them: joined, with each one's length in UTF-16 units. */
-function joinText(strings) {
+const encoder = new TextEncoder();
+const MAX_TEXT = 0xffff_ffff; // offsets are u32
+
+/** Strings as the core takes them: their UTF-8 bytes back to back and n + 1 offsets (string
+ * `i` is `utf8[offsets[i]..offsets[i + 1]]`). One pass writes ASCII directly; only a string
+ * with other characters goes through TextEncoder. Neither a joined JS string nor one per
+ * value crosses into the core: the bytes are copied into it once. */
+function utf8Text(strings) {
   const n = strings.length;
-  const lengths = new Uint32Array(n);
-  for (let i = 0; i < n; i++) lengths[i] = strings[i].length;
-  return { text: Array.prototype.join.call(strings, ''), lengths };
+  const offsets = new Uint32Array(n + 1);
+  let sample = 0;
+  const probe = Math.min(n, 1024);
+  for (let i = 0; i < probe; i++) sample += strings[i].length;
+  let utf8 = new Uint8Array(Math.ceil(((sample + 1) / (probe + 1)) * n * 1.1) + 64);
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    const s = strings[i];
+    const len = s.length;
+    if (p + 3 * len > utf8.length) utf8 = grown(utf8, p, p + 3 * len);
+    let j = 0;
+    for (; j < len; j++) {
+      const c = s.charCodeAt(j);
+      if (c > 0x7f) break;
+      utf8[p + j] = c;
+    }
+    p += j < len ? j + encoder.encodeInto(s.slice(j), utf8.subarray(p + j)).written : len;
+    offsets[i + 1] = p;
+  }
+  return { utf8: utf8.subarray(0, p), offsets };
+}
+
+function grown(bytes, used, need) {
+  if (need > MAX_TEXT) {
+    throw { code: 'input_too_large', message: 'a text column holds more than 4 GiB', hint: 'analyse the orders in parts, or pass ids as numbers' };
+  }
+  const next = new Uint8Array(Math.min(MAX_TEXT, Math.max(need, bytes.length * 2)));
+  next.set(bytes.subarray(0, used));
+  return next;
 }
 
 /** Strings of few distinct values (dates, channels) as those values and a code per row:
@@ -281,33 +315,38 @@ function coded(strings) {
   const index = new Map();
   const values = [];
   const codes = new Uint32Array(n);
+  // Exports sorted by date repeat a value row after row: no lookup for those.
+  let last = null;
+  let c = 0;
   for (let i = 0; i < n; i++) {
     const s = strings[i];
-    let c = index.get(s);
-    if (c === undefined) {
-      c = values.length;
-      index.set(s, c);
-      values.push(s);
+    if (s !== last) {
+      c = index.get(s);
+      if (c === undefined) {
+        c = values.length;
+        index.set(s, c);
+        values.push(s);
+      }
+      last = s;
     }
     codes[i] = c;
   }
-  return { codes, ...joinText(values) };
+  return { codes, ...utf8Text(values) };
 }
 
-const isTextColumn = (v) => v !== null && typeof v === 'object' && typeof v.text === 'string' && v.lengths instanceof Uint32Array;
+export const isTextColumn = (v) => v !== null && typeof v === 'object' && v.utf8 instanceof Uint8Array && v.offsets instanceof Uint32Array;
 
-/** A TextColumn (what columnsFromArrow makes of an Arrow string vector): passed through. */
+/** A TextColumn (what columnsFromArrow makes of an Arrow string vector): passed through (the
+ * core checks every offset and that the bytes are UTF-8). */
 function textColumn(c, name) {
-  const n = c.lengths.length;
-  let total = 0;
-  for (let i = 0; i < n; i++) total += c.lengths[i];
-  if (total !== c.text.length || (c.nulls !== undefined && !(c.nulls instanceof Uint8Array && c.nulls.length === n))) {
-    throw invalid(`text column ${name}: its lengths do not add up to its text`, 'pass what columnsFromArrow returns unchanged');
+  const n = c.offsets.length - 1;
+  if (n < 0 || c.offsets[n] !== c.utf8.length || (c.nulls !== undefined && !(c.nulls instanceof Uint8Array && c.nulls.length === n))) {
+    throw invalid(`text column ${name}: its offsets do not fit its bytes`, 'pass what columnsFromArrow returns unchanged');
   }
-  if (!c.nulls) return { name, text: c.text, lengths: c.lengths };
+  if (!c.nulls) return { name, utf8: c.utf8, offsets: c.offsets };
   const kinds = new Uint8Array(n);
   for (let i = 0; i < n; i++) kinds[i] = c.nulls[i] ? NULL : TEXT;
-  return { name, kinds, text: c.text, lengths: c.lengths };
+  return { name, kinds, utf8: c.utf8, offsets: c.offsets };
 }
 
 /** The core's input for `Dataset.fromColumns` from Columns (checked here, and again there). */

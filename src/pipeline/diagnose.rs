@@ -119,7 +119,11 @@ fn guess_and_fix(reason: SkipReason, d: &Detected) -> (Option<String>, String) {
                 quoted(&c.date)
             )),
             format!(
-                "--date-col or --date-format; years outside {}–{} are not read",
+                "{}; years outside {}–{} are not read",
+                match memory {
+                    true => "the date column of the mapping, or dateFormat for text dates",
+                    false => "--date-col or --date-format",
+                },
                 crate::ingest::MIN_YEAR,
                 crate::ingest::MAX_YEAR
             ),

@@ -5,13 +5,14 @@
 use crate::ingest::{Detected, Repair, RowAccount, SkipExample, SkipReason, MAX_YEAR, MIN_YEAR};
 use crate::report::Warning;
 
-/// `"12,50" (line 11, column "amount"), …` for the examples of one reason or repair.
-fn examples(list: &[SkipExample], key: &str) -> String {
+/// `"12,50" (line 11, column "amount"), …` for the examples of one reason or repair; `at`
+/// is `line` for a file, `row` (the 0-based index the example carries) for data from memory.
+fn examples(list: &[SkipExample], key: &str, at: &str) -> String {
     list.iter()
         .filter(|e| e.reason == key)
         .map(|e| match e.column.is_empty() {
-            true => format!("{:?} (line {})", e.text, e.line),
-            false => format!("{:?} (line {}, column {:?})", e.text, e.line, e.column),
+            true => format!("{:?} ({at} {})", e.text, e.line),
+            false => format!("{:?} ({at} {}, column {:?})", e.text, e.line, e.column),
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -30,8 +31,12 @@ pub(super) fn row_notes(account: &RowAccount, d: &Detected) -> Vec<Warning> {
     let other = if dec == "," { "." } else { "," };
     let repaired = |r: Repair| account.repaired.get(&r).copied().unwrap_or(0);
     let skipped = |r: SkipReason| account.skipped.get(&r).copied().unwrap_or(0);
-    let repairs = |r: Repair| examples(&account.repair_examples, r.key());
-    let skips = |r: SkipReason| examples(&account.examples, r.key());
+    let at = match crate::ingest::MEMORY_SOURCES.contains(&d.source.as_str()) {
+        true => "row",
+        false => "line",
+    };
+    let repairs = |r: Repair| examples(&account.repair_examples, r.key(), at);
+    let skips = |r: SkipReason| examples(&account.examples, r.key(), at);
 
     let n = repaired(Repair::OtherDecimal);
     if n > 0 {
@@ -126,7 +131,7 @@ pub(super) fn row_notes(account: &RowAccount, d: &Detected) -> Vec<Warning> {
         let list: Vec<String> = o
             .examples
             .iter()
-            .map(|e| format!("{} (line {})", e.date, e.line))
+            .map(|e| format!("{} ({at} {})", e.date, e.line))
             .collect();
         let what = match o.policy {
             crate::ingest::OutlierPolicy::Skip => "They were skipped (outlierDate), so they set \

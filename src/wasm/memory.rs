@@ -3,11 +3,13 @@
 //!
 //! The input is `{ source, customer, date, amount?, order?, quantity?, unitPrice?,
 //! covariates? }` (`covariates`: an array of columns, the customer's attributes), each
-//! column `{ name, kinds?, numbers?, days?, text?, lengths? }`: one typed array (`numbers`:
-//! Float64Array, `days`: Int32Array) or the text cells joined into one string with their
-//! UTF-16 `lengths` (Uint32Array), with `codes` (Uint32Array) when the text holds the distinct
-//! values and each row a code; with `kinds` (Uint8Array of `ingest::KIND_*` codes) a
-//! column mixes them row by row. Every column's length is checked before a cell is copied.
+//! column `{ name, kinds?, numbers?, days?, utf8?, offsets?, codes? }`: one typed array
+//! (`numbers`: Float64Array, `days`: Int32Array) or the text cells' UTF-8 bytes back to back
+//! (`utf8`: Uint8Array) with n + 1 `offsets` (Uint32Array), with `codes` (Uint32Array) when
+//! the text holds the distinct values and each row a code; with `kinds` (Uint8Array of
+//! `ingest::KIND_*` codes) a column mixes them row by row. Text crosses as bytes, in one copy:
+//! no JS string per cell, and none for the whole column. Every column's length is checked
+//! before a cell is copied.
 use js_sys::{Float64Array, Int32Array, Uint32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 
@@ -20,17 +22,18 @@ use crate::pipeline;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
-/** One column of `MemoryInput`: a typed array, or text cells joined with their UTF-16 lengths
- * (with `codes`: the distinct values, row `i` being `codes[i]`); `kinds` (0 text, 1 number,
- * 2 null, 3 undefined, 4 other) mixes them row by row. */
+/** One column of `MemoryInput`: a typed array, or text cells as UTF-8 bytes back to back,
+ * cell `i` being `utf8[offsets[i]..offsets[i + 1]]` (with `codes`: the distinct values, row
+ * `i` being `codes[i]`); `kinds` (0 text, 1 number, 2 null, 3 undefined, 4 other) mixes them
+ * row by row. */
 export interface MemoryColumn {
   name: string;
   kinds?: Uint8Array;
   numbers?: Float64Array;
   days?: Int32Array;
   codes?: Uint32Array;
-  text?: string;
-  lengths?: Uint32Array;
+  utf8?: Uint8Array;
+  offsets?: Uint32Array;
 }
 
 /** What `Dataset.fromColumns` reads; the package's `openColumns` writes it from `Columns`. */
@@ -75,7 +78,8 @@ struct Handles {
     numbers: Option<Float64Array>,
     days: Option<Int32Array>,
     codes: Option<Uint32Array>,
-    text: Option<(JsValue, Uint32Array)>,
+    /// UTF-8 bytes and their offsets.
+    text: Option<(Uint8Array, Uint32Array)>,
 }
 
 impl Handles {
@@ -88,12 +92,13 @@ impl Handles {
         let name = get(&v, "name")?
             .as_string()
             .ok_or_else(|| bad(format!("column {role} has no name")))?;
-        let text = match (typed("text")?, typed("lengths")?) {
+        let text = match (typed("utf8")?, typed("offsets")?) {
             (None, None) => None,
-            (Some(t), Some(l)) if t.is_string() => {
-                Some((t, l.dyn_into().map_err(|_| bad(cast("lengths")))?))
-            }
-            _ => return Err(bad(cast("text"))),
+            (Some(t), Some(o)) => Some((
+                t.dyn_into().map_err(|_| bad(cast("utf8")))?,
+                o.dyn_into().map_err(|_| bad(cast("offsets")))?,
+            )),
+            _ => return Err(bad(format!("column {role}: utf8 and offsets go together"))),
         };
         Ok(Handles {
             name,
@@ -124,16 +129,17 @@ impl Handles {
         } else if let Some(x) = &self.days {
             x.length()
         } else {
-            self.text.as_ref().map_or(0, |t| t.1.length())
+            self.text
+                .as_ref()
+                .map_or(0, |t| t.1.length().saturating_sub(1))
         };
         n as usize
     }
 
     fn text(&self) -> Result<TextCells, JsValue> {
         match &self.text {
-            Some((t, lengths)) => {
-                TextCells::from_utf16_lengths(t.as_string().unwrap_or_default(), &lengths.to_vec())
-                    .map_err(js_error)
+            Some((bytes, offsets)) => {
+                TextCells::from_utf8(bytes.to_vec(), &offsets.to_vec()).map_err(js_error)
             }
             None => Ok(TextCells::default()),
         }
@@ -160,8 +166,8 @@ impl Handles {
                 }
                 None => Vec::new(),
             };
-            if let Some((_, l)) = &self.text {
-                sized(l.length(), "text")?;
+            if let Some((_, o)) = &self.text {
+                sized(o.length().saturating_sub(1), "text")?;
             }
             return Column::mixed(&self.name, kinds.to_vec(), numbers, self.text()?)
                 .map_err(js_error);

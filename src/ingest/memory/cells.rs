@@ -45,46 +45,28 @@ impl TextCells {
         Ok(t)
     }
 
-    /// JavaScript's form: the cells joined into one string, and each cell's length in UTF-16
-    /// units (what `String.prototype.length` counts). One string crosses the boundary
-    /// instead of one per cell.
-    pub fn from_utf16_lengths(text: String, lengths: &[u32]) -> Result<TextCells> {
-        let mut ends = Vec::with_capacity(lengths.len());
-        let bad = || invalid("the text cells' lengths do not add up to the joined text");
-        end_offset(text.len())?;
-        if text.is_ascii() {
-            // One byte per UTF-16 unit.
-            let mut at = 0u64;
-            for &l in lengths {
-                at += l as u64;
-                ends.push(
-                    u32::try_from(at)
-                        .ok()
-                        .filter(|&e| e as usize <= text.len())
-                        .ok_or_else(bad)?,
-                );
+    /// What the package's JS sends: the cells' UTF-8 bytes back to back, and `offsets`, one
+    /// more than there are cells (cell `i` is `bytes[offsets[i]..offsets[i + 1]]`). Bytes
+    /// cross the boundary in one copy, with no JS string per cell nor a UTF-16 recount here.
+    pub fn from_utf8(bytes: Vec<u8>, offsets: &[u32]) -> Result<TextCells> {
+        end_offset(bytes.len())?;
+        let text = String::from_utf8(bytes).map_err(|_| invalid("text cells are not UTF-8"))?;
+        let bad = || invalid("the text cells' offsets do not fit their bytes");
+        let (&first, ends) = offsets.split_first().ok_or_else(bad)?;
+        let mut at = first;
+        for &e in ends {
+            if e < at || !text.is_char_boundary(e as usize) {
+                return Err(bad());
             }
-        } else {
-            let mut chars = text.char_indices();
-            let mut at = 0usize;
-            for &l in lengths {
-                let mut units = 0u32;
-                while units < l {
-                    let (_, c) = chars.next().ok_or_else(bad)?;
-                    units += c.len_utf16() as u32;
-                    at += c.len_utf8();
-                }
-                // A surrogate pair split between two cells joins into one character.
-                if units != l {
-                    return Err(bad());
-                }
-                ends.push(at as u32);
-            }
+            at = e;
         }
-        if ends.last().map_or(0, |&e| e as usize) != text.len() {
+        if first != 0 || at as usize != text.len() {
             return Err(bad());
         }
-        Ok(TextCells { text, ends })
+        Ok(TextCells {
+            text,
+            ends: ends.to_vec(),
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -304,27 +286,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn utf16_lengths_split_joined_text() {
+    fn utf8_offsets_split_the_bytes() {
         let cells = ["a", "", "客户", "😀x", "Дата"];
-        let lengths: Vec<u32> = cells
-            .iter()
-            .map(|c| c.encode_utf16().count() as u32)
-            .collect();
-        let t = TextCells::from_utf16_lengths(cells.concat(), &lengths).unwrap();
-        assert_eq!((0..t.len()).map(|i| t.get(i)).collect::<Vec<_>>(), cells);
-        let ascii = TextCells::from_utf16_lengths("abcd".into(), &[1, 0, 3]).unwrap();
-        assert_eq!((ascii.get(0), ascii.get(1), ascii.get(2)), ("a", "", "bcd"));
-        for bad in [&[1u32, 2][..], &[5], &[2, 1, 2]] {
-            assert_eq!(
-                TextCells::from_utf16_lengths("abcd".into(), bad)
-                    .unwrap_err()
-                    .code,
-                "invalid_columns"
-            );
+        let mut offsets = vec![0u32];
+        for c in cells {
+            offsets.push(offsets.last().unwrap() + c.len() as u32);
         }
-        // Half a surrogate pair in each of two cells.
-        assert!(TextCells::from_utf16_lengths("😀".into(), &[1, 1]).is_err());
-        assert!(TextCells::from_utf16_lengths("é".into(), &[2]).is_err());
+        let t = TextCells::from_utf8(cells.concat().into_bytes(), &offsets).unwrap();
+        assert_eq!((0..t.len()).map(|i| t.get(i)).collect::<Vec<_>>(), cells);
+        let bad: [(&[u8], &[u32]); 6] = [
+            (b"abcd", &[0, 1, 2]),        // short of the end
+            (b"abcd", &[0, 5]),           // beyond it
+            (b"abcd", &[0, 3, 2, 4]),     // backwards
+            (b"abcd", &[1, 4]),           // not from the start
+            (b"abcd", &[]),               // no offsets at all
+            ("é".as_bytes(), &[0, 1, 2]), // inside a character
+        ];
+        for (bytes, offsets) in bad {
+            let e = TextCells::from_utf8(bytes.to_vec(), offsets).unwrap_err();
+            assert_eq!(e.code, "invalid_columns", "{offsets:?}");
+        }
+        let e = TextCells::from_utf8(vec![b'a', 0xff], &[0, 2]).unwrap_err();
+        assert!(e.message.contains("not UTF-8"), "{}", e.message);
+        assert!(TextCells::from_utf8(Vec::new(), &[0]).unwrap().is_empty());
     }
 
     #[test]

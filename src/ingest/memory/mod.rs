@@ -296,16 +296,6 @@ fn date_format(col: &Column, opts: &IngestOptions) -> Result<(String, Option<Str
     }
     match date::guess_format(&sample) {
         Some(g) => Ok((g.format, g.ambiguous_with)),
-        None => Err(Error::new(
-            "unparseable_dates",
-            format!(
-                "column {:?} holds no date we can read; first values: {:?}",
-                col.name,
-                sample.iter().take(3).collect::<Vec<_>>()
-            ),
-        )
-        .with_hint(
-            "dateFormat: '%d.%m.%Y' (chrono strftime syntax), or pass Date objects or ISO dates",
-        )),
+        None => Err(sniff::unparseable_dates(&col.name, &sample, true)),
     }
 }

@@ -36,8 +36,13 @@ async function bytesMessage(file) {
 
 function ownedBuffers(columns, foreign) {
   const out = new Set();
-  for (const v of [...Object.values(columns ?? {}), ...Object.values(columns?.covariates ?? {})]) {
+  const own = (v) => {
     if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer && !foreign.has(v.buffer)) out.add(v.buffer);
+  };
+  for (const v of [...Object.values(columns ?? {}), ...Object.values(columns?.covariates ?? {})]) {
+    own(v);
+    // A TextColumn's bytes, offsets and nulls (columnsFromArrow copies them out of the table).
+    if (v && typeof v === 'object' && !ArrayBuffer.isView(v)) [v.utf8, v.offsets, v.nulls].forEach(own);
   }
   return [...out];
 }
