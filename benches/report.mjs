@@ -205,11 +205,11 @@ stageTable('Python (pandas, scikit-learn, lifetimes)', 'python', (e) => e?.runs?
   const rows = sizes.filter((z) => result.datasets[z].engines['python-equal']?.runs?.length);
   if (rows.length) {
     L.push('### Python, equal work (pandas, scikit-learn, lifetimes: what crm-lens does by default)', '');
-    table(['Dataset', ...keys, 'total', 's per draw', 'draws run', 'bootstrap, 200 draws (extrap.)', 'total, 200 draws (extrap.)', 'Largest'], rows.map((z) => {
+    table(['Dataset', ...keys, 'total', 'CPU s', 's per draw', 'draws run', 'bootstrap, 200 draws (extrap.)', 'total, 200 draws (extrap.)', 'Largest'], rows.map((z) => {
       const m = result.datasets[z].engines['python-equal'].median;
       const ex = m.totalExtrapolated != null;
       const shares = { ...m, bootstrap: m.bootstrapExtrapolated ?? m.bootstrap };
-      return [z, ...keys.map((k) => s(m[k])), s(m.total), s(m.bootstrapPerDraw), ex ? String(m.bootstrapMeasuredDraws) : '200',
+      return [z, ...keys.map((k) => s(m[k])), s(m.total), s(m.cpu), s(m.bootstrapPerDraw), ex ? String(m.bootstrapMeasuredDraws) : '200',
         ex ? s(m.bootstrapExtrapolated) : '–', ex ? s(m.totalExtrapolated) : '–', largest(shares, keys)];
     }));
   }

@@ -23,6 +23,9 @@
 #   --equal-draws N  bootstrap draws the equal-work stack runs (1..200, default 200); below 200 its
 #                    bootstrap and total are extrapolated to 200 draws and labelled so in the table
 #   --big-equal-draws N  the same for 10M only (default 200; 200 lifetimes draws at 10M take hours)
+#   --python-threads N   OMP/OpenBLAS threads of both Python stacks (default: the libraries' own,
+#                    all cores; on a loaded machine scikit-learn's OpenMP threads spin and its
+#                    k-means wall time grows ~10x: pass 1 there and say so)
 #   --no-stages      skip `cargo bench` (native per-stage times; on by default up to 1M)
 #   --smoke          CI check: 10k, one run, no cargo bench; exits 0 iff the table was produced
 #                    with a result from every engine run (timings are never asserted); both
@@ -36,7 +39,7 @@ set -euo pipefail
 source "$(dirname "$0")/../scripts/env.sh"   # cd to the repo root, node_modules/.bin on PATH
 
 sizes="10k,100k,1M"; runs=3; big=0; big_runs=1; python=auto; stages=1; smoke=0
-equal=1; equal_runs=""; equal_draws=200; big_equal_draws=200
+equal=1; equal_runs=""; equal_draws=200; big_equal_draws=200; py_threads=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="$2"; shift ;;
@@ -49,6 +52,7 @@ while [ $# -gt 0 ]; do
     --equal-runs) equal_runs="$2"; shift ;;
     --equal-draws) equal_draws="$2"; shift ;;
     --big-equal-draws) big_equal_draws="$2"; shift ;;
+    --python-threads) py_threads="$2"; shift ;;
     --no-stages) stages=0 ;;
     --smoke) smoke=1 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -105,6 +109,11 @@ if [ "$python" = yes ] && ! "$VENV/bin/python" -c 'import lifetimes, sklearn, pa
     python=no; python_why="pip install into $VENV failed"
     say "warning: $python_why: the table goes without the Python stack"
   fi
+fi
+
+if [ -n "$py_threads" ]; then
+  export OMP_NUM_THREADS="$py_threads" OPENBLAS_NUM_THREADS="$py_threads" MKL_NUM_THREADS="$py_threads"
+  warnings+=("both Python stacks ran with OMP/OpenBLAS threads = $py_threads (--python-threads)")
 fi
 
 # ---- datasets and runs -------------------------------------------------------------------------
