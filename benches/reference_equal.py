@@ -36,9 +36,12 @@ Stage by stage (the keys of the timings), with crm-lens's defaults (docs/report.
   explain     one depth-3 balanced tree per cluster, per stage and for likely churners, on
               <= 20,000 customers, its leaves counted on all customers
   bootstrap   200 parameter draws from N(log theta, Cov) of the chosen model and of
-              Gamma-Gamma (crm-lens's parametric bootstrap), each draw evaluated exactly with
-              lifetimes (12 monthly conditional expectations on the distinct rows, the spend
-              per customer), the 5% / 95% quantiles per customer and of the total
+              Gamma-Gamma (crm-lens's parametric bootstrap: no refits), each draw evaluated with
+              lifetimes on the distinct rows (12 monthly conditional expectations) and the spend
+              per customer, the 5% / 95% quantiles per customer and of the total. As crm-lens:
+              exactly while (x, T) runs x 200 <= 2,000,000, else the stream linearised in the
+              log-parameters with P(alive) exact per draw (`Linearised`); --exact-bootstrap
+              evaluates every draw exactly at any size
 
 Where it cannot do the same work, or does it differently (docs/performance.md lists these too):
 - lifetimes' ParetoNBDFitter has no Hessian (Nelder-Mead, `_hessian_ = None`): its covariance
@@ -323,21 +326,75 @@ def draws(rng, theta, cov, n, ok=lambda th: True):
     return np.asarray(out)
 
 
-def bootstrap(model, cov, gg, gg_cov, u, codes, x, m, n_draws):
+EXACT_BUDGET = 2_000_000  # crm-lens's bootstrap.rs: (x, T) runs x draws above it -> linearised stream
+
+
+def with_params(model, th):
+    probe = type(model)()
+    probe.__dict__.update(model.__dict__)
+    probe.params_ = pd.Series(th, index=model.params_.index)
+    return probe
+
+
+def palive(model, x, tx, t):
+    return np.asarray(model.conditional_probability_alive(x, tx, t), dtype=float)
+
+
+class Linearised:
+    """crm-lens's large-data path (bootstrap.rs `Streams`, `ParetoLinear`): the stream without
+    P(alive), S(x, T) = D / P(alive), at the point estimate plus its forward-difference gradient
+    in the log-parameters (h = 1e-5), expanded to first order per draw; P(alive) exact per draw
+    (Pareto/NBD: its logit expanded to first order too). lifetimes only gives D = P(alive) * S,
+    so S is D / P(alive) here (0 where P(alive) < 1e-12, where D is 0 too)."""
+
+    def __init__(self, model, ux, utx, ut):
+        self.model, self.theta = model, model.params_.to_numpy()
+        self.pareto = isinstance(model, ParetoNBDFitter)
+        self.rows = (ux, utx, ut)
+
+        def s_and_logit(th):
+            m = with_params(model, th)
+            pa = palive(m, *self.rows)
+            d = stream(m, *self.rows)
+            sv = np.where(pa > 1e-12, d / np.maximum(pa, 1e-12), 0.0)
+            pc = np.clip(pa, 1e-300, 1 - 1e-16)
+            return sv, np.clip(np.log(pc) - np.log1p(-pc), -700, 37)
+
+        self.s0, self.l0 = s_and_logit(self.theta)
+        self.gs, self.gl = [], []
+        for i in range(len(self.theta)):
+            th = self.theta.copy()
+            th[i] *= np.exp(1e-5)
+            sv, lv = s_and_logit(th)
+            self.gs.append((sv - self.s0) / 1e-5)
+            self.gl.append((lv - self.l0) / 1e-5)
+
+    def d(self, th):
+        shift = np.log(th) - np.log(self.theta)
+        sv = self.s0 + sum(g * z for g, z in zip(self.gs, shift))
+        if self.pareto:
+            pa = 1 / (1 + np.exp(-(self.l0 + sum(g * z for g, z in zip(self.gl, shift)))))
+        else:
+            pa = palive(with_params(self.model, th), *self.rows)
+        return pa * sv
+
+
+def bootstrap(model, cov, gg, gg_cov, u, codes, x, m, n_draws, exact=False):
     """crm-lens's parametric bootstrap: per draw the model's discounted stream on the distinct
-    rows (lifetimes, exact) and the Gamma-Gamma spend per customer; quantiles per customer."""
+    rows (lifetimes: exactly, or linearised as crm-lens does above EXACT_BUDGET) and the
+    Gamma-Gamma spend per customer; quantiles per customer and of the total."""
     rng = np.random.default_rng(0)
     theta = model.params_.to_numpy()
     tdraws = draws(rng, theta, cov, n_draws)
     gdraws = draws(rng, gg.params_.to_numpy(), gg_cov, n_draws, ok=lambda th: th[1] > 1)
     ux, utx, ut = u["frequency"].to_numpy(), u["recency"].to_numpy(), u["T"].to_numpy()
+    runs = len(u[["frequency", "T"]].drop_duplicates())
+    method = "exact" if exact or runs * DRAWS <= EXACT_BUDGET else "linearizedStream"
     d = np.empty((len(u), n_draws), dtype=np.float32)
     s = time.perf_counter()
-    probe = type(model)()
-    probe.__dict__.update(model.__dict__)
+    lin = Linearised(model, ux, utx, ut) if method != "exact" else None
     for j, th in enumerate(tdraws):
-        probe.params_ = pd.Series(th, index=model.params_.index)
-        d[:, j] = stream(probe, ux, utx, ut)
+        d[:, j] = stream(with_params(model, th), ux, utx, ut) if lin is None else lin.d(th)
     per_draw = (time.perf_counter() - s) / n_draws
     lo, hi = (1 - INTERVAL) / 2, 1 - (1 - INTERVAL) / 2
     low, high = np.empty(len(x)), np.empty(len(x))
@@ -350,10 +407,10 @@ def bootstrap(model, cov, gg, gg_cov, u, codes, x, m, n_draws):
         clv = spend * d[codes[a:a + chunk]]
         totals += clv.sum(axis=0)
         low[a:a + chunk], high[a:a + chunk] = np.quantile(clv, [lo, hi], axis=1)
-    return low, high, np.quantile(totals, [lo, hi]), per_draw
+    return low, high, np.quantile(totals, [lo, hi]), per_draw, method
 
 
-def run(path, draws_run=DRAWS):
+def run(path, draws_run=DRAWS, exact_bootstrap=False):
     t, facts = {}, {}
     clock = time.perf_counter
     cpu0 = time.process_time()
@@ -455,8 +512,10 @@ def run(path, draws_run=DRAWS):
                       km.labels_, stage, facts)
 
     s = clock()
-    low, high, total_iv, per_draw = bootstrap(model, covs[chosen], gg, gg_cov, u, codes, x, m, draws_run)
+    low, high, total_iv, per_draw, method = bootstrap(model, covs[chosen], gg, gg_cov, u, codes, x, m, draws_run,
+                                                      exact_bootstrap)
     facts["clv"]["low"], facts["clv"]["high"] = float(total_iv[0]), float(total_iv[1])
+    facts["bootstrapMethod"] = method
     t["bootstrap"] = clock() - s
     t["bootstrapPerDraw"] = per_draw
     t["total"] = sum(v for k, v in t.items() if k != "bootstrapPerDraw")
