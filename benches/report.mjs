@@ -197,7 +197,7 @@ stageTable('wasm in Chromium (page → Worker → Report)', 'chromium',
 stageTable('Inside the Chromium worker\'s analyze (cheap = customer table, RFM, KPIs; clv = CLV + lifecycle while the segment worker runs k-means; waitKmeans = k-means still running after that)', 'chromium',
   (e) => e?.runs?.length && e.median.clv != null && e.median, ['cheap', 'clv', 'waitKmeans', 'assemble'], ['cheap', 'clv', 'waitKmeans', 'assemble', 'analyze']);
 stageTable('Python (pandas, scikit-learn, lifetimes)', 'python', (e) => e?.runs?.length && e.median,
-  ['read_csv', 'rfm', 'kmeans', 'summary', 'bgnbd', 'gg', 'clv'], ['read_csv', 'rfm', 'kmeans', 'summary', 'bgnbd', 'gg', 'clv', 'total']);
+  ['read_csv', 'rfm', 'kmeans', 'summary', 'bgnbd', 'gg', 'clv'], ['read_csv', 'rfm', 'kmeans', 'summary', 'bgnbd', 'gg', 'clv', 'total', 'cpu']);
 {
   // The equal-work stack; with fewer than 200 bootstrap draws run, the 200-draw bootstrap and
   // total are extrapolated linearly from the measured draws (columns marked "200 draws, extrap.").
