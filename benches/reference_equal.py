@@ -68,7 +68,6 @@ import time
 
 import numpy as np
 import pandas as pd
-from scipy.special import gammaln
 from sklearn.cluster import KMeans
 from sklearn.ensemble import BaggingClassifier
 from sklearn.metrics import roc_auc_score, silhouette_score
