@@ -183,10 +183,6 @@ struct SqlSummaryArgs {
     table: String,
     #[command(flatten)]
     run: RunArgs,
-    /// A column giving the order of the lines (e.g. the file's line number): sums are then
-    /// added in crm-lens' order (same bits) and customers listed by first appearance.
-    #[arg(long)]
-    line_col: Option<String>,
     /// Whether order ids like C536379 are cancelled invoices: auto (when such ids are fewer
     /// than half), yes, no.
     #[arg(long, default_value = "auto", value_parser = ["auto", "yes", "no"])]
@@ -370,7 +366,6 @@ fn sql(args: &SqlArgs) -> Result<(), Error> {
                 Engine::parse(&a.engine)?,
                 &a.table,
                 &opts,
-                a.line_col.clone(),
                 Cancelled::parse(&a.cancelled_orders)?,
             )?;
             let text = if a.account { q.account() } else { q.summary() };
