@@ -14,7 +14,7 @@
 //!    with |a| ≥ 2⁻⁵⁸ is an integer multiple of 2⁻¹¹⁰ (its last bit is 2⁻¹¹⁰ or coarser), so
 //!    `X = |a| · 2¹¹⁰` is an integer below 2¹⁶⁰, computed exactly (a power-of-two scaling), and
 //!    `lⱼ = ⌊X / 2³²ʲ⌋ − 2³² ⌊X / 2³²⁽ʲ⁺¹⁾⌋` (j = 0..4) are its base-2³² digits: every step is a
-//!    power-of-two scaling, a floor, or a difference whose exact value (≤ 32 of the 53 bits
+//!    power-of-two scaling, a floor (`v − fmod(v, 1)`), or a difference whose exact value (≤ 32 of the 53 bits
 //!    of X) is representable, so all are exact. A line whose X is not an integer (a nonzero
 //!    |a| < 2⁻⁵⁸ with low bits) stops the query with an error: never a rounded sum.
 //! 2. **Integer sums.** `Σ sign(a)·lⱼ` per limb is an integer sum, exact in any order: DuckDB
@@ -52,7 +52,12 @@ fn pow2(e: i32) -> String {
 /// Per line: limb `j` of `amount` (a finite DOUBLE, |amount| ≤ 10¹⁵), signed, as BIGINT. `x`
 /// is the column holding `abs(amount) · 2¹¹⁰` ([`scaled`]).
 pub fn limb(e: Engine, amount: &str, x: &str, j: usize) -> String {
-    let digit = |j: usize| format!("floor({x} * {})", pow2(-32 * j as i32));
+    // ⌊v⌋ of a nonnegative v as `v − fmod(v, 1)`: exact, and a DOUBLE in both engines
+    // (Spark's floor() returns a BIGINT, which 2¹⁶⁰ overflows).
+    let digit = |j: usize| {
+        let v = format!("({x} * {})", pow2(-32 * j as i32));
+        format!("({v} - {v} % 1)")
+    };
     let v = if j + 1 < LIMBS {
         format!("{} - {} * 4294967296", digit(j), digit(j + 1))
     } else {
@@ -69,7 +74,7 @@ pub fn limb(e: Engine, amount: &str, x: &str, j: usize) -> String {
         Engine::DuckDb => format!("error({msg})"),
         Engine::Spark => format!("raise_error({msg})"),
     };
-    format!("CASE WHEN {x} <> floor({x}) THEN CAST({fail} AS BIGINT) ELSE {v} END")
+    format!("CASE WHEN {x} % 1 <> 0 THEN CAST({fail} AS BIGINT) ELSE {v} END")
 }
 
 /// `abs(amount) · 2¹¹⁰`, exact: the column [`limb`] reads.

@@ -76,6 +76,9 @@ pub struct SummarySql {
     pub returns: ReturnsPolicy,
     pub cancelled: Cancelled,
     pub holdout_days: Option<u32>,
+    /// One row per distinct (x, t_x, T, mean spend, calibration row) with a `weights` count
+    /// of its customers: what `crm-lens fit` needs, without ids or the CRM view.
+    pub collapsed: bool,
 }
 
 /// A column option must be a name: a table has no column numbers to guess from.
@@ -143,6 +146,7 @@ impl SummarySql {
             returns: i.returns,
             cancelled,
             holdout_days: opts.clv.holdout_days,
+            collapsed: false,
         })
     }
 
@@ -380,16 +384,41 @@ customers AS (
         }
         // The exact sums' sign, then their digits, each one more layer (src/scale/exact_sql.rs).
         let digits: Vec<String> = rev.digits().into_iter().chain(rep.digits()).collect();
+        let (select, tail) = if self.collapsed {
+            // The per-customer rows, then one row per distinct fit input with its count.
+            let keys: Vec<&str> = cols
+                .iter()
+                .filter_map(|c| c.rsplit(" AS ").next())
+                .filter(|k| {
+                    !matches!(
+                        *k,
+                        "customer_id" | "first_purchase" | "last_purchase" | "transactions" | "revenue"
+                    )
+                })
+                .collect();
+            let keys = keys.join(", ");
+            (
+                format!(
+                    "SELECT {keys}, COUNT(*) AS weights\nFROM (\nSELECT\n  {}\nFROM spend\n) per_customer\nGROUP BY {keys}",
+                    cols.join(",\n  ")
+                ),
+                format!("ORDER BY {keys}"),
+            )
+        } else {
+            (
+                format!("SELECT\n  {}\nFROM spend", cols.join(",\n  ")),
+                "ORDER BY customer_id".to_string(),
+            )
+        };
+        let what = if self.collapsed { " --collapsed" } else { "" };
         format!(
             "{}{},\nsigned AS (\n  SELECT customers.*, {}, {} FROM customers\n),\n\
-             spend AS (\n  SELECT signed.*,\n    {}\n  FROM signed\n)\n\
-             SELECT\n  {}\nFROM spend\nORDER BY customer_id\n",
-            self.header(""),
+             spend AS (\n  SELECT signed.*,\n    {}\n  FROM signed\n)\n{select}\n{tail}\n",
+            self.header(what),
             self.ctes(),
             rev.sign(),
             rep.sign(),
             digits.join(",\n    "),
-            cols.join(",\n  ")
         )
     }
 

@@ -238,7 +238,26 @@ def compare_analysis(tag, case, summary_csv):
 
 
 def compare_collapsed(tag, engine, case, table, summary_csv):
-    pass
+    """`sql summary --collapsed` (distinct fit rows with a weights count) fitted by `crm-lens
+    fit` gives the per-customer summary's parameters."""
+    d = os.path.dirname(summary_csv)
+    q = cli("sql", "summary", "--engine", engine.name, "--table", table, *case.sql_flags(), "--collapsed").stdout
+    engine.to_csv(q, f"{d}/collapsed.csv")
+    unit = ["--time-unit", case.unit()]
+    cli("fit", summary_csv, *unit, "--save-model", f"{d}/card_customers.json")
+    r = cli("fit", f"{d}/collapsed.csv", *unit, "--save-model", f"{d}/card_collapsed.json")
+    acc = json.loads(r.stderr.strip().splitlines()[-1])
+    a, b = (json.load(open(f"{d}/card_{k}.json")) for k in ("customers", "collapsed"))
+    pairs = [(k, a["model"]["params"][k], b["model"]["params"][k]) for k in a["model"]["params"]]
+    same_spend = a["spend"]["name"] == b["spend"]["name"] == "gammaGamma"
+    if same_spend:
+        pairs += [(k, a["spend"]["params"][k], b["spend"]["params"][k]) for k in ("p", "q", "v")]
+    worst = max(rel(x, y) for _, x, y in pairs)
+    same = (same_spend and a["model"]["name"] == b["model"]["name"] and a["customers"] == b["customers"]
+            and worst <= TOL)
+    check(f"{tag}: collapsed summary ({acc['rowsRead']} rows for {acc['customers']} customers) fits the "
+          f"per-customer summary's {a['model']['name']} and Gamma-Gamma (max rel {worst:.1e})",
+          same, f"{a['model']['name']} vs {b['model']['name']}, {a['customers']} vs {b['customers']}: {pairs}")
 
 
 def compare_scores(tag, engine, card, summary_csv, summary_table):
