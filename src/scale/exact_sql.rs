@@ -145,7 +145,13 @@ impl Exact<'_> {
     pub fn digits(&self) -> Vec<String> {
         let n = self.name;
         let s: Vec<String> = (0..LIMBS)
-            .map(|j| format!("CASE WHEN {n}_neg THEN -{} ELSE {} END", self.s(j), self.s(j)))
+            .map(|j| {
+                format!(
+                    "CASE WHEN {n}_neg THEN -{} ELSE {} END",
+                    self.s(j),
+                    self.s(j)
+                )
+            })
             .collect();
         let (words, top) = carried(self.e, &s);
         let mut cols: Vec<String> = words

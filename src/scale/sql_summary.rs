@@ -248,7 +248,8 @@ impl SummarySql {
             Some(d) => format!("GREATEST(LEAST({d}, span - 1), 0)"),
             None => "CASE WHEN span >= 56 THEN LEAST(GREATEST(CAST(floor(span / 4) AS BIGINT), 28), 365) ELSE 0 END".to_string(),
         };
-        let each = |f: &dyn Fn(usize) -> String| (0..LIMBS).map(f).collect::<Vec<_>>().join(",\n    ");
+        let each =
+            |f: &dyn Fn(usize) -> String| (0..LIMBS).map(f).collect::<Vec<_>>().join(",\n    ");
         let day_limbs = each(&|j| {
             format!(
                 "{} AS v{j}",
@@ -392,7 +393,11 @@ customers AS (
                 .filter(|k| {
                     !matches!(
                         *k,
-                        "customer_id" | "first_purchase" | "last_purchase" | "transactions" | "revenue"
+                        "customer_id"
+                            | "first_purchase"
+                            | "last_purchase"
+                            | "transactions"
+                            | "revenue"
                     )
                 })
                 .collect();
