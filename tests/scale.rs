@@ -201,7 +201,7 @@ fn fit_writes_the_card_analyze_writes() {
 #[test]
 fn the_sql_generators_refuse_what_they_cannot_express() {
     let cols = r#"{"ingest":{"customerCol":"c","dateCol":"d","amountCol":"a"}}"#;
-    let q = SummarySql::new(Engine::DuckDb, "orders", &opts(cols), None, Cancelled::Auto).unwrap();
+    let q = SummarySql::new(Engine::DuckDb, "orders", &opts(cols), Cancelled::Auto).unwrap();
     assert!(q.summary().contains("FROM orders"));
     assert!(q.account().contains("no_purchase_in_period"));
     for (json, why) in [
@@ -214,7 +214,7 @@ fn the_sql_generators_refuse_what_they_cannot_express() {
             "no amount",
         ),
     ] {
-        let e = SummarySql::new(Engine::Spark, "orders", &opts(json), None, Cancelled::Auto)
+        let e = SummarySql::new(Engine::Spark, "orders", &opts(json), Cancelled::Auto)
             .unwrap_err();
         assert_eq!(e.code, "invalid_option", "{why}");
     }
@@ -222,26 +222,29 @@ fn the_sql_generators_refuse_what_they_cannot_express() {
         Engine::DuckDb,
         "t; DROP TABLE x",
         &opts(cols),
-        None,
         Cancelled::Auto
     )
     .is_err());
-    // Quantity × unit price, and the exact sums with a line column.
-    let q = SummarySql::new(
+    // Quantity × unit price (each factor and the product bounded as analyze bounds them),
+    // exact sums in Spark's dialect, and the collapsed fit input.
+    let mut q = SummarySql::new(
         Engine::Spark,
         "orders",
         &opts(
             r#"{"ingest":{"customerCol":"c","dateCol":"d","quantityCol":"q","unitPriceCol":"p"}}"#,
         ),
-        Some("line".into()),
         Cancelled::No,
     )
     .unwrap();
     let s = q.summary();
-    assert!(
-        s.contains("TRY_CAST(`q` AS DOUBLE) * TRY_CAST(`p` AS DOUBLE)")
-            && s.contains("ORDER BY first_line")
-    );
+    assert!(s.contains("TRY_CAST(`q` AS DOUBLE) * TRY_CAST(`p` AS DOUBLE) AS a0"));
+    assert!(s.contains("WHEN abs(q0) > CAST('1e15' AS DOUBLE) THEN 'amountOutOfRange'"));
+    assert!(s.contains("try_sum(") && s.contains("raise_error(") && s.contains("shiftright("));
+    assert!(s.contains("ORDER BY customer_id") && !s.contains("weights"));
+    q.collapsed = true;
+    let c = q.summary();
+    assert!(c.contains("COUNT(*) AS weights") && c.contains("GROUP BY frequency, recency, `T`"));
+    assert!(!c.contains("GROUP BY customer_id") && !c.contains("revenue, COUNT"));
 
     let o = opts(r#"{"clv":{"model":"paretoNbd"}}"#);
     let a = Dataset::from_bytes(&log(), &o)
