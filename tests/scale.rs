@@ -191,6 +191,43 @@ fn fit_writes_the_card_analyze_writes() {
     assert_eq!(fitted.as_of, card.as_of);
     assert_eq!(acc.customers as usize, a.customers.len());
     assert_eq!(acc.unique_rows, card.unique_rows);
+    // The same summary collapsed as `sql summary --collapsed` writes it (the fit's columns,
+    // one row per distinct tuple with its `weights` count) fits the same parameters.
+    let mut rdr = csv::Reader::from_reader(&summary[..]);
+    let header: Vec<String> = rdr
+        .headers()
+        .unwrap()
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let crm = [
+        "customer_id",
+        "first_purchase",
+        "last_purchase",
+        "transactions",
+        "revenue",
+    ];
+    let keep: Vec<usize> = (0..header.len())
+        .filter(|&i| !crm.contains(&header[i].as_str()))
+        .collect();
+    let mut groups = std::collections::BTreeMap::<String, u32>::new();
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        let key: Vec<&str> = keep.iter().map(|&i| &rec[i]).collect();
+        *groups.entry(key.join(",")).or_default() += 1;
+    }
+    let names: Vec<&str> = keep.iter().map(|&i| header[i].as_str()).collect();
+    let mut collapsed = format!("{},weights\n", names.join(","));
+    for (k, w) in &groups {
+        collapsed += &format!("{k},{w}\n");
+    }
+    let (c, cacc) = fit_summary(collapsed.as_bytes(), &o, Decimal::Dot).unwrap();
+    assert!(groups.len() < a.customers.len() * 3 / 4, "{} rows", groups.len());
+    assert_eq!((cacc.rows_read as usize, cacc.customers), (groups.len(), acc.customers));
+    assert_eq!(
+        (&c.model, &c.spend, &c.holdout),
+        (&card.model, &card.spend, &card.holdout)
+    );
     let e = fit_summary(&summary[..], &opts("{}"), Decimal::Dot).unwrap_err();
     assert_eq!(
         e.code, "summary_inconsistent",
