@@ -18,6 +18,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../scripts/env.sh"
 
+cmdline="$*"
 rows=0; engine=duckdb; score_customers=0; keep=0; memory=""; generate=crm-lens
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -43,7 +44,7 @@ OUT=benches/results/scale-$tag.md
 export JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
 
 {
-  echo "# benches/scale.sh $*"
+  echo "# benches/scale.sh $cmdline"
   echo
   echo "$(date -u +%FT%TZ), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, commit $(git rev-parse --short HEAD)"
   echo
