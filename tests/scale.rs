@@ -222,8 +222,15 @@ fn fit_writes_the_card_analyze_writes() {
         collapsed += &format!("{k},{w}\n");
     }
     let (c, cacc) = fit_summary(collapsed.as_bytes(), &o, Decimal::Dot).unwrap();
-    assert!(groups.len() < a.customers.len() * 3 / 4, "{} rows", groups.len());
-    assert_eq!((cacc.rows_read as usize, cacc.customers), (groups.len(), acc.customers));
+    assert!(
+        groups.len() < a.customers.len() * 3 / 4,
+        "{} rows",
+        groups.len()
+    );
+    assert_eq!(
+        (cacc.rows_read as usize, cacc.customers),
+        (groups.len(), acc.customers)
+    );
     assert_eq!(
         (&c.model, &c.spend, &c.holdout),
         (&card.model, &card.spend, &card.holdout)
@@ -251,8 +258,7 @@ fn the_sql_generators_refuse_what_they_cannot_express() {
             "no amount",
         ),
     ] {
-        let e = SummarySql::new(Engine::Spark, "orders", &opts(json), Cancelled::Auto)
-            .unwrap_err();
+        let e = SummarySql::new(Engine::Spark, "orders", &opts(json), Cancelled::Auto).unwrap_err();
         assert_eq!(e.code, "invalid_option", "{why}");
     }
     assert!(SummarySql::new(
