@@ -16,7 +16,7 @@ const { values: args } = parseArgs({
   },
 });
 const sizes = args.sizes.split(',');
-const ENGINES = ['native', 'wasm-node', 'chromium', 'python', 'python-equal'];
+const ENGINES = ['native', 'wasm-node', 'memory-node', 'chromium', 'python', 'python-equal'];
 
 const median = (xs) => {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
@@ -128,6 +128,20 @@ const inProcess = (d) => {
   }
 }
 {
+  // Data from memory must be read at least as fast as the same data as CSV (largest dataset).
+  const has = (z) => result.datasets[z]?.engines['memory-node']?.median?.csv != null;
+  const size = [...sizes].reverse().find(has);
+  const name = 'data from memory at least as fast as the same data as CSV';
+  if (!size) target(name, null, 'N/A', 'needs the memory-node results');
+  else {
+    const m = result.datasets[size].engines['memory-node'].median;
+    const forms = ['columns', 'records', 'arrow'];
+    const ok = forms.every((f) => m[f] <= m.csv);
+    target(name, ok, ok ? 'PASS' : 'MISS', `${size}, read into a Dataset: CSV ${s(m.csv)} s; ` +
+      forms.map((f) => `${f} ${s(m[f])} s (${x(m[f] / m.csv)})`).join(', '));
+  }
+}
+{
   const limit = 300_000;
   target('wasm ≤ 300 KB gzip (the core module every analysis loads)', wasm.gzip, wasm.gzip <= limit ? 'PASS' : 'MISS',
     `${int(wasm.gzip)} B gzip -9` + (wasm.gzip <= limit ? `, ${int(limit - wasm.gzip)} B to spare` : `, over by ${int(wasm.gzip - limit)} B (+${((wasm.gzip / limit - 1) * 100).toFixed(0)}%)`));
@@ -168,7 +182,7 @@ table(['Dataset', 'Rows', 'Customers', 'Native CLI', 'wasm Node', 'Chromium', 'C
     return [`${z} (${bytes(d.fileBytes)})`, int(d.rows), int(d.customers), s(tot(d, 'native')), s(tot(d, 'wasm-node')), s(tot(d, 'chromium')),
       s(d.engines.chromium?.median?.page), s(tot(d, 'python')), star(d, s(tot(d, 'python-equal'))), x(r.pythonOverNative), x(r.pythonOverChromium),
       star(d, x(r.pythonEqualOverNative)), star(d, x(r.pythonEqualOverChromium)), x(r.wasmNodeOverNative),
-      x(r.chromiumOverNative), ENGINES.map((e) => nRuns(d, e)).join('/')];
+      x(r.chromiumOverNative), ['native', 'wasm-node', 'chromium', 'python', 'python-equal'].map((e) => nRuns(d, e)).join('/')];
   }));
 L.push('## Peak memory', '');
 table(['Dataset', 'Native CLI RSS', 'wasm memory (Node)', 'wasm memory (Chromium)', 'Python RSS', 'Python equal RSS'], sizes.map((z) => {
@@ -191,6 +205,8 @@ stageTable('Native, in-process (`cargo bench --bench pipeline`, bench profile)',
   (e) => e?.stages && { ...e.stages, other: Math.max(0, e.stages.analyze - ['table', 'rfm', 'lifecycle', 'kpis'].reduce((a, k) => a + (e.stages[k] ?? 0), 0)) },
   ['ingest', 'table', 'rfm', 'lifecycle', 'kpis', 'other'], ['ingest', 'table', 'rfm', 'lifecycle', 'kpis', 'other', 'analyze', 'total']);
 stageTable('wasm in Node', 'wasm-node', (e) => e?.runs?.length && e.median, ['read', 'ingest', 'analyze'], ['read', 'ingest', 'analyze', 'total']);
+stageTable('Data from memory vs the same data as CSV (wasm in Node, one process: read into a Dataset)', 'memory-node',
+  (e) => e?.runs?.length && e.median, ['csv', 'columns', 'records', 'arrow'], ['csv', 'columns', 'records', 'arrow']);
 stageTable('wasm in Chromium (page → Worker → Report)', 'chromium',
   (e) => e?.runs?.length && { ...e.median, other: e.median.init != null ? Math.max(0, e.median.total - e.median.init - e.median.ingest - e.median.analyze) : null },
   ['init', 'ingest', 'analyze', 'other'], ['read', 'init', 'ingest', 'analyze', 'other', 'total', 'page']);

@@ -6,6 +6,8 @@
 #   native    the CLI, `crm-lens analyze FILE --out /dev/null` (wall, peak RSS) and, per stage,
 #             `cargo bench --bench pipeline` with CRM_BENCH_TX=SIZE       benches/native.mjs
 #   wasm-node pkg/ in Node: new Dataset(bytes) and analyze() timed apart   benches/wasm-node.mjs
+#   memory    pkg/ in Node: the same orders as CSV bytes, columns, records
+#             and an Arrow table, read into a Dataset in one process      benches/memory-node.mjs
 #   chromium  the built page in headless Chromium, file input -> Worker    benches/chromium.mjs
 #   python    pandas + scikit-learn + lifetimes in benches/.venv, two ways: the minimal stack (the
 #             floor) and the equal-work stack (what crm-lens does by default)   benches/reference.py
@@ -144,6 +146,7 @@ for size in "${SIZES[@]}"; do
   stage_arg=(); if [ "$stages" = 1 ] && [ "$n" -le 1000000 ]; then stage_arg=(--stages "$n"); fi
   record "$size" native node benches/native.mjs --bin "$BIN" --file "$file" --runs "$r" "${stage_arg[@]}"
   record "$size" wasm-node node --max-old-space-size=8192 benches/wasm-node.mjs --pkg "$PKG" --file "$file" --runs "$r"
+  record "$size" memory-node node --max-old-space-size=8192 benches/memory-node.mjs --pkg "$PKG" --file "$file" --runs "$r"
   record "$size" chromium node benches/chromium.mjs --dist "$DIST" --file "$file" --runs "$r"
   if [ "$python" = yes ]; then
     record "$size" python "$VENV/bin/python" benches/reference.py "$file" "$r"

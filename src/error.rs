@@ -7,12 +7,15 @@ use serde::Serialize;
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, ts(rename = "CrmLensError"))]
 pub struct Error {
     pub code: &'static str,
     pub message: String,
     /// The option that most likely fixes it (CLI flag spelling), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub hint: Option<String>,
 }
 

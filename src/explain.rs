@@ -35,15 +35,18 @@ pub const FEATURES: [(&str, bool); 5] = [
 ];
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RuleCondition {
     pub feature: &'static str,
     /// `<=` or `>`.
+    #[cfg_attr(test, ts(type = "'<=' | '>'"))]
     pub op: &'static str,
     pub threshold: f64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Rule {
     pub conditions: Vec<RuleCondition>,
@@ -59,9 +62,11 @@ pub struct Rule {
 
 /// The rules of one class.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Explained {
     /// `cluster`, `stage` or `churn`.
+    #[cfg_attr(test, ts(type = "'cluster' | 'stage' | 'churn'"))]
     pub kind: &'static str,
     /// Cluster id, stage key, or `likelyChurn` (churnRisk ≥ 0.5).
     pub class: String,
@@ -72,6 +77,7 @@ pub struct Explained {
 
 /// `explain`.
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ExplainReport {
     pub features: Vec<&'static str>,

@@ -16,9 +16,11 @@ use crate::pipeline::Analysis;
 
 /// How the customer CSV is written (CLI `--export-raw`, JS `exportCustomersCsv({ raw })`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct ExportOptions {
     /// Text cells exactly as they are: no `'` before those a spreadsheet would run.
+    #[cfg_attr(test, ts(as = "Option<bool>", optional))]
     pub raw: bool,
 }
 

@@ -26,6 +26,9 @@ pub mod segment;
 pub mod trees;
 pub mod units;
 
+#[cfg(test)]
+mod typescript;
+
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

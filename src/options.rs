@@ -17,18 +17,29 @@ use crate::segment::SegmentOptions;
 use crate::units::TimeUnit;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[cfg_attr(test, ts(optional_fields = nullable))]
 pub struct Options {
     /// Last day of the observation period, inclusive (`YYYY-MM-DD`). Default: last transaction.
     pub as_of: Option<String>,
+    #[cfg_attr(test, ts(optional = nullable))]
     pub time_unit: TimeUnit,
+    #[cfg_attr(test, ts(optional = nullable))]
     pub ingest: IngestOptions,
+    #[cfg_attr(test, ts(optional = nullable))]
     pub rfm: RfmOptions,
+    #[cfg_attr(test, ts(optional = nullable))]
     pub lifecycle: LifecycleOptions,
+    #[cfg_attr(test, ts(optional = nullable))]
     pub kpis: KpiOptions,
+    #[cfg_attr(test, ts(optional = nullable))]
     pub segments: SegmentOptions,
+    #[cfg_attr(test, ts(optional = nullable))]
     pub clv: ClvOptions,
+    #[cfg_attr(test, ts(optional = nullable))]
     pub retention: RetentionOptions,
+    #[cfg_attr(test, ts(optional = nullable))]
     pub churn: ChurnOptions,
 }
 

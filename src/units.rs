@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 pub const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum TimeUnit {
     #[default]

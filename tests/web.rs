@@ -12,9 +12,9 @@ const LOG: &[u8] = b"customer_id,order_date,amount\na,2024-01-01,10\na,2024-02-0
 fn binding_returns_the_core_report() {
     let opts = crm_lens::Options::default();
     let core = serde_json::to_string(&crm_lens::analyze(LOG, &opts).unwrap()).unwrap();
-    let via_binding = crm_lens::wasm::analyze_json(LOG, JsValue::UNDEFINED).unwrap();
+    let via_binding = crm_lens::wasm::analyze_json(LOG, None).unwrap();
     assert_eq!(core, via_binding);
-    let report = crm_lens::wasm::analyze(LOG, JsValue::UNDEFINED).unwrap();
+    let report = crm_lens::wasm::analyze(LOG, None).unwrap();
     let kpis = js_sys::Reflect::get(&report, &"kpis".into()).unwrap();
     assert_eq!(
         js_sys::Reflect::get(&kpis, &"customers".into())
@@ -26,15 +26,15 @@ fn binding_returns_the_core_report() {
 
 #[wasm_bindgen_test]
 fn binding_errors_are_objects_with_codes() {
-    let err = crm_lens::wasm::analyze(b"", JsValue::UNDEFINED).unwrap_err();
+    let err = crm_lens::wasm::analyze(b"", None).unwrap_err();
     let code = js_sys::Reflect::get(&err, &"code".into()).unwrap();
     assert_eq!(code.as_string().as_deref(), Some("empty_file"));
 }
 
 #[wasm_bindgen_test]
 fn dataset_binding_gives_typed_columns() {
-    let mut ds = crm_lens::wasm::Dataset::new(LOG, JsValue::UNDEFINED).unwrap();
-    ds.analyze(JsValue::UNDEFINED).unwrap();
+    let mut ds = crm_lens::wasm::Dataset::new(LOG, None).unwrap();
+    ds.analyze(None).unwrap();
     let cols = ds.customer_columns(None).unwrap();
     let rec = js_sys::Reflect::get(&cols, &"recencyDays".into()).unwrap();
     let rec: js_sys::Float64Array = rec.into();
@@ -58,7 +58,7 @@ fn dataset_binding_gives_typed_columns() {
             .as_f64();
         assert_eq!(len, Some(3.0), "{key}");
     }
-    let csv = ds.export_customers_csv(None, JsValue::UNDEFINED).unwrap();
+    let csv = ds.export_customers_csv(None, None).unwrap();
     assert!(csv.starts_with(b"\xEF\xBB\xBFcustomerId,"));
     // Ids as UTF-8 bytes + offsets, the same ids as the string Array.
     let ids = ds.customer_ids().unwrap();
@@ -79,8 +79,8 @@ fn dataset_binding_gives_typed_columns() {
 #[wasm_bindgen_test]
 fn export_neutralises_formulas_and_amounts_keep_their_decimals() {
     let log = b"customer,date,amount\n=HYPERLINK(\"x\"),2024-03-05,1\n@SUM(A1),2024-03-06,\"12,50\"\n-2+3,2024-03-07,3.5\n";
-    let mut ds = crm_lens::wasm::Dataset::new(log, JsValue::UNDEFINED).unwrap();
-    ds.analyze(JsValue::UNDEFINED).unwrap();
+    let mut ds = crm_lens::wasm::Dataset::new(log, None).unwrap();
+    ds.analyze(None).unwrap();
     let ids = |csv: Vec<u8>| -> Vec<String> {
         String::from_utf8(csv[3..].to_vec())
             .unwrap()
@@ -90,34 +90,33 @@ fn export_neutralises_formulas_and_amounts_keep_their_decimals() {
             .collect()
     };
     // The customer table is in id order, not file order.
-    let mut safe = ids(ds.export_customers_csv(None, JsValue::UNDEFINED).unwrap());
+    let mut safe = ids(ds.export_customers_csv(None, None).unwrap());
     safe.sort();
     assert_eq!(safe, ["\"'=HYPERLINK(\"\"x\"\")\"", "'-2+3", "'@SUM(A1)"]);
     let raw = js_sys::JSON::parse(r#"{"raw":true}"#).unwrap();
-    let mut raw = ids(ds.export_customers_csv(None, raw).unwrap());
+    let mut raw = ids(ds.export_customers_csv(None, Some(raw)).unwrap());
     raw.sort();
     assert_eq!(raw, ["\"=HYPERLINK(\"\"x\"\")\"", "-2+3", "@SUM(A1)"]);
     let report: serde_json::Value =
-        serde_json::from_str(&crm_lens::wasm::analyze_json(log, JsValue::UNDEFINED).unwrap())
-            .unwrap();
+        serde_json::from_str(&crm_lens::wasm::analyze_json(log, None).unwrap()).unwrap();
     assert_eq!(report["ingest"]["repairs"]["otherDecimal"], 1);
     assert_eq!(report["kpis"]["revenue"], 17.0);
 }
 
 #[wasm_bindgen_test]
 fn dataset_binding_reruns_only_changed_stages() {
-    let mut ds = crm_lens::wasm::Dataset::new(LOG, JsValue::UNDEFINED).unwrap();
+    let mut ds = crm_lens::wasm::Dataset::new(LOG, None).unwrap();
     let stages = |ds: &crm_lens::wasm::Dataset| -> Vec<String> {
         ds.stages_run()
             .iter()
             .filter_map(|s| s.as_string())
             .collect()
     };
-    ds.analyze(JsValue::UNDEFINED).unwrap();
+    ds.analyze(None).unwrap();
     assert!(stages(&ds).contains(&"customers".to_string()));
     let all = stages(&ds).len();
     let k2 = js_sys::JSON::parse(r#"{"segments":{"k":2}}"#).unwrap();
-    ds.analyze(k2).unwrap();
+    ds.analyze(Some(k2)).unwrap();
     // The rules read the clusters, so they follow k; nothing else re-runs.
     assert_eq!(stages(&ds), ["segments", "explain"]);
     assert!(all > 2);
@@ -159,22 +158,21 @@ fn decoded_legacy_file_reads_like_the_file() {
     let text =
         "客户编号,下单时间,实付金额\n张三,2024-01-01,10\n张三,2024-02-01,20\n李四,2024-01-15,5\n";
     let (gbk, _, _) = encoding_rs::GBK.encode(text);
-    let decoded = crm_lens::wasm::decode(&gbk, JsValue::UNDEFINED).unwrap();
+    let decoded = crm_lens::wasm::decode(&gbk, None).unwrap();
     let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).unwrap();
     let bytes = js_sys::Uint8Array::from(get(&decoded, "bytes")).to_vec();
     assert_eq!(bytes, text.as_bytes());
     let mut ds =
-        crm_lens::wasm::Dataset::from_decoded(&bytes, get(&decoded, "info"), JsValue::UNDEFINED)
-            .unwrap();
-    let report = ds.analyze(JsValue::UNDEFINED).unwrap();
+        crm_lens::wasm::Dataset::from_decoded(&bytes, get(&decoded, "info"), None).unwrap();
+    let report = ds.analyze(None).unwrap();
     let detected = get(&get(&report, "ingest"), "detected");
     assert_eq!(
         get(&detected, "encoding").as_string().as_deref(),
         Some("GBK")
     );
     assert_eq!(get(&get(&report, "kpis"), "customers").as_f64(), Some(2.0));
-    let mut direct = crm_lens::wasm::Dataset::new(&gbk, JsValue::UNDEFINED).unwrap();
-    let want = direct.analyze(JsValue::UNDEFINED).unwrap();
+    let mut direct = crm_lens::wasm::Dataset::new(&gbk, None).unwrap();
+    let want = direct.analyze(None).unwrap();
     assert_eq!(
         js_sys::JSON::stringify(&report).unwrap(),
         js_sys::JSON::stringify(&want).unwrap()
@@ -185,17 +183,93 @@ fn decoded_legacy_file_reads_like_the_file() {
 #[wasm_bindgen_test]
 fn segmentation_handed_back_equals_analyze() {
     let opts =
-        || js_sys::JSON::parse(r#"{"segments":{"k":2},"clv":{"bootstrapDraws":0}}"#).unwrap();
-    let mut plain = crm_lens::wasm::Dataset::new(LOG, JsValue::UNDEFINED).unwrap();
+        || Some(js_sys::JSON::parse(r#"{"segments":{"k":2},"clv":{"bootstrapDraws":0}}"#).unwrap());
+    let mut plain = crm_lens::wasm::Dataset::new(LOG, None).unwrap();
     let want = js_sys::JSON::stringify(&plain.analyze(opts()).unwrap()).unwrap();
-    let mut ds = crm_lens::wasm::Dataset::new(LOG, JsValue::UNDEFINED).unwrap();
+    let mut ds = crm_lens::wasm::Dataset::new(LOG, None).unwrap();
     let job = ds.segment_job(opts()).unwrap();
     assert!(!job.is_null());
     let answer = crm_lens::wasm::run_segments(job).unwrap();
     ds.prepare_models(opts()).unwrap();
-    ds.provide_segments(opts(), answer.into()).unwrap();
+    ds.provide_segments(opts().unwrap(), answer.into()).unwrap();
     let got = js_sys::JSON::stringify(&ds.analyze(opts()).unwrap()).unwrap();
     assert_eq!(got, want);
     // Remembered now: no second job for the same options.
     assert!(ds.segment_job(opts()).unwrap().is_null());
+}
+
+/// Orders from memory through the binding (text cells joined with UTF-16 lengths, typed
+/// arrays, a mixed column) give the Report the same orders as a file give, but for
+/// `ingest.detected` and the examples' lines; mismatched lengths are an error object.
+#[wasm_bindgen_test]
+fn columns_from_memory_read_like_the_file() {
+    use js_sys::{Float64Array, Object, Reflect, Uint32Array, Uint8Array};
+    let set = |o: &Object, k: &str, v: &JsValue| {
+        Reflect::set(o, &k.into(), v).unwrap();
+    };
+    let text = |name: &str, cells: &[&str]| {
+        let o = Object::new();
+        set(&o, "name", &name.into());
+        set(&o, "text", &cells.concat().into());
+        let lengths: Vec<u32> = cells
+            .iter()
+            .map(|c| c.encode_utf16().count() as u32)
+            .collect();
+        set(&o, "lengths", &Uint32Array::from(lengths.as_slice()).into());
+        o
+    };
+    let input = Object::new();
+    set(&input, "source", &"columns".into());
+    set(
+        &input,
+        "customer",
+        &text("customer_id", &["a", "a", "b", "c", "b"]).into(),
+    );
+    let date = text("order_date", &["2024-01-01", "2024-02-01", "", "", ""]);
+    // Rows 2-4 are epoch milliseconds (kind 1), the others text (kind 0).
+    set(
+        &date,
+        "kinds",
+        &Uint8Array::from(&[0u8, 0, 1, 1, 1][..]).into(),
+    );
+    let day = |d: i32| d as f64 * 86_400_000.0;
+    let ms = [0.0, 0.0, day(19737), day(19783), day(19784)];
+    set(&date, "numbers", &Float64Array::from(&ms[..]).into());
+    set(&input, "date", &date.into());
+    let amount = Object::new();
+    set(&amount, "name", &"amount".into());
+    set(
+        &amount,
+        "numbers",
+        &Float64Array::from(&[10.0, 20.0, 5.0, 7.5, -1.0][..]).into(),
+    );
+    set(&input, "amount", &amount.into());
+
+    let mut ds = crm_lens::wasm::Dataset::from_columns(input.clone().into(), None).unwrap();
+    let mem = ds.analyze(None).unwrap();
+    let mut file = crm_lens::wasm::Dataset::new(LOG, None).unwrap();
+    let want = file.analyze(None).unwrap();
+    let without_detected = |r: &JsValue| {
+        let ingest = Reflect::get(r, &"ingest".into()).unwrap();
+        Reflect::delete_property(&ingest.into(), &"detected".into()).unwrap();
+        js_sys::JSON::stringify(r).unwrap()
+    };
+    assert_eq!(without_detected(&mem), without_detected(&want));
+
+    set(
+        &input,
+        "amount",
+        &{
+            let a = Object::new();
+            set(&a, "name", &"amount".into());
+            set(&a, "numbers", &Float64Array::from(&[1.0][..]).into());
+            a
+        }
+        .into(),
+    );
+    let err = crm_lens::wasm::Dataset::from_columns(input.into(), None)
+        .err()
+        .unwrap();
+    let code = Reflect::get(&err, &"code".into()).unwrap();
+    assert_eq!(code.as_string().as_deref(), Some("column_lengths"));
 }

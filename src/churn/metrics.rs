@@ -109,6 +109,7 @@ pub fn compare(a: &[f64], b: &[f64], label: &[bool]) -> Option<(f64, f64, f64)> 
 
 /// One decile of customers ranked by score (decile 1 = highest risk).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Decile {
     pub decile: u32,
@@ -119,6 +120,7 @@ pub struct Decile {
 
 /// Metrics of one score on the test customers.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ScoreMetrics {
     pub auc: f64,

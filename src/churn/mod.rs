@@ -40,16 +40,23 @@ pub const SMALL: usize = 50;
 pub const TOO_SMALL: usize = 10;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[cfg_attr(test, ts(optional_fields = nullable))]
 pub struct ChurnOptions {
     /// Bagged trees (1–100).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub trees: u32,
     /// Depth of each tree (1–12).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub max_depth: u32,
     /// Share of calibration customers held out as the test set (0.1–0.5).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub test_share: f64,
     /// Most training customers (≥ 100).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub training_sample: u32,
+    #[cfg_attr(test, ts(optional = nullable))]
     pub seed: u64,
 }
 
@@ -91,9 +98,11 @@ impl ChurnOptions {
 
 /// One compared model.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ChurnModel {
     /// `pAlive` (1 − P(alive) of the BTYD model) or `trees` (bagged decision trees).
+    #[cfg_attr(test, ts(type = "'pAlive' | 'trees'"))]
     pub model: &'static str,
     /// Null when the test set cannot support a claim.
     pub metrics: Option<ScoreMetrics>,
@@ -101,6 +110,7 @@ pub struct ChurnModel {
 
 /// AUC(trees) − AUC(pAlive) on the same test customers (DeLong's paired test).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Comparison {
     pub difference: f64,
@@ -111,6 +121,7 @@ pub struct Comparison {
 
 /// `churn`.
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ChurnReport {
     /// Holdout window (days): churnRisk is the probability of no purchase in as many days.
@@ -127,10 +138,15 @@ pub struct ChurnReport {
     pub models: Vec<ChurnModel>,
     pub comparison: Option<Comparison>,
     /// The model behind `churnRisk`: `pAlive`, `trees`; null when unvalidated.
+    #[cfg_attr(test, ts(type = "'pAlive' | 'trees' | null"))]
     pub chosen: Option<&'static str>,
     pub reason: String,
     /// What `churnRisk` is: `trees`, `pAlive` (validated), `pAliveUnvalidated`,
     /// `holdoutRate` (every customer gets the holdout's churn rate) or null (no column).
+    #[cfg_attr(
+        test,
+        ts(type = "'trees' | 'pAlive' | 'pAliveUnvalidated' | 'holdoutRate' | null")
+    )]
     pub risk_basis: Option<&'static str>,
     pub mean_risk: Option<f64>,
     /// Customers with churnRisk ≥ 0.5.

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 /// Simple and model CLV of the customers of one RFM segment.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SegmentClv {
     /// The segment's name, as in `rfm.segments[].name` (same order).

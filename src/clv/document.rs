@@ -43,6 +43,7 @@ use serde::Serialize;
 
 /// Units and horizon actually used.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct UnitsReport {
     pub time_unit: String,
@@ -57,6 +58,7 @@ pub struct UnitsReport {
 
 /// BG/NBD and MBG/NBD parameters.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BgParams {
     pub r: f64,
@@ -67,6 +69,7 @@ pub struct BgParams {
 
 /// Pareto/NBD parameters.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ParetoParams {
     pub r: f64,
@@ -77,6 +80,7 @@ pub struct ParetoParams {
 
 /// BG/BB parameters: purchase propensity p ~ Beta(alpha, beta), dropout θ ~ Beta(gamma, delta).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BgbbParams {
     pub alpha: f64,
@@ -87,6 +91,7 @@ pub struct BgbbParams {
 
 /// Gamma-Gamma parameters.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct GgParams {
     pub p: f64,
@@ -96,6 +101,7 @@ pub struct GgParams {
 
 /// One fitted model.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FitReport<P> {
     pub params: P,
@@ -111,6 +117,7 @@ pub struct FitReport<P> {
 
 /// Totals over customers with the bootstrap interval.
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Totals {
     pub clv: f64,
@@ -133,6 +140,7 @@ pub struct Totals {
 /// Customers without a repeat purchase (x = 0): how many, and whether the chosen model
 /// estimates their P(alive).
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct OneTimeBuyers {
     pub customers: usize,
@@ -146,6 +154,7 @@ pub struct OneTimeBuyers {
 /// A brand-new customer (just made their first purchase), month by month: expected
 /// cumulative repeat purchases and their discounted value.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct NewCustomer {
     pub expected_purchases: Vec<f64>,
@@ -184,6 +193,7 @@ impl NewCustomer {
 
 /// The CLV report.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ClvReport {
     pub customers: usize,
@@ -223,6 +233,7 @@ pub struct ClvReport {
 /// `conditional_probability_alive(x, t_x, T + t)`; BG/BB: its P(alive) at n + m with no
 /// transaction meanwhile).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PAliveAtDate {
     pub date: String,

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 /// A BTYD transaction model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum ModelKind {
     Bgnbd,

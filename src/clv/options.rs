@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which transaction model drives the CLV columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum ModelChoice {
     /// Pick by holdout RMSE when a holdout is given, else by AIC (all models have 4 parameters,
@@ -17,24 +18,34 @@ pub enum ModelChoice {
 
 /// Options for [`crate::clv::run`].
 #[derive(Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[cfg_attr(test, ts(optional_fields = nullable))]
 pub struct ClvOptions {
     /// CLV horizon in months (lifetimes' `time`).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub horizon_months: u32,
     /// Monthly discount rate d (lifetimes' `discount_rate`).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub discount_rate: f64,
     /// Gross margin applied to spend (1.0 = revenue CLV, as lifetimes).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub margin_rate: f64,
     /// Monthly retention for simple CLV; overrides the measured retention.
     pub retention_rate: Option<f64>,
+    #[cfg_attr(test, ts(optional = nullable))]
     pub model: ModelChoice,
     /// L2 penalizer coefficient, lifetimes' `penalizer_coef` (same objective form).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub penalizer: f64,
     /// Seed of the parametric bootstrap.
+    #[cfg_attr(test, ts(optional = nullable))]
     pub seed: u64,
     /// Number of bootstrap parameter draws (0 disables intervals: low = high = point).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub bootstrap_draws: u32,
     /// Central interval mass, e.g. 0.9 -> 5% and 95% quantiles.
+    #[cfg_attr(test, ts(optional = nullable))]
     pub interval: f64,
     /// Days at the end of the observation period held out to validate the models (the
     /// pipeline fits on the days before). `None`: a quarter of the period, 28..=365 days,

@@ -19,6 +19,7 @@ const EXAMPLE_CHARS: usize = 200;
 const COLUMN_CHARS: usize = 100;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum SkipReason {
     BlankLine,
@@ -93,6 +94,7 @@ impl Repair {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SkipExample {
     /// 1-based physical line in the file (sheet row for workbooks).

@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 
 /// How a covariate enters the models: one-hot coded levels, or a standardised number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum CovariateKind {
     Categorical,

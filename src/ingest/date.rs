@@ -63,6 +63,10 @@ fn is_time_remainder(rest: &str) -> bool {
 pub const MIN_YEAR: i32 = 1900;
 pub const MAX_YEAR: i32 = 2200;
 
+/// Epoch days of the years a date may have (1 Jan [`MIN_YEAR`] ..= 31 Dec [`MAX_YEAR`]):
+/// the bound on dates from memory (epoch milliseconds, `Date` objects, epoch days).
+pub const DAY_RANGE: std::ops::RangeInclusive<f64> = -25_567.0..=84_370.0;
+
 /// One value read in a fixed format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateRead {
@@ -72,8 +76,35 @@ pub enum DateRead {
     Unparseable,
 }
 
+impl DateRead {
+    /// An epoch day (possibly fractional, from memory) bounded by [`DAY_RANGE`].
+    pub fn of_day(day: f64) -> DateRead {
+        if day.is_nan() {
+            DateRead::Unparseable
+        } else if DAY_RANGE.contains(&day) {
+            DateRead::Day(day as i32)
+        } else {
+            DateRead::OutOfRange
+        }
+    }
+}
+
 fn in_range(y: i32) -> bool {
     (MIN_YEAR..=MAX_YEAR).contains(&y)
+}
+
+/// An Excel serial day number (text or a number from memory) as an epoch day, when its
+/// year is within [`MIN_YEAR`]–[`MAX_YEAR`].
+pub fn excel_serial(v: f64) -> DateRead {
+    if !v.is_finite() {
+        return DateRead::Unparseable;
+    }
+    let day = v.floor() - EXCEL_EPOCH_SERIAL;
+    let year = chrono::Datelike::year(&crate::dates::from_day(day.clamp(-1e6, 1e6) as i32));
+    if day.abs() > 1e6 || !in_range(year) {
+        return DateRead::OutOfRange;
+    }
+    DateRead::Day(day as i32)
 }
 
 /// Reads one value in a fixed format (no memo); the row parser's reading.
@@ -83,20 +114,10 @@ pub fn read_with(fmt: &str, raw: &str) -> DateRead {
         return DateRead::Unparseable;
     }
     if fmt == EXCEL_SERIAL {
-        let Some(v) = s
-            .replace(',', ".")
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-        else {
-            return DateRead::Unparseable;
+        return match s.replace(',', ".").parse::<f64>() {
+            Ok(v) if v.is_finite() => excel_serial(v),
+            _ => DateRead::Unparseable,
         };
-        let day = v.floor() - EXCEL_EPOCH_SERIAL;
-        let year = chrono::Datelike::year(&crate::dates::from_day(day.clamp(-1e6, 1e6) as i32));
-        if day.abs() > 1e6 || !in_range(year) {
-            return DateRead::OutOfRange;
-        }
-        return DateRead::Day(day as i32);
     }
     if fmt == "%Y%m%d" && !(s.len() >= 8 && s.as_bytes()[..8].iter().all(u8::is_ascii_digit)) {
         return DateRead::Unparseable;
@@ -276,6 +297,14 @@ mod tests {
         assert_eq!(read_with("%Y-%m-%d", "soon"), DateRead::Unparseable);
         assert_eq!(read_with(EXCEL_SERIAL, "1e300"), DateRead::OutOfRange);
         assert_eq!(read_with(EXCEL_SERIAL, "25569"), DateRead::Day(0));
+    }
+
+    #[test]
+    fn day_range_is_the_years_text_dates_may_have() {
+        assert_eq!(*DAY_RANGE.start(), day("1900-01-01").unwrap() as f64);
+        assert_eq!(*DAY_RANGE.end(), day("2200-12-31").unwrap() as f64);
+        assert_eq!(parse_with("%Y-%m-%d", "1899-12-31"), None);
+        assert_eq!(parse_with("%Y-%m-%d", "2201-01-01"), None);
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub struct Opened<'a> {
 /// first few (physical line, the bytes in hex). Crosses from the formats module to the core
 /// inside `Decoded`, so both ways report the same.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Utf8Repairs {
     pub count: u64,

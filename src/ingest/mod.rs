@@ -8,6 +8,7 @@
 //! `formats` feature). The browser splits it in two modules: the formats module's
 //! [`decode`] turns such a file into UTF-8 text or a sheet's rows, and the core module's
 //! [`ingest_decoded`] reads that. Both ways give the same result (tests/decoded.rs).
+//! [`ingest_memory`] reads orders a program holds in memory as columns (`memory`).
 mod accounting;
 mod batch;
 mod columns;
@@ -15,6 +16,7 @@ mod covariates;
 mod date;
 mod encoding;
 mod lines;
+mod memory;
 mod name_arena;
 mod name_table;
 mod names;
@@ -38,6 +40,10 @@ pub use covariates::{CovariateColumn, CovariateKind, BLANK as COVARIATE_BLANK};
 pub use date::{MAX_YEAR, MIN_YEAR};
 pub use encoding::Utf8Repairs;
 pub use lines::Lines;
+pub use memory::{
+    check_lengths, ingest_memory, Cell, Column, MemoryInput, TextCells, KIND_NULL, KIND_NUMBER,
+    KIND_OTHER, KIND_TEXT, KIND_UNDEFINED, SOURCES as MEMORY_SOURCES,
+};
 pub use names::Names;
 pub use number::{parse_amount, Decimal, MAX_AMOUNT};
 pub use outliers::{DateOutliers, OutlierPolicy};
@@ -54,6 +60,7 @@ use crate::error::{Error, Result};
 
 /// What to do with returns (negative lines, cancelled invoices).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum ReturnsPolicy {
     /// Subtract returns from the customer's spend; they never count as purchases.
@@ -66,7 +73,9 @@ pub enum ReturnsPolicy {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[cfg_attr(test, ts(optional_fields = nullable))]
 pub struct IngestOptions {
     /// Encoding label (`utf-8`, `gb18030`, `gbk`, `windows-1251`, ...); default: detected.
     pub encoding: Option<String>,
@@ -83,19 +92,26 @@ pub struct IngestOptions {
     pub order_col: Option<String>,
     pub quantity_col: Option<String>,
     pub unit_price_col: Option<String>,
+    #[cfg_attr(test, ts(optional = nullable))]
     pub returns: ReturnsPolicy,
     /// Columns describing the customer (channel, country, first product, age …), by header
     /// name or 1-based number, optionally with `:numeric` or `:categorical`: each customer
     /// gets one value (`customers::covariates`) for the CLV covariate models and churn.
+    /// Data from memory: names among its covariate columns (default: all of them).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub covariate_cols: Vec<String>,
     /// The input is a per-customer summary (customer_id, frequency, recency, T[, monetary_value]).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub summary: bool,
     /// Rows dated far outside the bulk of the dates (see `outliers`): `skip` (default) or
     /// `keep`.
+    #[cfg_attr(test, ts(optional = nullable))]
     pub outlier_dates: OutlierPolicy,
     /// The input is a survival table: period, active[, cohort] (period 0: starting count).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub survival: bool,
     /// The input is one row per subscription: [customer,] start, end (empty while active).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub subscriptions: bool,
 }
 
@@ -135,29 +151,37 @@ impl IngestOptions {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DetectedColumns {
     pub customer_id: Option<String>,
     pub date: Option<String>,
     pub amount: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub order_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub quantity: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub unit_price: Option<String>,
     /// Subscriptions input: the end-date column (`date` is the start).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub end: Option<String>,
     /// The covariate columns read (`covariateCols`), in option order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, ts(as = "Option<Vec<String>>", optional))]
     pub covariates: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Detected {
-    /// `csv`, `xlsx`, `xls`, `ods`, `summary`, `survival` or `subscriptions`.
+    /// `csv`, `xlsx`, `xls`, `ods`, `summary`, `survival` or `subscriptions`; from memory
+    /// `columns`, `records` or `arrow`.
     pub source: String,
     pub encoding: String,
     /// The file started with a byte-order mark.
@@ -168,17 +192,21 @@ pub struct Detected {
     pub date_format: String,
     /// Set when day-first and month-first both fit every sampled date: we chose `dateFormat`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub date_format_ambiguous_with: Option<String>,
     /// The text began with Excel's `sep=;` line: it named the delimiter and was no row.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(test, ts(as = "Option<bool>", optional))]
     pub sep_line: bool,
     /// Set when some rows' dates lie far outside the bulk of the dates (see `outliers`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub date_outliers: Option<DateOutliers>,
     /// Set when order ids starting with this letter and a digit count as cancelled invoices
     /// (the Online Retail convention); absent when the file has no order column or uses the
     /// letter for ordinary orders (half or more of the sampled ids start with it).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub cancelled_order_prefix: Option<String>,
     pub columns: DetectedColumns,
     /// All column names (or `#1`, `#2` ... without a header), for the page's mapping editor.
@@ -186,6 +214,7 @@ pub struct Detected {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct IngestReport {
     pub rows_read: u64,
@@ -252,6 +281,7 @@ pub fn ingest(bytes: &[u8], opts: &IngestOptions) -> Result<Ingested> {
 /// What the formats module's [`decode`] made of a file, described for the core's
 /// [`ingest_decoded`] (crosses the JS boundary next to the bytes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Decoded {
     /// `csv`: the bytes are the file's text in UTF-8; `xlsx` / `xls` / `ods`: a sheet's rows
@@ -263,6 +293,7 @@ pub struct Decoded {
     pub bom: bool,
     /// Invalid UTF-8 replaced by U+FFFD while decoding (a UTF-8 file with stray bytes).
     #[serde(default)]
+    #[cfg_attr(test, ts(as = "Option<Utf8Repairs>", optional))]
     pub invalid_utf8: Utf8Repairs,
 }
 

@@ -21,6 +21,7 @@ const EXAMPLES: usize = 3;
 
 /// What to do with rows whose date is an outlier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum OutlierPolicy {
     /// Skip them (`outlierDate`).
@@ -89,6 +90,7 @@ pub fn window(days: &[i32]) -> Option<Window> {
 
 /// A row with an outlier date, for `detected.dateOutliers`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct OutlierExample {
     pub line: u64,
     pub date: String,
@@ -96,6 +98,7 @@ pub struct OutlierExample {
 
 /// Reported in `detected.dateOutliers` when some rows' dates are outliers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DateOutliers {
     pub rows: u64,

@@ -3,6 +3,8 @@
 //! This is the hot loop of ingest. It sees each record once, borrows its fields, and appends
 //! to four columns; nothing per row is allocated except a customer's name the first time it
 //! appears.
+use std::borrow::Cow;
+
 use super::accounting::{Repair, RowAccount, SkipReason};
 use super::batch::Batch;
 use super::covariates::{CovariateColumn, CovariateReader};
@@ -201,7 +203,7 @@ fn order_hash(s: &str) -> u64 {
 
 /// Whether `id` holds a control character other than tab, LF and CR (or DEL). Eight bytes
 /// at a time: this runs on every row.
-fn has_control(id: &[u8]) -> bool {
+pub(super) fn has_control(id: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // Some byte below 0x20, or equal to 0x7F (the classic "has less" and "has zero" tricks;
@@ -225,7 +227,7 @@ fn has_control(id: &[u8]) -> bool {
 pub(super) struct RowParser<'a> {
     layout: &'a Layout,
     names: Vec<String>,
-    dates: DateParser,
+    pub(super) dates: DateParser,
     returns: ReturnsPolicy,
     outlier_dates: OutlierPolicy,
     pub(super) account: RowAccount,
@@ -290,13 +292,18 @@ impl<'a> RowParser<'a> {
         }
     }
 
-    fn col_name(&self, i: usize) -> &str {
+    pub(super) fn col_name(&self, i: usize) -> &str {
         self.names.get(i).map_or("", String::as_str)
     }
 
-    pub(super) fn push(&mut self, rec: &impl Fields, line: u64) {
+    /// A new row is read (a file's record, or a row from memory).
+    pub(super) fn start_row(&mut self) {
         self.account.read();
         self.repaired = None;
+    }
+
+    pub(super) fn push(&mut self, rec: &impl Fields, line: u64) {
+        self.start_row();
         let n = rec.count();
         // A blank line is only looked for where a row fails (too few fields, no customer):
         // scanning every field of every good row costs more than the check it saves.
@@ -372,7 +379,7 @@ impl<'a> RowParser<'a> {
                 }
             }
         };
-        let mut amount = match amount {
+        let amount = match amount {
             Ok(v) => v,
             Err((c, reason)) => {
                 let name = self.col_name(c).to_string();
@@ -386,11 +393,33 @@ impl<'a> RowParser<'a> {
                 return;
             }
         };
-        let order_text = get(roles.order).trim();
+        self.accept(cust, day, amount, get(roles.order), line, |c| {
+            get(Some(c)).into()
+        });
+    }
+
+    /// The end of every row with a customer, a day and an amount within bounds, whatever it
+    /// was read from (a file's fields here, or cells from memory in `memory`): cancelled
+    /// invoices, the returns policy, the order id; then the row is used, and a money value
+    /// read with the other decimal separator (`repaired`) is counted. `order` may be
+    /// untrimmed; `field(i)` is the text of field `i` (covariates, the repaired value), asked
+    /// for used rows only (a level seen only on dropped rows would be a level without
+    /// customers).
+    pub(super) fn accept<'r>(
+        &mut self,
+        cust: &str,
+        day: i32,
+        mut amount: f64,
+        order: &str,
+        line: u64,
+        field: impl Fn(usize) -> Cow<'r, str>,
+    ) {
+        let order_text = order.trim();
         if self.layout.cancel_prefix && is_cancelled_invoice(order_text) {
             amount = -amount.abs();
         }
         if amount < 0.0 && self.returns == ReturnsPolicy::Drop {
+            let roles = &self.layout.roles;
             let c = self
                 .col_name(roles.amount.or(roles.quantity).unwrap_or(0))
                 .to_string();
@@ -406,15 +435,15 @@ impl<'a> RowParser<'a> {
         self.account.used();
         if let Some(c) = self.repaired {
             let name = self.col_name(c).to_string();
-            let text = rec.field(c).unwrap_or("");
+            let text = field(c);
             self.account
-                .repair(Repair::OtherDecimal, 1, Some((line, &name, text)));
+                .repair(Repair::OtherDecimal, 1, Some((line, &name, &text)));
         }
         if !self.covariates.is_empty() {
             self.levels.clear();
             for k in 0..self.covariates.columns.len() {
                 let c = self.covariates.columns[k];
-                let l = self.covariates.level(k, get(Some(c)));
+                let l = self.covariates.level(k, &field(c));
                 self.levels.push(l);
             }
         }
@@ -435,7 +464,16 @@ impl<'a> RowParser<'a> {
         rec: &impl Fields,
         c: usize,
     ) -> std::result::Result<f64, (usize, SkipReason)> {
-        let text = rec.field(c).unwrap_or("");
+        self.money(rec.field(c).unwrap_or(""), c)
+    }
+
+    /// The value of text `text` of money column `c` (a file's field, or a text cell from
+    /// memory), as [`Self::amount`].
+    pub(super) fn money(
+        &mut self,
+        text: &str,
+        c: usize,
+    ) -> std::result::Result<f64, (usize, SkipReason)> {
         match read_amount(text, self.layout.decimal, self.layout.style(c)) {
             Amount::Value(v) => Ok(v),
             Amount::OtherDecimal(v) => {

@@ -183,6 +183,31 @@ pub(super) fn resolve_column(spec: &str, header: &[String], n: usize, flag: &str
     .with_hint(format!("{flag} <name or 1-based number>")))
 }
 
+/// The `covariateCols` entries as (field, name, forced kind), in option order.
+pub fn resolve_covariates(
+    specs: &[String],
+    header: &[String],
+    n_fields: usize,
+) -> Result<Vec<(usize, String, Option<CovariateKind>)>> {
+    let mut out: Vec<(usize, String, Option<CovariateKind>)> = Vec::new();
+    for spec in specs {
+        let (col, kind) = covariates::split_spec(spec, header);
+        let i = resolve_column(&col, header, n_fields, "--covariate")?;
+        let name = header
+            .get(i)
+            .filter(|h| !h.is_empty())
+            .cloned()
+            .unwrap_or(format!("#{}", i + 1));
+        if out.iter().any(|(j, _, _)| *j == i) {
+            return Err(Error::option(format!(
+                "covariate column {name:?} is named twice"
+            )));
+        }
+        out.push((i, name, kind));
+    }
+    Ok(out)
+}
+
 /// Characters of a header name kept (in `detected.header` and in messages): longer cells
 /// are no column names, and a message quoting them must stay readable.
 pub const NAME_CHARS: usize = 100;
@@ -360,22 +385,7 @@ pub fn decide_layout(rows: &[Vec<String>], opts: &IngestOptions) -> Result<Layou
     {
         styles[c] = ColumnStyle::of(columns[c].iter().copied(), decimal);
     }
-    let mut covariates = Vec::new();
-    for spec in &opts.covariate_cols {
-        let (col, kind) = covariates::split_spec(spec, &header);
-        let i = resolve_column(&col, &header, n_fields, "--covariate")?;
-        let name = header
-            .get(i)
-            .filter(|h| !h.is_empty())
-            .cloned()
-            .unwrap_or(format!("#{}", i + 1));
-        if covariates.iter().any(|(j, _, _)| *j == i) {
-            return Err(Error::option(format!(
-                "covariate column {name:?} is named twice"
-            )));
-        }
-        covariates.push((i, name, kind));
-    }
+    let covariates = resolve_covariates(&opts.covariate_cols, &header, n_fields)?;
     Ok(Layout {
         has_header,
         header,
@@ -431,7 +441,7 @@ fn unparseable_dates(header: &[String], date_col: usize, values: &[&str]) -> Err
 /// Online Retail exports: yes, unless at least half of the sampled order ids look like that,
 /// because then the letter is the shop's ordinary prefix (`C0001`, `C0002` …) and every
 /// order would turn into a return. Reported as `detected.cancelledOrderPrefix`.
-fn cancellation_prefix(order_ids: &[&str]) -> bool {
+pub(super) fn cancellation_prefix(order_ids: &[&str]) -> bool {
     let (mut n, mut c) = (0usize, 0usize);
     for id in order_ids.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
         n += 1;

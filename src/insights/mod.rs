@@ -27,6 +27,7 @@ pub const MIN_GROUP: usize = 5;
 
 /// The `insights` section of the Report.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct InsightsReport {
     /// Most important first (`rank` 1, 2, …).
@@ -37,6 +38,7 @@ pub struct InsightsReport {
 /// shows the detail, `list` the customers it speaks of when they are a segment, stage or
 /// cluster, `values` its numbers (shares in 0..1) and names.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Finding {
     pub code: String,
@@ -48,6 +50,7 @@ pub struct Finding {
 
 /// The customers of a finding, as the dashboard's lists name them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ListRef {
     /// `rfm`, `stage` or `cluster`.
@@ -58,6 +61,8 @@ pub struct ListRef {
 
 /// A finding's value: a number (finite) or a name (a segment, a stage key, a code).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "InsightValue"))]
 #[serde(untagged)]
 pub enum Value {
     Number(f64),

@@ -6,15 +6,18 @@
 // the formats module only when a file needs it: `openDataset` tries the core first and loads
 // the formats module on the core's `needs_formats` answer.
 import init, { Dataset } from './crm_lens.js';
+import { columnsFromArrow, columnsFromRecords, wireInput } from './memory.js';
 
 export * from './crm_lens.js';
+export { columnsFromArrow, columnsFromRecords };
 export default init;
 
 let formats = null; // Promise of the initialised formats module, made on first need
 let formatsWasm; // what its init receives; default: the .wasm next to crm_lens_formats.js
 
-/** Where the formats module's .wasm is (a URL, Response, bytes or WebAssembly.Module), for
- * bundlers that rename assets. Call before the first `openDataset` that needs it. */
+/** Where the formats module's .wasm is (a URL, Response, bytes or WebAssembly.Module, or a
+ * function that returns one on first need), for bundlers that rename assets. Call before the
+ * first `openDataset` that needs it. */
 export function setFormatsWasm(input) {
   formatsWasm = input;
   formats = null;
@@ -22,7 +25,8 @@ export function setFormatsWasm(input) {
 
 function loadFormats() {
   formats ??= import('./crm_lens_formats.js').then(async (m) => {
-    await m.default(formatsWasm === undefined ? undefined : { module_or_path: formatsWasm });
+    const input = typeof formatsWasm === 'function' ? formatsWasm() : formatsWasm;
+    await m.default(input === undefined ? undefined : { module_or_path: input });
     return m;
   });
   formats.catch(() => { formats = null; });
@@ -62,4 +66,21 @@ export async function analyzeFile(bytes, options = {}) {
   } finally {
     ds.free();
   }
+}
+
+/** Reads orders a program holds as columns ({ customer, date, amount, order?, quantity?,
+ * unitPrice? }: arrays or typed arrays, one value per order), with a file's guarantees: every
+ * value is used or counted in `ingest.rowsSkipped`. Rejects with `{ code, message, hint }`. */
+export async function openColumns(columns, options = {}) {
+  return Dataset.fromColumns(wireInput(columns), options);
+}
+
+/** Reads an array of objects; `mapping` names each role's field ({ customer: 'id', ... }). */
+export async function openRecords(records, mapping, options = {}) {
+  return Dataset.fromColumns(wireInput(columnsFromRecords(records, mapping)), options);
+}
+
+/** Reads an apache-arrow `Table` through its column vectors; `mapping` names the columns. */
+export async function openArrow(table, mapping, options = {}) {
+  return Dataset.fromColumns(wireInput(columnsFromArrow(table, mapping)), options);
 }

@@ -5,6 +5,7 @@ use crate::customers::CustomerTable;
 use crate::dates::{format_month, month_index};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Cohorts {
     /// Acquisition months (`YYYY-MM`), one row each: the latest 60 at most.

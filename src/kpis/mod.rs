@@ -24,15 +24,21 @@ use crate::error::{Error, Result};
 pub use period::KpiPeriod;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[cfg_attr(test, ts(optional_fields = nullable))]
 pub struct KpiOptions {
     /// Period of the retention and churn rates: `month` (default), `week` or `quarter`.
+    #[cfg_attr(test, ts(optional = nullable))]
     pub period: KpiPeriod,
     /// Marketing spend per month (`YYYY-MM` → amount): gives CAC = spend / new customers.
+    #[cfg_attr(test, ts(optional = nullable))]
     pub marketing_spend: BTreeMap<String, f64>,
     /// Survey answers on 0–10 (NPS).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub nps_answers: Vec<f64>,
     /// Survey answers on 1–5 (CSAT = share of 4s and 5s).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub csat_answers: Vec<f64>,
 }
 
@@ -74,6 +80,7 @@ impl KpiOptions {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Period {
     pub period: String,
@@ -91,6 +98,7 @@ pub struct Period {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct KpisReport {
     pub customers: u64,

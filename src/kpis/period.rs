@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::dates::{format_month, from_day, month_index, to_day};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum KpiPeriod {
     /// ISO week, Monday to Sunday; labelled by ISO year and week (`2024-W05`).

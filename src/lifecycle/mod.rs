@@ -14,17 +14,23 @@ use crate::error::{Error, Result};
 pub use thresholds::Thresholds;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[cfg_attr(test, ts(optional_fields = nullable))]
 pub struct LifecycleOptions {
     pub new_window_days: Option<u32>,
     pub churn_window_days: Option<u32>,
+    #[cfg_attr(test, ts(optional = nullable))]
     pub at_risk_factor: f64,
     pub loyal_min_transactions: Option<u32>,
     pub loyal_min_tenure_days: Option<u32>,
+    #[cfg_attr(test, ts(optional = nullable))]
     pub p_alive_threshold: f64,
     /// Days before `asOf` of the earlier snapshot for stage transitions.
+    #[cfg_attr(test, ts(optional = nullable))]
     pub compare_days: u32,
     /// Known customer ids (e.g. sign-ups); those without purchases are Prospects.
+    #[cfg_attr(test, ts(optional = nullable))]
     pub prospects: Vec<String>,
 }
 
@@ -64,6 +70,7 @@ impl LifecycleOptions {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Stage {
     Prospect,
@@ -97,6 +104,7 @@ impl Stage {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct StageCount {
     pub stage: Stage,
@@ -105,6 +113,7 @@ pub struct StageCount {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Transition {
     /// `none` for customers not yet acquired at the earlier date.
@@ -114,6 +123,7 @@ pub struct Transition {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct LifecycleReport {
     pub stages: Vec<StageCount>,

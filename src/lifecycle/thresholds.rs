@@ -16,6 +16,7 @@ use crate::customers::CustomerTable;
 use crate::rfm::quantile::quantile_sorted;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Thresholds {
     pub new_window_days: u32,

@@ -44,6 +44,8 @@ fn quoted(name: &Option<String>) -> String {
 /// is involved), and the option that changes it.
 fn guess_and_fix(reason: SkipReason, d: &Detected) -> (Option<String>, String) {
     let c = &d.columns;
+    // Data from memory has no columns to choose by option: its mapping names them.
+    let memory = crate::ingest::MEMORY_SOURCES.contains(&d.source.as_str());
     match reason {
         SkipReason::UnparseableDate => {
             let example = d
@@ -56,7 +58,11 @@ fn guess_and_fix(reason: SkipReason, d: &Detected) -> (Option<String>, String) {
                     d.date_format,
                     quoted(&c.date)
                 )),
-                format!("--date-format '{example}' (or the right format) or --date-col"),
+                if memory {
+                    format!("dateFormat '{example}' for text dates, or pass Date objects, epoch milliseconds or an Int32Array of epoch days")
+                } else {
+                    format!("--date-format '{example}' (or the right format) or --date-col")
+                },
             )
         }
         SkipReason::NonNumericAmount | SkipReason::AmbiguousAmount => {
@@ -73,7 +79,11 @@ fn guess_and_fix(reason: SkipReason, d: &Detected) -> (Option<String>, String) {
                     "amounts read with decimal separator {:?} from {from}",
                     d.decimal_separator
                 )),
-                "--decimal or --amount-col".into(),
+                if memory {
+                    "decimal (for text amounts) or the amount column of the mapping".into()
+                } else {
+                    "--decimal or --amount-col".into()
+                },
             )
         }
         SkipReason::WrongFieldCount => (
@@ -89,7 +99,11 @@ fn guess_and_fix(reason: SkipReason, d: &Detected) -> (Option<String>, String) {
                 "customer ids read from column {}",
                 quoted(&c.customer_id)
             )),
-            "--customer-col".into(),
+            if memory {
+                "the customer column of the mapping".into()
+            } else {
+                "--customer-col".into()
+            },
         ),
         SkipReason::InvalidCustomerId => (
             Some(format!(

@@ -190,6 +190,13 @@ impl Dataset {
         Ok(Self::from_ingested(ingested, opts))
     }
 
+    /// Reads orders a program holds in memory, with a file's guarantees (`ingest::memory`).
+    pub fn from_memory(input: &ingest::MemoryInput, opts: &Options) -> Result<Dataset> {
+        opts.validate()?;
+        let ingested = ingest::ingest_memory(input, &opts.ingest)?;
+        Ok(Self::from_ingested(ingested, opts))
+    }
+
     fn from_ingested(ingested: Ingested, opts: &Options) -> Dataset {
         let (source, account, detected) = match ingested {
             Ingested::Transactions(tx, acc, det) => (Source::Transactions(tx), acc, det),

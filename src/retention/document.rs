@@ -19,6 +19,7 @@ use crate::clv::document::FitReport;
 
 /// sBG parameters.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SbgParams {
     pub alpha: f64,
@@ -27,6 +28,7 @@ pub struct SbgParams {
 
 /// One cohort: observed and expected active subscribers by period since start.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CohortReport {
     pub name: String,
@@ -46,6 +48,7 @@ pub struct CohortReport {
 
 /// A cohort's own fit: its parameters and projection.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CohortFit {
     #[serde(flatten)]
@@ -56,6 +59,7 @@ pub struct CohortFit {
 
 /// The pooled survival curve: observed (Kaplan-Meier over all cohorts) and fitted.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SurvivalCurve {
     /// 0..=horizon.
@@ -72,6 +76,7 @@ pub struct SurvivalCurve {
 
 /// The projection checked against the periods left out of the fit (`retention.fitPeriods`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RetentionHoldout {
     pub fit_periods: u32,
@@ -87,6 +92,7 @@ pub struct RetentionHoldout {
 
 /// Residual value of active subscribers who have renewed `renewals` times.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ValueByRenewals {
     pub renewals: u32,
@@ -99,6 +105,7 @@ pub struct ValueByRenewals {
 
 /// Discounted expected lifetimes and values (Fader & Hardie 2010).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SbgValue {
     /// Price per period (option `retention.price`); null: values are not computed.
@@ -121,6 +128,7 @@ pub struct SbgValue {
 
 /// The fitted sBG.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SbgReport {
     #[serde(flatten)]
@@ -138,6 +146,7 @@ pub struct SbgReport {
 
 /// The retention section (always present; `source: "none"` for transaction data).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RetentionReport {
     pub source: String,

@@ -5,7 +5,9 @@ use crate::clv::sbg::MIN_DISCOUNT;
 
 /// Options of the `retention` section (subscription input).
 #[derive(Deserialize, Serialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[cfg_attr(test, ts(optional_fields = nullable))]
 pub struct RetentionOptions {
     /// Price per period (what a subscriber pays at each renewal). `None`: lifetimes are
     /// discounted but not valued.

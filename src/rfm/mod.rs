@@ -15,14 +15,18 @@ pub use quantile::{Scoring, Ties};
 pub use segments::SegmentRule;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[cfg_attr(test, ts(optional_fields = nullable))]
 pub struct RfmOptions {
     /// Number of score bins per variable (2–10); 5 gives quintiles.
+    #[cfg_attr(test, ts(optional = nullable))]
     pub bins: u8,
     /// Replaces the default segment table (first matching rule wins, else "Others").
     pub rules: Option<Vec<SegmentRule>>,
     /// How ties are scored when value quantiles collapse: `shared` (default: tied values
     /// share a score, whatever the row order) or `first` (pandas' `rank(method="first")`).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub ties: Ties,
 }
 
@@ -66,6 +70,7 @@ impl RfmOptions {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SegmentSummary {
     pub name: String,
@@ -84,6 +89,7 @@ pub struct SegmentSummary {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ScoringInfo {
     pub recency: Option<Scoring>,
@@ -92,6 +98,7 @@ pub struct ScoringInfo {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RfmReport {
     pub bins: u8,

@@ -110,6 +110,7 @@ pub fn rank_first(values: &[f64]) -> Vec<f64> {
 
 /// How a variable was scored (reported, so users can reproduce it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Scoring {
     /// `pd.qcut(values, bins)`.
@@ -124,6 +125,7 @@ pub enum Scoring {
 
 /// How tied values are scored when value quantiles collapse (option `rfm.ties`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Ties {
     /// Tied values share a score ([`super::ties`]); F is scored like R and M. Independent of

@@ -19,6 +19,7 @@ use crate::units::TimeUnit;
 pub const CARD_FORMAT: &str = "crm-lens model card";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ModelCard {
     pub format: String,
@@ -42,6 +43,7 @@ pub struct ModelCard {
 
 /// The transaction model behind P(alive), expected purchases and CLV.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CardModel {
     /// `bgnbd`, `paretoNbd`, `mbgnbd`, or `simple` (no model converged: simple CLV).
@@ -57,6 +59,7 @@ pub struct CardModel {
 
 /// Expected spend per future transaction.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CardSpend {
     /// `gammaGamma` (params p, q, v) or `observedMean` (params mean: the customer's own mean
@@ -68,6 +71,7 @@ pub struct CardSpend {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CardClv {
     pub horizon_months: u32,
@@ -83,6 +87,7 @@ pub struct CardClv {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CardHoldout {
     /// Holdout length in model units.
@@ -94,6 +99,7 @@ pub struct CardHoldout {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CardHoldoutModel {
     pub model: String,
@@ -102,6 +108,7 @@ pub struct CardHoldoutModel {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CardBootstrap {
     pub seed: u64,

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 /// One scanned k.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ScanPoint {
     pub k: usize,
@@ -36,6 +37,7 @@ pub const OUTSIDE_MARGIN: f64 = 0.1;
 
 /// Which k is recommended and why (reason is a translatable key).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Recommendation {
     /// Recommended k (equals the report's k unless the user fixed k).

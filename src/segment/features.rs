@@ -12,6 +12,7 @@ use crate::report::Warning;
 
 /// How one feature was transformed; enough to map a standardised value back to original units.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FeatureTransform {
     pub feature: Feature,

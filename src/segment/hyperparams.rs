@@ -11,6 +11,7 @@ pub const MAX_SILHOUETTE_SAMPLE: usize = 10_000;
 
 /// A customer attribute that can span the clustering space.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Feature {
     /// Days since the last purchase (lower = more recent).
@@ -40,37 +41,49 @@ impl Feature {
 
 /// User-facing options. Every field has a default, so `{}` is a valid JSON options object.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[cfg_attr(test, ts(optional_fields = nullable))]
 pub struct SegmentOptions {
     /// Fixed number of clusters; `None` = scan `k_min..=k_max` and recommend one.
     pub k: Option<usize>,
     /// Smallest k scanned (>= 2: silhouette needs two clusters).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub k_min: usize,
     /// Largest k scanned.
+    #[cfg_attr(test, ts(optional = nullable))]
     pub k_max: usize,
     /// Features spanning the space, each log1p-transformed then z-scored.
+    #[cfg_attr(test, ts(optional = nullable))]
     pub features: Vec<Feature>,
     /// Seed of every random choice (sampling, k-means++), so results are reproducible.
+    #[cfg_attr(test, ts(optional = nullable))]
     pub seed: u64,
     /// Customers drawn (seeded partial Fisher-Yates, without replacement) to scan k and to find
     /// starting centroids; default 10,000. The chosen k is then refined on all customers.
     /// 0 = use all customers (slow on large bases).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub scan_sample: usize,
     /// Customers (a prefix of the scan sample) on which the silhouette is computed exactly.
     /// At most 10,000 (memory: n*(n-1)/2 f32 distances).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub silhouette_sample: usize,
     /// Greedy k-means++ restarts per k on the scan sample (default 6), each iterated by our
     /// Hamerly-accelerated Lloyd loop. The scan reports the run best on the sample; the final
     /// fit starts from the run best on all customers (after a linfa `KMeans` fit on the sample).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub n_init: usize,
     /// Lloyd iterations cap per run on the scan sample.
+    #[cfg_attr(test, ts(optional = nullable))]
     pub max_iter: u64,
     /// Convergence threshold: Frobenius norm of the centroid shift between two iterations, in
     /// standard deviations (linfa's definition). 1e-2 equals scikit-learn's default criterion
     /// on standardised data (squared shift <= tol * mean variance = 1e-4).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub tolerance: f64,
     /// Lloyd iterations cap of the final refinement on all customers. It starts from the scan
     /// sample's best centroids, so a few full passes recover nearly all the gain.
+    #[cfg_attr(test, ts(optional = nullable))]
     pub final_max_iter: u64,
     /// Convergence threshold of the final refinement (same unit as `tolerance`; default 1e-3,
     /// ten times tighter than the scan's). The refinement starts from a sample-converged run,
@@ -78,9 +91,11 @@ pub struct SegmentOptions {
     /// at 1e-3 it ends below scikit-learn's at every k on 356k customers (within 7e-6 on the
     /// 20k set of tests/segment_sklearn.rs), and Hamerly's bounds make the extra passes cheap
     /// (most customers are not compared with any centroid).
+    #[cfg_attr(test, ts(optional = nullable))]
     pub final_tolerance: f64,
     /// A k whose silhouette is within this much of the best one may be preferred when it is
     /// also the elbow of the inertia curve.
+    #[cfg_attr(test, ts(optional = nullable))]
     pub silhouette_tolerance: f64,
 }
 

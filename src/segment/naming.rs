@@ -37,6 +37,7 @@ use super::types::ClusterProfile;
 /// A cluster's name: a translatable code and the values it rests on (medians in original
 /// units: `recencyDays`, `frequency` (transactions), `monetary` (net spend); `share`).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterName {
     pub code: String,

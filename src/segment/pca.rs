@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// Projection description for the report.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Projection {
     /// Always "pca".

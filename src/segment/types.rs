@@ -11,6 +11,7 @@ use super::pca::Projection;
 
 /// Whole-module report.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SegmentsReport {
     /// Number of clusters in `clusters` (0 only when there are no customers).
@@ -40,6 +41,7 @@ pub struct SegmentsReport {
 
 /// Description of the feature transform.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Transform {
     /// "clampMin0Log1pThenZScorePopulation": v -> log1p(max(v, 0)) -> (x - mean) / std (ddof 0).
@@ -49,6 +51,7 @@ pub struct Transform {
 
 /// How many customers each stage used.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SampleSizes {
     pub customers: usize,
@@ -62,6 +65,7 @@ pub struct SampleSizes {
 
 /// Mean and median of one attribute inside a cluster, in original units.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Stat {
     pub mean: f64,
@@ -70,6 +74,7 @@ pub struct Stat {
 
 /// One cluster in original units.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterProfile {
     pub id: u32,
@@ -94,6 +99,7 @@ pub struct ClusterProfile {
 
 /// Counts of customers per (cluster, RFM segment).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Crosstab {
     pub rfm_segments: Vec<String>,

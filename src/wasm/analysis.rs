@@ -10,9 +10,73 @@ use crate::ingest::Decoded;
 use crate::options::Options;
 use crate::pipeline::{self, Analysis};
 
+// The TypeScript of the objects this module hands to JS; `types.js` is generated from the
+// Rust types (src/typescript.rs). wasm-bindgen moves this text into crm_lens.d.ts.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+import type { Decoded, Detected, ExportOptions, Options, Report } from './types.js';
+export type * from './types.js';
+
+/** A stage `stagesRun()` names. */
+export type StageName = 'customers' | 'rfm' | 'kpis' | 'clv' | 'lifecycle' | 'churn' | 'segments' | 'explain' | 'retention';
+
+/** Customer ids of the last analysis: id `i` is `bytes[offsets[i]..offsets[i + 1]]` (UTF-8). */
+export interface CustomerIds {
+  bytes: Uint8Array;
+  offsets: Uint32Array;
+}
+
+/** Per-customer columns of the last analysis, one entry per customer in `customerIds()` order. */
+export interface CustomerColumns {
+  /** The ids as strings; absent when `customerColumns(false)` was called. */
+  customerId?: string[];
+  recencyDays: Float64Array;
+  /** Net spend. */
+  monetary: Float64Array;
+  averageSpend: Float64Array;
+  tenureDays: Float64Array;
+  /** Repeat purchases, the BTYD `frequency` (lifetimes' x). */
+  x: Float64Array;
+  /** Recency in the BTYD sense (time of the last repeat purchase), in `timeUnit`s. */
+  tX: Float64Array;
+  /** Age in `timeUnit`s. */
+  T: Float64Array;
+  monetaryValue: Float64Array;
+  pAlive: Float64Array;
+  expectedPurchases: Float64Array;
+  expectedSpend: Float64Array;
+  clv: Float64Array;
+  clvLow: Float64Array;
+  clvHigh: Float64Array;
+  simpleClv: Float64Array;
+  /** P(alive) on `clv.pAliveDate` if no purchase is made before it (empty without the option). */
+  pAliveAtDate: Float64Array;
+  /** Probability of no purchase in the churn horizon (`report.churn.riskBasis` says from what);
+   * absent when no churn risk could be given. */
+  churnRisk?: Float64Array;
+  /** Transactions (purchase orders). */
+  frequency: Uint32Array;
+  rScore: Uint8Array;
+  fScore: Uint8Array;
+  mScore: Uint8Array;
+  /** Index into `report.rfm.segments`. */
+  rfmSegment: Uint16Array;
+  /** 0 Prospect, 1 New, 2 Active, 3 Loyal, 4 AtRisk, 5 Lost (`Stage` in that order). */
+  stage: Uint8Array;
+  /** Index into `report.segments.clusters`. */
+  cluster: Uint32Array;
+  /** The customer on the segments' 2-D projection. */
+  px: Float32Array;
+  py: Float32Array;
+}
+"#;
+
 /// Analyses file bytes in one call and returns the Report.
-#[wasm_bindgen]
-pub fn analyze(bytes: &[u8], opts: JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(unchecked_return_type = "Report")]
+pub fn analyze(
+    bytes: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "Options")] opts: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
     let opts: Options = options(opts)?;
     let report = pipeline::analyze(bytes, &opts).map_err(js_error)?;
     to_js(&report)
@@ -20,7 +84,10 @@ pub fn analyze(bytes: &[u8], opts: JsValue) -> Result<JsValue, JsValue> {
 
 /// The Report of `analyze` as JSON text, byte-identical to the CLI's output.
 #[wasm_bindgen(js_name = analyzeJson)]
-pub fn analyze_json(bytes: &[u8], opts: JsValue) -> Result<String, JsValue> {
+pub fn analyze_json(
+    bytes: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "Options")] opts: Option<JsValue>,
+) -> Result<String, JsValue> {
     let opts: Options = options(opts)?;
     let report = pipeline::analyze(bytes, &opts).map_err(js_error)?;
     serde_json::to_string(&report).map_err(|e| JsValue::from_str(&e.to_string()))
@@ -38,6 +105,12 @@ pub struct Dataset {
     last: Option<Analysis>,
 }
 
+impl Dataset {
+    pub(super) fn from_inner(inner: pipeline::Dataset) -> Dataset {
+        Dataset { inner, last: None }
+    }
+}
+
 fn set(obj: &Object, key: &str, value: &JsValue) -> Result<(), JsValue> {
     Reflect::set(obj, &JsValue::from_str(key), value).map(|_| ())
 }
@@ -48,7 +121,10 @@ impl Dataset {
     /// fails with code `needs_formats`: the package's `openDataset` then decodes it with the
     /// formats module and calls [`Dataset::from_decoded`].
     #[wasm_bindgen(constructor)]
-    pub fn new(bytes: &[u8], opts: JsValue) -> Result<Dataset, JsValue> {
+    pub fn new(
+        bytes: &[u8],
+        #[wasm_bindgen(unchecked_param_type = "Options")] opts: Option<JsValue>,
+    ) -> Result<Dataset, JsValue> {
         let opts: Options = options(opts)?;
         let inner = pipeline::Dataset::from_bytes(bytes, &opts).map_err(js_error)?;
         Ok(Dataset { inner, last: None })
@@ -56,7 +132,11 @@ impl Dataset {
 
     /// Reads what the formats module's `decode` returned (`info` = its `info` object).
     #[wasm_bindgen(js_name = fromDecoded)]
-    pub fn from_decoded(bytes: &[u8], info: JsValue, opts: JsValue) -> Result<Dataset, JsValue> {
+    pub fn from_decoded(
+        bytes: &[u8],
+        #[wasm_bindgen(unchecked_param_type = "Decoded")] info: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Options")] opts: Option<JsValue>,
+    ) -> Result<Dataset, JsValue> {
         let opts: Options = options(opts)?;
         let info: Decoded = serde_wasm_bindgen::from_value(info)
             .map_err(|e| js_error(Error::new("invalid_decoded", format!("decoded info: {e}"))))?;
@@ -67,13 +147,20 @@ impl Dataset {
     /// Runs the cheap stages (customer table, RFM, KPIs) for `opts`, so that the `analyze`
     /// with the same options that follows only fits the models: the page reports progress
     /// ("fitting") between the two calls. Optional; `analyze` alone gives the same Report.
-    pub fn prepare(&mut self, opts: JsValue) -> Result<(), JsValue> {
+    pub fn prepare(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Options")] opts: Option<JsValue>,
+    ) -> Result<(), JsValue> {
         let opts: Options = options(opts)?;
         self.inner.prepare(&opts).map_err(js_error)
     }
 
     /// Runs the analyses with `opts` (ingest options are those the dataset was read with).
-    pub fn analyze(&mut self, opts: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "Report")]
+    pub fn analyze(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Options")] opts: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
         let opts: Options = options(opts)?;
         let a = self.inner.reanalyze(&opts).map_err(js_error)?;
         let out = to_js(&a.report);
@@ -82,8 +169,8 @@ impl Dataset {
     }
 
     /// The stages the last `analyze` re-ran (`customers`, `rfm`, `kpis`, `clv`, `lifecycle`,
-    /// `segments`); the others were unchanged by the new options and kept.
-    #[wasm_bindgen(js_name = stagesRun)]
+    /// `churn`, `segments`, `explain`, `retention`); the others were unchanged by the new options and kept.
+    #[wasm_bindgen(js_name = stagesRun, unchecked_return_type = "StageName[]")]
     pub fn stages_run(&self) -> Array {
         self.inner
             .stages_run()
@@ -93,13 +180,14 @@ impl Dataset {
     }
 
     /// What ingest detected (encoding, delimiter, columns ...), for the mapping editor.
+    #[wasm_bindgen(unchecked_return_type = "Detected")]
     pub fn detected(&self) -> Result<JsValue, JsValue> {
         to_js(self.inner.detected())
     }
 
     /// Customer ids of the last analysis as UTF-8 `bytes` and `offsets` (id `i` is
     /// `bytes[offsets[i]..offsets[i + 1]]`): two typed arrays instead of 350k JS strings.
-    #[wasm_bindgen(js_name = customerIds)]
+    #[wasm_bindgen(js_name = customerIds, unchecked_return_type = "CustomerIds")]
     pub fn customer_ids(&self) -> Result<Object, JsValue> {
         let a = self
             .last
@@ -118,7 +206,7 @@ impl Dataset {
 
     /// Per-customer columns of the last analysis as typed arrays, and the ids as an Array of
     /// strings unless `withIds` is false (see `customerIds` for the cheap form).
-    #[wasm_bindgen(js_name = customerColumns)]
+    #[wasm_bindgen(js_name = customerColumns, unchecked_return_type = "CustomerColumns")]
     pub fn customer_columns(&self, with_ids: Option<bool>) -> Result<Object, JsValue> {
         let a = self
             .last
@@ -207,17 +295,16 @@ impl Dataset {
     pub fn export_customers_csv(
         &self,
         rows: Option<Vec<u32>>,
-        opts: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ExportOptions")] opts: Option<JsValue>,
     ) -> Result<Vec<u8>, JsValue> {
         let a = self
             .last
             .as_ref()
             .ok_or_else(|| js_error(Error::new("no_analysis", "call analyze() first")))?;
-        let opts: crate::export::ExportOptions = if opts.is_undefined() || opts.is_null() {
-            Default::default()
-        } else {
-            serde_wasm_bindgen::from_value(opts)
-                .map_err(|e| js_error(Error::option(format!("export options: {e}"))))?
+        let opts: crate::export::ExportOptions = match opts.filter(|o| !o.is_null()) {
+            None => Default::default(),
+            Some(opts) => serde_wasm_bindgen::from_value(opts)
+                .map_err(|e| js_error(Error::option(format!("export options: {e}"))))?,
         };
         match rows {
             None => crate::export::customers_csv_with(a, &opts),

@@ -2,7 +2,8 @@
 //!
 //! One crate, two browser modules (Cargo features, see Cargo.toml): the core exports the
 //! analysis API (`analysis`, feature `js-analysis`), the formats module the readers of legacy
-//! code pages and workbooks (`formats`, feature `js-formats`). The package's JS wrapper
+//! code pages and workbooks (`formats`, feature `js-formats`); `memory` reads orders a page
+//! holds as columns. The package's JS wrapper
 //! (src/js/index.js) loads the formats module only for a file that needs it.
 //!
 //! Small results (Report, detected layout, errors) cross as JSON text that JS parses: one
@@ -19,6 +20,8 @@ use crate::error::Error;
 pub mod analysis;
 #[cfg(feature = "js-formats")]
 pub mod formats;
+#[cfg(feature = "js-analysis")]
+pub mod memory;
 #[cfg(feature = "js-analysis")]
 pub mod offload;
 
@@ -38,10 +41,10 @@ fn js_error(e: Error) -> JsValue {
     to_js(&e).unwrap_or_else(|_| JsValue::from_str(&e.to_string()))
 }
 
-/// Options from a JS object; `undefined`/`null` give the defaults.
-fn options<T: DeserializeOwned + Default>(v: JsValue) -> Result<T, JsValue> {
-    if v.is_undefined() || v.is_null() {
+/// Options from a JS object; absent, `undefined` or `null` give the defaults.
+fn options<T: DeserializeOwned + Default>(v: Option<JsValue>) -> Result<T, JsValue> {
+    let Some(v) = v.filter(|v| !v.is_undefined() && !v.is_null()) else {
         return Ok(T::default());
-    }
+    };
     serde_wasm_bindgen::from_value(v).map_err(|e| js_error(Error::option(format!("options: {e}"))))
 }

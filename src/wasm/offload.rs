@@ -52,20 +52,52 @@ fn segment_options(o: &JsValue) -> Result<SegmentOptions, JsValue> {
     object(o, "options")
 }
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+import type { SegmentOptions, SegmentsReport, Warning } from './types.js';
+
+/** The k-means segmentation's input, for `runSegments` in another worker (transferable). */
+export interface SegmentJob {
+  token: number;
+  options: SegmentOptions;
+  recencyDays: Float64Array;
+  frequency: Float64Array;
+  monetary: Float64Array;
+  tenureDays: Float64Array;
+}
+
+/** What `runSegments` answers, for `provideSegments`. */
+export interface SegmentAnswer {
+  token: number;
+  options: SegmentOptions;
+  report: SegmentsReport;
+  warnings: Warning[];
+  cluster: Uint32Array;
+  x: Float32Array;
+  y: Float32Array;
+}
+"#;
+
 #[wasm_bindgen]
 impl Dataset {
     /// Runs everything but the segmentation for `opts` (customer table, RFM, KPIs, CLV,
     /// lifecycle) into the stage memo.
     #[wasm_bindgen(js_name = prepareModels)]
-    pub fn prepare_models(&mut self, opts: JsValue) -> Result<(), JsValue> {
+    pub fn prepare_models(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Options")] opts: Option<JsValue>,
+    ) -> Result<(), JsValue> {
         let opts: Options = options(opts)?;
         self.inner.prepare_models(&opts).map_err(js_error)
     }
 
     /// The segmentation's input for `opts` when it must run and may run in another worker
     /// (`runSegments`), else `null`.
-    #[wasm_bindgen(js_name = segmentJob)]
-    pub fn segment_job(&mut self, opts: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = segmentJob, unchecked_return_type = "SegmentJob | null")]
+    pub fn segment_job(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Options")] opts: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
         let opts: Options = options(opts)?;
         let Some(job) = self.inner.segment_job(&opts).map_err(js_error)? else {
             return Ok(JsValue::NULL);
@@ -87,8 +119,12 @@ impl Dataset {
 
     /// Remembers what `runSegments` answered for this dataset's `segmentJob(opts)`.
     #[wasm_bindgen(js_name = provideSegments)]
-    pub fn provide_segments(&mut self, opts: JsValue, result: JsValue) -> Result<(), JsValue> {
-        let opts: Options = options(opts)?;
+    pub fn provide_segments(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Options")] opts: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SegmentAnswer")] result: JsValue,
+    ) -> Result<(), JsValue> {
+        let opts: Options = options(Some(opts))?;
         let r = SegmentResult {
             token: token(&result)?,
             options: segment_options(&result)?,
@@ -115,8 +151,10 @@ impl Dataset {
 
 /// Runs a `segmentJob` (in any worker that loaded this module) and returns the answer for
 /// `provideSegments`.
-#[wasm_bindgen(js_name = runSegments)]
-pub fn run_segments(job: JsValue) -> Result<Object, JsValue> {
+#[wasm_bindgen(js_name = runSegments, unchecked_return_type = "SegmentAnswer")]
+pub fn run_segments(
+    #[wasm_bindgen(unchecked_param_type = "SegmentJob")] job: JsValue,
+) -> Result<Object, JsValue> {
     let job = SegmentJob {
         token: token(&job)?,
         options: segment_options(&job)?,

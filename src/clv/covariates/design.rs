@@ -39,6 +39,7 @@ pub struct CovariateInput<'a> {
 
 /// A level of a categorical covariate in the Report.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Level {
     /// The value (`""` for blank); for the pooled level, `other`.
@@ -51,6 +52,7 @@ pub struct Level {
 
 /// How one covariate entered the model.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CovariateSummary {
     pub name: String,

@@ -25,6 +25,7 @@ const Z95: f64 = 1.959963984540054;
 
 /// `clv.covariates`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CovariatesReport {
     pub covariates: Vec<CovariateSummary>,
@@ -33,6 +34,7 @@ pub struct CovariatesReport {
 
 /// Base parameters of either family.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(untagged)]
 pub enum BaseParams {
     Bg(BgParams),
@@ -41,6 +43,7 @@ pub enum BaseParams {
 
 /// One model with covariates.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CovariateModel {
     pub model: ModelKind,
@@ -60,6 +63,7 @@ pub struct CovariateModel {
 
 /// A coefficient γ with its Wald statistics.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Coefficient {
     pub covariate: String,
@@ -67,6 +71,7 @@ pub struct Coefficient {
     pub level: Option<String>,
     pub pooled: bool,
     /// `purchase` (acts on alpha) or `dropout` (beta; a and b for BG/NBD).
+    #[cfg_attr(test, ts(type = "'purchase' | 'dropout'"))]
     pub process: &'static str,
     pub gamma: f64,
     pub std_error: Option<f64>,
@@ -79,6 +84,7 @@ pub struct Coefficient {
 
 /// Likelihood-ratio test against the same model without covariates.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct LrTest {
     pub statistic: f64,
@@ -89,6 +95,7 @@ pub struct LrTest {
 
 /// A ratio with its 95% interval.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Ratio {
     pub value: f64,
@@ -98,6 +105,7 @@ pub struct Ratio {
 
 /// What a level (vs the reference) or +1 sd (vs the mean) changes.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Effect {
     pub covariate: String,

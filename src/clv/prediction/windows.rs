@@ -82,6 +82,7 @@ impl Windows {
 
 /// One group's curve.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct GroupWindow {
     pub name: String,
@@ -93,6 +94,7 @@ pub struct GroupWindow {
 
 /// The `clv.windows` section.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct WindowsReport {
     pub months: Vec<u32>,

@@ -19,6 +19,7 @@ use serde::Serialize;
 
 /// Report section for simple CLV.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SimpleReport {
     /// "retention": m * r / (1 + d - r).

@@ -11,6 +11,7 @@ use serde::Serialize;
 /// P(alive) on a grid of frequency x and recency t_x for a customer of age `t` (the largest
 /// observed T), like lifetimes' `conditional_probability_alive_matrix` but with recency binned.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PAliveMatrix {
     /// Model key (`bgnbd`, `paretoNbd`, `mbgnbd`, `bgbb`).
@@ -99,6 +100,7 @@ pub fn p_alive_matrix_discrete(p: &[f64], rows: &Rows) -> PAliveMatrix {
 
 /// Number of customers by repeat purchases: bins "0".."6" and "7+".
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PeriodTransactions {
     /// Model of the expected counts: the chosen model's key (BG/NBD and MBG/NBD closed forms,

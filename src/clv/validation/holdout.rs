@@ -14,6 +14,7 @@ use serde::Serialize;
 
 /// Holdout errors of one model.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct HoldoutModel {
     pub model: ModelKind,
@@ -41,6 +42,7 @@ pub struct HoldoutModel {
 
 /// Calibration-frequency bucket `0`..`6` or `7+`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FrequencyRow {
     pub frequency: String,
@@ -86,6 +88,7 @@ fn by_frequency(
 
 /// Holdout section of the report.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct HoldoutReport {
     /// Holdout length in model units.

@@ -32,6 +32,7 @@ pub struct TrackingInput<'a> {
 /// The series for the chart (the best model's prediction; each model's is in
 /// `HoldoutModel::cumulative`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Tracking {
     /// Day 0, `YYYY-MM-DD`.

@@ -1,20 +1,9 @@
 // Types of crm-lens/worker (src/js/worker/index.js): the engine in a module Web Worker.
-import type { Columns, Mapping, ArrowTableLike } from '../index.js';
-import type { Options, Report } from '../types.js';
+import type { Columns, Mapping, ArrowTableLike, RecordMapping } from '../index.js';
+import type { StageName } from '../crm_lens.js';
+import type { ExportOptions, Options, Report } from '../types.js';
 
-/** A string field of record type `R`. */
-type Field<R> = Extract<keyof R, string>;
-
-/** Which field of the records holds each role (a typo in a field name does not compile). */
-export interface RecordMapping<R> {
-  customer: Field<R>;
-  date: Field<R>;
-  /** Required unless quantity and unitPrice are given. */
-  amount?: Field<R>;
-  order?: Field<R>;
-  quantity?: Field<R>;
-  unitPrice?: Field<R>;
-}
+export type { RecordMapping };
 
 /** Where the analyzer finds its WebAssembly; by default next to the package's files. */
 export interface AnalyzerOptions {
@@ -40,7 +29,7 @@ export interface CallControl {
 }
 
 /** The stages the core can re-run; the others kept their last result. */
-export type StageRun = 'customers' | 'rfm' | 'kpis' | 'clv' | 'lifecycle' | 'churn' | 'segments' | 'explain' | 'retention';
+export type StageRun = StageName;
 
 /**
  * Per-customer results: row `i` of every column is customer `ids.at(i)`. Each is its own
@@ -175,7 +164,7 @@ export declare class Analyzer extends EventTarget {
    * (`= + - @`, tab, CR) get a leading `'`; `{ raw: true }` writes them as they are (for a
    * machine re-import).
    */
-  exportCsv(q?: TableQuery, options?: { raw?: boolean }): Promise<Uint8Array>;
+  exportCsv(q?: TableQuery, options?: ExportOptions): Promise<Uint8Array>;
   /** Waits for a restore; true when the workers serve `analysis`. */
   settled(): Promise<boolean>;
   /** Cancels what runs (a restore too, which drops the analysis). */

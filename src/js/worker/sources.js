@@ -36,7 +36,7 @@ async function bytesMessage(file) {
 
 function ownedBuffers(columns, foreign) {
   const out = new Set();
-  for (const v of Object.values(columns ?? {})) {
+  for (const v of [...Object.values(columns ?? {}), ...Object.values(columns?.covariates ?? {})]) {
     if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer && !foreign.has(v.buffer)) out.add(v.buffer);
   }
   return [...out];
