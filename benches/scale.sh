@@ -2,26 +2,31 @@
 # The scale path measured (docs/scale.md): a generated log summarised by a real engine, the
 # models fitted on that summary, every customer scored. One command per measurement:
 #
-#   bash benches/scale.sh --rows 100000000                  # DuckDB on 100M lines (~4 GB)
+#   bash benches/scale.sh --rows 100000000 --generate pipe   # DuckDB on 100M sample lines, piped
+#   bash benches/scale.sh --rows 10000000                   # DuckDB on the 10M-line sample CSV
 #   bash benches/scale.sh --rows 10000000 --engine spark    # Spark local[2] on 10M lines
 #   bash benches/scale.sh --score-customers 50000000        # crm-lens score's RSS at 50M customers
 #
 # Each step runs in its own process under /usr/bin/time (wall seconds, peak RSS), with the
 # machine's load (`uptime`) before it; results go to benches/results/scale-*.md. Data lives in
 # benches/data/scale/ and is deleted at the end (--keep keeps it): check `df -h /work` first,
-# 100M lines need ~15 GB while they run.
+# 100M lines as a CSV need ~15 GB while they run; `--generate pipe` streams the sample into
+# DuckDB through a pipe instead (no 4 GB CSV on disk), `--generate duckdb` makes lines in
+# DuckDB (a crude log: uniform days, no churn).
 #
 # Needs the release CLI (cargo build --release) and the engines venv (scripts/setup.sh).
 set -euo pipefail
 source "$(dirname "$0")/../scripts/env.sh"
 
-rows=0; engine=duckdb; score_customers=0; keep=0; memory=""
+cmdline="$*"
+rows=0; engine=duckdb; score_customers=0; keep=0; memory=""; generate=crm-lens
 while [ $# -gt 0 ]; do
   case "$1" in
     --rows) rows="$2"; shift ;;
     --engine) engine="$2"; shift ;;
     --score-customers) score_customers="$2"; shift ;;
     --memory-limit) memory="$2"; shift ;;   # DuckDB memory_limit, e.g. 8GB (default: DuckDB's)
+    --generate) generate="$2"; shift ;;     # crm-lens (sample CSV), pipe (sample piped to DuckDB) or duckdb
     --keep) keep=1 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -39,7 +44,7 @@ OUT=benches/results/scale-$tag.md
 export JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
 
 {
-  echo "# benches/scale.sh $*"
+  echo "# benches/scale.sh $cmdline"
   echo
   echo "$(date -u +%FT%TZ), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, commit $(git rev-parse --short HEAD)"
   echo
@@ -87,13 +92,16 @@ EOF
 fi
 
 LOG=$DATA/log.csv
-step "generate log" "crm-lens sample --transactions $rows --seed 42" -- \
-  "$BIN" sample --transactions "$rows" --seed 42 --out "$LOG"
-echo "log: $(du -m "$LOG" | cut -f1) MB, $(($(wc -l < "$LOG") - 1)) lines" >> "$OUT.notes"
+if [ "$generate" = crm-lens ] || [ "$engine" = spark ]; then
+  step "generate log" "crm-lens sample --transactions $rows --seed 42" -- \
+    "$BIN" sample --transactions "$rows" --seed 42 --out "$LOG"
+  echo "log: $(du -m "$LOG" | cut -f1) MB, $(($(wc -l < "$LOG") - 1)) lines" >> "$OUT.notes"
+fi
 
 COLS=(--customer-col customer_id --date-col order_date --amount-col amount --order-col order_id)
 "$BIN" sql summary --engine "$engine" --table orders "${COLS[@]}" > "$DATA/summary.sql"
 "$BIN" sql summary --engine "$engine" --table orders "${COLS[@]}" --account > "$DATA/account.sql"
+"$BIN" sql summary --engine "$engine" --table orders "${COLS[@]}" --collapsed > "$DATA/collapsed.sql"
 
 if [ "$engine" = duckdb ]; then
   DB=$DATA/orders.duckdb
@@ -103,7 +111,26 @@ db, what, arg, memory = sys.argv[1:5]
 c = duckdb.connect(db)
 if memory:
     c.execute(f"SET memory_limit = '{memory}'")
-if what == "load":
+if what == "generate":
+    # A BTYD-shaped log made in DuckDB: a customer's first day uniform over two years, then
+    # a geometric number of further lines on later days; 2% returns; exactly N lines.
+    n = int(arg)
+    c.execute("SELECT setseed(0.42)")
+    c.execute(f"""CREATE TABLE orders AS
+      WITH cust AS (
+        SELECT range AS i, CAST(floor(random() * 730) AS INTEGER) AS f,
+               CAST(1 + floor(-ln(1 - random()) * 1.9) AS BIGINT) AS k
+        FROM range({n // 2})
+      )
+      SELECT 'O' || CAST(i AS VARCHAR) || '-' || CAST(j AS VARCHAR) AS order_id,
+             'C' || lpad(CAST(i AS VARCHAR), 9, '0') AS customer_id,
+             DATE '2023-01-01' + CASE WHEN j = 0 THEN f ELSE f + CAST(floor(random() * (730 - f)) AS INTEGER) END AS order_date,
+             CASE WHEN j > 0 AND random() < 0.02 THEN -1 ELSE 1 END * round(5 + random() * 120, 2) AS amount,
+             'web' AS channel
+      FROM cust, range(k) r(j)
+      LIMIT {n}""")
+    print(c.execute("SELECT COUNT(*), COUNT(DISTINCT customer_id) FROM orders").fetchall())
+elif what == "load":
     c.execute(f"""CREATE TABLE orders AS SELECT * FROM read_csv('{arg}', header=true,
       columns={{'order_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'order_date': 'DATE', 'amount': 'DOUBLE', 'channel': 'VARCHAR'}})""")
 elif what == "summary":
@@ -114,7 +141,20 @@ elif what == "score":
     c.execute(f"CREATE OR REPLACE TABLE summary AS SELECT * FROM read_csv('{sys.argv[5]}', header=true)")
     c.execute(f"COPY ({open(arg).read()}) TO '{sys.argv[6]}' (HEADER)")
 EOF
-  step "duckdb load" "CSV -> table in $DB" -- "$PY" "$DATA/duck.py" "$DB" load "$LOG" "$memory"
+  if [ "$generate" = pipe ]; then
+    # The sample's lines streamed through a pipe into the table: no CSV on disk.
+    mkfifo "$DATA/log.pipe"
+    "$BIN" sample --transactions "$rows" --seed 42 --out "$DATA/log.pipe" &
+    step "generate + duckdb load" "crm-lens sample --transactions $rows --seed 42 | DuckDB table (a pipe, no CSV)" -- \
+      "$PY" "$DATA/duck.py" "$DB" load "$DATA/log.pipe" "$memory"
+    wait
+  elif [ "$generate" = duckdb ]; then
+    step "duckdb generate" "$rows lines made in DuckDB (no CSV)" -- \
+      "$PY" "$DATA/duck.py" "$DB" generate "$rows" "$memory" > "$DATA/generated.txt"
+    echo "generated (lines, customers): $(cat "$DATA/generated.txt")" >> "$OUT.notes"
+  else
+    step "duckdb load" "CSV -> table in $DB" -- "$PY" "$DATA/duck.py" "$DB" load "$LOG" "$memory"
+  fi
   echo "table file: $(du -m "$DB" | cut -f1) MB" >> "$OUT.notes"
   rm -f "$LOG"   # the table holds the lines now; frees the disk for the summary
   step "duckdb sql summary" "table -> summary.csv (COPY)" -- \
@@ -122,6 +162,11 @@ EOF
   step "duckdb sql summary --account" "row account" -- "$PY" "$DATA/duck.py" "$DB" account "$DATA/account.sql" "$memory" \
     > "$DATA/account.txt"
   echo "account: $(cat "$DATA/account.txt")" >> "$OUT.notes"
+  step "duckdb sql summary --collapsed" "table -> collapsed.csv (distinct fit rows + weights)" -- \
+    "$PY" "$DATA/duck.py" "$DB" summary "$DATA/collapsed.sql" "$memory" "$DATA/collapsed.csv"
+  echo "collapsed: $(du -m "$DATA/collapsed.csv" | cut -f1) MB, $(($(wc -l < "$DATA/collapsed.csv") - 1)) rows" >> "$OUT.notes"
+  step "crm-lens fit (collapsed)" "the CLV models on the collapsed summary" -- \
+    "$BIN" fit "$DATA/collapsed.csv" --save-model "$DATA/card_collapsed.json"
 else
   cat > "$DATA/spark.py" <<'EOF'
 import sys, time
@@ -144,8 +189,13 @@ EOF
 fi
 echo "summary: $(du -m "$DATA/summary.csv" | cut -f1) MB, $(($(wc -l < "$DATA/summary.csv") - 1)) customers" >> "$OUT.notes"
 
-step "crm-lens fit" "the CLV models on the streamed summary, model card saved" -- \
-  "$BIN" fit "$DATA/summary.csv" --save-model "$DATA/card.json"
+if [ "$engine" = duckdb ] && [ "$rows" -gt 10000000 ]; then
+  # The collapsed summary's fit equals the per-customer summary's (tests/engines): one fit.
+  cp "$DATA/card_collapsed.json" "$DATA/card.json"
+else
+  step "crm-lens fit" "the CLV models on the streamed summary, model card saved" -- \
+    "$BIN" fit "$DATA/summary.csv" --save-model "$DATA/card.json"
+fi
 if [ "$rows" -le 10000000 ]; then
   # Every analysis keeps every customer (~660 bytes each): up to ~3.5M customers here.
   step "crm-lens analyze --summary" "every analysis on the summary" -- \

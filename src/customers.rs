@@ -34,7 +34,9 @@ pub struct CustomerTable {
     pub recency: Vec<f64>,
     /// BTYD T: first purchase day to `asOf`, in the time unit.
     pub t: Vec<f64>,
-    /// Mean value of the repeat purchase days (0 without repeats).
+    /// Mean value of the repeat purchase days (0 without repeats): the correctly rounded sum
+    /// of those days' lines (`exact_sum`, as `revenue`) over x. `crm-lens sql summary` sums
+    /// the same lines exactly in SQL (src/scale/exact_sql.rs), so the two agree to the bit.
     pub monetary_value: Vec<f64>,
     /// Days with any line of customer `c`: `days[day_start[c]..day_start[c + 1]]`, ascending.
     /// Per day: the value of all its lines (`day_value`), whether it holds a purchase
@@ -238,6 +240,7 @@ impl CustomerTable {
             })
             .collect();
         let (mut all_orders, mut day_orders): (Vec<u64>, Vec<u64>) = (Vec::new(), Vec::new());
+        let mut repeat_days: Vec<std::ops::Range<usize>> = Vec::new();
         for (r, &c) in order.iter().enumerate() {
             let c = c as usize;
             let lines = &mut lines[start[r] as usize..start[r + 1] as usize];
@@ -255,7 +258,10 @@ impl CustomerTable {
             // Per day: value of all lines, purchase flag, distinct purchase orders. Lines of
             // one day are adjacent after the sort; orders are counted per day and overall.
             let (mut first, mut last, mut days) = (i32::MAX, i32::MIN, 0u32);
-            let (mut repeat_sum, mut k) = (0.0, 0);
+            let mut k = 0;
+            // Where the repeat purchase days' lines start (lines are in day order): those
+            // lines are summed exactly once the first purchase day is known.
+            repeat_days.clear();
             all_orders.clear();
             let mut unordered = 0u32;
             while k < lines.len() {
@@ -286,7 +292,7 @@ impl CustomerTable {
                 t.day_orders.push(distinct + day_unordered);
                 if purchase {
                     if days > 0 {
-                        repeat_sum += value;
+                        repeat_days.push(k..j);
                     }
                     days += 1;
                     first = first.min(day);
@@ -294,6 +300,11 @@ impl CustomerTable {
                 }
                 k = j;
             }
+            let repeat_sum = exact_sum(
+                repeat_days
+                    .iter()
+                    .flat_map(|r| lines[r.clone()].iter().map(|l| l.amount)),
+            );
             let row = Row {
                 first,
                 last,

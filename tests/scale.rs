@@ -191,6 +191,59 @@ fn fit_writes_the_card_analyze_writes() {
     assert_eq!(fitted.as_of, card.as_of);
     assert_eq!(acc.customers as usize, a.customers.len());
     assert_eq!(acc.unique_rows, card.unique_rows);
+    // The same summary collapsed as `sql summary --collapsed` writes it (the fit's columns,
+    // one row per distinct tuple with its `weights` count) fits the same parameters.
+    let mut rdr = csv::Reader::from_reader(&summary[..]);
+    let header: Vec<String> = rdr
+        .headers()
+        .unwrap()
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let crm = [
+        "customer_id",
+        "first_purchase",
+        "last_purchase",
+        "transactions",
+        "revenue",
+    ];
+    let keep: Vec<usize> = (0..header.len())
+        .filter(|&i| !crm.contains(&header[i].as_str()))
+        .collect();
+    let mut groups = std::collections::BTreeMap::<String, u32>::new();
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        let key: Vec<&str> = keep.iter().map(|&i| &rec[i]).collect();
+        *groups.entry(key.join(",")).or_default() += 1;
+    }
+    let names: Vec<&str> = keep.iter().map(|&i| header[i].as_str()).collect();
+    let mut collapsed = format!("{},weights\n", names.join(","));
+    for (k, w) in &groups {
+        collapsed += &format!("{k},{w}\n");
+    }
+    let (c, cacc) = fit_summary(collapsed.as_bytes(), &o, Decimal::Dot).unwrap();
+    assert!(
+        groups.len() < a.customers.len() * 3 / 4,
+        "{} rows",
+        groups.len()
+    );
+    assert_eq!(
+        (cacc.rows_read as usize, cacc.customers),
+        (groups.len(), acc.customers)
+    );
+    assert_eq!((&c.model, &c.spend), (&card.model, &card.spend));
+    // The holdout errors are means over customers in the file's order: the last bits differ.
+    let (h, k) = (c.holdout.unwrap(), card.holdout.clone().unwrap());
+    assert_eq!(
+        (h.duration, h.customers, &h.best),
+        (k.duration, k.customers, &k.best)
+    );
+    for (x, y) in h.models.iter().zip(&k.models) {
+        assert_eq!(x.model, y.model);
+        assert!(
+            (x.mae - y.mae).abs() <= 1e-12 * y.mae && (x.rmse - y.rmse).abs() <= 1e-12 * y.rmse
+        );
+    }
     let e = fit_summary(&summary[..], &opts("{}"), Decimal::Dot).unwrap_err();
     assert_eq!(
         e.code, "summary_inconsistent",
@@ -201,7 +254,7 @@ fn fit_writes_the_card_analyze_writes() {
 #[test]
 fn the_sql_generators_refuse_what_they_cannot_express() {
     let cols = r#"{"ingest":{"customerCol":"c","dateCol":"d","amountCol":"a"}}"#;
-    let q = SummarySql::new(Engine::DuckDb, "orders", &opts(cols), None, Cancelled::Auto).unwrap();
+    let q = SummarySql::new(Engine::DuckDb, "orders", &opts(cols), Cancelled::Auto).unwrap();
     assert!(q.summary().contains("FROM orders"));
     assert!(q.account().contains("no_purchase_in_period"));
     for (json, why) in [
@@ -214,34 +267,36 @@ fn the_sql_generators_refuse_what_they_cannot_express() {
             "no amount",
         ),
     ] {
-        let e = SummarySql::new(Engine::Spark, "orders", &opts(json), None, Cancelled::Auto)
-            .unwrap_err();
+        let e = SummarySql::new(Engine::Spark, "orders", &opts(json), Cancelled::Auto).unwrap_err();
         assert_eq!(e.code, "invalid_option", "{why}");
     }
     assert!(SummarySql::new(
         Engine::DuckDb,
         "t; DROP TABLE x",
         &opts(cols),
-        None,
         Cancelled::Auto
     )
     .is_err());
-    // Quantity × unit price, and the exact sums with a line column.
-    let q = SummarySql::new(
+    // Quantity × unit price (each factor and the product bounded as analyze bounds them),
+    // exact sums in Spark's dialect, and the collapsed fit input.
+    let mut q = SummarySql::new(
         Engine::Spark,
         "orders",
         &opts(
             r#"{"ingest":{"customerCol":"c","dateCol":"d","quantityCol":"q","unitPriceCol":"p"}}"#,
         ),
-        Some("line".into()),
         Cancelled::No,
     )
     .unwrap();
     let s = q.summary();
-    assert!(
-        s.contains("TRY_CAST(`q` AS DOUBLE) * TRY_CAST(`p` AS DOUBLE)")
-            && s.contains("ORDER BY first_line")
-    );
+    assert!(s.contains("TRY_CAST(`q` AS DOUBLE) * TRY_CAST(`p` AS DOUBLE) AS a0"));
+    assert!(s.contains("WHEN abs(q0) > CAST('1e15' AS DOUBLE) THEN 'amountOutOfRange'"));
+    assert!(s.contains("try_sum(") && s.contains("raise_error(") && s.contains("shiftright("));
+    assert!(s.contains("ORDER BY customer_id") && !s.contains("weights"));
+    q.collapsed = true;
+    let c = q.summary();
+    assert!(c.contains("COUNT(*) AS weights") && c.contains("GROUP BY frequency, recency, `T`"));
+    assert!(!c.contains("GROUP BY customer_id") && !c.contains("revenue, COUNT"));
 
     let o = opts(r#"{"clv":{"model":"paretoNbd"}}"#);
     let a = Dataset::from_bytes(&log(), &o)

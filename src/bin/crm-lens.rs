@@ -183,10 +183,6 @@ struct SqlSummaryArgs {
     table: String,
     #[command(flatten)]
     run: RunArgs,
-    /// A column giving the order of the lines (e.g. the file's line number): sums are then
-    /// added in crm-lens' order (same bits) and customers listed by first appearance.
-    #[arg(long)]
-    line_col: Option<String>,
     /// Whether order ids like C536379 are cancelled invoices: auto (when such ids are fewer
     /// than half), yes, no.
     #[arg(long, default_value = "auto", value_parser = ["auto", "yes", "no"])]
@@ -194,6 +190,10 @@ struct SqlSummaryArgs {
     /// Print the row account query instead (lines read, used, skipped by reason).
     #[arg(long)]
     account: bool,
+    /// One row per distinct (frequency, recency, T, monetary_value, calibration row) with a
+    /// `weights` count: the input of `crm-lens fit`, far shorter than one row a customer.
+    #[arg(long)]
+    collapsed: bool,
 }
 
 #[derive(Args)]
@@ -366,13 +366,13 @@ fn sql(args: &SqlArgs) -> Result<(), Error> {
     match &args.query {
         SqlQuery::Summary(a) => {
             let opts = options_from(&a.run)?;
-            let q = SummarySql::new(
+            let mut q = SummarySql::new(
                 Engine::parse(&a.engine)?,
                 &a.table,
                 &opts,
-                a.line_col.clone(),
                 Cancelled::parse(&a.cancelled_orders)?,
             )?;
+            q.collapsed = a.collapsed;
             let text = if a.account { q.account() } else { q.summary() };
             write(&None, text.trim_end().as_bytes())
         }

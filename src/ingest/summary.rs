@@ -224,15 +224,17 @@ impl SummaryLayout {
         self.crm.is_some()
     }
 
-    /// For the readers of continuous-time summaries one row at a time (`crm-lens fit`,
-    /// `score`): a discrete or weighted summary is an error there, never read as T.
-    pub fn continuous_only(self) -> Result<SummaryLayout> {
-        if self.discrete || self.weights.is_some() {
+    /// For the readers of continuous-time summaries one row at a time: a discrete summary is
+    /// an error there, never read as T; so is a weighted one (rows standing for several
+    /// customers: `sql summary --collapsed`) unless `weighted` (`crm-lens fit` reads it,
+    /// `score` scores customers and does not).
+    pub fn continuous_only(self, weighted: bool) -> Result<SummaryLayout> {
+        if self.discrete || (self.weights.is_some() && !weighted) {
             return Err(Error::new(
                 "summary_columns",
-                "this summary has periods or weights (discrete opportunities or pattern counts): only `analyze --summary` reads it (BG/BB)",
+                "this summary has periods or weights (discrete opportunities or pattern counts): `score` scores one customer a row; `fit` reads weights, `analyze --summary` both",
             )
-            .with_hint("crm-lens analyze FILE --summary"));
+            .with_hint("crm-lens analyze FILE --summary, or crm-lens fit FILE for a collapsed summary"));
         }
         Ok(self)
     }

@@ -76,38 +76,6 @@ impl Engine {
         }
     }
 
-    /// Aggregate: the sum of `value` over the group's rows where `keep` holds, added left to
-    /// right in the order of `order` from 0.0 — the order crm-lens adds them in, so the same
-    /// bits (an engine's SUM adds in any order).
-    pub fn ordered_sum(self, value: &str, order: &str, keep: &str) -> String {
-        match self {
-            Engine::DuckDb => format!(
-                "list_reduce(list_prepend(CAST(0 AS DOUBLE), list({value} ORDER BY {order}) FILTER (WHERE {keep})), lambda a, b: a + b)"
-            ),
-            Engine::Spark => format!(
-                "aggregate(transform(array_sort(collect_list(CASE WHEN {keep} THEN named_struct('k', {order}, 'v', {value}) END)), e -> e.v), CAST(0 AS DOUBLE), (a, b) -> a + b)"
-            ),
-        }
-    }
-
-    /// Aggregate: the compensated (Kahan) sum of `value` where `keep` holds, in the order of
-    /// `order` — crm-lens' net spend, added in file order as pandas' groupby sum does.
-    pub fn ordered_kahan_sum(self, value: &str, order: &str, keep: &str) -> String {
-        // y = v - c; t = s + y; c = (t - s) - y; s = t
-        match self {
-            Engine::DuckDb => format!(
-                "list_reduce(list_prepend({{'s': CAST(0 AS DOUBLE), 'c': CAST(0 AS DOUBLE)}}, \
-list_transform(list({value} ORDER BY {order}) FILTER (WHERE {keep}), lambda v: {{'s': v, 'c': CAST(0 AS DOUBLE)}})), \
-lambda acc, e: {{'s': acc.s + (e.s - acc.c), 'c': ((acc.s + (e.s - acc.c)) - acc.s) - (e.s - acc.c)}}).s"
-            ),
-            Engine::Spark => format!(
-                "aggregate(array_sort(collect_list(CASE WHEN {keep} THEN named_struct('k', {order}, 'v', {value}) END)), \
-named_struct('s', CAST(0 AS DOUBLE), 'c', CAST(0 AS DOUBLE)), \
-(acc, e) -> named_struct('s', acc.s + (e.v - acc.c), 'c', ((acc.s + (e.v - acc.c)) - acc.s) - (e.v - acc.c)), acc -> acc.s)"
-            ),
-        }
-    }
-
     /// `ln(1 + u)`, accurate for small u. DuckDB has no log1p: Goldberg's form
     /// `ln(w) · u / (w − 1)` with `w = 1 + u` (exact to a few ulps; `u` when w rounds to 1).
     pub fn ln1p(self, u: &str) -> String {

@@ -190,7 +190,7 @@ pub fn score_stream(
         })
         .collect();
     let layout = SummaryLayout::from_header(&header)?
-        .continuous_only()?
+        .continuous_only(false)?
         .btyd_only();
     if layout.monetary.is_none() {
         return Err(Error::new(

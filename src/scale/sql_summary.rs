@@ -20,12 +20,12 @@
 //! - the holdout columns follow `clv.holdoutDays` (default a quarter of the period, 28–365
 //!   days, when it spans 8 weeks), as `analyze` validates its models.
 //!
-//! Given a `--line-col` (the order of the lines, e.g. the file's line number), sums are added
-//! in that order as crm-lens adds them (per-day values in line order, repeat days in day
-//! order, net spend as a compensated sum in line order), and customers come out in order of
-//! their first line: the summary then equals crm-lens' to the bit, RFM ties included.
-//! Without it the engine's SUM may differ in the last bits and customers are ordered by id.
+//! Sums are exact: revenue and the repeat days' spend are the correctly rounded sums of the
+//! lines' amounts, as `CustomerTable::build` computes them (`exact_sum`), whatever order the
+//! engine adds in (src/scale/exact_sql.rs has the method and its proof). Customers come out
+//! in id order, as crm-lens lists them: the summary equals crm-lens' to the bit.
 use super::engine::{double, Engine};
+use super::exact_sql::{self, Exact, LIMBS};
 use crate::dates::format_day;
 use crate::error::{Error, Result};
 use crate::ingest::ReturnsPolicy;
@@ -71,12 +71,14 @@ pub struct SummarySql {
     pub date: String,
     pub amount: Amount,
     pub order: Option<String>,
-    pub line: Option<String>,
     pub as_of: Option<i32>,
     pub unit: TimeUnit,
     pub returns: ReturnsPolicy,
     pub cancelled: Cancelled,
     pub holdout_days: Option<u32>,
+    /// One row per distinct (x, t_x, T, mean spend, calibration row) with a `weights` count
+    /// of its customers: what `crm-lens fit` needs, without ids or the CRM view.
+    pub collapsed: bool,
 }
 
 /// A column option must be a name: a table has no column numbers to guess from.
@@ -98,7 +100,6 @@ impl SummarySql {
         engine: Engine,
         table: &str,
         opts: &Options,
-        line: Option<String>,
         cancelled: Cancelled,
     ) -> Result<SummarySql> {
         opts.validate()?;
@@ -140,12 +141,12 @@ impl SummarySql {
             date,
             amount,
             order: name(&i.order_col, "--order-col")?,
-            line: name(&line, "--line-col")?,
             as_of: opts.as_of_day(),
             unit: opts.time_unit,
             returns: i.returns,
             cancelled,
             holdout_days: opts.clv.holdout_days,
+            collapsed: false,
         })
     }
 
@@ -163,14 +164,9 @@ impl SummarySql {
             ReturnsPolicy::Drop => "drop",
             ReturnsPolicy::Keep => "keep",
         };
-        let sums = if self.line.is_some() {
-            "added in line order, as crm-lens adds them"
-        } else {
-            "the engine's SUM (no --line-col)"
-        };
         format!(
             "-- crm-lens {} sql summary{what} for {} (docs/scale.md)\n\
-             -- table {}; as of {as_of}; time unit {} = {} day(s); returns {returns}; sums {sums}.\n\
+             -- table {}; as of {as_of}; time unit {} = {} day(s); returns {returns}; sums exact (src/scale/exact_sql.rs).\n\
              -- Typed columns: the date a DATE or TIMESTAMP, amounts numeric (see docs/scale.md to cast text).\n",
             env!("CARGO_PKG_VERSION"),
             e.name(),
@@ -181,7 +177,8 @@ impl SummarySql {
     }
 
     /// The CTEs both queries share: lines typed and classified, the as-of day, the lines in
-    /// the period, the holdout cutoff, and one row per customer with a purchase.
+    /// the period, the holdout cutoff, and one row per customer with a purchase (with the limb
+    /// sums of revenue and repeat spend, `rev_s*` and `rep_s*`: src/scale/exact_sql.rs).
     fn ctes(&self) -> String {
         let e = self.engine;
         let ws_order = self
@@ -190,21 +187,34 @@ impl SummarySql {
             .map_or(format!("CAST(NULL AS {})", e.string_type()), |o| {
                 e.trimmed(&self.col(o))
             });
-        let amount0 = match &self.amount {
-            Amount::Column(a) => format!("TRY_CAST({} AS DOUBLE)", self.col(a)),
+        let num = |c: &str| format!("TRY_CAST({} AS DOUBLE)", self.col(c));
+        // A factor or amount is NULL or not finite (`nonNumericAmount`), or beyond ±10¹⁵
+        // (`amountOutOfRange`, src/ingest/number.rs), the quantity's reason first.
+        let max = double(crate::ingest::MAX_AMOUNT);
+        let check = |v: &str| {
+            format!(
+                "WHEN {v} IS NULL OR NOT {} THEN 'nonNumericAmount'\n         WHEN abs({v}) > {max} THEN 'amountOutOfRange'",
+                e.is_finite(v)
+            )
+        };
+        let (amount0, amount_checks) = match &self.amount {
+            Amount::Column(a) => (format!("{} AS a0", num(a)), check("a0")),
             Amount::Product {
                 quantity,
                 unit_price,
-            } => format!(
-                "TRY_CAST({} AS DOUBLE) * TRY_CAST({} AS DOUBLE)",
-                self.col(quantity),
-                self.col(unit_price)
+            } => (
+                format!(
+                    "{q} AS q0, {p} AS p0, {q} * {p} AS a0",
+                    q = num(quantity),
+                    p = num(unit_price)
+                ),
+                format!(
+                    "{}\n         {}\n         WHEN abs(a0) > {max} THEN 'amountOutOfRange'",
+                    check("q0"),
+                    check("p0")
+                ),
             ),
         };
-        let line = self.line.as_ref().map_or(String::new(), |l| {
-            format!(",\n    TRY_CAST({} AS BIGINT) AS line", self.col(l))
-        });
-        let line_pass = if self.line.is_some() { ", line" } else { "" };
         // `C` or `c` then a digit (src/ingest/rows.rs `is_cancelled_invoice`).
         let is_c = "(upper(substr(ord, 1, 1)) = 'C' AND substr(ord, 2, 1) BETWEEN '0' AND '9')";
         let (cancel_cte, cancel_join, cancel_flag) = match (self.cancelled, &self.order) {
@@ -238,43 +248,39 @@ impl SummarySql {
             Some(d) => format!("GREATEST(LEAST({d}, span - 1), 0)"),
             None => "CASE WHEN span >= 56 THEN LEAST(GREATEST(CAST(floor(span / 4) AS BIGINT), 28), 365) ELSE 0 END".to_string(),
         };
-        let exact = self.line.is_some();
-        let value = if exact {
-            e.ordered_sum("amount", "line", "TRUE")
-        } else {
-            "SUM(amount)".to_string()
-        };
-        let repeat_keep = "purchase AND day > first_day";
-        let repeat = if exact {
-            e.ordered_sum("value", "day", repeat_keep)
-        } else {
-            format!("SUM(CASE WHEN {repeat_keep} THEN value END)")
-        };
-        let revenue = if exact {
-            e.ordered_kahan_sum("amount", "line", "day <= as_of")
-        } else {
-            "SUM(CASE WHEN day <= as_of THEN amount END)".to_string()
-        };
-        let first_line = if exact {
-            ", MIN(line) AS first_line"
-        } else {
-            ""
-        };
-        let first_line_pass = if exact { ", per_lines.first_line" } else { "" };
+        let each =
+            |f: &dyn Fn(usize) -> String| (0..LIMBS).map(f).collect::<Vec<_>>().join(",\n    ");
+        let day_limbs = each(&|j| {
+            format!(
+                "{} AS v{j}",
+                exact_sql::sum(e, &exact_sql::limb(e, "amount", "ax", j))
+            )
+        });
+        let spend_limbs = each(&|j| {
+            format!(
+                "{} AS rev_s{j},\n    {} AS rep_s{j}",
+                exact_sql::sum(e, &format!("v{j}")),
+                exact_sql::sum(
+                    e,
+                    &format!("CASE WHEN purchase AND day > first_day THEN v{j} END")
+                )
+            )
+        });
         format!(
             "WITH src AS (
   SELECT
     {cust} AS cust,
     TRY_CAST({date} AS DATE) AS d,
-    {amount0} AS a0,
-    {ws_order} AS ord{line}
+    {amount0},
+    {ws_order} AS ord
   FROM {table}
 ),
 {cancel_cte}typed AS (
-  SELECT cust, ord{line_pass}, {epoch} AS day, amount,
+  SELECT cust, ord, {epoch} AS day, amount,
     CASE WHEN cust IS NULL THEN 'missingCustomerId'
          WHEN d IS NULL THEN 'unparseableDate'
-         WHEN amount IS NULL OR NOT {finite} THEN 'nonNumericAmount'{drop}
+         WHEN d < DATE '1900-01-01' OR d > DATE '2200-12-31' THEN 'dateOutOfRange'
+         {amount_checks}{drop}
     END AS skip
   FROM (
     SELECT src.*, CASE WHEN {cancel_flag} AND {is_c} THEN -abs(a0) ELSE a0 END AS amount
@@ -282,7 +288,7 @@ impl SummarySql {
   ) lines
 ),
 used AS (
-  SELECT cust, ord{line_pass}, day, amount, {purchase} AS purchase FROM typed WHERE skip IS NULL
+  SELECT cust, ord, day, amount, {purchase} AS purchase FROM typed WHERE skip IS NULL
 ),
 as_of_day AS (
   SELECT {as_of}
@@ -296,8 +302,10 @@ holdout AS (
         FROM (SELECT MAX(as_of) AS as_of, MAX(as_of) - MIN(CASE WHEN purchase THEN day END) AS span FROM inperiod) s) h
 ),
 days AS (
-  SELECT cust, day, {value} AS value, bool_or(purchase) AS purchase
-  FROM inperiod GROUP BY cust, day
+  SELECT cust, day, bool_or(purchase) AS purchase,
+    {day_limbs}
+  FROM (SELECT inperiod.*, {ax} AS ax FROM inperiod) l
+  GROUP BY cust, day
 ),
 ranked AS (
   SELECT days.*, MIN(CASE WHEN purchase THEN day END) OVER (PARTITION BY cust) AS first_day FROM days
@@ -306,7 +314,7 @@ per_days AS (
   SELECT cust, MIN(first_day) AS first_day,
     MAX(CASE WHEN purchase THEN day END) AS last_day,
     COUNT(CASE WHEN purchase THEN 1 END) AS n_days,
-    {repeat} AS repeat_sum,
+    {spend_limbs},
     COUNT(CASE WHEN purchase AND day <= cutoff THEN 1 END) AS n_cal,
     MAX(CASE WHEN purchase AND day <= cutoff THEN day END) AS last_cal,
     COUNT(CASE WHEN purchase AND day > cutoff THEN 1 END) AS n_holdout
@@ -315,23 +323,21 @@ per_days AS (
   HAVING COUNT(CASE WHEN purchase THEN 1 END) > 0
 ),
 per_lines AS (
-  SELECT cust{first_line},
-    {revenue} AS revenue,
+  SELECT cust,
     COUNT(DISTINCT CASE WHEN purchase AND day <= as_of THEN ord END)
       + COUNT(CASE WHEN purchase AND day <= as_of AND ord IS NULL THEN 1 END) AS transactions
   FROM used CROSS JOIN as_of_day
   GROUP BY cust
 ),
 customers AS (
-  SELECT per_days.*, per_lines.revenue, per_lines.transactions{first_line_pass},
-    holdout.as_of, holdout.hdays, holdout.cutoff
+  SELECT per_days.*, per_lines.transactions, holdout.as_of, holdout.hdays, holdout.cutoff
   FROM per_days JOIN per_lines ON per_days.cust = per_lines.cust CROSS JOIN holdout
 )",
             cust = e.trimmed(&self.col(&self.customer)),
             date = self.col(&self.date),
             table = self.table,
             epoch = e.epoch_day("d"),
-            finite = e.is_finite("amount"),
+            ax = exact_sql::scaled("amount"),
         )
     }
 
@@ -340,6 +346,7 @@ customers AS (
         let e = self.engine;
         let u = double(self.unit.days());
         let f = |expr: &str| format!("CAST({expr} AS DOUBLE)");
+        let (rev, rep) = (Exact { e, name: "rev" }, Exact { e, name: "rep" });
         let cal =
             |expr: String| format!("CASE WHEN hdays > 0 AND first_day <= cutoff THEN {expr} END");
         let mut cols = vec![
@@ -348,13 +355,14 @@ customers AS (
             format!("{} / {u} AS recency", f("last_day - first_day")),
             format!("{} / {u} AS {}", f("as_of - first_day"), e.ident("T")),
             format!(
-                "CASE WHEN n_days > 1 THEN repeat_sum / {} ELSE CAST(0 AS DOUBLE) END AS monetary_value",
+                "CASE WHEN n_days > 1 THEN {} / {} ELSE CAST(0 AS DOUBLE) END AS monetary_value",
+                rep.value(),
                 f("n_days - 1")
             ),
             format!("{} AS first_purchase", e.date_of("first_day")),
             format!("{} AS last_purchase", e.date_of("last_day")),
             "transactions".to_string(),
-            "revenue".to_string(),
+            format!("{} AS revenue", rev.value()),
         ];
         if self.holdout_days != Some(0) {
             cols.extend([
@@ -375,16 +383,47 @@ customers AS (
                 ),
             ]);
         }
-        let order = if self.line.is_some() {
-            "first_line"
+        // The exact sums' sign, then their digits, each one more layer (src/scale/exact_sql.rs).
+        let digits: Vec<String> = rev.digits().into_iter().chain(rep.digits()).collect();
+        let (select, tail) = if self.collapsed {
+            // The per-customer rows, then one row per distinct fit input with its count.
+            let keys: Vec<&str> = cols
+                .iter()
+                .filter_map(|c| c.rsplit(" AS ").next())
+                .filter(|k| {
+                    !matches!(
+                        *k,
+                        "customer_id"
+                            | "first_purchase"
+                            | "last_purchase"
+                            | "transactions"
+                            | "revenue"
+                    )
+                })
+                .collect();
+            let keys = keys.join(", ");
+            (
+                format!(
+                    "SELECT {keys}, COUNT(*) AS weights\nFROM (\nSELECT\n  {}\nFROM spend\n) per_customer\nGROUP BY {keys}",
+                    cols.join(",\n  ")
+                ),
+                format!("ORDER BY {keys}"),
+            )
         } else {
-            "customer_id"
+            (
+                format!("SELECT\n  {}\nFROM spend", cols.join(",\n  ")),
+                "ORDER BY customer_id".to_string(),
+            )
         };
+        let what = if self.collapsed { " --collapsed" } else { "" };
         format!(
-            "{}{}\nSELECT\n  {}\nFROM customers\nORDER BY {order}\n",
-            self.header(""),
+            "{}{},\nsigned AS (\n  SELECT customers.*, {}, {} FROM customers\n),\n\
+             spend AS (\n  SELECT signed.*,\n    {}\n  FROM signed\n)\n{select}\n{tail}\n",
+            self.header(what),
             self.ctes(),
-            cols.join(",\n  ")
+            rev.sign(),
+            rep.sign(),
+            digits.join(",\n    "),
         )
     }
 
@@ -398,6 +437,8 @@ customers AS (
             "{}{},
 counted AS (
   SELECT COUNT(*) AS rows_read,
+    {},
+    {},
     {},
     {},
     {},
@@ -415,17 +456,20 @@ buyers AS (
   FROM (SELECT cust, COUNT(*) AS lines, bool_or(purchase) AS bought FROM inperiod GROUP BY cust) c
 )
 SELECT rows_read,
-  rows_read - missing_customer_id - unparseable_date - non_numeric_amount - return_dropped
-    - after_as_of - no_purchase_in_period AS rows_used,
-  missing_customer_id, unparseable_date, non_numeric_amount, return_dropped, after_as_of,
-  no_purchase_in_period, return_lines, customers, {} AS as_of
+  rows_read - missing_customer_id - unparseable_date - date_out_of_range - non_numeric_amount
+    - amount_out_of_range - return_dropped - after_as_of - no_purchase_in_period AS rows_used,
+  missing_customer_id, unparseable_date, date_out_of_range, non_numeric_amount,
+  amount_out_of_range, return_dropped, after_as_of, no_purchase_in_period, return_lines,
+  customers, {} AS as_of
 FROM counted CROSS JOIN late CROSS JOIN buyers CROSS JOIN as_of_day
 ",
             self.header(" --account"),
             self.ctes(),
             reason("missingCustomerId", "missing_customer_id"),
             reason("unparseableDate", "unparseable_date"),
+            reason("dateOutOfRange", "date_out_of_range"),
             reason("nonNumericAmount", "non_numeric_amount"),
+            reason("amountOutOfRange", "amount_out_of_range"),
             reason("returnDropped", "return_dropped"),
             e.date_of("as_of"),
         )

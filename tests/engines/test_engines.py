@@ -3,13 +3,14 @@ per-customer summary with `crm-lens sql summary`, crm-lens analyses it with `--s
 `crm-lens sql score` scores it in the engine. Checked against `crm-lens analyze` on the raw
 file and `crm-lens score`:
 
-- the engine's summary equals `analyze --export-summary` customer by customer (spend to 1e-12:
-  crm-lens sums exactly, an engine's SUM does not; docs/scale.md), and its row account equals
-  the Report's;
+- the engine's summary equals `analyze --export-summary` to the bit, spend included (the SQL
+  sums exactly: src/scale/exact_sql.rs), also on amounts built to break a rounded sum, whose
+  revenue must equal Python's math.fsum; its row account equals the Report's;
 - the summary analysed with --summary gives the raw file's fitted parameters (all four
-  models) and per-customer P(alive), expected purchases (<= 1e-9 relative; Gamma-Gamma and CLV
-  <= 1e-5), and with
-  --line-col the same RFM scores, segments, stages and clusters;
+  models, Gamma-Gamma included) and per-customer P(alive), expected purchases and CLV
+  (<= 1e-9 relative), the same RFM scores, segments, stages and clusters;
+- the collapsed summary (`--collapsed`: distinct rows with a count) fitted by `crm-lens fit`
+  gives the parameters of the per-customer summary (<= 1e-9 relative);
 - scores computed in SQL equal `crm-lens score` (<= 1e-9 relative) for every customer.
 
 Run by scripts/test.sh (`npm test`) after the release build; one Spark session serves every
@@ -19,6 +20,7 @@ import argparse
 import csv
 import glob
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -27,14 +29,14 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from messy import make_messy, with_line_numbers  # noqa: E402
+from messy import make_messy, make_sums  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(ROOT, "target", "release", "crm-lens")
 TOL = 1e-9
 COLUMNS = ["--customer-col", "customer_id", "--date-col", "order_date", "--amount-col", "amount",
            "--order-col", "order_id"]
-SCHEMA = [("line", "BIGINT"), ("order_id", "VARCHAR"), ("customer_id", "VARCHAR"),
+SCHEMA = [("order_id", "VARCHAR"), ("customer_id", "VARCHAR"),
           ("order_date", "DATE"), ("amount", "DOUBLE"), ("channel", "VARCHAR")]
 MODELS = {"bgnbd": ["r", "alpha", "a", "b"], "paretoNbd": ["r", "alpha", "s", "beta"],
           "mbgnbd": ["r", "alpha", "a", "b"], "gammaGamma": ["p", "q", "v"]}
@@ -78,8 +80,6 @@ class Case:
         self.name, self.path, self.flags = name, path, flags
         self.dir = os.path.join(tmp, name)
         os.makedirs(self.dir)
-        self.lined = os.path.join(self.dir, "lined.csv")
-        with_line_numbers(path, self.lined)
         d = self.dir
         cli("analyze", path, *flags, "--out", f"{d}/raw.json", "--export-customers", f"{d}/raw_customers.csv",
             "--export-summary", f"{d}/native_summary.csv", "--save-model", f"{d}/raw_card.json")
@@ -151,14 +151,10 @@ class Spark:
         self.spark.stop()
 
 
-def compare_summary(tag, produced, native, exact):
-    """The engine's summary against crm-lens' own, value by value (as numbers)."""
+def compare_summary(tag, produced, native):
+    """The engine's summary against crm-lens' own, value by value (as numbers, to the bit),
+    in the same order (customer ids)."""
     a, b = read_csv(produced), read_csv(native)
-    # crm-lens' customer table is in id order and its sums are exact (order-free,
-    # src/exact_sum.rs); an engine's SUM adds in its own order, so spend can differ in the
-    # last bits even with --line-col. An exact SQL sum is an open item of docs/scale.md.
-    a.sort(key=lambda r: r["customer_id"])
-    b.sort(key=lambda r: r["customer_id"])
     bad, worst = [], 0.0
     for ra, rb in zip(a, b):
         for k, vb in rb.items():
@@ -169,7 +165,7 @@ def compare_summary(tag, produced, native, exact):
                 continue
             e = rel(float(va), float(vb))
             worst = max(worst, e)
-            if e > 1e-12:
+            if float(va) != float(vb):
                 bad.append((rb["customer_id"], k, va, vb))
     same_shape = len(a) == len(b) and list(a[0].keys()) == list(b[0].keys())
     check(f"{tag}: summary equals crm-lens' (max rel {worst:.1e})",
@@ -182,26 +178,21 @@ def compare_account(tag, acc, report):
     want = {"rows_read": ing["rowsRead"], "rows_used": ing["rowsUsed"],
             "missing_customer_id": skipped.get("missingCustomerId", 0),
             "unparseable_date": skipped.get("unparseableDate", 0),
+            "date_out_of_range": skipped.get("dateOutOfRange", 0),
             "non_numeric_amount": skipped.get("nonNumericAmount", 0),
+            "amount_out_of_range": skipped.get("amountOutOfRange", 0),
             "return_dropped": skipped.get("returnDropped", 0), "after_as_of": skipped.get("afterAsOf", 0),
             "no_purchase_in_period": skipped.get("noPurchaseInPeriod", 0), "return_lines": ing["returnLines"],
             "customers": report["kpis"]["customers"], "as_of": report["asOf"]}
     got = {k: (str(v) if k == "as_of" else v) for k, v in acc.items()}
-    others = set(skipped) - {"missingCustomerId", "unparseableDate", "nonNumericAmount", "returnDropped",
-                             "afterAsOf", "noPurchaseInPeriod"}
+    others = set(skipped) - {"missingCustomerId", "unparseableDate", "dateOutOfRange", "nonNumericAmount",
+                             "amountOutOfRange", "returnDropped", "afterAsOf", "noPurchaseInPeriod"}
     check(f"{tag}: row account equals the Report's ({want['rows_read']} read, {want['rows_used']} used)",
           got == want and not others, f"sql {got} report {want} other reasons {others}")
 
 
-def compare_analysis(tag, case, summary_csv, exact):
-    """analyze --summary on the engine's summary against analyze on the raw file. Without
-    --line-col the engine adds a customer's lines and days in its own order, so mean spend can
-    differ in the last bit; the Gamma-Gamma fit, which stops at a gradient norm below 1e-6
-    (docs/report.md), then lands a few 1e-8 away, and CLV with it. That tolerance is checked
-    there; the transaction models, P(alive) and expected purchases stay within 1e-9."""
-    # See compare_summary: spend sums differ in the last bits, and the Gamma-Gamma fit (it
-    # stops at a gradient norm below 1e-6) lands up to ~1e-6 away, CLV with it.
-    spend_tol = 1e-5
+def compare_analysis(tag, case, summary_csv):
+    """analyze --summary on the engine's summary against analyze on the raw file."""
     d = os.path.dirname(summary_csv)
     cli("analyze", summary_csv, "--summary", "--time-unit", case.unit(), "--out", f"{d}/summary.json",
         "--export-customers", f"{d}/summary_customers.csv")
@@ -216,7 +207,7 @@ def compare_analysis(tag, case, summary_csv, exact):
         for n in names:
             e = rel(pa["params"][n], pb["params"][n])
             worst[group] = max(worst[group], e)
-            if e > (spend_tol if group == "spend" else TOL):
+            if e > TOL:
                 bad.append((m, n, pa["params"][n], pb["params"][n]))
     same_choice = raw["clv"]["chosenModel"] == rep["clv"]["chosenModel"]
     check(f"{tag}: fitted parameters equal the raw file's (max rel {worst['transactions']:.1e} BG/NBD, "
@@ -232,20 +223,41 @@ def compare_analysis(tag, case, summary_csv, exact):
         for k in ("pAlive", "expectedPurchases", "clv"):
             e = rel(float(r[k]), float(c[k]))
             worst[k] = max(worst.get(k, 0.0), e)
-            if e > (spend_tol if k == "clv" else TOL):
+            if e > TOL:
                 bad.append((r["customerId"], k, r[k], c[k]))
-        if exact:
-            for k in ("rScore", "fScore", "mScore", "rfmSegment", "stage", "cluster", "frequency",
-                      "monetary", "recencyDays", "tenureDays"):
-                same = rel(float(r[k]), float(c[k])) <= 1e-12 if k == "monetary" else r[k] == c[k]
-                if not same:
-                    labels.append((r["customerId"], k, r[k], c[k]))
+        for k in ("rScore", "fScore", "mScore", "rfmSegment", "stage", "cluster", "frequency",
+                  "monetary", "recencyDays", "tenureDays"):
+            same = rel(float(r[k]), float(c[k])) <= 1e-12 if k == "monetary" else r[k] == c[k]
+            if not same:
+                labels.append((r["customerId"], k, r[k], c[k]))
     check(f"{tag}: per-customer P(alive), expected purchases, CLV equal the raw file's ({len(rows)} customers, "
           f"max rel {', '.join(f'{v:.1e}' for v in worst.values())})",
           len(rows) == len(case.customers) and not bad, f"{len(rows)} vs {len(case.customers)}; {bad[:3]}")
-    if exact:
-        check(f"{tag}: RFM scores and segments, lifecycle stages, k-means clusters equal the raw file's",
-              not labels, str(labels[:3]))
+    check(f"{tag}: RFM scores and segments, lifecycle stages, k-means clusters equal the raw file's",
+          not labels, str(labels[:3]))
+
+
+def compare_collapsed(tag, engine, case, table, summary_csv):
+    """`sql summary --collapsed` (distinct fit rows with a weights count) fitted by `crm-lens
+    fit` gives the per-customer summary's parameters."""
+    d = os.path.dirname(summary_csv)
+    q = cli("sql", "summary", "--engine", engine.name, "--table", table, *case.sql_flags(), "--collapsed").stdout
+    engine.to_csv(q, f"{d}/collapsed.csv")
+    unit = ["--time-unit", case.unit()]
+    cli("fit", summary_csv, *unit, "--save-model", f"{d}/card_customers.json")
+    r = cli("fit", f"{d}/collapsed.csv", *unit, "--save-model", f"{d}/card_collapsed.json")
+    acc = json.loads(r.stderr.strip().splitlines()[-1])
+    a, b = (json.load(open(f"{d}/card_{k}.json")) for k in ("customers", "collapsed"))
+    pairs = [(k, a["model"]["params"][k], b["model"]["params"][k]) for k in a["model"]["params"]]
+    same_spend = a["spend"]["name"] == b["spend"]["name"] == "gammaGamma"
+    if same_spend:
+        pairs += [(k, a["spend"]["params"][k], b["spend"]["params"][k]) for k in ("p", "q", "v")]
+    worst = max(rel(x, y) for _, x, y in pairs)
+    same = (same_spend and a["model"]["name"] == b["model"]["name"] and a["customers"] == b["customers"]
+            and worst <= TOL)
+    check(f"{tag}: collapsed summary ({acc['rowsRead']} rows for {acc['customers']} customers) fits the "
+          f"per-customer summary's {a['model']['name']} and Gamma-Gamma (max rel {worst:.1e})",
+          same, f"{a['model']['name']} vs {b['model']['name']}, {a['customers']} vs {b['customers']}: {pairs}")
 
 
 def compare_scores(tag, engine, card, summary_csv, summary_table):
@@ -274,33 +286,30 @@ def compare_scores(tag, engine, card, summary_csv, summary_table):
           len(got) == len(want) and not bad, f"{len(got)} vs {len(want)}; {bad[:3]}")
 
 
-def run_engine(engine, cases, cards):
+def run_engine(engine, cases, cards, sums):
     for case in cases:
-        for exact in (True, False):
-            if engine.name == "spark" and not exact:
-                continue  # Spark's startup and planning are slow: its checks run with --line-col
-            tag = f"{engine.name} {case.name}{'' if exact else ' (no --line-col)'}"
-            d = os.path.join(case.dir, f"{engine.name}{'' if exact else '_sum'}")
-            os.makedirs(d, exist_ok=True)
-            table = f"orders_{case.name}"
-            engine.load_orders(case.lined, table)
-            flags = case.sql_flags() + (["--line-col", "line"] if exact else [])
-            q = cli("sql", "summary", "--engine", engine.name, "--table", table, *flags).stdout
-            acc = cli("sql", "summary", "--engine", engine.name, "--table", table, *flags, "--account").stdout
-            t = time.time()
-            summary_csv = f"{d}/summary.csv"
-            engine.to_csv(q, summary_csv)
-            secs = time.time() - t
-            print(f"     {tag}: summary in {secs:.1f} s")
-            compare_summary(tag, summary_csv, f"{case.dir}/native_summary.csv", exact)
-            (row,) = engine.rows(acc)
-            compare_account(tag, row, case.report)
-            compare_analysis(tag, case, summary_csv, exact)
-            if exact:
-                st = f"summary_{case.name}"
-                engine.load_summary(summary_csv, st)
-                for card in cards[case.name]:
-                    compare_scores(tag, engine, card, summary_csv, st)
+        tag = f"{engine.name} {case.name}"
+        d = os.path.join(case.dir, engine.name)
+        os.makedirs(d, exist_ok=True)
+        table = f"orders_{case.name}"
+        engine.load_orders(case.path, table)
+        flags = case.sql_flags()
+        q = cli("sql", "summary", "--engine", engine.name, "--table", table, *flags).stdout
+        acc = cli("sql", "summary", "--engine", engine.name, "--table", table, *flags, "--account").stdout
+        t = time.time()
+        summary_csv = f"{d}/summary.csv"
+        engine.to_csv(q, summary_csv)
+        print(f"     {tag}: summary in {time.time() - t:.1f} s")
+        compare_summary(tag, summary_csv, f"{case.dir}/native_summary.csv")
+        (row,) = engine.rows(acc)
+        compare_account(tag, row, case.report)
+        compare_analysis(tag, case, summary_csv)
+        compare_collapsed(tag, engine, case, table, summary_csv)
+        st = f"summary_{case.name}"
+        engine.load_summary(summary_csv, st)
+        for card in cards[case.name]:
+            compare_scores(tag, engine, card, summary_csv, st)
+    compare_sums(engine, *sums)
     # The returns policies, and quantity x unit price, on DuckDB (fast): summary and account.
     if engine.name == "duckdb":
         case = cases[-1]
@@ -308,13 +317,40 @@ def run_engine(engine, cases, cards):
             d = os.path.join(case.dir, "duckdb_" + flag[1])
             os.makedirs(d)
             cli("analyze", case.path, *case.flags, *flag, "--out", f"{d}/raw.json", "--export-summary", f"{d}/native.csv")
-            flags = case.sql_flags() + flag + ["--line-col", "line"]
+            flags = case.sql_flags() + flag
             q = cli("sql", "summary", "--engine", "duckdb", "--table", f"orders_{case.name}", *flags).stdout
             engine.to_csv(q, f"{d}/summary.csv")
-            compare_summary(f"duckdb {case.name} {' '.join(flag)}", f"{d}/summary.csv", f"{d}/native.csv", True)
+            compare_summary(f"duckdb {case.name} {' '.join(flag)}", f"{d}/summary.csv", f"{d}/native.csv")
             acc = cli("sql", "summary", "--engine", "duckdb", "--table", f"orders_{case.name}", *flags, "--account").stdout
             (row,) = engine.rows(acc)
             compare_account(f"duckdb {case.name} {' '.join(flag)}", row, json.load(open(f"{d}/raw.json")))
+
+
+def compare_sums(engine, path, amounts, tmp):
+    """Amounts built to break a rounded sum: the engine's revenue equals math.fsum of each
+    customer's amounts (an oracle independent of crm-lens), and its summary crm-lens' own."""
+    d = os.path.join(tmp, f"sums_{engine.name}")
+    os.makedirs(d)
+    cli("analyze", path, "--out", os.devnull, "--export-summary", f"{d}/native.csv")
+    engine.load_orders(path, "orders_sums")
+    q = cli("sql", "summary", "--engine", engine.name, "--table", "orders_sums", *COLUMNS).stdout
+    engine.to_csv(q, f"{d}/summary.csv")
+    compare_summary(f"{engine.name} sums", f"{d}/summary.csv", f"{d}/native.csv")
+    got = {r["customer_id"]: float(r["revenue"]) for r in read_csv(f"{d}/summary.csv")}
+    bad = [(c, got.get(c), math.fsum(a)) for c, a in amounts if got.get(c) != math.fsum(a)]
+    check(f"{engine.name} sums: revenue equals math.fsum for {len(amounts)} customers (ties, cancellations, "
+          f"3,700 lines, 2^-58)", not bad, str(bad[:3]))
+    # An amount below the exact grid stops the query, never a rounded sum.
+    tiny = os.path.join(d, "tiny.csv")
+    with open(path) as f, open(tiny, "w") as g:
+        g.write(f.read() + "t-0,tiny,2023-01-10,1e-30,web\n")
+    engine.load_orders(tiny, "orders_tiny")
+    q = cli("sql", "summary", "--engine", engine.name, "--table", "orders_tiny", *COLUMNS).stdout
+    try:
+        engine.rows(q)
+        check(f"{engine.name} sums: an amount of 1e-30 is refused", False, "the query ran")
+    except Exception as e:  # noqa: BLE001 (each engine raises its own type)
+        check(f"{engine.name} sums: an amount of 1e-30 is refused", "cannot be summed exactly" in str(e), str(e)[:300])
 
 
 def main():
@@ -331,6 +367,8 @@ def main():
         cli("sample", "--transactions", "20000", "--seed", "7", "--out", base)
         messy = os.path.join(tmp, "messy.csv")
         make_messy(base, messy)
+        sums_csv = os.path.join(tmp, "sums.csv")
+        sums = (sums_csv, make_sums(sums_csv), tmp)
         cases = [Case("sample", sample, [], tmp),
                  Case("messy", messy, ["--as-of", "2023-10-31", "--time-unit", "week"], tmp)]
         # Cards: the chosen model on both files, and every model on the sample.
@@ -346,7 +384,7 @@ def main():
             t = time.time()
             engine = DuckDb() if name == "duckdb" else Spark()
             try:
-                run_engine(engine, cases, cards)
+                run_engine(engine, cases, cards, sums)
             finally:
                 if hasattr(engine, "stop"):
                     engine.stop()
