@@ -22,6 +22,7 @@ pub mod retention;
 pub mod rfm;
 pub mod sample;
 pub mod scale;
+pub mod sort;
 pub mod segment;
 pub mod trees;
 pub mod units;
