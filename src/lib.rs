@@ -22,8 +22,8 @@ pub mod retention;
 pub mod rfm;
 pub mod sample;
 pub mod scale;
-pub mod sort;
 pub mod segment;
+pub mod sort;
 pub mod trees;
 pub mod units;
 

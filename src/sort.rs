@@ -59,7 +59,17 @@ mod tests {
 
     #[test]
     fn shared_sorts_equal_the_standard_ones() {
-        let v = [3.0, -0.0, 0.0, f64::NAN, 1.0, -2.5, 1.0, f64::INFINITY, -f64::NAN];
+        let v = [
+            3.0,
+            -0.0,
+            0.0,
+            f64::NAN,
+            1.0,
+            -2.5,
+            1.0,
+            f64::INFINITY,
+            -f64::NAN,
+        ];
         let mut want: Vec<usize> = (0..v.len()).collect();
         want.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
         let mut got: Vec<usize> = (0..v.len()).collect();
@@ -70,7 +80,10 @@ mod tests {
         floats(&mut floats_sorted);
         let bits = |s: &[f64]| s.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&keyed), bits(&floats_sorted));
-        assert_eq!(bits(&keyed), want.iter().map(|&i| v[i].to_bits()).collect::<Vec<_>>());
+        assert_eq!(
+            bits(&keyed),
+            want.iter().map(|&i| v[i].to_bits()).collect::<Vec<_>>()
+        );
         let by_bits: Vec<u64> = v.iter().map(|&x| order_bits(x)).collect();
         assert!(want.windows(2).all(|w| by_bits[w[0]] <= by_bits[w[1]]));
 

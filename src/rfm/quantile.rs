@@ -89,7 +89,6 @@ fn first_order(values: &[f64]) -> Vec<u32> {
         .collect()
 }
 
-
 /// pandas `rank(method="first")`: 1..n by value, ties in order of appearance.
 pub fn rank_first(values: &[f64]) -> Vec<f64> {
     let mut rank = vec![0.0; values.len()];
