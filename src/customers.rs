@@ -457,7 +457,7 @@ impl CustomerTable {
 fn summary_order(s: &SummaryTable) -> Vec<usize> {
     let m = |i: usize| s.monetary.as_ref().map_or(0.0, |m| m[i]);
     let mut order: Vec<usize> = (0..s.ids.len()).collect();
-    order.sort_by(|&a, &b| {
+    crate::sort::indices_by(&mut order, |a, b| {
         s.ids[a]
             .cmp(&s.ids[b])
             .then(s.frequency[a].total_cmp(&s.frequency[b]))

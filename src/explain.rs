@@ -191,7 +191,7 @@ fn explain_class(
         counts[l].0 += 1;
         counts[l].1 += usize::from(member[c]);
     }
-    let mut rules: Vec<Rule> = tree
+    let rules: Vec<Rule> = tree
         .leaves
         .iter()
         .zip(&counts)
@@ -204,7 +204,7 @@ fn explain_class(
             recall: hit as f64 / in_class as f64,
         })
         .collect();
-    rules.sort_by(|a, b| {
+    let mut rules = crate::sort::stable_by(rules, |a, b| {
         b.recall
             .total_cmp(&a.recall)
             .then(b.purity.total_cmp(&a.purity))
@@ -224,7 +224,7 @@ pub fn run(t: &CustomerTable, targets: &Targets) -> ExplainReport {
     let x = feature_rows(t);
     let mut sample: Vec<usize> = (0..n).collect();
     let hash: Vec<u64> = (0..n).map(|c| id_hash(&t.ids[c])).collect();
-    sample.sort_by_key(|&c| (hash[c], c));
+    crate::sort::by_key_then_index(&mut sample, &hash);
     sample.truncate(SAMPLE);
     let mut classes = Vec::new();
     if targets.clusters.len() == n {

@@ -23,6 +23,7 @@ pub mod rfm;
 pub mod sample;
 pub mod scale;
 pub mod segment;
+pub mod sort;
 pub mod trees;
 pub mod units;
 

@@ -14,7 +14,7 @@ const Z95: f64 = 1.959963984540054;
 /// below it (ties count half), and for each negative the share of positives scored above.
 fn placements(score: &[f64], label: &[bool]) -> (Vec<f64>, Vec<f64>) {
     let mut idx: Vec<usize> = (0..score.len()).collect();
-    idx.sort_by(|&a, &b| score[a].total_cmp(&score[b]));
+    crate::sort::indices_by(&mut idx, |a, b| score[a].total_cmp(&score[b]));
     let n1 = label.iter().filter(|&&l| l).count() as f64;
     let n0 = label.len() as f64 - n1;
     let (mut v1, mut v0) = (vec![0.0; score.len()], vec![0.0; score.len()]);
@@ -140,7 +140,9 @@ pub fn metrics(score: &[f64], label: &[bool], tie: &[u64]) -> Option<ScoreMetric
     let (a, se) = auc(score, label)?;
     let n = score.len();
     let mut idx: Vec<usize> = (0..n).collect();
-    idx.sort_by(|&i, &j| score[j].total_cmp(&score[i]).then(tie[i].cmp(&tie[j])));
+    crate::sort::indices_by(&mut idx, |i, j| {
+        score[j].total_cmp(&score[i]).then(tie[i].cmp(&tie[j]))
+    });
     let rate = label.iter().filter(|&&l| l).count() as f64 / n as f64;
     let calibration: Vec<Decile> = (0..10)
         .filter_map(|d| {

@@ -258,8 +258,8 @@ pub fn run(input: &ChurnInput, opts: &ChurnOptions) -> (ChurnReport, ChurnColumn
     let mut train: Vec<usize> = (0..n).filter(|&c| hash[c] % 1000 >= cut).collect();
     let mut test: Vec<usize> = (0..n).filter(|&c| hash[c] % 1000 < cut).collect();
     // Hash order: sums (AUC, Brier) then add up in the same order whatever the file's.
-    train.sort_by_key(|&c| (hash[c], c));
-    test.sort_by_key(|&c| (hash[c], c));
+    crate::sort::by_key_then_index(&mut train, &hash);
+    crate::sort::by_key_then_index(&mut test, &hash);
     train.truncate(opts.training_sample as usize);
     rep.window_days = Some(h.days as u32);
     rep.cutoff = Some(crate::dates::format_day(h.cutoff));
@@ -351,7 +351,7 @@ pub fn run(input: &ChurnInput, opts: &ChurnOptions) -> (ChurnReport, ChurnColumn
     let risk: Vec<f64> = match (rep.chosen, input.p_alive) {
         (Some("trees"), _) => {
             let mut all: Vec<usize> = (0..n).collect();
-            all.sort_by_key(|&c| (hash[c], c));
+            crate::sort::by_key_then_index(&mut all, &hash);
             all.truncate(opts.training_sample as usize);
             let pa_now: Vec<f64> = input.p_alive.map_or(vec![1.0; now.len()], |p| p.to_vec());
             let f_now = features::build(now, &pa_now, design.as_ref(), |c| c);
@@ -392,7 +392,7 @@ pub fn run(input: &ChurnInput, opts: &ChurnOptions) -> (ChurnReport, ChurnColumn
     if !risk.is_empty() {
         let mut order: Vec<(u64, usize)> =
             (0..now.len()).map(|c| (id_hash(&now.ids[c]), c)).collect();
-        order.sort_unstable();
+        crate::sort::pairs_unstable(&mut order);
         rep.mean_risk = Some(order.iter().map(|&(_, c)| risk[c]).sum::<f64>() / risk.len() as f64);
         rep.high_risk = risk.iter().filter(|&&r| r >= 0.5).count();
     }

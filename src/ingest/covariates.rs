@@ -133,15 +133,13 @@ impl CovariateReader {
                     held[v as usize] = true;
                 }
             }
-            let mut order: Vec<u32> = (0..levels.len() as u32)
-                .filter(|&l| held[l as usize])
-                .collect();
-            order.sort_by(|&a, &b| levels[a as usize].cmp(&levels[b as usize]));
+            let mut order: Vec<usize> = (0..levels.len()).filter(|&l| held[l]).collect();
+            crate::sort::indices_by(&mut order, |a, b| levels[a].cmp(&levels[b]));
             let mut rank = vec![0u32; levels.len()];
             for (new, &old) in order.iter().enumerate() {
-                rank[old as usize] = new as u32;
+                rank[old] = new as u32;
             }
-            col.levels = order.iter().map(|&o| levels[o as usize].clone()).collect();
+            col.levels = order.iter().map(|&o| levels[o].clone()).collect();
             for v in &mut col.values {
                 if *v != BLANK {
                     *v = rank[*v as usize];

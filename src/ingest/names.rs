@@ -110,11 +110,13 @@ impl Names {
         let mut order: Vec<u32> = Vec::with_capacity(n);
         // Names whose keys are equal (longer than the key, or "a" vs "a\0") by their bytes.
         for run in crate::radix::sort_pairs(keyed).chunk_by(|a, b| a.0 == b.0) {
-            let start = order.len();
-            order.extend(run.iter().map(|p| p.1));
-            if run.len() > 1 {
-                order[start..].sort_by(|&a, &b| bytes(a).cmp(bytes(b)));
+            if run.len() == 1 {
+                order.push(run[0].1);
+                continue;
             }
+            let mut tied: Vec<usize> = run.iter().map(|p| p.1 as usize).collect();
+            crate::sort::indices_by(&mut tied, |a, b| bytes(a as u32).cmp(bytes(b as u32)));
+            order.extend(tied.iter().map(|&i| i as u32));
         }
         order
     }

@@ -92,7 +92,7 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     if v.is_empty() {
         return None;
     }
-    v.sort_by(f64::total_cmp);
+    crate::sort::floats(&mut v);
     let n = v.len();
     Some(if n % 2 == 1 {
         v[n / 2]

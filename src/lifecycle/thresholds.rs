@@ -39,12 +39,12 @@ pub fn usual_gap(t: &CustomerTable, i: usize) -> Option<f64> {
 
 pub fn derive(t: &CustomerTable, o: &LifecycleOptions) -> Thresholds {
     let mut gaps: Vec<f64> = (0..t.len()).filter_map(|i| usual_gap(t, i)).collect();
-    gaps.sort_by(f64::total_cmp);
+    crate::sort::floats(&mut gaps);
     let mut repeat_tx: Vec<f64> = (0..t.len())
         .filter(|&i| t.frequency[i] > 0.0)
         .map(|i| t.transactions[i] as f64)
         .collect();
-    repeat_tx.sort_by(f64::total_cmp);
+    crate::sort::floats(&mut repeat_tx);
     let from_data = !gaps.is_empty();
     let (median_gap, p90_gap, p75_tx) = if from_data {
         (

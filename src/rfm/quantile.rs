@@ -57,7 +57,7 @@ fn linspace(bins: usize) -> Vec<f64> {
 /// Bin edges, or `None` when pandas would raise "Bin edges must be unique".
 pub fn qcut_edges(values: &[f64], bins: usize) -> Option<Vec<f64>> {
     let mut sorted = values.to_vec();
-    sorted.sort_unstable_by(f64::total_cmp);
+    crate::sort::floats(&mut sorted);
     unique_edges(bins, |q| quantile_sorted(&sorted, q))
 }
 
@@ -81,22 +81,12 @@ fn first_order(values: &[f64]) -> Vec<u32> {
     let keys = values
         .iter()
         .enumerate()
-        .map(|(i, v)| (order_bits(*v), i as u32))
+        .map(|(i, v)| (crate::sort::order_bits(*v), i as u32))
         .collect();
     crate::radix::sort_pairs(keys)
         .into_iter()
         .map(|(_, i)| i)
         .collect()
-}
-
-/// Maps an `f64` to a `u64` whose unsigned order is `f64::total_cmp`'s order.
-fn order_bits(v: f64) -> u64 {
-    let b = v.to_bits();
-    if b >> 63 == 1 {
-        !b
-    } else {
-        b | 1 << 63
-    }
 }
 
 /// pandas `rank(method="first")`: 1..n by value, ties in order of appearance.

@@ -102,8 +102,7 @@ pub(crate) fn restarts(
     if runs.is_empty() {
         return Err("k-means produced non-finite centroids".into());
     }
-    runs.sort_by(|a, b| a.1.total_cmp(&b.1));
-    Ok(runs)
+    Ok(crate::sort::stable_by(runs, |a, b| a.1.total_cmp(&b.1)))
 }
 
 /// Nearest centroid of every row and the SUM of squared distances (scikit-learn's `inertia_`;
@@ -198,15 +197,14 @@ pub(crate) fn best_on_all(
         _ => Vec::new(),
     };
     // Ranked by one pass over all rows first: the sample's ranking is a poor guide.
-    let mut ranked: Vec<(Array2<f64>, f64)> = runs
+    let ranked: Vec<(Array2<f64>, f64)> = runs
         .into_iter()
         .map(|(c, _)| {
             let inertia = assign(data, &c).1;
             (c, inertia)
         })
         .collect();
-    ranked.sort_by(|a, b| a.1.total_cmp(&b.1));
-    ranked
+    crate::sort::stable_by(ranked, |a, b| a.1.total_cmp(&b.1))
         .into_iter()
         .take(finalist_count(n, k, d))
         .chain(extra)

@@ -48,7 +48,9 @@ pub(crate) fn project(data: ArrayView2<f64>) -> (Projection, Vec<f32>, Vec<f32>)
     }
     let (vals, vecs) = jacobi_eigen(cov, d);
     let mut order: Vec<usize> = (0..d).collect();
-    order.sort_by(|&i, &j| vals[j].total_cmp(&vals[i]).then(i.cmp(&j)));
+    crate::sort::indices_by(&mut order, |i, j| {
+        vals[j].total_cmp(&vals[i]).then(i.cmp(&j))
+    });
     let total: f64 = vals.iter().map(|v| v.max(0.0)).sum();
     for (pc, slot) in order.iter().take(2).enumerate() {
         let mut v: Vec<f64> = (0..d).map(|r| vecs[r * d + slot]).collect();

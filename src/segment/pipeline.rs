@@ -262,7 +262,7 @@ fn finalize_labels(
             ),
         );
     }
-    order.sort_by(|&a, &b| sizes[b].cmp(&sizes[a]).then(a.cmp(&b)));
+    crate::sort::indices_by(&mut order, |a, b| sizes[b].cmp(&sizes[a]).then(a.cmp(&b)));
     let mut new_id = vec![0u32; k];
     for (new, &old) in order.iter().enumerate() {
         new_id[old] = new as u32;

@@ -163,7 +163,9 @@ fn encode(c: &CovariateInput, n: usize) -> (CovariateSummary, Vec<Column>, Vec<V
     }
     let name_of = |l: usize| c.levels.get(l).cloned().unwrap_or_default();
     let mut order: Vec<usize> = (0..=blank).filter(|&l| counts[l] > 0).collect();
-    order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(name_of(a).cmp(&name_of(b))));
+    crate::sort::indices_by(&mut order, |a, b| {
+        counts[b].cmp(&counts[a]).then(name_of(a).cmp(&name_of(b)))
+    });
     // Slot per level: 0 = reference, 1.. own columns, `pooled` = other.
     let own = order
         .iter()
@@ -279,7 +281,7 @@ pub fn build(inputs: &[CovariateInput], n: usize, w: &mut Vec<Warning>) -> Desig
         .map(|r| r.iter().map(|v| v.total_cmp_key()).collect())
         .collect();
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    crate::sort::indices_by(&mut order, |a, b| keys[a].cmp(&keys[b]));
     d.pattern_of = vec![0; n];
     let mut last: Option<&Vec<i64>> = None;
     for &i in &order {
