@@ -454,7 +454,10 @@ mod reference {
                         .max((lin.high[c] - ex.high[c]).abs() / scale)
                 })
                 .fold(0.0, f64::max);
-            assert!(worst < 0.01, "{kind:?}: worst end {worst} of the exact high");
+            assert!(
+                worst < 0.01,
+                "{kind:?}: worst end {worst} of the exact high"
+            );
             for c in 0..x.len() {
                 let mut vals: Vec<f64> = (0..params.len())
                     .map(|j| {
