@@ -50,15 +50,17 @@ test('1M transactions: the KPI cards show before CLV finishes', { timeout: 600_0
   const events = await page.evaluate(() => window.__events);
   const at = (pred) => events.findIndex(pred);
   const first = at((e) => e.what === 'first');
+  const aggregating = at((e) => e.what === 'stage' && e.text.startsWith('Aggregating'));
   const fitting = at((e) => e.what === 'stage' && e.text.startsWith('Fitting'));
   const preparing = at((e) => e.what === 'stage' && e.text.startsWith('Preparing'));
   const render = at((e) => e.what === 'render');
   console.log(`events: ${events.map((e) => e.what === 'stage' ? e.text : e.what).join(' → ')}`);
   assert.ok(first >= 0, 'the element showed first results');
   assert.ok(fitting >= 0 && preparing > fitting, 'the page went through fitting, then preparing');
-  // The cards were drawn while the worker was fitting CLV (before it reported "preparing"),
-  // and CLV's panel was not on screen yet.
-  assert.ok(fitting < first && first < preparing, `first results at ${first}, fitting at ${fitting}, preparing at ${preparing}`);
+  // The cards were drawn with the "fitting" progress (its handler draws them, then the page's
+  // progress line changes), before the worker reported "preparing" (CLV done), and CLV's panel
+  // was not on screen yet.
+  assert.ok(aggregating < first && first < preparing, `first results at ${first}, aggregating at ${aggregating}, preparing at ${preparing}`);
   assert.ok(preparing < render);
   const e = events[first];
   assert.equal(e.kpisShown, true);
