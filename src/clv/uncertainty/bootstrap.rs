@@ -32,7 +32,8 @@ pub struct BootIn<'a> {
     pub seed: u64,
     pub interval: f64,
     /// Largest runs x draws evaluated exactly; above it D(x, T) (and Pareto/NBD's P(alive))
-    /// use their first-order expansion. [`EXACT_BUDGET`] is what the pipeline passes.
+    /// use their first-order expansion. The pipeline passes 0, always the expansion (the
+    /// interval study in docs/performance.md); `usize::MAX` forces the exact path.
     pub exact_budget: usize,
     /// Which order statistics bound the interval.
     pub positions: Positions,
