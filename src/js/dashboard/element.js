@@ -203,15 +203,17 @@ export class CrmLensDashboard extends HTMLElement {
   showFirst(first) {
     if (this.#view || !first?.kpis || !this.isConnected) return;
     const i18n = translator(this.#lang(), this.#messages);
-    const theme = themeOf(this);
-    this.#charts.setTheme(theme);
     const ctx = {
-      ...i18n, report: { kpis: first.kpis, rfm: first.rfm }, theme, charts: this.#charts,
+      ...i18n, report: { kpis: first.kpis, rfm: first.rfm }, charts: this.#charts,
       fmt: formatter(i18n.locale, currencyOf(this.getAttribute('currency'))),
       $: (id) => this.#root.getElementById(id),
     };
     applyStaticLabels(this.#root, ctx);
-    for (const _ of renderKpis(ctx)); // the cards, then the chart by period
+    // The cards only (the panel's first step): the chart by period comes with the analysis —
+    // a page's first chart can block the main thread for long, and the figure may still hold a
+    // previous file's chart, which must not show beside these cards.
+    renderKpis(ctx).next();
+    this.#charts.figure('periods').hidden = true;
     this.#root.querySelector('.dashboard').dataset.phase = 'first';
     this.#emit('crm-lens-first', first);
   }
