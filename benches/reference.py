@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The Python reference stack, timed stage by stage on the same file as crm-lens.
 
-Usage: reference.py FILE RUNS  -> prints one JSON object on stdout.
+Usage: reference.py FILE RUNS [--work minimal|equal] [--draws N] [--exact-bootstrap]  -> JSON on stdout.
 
-What an analyst writes with pandas, scikit-learn and lifetimes 0.11.3:
+--work minimal (the default, "python" in the bench table): the floor, what an analyst writes
+with pandas, scikit-learn and lifetimes 0.11.3 when they want a quick answer:
   read_csv   pd.read_csv + ISO dates parsed
   rfm        groupby RFM (recency days, distinct orders, net spend) scored 1-5 with pd.qcut
              (rank(method="first") where qcut meets repeated edges), as tests/reference/rfm_reference.py
@@ -13,7 +14,13 @@ What an analyst writes with pandas, scikit-learn and lifetimes 0.11.3:
   gg         GammaGammaFitter().fit on repeat customers with positive spend
   clv        GammaGammaFitter.customer_lifetime_value, 12 months, discount 0.01/month
 Imports are not timed. Peak memory is this process' maxrss.
+
+--work equal ("python-equal"): what crm-lens does with default options, as far as these
+libraries allow (benches/reference_equal.py says what and where it differs). --draws N runs
+only N of its 200 bootstrap draws and reports the 200-draw time extrapolated from them, labelled
+`bootstrapExtrapolated` / `totalExtrapolated` (for 10M, where 200 lifetimes draws take hours).
 """
+import argparse
 import json
 import resource
 import sys
@@ -46,6 +53,7 @@ def qcut_or_rank(x, labels):
 def run(path):
     t = {}
     clock = time.perf_counter
+    cpu0 = time.process_time()
     s = clock()
     df = pd.read_csv(path, dtype={"customer_id": str, "order_id": str})
     df["order_date"] = pd.to_datetime(df["order_date"], format="%Y-%m-%d")
@@ -95,6 +103,7 @@ def run(path):
     )
     t["clv"] = clock() - s
     t["total"] = sum(t.values())
+    t["cpu"] = time.process_time() - cpu0  # CPU seconds, all threads: wall time is not work on a busy machine
     facts = {
         "rows": int(len(df)),
         "customers": int(len(rfm)),
@@ -106,15 +115,22 @@ def run(path):
     return t, facts
 
 
-def main(path, runs):
+def main(path, runs, work, draws, exact_bootstrap=False):
     out = []
     facts = None
     for _ in range(runs):
-        t, facts = run(path)
+        if work == "equal":
+            import reference_equal
+            t, facts = reference_equal.run(path, draws, exact_bootstrap)
+        else:
+            t, facts = run(path)
         out.append(t)
-        print(f"  python run: total {t['total']:.2f} s", file=sys.stderr)
+        print(f"  python ({work}) run: total {t['total']:.2f} s"
+              + (f", extrapolated to 200 draws {t['totalExtrapolated']:.2f} s" if "totalExtrapolated" in t else ""),
+              file=sys.stderr)
     print(json.dumps({
-        "engine": "python",
+        "engine": "python" if work == "minimal" else "python-equal",
+        "work": work,
         "versions": {
             "python": sys.version.split()[0], "numpy": np.__version__, "pandas": pd.__version__,
             "scikit-learn": sklearn.__version__, "lifetimes": lifetimes.__version__,
@@ -126,4 +142,14 @@ def main(path, runs):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 1)
+    ap = argparse.ArgumentParser(description="The Python reference stack, timed stage by stage.")
+    ap.add_argument("file")
+    ap.add_argument("runs", nargs="?", type=int, default=1)
+    ap.add_argument("--work", choices=["minimal", "equal"], default="minimal")
+    ap.add_argument("--draws", type=int, default=200, help="equal work: bootstrap draws actually run (1..200)")
+    ap.add_argument("--exact-bootstrap", action="store_true",
+                    help="equal work: evaluate every draw exactly (crm-lens linearises above 2M (x, T) runs x draws)")
+    a = ap.parse_args()
+    if not 1 <= a.draws <= 200:
+        ap.error("--draws must be in 1..200")
+    main(a.file, a.runs, a.work, a.draws, a.exact_bootstrap)

@@ -16,7 +16,7 @@ const { values: args } = parseArgs({
   },
 });
 const sizes = args.sizes.split(',');
-const ENGINES = ['native', 'wasm-node', 'chromium', 'python'];
+const ENGINES = ['native', 'wasm-node', 'chromium', 'python', 'python-equal'];
 
 const median = (xs) => {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
@@ -70,12 +70,17 @@ for (const size of sizes) {
 }
 
 // ---- ratios and targets ----------------------------------------------------------------------
-const tot = (d, engine) => d?.engines[engine]?.median?.total ?? null;
+// The equal-work Python run with fewer bootstrap draws than 200 (--equal-draws) reports its total
+// extrapolated to 200 draws (totalExtrapolated): that is its total, flagged wherever it is shown.
+const tot = (d, engine) => d?.engines[engine]?.median?.totalExtrapolated ?? d?.engines[engine]?.median?.total ?? null;
+const extrapolated = (d) => d?.engines['python-equal']?.median?.totalExtrapolated != null;
 const ratio = (a, b) => (a != null && b != null && b > 0 ? a / b : null);
 for (const d of Object.values(result.datasets)) {
   d.ratios = {
     pythonOverNative: ratio(tot(d, 'python'), tot(d, 'native')),
     pythonOverChromium: ratio(tot(d, 'python'), tot(d, 'chromium')),
+    pythonEqualOverNative: ratio(tot(d, 'python-equal'), tot(d, 'native')),
+    pythonEqualOverChromium: ratio(tot(d, 'python-equal'), tot(d, 'chromium')),
     wasmNodeOverNative: ratio(tot(d, 'wasm-node'), tot(d, 'native')),
     chromiumOverNative: ratio(tot(d, 'chromium'), tot(d, 'native')),
   };
@@ -151,18 +156,25 @@ L.push('', `wasm: the core \`${wasmPath}\` ${int(wasm.raw)} B raw, ${int(wasm.gz
 const py = Object.values(result.datasets).map((d) => d.engines.python?.versions).find(Boolean);
 if (py) L.push(`Python stack: ${Object.entries(py).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
 L.push('', '## Totals (seconds, median of the runs)', '');
-table(['Dataset', 'Rows', 'Customers', 'Native CLI', 'wasm Node', 'Chromium', 'Chromium page', 'Python', 'Py ÷ native', 'Py ÷ Chromium', 'wasm Node ÷ native', 'Chromium ÷ native', 'Runs n/w/c/py'],
+L.push('Python = the minimal stack (the floor: one k-means fit, BG/NBD + Gamma-Gamma, no holdout, no intervals);',
+  'Python equal = what crm-lens does by default (k scan, three BTYD models + Gamma-Gamma, holdout refits and tracking,',
+  '200-draw bootstrap, churn, explain; benches/reference_equal.py). `*` = the equal-work total extrapolated from fewer',
+  'bootstrap draws (see the equal-work table).', '');
+const star = (d, v) => (v === '–' || !extrapolated(d) ? v : `${v}*`);
+table(['Dataset', 'Rows', 'Customers', 'Native CLI', 'wasm Node', 'Chromium', 'Chromium page', 'Python', 'Python equal', 'Py ÷ native', 'Py ÷ Chromium', 'Py equal ÷ native', 'Py equal ÷ Chromium', 'wasm Node ÷ native', 'Chromium ÷ native', 'Runs n/w/c/py/pyeq'],
   sizes.map((z) => {
     const d = result.datasets[z];
     const r = d.ratios;
     return [`${z} (${bytes(d.fileBytes)})`, int(d.rows), int(d.customers), s(tot(d, 'native')), s(tot(d, 'wasm-node')), s(tot(d, 'chromium')),
-      s(d.engines.chromium?.median?.page), s(tot(d, 'python')), x(r.pythonOverNative), x(r.pythonOverChromium), x(r.wasmNodeOverNative),
+      s(d.engines.chromium?.median?.page), s(tot(d, 'python')), star(d, s(tot(d, 'python-equal'))), x(r.pythonOverNative), x(r.pythonOverChromium),
+      star(d, x(r.pythonEqualOverNative)), star(d, x(r.pythonEqualOverChromium)), x(r.wasmNodeOverNative),
       x(r.chromiumOverNative), ENGINES.map((e) => nRuns(d, e)).join('/')];
   }));
 L.push('## Peak memory', '');
-table(['Dataset', 'Native CLI RSS', 'wasm memory (Node)', 'wasm memory (Chromium)', 'Python RSS'], sizes.map((z) => {
+table(['Dataset', 'Native CLI RSS', 'wasm memory (Node)', 'wasm memory (Chromium)', 'Python RSS', 'Python equal RSS'], sizes.map((z) => {
   const e = result.datasets[z].engines;
-  return [z, bytes(e.native?.peakRssBytes), bytes(e['wasm-node']?.wasmMemoryBytes), bytes(e.chromium?.wasmMemoryBytes), bytes(e.python?.peakRssBytes)];
+  return [z, bytes(e.native?.peakRssBytes), bytes(e['wasm-node']?.wasmMemoryBytes), bytes(e.chromium?.wasmMemoryBytes), bytes(e.python?.peakRssBytes),
+    bytes(e['python-equal']?.peakRssBytes)];
 }));
 
 L.push('## Stages (seconds, median) and the largest share', '');
@@ -185,12 +197,36 @@ stageTable('wasm in Chromium (page → Worker → Report)', 'chromium',
 stageTable('Inside the Chromium worker\'s analyze (cheap = customer table, RFM, KPIs; clv = CLV + lifecycle while the segment worker runs k-means; waitKmeans = k-means still running after that)', 'chromium',
   (e) => e?.runs?.length && e.median.clv != null && e.median, ['cheap', 'clv', 'waitKmeans', 'assemble'], ['cheap', 'clv', 'waitKmeans', 'assemble', 'analyze']);
 stageTable('Python (pandas, scikit-learn, lifetimes)', 'python', (e) => e?.runs?.length && e.median,
-  ['read_csv', 'rfm', 'kmeans', 'summary', 'bgnbd', 'gg', 'clv'], ['read_csv', 'rfm', 'kmeans', 'summary', 'bgnbd', 'gg', 'clv', 'total']);
+  ['read_csv', 'rfm', 'kmeans', 'summary', 'bgnbd', 'gg', 'clv'], ['read_csv', 'rfm', 'kmeans', 'summary', 'bgnbd', 'gg', 'clv', 'total', 'cpu']);
+{
+  // The equal-work stack; with fewer than 200 bootstrap draws run, the 200-draw bootstrap and
+  // total are extrapolated linearly from the measured draws (columns marked "200 draws, extrap.").
+  const keys = ['read_csv', 'kpis', 'rfm', 'lifecycle', 'kmeans', 'summary', 'fits', 'holdout', 'predict', 'churn', 'explain', 'bootstrap'];
+  const rows = sizes.filter((z) => result.datasets[z].engines['python-equal']?.runs?.length);
+  if (rows.length) {
+    L.push('### Python, equal work (pandas, scikit-learn, lifetimes: what crm-lens does by default)', '');
+    table(['Dataset', ...keys, 'total', 'CPU s', 's per draw', 'draws run', 'bootstrap, 200 draws (extrap.)', 'total, 200 draws (extrap.)', 'Largest'], rows.map((z) => {
+      const m = result.datasets[z].engines['python-equal'].median;
+      const ex = m.totalExtrapolated != null;
+      const shares = { ...m, bootstrap: m.bootstrapExtrapolated ?? m.bootstrap };
+      return [z, ...keys.map((k) => s(m[k])), s(m.total), s(m.cpu), s(m.bootstrapPerDraw), ex ? String(m.bootstrapMeasuredDraws) : '200',
+        ex ? s(m.bootstrapExtrapolated) : '–', ex ? s(m.totalExtrapolated) : '–', largest(shares, keys)];
+    }));
+  }
+}
 
 L.push('## Targets', '');
 for (const t of targets) L.push(`- **${t.verdict}** ${t.name}: ${t.detail}`);
 L.push('');
 const notes = [...args.warn];
+for (const z of sizes) {
+  const m = result.datasets[z].engines['python-equal']?.median;
+  if (m?.totalExtrapolated != null) {
+    notes.push(`${z} Python equal: EXTRAPOLATED — ${m.bootstrapMeasuredDraws} of the 200 bootstrap draws were run (${s(m.bootstrap)} s, ` +
+      `${s(m.bootstrapPerDraw)} s per draw for the draws' evaluation); the 200-draw bootstrap ${s(m.bootstrapExtrapolated)} s and total ` +
+      `${s(m.totalExtrapolated)} s are that time × 200 / ${m.bootstrapMeasuredDraws}, not measured.`);
+  }
+}
 const cov = Object.values(result.datasets).map((d) => d.crmLensComputes).find(Boolean);
 if (cov && (!cov.kmeans || !cov.clv)) {
   notes.push(`This crm-lens build's Report has ${[!cov.kmeans && 'no k-means segments', !cov.clv && 'no CLV / BTYD models'].filter(Boolean).join(' and ')}: ` +

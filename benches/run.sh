@@ -7,7 +7,9 @@
 #             `cargo bench --bench pipeline` with CRM_BENCH_TX=SIZE       benches/native.mjs
 #   wasm-node pkg/ in Node: new Dataset(bytes) and analyze() timed apart   benches/wasm-node.mjs
 #   chromium  the built page in headless Chromium, file input -> Worker    benches/chromium.mjs
-#   python    pandas + scikit-learn + lifetimes in benches/.venv           benches/reference.py
+#   python    pandas + scikit-learn + lifetimes in benches/.venv, two ways: the minimal stack (the
+#             floor) and the equal-work stack (what crm-lens does by default)   benches/reference.py
+#                                                                  (--work equal: reference_equal.py)
 # and writes the table to benches/results/latest.md and .json (benches/report.mjs).
 #
 # Options:
@@ -15,10 +17,19 @@
 #   --big            also 10M (1 run per engine unless --big-runs N)
 #   --runs N         runs per engine and dataset (default 3)
 #   --python         run the Python stack (default: yes; in --smoke only if benches/.venv exists)
-#   --no-python      skip it
+#   --no-python      skip it (both Python stacks)
+#   --no-equal       skip the equal-work Python stack only
+#   --equal-runs N   runs of the equal-work stack per dataset (default: --runs; 10M: --big-runs)
+#   --equal-draws N  bootstrap draws the equal-work stack runs (1..200, default 200); below 200 its
+#                    bootstrap and total are extrapolated to 200 draws and labelled so in the table
+#   --big-equal-draws N  the same for 10M only (default 200; 200 lifetimes draws at 10M take hours)
+#   --python-threads N   OMP/OpenBLAS threads of both Python stacks (default: the libraries' own,
+#                    all cores; on a loaded machine scikit-learn's OpenMP threads spin and its
+#                    k-means wall time grows ~10x: pass 1 there and say so)
 #   --no-stages      skip `cargo bench` (native per-stage times; on by default up to 1M)
 #   --smoke          CI check: 10k, one run, no cargo bench; exits 0 iff the table was produced
-#                    with a result from every engine run (timings are never asserted)
+#                    with a result from every engine run (timings are never asserted); both
+#                    Python stacks only if benches/.venv exists (the equal-work one: ~10 s at 10k)
 # Data files are kept between runs: delete benches/data/ after changing the generator (the table
 # notes it when cargo bench's customers differ from the file's).
 # Environment: CRM_LENS_BIN, CRM_LENS_PKG, CRM_LENS_DIST point at prebuilt artifacts (default:
@@ -28,6 +39,7 @@ set -euo pipefail
 source "$(dirname "$0")/../scripts/env.sh"   # cd to the repo root, node_modules/.bin on PATH
 
 sizes="10k,100k,1M"; runs=3; big=0; big_runs=1; python=auto; stages=1; smoke=0
+equal=1; equal_runs=""; equal_draws=200; big_equal_draws=200; py_threads=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="$2"; shift ;;
@@ -36,6 +48,11 @@ while [ $# -gt 0 ]; do
     --runs) runs="$2"; shift ;;
     --python) python=yes ;;
     --no-python) python=no ;;
+    --no-equal) equal=0 ;;
+    --equal-runs) equal_runs="$2"; shift ;;
+    --equal-draws) equal_draws="$2"; shift ;;
+    --big-equal-draws) big_equal_draws="$2"; shift ;;
+    --python-threads) py_threads="$2"; shift ;;
     --no-stages) stages=0 ;;
     --smoke) smoke=1 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -94,6 +111,11 @@ if [ "$python" = yes ] && ! "$VENV/bin/python" -c 'import lifetimes, sklearn, pa
   fi
 fi
 
+if [ -n "$py_threads" ]; then
+  export OMP_NUM_THREADS="$py_threads" OPENBLAS_NUM_THREADS="$py_threads" MKL_NUM_THREADS="$py_threads"
+  warnings+=("both Python stacks ran with OMP/OpenBLAS threads = $py_threads (--python-threads)")
+fi
+
 # ---- datasets and runs -------------------------------------------------------------------------
 count() { # 10k -> 10000, 1M -> 1000000
   local n="${1%[kKmM]}"
@@ -127,6 +149,14 @@ for size in "${SIZES[@]}"; do
     record "$size" python "$VENV/bin/python" benches/reference.py "$file" "$r"
   else
     printf '{"engine":"python","runs":[],"skipped":"%s"}\n' "$python_why" > "$RAW/$size.python.json"
+  fi
+  if [ "$python" = yes ] && [ "$equal" = 1 ]; then
+    er="${equal_runs:-$r}"; [ "$size" = 10M ] && er="${equal_runs:-$big_runs}"
+    ed="$equal_draws"; [ "$size" = 10M ] && ed="$big_equal_draws"
+    record "$size" python-equal "$VENV/bin/python" benches/reference.py "$file" "$er" --work equal --draws "$ed"
+  else
+    why="${python_why:---no-equal}"; [ "$python" = yes ] && why="--no-equal"
+    printf '{"engine":"python-equal","runs":[],"skipped":"%s"}\n' "$why" > "$RAW/$size.python-equal.json"
   fi
 done
 
