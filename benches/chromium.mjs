@@ -12,6 +12,8 @@
 //             -> Report as a JS object; split into cheap / clv / waitKmeans / assemble
 //   total     bytes posted to the worker -> Report received on the main thread ("bytes in, Report out")
 //   page      change event -> the page has rendered the Report (body[data-state=done])
+//   first     bytes posted to the worker -> its first results (KPIs, RFM) received on the main
+//             thread (the 'fitting' progress; the page shows the KPI cards then)
 // The analysis worker posts { type: 'timing', ... } just before the analysis (src/js/worker/
 // engine.js); an init script wraps window.Worker to record the analyzer's messages without
 // touching the page's code.
@@ -56,6 +58,7 @@ function hook() {
       this.addEventListener('message', (ev) => {
         const m = ev.data ?? {};
         if (m.type === 'timing') mark('timing', { timing: m });
+        else if (m.type === 'progress' && m.first) mark('first');
         else if (m.type === 'analysis') {
           const r = m.report ?? {};
           mark('report', { facts: { rows: r.ingest?.rowsRead, customers: r.kpis?.customers,
@@ -101,6 +104,7 @@ try {
       total: (at('report').at - at('load').at) / 1e3,
       page: (at('done').at - at('change').at) / 1e3,
     };
+    if (at('first')) run.first = (at('first').at - at('load').at) / 1e3;
     if (t) Object.assign(run, { init: t.initMs / 1e3, ingest: t.ingestMs / 1e3, analyze: t.analyzeMs / 1e3 });
     // Inside analyze: the cheap stages, CLV + lifecycle (while the segment worker runs
     // k-means), the wait for k-means after that, and the Report's assembly.
@@ -111,7 +115,7 @@ try {
     out.runs.push(run);
     if (t) out.wasmMemoryBytes = Math.max(out.wasmMemoryBytes ?? 0, t.wasmMemoryBytes);
     out.facts ??= at('report').facts;
-    console.error(`  chromium run: total ${run.total.toFixed(3)} s`);
+    console.error(`  chromium run: total ${run.total.toFixed(3)} s, first results ${run.first?.toFixed(3)} s`);
   }
   if (!out.runs.length || !('ingest' in out.runs[0])) {
     out.errors.push(out.runs.length ? 'no timing message from the worker: www/dist was built without the timing post' : 'no run completed');

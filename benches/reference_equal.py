@@ -38,10 +38,11 @@ Stage by stage (the keys of the timings), with crm-lens's defaults (docs/report.
   bootstrap   200 parameter draws from N(log theta, Cov) of the chosen model and of
               Gamma-Gamma (crm-lens's parametric bootstrap: no refits), each draw evaluated with
               lifetimes on the distinct rows (12 monthly conditional expectations) and the spend
-              per customer, the 5% / 95% quantiles per customer and of the total. As crm-lens:
-              exactly while (x, T) runs x 200 <= 2,000,000, else the stream linearised in the
-              log-parameters with P(alive) exact per draw (`Linearised`); --exact-bootstrap
-              evaluates every draw exactly at any size
+              per customer, the 5% / 95% quantiles per customer and of the total (type 6,
+              numpy's "weibull", as crm-lens since session 6). As crm-lens: the stream
+              linearised in the log-parameters with P(alive) exact per draw (`Linearised`) at
+              every size (the interval study of docs/performance.md); --exact-bootstrap
+              evaluates every draw exactly
 
 Where it cannot do the same work, or does it differently (docs/performance.md lists these too):
 - lifetimes' ParetoNBDFitter has no Hessian (Nelder-Mead, `_hessian_ = None`): its covariance
@@ -325,9 +326,6 @@ def draws(rng, theta, cov, n, ok=lambda th: True):
     return np.asarray(out)
 
 
-EXACT_BUDGET = 2_000_000  # crm-lens's bootstrap.rs: (x, T) runs x draws above it -> linearised stream
-
-
 def with_params(model, th):
     probe = type(model)()
     probe.__dict__.update(model.__dict__)
@@ -380,15 +378,15 @@ class Linearised:
 
 def bootstrap(model, cov, gg, gg_cov, u, codes, x, m, n_draws, exact=False):
     """crm-lens's parametric bootstrap: per draw the model's discounted stream on the distinct
-    rows (lifetimes: exactly, or linearised as crm-lens does above EXACT_BUDGET) and the
+    rows (lifetimes: linearised as crm-lens does at every size, or exactly) and the
     Gamma-Gamma spend per customer; quantiles per customer and of the total."""
     rng = np.random.default_rng(0)
     theta = model.params_.to_numpy()
     tdraws = draws(rng, theta, cov, n_draws)
     gdraws = draws(rng, gg.params_.to_numpy(), gg_cov, n_draws, ok=lambda th: th[1] > 1)
     ux, utx, ut = u["frequency"].to_numpy(), u["recency"].to_numpy(), u["T"].to_numpy()
-    runs = len(u[["frequency", "T"]].drop_duplicates())
-    method = "exact" if exact or runs * DRAWS <= EXACT_BUDGET else "linearizedStream"
+    pareto = isinstance(model, ParetoNBDFitter)
+    method = "exact" if exact else ("linearizedStreamAndPAlive" if pareto else "linearizedStream")
     d = np.empty((len(u), n_draws), dtype=np.float32)
     s = time.perf_counter()
     lin = Linearised(model, ux, utx, ut) if method != "exact" else None
@@ -405,8 +403,8 @@ def bootstrap(model, cov, gg, gg_cov, u, codes, x, m, n_draws, exact=False):
         spend = np.where(xs > 0, gg_spend(p, q, v, xs, ms), p * v / (q - 1))
         clv = spend * d[codes[a:a + chunk]]
         totals += clv.sum(axis=0)
-        low[a:a + chunk], high[a:a + chunk] = np.quantile(clv, [lo, hi], axis=1)
-    return low, high, np.quantile(totals, [lo, hi]), per_draw, method
+        low[a:a + chunk], high[a:a + chunk] = np.quantile(clv, [lo, hi], axis=1, method="weibull")
+    return low, high, np.quantile(totals, [lo, hi], method="weibull"), per_draw, method
 
 
 def run(path, draws_run=DRAWS, exact_bootstrap=False):

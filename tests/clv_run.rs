@@ -239,7 +239,14 @@ fn deterministic_with_seed_and_interval_brackets_point() {
         t["clvHigh"].as_f64().unwrap(),
     );
     assert!(lo < mid && mid < hi, "{lo} {mid} {hi}");
-    assert_eq!(t["bootstrapMethod"], "exact");
+    // The linearised stream at every size (the interval study, docs/performance.md).
+    assert!(
+        t["bootstrapMethod"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("linearized")),
+        "{}",
+        t["bootstrapMethod"]
+    );
     assert_eq!(v1["choiceCriterion"], "aic");
 }
 
@@ -384,38 +391,6 @@ fn diagnostics_are_consistent() {
     assert!(newc.windows(2).all(|w| w[1] >= w[0]));
     assert!((rep.totals.clv - cols.clv.iter().sum::<f64>()).abs() < 1e-6 * rep.totals.clv);
     assert!((rep.units.horizon_units - 360.0).abs() < 1e-12);
-}
-
-#[test]
-fn linearized_bootstrap_agrees_with_exact() {
-    let s = sim::simulate(2500, 730.0, [0.5, 6.0, 0.8, 2.5], [6.0, 4.0, 15.0], 8);
-    let d = from_sim(&s);
-    for model in [ModelChoice::Bgnbd, ModelChoice::ParetoNbd] {
-        let exact = ClvOptions {
-            model,
-            bootstrap_draws: 400,
-            seed: 1,
-            ..Default::default()
-        };
-        let big = ClvOptions {
-            bootstrap_draws: 2500,
-            ..exact.clone()
-        };
-        let (ve, _, _) = go(&d, &exact);
-        let (vl, _, _) = go(&d, &big);
-        assert_eq!(ve["totals"]["bootstrapMethod"], "exact");
-        assert_ne!(vl["totals"]["bootstrapMethod"], "exact");
-        for key in ["clvLow", "clvHigh"] {
-            let (a, b) = (
-                ve["totals"][key].as_f64().unwrap(),
-                vl["totals"][key].as_f64().unwrap(),
-            );
-            assert!(
-                (a / b - 1.0).abs() < 0.03,
-                "{model:?} {key}: exact {a} vs linearized {b}"
-            );
-        }
-    }
 }
 
 #[test]

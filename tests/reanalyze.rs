@@ -143,8 +143,14 @@ fn prepare_then_analyze_equals_analyze() {
     ];
     for (what, json, expected) in steps {
         let o = opts(json);
-        ds.prepare(&o).unwrap();
+        let first = ds
+            .prepare(&o)
+            .unwrap()
+            .expect("transactions have first results");
         let a = ds.reanalyze(&o).unwrap();
+        // The first results the page shows while the models are fitted are the Report's own.
+        assert_eq!(first.kpis, a.report.kpis, "{what}: first results' KPIs");
+        assert_eq!(first.rfm, a.report.rfm, "{what}: first results' RFM");
         assert_eq!(
             ds.stages_run(),
             with_new_stages(expected),

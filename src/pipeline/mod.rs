@@ -42,6 +42,16 @@ use memo::Memo;
 pub use offload::{SegmentFeatures, SegmentJob, SegmentResult};
 pub use summary_export::SUMMARY_COLUMNS;
 
+/// The sections of a Report that exist after the cheap stages (customer table, RFM, KPIs),
+/// before any model is fitted: the "first results" the page shows while CLV and the segments
+/// are computed. Each equals the same section of the Report that follows.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FirstResults {
+    pub kpis: KpisReport,
+    pub rfm: RfmReport,
+}
+
 /// What the file held, kept for re-analysis.
 #[derive(Debug, Clone)]
 enum Source {
@@ -265,12 +275,21 @@ impl Dataset {
     /// the `reanalyze` that follows with the same options only fits the models (CLV,
     /// lifecycle, k-means). It lets the page report "fitting" between the two calls; the
     /// Report is the one `reanalyze` alone gives (tests/reanalyze.rs).
-    pub fn prepare(&mut self, opts: &Options) -> Result<()> {
+    /// Returns the first results (KPIs and RFM, the Report's sections as `reanalyze` will
+    /// give them), which the page shows while the models are fitted; `None` for subscription
+    /// input (no customer stages).
+    pub fn prepare(&mut self, opts: &Options) -> Result<Option<FirstResults>> {
         opts.validate()?;
         if self.is_subscription_input() {
-            return Ok(());
+            return Ok(None);
         }
-        self.with_stages(|ds, stages, ran| ds.cheap_stages(opts, stages, ran).map(|_| ()))
+        self.with_stages(|ds, stages, ran| {
+            let c = ds.cheap_stages(opts, stages, ran)?;
+            Ok(Some(FirstResults {
+                kpis: c.kpi.kpis.clone(),
+                rfm: c.rfm.report.clone(),
+            }))
+        })
     }
 
     /// Runs `f` on the stage memo, collecting the stages it computed for the next

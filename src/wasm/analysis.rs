@@ -146,13 +146,19 @@ impl Dataset {
 
     /// Runs the cheap stages (customer table, RFM, KPIs) for `opts`, so that the `analyze`
     /// with the same options that follows only fits the models: the page reports progress
-    /// ("fitting") between the two calls. Optional; `analyze` alone gives the same Report.
+    /// ("fitting") between the two calls and shows what this returns, the first results
+    /// `{ kpis, rfm }` (the Report's sections as `analyze` will give them; `null` for
+    /// subscription input). Optional; `analyze` alone gives the same Report.
+    #[wasm_bindgen(unchecked_return_type = "{ kpis: KpisReport; rfm: RfmReport } | null")]
     pub fn prepare(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Options")] opts: Option<JsValue>,
-    ) -> Result<(), JsValue> {
+    ) -> Result<JsValue, JsValue> {
         let opts: Options = options(opts)?;
-        self.inner.prepare(&opts).map_err(js_error)
+        match self.inner.prepare(&opts).map_err(js_error)? {
+            Some(first) => to_js(&first),
+            None => Ok(JsValue::NULL),
+        }
     }
 
     /// Runs the analyses with `opts` (ingest options are those the dataset was read with).

@@ -51,7 +51,11 @@ test('analyzer: AbortSignal cancels with { code: cancelled, name: AbortError }, 
     const pre = new AbortController();
     pre.abort();
     const early = await a.analyze({}, { signal: pre.signal }).then(() => null, (e) => e);
-    return { error, restoring, restored, kept, all, customers: before.report.kpis.customers, progress,
+    // The fitting progress carries the first results: the Report's own KPI and RFM sections.
+    const first = progress.find((p) => p.first)?.first;
+    const firstIsReport = JSON.stringify(first) === JSON.stringify({ kpis: again.report.kpis, rfm: again.report.rfm });
+    return { error, restoring, restored, kept, all, customers: before.report.kpis.customers,
+      progress: progress.map(({ stage, fraction, first }) => ({ stage, fraction, first: first != null })), firstIsReport,
       stagesRun: again.stagesRun, bins: again.report.rfm.bins, early, still: a.analysis === again };
   });
   assert.equal(out.error.code, 'cancelled');
@@ -59,7 +63,8 @@ test('analyzer: AbortSignal cancels with { code: cancelled, name: AbortError }, 
   assert.ok(out.restoring && out.restored, 'the shown analysis was read again');
   assert.ok(out.kept, 'the analysis object stays the one shown');
   assert.equal(out.all, out.customers, 'queries run on the restored data');
-  assert.deepEqual(out.progress, [{ stage: 'aggregating', fraction: 0 }, { stage: 'fitting', fraction: 1 / 3 }, { stage: 'preparing', fraction: 2 / 3 }]);
+  assert.deepEqual(out.progress, [{ stage: 'aggregating', fraction: 0, first: false }, { stage: 'fitting', fraction: 1 / 3, first: true }, { stage: 'preparing', fraction: 2 / 3, first: false }]);
+  assert.ok(out.firstIsReport, 'the first results are the Report\'s kpis and rfm');
   assert.deepEqual(out.stagesRun, ['rfm']);
   assert.equal(out.bins, 4);
   assert.equal(out.early.code, 'cancelled');

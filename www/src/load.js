@@ -27,7 +27,15 @@ analyzer.addEventListener('analysis', (e) => {
 function startRun() {
   const run = new AbortController();
   state.run = run;
-  const control = { signal: run.signal, onProgress: ({ stage }) => { if (state.run === run) showProgress(stage) } };
+  const control = {
+    signal: run.signal,
+    onProgress: ({ stage, first }) => {
+      if (state.run !== run) return;
+      showProgress(stage);
+      // The KPI cards while the models are fitted (a first analysis of this file only).
+      if (first) $('dashboard').showFirst(first);
+    },
+  };
   return { run, control };
 }
 

@@ -13,7 +13,7 @@ use crate::clv::maths::fastmath;
 use crate::clv::maths::special::{expit, ln};
 use crate::clv::model::ModelKind;
 use crate::clv::uncertainty::bootstrap::{
-    quantile, BootIn, BootOut, ParetoLinear, Streams, EXACT_BUDGET,
+    levels, quantile, BootIn, BootOut, ParetoLinear, Streams,
 };
 
 /// |exponent| below which the per-(x, v) powers neither overflow nor underflow.
@@ -170,15 +170,16 @@ pub fn evaluate(
         ..Default::default()
     };
     let mut totals = vec![0.0; nd];
-    let (qlo, qhi) = ((1.0 - bi.interval) / 2.0, (1.0 + bi.interval) / 2.0);
+    let (qlo, qhi) = levels(bi.interval, nd, bi.positions);
     let streams = Streams::new(bi, params);
     let pareto = bi.kind == ModelKind::ParetoNbd;
     let pareto_lin =
-        (pareto && rows.len().saturating_mul(nd) > EXACT_BUDGET).then(|| ParetoLinear::new(bi));
-    out.method = if streams.linear.is_some() {
-        "linearizedStream"
-    } else {
-        "exact"
+        (pareto && rows.len().saturating_mul(nd) > bi.exact_budget).then(|| ParetoLinear::new(bi));
+    out.method = match (streams.linear.is_some(), pareto_lin.is_some()) {
+        (false, false) => "exact",
+        (true, false) => "linearizedStream",
+        (false, true) => "linearizedPAlive",
+        (true, true) => "linearizedStreamAndPAlive",
     }
     .into();
     let bg = (!pareto).then(|| BgTables::new(bi, params));
@@ -357,6 +358,7 @@ mod reference {
     use crate::clv::input::Summary;
     use crate::clv::prediction::palive::PAlive;
     use crate::clv::prediction::purchases::{stream, Grid};
+    use crate::clv::uncertainty::bootstrap::Positions;
 
     /// The row-major evaluation (K tables, affine spend, one-pass quantiles) equals the plain
     /// per-customer, per-draw definition.
@@ -419,9 +421,43 @@ mod reference {
                 draws: params.len(),
                 seed: 0,
                 interval: 0.9,
+                exact_budget: usize::MAX,
+                positions: Positions::Numpy,
             };
             let out = evaluate(&bi, &params, &spends, 0);
             assert_eq!(out.method, "exact");
+            // The linearised stream (the pipeline's path) stays close to the exact one for draws
+            // as near the estimate as a fit's are (here within ±5%; the expansion's error is of
+            // second order in the shift).
+            let near: Vec<Vec<f64>> = params
+                .iter()
+                .map(|p| {
+                    let f = |i: usize| 1.0 + 0.25 * (p[i] / theta[i] - 1.0);
+                    (0..4).map(|i| theta[i] * f(i)).collect()
+                })
+                .collect();
+            let ex = evaluate(&bi, &near, &spends, 0);
+            let lin = evaluate(
+                &BootIn {
+                    exact_budget: 0,
+                    ..bi
+                },
+                &near,
+                &spends,
+                0,
+            );
+            assert!(lin.method.starts_with("linearized"), "{}", lin.method);
+            let worst = (0..x.len())
+                .map(|c| {
+                    let scale = ex.high[c].abs().max(1e-9);
+                    ((lin.low[c] - ex.low[c]).abs() / scale)
+                        .max((lin.high[c] - ex.high[c]).abs() / scale)
+                })
+                .fold(0.0, f64::max);
+            assert!(
+                worst < 0.01,
+                "{kind:?}: worst end {worst} of the exact high"
+            );
             for c in 0..x.len() {
                 let mut vals: Vec<f64> = (0..params.len())
                     .map(|j| {

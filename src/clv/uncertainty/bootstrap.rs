@@ -31,6 +31,38 @@ pub struct BootIn<'a> {
     pub draws: usize,
     pub seed: u64,
     pub interval: f64,
+    /// Largest runs x draws evaluated exactly; above it D(x, T) (and Pareto/NBD's P(alive))
+    /// use their first-order expansion. The pipeline passes 0, always the expansion (the
+    /// interval study in docs/performance.md); `usize::MAX` forces the exact path.
+    pub exact_budget: usize,
+    /// Which order statistics bound the interval.
+    pub positions: Positions,
+}
+
+/// Where the interval's ends sit among the sorted draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Positions {
+    /// numpy's default quantile (type 7, position `(n − 1) q`): an interval of `n` draws then
+    /// holds `(n − 1) × interval / (n + 1)` of the distribution on average (89.1% for 90% at
+    /// 200 draws).
+    Numpy,
+    /// Type 6 (position `(n + 1) q`, 1-based): the expected coverage equals `interval` at any
+    /// `n` (the k-th of n draws has E[F(X_(k))] = k / (n + 1)). What the pipeline uses.
+    Nominal,
+}
+
+/// The type-7 quantile levels that place the ends at `positions` among `n` draws.
+pub fn levels(interval: f64, n: usize, positions: Positions) -> (f64, f64) {
+    let (lo, hi) = ((1.0 - interval) / 2.0, (1.0 + interval) / 2.0);
+    match positions {
+        Positions::Numpy => (lo, hi),
+        Positions::Nominal if n > 1 => {
+            // 1-based position (n + 1) q is the type-7 position (n - 1) q' + 1.
+            let at = |q: f64| (((n + 1) as f64 * q - 1.0) / (n - 1) as f64).clamp(0.0, 1.0);
+            (at(lo), at(hi))
+        }
+        Positions::Nominal => (lo, hi),
+    }
 }
 
 /// Bootstrap outputs.
@@ -105,8 +137,10 @@ pub fn quantile(buf: &mut [f64], q: f64) -> f64 {
     a + (h - lo as f64) * (b - a)
 }
 
-/// Largest number of exact (x, T) stream evaluations (runs x draws) before the bootstrap switches
-/// to the first-order expansion of D in the log-parameters.
+/// Largest number of exact stream evaluations (rows x draws) before BG/BB's bootstrap
+/// (`uncertainty::discrete`) switches to the first-order expansion of D in the log-parameters.
+/// The continuous models' bootstrap always takes the expansion (`exact_budget: 0`): the interval
+/// study in docs/performance.md found it as accurate as the exact path.
 pub const EXACT_BUDGET: usize = 2_000_000;
 
 /// Discounted purchase stream `D(x, T)` per draw: exact, or (on large data) the first-order
@@ -148,7 +182,7 @@ impl Streams {
                 s
             })
             .collect();
-        let linear = (first.len().saturating_mul(params.len()) > EXACT_BUDGET).then(|| {
+        let linear = (first.len().saturating_mul(params.len()) > bi.exact_budget).then(|| {
             let d_at = |p: &[f64], r: usize| {
                 stream(bi.kind, p, rows.x[r], rows.t[r], bi.grid).map_or(0.0, |s| s.0)
             };
@@ -227,8 +261,9 @@ impl ParetoLinear {
     }
 }
 
-/// Runs the bootstrap; None if a covariance is not positive definite.
-pub fn run(bi: &BootIn) -> Option<BootOut> {
+/// The seeded parameter draws of a bootstrap: transaction-model parameters, spend models, and
+/// how many draws were rejected and redrawn. None if a covariance is not positive definite.
+pub fn parameter_draws(bi: &BootIn) -> Option<(Vec<Vec<f64>>, Vec<SpendModel>, usize)> {
     let l = cholesky(bi.cov)?;
     let lg = match bi.gg {
         Some((_, c)) => Some(cholesky(c)?),
@@ -252,6 +287,12 @@ pub fn run(bi: &BootIn) -> Option<BootOut> {
         };
         spends.push(sp);
     }
+    Some((params, spends, rejected))
+}
+
+/// Runs the bootstrap; None if a covariance is not positive definite.
+pub fn run(bi: &BootIn) -> Option<BootOut> {
+    let (params, spends, rejected) = parameter_draws(bi)?;
     Some(crate::clv::uncertainty::boot_eval::evaluate(
         bi, &params, &spends, rejected,
     ))

@@ -11,7 +11,9 @@ use crate::clv::fitting::linalg::cholesky;
 use crate::clv::gamma_gamma::spend::SpendModel;
 use crate::clv::maths::special::{exp, ln};
 use crate::clv::uncertainty::boot_eval::two_quantiles;
-use crate::clv::uncertainty::bootstrap::{draw_valid, quantile, BootOut, EXACT_BUDGET};
+use crate::clv::uncertainty::bootstrap::{
+    draw_valid, levels, quantile, BootOut, Positions, EXACT_BUDGET,
+};
 use rand_xoshiro::rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
@@ -131,7 +133,7 @@ pub fn run(bi: &BootIn) -> Option<BootOut> {
             _ => groups.push((i, 1)),
         }
     }
-    let (qlo, qhi) = ((1.0 - bi.interval) / 2.0, (1.0 + bi.interval) / 2.0);
+    let (qlo, qhi) = levels(bi.interval, nd, Positions::Nominal);
     let mut low = vec![0.0; n];
     let mut high = vec![0.0; n];
     let mut totals = vec![0.0; nd];

@@ -12,6 +12,7 @@ import { formatter } from './format.js';
 import { ChartSet, themeOf } from './charts.js';
 import { VirtualTable } from './table.js';
 import { renderPanels, applyStaticLabels } from './render.js';
+import { renderKpis } from './panels/kpis.js';
 import { analyzerView, localView } from './data.js';
 import { emptyQuery, runQuery } from './panels/customers.js';
 import { downloadList, copyIds } from './panels/lists.js';
@@ -184,12 +185,37 @@ export class CrmLensDashboard extends HTMLElement {
     $('export-csv').hidden = !view.exportCsv;
     $('export-filtered').hidden = !view.exportCsv;
     $('list-bar').hidden = true;
+    delete this.#root.querySelector('.dashboard').dataset.phase;
     applyStaticLabels(this.#root, ctx);
     return renderPanels(ctx, () => token === this.#token).then((done) => {
       if (!done) return;
       applyStaticLabels(this.#root, ctx);
       this.#emit('crm-lens-render', { report: view.report });
     });
+  }
+
+  /**
+   * The first results of an analysis still running (`{ kpis, rfm }`, the `first` of the
+   * analyzer's `fitting` progress): the KPI cards, on screen while CLV and the segments are
+   * fitted; the analysis replaces them. Ignored while an analysis is shown (a re-run keeps the
+   * whole dashboard until its own Report arrives).
+   */
+  showFirst(first) {
+    if (this.#view || !first?.kpis || !this.isConnected) return;
+    const i18n = translator(this.#lang(), this.#messages);
+    const ctx = {
+      ...i18n, report: { kpis: first.kpis, rfm: first.rfm }, charts: this.#charts,
+      fmt: formatter(i18n.locale, currencyOf(this.getAttribute('currency'))),
+      $: (id) => this.#root.getElementById(id),
+    };
+    applyStaticLabels(this.#root, ctx);
+    // The cards only (the panel's first step): the chart by period comes with the analysis —
+    // a page's first chart can block the main thread for long, and the figure may still hold a
+    // previous file's chart, which must not show beside these cards.
+    renderKpis(ctx).next();
+    this.#charts.figure('periods').hidden = true;
+    this.#root.querySelector('.dashboard').dataset.phase = 'first';
+    this.#emit('crm-lens-first', first);
   }
 
   /** The `lang` attribute (en, zh, ru; `zh-CN` counts as zh), else the page's language. */

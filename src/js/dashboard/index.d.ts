@@ -1,6 +1,6 @@
 // Types of crm-lens/dashboard (src/js/dashboard/index.js): the <crm-lens-dashboard> element.
 import type { Report } from '../types.js';
-import type { Analyzer, CustomerColumns } from '../worker/index.js';
+import type { Analyzer, CustomerColumns, FirstResults } from '../worker/index.js';
 
 /** The dashboard's languages. */
 export type Lang = 'en' | 'zh' | 'ru';
@@ -43,6 +43,8 @@ export interface DashboardEventMap {
   'crm-lens-customer': CustomEvent<CustomerEventDetail>;
   'crm-lens-segment': CustomEvent<SegmentEventDetail>;
   'crm-lens-render': CustomEvent<{ report: Report }>;
+  /** The first results are on screen (showFirst), before the analysis they belong to. */
+  'crm-lens-first': CustomEvent<FirstResults>;
   'crm-lens-fix': CustomEvent<FixEventDetail>;
   'crm-lens-error': CustomEvent<DashboardError>;
 }
@@ -70,6 +72,12 @@ export declare class CrmLensDashboard extends HTMLElement {
   messages: Messages;
   /** Renders again; resolves when every panel is drawn. */
   render(): Promise<void>;
+  /**
+   * Shows the first results of an analysis still running (the `first` of the analyzer's
+   * `fitting` progress) as the KPI cards; the analysis replaces them when it arrives. Ignored
+   * while an analysis is shown.
+   */
+  showFirst(first: FirstResults): void;
   addEventListener<K extends keyof DashboardEventMap>(type: K, listener: (this: CrmLensDashboard, ev: DashboardEventMap[K]) => void, options?: boolean | AddEventListenerOptions): void;
   addEventListener<K extends keyof HTMLElementEventMap>(type: K, listener: (this: CrmLensDashboard, ev: HTMLElementEventMap[K]) => void, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;

@@ -11,6 +11,7 @@
 //   {type:'init', module, formatsWasm?, port}
 //   {type:'open', id, bytes | columns, options}          → {type:'opened', id, detected}
 //   {type:'analyze', id, options, restore?}              → {type:'analysis', id, report, columns, ids?, summaries, stagesRun}
+//     (its 'fitting' progress carries `first`: the Report's kpis and rfm, ready before the models)
 //   {type:'query', id, query}                            → {type:'query', id, index}
 //   {type:'export', id, query?, options?: {raw}}        → {type:'export', id, bytes}
 // and, while a request runs, {type:'progress', id, stage}; a failure is {type:'error', id, error}.
@@ -47,7 +48,7 @@ function start({ module, formatsWasm, port }) {
 }
 
 async function handle(msg) {
-  const progress = (stage) => self.postMessage({ type: 'progress', id: msg.id, stage });
+  const progress = (stage, first) => self.postMessage({ type: 'progress', id: msg.id, stage, ...(first ? { first } : {}) });
   try {
     if (msg.type === 'open') {
       const t0 = performance.now();
@@ -111,14 +112,16 @@ async function runAnalysis(msg, progress) {
   const phases = {};
   let t = t2;
   const phase = (name) => { const now = performance.now(); phases[name] = now - t; t = now; };
-  dataset.prepare(options); // customer table, RFM, KPIs: memo hits for analyze below
+  // Customer table, RFM, KPIs (memo hits for analyze below): the first results, shown while the
+  // models are fitted.
+  const first = dataset.prepare(options);
   phase('prepare');
   // k-means in the segment worker while this one fits CLV; if that fails, analyze() below
   // segments here (the Report is the same either way).
   const job = dataset.segmentJob(options);
   const elsewhere = job ? segmentElsewhere(job).catch(() => null) : null;
   phase('segmentJob');
-  progress('fitting');
+  progress('fitting', first);
   dataset.prepareModels(options);
   phase('models');
   const answer = elsewhere && (await elsewhere);

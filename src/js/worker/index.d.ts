@@ -20,6 +20,18 @@ export type ProgressStage = 'reading' | 'parsing' | 'aggregating' | 'fitting' | 
 export interface Progress {
   stage: ProgressStage;
   fraction: number;
+  /**
+   * With `fitting`: the first results of the analysis, the Report's `kpis` and `rfm` exactly as
+   * `analyze` will resolve them, ready before the models (CLV, lifecycle, segments) are fitted.
+   * A dashboard element shows them with `showFirst`.
+   */
+  first?: FirstResults;
+}
+
+/** The sections of a Report that exist before any model is fitted. */
+export interface FirstResults {
+  kpis: Report['kpis'];
+  rfm: Report['rfm'];
 }
 
 export interface CallControl {

@@ -211,7 +211,7 @@ export class Analyzer extends EventTarget {
     if (this.#workers !== w) return;
     const p = this.#pending.get(m.id);
     if (!p) return;
-    if (m.type === 'progress') { p.onProgress?.({ stage: m.stage, fraction: FRACTION[m.stage] ?? 0 }); return; }
+    if (m.type === 'progress') { p.onProgress?.({ stage: m.stage, fraction: FRACTION[m.stage] ?? 0, ...(m.first ? { first: m.first } : {}) }); return; }
     if (m.type === 'timing') return; // stage times for the benchmark harness
     this.#pending.delete(m.id);
     if (m.type === 'error') p.reject(m.error);
