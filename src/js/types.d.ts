@@ -1221,9 +1221,10 @@ export type TimeUnit = "day" | "week" | "month" | "year";
 export type Totals = { clv: number, clvLow: number, clvHigh: number, interval: number, bootstrapDraws: number, 
 /**
  * "none", "exact", "linearizedStream", "linearizedPAlive" or "linearizedStreamAndPAlive":
- * on large data (runs x draws > 2M) the discounted purchase stream D(x,T) and, for
- * Pareto/NBD, logit P(alive) use their first-order expansion in the log-parameters
- * (see uncertainty/bootstrap.rs); spend and BG/MBG P(alive) are always exact per draw.
+ * the continuous models' discounted purchase stream D(x,T) and, for Pareto/NBD, logit
+ * P(alive) use their first-order expansion in the log-parameters (BG/BB only above 2M
+ * rows x draws; see uncertainty/bootstrap.rs and the interval study in
+ * docs/performance.md); spend and BG/MBG P(alive) are always exact per draw.
  */
 bootstrapMethod: string, seed: number, expectedPurchases: number, meanExpectedSpend: number, meanPAlive: number, simpleClv: number, };
 
