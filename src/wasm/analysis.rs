@@ -14,7 +14,7 @@ use crate::pipeline::{self, Analysis};
 // Rust types (src/typescript.rs). wasm-bindgen moves this text into crm_lens.d.ts.
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
-import type { Decoded, Detected, ExportOptions, Options, Report } from './types.js';
+import type { Decoded, Detected, ExportOptions, KpisReport, Options, Report, RfmReport } from './types.js';
 export type * from './types.js';
 
 /** A stage `stagesRun()` names. */
