@@ -183,7 +183,11 @@ impl Deferred {
 
 /// The parts evaluated so far of the deferred bootstrap of CLV generation `generation`.
 fn parts_of(stages: &mut Stages, generation: u64) -> &mut Vec<BootPart> {
-    if stages.boot_parts.as_ref().is_none_or(|(g, _)| *g != generation) {
+    if stages
+        .boot_parts
+        .as_ref()
+        .is_none_or(|(g, _)| *g != generation)
+    {
         stages.boot_parts = None;
     }
     &mut stages

@@ -140,7 +140,9 @@ impl Dataset {
         answer: &[u8],
     ) -> Result<(), JsValue> {
         let opts: Options = options(Some(opts))?;
-        self.inner.provide_intervals(&opts, answer).map_err(js_error)
+        self.inner
+            .provide_intervals(&opts, answer)
+            .map_err(js_error)
     }
 
     /// Remembers what `runSegments` answered for this dataset's `segmentJob(opts)`.

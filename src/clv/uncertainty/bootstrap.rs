@@ -176,7 +176,8 @@ impl Streams {
         let mut run_of = Vec::with_capacity(span.len());
         let mut first = Vec::new();
         for r in span.clone() {
-            let new_run = r == span.start || rows.x[r] != rows.x[r - 1] || rows.t[r] != rows.t[r - 1];
+            let new_run =
+                r == span.start || rows.x[r] != rows.x[r - 1] || rows.t[r] != rows.t[r - 1];
             if new_run {
                 first.push(r);
             }

@@ -118,7 +118,9 @@ impl BootJob {
 
     /// The job as bytes, with a `token` (whose stage it is) and the `blocks` to run.
     pub fn encode(&self, token: u64, blocks: Range<usize>) -> Vec<u8> {
-        let mut w = Writer(Vec::with_capacity(64 + 44 * self.rows.len() + 20 * self.x.len()));
+        let mut w = Writer(Vec::with_capacity(
+            64 + 44 * self.rows.len() + 20 * self.x.len(),
+        ));
         w.u64(MAGIC);
         w.u64(token);
         w.u64(blocks.start as u64);
@@ -243,8 +245,11 @@ impl BootJob {
             rejected: r.usize()?,
             method: METHODS.get(r.usize()?).copied()?,
         };
-        (r.0.is_empty() && b0 <= b1 && b1 <= BLOCKS && job.consistent())
-            .then_some((token, b0..b1, job))
+        (r.0.is_empty() && b0 <= b1 && b1 <= BLOCKS && job.consistent()).then_some((
+            token,
+            b0..b1,
+            job,
+        ))
     }
 
     /// Every length and index the evaluation reads agrees (what `decode` cannot see alone).
@@ -255,12 +260,17 @@ impl BootJob {
         let square = |m: &[Vec<f64>], k: usize| m.len() == k && m.iter().all(|row| row.len() == k);
         k == 4
             && square(&self.cov, k)
-            && self.gg.as_ref().is_none_or(|(p, c)| p.len() == 3 && square(c, 3))
+            && self
+                .gg
+                .as_ref()
+                .is_none_or(|(p, c)| p.len() == 3 && square(c, 3))
             && match &self.spend {
                 SpendModel::GammaGamma(p) => p.len() == 3,
                 SpendModel::Observed { .. } => true,
             }
-            && [r.tx.len(), r.t.len(), r.w.len(), r.xi.len()].iter().all(|&l| l == n)
+            && [r.tx.len(), r.t.len(), r.w.len(), r.xi.len()]
+                .iter()
+                .all(|&l| l == n)
             && r.xs.len() == r.xw.len()
             && r.xi.iter().all(|&i| i < r.xs.len())
             && r.map.iter().all(|&i| i < n)
@@ -401,8 +411,19 @@ mod tests {
             let tv = (30 + c % 200) as f64;
             x.push(xv);
             t.push(tv);
-            tx.push(if xv == 0.0 { 0.0 } else { ((c * 13) % 30) as f64 }.min(tv));
-            m.push(if xv == 0.0 { 0.0 } else { 10.0 + (c % 11) as f64 });
+            tx.push(
+                if xv == 0.0 {
+                    0.0
+                } else {
+                    ((c * 13) % 30) as f64
+                }
+                .min(tv),
+            );
+            m.push(if xv == 0.0 {
+                0.0
+            } else {
+                10.0 + (c % 11) as f64
+            });
         }
         let rows = collapse(&Summary {
             x: x.clone(),
