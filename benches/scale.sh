@@ -76,9 +76,9 @@ step() {
     if [ "$(free_gb)" -lt "$min_free_gb" ]; then
       low=1
       echo "watchdog: $(free_gb) GB free (< $min_free_gb): stopping $name" >&2
-      kill -TERM -- "-$pid" 2>/dev/null || true
+      kill -TERM -- "-$pid" 2>/dev/null || pkill -TERM -P "$pid" || true
       sleep 10
-      kill -KILL -- "-$pid" 2>/dev/null || true
+      kill -KILL -- "-$pid" 2>/dev/null || pkill -KILL -P "$pid" || true
     fi
     sleep 5
   done
