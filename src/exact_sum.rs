@@ -214,7 +214,10 @@ mod tests {
         let dot = exact_dot(w.iter().copied().zip(v.iter().copied()));
         assert_eq!(dot.to_bits(), exact_sum(copies.iter().copied()).to_bits());
         // 3 × 0.1 rounds (0.30000000000000004); its exact value does not, and sums on.
-        assert_eq!(exact_dot([(3.0, 0.1), (-1.0, 0.3)]), exact_sum([0.1, 0.1, 0.1, -0.3]));
+        assert_eq!(
+            exact_dot([(3.0, 0.1), (-1.0, 0.3)]),
+            exact_sum([0.1, 0.1, 0.1, -0.3])
+        );
         assert_eq!(exact_dot(Vec::<(f64, f64)>::new()), 0.0);
         let mut acc = ExactAcc::default();
         for (&w, &v) in w.iter().zip(&v) {

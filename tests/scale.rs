@@ -253,7 +253,10 @@ fn fit_writes_the_card_analyze_writes() {
     // The holdout errors are exact weighted sums: the collapsed rows give the customers' bits.
     assert!(card.holdout.is_some());
     assert_eq!(c.holdout, card.holdout);
-    assert_eq!((c.customers, c.unique_rows), (card.customers, card.unique_rows));
+    assert_eq!(
+        (c.customers, c.unique_rows),
+        (card.customers, card.unique_rows)
+    );
     // In any row order, either file gives the same card (holdout errors included).
     for seed in [0, 1, 2] {
         for (file, want) in [(&summary[..], &fitted), (collapsed.as_bytes(), &c)] {

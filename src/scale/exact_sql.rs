@@ -95,7 +95,10 @@ pub fn limb(e: Engine, amount: &str, x: &str, j: usize) -> String {
     }
     // Limb 0 holds the lowest bits: the place to refuse an amount below the grid.
     let msg = "'crm-lens: an amount below 2^-58 with bits under 2^-110 cannot be summed exactly (docs/scale.md); round the amounts in a view'";
-    format!("CASE WHEN {x} % 1 <> 0 THEN CAST({} AS {ty}) ELSE {v} END", fail(e, msg))
+    format!(
+        "CASE WHEN {x} % 1 <> 0 THEN CAST({} AS {ty}) ELSE {v} END",
+        fail(e, msg)
+    )
 }
 
 fn day_type(e: Engine) -> &'static str {
@@ -271,7 +274,7 @@ mod tests {
     /// sum exactly in any grouping; one more line can reach past 2⁵³, where a sum rounds.
     #[test]
     fn day_sums_are_exact_up_to_the_bound() {
-        let top = (u32::MAX) as f64;
+        let top = u32::MAX as f64;
         let n = DAY_LINES_MAX;
         let sequential = (0..n).fold(0.0f64, |s, _| s + top);
         assert_eq!(sequential, n as f64 * top);
@@ -281,7 +284,7 @@ mod tests {
         assert_eq!(half + half, sequential);
         // Past the bound: the exact sum is an odd integer above 2⁵³, not a double.
         let past = (n + 1) * u32::MAX as u64;
-        assert!(past > 1 << 53 && past % 2 == 1);
+        assert!(past > 1 << 53 && past & 1 == 1);
         assert_ne!((sequential + top) as u64, past);
         assert_eq!(day_lines_max(Engine::Spark), 1 << 31);
         // Spark's BIGINT bound: 2³¹ lines of 2³² − 1 stay below 2⁶³.
@@ -291,9 +294,15 @@ mod tests {
     #[test]
     fn the_day_check_runs_on_the_lines_count() {
         let v = day_value(Engine::DuckDb, "v0", Some("n_lines"));
-        assert!(v.starts_with("CASE WHEN n_lines > 2097152 THEN CAST(error("), "{v}");
+        assert!(
+            v.starts_with("CASE WHEN n_lines > 2097152 THEN CAST(error("),
+            "{v}"
+        );
         let v = day_value(Engine::Spark, "v0", Some("n_lines"));
-        assert!(v.contains("n_lines > 2147483648 THEN CAST(raise_error("), "{v}");
+        assert!(
+            v.contains("n_lines > 2147483648 THEN CAST(raise_error("),
+            "{v}"
+        );
         assert_eq!(day_value(Engine::DuckDb, "v3", None), "CAST(v3 AS BIGINT)");
         assert!(limb(Engine::DuckDb, "amount", "ax", 2).contains("AS DOUBLE)"));
         assert!(limb(Engine::Spark, "amount", "ax", 2).contains("AS BIGINT)"));

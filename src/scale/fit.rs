@@ -113,10 +113,10 @@ pub fn fit_summary(
         if let Some((cal, duration)) = row.holdout {
             c.duration = Some(duration);
             if let Some(k) = cal {
-                for (v, x) in c
-                    .cal
-                    .iter_mut()
-                    .zip([k.frequency, k.recency, k.t, k.holdout_frequency])
+                for (v, x) in
+                    c.cal
+                        .iter_mut()
+                        .zip([k.frequency, k.recency, k.t, k.holdout_frequency])
                 {
                     v.push(x);
                 }

@@ -13,8 +13,8 @@
 //! Without any retention, r = 0 and simple CLV is 0 (warning `simple_clv_no_retention`).
 
 use crate::clv::input::{customers, finite_or_zero, weight};
-use crate::exact_sum::ExactAcc;
 use crate::clv::units::DAYS_PER_MONTH;
+use crate::exact_sum::ExactAcc;
 use crate::report::Warning;
 use serde::Serialize;
 

@@ -279,7 +279,10 @@ fn scored(kind: ModelKind, p: &[f64], rows: &Rows, h: &HoldoutInput) -> (Holdout
         let a = finite_or_zero(h.actual, c);
         let pr = pred_row[rows.map[c]];
         let w = weight(h.weights, c);
-        for (s, v) in sums.iter_mut().zip([(a - pr).abs(), (a - pr) * (a - pr), a, pr]) {
+        for (s, v) in sums
+            .iter_mut()
+            .zip([(a - pr).abs(), (a - pr) * (a - pr), a, pr])
+        {
             s.add_product(w, v);
         }
     }
