@@ -25,7 +25,7 @@ set -euo pipefail
 source "$(dirname "$0")/../scripts/env.sh"
 
 cmdline="$*"
-rows=0; engine=duckdb; score_customers=0; keep=0; memory=""; generate=crm-lens; min_free_gb=5
+rows=0; engine=duckdb; score_customers=0; keep=0; memory=""; generate=crm-lens; min_free_gb=5; reuse=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --rows) rows="$2"; shift ;;
@@ -35,6 +35,7 @@ while [ $# -gt 0 ]; do
     --generate) generate="$2"; shift ;;     # crm-lens (sample CSV), pipe (sample piped to DuckDB) or duckdb
     --min-free-gb) min_free_gb="$2"; shift ;;   # the watchdog's floor of free disk
     --keep) keep=1 ;;
+    --reuse-table) reuse=1 ;;   # DuckDB: the orders table of a previous --keep run, not made again
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -71,7 +72,7 @@ step() {
   setsid /usr/bin/time -f '%e %M' -o "$DATA/time" "$@" &
   local pid=$! spill=0 s low=0
   while kill -0 "$pid" 2>/dev/null; do
-    s=$(du -sm "$DATA"/*.tmp 2>/dev/null | awk '{t += $1} END {print t + 0}')
+    s=$( (du -sm "$DATA"/*.tmp 2>/dev/null || true) | awk '{t += $1} END {print t + 0}')
     [ "$s" -le "$spill" ] || spill=$s
     if [ "$(free_gb)" -lt "$min_free_gb" ]; then
       low=1
@@ -126,7 +127,7 @@ EOF
 fi
 
 LOG=$DATA/log.csv
-if [ "$generate" = crm-lens ] || [ "$engine" = spark ]; then
+if { [ "$generate" = crm-lens ] && [ "$reuse" = 0 ]; } || [ "$engine" = spark ]; then
   step "generate log" "crm-lens sample --transactions $rows --seed 42" -- \
     "$BIN" sample --transactions "$rows" --seed 42 --out "$LOG"
   echo "log: $(du -m "$LOG" | cut -f1) MB, $(($(wc -l < "$LOG") - 1)) lines" >> "$OUT.notes"
@@ -180,7 +181,9 @@ elif what == "score":
     c.execute(f"CREATE OR REPLACE TABLE summary AS SELECT * FROM read_csv('{sys.argv[5]}', header=true)")
     c.execute(f"COPY ({open(arg).read()}) TO '{sys.argv[6]}' (HEADER)")
 EOF
-  if [ "$generate" = pipe ]; then
+  if [ "$reuse" = 1 ] && [ -f "$DB" ]; then
+    echo "the orders table of a previous run: $DB" >> "$OUT.notes"
+  elif [ "$generate" = pipe ]; then
     # The sample's lines streamed through a pipe into the table: no CSV on disk.
     mkfifo "$DATA/log.pipe"
     "$BIN" sample --transactions "$rows" --seed 42 --out "$DATA/log.pipe" &
