@@ -45,15 +45,15 @@ function checkMapping(mapping, what) {
   }
 }
 
-/** Packs an array that holds only numbers into a Float64Array (transferable to a worker). */
-function packNumbers(values) {
-  for (let i = 0; i < values.length; i++) if (typeof values[i] !== 'number') return values;
-  return Float64Array.from(values);
-}
-
 /**
  * Columns from an array of objects: `mapping` names each role's field. Pure JS; a page calls
  * it on the main thread and posts the result to the worker that opens it.
+ *
+ * One pass over the records reads every mapped field of a record while it is loaded, and
+ * writes each value where the core takes it from (`FieldReader`): a field of strings as UTF-8
+ * bytes + offsets (a `TextColumn`), a field of numbers into a `Float64Array`. No array of a
+ * million values is built in between. A field whose values are of several kinds becomes a
+ * plain array of its values, converted as `openColumns` converts arrays.
  */
 export function columnsFromRecords(records, mapping) {
   checkMapping(mapping, 'columnsFromRecords');
@@ -65,34 +65,98 @@ export function columnsFromRecords(records, mapping) {
   const covariates = mapping.covariates ?? [];
   const roles = [...ROLES.filter((role) => mapping[role]), ...covariates.map(() => 'covariates')];
   const fields = [...roles.slice(0, roles.length - covariates.length).map((role) => mapping[role]), ...covariates];
-  const values = roles.map(() => new Array(n));
-  const seen = roles.map(() => false);
-  // One pass over the records (each object is loaded once), all mapped fields at a time.
+  const readers = roles.map((role, k) => new FieldReader(records, fields[k], role));
   for (let i = 0; i < n; i++) {
     const r = records[i];
-    if (r === null || r === undefined) continue;
-    for (let k = 0; k < fields.length; k++) {
-      const v = r[fields[k]];
-      values[k][i] = v;
-      if (!seen[k]) seen[k] = v !== undefined || (typeof r === 'object' && fields[k] in r);
+    if (r === null || r === undefined) {
+      for (let k = 0; k < readers.length; k++) readers[k].add(i, undefined, r);
+      continue;
     }
+    for (let k = 0; k < readers.length; k++) readers[k].add(i, r[fields[k]], r);
   }
   const columns = { source: 'records', names: {} };
   if (covariates.length) columns.covariates = {};
   roles.forEach((role, k) => {
-    if (n > 0 && !seen[k]) {
+    if (n > 0 && !readers[k].seen) {
       const first = records.find((r) => r !== null && typeof r === 'object');
       throw invalid(`no record has the field "${fields[k]}" (mapping.${role})`,
         `the first record's fields are: ${first ? Object.keys(first).join(', ') : 'none'}`);
     }
     if (role === 'covariates') {
-      columns.covariates[fields[k]] = values[k];
+      columns.covariates[fields[k]] = readers[k].column();
       return;
     }
-    columns[role] = NUMERIC.has(role) ? packNumbers(values[k]) : values[k];
+    columns[role] = readers[k].column();
     columns.names[role] = fields[k];
   });
   return columns;
+}
+
+// What a FieldReader has seen so far: nothing, only strings, only numbers, or a mix.
+const UNDECIDED = 0;
+const STRINGS = 1;
+const NUMBERS = 2;
+const VALUES = 3;
+
+/** One field of the records, collected in the form its values allow (see columnsFromRecords). */
+class FieldReader {
+  constructor(records, field, role) {
+    this.records = records;
+    this.field = field;
+    // Ids given as numbers are read as their text (wireColumn): no Float64Array for them.
+    this.numeric = role !== 'customer' && role !== 'order';
+    this.mode = UNDECIDED;
+    this.text = null; // Utf8Writer
+    this.numbers = null;
+    this.values = null;
+    this.seen = false; // some record has the field
+  }
+
+  /** Row `i`'s value `v` of record `r`. */
+  add(i, v, r) {
+    if (!this.seen) this.seen = v !== undefined || (r !== null && typeof r === 'object' && this.field in r);
+    const mode = this.mode;
+    if (mode === STRINGS) {
+      if (typeof v === 'string') return this.text.push(v);
+    } else if (mode === NUMBERS) {
+      if (typeof v === 'number') {
+        this.numbers[i] = v;
+        return undefined;
+      }
+    } else if (mode === VALUES) {
+      this.values.push(v);
+      return undefined;
+    } else if (typeof v === 'string') {
+      this.mode = STRINGS;
+      const n = this.records.length;
+      this.text = new Utf8Writer(n, Math.ceil((v.length + 1) * n * 1.1) + 64);
+      return this.text.push(v);
+    } else if (typeof v === 'number' && this.numeric) {
+      this.mode = NUMBERS;
+      this.numbers = new Float64Array(this.records.length);
+      this.numbers[i] = v;
+      return undefined;
+    }
+    // A value of another kind: the field becomes a plain array of its values, the rows before
+    // read again from the records.
+    this.mode = VALUES;
+    this.text = null;
+    this.numbers = null;
+    this.values = [];
+    for (let j = 0; j < i; j++) {
+      const rj = this.records[j];
+      this.values.push(rj === null || rj === undefined ? undefined : rj[this.field]);
+    }
+    this.values.push(v);
+    return undefined;
+  }
+
+  /** The column: a TextColumn, a Float64Array or an Array. */
+  column() {
+    if (this.mode === STRINGS) return this.text.done();
+    if (this.mode === NUMBERS) return this.numbers;
+    return this.values ?? [];
+  }
 }
 
 // Arrow type ids (the Arrow format's Type enum; stable across apache-arrow versions).
@@ -270,21 +334,33 @@ const encoder = new TextEncoder();
 const MAX_TEXT = 0xffff_ffff; // offsets are u32
 
 /** Strings as the core takes them: their UTF-8 bytes back to back and n + 1 offsets (string
- * `i` is `utf8[offsets[i]..offsets[i + 1]]`). One pass writes ASCII directly; only a string
- * with other characters goes through TextEncoder. Neither a joined JS string nor one per
- * value crosses into the core: the bytes are copied into it once. */
+ * `i` is `utf8[offsets[i]..offsets[i + 1]]`). Neither a joined JS string nor one per value
+ * crosses into the core: the bytes are copied into it once. */
 function utf8Text(strings) {
   const n = strings.length;
-  const offsets = new Uint32Array(n + 1);
   let sample = 0;
   const probe = Math.min(n, 1024);
   for (let i = 0; i < probe; i++) sample += strings[i].length;
-  let utf8 = new Uint8Array(Math.ceil(((sample + 1) / (probe + 1)) * n * 1.1) + 64);
-  let p = 0;
-  for (let i = 0; i < n; i++) {
-    const s = strings[i];
+  const w = new Utf8Writer(n, Math.ceil(((sample + 1) / (probe + 1)) * n * 1.1) + 64);
+  for (let i = 0; i < n; i++) w.push(strings[i]);
+  return w.done();
+}
+
+/** Appends strings as UTF-8: ASCII written directly, only a string with other characters
+ * through TextEncoder. `size` is the first guess of the bytes (grown as needed). */
+class Utf8Writer {
+  constructor(n, size) {
+    this.offsets = new Uint32Array(n + 1);
+    this.bytes = new Uint8Array(size);
+    this.at = 0; // bytes written
+    this.count = 0; // strings written
+  }
+
+  push(s) {
     const len = s.length;
-    if (p + 3 * len > utf8.length) utf8 = grown(utf8, p, p + 3 * len);
+    let p = this.at;
+    if (p + 3 * len > this.bytes.length) this.bytes = grown(this.bytes, p, p + 3 * len);
+    const utf8 = this.bytes;
     let j = 0;
     for (; j < len; j++) {
       const c = s.charCodeAt(j);
@@ -292,9 +368,14 @@ function utf8Text(strings) {
       utf8[p + j] = c;
     }
     p += j < len ? j + encoder.encodeInto(s.slice(j), utf8.subarray(p + j)).written : len;
-    offsets[i + 1] = p;
+    this.at = p;
+    this.offsets[++this.count] = p;
   }
-  return { utf8: utf8.subarray(0, p), offsets };
+
+  /** The TextColumn written. */
+  done() {
+    return { utf8: this.bytes.subarray(0, this.at), offsets: this.offsets };
+  }
 }
 
 function grown(bytes, used, need) {
