@@ -70,7 +70,7 @@ function membersOf(block) {
  * (class or interface name → its members), following `export *` to the files it names.
  */
 function declarations(file, seen = new Set()) {
-  const out = { exports: new Map(), types: new Map(), classes: new Set(), events: new Map() };
+  const out = { exports: new Map(), types: new Map(), classes: new Set(), generics: new Map(), events: new Map() };
   if (seen.has(file)) return out;
   seen.add(file);
   const text = code(readFileSync(file, 'utf8'));
@@ -79,6 +79,9 @@ function declarations(file, seen = new Set()) {
   const local = global < 0 ? text : text.slice(0, global);
   for (const m of local.matchAll(/^export\s+(?:declare\s+)?(?:abstract\s+)?(function|class|interface|type|const|let|enum)\s+([\w$]+)/gm)) {
     out.exports.set(m[2], file);
+    // A generic type is probed with `any` for each parameter.
+    const params = local.slice(m.index + m[0].length).match(/^\s*<([^>{=]*)/);
+    if (m[1] !== 'function' && params) out.generics.set(m[2], params[1].split(',').length);
     if (m[1] === 'class') out.classes.add(m[2]);
     if (m[1] === 'class' || m[1] === 'interface') {
       const open = local.indexOf('{', m.index + m[0].length);
@@ -98,6 +101,7 @@ function declarations(file, seen = new Set()) {
     for (const [k, v] of sub.exports) if (k !== 'default') out.exports.set(k, v);
     for (const [k, v] of sub.types) out.types.set(k, v);
     for (const k of sub.classes) out.classes.add(k);
+    for (const [k, v] of sub.generics) out.generics.set(k, v);
     for (const [k, v] of sub.events) out.events.set(k, v);
   }
   return out;
@@ -132,7 +136,9 @@ function referenceTables(text, modules) {
       let names = spans(row[0]).map((s) => nameOf(s, of)).filter(Boolean);
       // A module's default export is documented by a row that says so.
       if (kind === 'module' && /default export/.test(row.slice(1).join(' '))) names = ['default'];
-      const detail = detailAt >= 0 ? detailKeys(spans(row[detailAt])[0] ?? '') : null;
+      // A detail written as an object (`{ id: string, … }`) names its keys.
+      const shape = detailAt >= 0 ? spans(row[detailAt])[0] ?? '' : '';
+      const detail = shape.trim().startsWith('{') ? detailKeys(shape) : null;
       table.rows.push({ line: j + 1, names, detail });
     }
     tables.push(table);
@@ -195,12 +201,18 @@ function check(docText, dir) {
   const note = (type, name) => documentedMembers.set(type, new Set([...(documentedMembers.get(type) ?? []), name]));
   for (const t of tables.filter((x) => x.kind === 'type')) {
     t.of.forEach((type) => documentedExports.add(type));
-    const isClass = (type) => Object.values(modules).some((d) => d.classes.has(type));
-    const refs = t.of.map((type) => {
+    // Each type as every module that exports it declares it (`M.T<any>` for a generic one),
+    // and, where it is a class, its constructor.
+    const refs = [];
+    const classRefs = [];
+    for (const type of t.of) {
       const found = exporters(type);
       if (found.length === 0) problems.push(`${at(t.line)}: no module exports the type \`${type}\``);
-      return found.map((m) => `${alias(m)}.${type}`);
-    });
+      const arity = Math.max(0, ...found.map((m) => modules[m].generics.get(type) ?? 0));
+      const args = arity ? `<${Array(arity).fill('any').join(', ')}>` : '';
+      refs.push(found.map((m) => `${alias(m)}.${type}${args}`));
+      classRefs.push(found.filter((m) => modules[m].classes.has(type)).map((m) => `typeof ${alias(m)}.${type}`));
+    }
     if (refs.some((r) => r.length === 0)) continue;
     for (const r of t.rows) {
       for (const n of r.names) {
@@ -209,9 +221,9 @@ function check(docText, dir) {
           const instance = refs[k].join(' & ');
           const key = n.startsWith('[') ? `typeof ${n.slice(1, -1)}` : `'${n}'`;
           // A class's rows may name its constructor (`new T(…)`) and its statics (`T.f(…)`).
-          const values = refs[k].map((x) => `typeof ${x}`).join(' & ');
-          let probe = `Has<${instance}, ${key}>`;
-          if (isClass(type)) probe = n === 'constructor' ? `Constructs<${values}>` : `${probe} | Has<Omit<${values}, 'prototype'>, ${key}>`;
+          const values = classRefs[k].join(' & ');
+          let probe = `Has<${instance}, ${key}> | Is<${instance}, ${key}>`;
+          if (values) probe = n === 'constructor' ? `Constructs<${values}>` : `${probe} | Has<Omit<${values}, 'prototype'>, ${key}>`;
           probes.push({ line: r.line, text: `${type} has \`${n}\``, type: `Ok<${probe}>` });
           for (const d of r.detail ?? []) {
             probes.push({ line: r.line, text: `${type}['${n}'] has a detail \`${d}\``, type: `Ok<Has<Detail<${instance}, '${n}'>, '${d}'>>` });
@@ -224,7 +236,9 @@ function check(docText, dir) {
   }
   const imports = Object.keys(modules).map((m) => `import type * as ${alias(m)} from '${m}';`).join('\n');
   const helpers = `
-type Has<T, K> = K extends keyof T ? 'ok' : [K] extends [T] ? 'ok' : 'missing';
+type Has<T, K> = K extends keyof T ? 'ok' : 'missing';
+// A value of a union of literals (not of an object type, to which any string is assignable).
+type Is<T, K> = [T] extends [object] ? 'missing' : [K] extends [T] ? 'ok' : 'missing';
 type Constructs<C> = C extends abstract new (...args: any) => any ? 'ok' : 'missing';
 type Detail<T, K extends PropertyKey> = K extends keyof T ? (T[K] extends CustomEvent<infer D> ? NonNullable<D> : never) : never;
 type Ok<R> = 'ok' extends R ? true : false;
