@@ -337,7 +337,9 @@ mod tests {
         }
         let e = TextCells::from_utf8(vec![b'a', 0xff], vec![0, 2]).unwrap_err();
         assert!(e.message.contains("not UTF-8"), "{}", e.message);
-        assert!(TextCells::from_utf8(Vec::new(), vec![0]).unwrap().is_empty());
+        assert!(TextCells::from_utf8(Vec::new(), vec![0])
+            .unwrap()
+            .is_empty());
     }
 
     #[test]
