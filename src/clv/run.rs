@@ -4,14 +4,14 @@ use super::covariates;
 use super::discrete::{fit_and_predict, Prepared};
 use super::document::{ClvColumns, ClvReport, NewCustomer, OneTimeBuyers, Totals, UnitsReport};
 use super::fitting::choice::{choose, Choice};
-use super::fitting::collapse::collapse;
+use super::fitting::collapse::collapse_weighted;
 use super::fitting::fit::Fitted;
 use super::fitting::fit_all::{
-    bg_report, fit_all, fit_gamma_gamma, gg_report, pareto_report, KINDS,
+    bg_report, fit_all, fit_gamma_gamma_weighted, gg_report, pareto_report, KINDS,
 };
 use super::fitting::fitdata::FitData;
 use super::gamma_gamma::spend::SpendModel;
-use super::input::{clean_summary, finite_or_zero, ClvInput};
+use super::input::{clean_summary, customers, finite_or_zero, weight, ClvInput};
 use super::model::ModelKind;
 use super::options::ClvOptions;
 use super::prediction::palive::PAlive;
@@ -22,6 +22,7 @@ use super::uncertainty::bootstrap::{self, BootIn, BootOut};
 use super::uncertainty::job::BootJob;
 use super::validation::diagnostics::{p_alive_matrix, period_transactions};
 use super::validation::holdout;
+use crate::exact_sum::exact_dot;
 use crate::report::Warning;
 
 fn warn(w: &mut Vec<Warning>, code: &str, message: String) {
@@ -32,17 +33,20 @@ fn warn(w: &mut Vec<Warning>, code: &str, message: String) {
 }
 
 /// The Report's totals from the per-customer columns (shared by the continuous and the
-/// discrete path); an interval collapses to the point without bootstrap draws.
-pub(super) fn column_totals(report: &mut ClvReport, cols: &ClvColumns, n: usize) {
-    let nf = n.max(1) as f64;
-    report.totals.clv = fin(cols.clv.iter().sum());
+/// discrete path); an interval collapses to the point without bootstrap draws. Exact sums:
+/// no dependence on the customers' order, and an entry of weight w counts w times.
+pub(super) fn column_totals(report: &mut ClvReport, cols: &ClvColumns, weights: Option<&[f64]>) {
+    let n = cols.clv.len();
+    let nf = customers(weights, n).max(1.0);
+    let total = |v: &[f64]| exact_dot((0..v.len()).map(|i| (weight(weights, i), v[i])));
+    report.totals.clv = fin(total(&cols.clv));
     if report.totals.bootstrap_draws == 0 {
         report.totals.clv_low = report.totals.clv;
         report.totals.clv_high = report.totals.clv;
     }
-    report.totals.expected_purchases = fin(cols.expected_purchases.iter().sum());
-    report.totals.mean_expected_spend = fin(cols.expected_spend.iter().sum::<f64>() / nf);
-    report.totals.mean_p_alive = fin(cols.p_alive.iter().sum::<f64>() / nf);
+    report.totals.expected_purchases = fin(total(&cols.expected_purchases));
+    report.totals.mean_expected_spend = fin(total(&cols.expected_spend) / nf);
+    report.totals.mean_p_alive = fin(total(&cols.p_alive) / nf);
 }
 
 pub(super) fn fin(v: f64) -> f64 {
@@ -103,7 +107,10 @@ fn run_inner(
             ClvOptions::default()
         }
     };
+    // `n` entries (customers, or collapsed rows of `weights` customers each).
     let n = input.x.len();
+    let weights = input.weights;
+    let customer_count = customers(weights, n);
     let s = clean_summary(n, input.x, input.t_x, input.t, "clv_input_repaired", &mut w);
     let m: Vec<f64> = (0..n).map(|i| finite_or_zero(input.monetary, i)).collect();
     let retention = match (opts.retention_rate, input.measured_monthly_retention) {
@@ -113,6 +120,7 @@ fn run_inner(
     };
     let (simple_col, simple_rep) = simple_clv(
         n,
+        weights,
         input.total_spend,
         input.tenure_days,
         retention,
@@ -123,10 +131,13 @@ fn run_inner(
     );
     let factor = input.time_unit.lifetimes_month_factor();
     let grid = Grid::new(opts.horizon_months, factor, opts.discount_rate);
-    let rows = collapse(&s);
-    let one_time = s.x.iter().filter(|&&x| x == 0.0).count();
+    let rows = collapse_weighted(&s, weights);
+    let one_time: f64 = (0..n)
+        .filter(|&i| s.x[i] == 0.0)
+        .map(|i| weight(weights, i))
+        .sum();
     let mut report = ClvReport {
-        customers: n,
+        customers: customer_count as usize,
         unique_rows: rows.len(),
         units: UnitsReport {
             time_unit: input.time_unit.name().into(),
@@ -148,9 +159,9 @@ fn run_inner(
         choice_criterion: "fallback".into(),
         choice_reason: String::new(),
         one_time_buyers: OneTimeBuyers {
-            customers: one_time,
-            share: if n > 0 {
-                one_time as f64 / n as f64
+            customers: one_time as usize,
+            share: if customer_count > 0.0 {
+                one_time / customer_count
             } else {
                 0.0
             },
@@ -173,13 +184,12 @@ fn run_inner(
         p_alive_at_date: None,
     };
     // Spend model (Gamma-Gamma or observed fallback) is needed by every path.
-    let gg = fit_gamma_gamma(&s.x, &m, opts.penalizer, &mut w);
-    let pos: Vec<f64> =
-        s.x.iter()
-            .zip(&m)
-            .filter(|(x, m)| **x > 0.0 && **m > 0.0)
-            .map(|(_, m)| *m)
-            .collect();
+    let gg = fit_gamma_gamma_weighted(&s.x, &m, weights, opts.penalizer, &mut w);
+    // The observed mean spend of repeat buyers, an exact weighted mean.
+    let pos: Vec<(f64, f64)> = (0..n)
+        .filter(|&i| s.x[i] > 0.0 && m[i] > 0.0)
+        .map(|i| (weight(weights, i), m[i]))
+        .collect();
     let spend = match &gg {
         Some((f, nn)) => {
             report.gamma_gamma = Some(gg_report(f, *nn));
@@ -189,7 +199,7 @@ fn run_inner(
             mean: if pos.is_empty() {
                 0.0
             } else {
-                pos.iter().sum::<f64>() / pos.len() as f64
+                exact_dot(pos.iter().copied()) / pos.iter().map(|p| p.0).sum::<f64>()
             },
         },
     };
@@ -200,8 +210,9 @@ fn run_inner(
         report.totals.clv_low = report.totals.simple_clv;
         report.totals.clv_high = report.totals.simple_clv;
         report.totals.mean_p_alive = if n > 0 { 1.0 } else { 0.0 };
-        report.totals.mean_expected_spend =
-            fin(expected_spend.iter().sum::<f64>() / n.max(1) as f64);
+        report.totals.mean_expected_spend = fin(exact_dot(
+            (0..n).map(|i| (weight(weights, i), expected_spend[i])),
+        ) / customer_count.max(1.0));
         ClvColumns {
             p_alive: vec![1.0; n],
             expected_purchases: vec![0.0; n],
@@ -219,10 +230,10 @@ fn run_inner(
         }
     };
     let repeaters = s.x.iter().filter(|&&x| x > 0.0).count();
-    let degenerate = if n < 10 {
+    let degenerate = if customer_count < 10.0 {
         Some((
             "clv_too_few_customers",
-            format!("{n} customers (< 10): BTYD models not fitted"),
+            format!("{customer_count} customers (< 10): BTYD models not fitted"),
         ))
     } else if rows.max_t <= 0.0 {
         Some((
@@ -373,7 +384,8 @@ fn run_inner(
     }
     let mut boot = None;
     let mut deferred = false;
-    if opts.bootstrap_draws > 0 {
+    // The bootstrap draws per customer: not over weighted entries (`fit` runs without).
+    if opts.bootstrap_draws > 0 && weights.is_none() {
         match (&fitted.cov_log, gg.as_ref().map(|g| g.0.cov_log.clone())) {
             (Some(cov), gcov) if gg.is_none() || gcov.as_ref().is_some_and(|c| c.is_some()) => {
                 let ggp = gg.as_ref().map(|g| g.0.params.clone());
@@ -419,7 +431,7 @@ fn run_inner(
     }
     cols.clv_low = cols.clv.clone();
     cols.clv_high = cols.clv.clone();
-    column_totals(&mut report, &cols, n);
+    column_totals(&mut report, &cols, weights);
     if let Some(b) = &boot {
         apply_intervals(&mut report, &mut cols, b);
     }

@@ -136,6 +136,7 @@ pub(super) fn clv_for_job(
         t: &sp.cal.t,
         actual: &sp.actual,
         duration: sp.days as f64 / opts.time_unit.days(),
+        weights: None,
         tracking: counts.as_ref().map(|(start, new, repeats)| TrackingInput {
             start_day: *start,
             new_by_day: new,
@@ -169,6 +170,7 @@ pub(super) fn clv_with(
         holdout: holdout.filter(|_| !t.discrete),
         discrete: t.discrete,
         covariates: &covariates,
+        weights: None,
     };
     clv::run::run_deferred(&input, &opts.clv, defer)
 }
