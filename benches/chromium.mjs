@@ -106,12 +106,15 @@ try {
     };
     if (at('first')) run.first = (at('first').at - at('load').at) / 1e3;
     if (t) Object.assign(run, { init: t.initMs / 1e3, ingest: t.ingestMs / 1e3, analyze: t.analyzeMs / 1e3 });
-    // Inside analyze: the cheap stages, CLV + lifecycle (while the segment worker runs
-    // k-means), the wait for k-means after that, and the Report's assembly.
+    // Inside analyze: the cheap stages, CLV + lifecycle + churn (while the segment worker runs
+    // k-means, then its half of a large bootstrap: `clv` is both calls of this worker, `fits`
+    // the first, up to the bootstrap), the waits for k-means and for the bootstrap's blocks
+    // after that, and the Report's assembly.
     const ph = t?.phases ?? {};
-    for (const [k, name] of [['prepare', 'cheap'], ['models', 'clv'], ['awaitSegments', 'waitKmeans'], ['assemble', 'assemble']]) {
+    for (const [k, name] of [['prepare', 'cheap'], ['clv', 'fits'], ['awaitSegments', 'waitKmeans'], ['awaitIntervals', 'waitBoot'], ['assemble', 'assemble']]) {
       if (ph[k] != null) run[name] = ph[k] / 1e3;
     }
+    if (ph.models != null) run.clv = ((ph.clv ?? 0) + ph.models) / 1e3;
     out.runs.push(run);
     if (t) out.wasmMemoryBytes = Math.max(out.wasmMemoryBytes ?? 0, t.wasmMemoryBytes);
     out.facts ??= at('report').facts;

@@ -22,8 +22,53 @@ pub struct Condition {
 /// A fitted tree: its leaves in depth-first order, each with its path from the root.
 #[derive(Debug, Clone)]
 pub struct Tree {
-    root: TreeNode<f64, usize>,
+    /// linfa's nodes flattened for routing (`nodes[0]` the root): `leaf_of` runs for every
+    /// customer and tree, and linfa's `children()` allocates on each call.
+    nodes: Vec<Node>,
     pub leaves: Vec<Leaf>,
+}
+
+/// A node of [`Tree::nodes`]: a leaf, or a split `feature <= threshold` with its children.
+#[derive(Debug, Clone)]
+struct Node {
+    leaf: bool,
+    feature: usize,
+    threshold: f64,
+    left: Option<u32>,
+    right: Option<u32>,
+    /// Leaves before this node's subtree in depth-first order: the index `leaf_of` returns
+    /// from here.
+    base: usize,
+}
+
+/// Appends `node`'s subtree to `out` (depth first, left first); its leaves start at `base`.
+/// Returns the node's index and its leaf count.
+fn flatten(node: &TreeNode<f64, usize>, base: usize, out: &mut Vec<Node>) -> (u32, usize) {
+    let at = out.len();
+    let (feature, threshold, _) = node.split();
+    out.push(Node {
+        leaf: node.is_leaf(),
+        feature,
+        threshold,
+        left: None,
+        right: None,
+        base,
+    });
+    if node.is_leaf() {
+        return (at as u32, 1);
+    }
+    let children = node.children();
+    let mut count = 0;
+    let mut link = [None, None];
+    for (slot, child) in link.iter_mut().zip(children) {
+        if let Some(c) = child {
+            let (i, n) = flatten(c, base + count, out);
+            *slot = Some(i);
+            count += n;
+        }
+    }
+    (out[at].left, out[at].right) = (link[0], link[1]);
+    (at as u32, count)
 }
 
 #[derive(Debug, Clone)]
@@ -70,10 +115,12 @@ pub fn fit(x: &[f64], f: usize, y: &[usize], w: &[f32], p: TreeParams) -> Option
         .min_weight_split(2.0 * p.min_leaf)
         .fit(&data)
         .ok()?;
-    let root = model.root_node().clone();
+    let root = model.root_node();
     let mut leaves = Vec::new();
-    collect(&root, &mut Vec::new(), &mut leaves);
-    let mut tree = Tree { root, leaves };
+    collect(root, &mut Vec::new(), &mut leaves);
+    let mut nodes = Vec::new();
+    flatten(root, 0, &mut nodes);
+    let mut tree = Tree { nodes, leaves };
     // A leaf's class from its training rows' weights, the lowest class on a tie: linfa
     // breaks ties in hash-map order, which differs between runs (a balanced root is a tie).
     let classes = y.iter().copied().max().map_or(1, |m| m + 1);
@@ -113,38 +160,20 @@ impl Tree {
     /// The leaf (index into `leaves`) a row falls in: left when `x <= threshold`, as linfa
     /// partitions its training rows.
     pub fn leaf_of(&self, row: &[f64]) -> usize {
-        let mut node = &self.root;
-        let mut index = 0;
+        let mut node = &self.nodes[0];
         loop {
-            if node.is_leaf() {
-                return index;
+            if node.leaf {
+                return node.base;
             }
-            let (feature, threshold, _) = node.split();
-            let [left, right] = [node.children()[0], node.children()[1]];
-            let go_left = row.get(feature).is_some_and(|v| *v <= threshold);
-            match (left, right, go_left) {
-                (Some(l), _, true) => node = l,
-                (Some(l), Some(r), false) => {
-                    index += leaf_count(l);
-                    node = r;
-                }
-                (None, Some(r), _) => node = r,
-                (Some(l), None, false) => node = l,
-                (None, None, _) => return index,
-            }
+            let go_left = row.get(node.feature).is_some_and(|v| *v <= node.threshold);
+            let next = match (node.left, node.right, go_left) {
+                (Some(l), _, true) | (Some(l), None, false) => l,
+                (_, Some(r), _) => r,
+                (None, None, _) => return node.base,
+            };
+            node = &self.nodes[next as usize];
         }
     }
-}
-
-fn leaf_count(node: &TreeNode<f64, usize>) -> usize {
-    if node.is_leaf() {
-        return 1;
-    }
-    node.children()
-        .into_iter()
-        .flatten()
-        .map(|c| leaf_count(c))
-        .sum()
 }
 
 #[cfg(test)]

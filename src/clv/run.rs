@@ -18,7 +18,8 @@ use super::prediction::palive::PAlive;
 use super::prediction::purchases::{new_customer_curve, row_predictions, Grid};
 use super::prediction::windows;
 use super::simple::simple_clv;
-use super::uncertainty::bootstrap::{self, BootIn};
+use super::uncertainty::bootstrap::{self, BootIn, BootOut};
+use super::uncertainty::job::BootJob;
 use super::validation::diagnostics::{p_alive_matrix, period_transactions};
 use super::validation::holdout;
 use crate::exact_sum::exact_dot;
@@ -58,6 +59,42 @@ pub(super) fn fin(v: f64) -> f64 {
 
 /// Computes CLV columns and the report. Never panics; every output number is finite.
 pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<Warning>) {
+    let (report, cols, w, _) = run_deferred(input, opts, false);
+    (report, cols, w)
+}
+
+/// From this many collapsed rows × draws a deferred bootstrap is handed out as a job (below it,
+/// it costs less than a message between workers: 100k lines have 3.2M, 1M lines 28M).
+pub const DEFER_MIN_ROW_DRAWS: usize = 8_000_000;
+
+/// [`run`], but with `defer` a large bootstrap is not evaluated: it is returned as a job, and
+/// the intervals stay at the point estimate until [`apply_intervals`] gives them the job's
+/// result (the same Report as `run`'s, whoever evaluated the job).
+pub fn run_deferred(
+    input: &ClvInput,
+    opts: &ClvOptions,
+    defer: bool,
+) -> (ClvReport, ClvColumns, Vec<Warning>, Option<BootJob>) {
+    let mut job = None;
+    let (report, cols, w) = run_inner(input, opts, defer.then_some(&mut job));
+    (report, cols, w, job)
+}
+
+/// The interval of a bootstrap's result in the report and the columns.
+pub fn apply_intervals(report: &mut ClvReport, cols: &mut ClvColumns, b: &BootOut) {
+    cols.clv_low = b.low.iter().map(|&v| fin(v)).collect();
+    cols.clv_high = b.high.iter().map(|&v| fin(v)).collect();
+    report.totals.clv_low = fin(b.total_low);
+    report.totals.clv_high = fin(b.total_high);
+    report.totals.bootstrap_draws = b.draws as u32;
+    report.totals.bootstrap_method = b.method.clone();
+}
+
+fn run_inner(
+    input: &ClvInput,
+    opts: &ClvOptions,
+    mut defer: Option<&mut Option<BootJob>>,
+) -> (ClvReport, ClvColumns, Vec<Warning>) {
     let mut w = Vec::new();
     let opts = match opts.validate() {
         Ok(()) => opts.clone(),
@@ -346,6 +383,7 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
             * rp.disc_alive[r]));
     }
     let mut boot = None;
+    let mut deferred = false;
     // The bootstrap draws per customer: not over weighted entries (`fit` runs without).
     if opts.bootstrap_draws > 0 && weights.is_none() {
         match (&fitted.cov_log, gg.as_ref().map(|g| g.0.cov_log.clone())) {
@@ -375,29 +413,28 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
                     exact_budget: 0,
                     positions: bootstrap::Positions::Nominal,
                 };
-                boot = bootstrap::run(&bi);
+                let big = rows.len().saturating_mul(bi.draws) >= DEFER_MIN_ROW_DRAWS;
+                match defer.as_mut().filter(|_| big) {
+                    Some(slot) => {
+                        let grid = (opts.horizon_months, factor, opts.discount_rate);
+                        **slot = BootJob::of(&bi, grid);
+                        deferred = slot.is_some();
+                    }
+                    None => boot = bootstrap::run(&bi),
+                }
             }
             _ => {}
         }
-        if boot.is_none() {
+        if boot.is_none() && !deferred {
             warn(&mut w, "clv_no_interval", "parameter covariance not positive definite: CLV interval equals the point estimate".into());
         }
     }
-    match boot {
-        Some(b) => {
-            cols.clv_low = b.low.iter().map(|&v| fin(v)).collect();
-            cols.clv_high = b.high.iter().map(|&v| fin(v)).collect();
-            report.totals.clv_low = fin(b.total_low);
-            report.totals.clv_high = fin(b.total_high);
-            report.totals.bootstrap_draws = b.draws as u32;
-            report.totals.bootstrap_method = b.method.clone();
-        }
-        None => {
-            cols.clv_low = cols.clv.clone();
-            cols.clv_high = cols.clv.clone();
-        }
-    }
+    cols.clv_low = cols.clv.clone();
+    cols.clv_high = cols.clv.clone();
     column_totals(&mut report, &cols, weights);
+    if let Some(b) = &boot {
+        apply_intervals(&mut report, &mut cols, b);
+    }
     report.new_customer = Some(NewCustomer::valued(
         new_customer_curve(kind, p, &grid),
         spend.expected(0.0, 0.0),

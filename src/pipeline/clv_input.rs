@@ -1,6 +1,7 @@
 //! The CLV stage's input: the customer table's BTYD columns plus a calibration/holdout split
 //! and the per-day counts of the tracking series, cut from the per-day lists.
 use crate::clv::covariates::design::CovariateInput;
+use crate::clv::uncertainty::job::BootJob;
 use crate::clv::validation::tracking::TrackingInput;
 use crate::clv::{self, ClvColumns, ClvInput, ClvReport, HoldoutInput};
 use crate::customers::CustomerTable;
@@ -111,6 +112,22 @@ pub fn clv_for(
     opts: &Options,
     has_days: bool,
 ) -> (ClvReport, ClvColumns, Vec<Warning>) {
+    let (report, cols, w, _) = clv_for_job(customers, as_of, retention, opts, has_days, false);
+    (report, cols, w)
+}
+
+/// The CLV stage's results, and its bootstrap when deferred (`clv::run::run_deferred`).
+pub(super) type ClvOut = (ClvReport, ClvColumns, Vec<Warning>, Option<BootJob>);
+
+/// [`clv_for`], with the bootstrap deferred as a job when `defer` (and it is large).
+pub(super) fn clv_for_job(
+    customers: &CustomerTable,
+    as_of: i32,
+    retention: Option<f64>,
+    opts: &Options,
+    has_days: bool,
+    defer: bool,
+) -> ClvOut {
     let split = holdout_split(customers, as_of, opts, has_days);
     let counts = split.as_ref().map(|_| day_counts(customers, as_of));
     let holdout = split.as_ref().map(|sp| HoldoutInput {
@@ -128,7 +145,7 @@ pub fn clv_for(
             unit_days: opts.time_unit.days(),
         }),
     });
-    clv_with(customers, retention, opts, holdout)
+    clv_with(customers, retention, opts, holdout, defer)
 }
 
 /// CLV on the table with a given holdout input (a summary's own holdout columns, or none).
@@ -137,7 +154,8 @@ pub(super) fn clv_with(
     retention: Option<f64>,
     opts: &Options,
     holdout: Option<HoldoutInput>,
-) -> (ClvReport, ClvColumns, Vec<Warning>) {
+    defer: bool,
+) -> ClvOut {
     let covariates = covariate_inputs(t);
     let input = ClvInput {
         x: &t.frequency,
@@ -154,7 +172,7 @@ pub(super) fn clv_with(
         covariates: &covariates,
         weights: None,
     };
-    clv::run(&input, &opts.clv)
+    clv::run::run_deferred(&input, &opts.clv, defer)
 }
 
 /// P(alive) on `clv.pAliveDate` (validated not before `as_of`) if no purchase is made before

@@ -53,6 +53,24 @@ impl<K: PartialEq, V: Clone> Memo<K, V> {
         self.slot.as_ref().is_some_and(|(k, _, _)| k == key)
     }
 
+    /// The remembered value and its generation, when it is for `key`.
+    pub fn peek(&self, key: &K) -> Option<(&V, u64)> {
+        self.slot
+            .as_ref()
+            .filter(|(k, _, _)| k == key)
+            .map(|(_, v, g)| (v, *g))
+    }
+
+    /// The remembered value of generation `generation`, to complete in place (its key and
+    /// generation stay): for work that changes nothing downstream stages read (a deferred
+    /// bootstrap's intervals).
+    pub fn value_mut(&mut self, generation: u64) -> Option<&mut V> {
+        match &mut self.slot {
+            Some((_, v, g)) if *g == generation => Some(v),
+            _ => None,
+        }
+    }
+
     /// Remembers `v`, computed elsewhere, for `key` (a new generation, `name` in `ran`), as
     /// if `get` had computed it.
     pub fn put(&mut self, key: K, v: V, name: &'static str, ran: &mut Vec<&'static str>) {

@@ -34,12 +34,12 @@ use crate::report::{Report, Warning, SCHEMA_VERSION};
 use crate::rfm::{self, RfmColumns, RfmOptions, RfmReport};
 use crate::segment::{self, Feature, SegmentColumns, SegmentOptions, SegmentsReport};
 use crate::units::TimeUnit;
-use clv_input::clv_with;
 pub use clv_input::{clv_for, covariate_inputs, holdout_split, Split};
+use clv_input::{clv_for_job, clv_with};
 pub(crate) use diagnose::{by_design as by_design_skip, dominant as dominant_skip};
 use diagnose::{ingest_warnings, no_rows_error};
 use memo::Memo;
-pub use offload::{SegmentFeatures, SegmentJob, SegmentResult};
+pub use offload::{run_interval_job, SegmentFeatures, SegmentJob, SegmentResult};
 pub use summary_export::SUMMARY_COLUMNS;
 
 /// The sections of a Report that exist after the cheap stages (customer table, RFM, KPIs),
@@ -100,13 +100,16 @@ struct Stages {
     /// Key: table generation, lifecycle and KPI options.
     kpis: Memo<(u64, LifecycleOptions, KpiOptions), KpiStage>,
     /// Key: table generation, measured retention (bits), CLV options.
-    clv: Memo<(u64, Option<u64>, ClvOptions), ClvStage>,
+    clv: Memo<ClvKey, ClvStage>,
     /// Key: table, KPI (thresholds) and CLV (P(alive)) generations, lifecycle options.
     lifecycle: Memo<(u64, u64, u64, LifecycleOptions), LifecycleStage>,
     /// Key: table generation, CLV generation when CLV is a feature (else 0), options.
     segments: Memo<(u64, u64, SegmentOptions), SegmentStage>,
     /// Key: table and CLV generations (the holdout split is a CLV option), churn options.
     churn: Memo<(u64, u64, ChurnOptions), ChurnStage>,
+    /// The blocks of a deferred bootstrap evaluated so far, with the CLV generation they are of
+    /// (`offload`).
+    boot_parts: Option<(u64, Vec<clv::uncertainty::boot_eval::BootPart>)>,
     /// Key: table, lifecycle, segments and churn generations.
     explain: Memo<(u64, u64, u64, u64), ExplainReport>,
 }
@@ -167,7 +170,14 @@ struct ClvStage {
     report: ClvReport,
     cols: Arc<ClvColumns>,
     warnings: Vec<Warning>,
+    /// A bootstrap not evaluated yet (`offload`): the intervals are the point estimate until
+    /// `offload::complete`. Nothing downstream but the Report and the columns reads them.
+    pending: Option<Arc<offload::Deferred>>,
 }
+
+/// What the CLV stage's memo key holds: the table generation, the measured retention (bits),
+/// the CLV options.
+type ClvKey = (u64, Option<u64>, ClvOptions);
 
 #[derive(Debug, Clone)]
 struct LifecycleStage {
@@ -343,6 +353,7 @@ impl Dataset {
             churn,
             churn_gen,
         } = self.model_stages(opts, stages, ran, &table, table_gen, &kpi, kpi_gen)?;
+        let clv = offload::complete(stages, clv, clv_gen);
         warnings.extend(clv.warnings.iter().cloned());
         warnings.extend(churn.warnings.iter().cloned());
         let uses_clv = opts.segments.features.contains(&Feature::Clv);
@@ -559,46 +570,7 @@ impl Dataset {
         kpi_gen: u64,
     ) -> Result<Models> {
         let (customers, as_of) = (&table.customers, table.as_of);
-        if let Some(date) = opts.clv.p_alive_date.as_deref() {
-            if parse_iso(date).is_some_and(|d| d < as_of) {
-                return Err(Error::option(format!(
-                    "clv.pAliveDate {date} is before the analysis date {}",
-                    format_day(as_of)
-                ))
-                .with_hint("a date on or after asOf"));
-            }
-        }
-        // Monthly whatever `kpis.period` is: the simple CLV is a monthly formula.
-        let retention = kpi.kpis.monthly_retention_rate;
-        let clv_key = (table_gen, retention.map(f64::to_bits), opts.clv.clone());
-        let (clv, clv_gen) = stages.clv.get(clv_key, "clv", ran, || {
-            let (mut report, mut cols, warnings) = match &self.source {
-                Source::Transactions(_) => clv_for(customers, as_of, retention, opts, true),
-                Source::Summary(s) => {
-                    let days = opts.clv.holdout_days;
-                    let holdout = summary_input::SummaryHoldout::of(s, days);
-                    let mut out = clv_with(
-                        customers,
-                        retention,
-                        opts,
-                        holdout.as_ref().map(|h| h.input()),
-                    );
-                    out.2
-                        .extend(summary_input::holdout_warning(s, days, opts.time_unit));
-                    out
-                }
-                // Subscription input never reaches the customer stages (`run_subscriptions`).
-                Source::Survival(_) | Source::Subscriptions(_) => {
-                    clv_with(customers, retention, opts, None)
-                }
-            };
-            clv_input::add_p_alive_at(&mut report, &mut cols, customers, as_of, opts);
-            Ok(ClvStage {
-                report,
-                cols: Arc::new(cols),
-                warnings,
-            })
-        })?;
+        let (clv, clv_gen) = self.clv_stage(opts, stages, ran, table, table_gen, kpi, false)?;
         let life_key = (table_gen, kpi_gen, clv_gen, opts.lifecycle.clone());
         let (life, life_gen) = stages.lifecycle.get(life_key, "lifecycle", ran, || {
             Ok(self.lifecycle(customers, as_of, &kpi.th, &clv.cols, opts))
@@ -615,6 +587,72 @@ impl Dataset {
             life_gen,
             churn,
             churn_gen,
+        })
+    }
+
+    /// The CLV stage's memo key for these options and cheap stages.
+    fn clv_key(opts: &Options, table_gen: u64, kpi: &KpiStage) -> ClvKey {
+        // Monthly whatever `kpis.period` is: the simple CLV is a monthly formula.
+        let retention = kpi.kpis.monthly_retention_rate;
+        (table_gen, retention.map(f64::to_bits), opts.clv.clone())
+    }
+
+    /// The CLV stage (remembered or computed); with `defer`, a large bootstrap is left as a job
+    /// (`offload`).
+    #[allow(clippy::too_many_arguments)]
+    fn clv_stage(
+        &self,
+        opts: &Options,
+        stages: &mut Stages,
+        ran: &mut Vec<&'static str>,
+        table: &TableStage,
+        table_gen: u64,
+        kpi: &KpiStage,
+        defer: bool,
+    ) -> Result<(ClvStage, u64)> {
+        let (customers, as_of) = (&table.customers, table.as_of);
+        if let Some(date) = opts.clv.p_alive_date.as_deref() {
+            if parse_iso(date).is_some_and(|d| d < as_of) {
+                return Err(Error::option(format!(
+                    "clv.pAliveDate {date} is before the analysis date {}",
+                    format_day(as_of)
+                ))
+                .with_hint("a date on or after asOf"));
+            }
+        }
+        let retention = kpi.kpis.monthly_retention_rate;
+        let clv_key = Self::clv_key(opts, table_gen, kpi);
+        stages.clv.get(clv_key, "clv", ran, || {
+            let (mut report, mut cols, warnings, job) = match &self.source {
+                Source::Transactions(_) => {
+                    clv_for_job(customers, as_of, retention, opts, true, defer)
+                }
+                Source::Summary(s) => {
+                    let days = opts.clv.holdout_days;
+                    let holdout = summary_input::SummaryHoldout::of(s, days);
+                    let mut out = clv_with(
+                        customers,
+                        retention,
+                        opts,
+                        holdout.as_ref().map(|h| h.input()),
+                        defer,
+                    );
+                    out.2
+                        .extend(summary_input::holdout_warning(s, days, opts.time_unit));
+                    out
+                }
+                // Subscription input never reaches the customer stages (`run_subscriptions`).
+                Source::Survival(_) | Source::Subscriptions(_) => {
+                    clv_with(customers, retention, opts, None, defer)
+                }
+            };
+            clv_input::add_p_alive_at(&mut report, &mut cols, customers, as_of, opts);
+            Ok(ClvStage {
+                report,
+                cols: Arc::new(cols),
+                warnings,
+                pending: job.map(|j| Arc::new(offload::Deferred::new(j))),
+            })
         })
     }
 

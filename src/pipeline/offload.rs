@@ -1,7 +1,8 @@
 //! Stages another thread can run. The k-means segmentation and the CLV models read the same
 //! customer table but not each other (unless CLV is a segmentation feature), so the page's
 //! worker fits CLV while a second worker segments: on 2 cores the slower of the two, not
-//! their sum, is what the user waits for.
+//! their sum, is what the user waits for. On large data, once its k-means is done, that
+//! worker also evaluates half of CLV's bootstrap (`interval_job`, below).
 //!
 //! The protocol: [`Dataset::segment_job`] hands out the segmentation's input (owned columns
 //! and options, tagged with the customer table's generation), the other thread runs
@@ -9,9 +10,21 @@
 //! [`Dataset::provide_segments`] remembers the result in the stage memo; the `reanalyze`
 //! that follows finds it there. A job for another table, or other options, is refused, so
 //! a late answer can never enter a Report it does not belong to.
+//!
+//! The bootstrap: [`Dataset::interval_job`] runs the CLV stage with a large bootstrap deferred
+//! (`clv::run::run_deferred`) and hands out the second half of its fixed blocks as bytes; the
+//! other worker runs [`run_interval_job`] while this one evaluates the first half
+//! (`prepare_models`), and [`Dataset::provide_intervals`] takes the answer. The Report's
+//! assembly (`complete`) evaluates whatever block is still missing (no answer, a failed
+//! worker) and merges them: the blocks are fixed and summed in their order, so the Report is
+//! the same bits however they were shared, and the same as `analyze`'s.
+use std::ops::Range;
 use std::sync::Arc;
 
-use super::{Dataset, SegmentStage};
+use super::{ClvStage, Dataset, SegmentStage, Stages};
+use crate::clv::run::apply_intervals;
+use crate::clv::uncertainty::boot_eval::{BootPart, BLOCKS};
+use crate::clv::uncertainty::job::{decode_parts, encode_parts, BootJob};
 use crate::customers::CustomerTable;
 use crate::error::{Error, Result};
 use crate::options::Options;
@@ -93,7 +106,8 @@ impl Dataset {
         }
         self.with_stages(|ds, stages, ran| {
             let c = ds.cheap_stages(opts, stages, ran)?;
-            ds.model_stages(opts, stages, ran, &c.table, c.table_gen, &c.kpi, c.kpi_gen)?;
+            let m = ds.model_stages(opts, stages, ran, &c.table, c.table_gen, &c.kpi, c.kpi_gen)?;
+            Dataset::run_kept_blocks(stages, &m.clv, m.clv_gen);
             Ok(())
         })
     }
@@ -146,5 +160,169 @@ impl Dataset {
             stages.segments.put((c.table_gen, 0, opts.segments.clone()), stage, "segments", ran);
             Ok(())
         })
+    }
+}
+
+/// The blocks of a deferred bootstrap another worker is given: the second half (the first
+/// runs here meanwhile).
+const AWAY: Range<usize> = BLOCKS / 2..BLOCKS;
+
+/// A bootstrap the CLV stage left for later (`clv::run::run_deferred`), and the blocks of it
+/// another worker may be evaluating.
+#[derive(Debug)]
+pub(super) struct Deferred {
+    job: BootJob,
+    away: Range<usize>,
+}
+
+impl Deferred {
+    pub(super) fn new(job: BootJob) -> Deferred {
+        Deferred { job, away: AWAY }
+    }
+}
+
+/// The parts evaluated so far of the deferred bootstrap of CLV generation `generation`.
+fn parts_of(stages: &mut Stages, generation: u64) -> &mut Vec<BootPart> {
+    if stages
+        .boot_parts
+        .as_ref()
+        .is_none_or(|(g, _)| *g != generation)
+    {
+        stages.boot_parts = None;
+    }
+    &mut stages
+        .boot_parts
+        .get_or_insert_with(|| (generation, Vec::new()))
+        .1
+}
+
+/// Evaluates the blocks of `want` that no part holds yet, in runs of consecutive blocks.
+fn run_missing(stages: &mut Stages, generation: u64, d: &Deferred, want: &[usize]) {
+    let parts = parts_of(stages, generation);
+    let missing: Vec<usize> = want
+        .iter()
+        .copied()
+        .filter(|b| !parts.iter().any(|p| p.block == *b))
+        .collect();
+    let mut i = 0;
+    while i < missing.len() {
+        let mut j = i + 1;
+        while j < missing.len() && missing[j] == missing[j - 1] + 1 {
+            j += 1;
+        }
+        parts.extend(d.job.run_blocks(missing[i]..missing[j - 1] + 1));
+        i = j;
+    }
+}
+
+/// The CLV stage with its intervals: a deferred bootstrap's blocks that are still missing run
+/// here, and the merge of all of them enters the stage (in the memo too, same generation).
+pub(super) fn complete(stages: &mut Stages, clv: ClvStage, generation: u64) -> ClvStage {
+    let Some(d) = clv.pending.clone() else {
+        return clv;
+    };
+    let all: Vec<usize> = (0..BLOCKS).collect();
+    run_missing(stages, generation, &d, &all);
+    let parts = stages.boot_parts.take().map(|(_, p)| p).unwrap_or_default();
+    let out = d.job.finish(&parts);
+    // The memo's reference goes first, so the columns are completed without a copy.
+    if let Some(slot) = stages.clv.value_mut(generation) {
+        slot.cols = Arc::default();
+    }
+    let mut cols = Arc::try_unwrap(clv.cols).unwrap_or_else(|shared| (*shared).clone());
+    let mut report = clv.report;
+    apply_intervals(&mut report, &mut cols, &out);
+    let done = ClvStage {
+        report,
+        cols: Arc::new(cols),
+        warnings: clv.warnings,
+        pending: None,
+    };
+    if let Some(slot) = stages.clv.value_mut(generation) {
+        *slot = done.clone();
+    }
+    done
+}
+
+/// A malformed interval job or answer (not what `interval_job` / `run_interval_job` made).
+fn bad_intervals() -> Error {
+    Error::new(
+        "invalid_interval_job",
+        "the interval job or its answer is malformed",
+    )
+    .with_hint("pass intervalJob()'s bytes to runIntervals() and its answer to provideIntervals() unchanged")
+}
+
+/// Evaluates the blocks an [`Dataset::interval_job`] hands out (in any worker): the answer for
+/// [`Dataset::provide_intervals`].
+pub fn run_interval_job(bytes: &[u8]) -> Result<Vec<u8>> {
+    let (token, blocks, job) = BootJob::decode(bytes).ok_or_else(bad_intervals)?;
+    Ok(encode_parts(token, &job.run_blocks(blocks)))
+}
+
+impl Dataset {
+    /// Runs the CLV stage for `opts` with a large bootstrap deferred, and returns the share
+    /// of it another worker may evaluate (`run_interval_job`), as bytes; `None` when there is
+    /// nothing to share (CLV remembered complete, a small bootstrap, no customers).
+    pub fn interval_job(&mut self, opts: &Options) -> Result<Option<Vec<u8>>> {
+        opts.validate()?;
+        if self.is_subscription_input() {
+            return Ok(None);
+        }
+        self.with_stages(|ds, stages, ran| {
+            let c = ds.cheap_stages(opts, stages, ran)?;
+            let (clv, generation) =
+                ds.clv_stage(opts, stages, ran, &c.table, c.table_gen, &c.kpi, true)?;
+            Ok(clv
+                .pending
+                .as_ref()
+                .map(|d| d.job.encode(generation, d.away.clone())))
+        })
+    }
+
+    /// Remembers the blocks another worker evaluated for [`Dataset::interval_job`]`(opts)`.
+    /// Refused when they are not for the CLV stage these options have now.
+    pub fn provide_intervals(&mut self, opts: &Options, answer: &[u8]) -> Result<()> {
+        opts.validate()?;
+        let (token, parts) = decode_parts(answer).ok_or_else(bad_intervals)?;
+        self.with_stages(|ds, stages, ran| {
+            let c = ds.cheap_stages(opts, stages, ran)?;
+            let key = Dataset::clv_key(opts, c.table_gen, &c.kpi);
+            let pending = stages
+                .clv
+                .peek(&key)
+                .filter(|(_, g)| *g == token)
+                .and_then(|(s, _)| s.pending.clone())
+                .ok_or_else(|| {
+                    Error::new(
+                        "stale_intervals",
+                        "the intervals handed back are for another file, as-of date or set of options",
+                    )
+                    .with_hint("run intervalJob() again for the current options and hand back its answer")
+                })?;
+            let job = &pending.job;
+            let fits = |p: &BootPart| {
+                p.totals.len() == job.draws && p.customers.iter().all(|&c| (c as usize) < job.x.len())
+            };
+            if !parts.iter().all(fits) {
+                return Err(bad_intervals());
+            }
+            let have = parts_of(stages, token);
+            for p in parts {
+                if !have.iter().any(|q| q.block == p.block) {
+                    have.push(p);
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// The blocks of a deferred bootstrap this worker keeps (those not handed out), run
+    /// after the model stages of `prepare_models`.
+    fn run_kept_blocks(stages: &mut Stages, clv: &ClvStage, generation: u64) {
+        if let Some(d) = &clv.pending {
+            let kept: Vec<usize> = (0..BLOCKS).filter(|b| !d.away.contains(b)).collect();
+            run_missing(stages, generation, d, &kept);
+        }
     }
 }

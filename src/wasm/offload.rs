@@ -3,6 +3,10 @@
 //! calls `runSegments`, fits CLV meanwhile (`prepareModels`), and hands the answer back with
 //! `provideSegments` before `analyze`. Columns cross as typed arrays (transferable); the
 //! report crosses as a plain JS object (numbers are f64 both sides: exact).
+//!
+//! Half of a large CLV bootstrap goes the same way: `intervalJob` (bytes) → `runIntervals` in
+//! the second worker → `provideIntervals`; the core's codec (`clv::uncertainty::job`) keeps
+//! every f64's bits.
 use js_sys::{Float32Array, Float64Array, Object, Reflect, Uint32Array};
 use wasm_bindgen::prelude::*;
 
@@ -10,7 +14,7 @@ use super::analysis::Dataset;
 use super::{js_error, options, to_js};
 use crate::error::Error;
 use crate::options::Options;
-use crate::pipeline::{SegmentFeatures, SegmentJob, SegmentResult};
+use crate::pipeline::{run_interval_job, SegmentFeatures, SegmentJob, SegmentResult};
 use crate::segment::{SegmentColumns, SegmentOptions};
 
 fn set(o: &Object, key: &str, v: &JsValue) -> Result<(), JsValue> {
@@ -117,6 +121,30 @@ impl Dataset {
         Ok(o.into())
     }
 
+    /// Runs the CLV stage for `opts` with a large bootstrap deferred; returns the share of it
+    /// another worker may evaluate (`runIntervals`), or `undefined` when there is none.
+    #[wasm_bindgen(js_name = intervalJob)]
+    pub fn interval_job(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Options")] opts: Option<JsValue>,
+    ) -> Result<Option<Vec<u8>>, JsValue> {
+        let opts: Options = options(opts)?;
+        self.inner.interval_job(&opts).map_err(js_error)
+    }
+
+    /// Remembers what `runIntervals` answered for this dataset's `intervalJob(opts)`.
+    #[wasm_bindgen(js_name = provideIntervals)]
+    pub fn provide_intervals(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Options")] opts: JsValue,
+        answer: &[u8],
+    ) -> Result<(), JsValue> {
+        let opts: Options = options(Some(opts))?;
+        self.inner
+            .provide_intervals(&opts, answer)
+            .map_err(js_error)
+    }
+
     /// Remembers what `runSegments` answered for this dataset's `segmentJob(opts)`.
     #[wasm_bindgen(js_name = provideSegments)]
     pub fn provide_segments(
@@ -179,4 +207,11 @@ pub fn run_segments(
     set(&o, "x", &Float32Array::from(r.columns.x.as_slice()).into())?;
     set(&o, "y", &Float32Array::from(r.columns.y.as_slice()).into())?;
     Ok(o)
+}
+
+/// Evaluates an `intervalJob` (in any worker that loaded this module): the answer for
+/// `provideIntervals`.
+#[wasm_bindgen(js_name = runIntervals)]
+pub fn run_intervals(job: &[u8]) -> Result<Vec<u8>, JsValue> {
+    run_interval_job(job).map_err(js_error)
 }

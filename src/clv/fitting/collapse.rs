@@ -9,7 +9,7 @@
 use crate::clv::input::{customers, weight, Summary};
 
 /// Collapsed BTYD data.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rows {
     pub x: Vec<f64>,
     pub tx: Vec<f64>,

@@ -119,17 +119,133 @@ pub fn two_quantiles(buf: &mut [f64], qlo: f64, qhi: f64) -> (f64, f64) {
     (ql, qh)
 }
 
-/// Runs the draws over the rows and customer groups.
+/// Fixed row blocks of every bootstrap. The per-draw totals are summed within a block and then
+/// block by block in order, so the blocks can be evaluated anywhere (the two workers of the
+/// page split them: `uncertainty::job`) and the Report keeps the same bits.
+pub const BLOCKS: usize = 8;
+
+/// The first row of each block and the end (`BLOCKS + 1` bounds): equal shares of one unit per
+/// row plus one per customer (the row's draws, then its customers' quantiles).
+pub fn block_bounds(w: &[f64]) -> Vec<usize> {
+    let total: f64 = w.iter().map(|w| 1.0 + w).sum();
+    let mut bounds = Vec::with_capacity(BLOCKS + 1);
+    bounds.push(0);
+    let mut cum = 0.0;
+    let mut b = 1;
+    for (i, wi) in w.iter().enumerate() {
+        while b < BLOCKS && cum >= total * b as f64 / BLOCKS as f64 {
+            bounds.push(i);
+            b += 1;
+        }
+        cum += 1.0 + wi;
+    }
+    while bounds.len() <= BLOCKS {
+        bounds.push(w.len());
+    }
+    bounds
+}
+
+/// One block's results: its customers' interval ends and its share of each draw's total.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BootPart {
+    pub block: usize,
+    pub customers: Vec<u32>,
+    pub low: Vec<f64>,
+    pub high: Vec<f64>,
+    pub totals: Vec<f64>,
+}
+
+/// The bootstrap's method name, decided on all rows (never on a block).
+pub fn method(bi: &BootIn, draws: usize) -> (bool, bool, &'static str) {
+    let rows = bi.pal.d.rows;
+    let runs = (0..rows.len())
+        .filter(|&r| r == 0 || rows.x[r] != rows.x[r - 1] || rows.t[r] != rows.t[r - 1])
+        .count();
+    let stream = runs.saturating_mul(draws) > bi.exact_budget;
+    let palive =
+        bi.kind == ModelKind::ParetoNbd && rows.len().saturating_mul(draws) > bi.exact_budget;
+    let name = match (stream, palive) {
+        (false, false) => "exact",
+        (true, false) => "linearizedStream",
+        (false, true) => "linearizedPAlive",
+        (true, true) => "linearizedStreamAndPAlive",
+    };
+    (stream, palive, name)
+}
+
+/// Runs the draws over every block and merges them.
 pub fn evaluate(
     bi: &BootIn,
     params: &[Vec<f64>],
     spends: &[SpendModel],
     rejected: usize,
 ) -> BootOut {
+    let parts = evaluate_blocks(bi, params, spends, 0..BLOCKS);
+    let ends = Ends {
+        customers: bi.pal.d.rows.map.len(),
+        draws: params.len(),
+        rejected,
+        method: method(bi, params.len()).2,
+        levels: levels(bi.interval, params.len(), bi.positions),
+    };
+    merge(&ends, &parts)
+}
+
+/// What the merge of the parts needs besides them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ends {
+    pub customers: usize,
+    pub draws: usize,
+    pub rejected: usize,
+    pub method: &'static str,
+    /// The type-7 quantile levels of the interval's ends.
+    pub levels: (f64, f64),
+}
+
+/// The interval from the parts of every block (in any order; a missing block leaves its
+/// customers at 0, so callers pass them all).
+pub fn merge(e: &Ends, parts: &[BootPart]) -> BootOut {
+    let mut out = BootOut {
+        low: vec![0.0; e.customers],
+        high: vec![0.0; e.customers],
+        draws: e.draws,
+        rejected: e.rejected,
+        method: e.method.into(),
+        ..Default::default()
+    };
+    let mut totals = vec![0.0; e.draws];
+    for b in 0..BLOCKS {
+        if let Some(p) = parts.iter().find(|p| p.block == b) {
+            for (k, &c) in p.customers.iter().enumerate() {
+                if let Some(slot) = out.low.get_mut(c as usize) {
+                    *slot = p.low[k];
+                    out.high[c as usize] = p.high[k];
+                }
+            }
+            for (t, v) in totals.iter_mut().zip(&p.totals) {
+                *t += v;
+            }
+        }
+    }
+    out.total_low = quantile(&mut totals.clone(), e.levels.0);
+    out.total_high = quantile(&mut totals, e.levels.1);
+    out
+}
+
+/// Runs the draws over the rows of `blocks` and their customer groups: one part per block.
+pub fn evaluate_blocks(
+    bi: &BootIn,
+    params: &[Vec<f64>],
+    spends: &[SpendModel],
+    blocks: std::ops::Range<usize>,
+) -> Vec<BootPart> {
     let d = bi.pal.d;
     let rows = d.rows;
     let nd = params.len();
     let nc = rows.map.len();
+    let bounds = block_bounds(&rows.w);
+    let blocks = blocks.start.min(BLOCKS)..blocks.end.min(BLOCKS);
+    let span = bounds[blocks.start]..bounds[blocks.end];
     let mkey = |c: usize| {
         let (x, m) = (
             bi.x.get(c).copied().unwrap_or(0.0),
@@ -156,161 +272,208 @@ pub fn evaluate(
         order[fill[r] as usize] = c as u32;
         fill[r] += 1;
     }
-    for r in 0..rows.len() {
+    for r in span.clone() {
         let run = &mut order[start[r] as usize..start[r + 1] as usize];
         if run.len() > 1 {
             run.sort_by_key(|&c| (mkey(c as usize), c));
         }
     }
-    let mut out = BootOut {
-        low: vec![0.0; nc],
-        high: vec![0.0; nc],
-        draws: nd,
-        rejected,
-        ..Default::default()
-    };
-    let mut totals = vec![0.0; nd];
-    let (qlo, qhi) = levels(bi.interval, nd, bi.positions);
-    let streams = Streams::new(bi, params);
+    let (linear, palive_linear, _) = method(bi, nd);
+    let streams = Streams::new(bi, params, span.clone(), linear);
     let pareto = bi.kind == ModelKind::ParetoNbd;
-    let pareto_lin =
-        (pareto && rows.len().saturating_mul(nd) > bi.exact_budget).then(|| ParetoLinear::new(bi));
-    out.method = match (streams.linear.is_some(), pareto_lin.is_some()) {
-        (false, false) => "exact",
-        (true, false) => "linearizedStream",
-        (false, true) => "linearizedPAlive",
-        (true, true) => "linearizedStreamAndPAlive",
-    }
-    .into();
+    let pareto_lin = (pareto && palive_linear).then(|| ParetoLinear::new(bi));
     let bg = (!pareto).then(|| BgTables::new(bi, params));
-    let bgnbd = bi.kind == ModelKind::Bgnbd;
-    let nv = d.vals.len();
-    // Per-x-block scratch: powers K at [v * nd + j], which v are in use, spend coefficients.
-    let mut k_tab = vec![0.0; if bg.is_some() { nv * nd } else { 0 }];
-    let mut stamp = vec![usize::MAX; nv];
-    let mut used: Vec<usize> = Vec::new();
-    let (mut safe, mut big_a, mut lx) = (vec![false; nd], vec![0.0; nd], vec![0.0; nd]);
-    let (mut sa, mut sb) = (vec![0.0; nd], vec![0.0; nd]);
     let s0: Vec<f64> = spends.iter().map(|s| s.expected(0.0, 0.0)).collect();
-    let (mut d_row, mut c_row, mut buf) = (vec![0.0; nd], vec![0.0; nd], vec![0.0; nd]);
-    let mut run = usize::MAX;
-    let mut pos = 0usize;
-    let mut r = 0usize;
-    while r < rows.len() {
-        // The block of rows sharing x (rows are sorted by x, T, t_x).
-        let x = rows.x[r];
-        let xi = rows.xi[r];
-        let mut end = r + 1;
-        while end < rows.len() && rows.xi[end] == xi {
-            end += 1;
-        }
-        for (j, s) in spends.iter().enumerate() {
-            (sa[j], sb[j]) = s.affine(x);
-        }
-        let mut use_k = false;
-        if let Some(t) = &bg {
-            for j in 0..nd {
-                let (a, b) = (t.a[j], t.b[j]);
-                let den = if bgnbd { b + x.max(1.0) - 1.0 } else { b + x };
-                lx[j] = ln(a) - ln(den);
-                big_a[j] = a / den;
-                safe[j] = (t.r[j] + x) * t.lv_max[j] < SAFE_EXPONENT && big_a[j].is_finite();
+    let shared = Shared {
+        bi,
+        params,
+        spends,
+        order: &order,
+        streams: &streams,
+        pareto_lin: pareto_lin.as_ref(),
+        bg: bg.as_ref(),
+        s0: &s0,
+        mkey: &mkey,
+    };
+    blocks
+        .map(|b| shared.block(b, bounds[b]..bounds[b + 1], start[bounds[b]] as usize))
+        .collect()
+}
+
+/// What every block of one evaluation reads.
+struct Shared<'a> {
+    bi: &'a BootIn<'a>,
+    params: &'a [Vec<f64>],
+    spends: &'a [SpendModel],
+    /// Customers by (row, spend key, index).
+    order: &'a [u32],
+    streams: &'a Streams,
+    pareto_lin: Option<&'a ParetoLinear>,
+    bg: Option<&'a BgTables>,
+    /// Each draw's expected spend of a customer without repeat spend.
+    s0: &'a [f64],
+    mkey: &'a dyn Fn(usize) -> u64,
+}
+
+impl Shared<'_> {
+    /// The rows `span` (block `block`), whose customers start at `pos` in `order`.
+    fn block(&self, block: usize, span: std::ops::Range<usize>, mut pos: usize) -> BootPart {
+        let Shared {
+            bi,
+            params,
+            spends,
+            order,
+            streams,
+            pareto_lin,
+            bg,
+            s0,
+            mkey,
+        } = *self;
+        let d = bi.pal.d;
+        let rows = d.rows;
+        let nd = params.len();
+        let nc = rows.map.len();
+        let bgnbd = bi.kind == ModelKind::Bgnbd;
+        let nv = d.vals.len();
+        let mut part = BootPart {
+            block,
+            customers: Vec::new(),
+            low: Vec::new(),
+            high: Vec::new(),
+            totals: vec![0.0; nd],
+        };
+        let totals = &mut part.totals;
+        // Per-x-block scratch: powers K at [v * nd + j], which v are in use, spend coefficients.
+        let mut k_tab = vec![0.0; if bg.is_some() { nv * nd } else { 0 }];
+        let mut stamp = vec![usize::MAX; nv];
+        let mut used: Vec<usize> = Vec::new();
+        let (mut safe, mut big_a, mut lx) = (vec![false; nd], vec![0.0; nd], vec![0.0; nd]);
+        let (mut sa, mut sb) = (vec![0.0; nd], vec![0.0; nd]);
+        let (mut d_row, mut c_row, mut buf) = (vec![0.0; nd], vec![0.0; nd], vec![0.0; nd]);
+        let (qlo, qhi) = levels(bi.interval, nd, bi.positions);
+        let mut run = usize::MAX;
+        let mut r = span.start;
+        while r < span.end {
+            // The block of rows sharing x (rows are sorted by x, T, t_x), whole even where the
+            // span cuts it: what is shared across its rows must not depend on the cut.
+            let x = rows.x[r];
+            let xi = rows.xi[r];
+            let mut first = r;
+            while first > 0 && rows.xi[first - 1] == xi {
+                first -= 1;
             }
-            used.clear();
-            for i in r..end {
-                for v in [d.ti[i] as usize, d.txi[i] as usize] {
-                    if stamp[v] != r {
-                        stamp[v] = r;
-                        used.push(v);
-                    }
-                }
+            let mut end = r + 1;
+            while end < rows.len() && rows.xi[end] == xi {
+                end += 1;
             }
-            use_k = !(bgnbd && x <= 0.0) && used.len() < end - r;
-            if use_k {
-                for &v in &used {
-                    for j in 0..nd {
-                        if safe[j] {
-                            k_tab[v * nd + j] = fastmath::exp((t.r[j] + x) * t.lv[v * nd + j]);
-                        }
-                    }
-                }
+            for (j, s) in spends.iter().enumerate() {
+                (sa[j], sb[j]) = s.affine(x);
             }
-        }
-        for i in r..end {
-            let k = streams.run_of[i];
-            if k != run {
-                run = k;
-                for (j, p) in params.iter().enumerate() {
-                    d_row[j] = streams.d(bi, k, j, p).max(0.0);
-                }
-            }
-            match &bg {
-                Some(_) if bgnbd && x <= 0.0 => c_row.copy_from_slice(&d_row),
-                Some(t) => {
-                    let (ti, txi) = (d.ti[i] as usize * nd, d.txi[i] as usize * nd);
-                    for j in 0..nd {
-                        let mut pa = f64::NAN;
-                        if use_k && safe[j] {
-                            let kt = k_tab[txi + j];
-                            pa = kt / (kt + big_a[j] * k_tab[ti + j]);
-                        }
-                        if !pa.is_finite() {
-                            let dl = t.lv[ti + j] - t.lv[txi + j];
-                            pa = expit(-((t.r[j] + x) * dl + lx[j]));
-                        }
-                        c_row[j] = pa * d_row[j];
-                    }
-                }
-                None => {
-                    for (j, p) in params.iter().enumerate() {
-                        let pa = match &pareto_lin {
-                            Some(pl) => pl.p_alive(i, &streams, j),
-                            None => bi.kind.p_alive(p, x, rows.tx[i], rows.t[i]),
-                        };
-                        c_row[j] = pa * d_row[j];
-                    }
-                }
-            }
-            c_row.iter_mut().for_each(|c| {
-                if !c.is_finite() {
-                    *c = 0.0;
-                }
-            });
-            // Customer groups of row i: same spend inputs.
-            while pos < nc && rows.map[order[pos] as usize] == i {
-                let c0 = order[pos] as usize;
-                let k0 = mkey(c0);
-                let mut stop = pos + 1;
-                while stop < nc
-                    && rows.map[order[stop] as usize] == i
-                    && mkey(order[stop] as usize) == k0
-                {
-                    stop += 1;
-                }
-                let m = bi.m.get(c0).copied().unwrap_or(0.0);
-                let cx = bi.x.get(c0).copied().unwrap_or(0.0);
-                let uses_m = bi.spend.uses_m(cx, m);
-                let cnt = (stop - pos) as f64;
+            let mut use_k = false;
+            if let Some(t) = bg {
                 for j in 0..nd {
-                    let s = if uses_m { sa[j] + sb[j] * m } else { s0[j] };
-                    let s = if s.is_finite() { s } else { 0.0 };
-                    let v = bi.margin * s * c_row[j];
-                    buf[j] = v;
-                    totals[j] += cnt * v;
+                    let (a, b) = (t.a[j], t.b[j]);
+                    let den = if bgnbd { b + x.max(1.0) - 1.0 } else { b + x };
+                    lx[j] = ln(a) - ln(den);
+                    big_a[j] = a / den;
+                    safe[j] = (t.r[j] + x) * t.lv_max[j] < SAFE_EXPONENT && big_a[j].is_finite();
                 }
-                let (lo, hi) = two_quantiles(&mut buf, qlo, qhi);
-                for &c in &order[pos..stop] {
-                    out.low[c as usize] = lo;
-                    out.high[c as usize] = hi;
+                used.clear();
+                for i in first..end {
+                    for v in [d.ti[i] as usize, d.txi[i] as usize] {
+                        if stamp[v] != first {
+                            stamp[v] = first;
+                            used.push(v);
+                        }
+                    }
                 }
-                pos = stop;
+                use_k = !(bgnbd && x <= 0.0) && used.len() < end - first;
+                if use_k {
+                    for &v in &used {
+                        for j in 0..nd {
+                            if safe[j] {
+                                k_tab[v * nd + j] = fastmath::exp((t.r[j] + x) * t.lv[v * nd + j]);
+                            }
+                        }
+                    }
+                }
             }
+            let stop_row = end.min(span.end);
+            for i in r..stop_row {
+                let k = streams.run_of[i - streams.start];
+                if k != run {
+                    run = k;
+                    for (j, p) in params.iter().enumerate() {
+                        d_row[j] = streams.d(bi, k, j, p).max(0.0);
+                    }
+                }
+                match bg {
+                    Some(_) if bgnbd && x <= 0.0 => c_row.copy_from_slice(&d_row),
+                    Some(t) => {
+                        let (ti, txi) = (d.ti[i] as usize * nd, d.txi[i] as usize * nd);
+                        for j in 0..nd {
+                            let mut pa = f64::NAN;
+                            if use_k && safe[j] {
+                                let kt = k_tab[txi + j];
+                                pa = kt / (kt + big_a[j] * k_tab[ti + j]);
+                            }
+                            if !pa.is_finite() {
+                                let dl = t.lv[ti + j] - t.lv[txi + j];
+                                pa = expit(-((t.r[j] + x) * dl + lx[j]));
+                            }
+                            c_row[j] = pa * d_row[j];
+                        }
+                    }
+                    None => {
+                        for (j, p) in params.iter().enumerate() {
+                            let pa = match pareto_lin {
+                                Some(pl) => pl.p_alive(i, streams, j),
+                                None => bi.kind.p_alive(p, x, rows.tx[i], rows.t[i]),
+                            };
+                            c_row[j] = pa * d_row[j];
+                        }
+                    }
+                }
+                c_row.iter_mut().for_each(|c| {
+                    if !c.is_finite() {
+                        *c = 0.0;
+                    }
+                });
+                // Customer groups of row i: same spend inputs.
+                while pos < nc && rows.map[order[pos] as usize] == i {
+                    let c0 = order[pos] as usize;
+                    let k0 = mkey(c0);
+                    let mut stop = pos + 1;
+                    while stop < nc
+                        && rows.map[order[stop] as usize] == i
+                        && mkey(order[stop] as usize) == k0
+                    {
+                        stop += 1;
+                    }
+                    let m = bi.m.get(c0).copied().unwrap_or(0.0);
+                    let cx = bi.x.get(c0).copied().unwrap_or(0.0);
+                    let uses_m = bi.spend.uses_m(cx, m);
+                    let cnt = (stop - pos) as f64;
+                    for j in 0..nd {
+                        let s = if uses_m { sa[j] + sb[j] * m } else { s0[j] };
+                        let s = if s.is_finite() { s } else { 0.0 };
+                        let v = bi.margin * s * c_row[j];
+                        buf[j] = v;
+                        totals[j] += cnt * v;
+                    }
+                    let (lo, hi) = two_quantiles(&mut buf, qlo, qhi);
+                    for &c in &order[pos..stop] {
+                        part.customers.push(c);
+                        part.low.push(lo);
+                        part.high.push(hi);
+                    }
+                    pos = stop;
+                }
+            }
+            r = stop_row;
         }
-        r = end;
+        part
     }
-    out.total_low = quantile(&mut totals.clone(), qlo);
-    out.total_high = quantile(&mut totals, qhi);
-    out
 }
 
 #[cfg(test)]

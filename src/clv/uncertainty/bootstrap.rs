@@ -150,7 +150,9 @@ pub const EXACT_BUDGET: usize = 2_000_000;
 type Linear = (Vec<f64>, Vec<[f64; 4]>);
 
 pub(super) struct Streams {
-    /// Row -> index of its (x, T) run (rows are sorted by x, T).
+    /// First row of the evaluated span.
+    pub(super) start: usize,
+    /// Row `start + i` -> index of its (x, T) run in the span (rows are sorted by x, T).
     pub(super) run_of: Vec<usize>,
     /// First row of each run.
     first: Vec<usize>,
@@ -161,12 +163,21 @@ pub(super) struct Streams {
 }
 
 impl Streams {
-    pub(super) fn new(bi: &BootIn, params: &[Vec<f64>]) -> Streams {
+    /// The streams of the runs of rows `span`, linearised when `linear` (decided on all rows:
+    /// `boot_eval::method`). A run's D depends on its (x, T) only, so a span cut inside a run
+    /// gives it the bits the whole run has.
+    pub(super) fn new(
+        bi: &BootIn,
+        params: &[Vec<f64>],
+        span: std::ops::Range<usize>,
+        linear: bool,
+    ) -> Streams {
         let rows = bi.pal.d.rows;
-        let mut run_of = Vec::with_capacity(rows.len());
+        let mut run_of = Vec::with_capacity(span.len());
         let mut first = Vec::new();
-        for r in 0..rows.len() {
-            let new_run = r == 0 || rows.x[r] != rows.x[r - 1] || rows.t[r] != rows.t[r - 1];
+        for r in span.clone() {
+            let new_run =
+                r == span.start || rows.x[r] != rows.x[r - 1] || rows.t[r] != rows.t[r - 1];
             if new_run {
                 first.push(r);
             }
@@ -182,7 +193,7 @@ impl Streams {
                 s
             })
             .collect();
-        let linear = (first.len().saturating_mul(params.len()) > bi.exact_budget).then(|| {
+        let linear = linear.then(|| {
             let d_at = |p: &[f64], r: usize| {
                 stream(bi.kind, p, rows.x[r], rows.t[r], bi.grid).map_or(0.0, |s| s.0)
             };
@@ -199,6 +210,7 @@ impl Streams {
             (d0, grad)
         });
         Streams {
+            start: span.start,
             run_of,
             first,
             linear,

@@ -5,7 +5,10 @@
 //
 // The client's first message hands over the core module, compiled once on the main thread,
 // and this worker's end of a MessageChannel to its sibling, the segment worker (segment.js),
-// which runs the k-means segmentation while this one fits CLV.
+// which runs the k-means segmentation while this one fits CLV, and then, on large data, half
+// of CLV's bootstrap while this one runs the other half, the lifecycle and churn. Jobs to it:
+// {id, job} (a segmentJob) and {id, intervals} (an intervalJob's bytes); answers {id, result}
+// or {id, error}.
 //
 // Protocol (client → worker; every reply carries the request's id):
 //   {type:'init', module, formatsWasm?, port}
@@ -95,13 +98,12 @@ async function openColumns(columns, options) {
 let helperSeq = 0;
 const helperPending = new Map();
 
-function segmentElsewhere(job) {
+function elsewhere(msg, transfer) {
   if (!helperPort) return Promise.reject(new Error('no segment worker'));
   const id = ++helperSeq;
   return new Promise((resolve, reject) => {
     helperPending.set(id, { resolve, reject });
-    const arrays = [job.recencyDays, job.frequency, job.monetary, job.tenureDays];
-    helperPort.postMessage({ id, job }, arrays.map((a) => a.buffer));
+    helperPort.postMessage({ id, ...msg }, transfer);
   });
 }
 
@@ -119,15 +121,28 @@ async function runAnalysis(msg, progress) {
   // k-means in the segment worker while this one fits CLV; if that fails, analyze() below
   // segments here (the Report is the same either way).
   const job = dataset.segmentJob(options);
-  const elsewhere = job ? segmentElsewhere(job).catch(() => null) : null;
+  const arrays = job ? [job.recencyDays, job.frequency, job.monetary, job.tenureDays] : [];
+  const segments = job ? elsewhere({ job }, arrays.map((a) => a.buffer)).catch(() => null) : null;
   phase('segmentJob');
   progress('fitting', first);
+  // CLV up to its bootstrap; a large one is split in fixed blocks, half of them for the
+  // segment worker after its k-means. Whatever does not come back, analyze() evaluates here:
+  // the Report is the same bits however the blocks were shared.
+  const intervals = dataset.intervalJob(options);
+  const bootstrap = intervals ? elsewhere({ intervals }, [intervals.buffer]).catch(() => null) : null;
+  phase('clv');
+  // The lifecycle, churn and this worker's half of the bootstrap.
   dataset.prepareModels(options);
   phase('models');
-  const answer = elsewhere && (await elsewhere);
+  const answer = segments && (await segments);
   phase('awaitSegments');
   if (answer) {
     try { dataset.provideSegments(options, answer); } catch { /* analyze() segments here */ }
+  }
+  const blocks = bootstrap && (await bootstrap);
+  phase('awaitIntervals');
+  if (blocks) {
+    try { dataset.provideIntervals(options, blocks); } catch { /* analyze() evaluates them here */ }
   }
   phase('provide');
   const report = dataset.analyze(options);

@@ -1,9 +1,11 @@
 // The segment worker: runs the k-means segmentation for its sibling, the analysis worker
 // (engine.js), while that one fits the CLV models, so the two longest stages share a 2-core
-// machine instead of queueing on one core. The client (index.js) hands both the compiled core
-// module and the two ends of a MessageChannel. It keeps nothing between jobs: a job carries
-// its columns and options (Dataset.segmentJob), the answer goes back to Dataset.provideSegments.
-import init, { runSegments } from '../crm_lens.js';
+// machine instead of queueing on one core; then, on large data, its share of CLV's bootstrap.
+// The client (index.js) hands both the compiled core module and the two ends of a
+// MessageChannel. It keeps nothing between jobs: a job carries its inputs ({job}:
+// Dataset.segmentJob's columns and options; {intervals}: Dataset.intervalJob's bytes), the
+// answer goes back to Dataset.provideSegments or Dataset.provideIntervals.
+import init, { runIntervals, runSegments } from '../crm_lens.js';
 
 self.onmessage = ({ data }) => {
   if (data.type !== 'init') return;
@@ -11,6 +13,11 @@ self.onmessage = ({ data }) => {
   data.port.onmessage = async ({ data: msg }) => {
     try {
       await ready;
+      if (msg.intervals) {
+        const result = runIntervals(msg.intervals);
+        data.port.postMessage({ id: msg.id, result }, [result.buffer]);
+        return;
+      }
       const result = runSegments(msg.job);
       data.port.postMessage({ id: msg.id, result }, [result.cluster.buffer, result.x.buffer, result.y.buffer]);
     } catch (e) {

@@ -240,6 +240,8 @@ export const en = {
   'code.input_too_large': 'A text column of the orders is too large (over 4 GiB).',
   'code.stale_segments': 'An out-of-date segmentation was handed back and ignored.',
   'code.invalid_segment_job': 'The segmentation job or its result is malformed.',
+  'code.stale_intervals': 'Out-of-date CLV interval blocks were handed back and ignored.',
+  'code.invalid_interval_job': 'The CLV interval job or its answer is malformed.',
   'code.needs_formats': 'This file needs the formats module (legacy encodings, workbooks), which could not be loaded.',
   'code.formats_failed': 'The file could not be read: the workbook/encoding reader stopped (the file may be damaged).',
   'code.invalid_decoded': 'The decoded file handed to the analysis is damaged.',

@@ -239,6 +239,8 @@ export const zh = {
   'code.input_too_large': '订单中的某个文本列过大（超过 4 GiB）。',
   'code.stale_segments': '返回的分群结果已过期，已忽略。',
   'code.invalid_segment_job': '分群任务或其结果格式错误。',
+  'code.stale_intervals': '返回的 CLV 区间分块已过期，已忽略。',
+  'code.invalid_interval_job': 'CLV 区间任务或其结果格式错误。',
   'code.needs_formats': '此文件需要格式模块（旧编码、工作簿），但无法加载。',
   'code.formats_failed': '无法读取该文件：工作簿/编码读取器已停止（文件可能已损坏）。',
   'code.invalid_decoded': '传给分析的解码文件已损坏。',
