@@ -212,7 +212,8 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
         let cols = fallback(&mut report, msg);
         return (report, cols, w);
     }
-    if input.discrete {
+    // Discrete time comes only from a summary (`crate::EXTRA_INPUTS`).
+    if crate::EXTRA_INPUTS && input.discrete {
         let prepared = Prepared {
             s: &s,
             m: &m,
@@ -243,7 +244,7 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
     if let Some(h) = &input.holdout {
         report.holdout = holdout::evaluate(h, opts.penalizer, &KINDS, &fits, &mut w);
     }
-    if !input.covariates.is_empty() {
+    if crate::EXTRA_INPUTS && !input.covariates.is_empty() {
         let plain: Vec<(ModelKind, &Fitted)> = KINDS
             .iter()
             .zip(&fits)

@@ -8,7 +8,7 @@
 // which runs the k-means segmentation while this one fits CLV.
 //
 // Protocol (client → worker; every reply carries the request's id):
-//   {type:'init', module, formatsWasm?, port}
+//   {type:'init', module, formatsWasm?, fullWasm?, port}
 //   {type:'open', id, bytes | columns, options}          → {type:'opened', id, detected}
 //   {type:'analyze', id, options, restore?}              → {type:'analysis', id, report, columns, ids?, summaries, stagesRun}
 //     (its 'fitting' progress carries `first`: the Report's kpis and rfm, ready before the models)
@@ -35,9 +35,10 @@ self.onmessage = ({ data }) => {
 };
 
 let helperPort = null;
-function start({ module, formatsWasm, port }) {
+function start({ module, formatsWasm, fullWasm, port }) {
   ready = init({ module_or_path: module });
   if (formatsWasm != null) core.setFormatsWasm(formatsWasm);
+  if (fullWasm != null) core.setFullWasm(fullWasm);
   helperPort = port;
   port.onmessage = ({ data }) => {
     const p = helperPending.get(data.id);
