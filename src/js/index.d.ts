@@ -16,6 +16,9 @@ export function setFormatsWasm(input: FormatsWasm | (() => FormatsWasm)): void;
  * subscription lists, covariates), for bundlers that rename assets. */
 export function setFullWasm(input: FormatsWasm | (() => FormatsWasm)): void;
 
+/** The linear memory, in bytes, of the full module once it is loaded (0 before). */
+export function fullWasmMemoryBytes(): number;
+
 /** Reads a file's bytes once; a legacy code page or a workbook loads the formats module, a
  * summary, survival table, subscription list or covariate columns (`options.ingest`) the
  * full module. */

@@ -23,11 +23,12 @@ function lazyModule(load) {
   let loaded = null;
   let wasm;
   return {
+    exports: null, // the instance's exports once loaded (its `memory`)
     setWasm(input) { wasm = input; loaded = null; },
     get() {
       loaded ??= load().then(async (m) => {
         const input = typeof wasm === 'function' ? wasm() : wasm;
-        await m.default(input === undefined ? undefined : { module_or_path: input });
+        this.exports = await m.default(input === undefined ? undefined : { module_or_path: input });
         return m;
       });
       loaded.catch(() => { loaded = null; });
@@ -49,6 +50,12 @@ export function setFormatsWasm(input) {
  * rename assets. Call before the first open that needs it. */
 export function setFullWasm(input) {
   full.setWasm(input);
+}
+
+/** The linear memory, in bytes, of the full module once it is loaded (0 before): a worker
+ * judges a trap of a Dataset opened there by it, as it judges the core's by the core's. */
+export function fullWasmMemoryBytes() {
+  return full.exports?.memory.buffer.byteLength ?? 0;
 }
 
 /** `open(Dataset)` with the core's Dataset, or with the full module's when the core answers

@@ -179,7 +179,8 @@ async function normaliseError(e) {
   const text = String(e?.message ?? e);
   // The core never panics on input: a trap with most of the 4 GiB in use is an allocation that
   // failed (measured: a 24M-line log, docs/scale.md), a RangeError an ArrayBuffer refused.
-  const memory = ready ? await ready.then((w) => w.memory.buffer.byteLength).catch(() => 0) : 0;
+  const coreBytes = ready ? await ready.then((w) => w.memory.buffer.byteLength).catch(() => 0) : 0;
+  const memory = Math.max(coreBytes, core.fullWasmMemoryBytes()); // a Dataset may live in the full module
   if (e instanceof RangeError || (e instanceof WebAssembly.RuntimeError && memory >= OOM_MEMORY_BYTES)) {
     return {
       code: 'too_big_for_tab',
