@@ -4,8 +4,8 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 # Three modules from one crate (Cargo.toml, [features]): the core (order logs in UTF-8 text,
-# every analysis they get), the full module (the core's API plus summaries, subscriptions and
-# covariates, with the models only they run) and the formats module (legacy code pages,
+# every analysis they get), the full module (the core's API plus summaries and subscriptions,
+# with the models only they run) and the formats module (legacy code pages,
 # workbooks); the page loads the last two only when an input needs them. src/js/index.js is
 # the package's entry point over the three.
 wasm-pack build --target web --release --mode no-install --out-dir pkg \
@@ -14,7 +14,7 @@ wasm-pack build --target web --release --mode no-install --out-dir pkg \
 # target is 300 KB gzip; until it is reached the budget is the size reached plus a small margin,
 # so the core cannot silently grow back. A change that must add to the core raises it with its
 # measured cost in docs/performance.md "wasm size" (which also says what each lever gave).
-CORE_GZIP_BUDGET=518000
+CORE_GZIP_BUDGET=528000
 core_gz=$(gzip -9c pkg/crm_lens_bg.wasm | wc -c)
 if [ "$core_gz" -gt "$CORE_GZIP_BUDGET" ]; then
   echo "build: FAIL pkg/crm_lens_bg.wasm is ${core_gz} bytes gzip -9, over the budget of" \

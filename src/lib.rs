@@ -35,7 +35,7 @@ pub mod wasm;
 
 /// Whether this build reads the inputs beyond an order log (Cargo feature `extra-inputs`):
 /// per-customer summaries (BG/BB for periods), survival tables and subscription lists
-/// (retention, sBG), and covariate columns (the covariate BTYD models). Without it (the
+/// (retention, sBG). Without it (the
 /// browser's core module) ingest refuses them with `needs_full`
 /// ([`ingest::needs_full`]) and the branches that run them, which test this constant, are
 /// compiled out.

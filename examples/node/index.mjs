@@ -1,6 +1,5 @@
 // crm-lens in a Node ESM script: the orders of a CSV file, then the same orders as an array
-// of records (as a CRM holds them), analysed and compared; then the scores a CRM writes back,
-// and the same records with a customer attribute (covariate).
+// of records (as a CRM holds them), analysed and compared; then the scores a CRM writes back.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { analyzeFile, openRecords } from 'crm-lens';
@@ -38,15 +37,6 @@ const scores = cols.customerId.map((id, i) => ({
   pAlive: Math.round(cols.pAlive[i] * 1000) / 1000,
 }));
 ds.free();
-
-// 4. Customer attributes (covariates, e.g. the acquisition channel): read by the package's
-// full module, which is loaded on this first need; nothing else changes for the caller.
-const withChannel = lines.map((line, i) => ({ ...records[i], channel: line.split(',')[4] }));
-const byChannel = await openRecords(withChannel, { ...mapping, covariates: ['channel'] }, options);
-const covariates = byChannel.analyze(options);
-byChannel.free();
-assert.deepEqual(covariates.kpis, fromFile.kpis);
-assert.deepEqual(covariates.ingest.detected.covariates, ['channel']);
 
 const k = fromFile.kpis;
 console.log(`${k.customers} customers, ${k.transactions} orders, revenue ${k.revenue.toFixed(2)}`);

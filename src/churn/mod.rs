@@ -197,9 +197,6 @@ fn warn(w: &mut Vec<Warning>, code: &str, msg: String) {
 }
 
 fn covariate_design(t: &CustomerTable) -> Option<Design> {
-    if !crate::EXTRA_INPUTS {
-        return None;
-    }
     let inputs: Vec<CovariateInput> = t
         .covariates
         .iter()

@@ -244,7 +244,7 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
     if let Some(h) = &input.holdout {
         report.holdout = holdout::evaluate(h, opts.penalizer, &KINDS, &fits, &mut w);
     }
-    if crate::EXTRA_INPUTS && !input.covariates.is_empty() {
+    if !input.covariates.is_empty() {
         let plain: Vec<(ModelKind, &Fitted)> = KINDS
             .iter()
             .zip(&fits)

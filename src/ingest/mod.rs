@@ -277,14 +277,14 @@ where
 pub fn needs_full(what: &str) -> Error {
     Error::new(
         "needs_full",
-        format!("{what}: reading it needs the crm-lens full module (summaries, subscriptions, covariates and their models)"),
+        format!("{what}: reading it needs the crm-lens full module (summaries and subscriptions, and their models)"),
     )
     .with_hint("open the input with openDataset(), analyzeFile() or openColumns() from the crm-lens package, which load the full module when an input needs it")
 }
 
 /// Refuses, without `extra-inputs`, what only the full module reads: a summary, a survival
-/// table, a subscription list, covariate columns (named by the options, or given from memory).
-fn check_extra(opts: &IngestOptions, memory_covariates: bool) -> Result<()> {
+/// table, a subscription list.
+fn check_extra(opts: &IngestOptions) -> Result<()> {
     let what = if crate::EXTRA_INPUTS {
         return Ok(());
     } else if opts.summary {
@@ -293,8 +293,6 @@ fn check_extra(opts: &IngestOptions, memory_covariates: bool) -> Result<()> {
         "a survival table"
     } else if opts.subscriptions {
         "a list of subscriptions"
-    } else if !opts.covariate_cols.is_empty() || memory_covariates {
-        "covariate columns"
     } else {
         return Ok(());
     };
@@ -304,7 +302,7 @@ fn check_extra(opts: &IngestOptions, memory_covariates: bool) -> Result<()> {
 /// Reads a file's bytes. Never panics; every failure is an [`Error`] that says what was found.
 pub fn ingest(bytes: &[u8], opts: &IngestOptions) -> Result<Ingested> {
     opts.validate()?;
-    check_extra(opts, false)?;
+    check_extra(opts)?;
     not_empty(bytes)?;
     if let Some(kind) = table::kind(bytes) {
         let (kind, wire) = read_workbook(bytes, kind)?;
@@ -363,7 +361,7 @@ pub fn decode(bytes: &[u8], opts: &IngestOptions) -> Result<(Decoded, Vec<u8>)> 
 /// Reads what [`decode`] returned: the same result [`ingest`] gives for the original file.
 pub fn ingest_decoded(info: &Decoded, bytes: &[u8], opts: &IngestOptions) -> Result<Ingested> {
     opts.validate()?;
-    check_extra(opts, false)?;
+    check_extra(opts)?;
     let bad = |what: &str| {
         Error::new(
             "invalid_decoded",

@@ -13,15 +13,14 @@ export type FormatsWasm = string | URL | Request | Response | BufferSource | Web
 export function setFormatsWasm(input: FormatsWasm | (() => FormatsWasm)): void;
 
 /** Where the full module's .wasm is (`crm_lens_full_bg.wasm`: summaries, survival tables,
- * subscription lists, covariates), for bundlers that rename assets. */
+ * subscription lists), for bundlers that rename assets. */
 export function setFullWasm(input: FormatsWasm | (() => FormatsWasm)): void;
 
 /** The linear memory, in bytes, of the full module once it is loaded (0 before). */
 export function fullWasmMemoryBytes(): number;
 
 /** Reads a file's bytes once; a legacy code page or a workbook loads the formats module, a
- * summary, survival table, subscription list or covariate columns (`options.ingest`) the
- * full module. */
+ * summary, survival table or subscription list (`options.ingest`) the full module. */
 export function openDataset(bytes: Uint8Array, options?: Options): Promise<Dataset>;
 
 /** One call from file bytes to the Report (docs/report.md). */
@@ -123,8 +122,7 @@ export interface ArrowVectorLike extends Iterable<unknown> {
 }
 
 /** Reads orders from memory with a file's guarantees: every value is used or counted in
- * `ingest.rowsSkipped`, with examples whose `line` is the row's 0-based index. Covariate
- * columns load the full module. */
+ * `ingest.rowsSkipped`, with examples whose `line` is the row's 0-based index. */
 export function openColumns(columns: Columns, options?: Options): Promise<Dataset>;
 
 /** Reads an array of objects (of any interface or type `R`); `mapping` names each role's

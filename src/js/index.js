@@ -2,8 +2,8 @@
 //
 // The package holds three WebAssembly modules built from one crate: the core (crm_lens.js:
 // order logs in UTF-8 text, every analysis they get), the full module (crm_lens_full.js: the
-// core's API plus per-customer summaries, survival tables, subscription lists and covariate
-// columns, with the models only they run: BG/BB, sBG, the covariate fits) and the formats
+// core's API plus per-customer summaries, survival tables and subscription lists, with the
+// models only they run: BG/BB, sBG) and the formats
 // module (crm_lens_formats.js: legacy code pages such as GBK/GB18030 and Windows-1251, and
 // .xlsx/.xls/.ods workbooks). A page pays for the other two only when an input needs them:
 // `openDataset` tries the core first, opens the input in the full module on the core's
@@ -46,7 +46,7 @@ export function setFormatsWasm(input) {
   formats.setWasm(input);
 }
 
-/** Where the full module's .wasm is (summaries, subscriptions, covariates), for bundlers that
+/** Where the full module's .wasm is (summaries, subscriptions), for bundlers that
  * rename assets. Call before the first open that needs it. */
 export function setFullWasm(input) {
   full.setWasm(input);

@@ -32,7 +32,7 @@ test('the default path never loads the full module', async () => {
   const ds = await openDataset(readFileSync(`${ROOT}www/public/sample.csv`), {});
   assert.ok(ds.analyze({}).clv.chosenModel);
   ds.free();
-  const cols = await openColumns({ customer: ['a', 'b', 'a'], date: ['2024-01-01', '2024-01-02', '2024-02-01'], amount: [1, 2, 3] });
+  const cols = await openColumns({ customer: ['a', 'b', 'a'], date: ['2024-01-01', '2024-01-02', '2024-02-01'], amount: [1, 2, 3], covariates: { channel: ['web', 'store', 'web'] } });
   cols.free();
   assert.equal(fullLoads, 0);
 });

@@ -111,7 +111,6 @@ pub fn check_lengths<'a>(columns: impl Iterator<Item = (&'a str, usize)> + Clone
 pub fn ingest_memory(input: &MemoryInput, opts: &IngestOptions) -> Result<Ingested> {
     opts.validate()?;
     reject_file_options(opts)?;
-    super::check_extra(opts, !input.covariates.is_empty())?;
     if !SOURCES.contains(&input.source.as_str()) {
         return Err(invalid(&format!("unknown source {:?}", input.source)));
     }

@@ -11,7 +11,7 @@ export interface AnalyzerOptions {
   wasmUrl?: string | URL;
   /** The formats module (`crm_lens_formats_bg.wasm`: legacy encodings, workbooks). */
   formatsWasmUrl?: string | URL;
-  /** The full module (`crm_lens_full_bg.wasm`: summaries, subscriptions, covariates). */
+  /** The full module (`crm_lens_full_bg.wasm`: summaries, subscriptions). */
   fullWasmUrl?: string | URL;
 }
 

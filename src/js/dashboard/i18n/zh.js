@@ -240,7 +240,7 @@ export const zh = {
   'code.stale_segments': '返回的分群结果已过期，已忽略。',
   'code.invalid_segment_job': '分群任务或其结果格式错误。',
   'code.needs_formats': '此文件需要格式模块（旧编码、工作簿），但无法加载。',
-  'code.needs_full': '此输入（汇总表、订阅或协变量）需要完整模块，但无法加载。',
+  'code.needs_full': '此输入（汇总表或订阅）需要完整模块，但无法加载。',
   'code.formats_failed': '无法读取该文件：工作簿/编码读取器已停止（文件可能已损坏）。',
   'code.invalid_decoded': '传给分析的解码文件已损坏。',
   'code.invalid_table': '传给分析的工作簿行已损坏。',
