@@ -169,6 +169,7 @@ fn main() {
             holdout: None,
             discrete: false,
             covariates: &[],
+            weights: None,
         };
         let opts = ClvOptions {
             bootstrap_draws: draws,

@@ -8,6 +8,7 @@
 //   columns  openColumns(columns)                    (the conversion to the core's input included)
 //   records  openRecords(records, mapping)           (records -> columns -> the core's input)
 //   arrow    openArrow(table, mapping)               (vectors -> columns -> the core's input)
+// Each form's wall time is `runs[i].<form>`, its CPU time `runs[i].<form>Cpu` (seconds).
 // A first, untimed pass warms the engine up and runs analyze() once per form, to check the
 // Reports agree (but for ingest.detected and the examples' lines, docs/embedding.md).
 import { readFileSync } from 'node:fs';
@@ -72,8 +73,13 @@ for (let run = 0; run <= Number(args.runs); run++) {
   const times = {};
   for (const [name, open] of Object.entries(forms)) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const ds = await open();
+    const cpu = process.cpuUsage(c0);
     times[name] = (performance.now() - t0) / 1e3;
+    // CPU time of the process (this thread and V8's GC helpers): less swayed than wall time by
+    // other processes on a busy machine.
+    times[`${name}Cpu`] = (cpu.user + cpu.system) / 1e6;
     if (run === 0) {
       const t1 = performance.now();
       const report = ds.analyze({});

@@ -234,6 +234,7 @@ fn main() {
         holdout: None,
         discrete: true,
         covariates: &[],
+        weights: None,
     };
     for (label, draws) in [
         ("CLV stage, 1M weekly buyers, no bootstrap", 0),

@@ -14,12 +14,18 @@
 # DuckDB through a pipe instead (no 4 GB CSV on disk), `--generate duckdb` makes lines in
 # DuckDB (a crude log: uniform days, no churn).
 #
+# A watchdog stops a step cleanly when the disk under benches/data falls below --min-free-gb
+# (default 5) and records the peak size of DuckDB's temp directory (its spill) per step.
+# Past 30M lines the collapsed summary is made from the summary table (the same GROUP BY as
+# `sql summary --collapsed`'s outer SELECT) rather than by a second pass over the lines, and
+# `sql score` is skipped: both are measured at 10M and 30M.
+#
 # Needs the release CLI (cargo build --release) and the engines venv (scripts/setup.sh).
 set -euo pipefail
 source "$(dirname "$0")/../scripts/env.sh"
 
 cmdline="$*"
-rows=0; engine=duckdb; score_customers=0; keep=0; memory=""; generate=crm-lens
+rows=0; engine=duckdb; score_customers=0; keep=0; memory=""; generate=crm-lens; min_free_gb=5; reuse=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --rows) rows="$2"; shift ;;
@@ -27,7 +33,9 @@ while [ $# -gt 0 ]; do
     --score-customers) score_customers="$2"; shift ;;
     --memory-limit) memory="$2"; shift ;;   # DuckDB memory_limit, e.g. 8GB (default: DuckDB's)
     --generate) generate="$2"; shift ;;     # crm-lens (sample CSV), pipe (sample piped to DuckDB) or duckdb
+    --min-free-gb) min_free_gb="$2"; shift ;;   # the watchdog's floor of free disk
     --keep) keep=1 ;;
+    --reuse-table) reuse=1 ;;   # DuckDB: the orders table of a previous --keep run, not made again
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -48,18 +56,45 @@ export JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v 
   echo
   echo "$(date -u +%FT%TZ), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, commit $(git rev-parse --short HEAD)"
   echo
-  echo "| step | wall s | peak RSS MB | load before (1/5/15 min) | notes |"
-  echo "|---|---|---|---|---|"
+  echo "| step | wall s | peak RSS MB | load before (1/5/15 min) | load after | DuckDB spill peak MB | notes |"
+  echo "|---|---|---|---|---|---|---|"
 } > "$OUT"
 
-# step NAME NOTE -- command...: runs it under /usr/bin/time and appends a row.
+free_gb() { df --output=avail -BG "$DATA" | tail -1 | tr -dc 0-9; }
+echo "disk free at the start: $(free_gb) GB" > "$OUT.notes"
+
+# step NAME NOTE -- command...: runs it under /usr/bin/time (in its own process group, so the
+# watchdog can stop all of it) and appends a row; stops the bench below --min-free-gb.
 step() {
   local name="$1" note="$2"; shift 3
   local load; load=$(uptime | sed 's/.*load average: //')
   echo "== $name: $*" >&2
-  /usr/bin/time -f '%e %M' -o "$DATA/time" "$@"
+  setsid /usr/bin/time -f '%e %M' -o "$DATA/time" "$@" &
+  local pid=$! spill=0 s low=0
+  while kill -0 "$pid" 2>/dev/null; do
+    s=$( (du -sm "$DATA"/*.tmp 2>/dev/null || true) | awk '{t += $1} END {print t + 0}')
+    [ "$s" -le "$spill" ] || spill=$s
+    if [ "$(free_gb)" -lt "$min_free_gb" ]; then
+      low=1
+      echo "watchdog: $(free_gb) GB free (< $min_free_gb): stopping $name" >&2
+      kill -TERM -- "-$pid" 2>/dev/null || pkill -TERM -P "$pid" || true
+      sleep 10
+      kill -KILL -- "-$pid" 2>/dev/null || pkill -KILL -P "$pid" || true
+    fi
+    sleep 5
+  done
+  local rc=0
+  wait "$pid" || rc=$?
+  if [ "$low" = 1 ] || [ "$rc" != 0 ]; then
+    printf '| %s | stopped (exit %s%s) | | %s | %s | %s | %s |\n' "$name" "$rc" \
+      "$([ "$low" = 1 ] && echo ", disk below $min_free_gb GB")" "$load" "$(uptime | sed 's/.*load average: //')" "$spill" "$note" >> "$OUT"
+    { echo; cat "$OUT.notes"; } >> "$OUT"
+    cat "$OUT"
+    exit 1
+  fi
   read -r secs kb < "$DATA/time"
-  printf '| %s | %s | %d | %s | %s |\n' "$name" "$secs" $((kb / 1024)) "$load" "$note" >> "$OUT"
+  printf '| %s | %s | %d | %s | %s | %s | %s |\n' "$name" "$secs" $((kb / 1024)) "$load" \
+    "$(uptime | sed 's/.*load average: //')" "$spill" "$note" >> "$OUT"
 }
 
 if [ "$score_customers" != 0 ]; then
@@ -92,7 +127,7 @@ EOF
 fi
 
 LOG=$DATA/log.csv
-if [ "$generate" = crm-lens ] || [ "$engine" = spark ]; then
+if { [ "$generate" = crm-lens ] && [ "$reuse" = 0 ]; } || [ "$engine" = spark ]; then
   step "generate log" "crm-lens sample --transactions $rows --seed 42" -- \
     "$BIN" sample --transactions "$rows" --seed 42 --out "$LOG"
   echo "log: $(du -m "$LOG" | cut -f1) MB, $(($(wc -l < "$LOG") - 1)) lines" >> "$OUT.notes"
@@ -137,11 +172,18 @@ elif what == "summary":
     c.execute(f"COPY ({open(arg).read()}) TO '{sys.argv[5]}' (HEADER)")
 elif what == "account":
     print(c.execute(open(arg).read()).fetchall())
+elif what == "collapse":
+    # `sql summary --collapsed`'s outer SELECT, over the summary already computed.
+    keys = 'frequency, recency, "T", monetary_value, frequency_cal, recency_cal, "T_cal", frequency_holdout, duration_holdout'
+    c.execute(f"""COPY (SELECT {keys}, COUNT(*) AS weights FROM read_csv('{arg}', header=true)
+      GROUP BY {keys} ORDER BY {keys}) TO '{sys.argv[5]}' (HEADER)""")
 elif what == "score":
     c.execute(f"CREATE OR REPLACE TABLE summary AS SELECT * FROM read_csv('{sys.argv[5]}', header=true)")
     c.execute(f"COPY ({open(arg).read()}) TO '{sys.argv[6]}' (HEADER)")
 EOF
-  if [ "$generate" = pipe ]; then
+  if [ "$reuse" = 1 ] && [ -f "$DB" ]; then
+    echo "the orders table of a previous run: $DB" >> "$OUT.notes"
+  elif [ "$generate" = pipe ]; then
     # The sample's lines streamed through a pipe into the table: no CSV on disk.
     mkfifo "$DATA/log.pipe"
     "$BIN" sample --transactions "$rows" --seed 42 --out "$DATA/log.pipe" &
@@ -159,11 +201,17 @@ EOF
   rm -f "$LOG"   # the table holds the lines now; frees the disk for the summary
   step "duckdb sql summary" "table -> summary.csv (COPY)" -- \
     "$PY" "$DATA/duck.py" "$DB" summary "$DATA/summary.sql" "$memory" "$DATA/summary.csv"
-  step "duckdb sql summary --account" "row account" -- "$PY" "$DATA/duck.py" "$DB" account "$DATA/account.sql" "$memory" \
-    > "$DATA/account.txt"
-  echo "account: $(cat "$DATA/account.txt")" >> "$OUT.notes"
-  step "duckdb sql summary --collapsed" "table -> collapsed.csv (distinct fit rows + weights)" -- \
-    "$PY" "$DATA/duck.py" "$DB" summary "$DATA/collapsed.sql" "$memory" "$DATA/collapsed.csv"
+  echo "disk free after the summary: $(free_gb) GB" >> "$OUT.notes"
+  if [ "$rows" -gt 30000000 ]; then
+    step "duckdb collapse summary.csv" "summary.csv -> collapsed.csv (the GROUP BY of --collapsed)" -- \
+      "$PY" "$DATA/duck.py" "$DB" collapse "$DATA/summary.csv" "$memory" "$DATA/collapsed.csv"
+  else
+    step "duckdb sql summary --account" "row account" -- "$PY" "$DATA/duck.py" "$DB" account "$DATA/account.sql" "$memory" \
+      > "$DATA/account.txt"
+    echo "account: $(cat "$DATA/account.txt")" >> "$OUT.notes"
+    step "duckdb sql summary --collapsed" "table -> collapsed.csv (distinct fit rows + weights)" -- \
+      "$PY" "$DATA/duck.py" "$DB" summary "$DATA/collapsed.sql" "$memory" "$DATA/collapsed.csv"
+  fi
   echo "collapsed: $(du -m "$DATA/collapsed.csv" | cut -f1) MB, $(($(wc -l < "$DATA/collapsed.csv") - 1)) rows" >> "$OUT.notes"
   step "crm-lens fit (collapsed)" "the CLV models on the collapsed summary" -- \
     "$BIN" fit "$DATA/collapsed.csv" --save-model "$DATA/card_collapsed.json"
@@ -209,7 +257,11 @@ print(f"customers {c['customers']}, distinct (x, t_x, T) rows {c['uniqueRows']} 
 EOF
 step "crm-lens score" "every customer of the summary" -- \
   "$BIN" score "$DATA/card.json" "$DATA/summary.csv" --out "$DATA/scores.csv"
-if [ "$engine" = duckdb ]; then
+if [ "$engine" = duckdb ] && [ "$rows" -gt 30000000 ]; then
+  step "duckdb sql summary --account" "row account" -- "$PY" "$DATA/duck.py" "$DB" account "$DATA/account.sql" "$memory" \
+    > "$DATA/account.txt"
+  echo "account: $(cat "$DATA/account.txt")" >> "$OUT.notes"
+elif [ "$engine" = duckdb ]; then
   "$BIN" sql score "$DATA/card.json" --engine duckdb --table summary > "$DATA/score.sql"
   step "duckdb sql score" "summary.csv -> table, scored in SQL -> CSV" -- \
     "$PY" "$DATA/duck.py" "$DB" score "$DATA/score.sql" "$memory" "$DATA/summary.csv" "$DATA/scores_sql.csv"

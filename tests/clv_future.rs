@@ -72,6 +72,7 @@ fn later_p_alive_new_customer_and_windows_match_lifetimes() {
             holdout: None,
             discrete: false,
             covariates: &[],
+            weights: None,
         };
         for (model, key) in MODELS {
             let opts = ClvOptions {

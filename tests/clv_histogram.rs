@@ -84,6 +84,7 @@ fn report_histogram_uses_the_chosen_model() {
         holdout: None,
         discrete: false,
         covariates: &[],
+        weights: None,
     };
     let opts = ClvOptions {
         model: ModelChoice::ParetoNbd,

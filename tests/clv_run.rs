@@ -86,6 +86,7 @@ fn go(d: &Data, opts: &ClvOptions) -> (Value, ClvColumns, Vec<Warning>) {
         holdout: None,
         discrete: false,
         covariates: &[],
+        weights: None,
     };
     let (rep, cols, w) = run(&input, opts);
     let v = serde_json::to_value(&rep).expect("serialize");
@@ -276,10 +277,12 @@ fn holdout_drives_model_choice() {
             t: &d.t,
             actual: &s.holdout_actual,
             duration: 180.0,
+            weights: None,
             tracking: None,
         }),
         discrete: false,
         covariates: &[],
+        weights: None,
     };
     let (rep, cols, w) = run(
         &input,
@@ -360,6 +363,7 @@ fn diagnostics_are_consistent() {
         holdout: None,
         discrete: false,
         covariates: &[],
+        weights: None,
     };
     let (rep, cols, _) = run(&input, &opts);
     let n = d.x.len() as f64;

@@ -27,6 +27,7 @@ fn simple(opts: &ClvOptions, measured: Option<f64>) -> (Vec<f64>, serde_json::Va
         holdout: None,
         discrete: false,
         covariates: &[],
+        weights: None,
     };
     let (rep, cols, w) = run(&input, opts);
     assert_eq!(

@@ -105,6 +105,7 @@ fn holdout_scores_and_tracking_match_lifetimes_at_its_parameters() {
         t: &t,
         actual: &actual,
         duration: f["duration"].as_f64().unwrap(),
+        weights: None,
         tracking: Some(input),
     };
     let rows = collapse(&Summary {

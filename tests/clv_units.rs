@@ -50,6 +50,7 @@ fn total_clv(f: &Value, unit: TimeUnit, model: ModelChoice) -> (f64, Vec<f64>, V
         holdout: None,
         discrete: false,
         covariates: &[],
+        weights: None,
     };
     let opts = ClvOptions {
         model,

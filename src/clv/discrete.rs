@@ -147,7 +147,7 @@ pub fn fit_and_predict(
             cols.clv_high = cols.clv.clone();
         }
     }
-    column_totals(report, &cols, n);
+    column_totals(report, &cols, None);
     report.new_customer = Some(new_customer(p, pr, opts));
     cols.windows = windows(&rs, pr, &cols, opts);
     report.p_alive_matrix = Some(p_alive_matrix_discrete(p, rows));

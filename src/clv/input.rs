@@ -27,6 +27,10 @@ pub struct ClvInput<'a> {
     pub discrete: bool,
     /// Customer-level covariates for the models with covariates (may be empty).
     pub covariates: &'a [super::covariates::design::CovariateInput<'a>],
+    /// How many customers each entry stands for (a collapsed summary's `weights`); None: one
+    /// each. The fit, the totals and the holdout errors are the expanded customers' to the
+    /// bit; per-entry columns stay per entry. Continuous models only, no bootstrap (`fit`).
+    pub weights: Option<&'a [f64]>,
 }
 
 /// Calibration/holdout split: summary of the calibration period and actual holdout repeats.
@@ -40,6 +44,18 @@ pub struct HoldoutInput<'a> {
     pub duration: f64,
     /// Per-day counts for the cumulative tracking series (None: no series).
     pub tracking: Option<super::validation::tracking::TrackingInput<'a>>,
+    /// Customers per entry, as [`ClvInput::weights`].
+    pub weights: Option<&'a [f64]>,
+}
+
+/// Entry `i`'s weight (1 without weights).
+pub fn weight(w: Option<&[f64]>, i: usize) -> f64 {
+    w.map_or(1.0, |w| w[i])
+}
+
+/// The customers `n` entries stand for.
+pub fn customers(w: Option<&[f64]>, n: usize) -> f64 {
+    w.map_or(n as f64, |w| w.iter().sum())
 }
 
 /// Cleaned per-customer summary: every value finite, 0 <= t_x <= T, x >= 0.

@@ -4,14 +4,14 @@ use super::covariates;
 use super::discrete::{fit_and_predict, Prepared};
 use super::document::{ClvColumns, ClvReport, NewCustomer, OneTimeBuyers, Totals, UnitsReport};
 use super::fitting::choice::{choose, Choice};
-use super::fitting::collapse::collapse;
+use super::fitting::collapse::collapse_weighted;
 use super::fitting::fit::Fitted;
 use super::fitting::fit_all::{
-    bg_report, fit_all, fit_gamma_gamma, gg_report, pareto_report, KINDS,
+    bg_report, fit_all, fit_gamma_gamma_weighted, gg_report, pareto_report, KINDS,
 };
 use super::fitting::fitdata::FitData;
 use super::gamma_gamma::spend::SpendModel;
-use super::input::{clean_summary, finite_or_zero, ClvInput};
+use super::input::{clean_summary, customers, finite_or_zero, weight, ClvInput};
 use super::model::ModelKind;
 use super::options::ClvOptions;
 use super::prediction::palive::PAlive;
@@ -21,6 +21,7 @@ use super::simple::simple_clv;
 use super::uncertainty::bootstrap::{self, BootIn};
 use super::validation::diagnostics::{p_alive_matrix, period_transactions};
 use super::validation::holdout;
+use crate::exact_sum::exact_dot;
 use crate::report::Warning;
 
 fn warn(w: &mut Vec<Warning>, code: &str, message: String) {
@@ -31,17 +32,20 @@ fn warn(w: &mut Vec<Warning>, code: &str, message: String) {
 }
 
 /// The Report's totals from the per-customer columns (shared by the continuous and the
-/// discrete path); an interval collapses to the point without bootstrap draws.
-pub(super) fn column_totals(report: &mut ClvReport, cols: &ClvColumns, n: usize) {
-    let nf = n.max(1) as f64;
-    report.totals.clv = fin(cols.clv.iter().sum());
+/// discrete path); an interval collapses to the point without bootstrap draws. Exact sums:
+/// no dependence on the customers' order, and an entry of weight w counts w times.
+pub(super) fn column_totals(report: &mut ClvReport, cols: &ClvColumns, weights: Option<&[f64]>) {
+    let n = cols.clv.len();
+    let nf = customers(weights, n).max(1.0);
+    let total = |v: &[f64]| exact_dot((0..v.len()).map(|i| (weight(weights, i), v[i])));
+    report.totals.clv = fin(total(&cols.clv));
     if report.totals.bootstrap_draws == 0 {
         report.totals.clv_low = report.totals.clv;
         report.totals.clv_high = report.totals.clv;
     }
-    report.totals.expected_purchases = fin(cols.expected_purchases.iter().sum());
-    report.totals.mean_expected_spend = fin(cols.expected_spend.iter().sum::<f64>() / nf);
-    report.totals.mean_p_alive = fin(cols.p_alive.iter().sum::<f64>() / nf);
+    report.totals.expected_purchases = fin(total(&cols.expected_purchases));
+    report.totals.mean_expected_spend = fin(total(&cols.expected_spend) / nf);
+    report.totals.mean_p_alive = fin(total(&cols.p_alive) / nf);
 }
 
 pub(super) fn fin(v: f64) -> f64 {
@@ -66,7 +70,10 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
             ClvOptions::default()
         }
     };
+    // `n` entries (customers, or collapsed rows of `weights` customers each).
     let n = input.x.len();
+    let weights = input.weights;
+    let customer_count = customers(weights, n);
     let s = clean_summary(n, input.x, input.t_x, input.t, "clv_input_repaired", &mut w);
     let m: Vec<f64> = (0..n).map(|i| finite_or_zero(input.monetary, i)).collect();
     let retention = match (opts.retention_rate, input.measured_monthly_retention) {
@@ -76,6 +83,7 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
     };
     let (simple_col, simple_rep) = simple_clv(
         n,
+        weights,
         input.total_spend,
         input.tenure_days,
         retention,
@@ -86,10 +94,13 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
     );
     let factor = input.time_unit.lifetimes_month_factor();
     let grid = Grid::new(opts.horizon_months, factor, opts.discount_rate);
-    let rows = collapse(&s);
-    let one_time = s.x.iter().filter(|&&x| x == 0.0).count();
+    let rows = collapse_weighted(&s, weights);
+    let one_time: f64 = (0..n)
+        .filter(|&i| s.x[i] == 0.0)
+        .map(|i| weight(weights, i))
+        .sum();
     let mut report = ClvReport {
-        customers: n,
+        customers: customer_count as usize,
         unique_rows: rows.len(),
         units: UnitsReport {
             time_unit: input.time_unit.name().into(),
@@ -111,9 +122,9 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
         choice_criterion: "fallback".into(),
         choice_reason: String::new(),
         one_time_buyers: OneTimeBuyers {
-            customers: one_time,
-            share: if n > 0 {
-                one_time as f64 / n as f64
+            customers: one_time as usize,
+            share: if customer_count > 0.0 {
+                one_time / customer_count
             } else {
                 0.0
             },
@@ -136,13 +147,12 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
         p_alive_at_date: None,
     };
     // Spend model (Gamma-Gamma or observed fallback) is needed by every path.
-    let gg = fit_gamma_gamma(&s.x, &m, opts.penalizer, &mut w);
-    let pos: Vec<f64> =
-        s.x.iter()
-            .zip(&m)
-            .filter(|(x, m)| **x > 0.0 && **m > 0.0)
-            .map(|(_, m)| *m)
-            .collect();
+    let gg = fit_gamma_gamma_weighted(&s.x, &m, weights, opts.penalizer, &mut w);
+    // The observed mean spend of repeat buyers, an exact weighted mean.
+    let pos: Vec<(f64, f64)> = (0..n)
+        .filter(|&i| s.x[i] > 0.0 && m[i] > 0.0)
+        .map(|i| (weight(weights, i), m[i]))
+        .collect();
     let spend = match &gg {
         Some((f, nn)) => {
             report.gamma_gamma = Some(gg_report(f, *nn));
@@ -152,7 +162,7 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
             mean: if pos.is_empty() {
                 0.0
             } else {
-                pos.iter().sum::<f64>() / pos.len() as f64
+                exact_dot(pos.iter().copied()) / pos.iter().map(|p| p.0).sum::<f64>()
             },
         },
     };
@@ -163,8 +173,9 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
         report.totals.clv_low = report.totals.simple_clv;
         report.totals.clv_high = report.totals.simple_clv;
         report.totals.mean_p_alive = if n > 0 { 1.0 } else { 0.0 };
-        report.totals.mean_expected_spend =
-            fin(expected_spend.iter().sum::<f64>() / n.max(1) as f64);
+        report.totals.mean_expected_spend = fin(exact_dot(
+            (0..n).map(|i| (weight(weights, i), expected_spend[i])),
+        ) / customer_count.max(1.0));
         ClvColumns {
             p_alive: vec![1.0; n],
             expected_purchases: vec![0.0; n],
@@ -182,10 +193,10 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
         }
     };
     let repeaters = s.x.iter().filter(|&&x| x > 0.0).count();
-    let degenerate = if n < 10 {
+    let degenerate = if customer_count < 10.0 {
         Some((
             "clv_too_few_customers",
-            format!("{n} customers (< 10): BTYD models not fitted"),
+            format!("{customer_count} customers (< 10): BTYD models not fitted"),
         ))
     } else if rows.max_t <= 0.0 {
         Some((
@@ -336,7 +347,8 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
             * rp.disc_alive[r]));
     }
     let mut boot = None;
-    if opts.bootstrap_draws > 0 {
+    // The bootstrap draws per customer: not over weighted entries (`fit` runs without).
+    if opts.bootstrap_draws > 0 && weights.is_none() {
         match (&fitted.cov_log, gg.as_ref().map(|g| g.0.cov_log.clone())) {
             (Some(cov), gcov) if gg.is_none() || gcov.as_ref().is_some_and(|c| c.is_some()) => {
                 let ggp = gg.as_ref().map(|g| g.0.params.clone());
@@ -386,7 +398,7 @@ pub fn run(input: &ClvInput, opts: &ClvOptions) -> (ClvReport, ClvColumns, Vec<W
             cols.clv_high = cols.clv.clone();
         }
     }
-    column_totals(&mut report, &cols, n);
+    column_totals(&mut report, &cols, weights);
     report.new_customer = Some(NewCustomer::valued(
         new_customer_curve(kind, p, &grid),
         spend.expected(0.0, 0.0),

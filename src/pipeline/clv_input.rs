@@ -119,6 +119,7 @@ pub fn clv_for(
         t: &sp.cal.t,
         actual: &sp.actual,
         duration: sp.days as f64 / opts.time_unit.days(),
+        weights: None,
         tracking: counts.as_ref().map(|(start, new, repeats)| TrackingInput {
             start_day: *start,
             new_by_day: new,
@@ -151,6 +152,7 @@ pub(super) fn clv_with(
         holdout: holdout.filter(|_| !t.discrete),
         discrete: t.discrete,
         covariates: &covariates,
+        weights: None,
     };
     clv::run(&input, &opts.clv)
 }

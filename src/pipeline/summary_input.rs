@@ -141,6 +141,7 @@ impl SummaryHoldout {
             t: &self.t,
             actual: &self.actual,
             duration: self.duration,
+            weights: None,
             tracking: None,
         }
     }

@@ -1,5 +1,5 @@
 //! The two SQL engines crm-lens writes for, and where their dialects differ. Everything else
-//! in the generated SQL is the common subset both run (CTEs, CASE, window MIN, COUNT
+//! in the generated SQL is the common subset both run (CTEs, CASE, joins, COUNT
 //! DISTINCT, LEAST/GREATEST, TRY_CAST).
 use crate::error::{Error, Result};
 

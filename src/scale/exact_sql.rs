@@ -17,11 +17,21 @@
 //!    power-of-two scaling, a floor (`v − fmod(v, 1)`), or a difference whose exact value (≤ 32 of the 53 bits
 //!    of X) is representable, so all are exact. A line whose X is not an integer (a nonzero
 //!    |a| < 2⁻⁵⁸ with low bits) stops the query with an error: never a rounded sum.
-//! 2. **Integer sums.** `Σ sign(a)·lⱼ` per limb is an integer sum, exact in any order: DuckDB
-//!    sums BIGINT into HUGEINT (128 bits); Spark uses `try_sum` (NULL on overflow) and the
-//!    per-customer sums are NULL past 2⁶² (more than 2³⁰ lines in one customer), so the BIGINT
-//!    carries below cannot overflow. A day's limbs are summed once (`days`) and a customer's
-//!    sums add the days' (revenue: every day; repeat spend: the repeat purchase days).
+//! 2. **Integer sums.** `Σ sign(a)·lⱼ` per limb is an integer sum, exact in any order. A day's
+//!    limbs are summed once (`days`, one group per customer and day: the biggest operator)
+//!    and a customer's sums add the days' (revenue: every day; repeat spend: the repeat
+//!    purchase days).
+//!    - **The day's sums are narrow** ([`DAY_LINES_MAX`]): DuckDB sums the limbs as DOUBLE (an
+//!      8-byte state instead of SUM(BIGINT)'s 128-bit HUGEINT), Spark as BIGINT. With n lines
+//!      in a day, every partial sum, in whatever order and grouping the engine's threads add,
+//!      is an integer of magnitude at most n·(2³² − 1): below 2⁵³ (every such integer is a
+//!      double, so every DOUBLE addition is exact) while n ≤ 2²¹, below 2⁶³ (no BIGINT
+//!      overflow) while n ≤ 2³¹. The day also counts its lines, and a day past the bound stops
+//!      the query with an error (`day_sum_bound`), never a rounded sum.
+//!    - **The customer's sums are wide**: DuckDB sums the day sums (cast to BIGINT, exact
+//!      integers) into HUGEINT; Spark uses `try_sum` (NULL on overflow) and the per-customer
+//!      sums are NULL past 2⁶² (more than 2³⁰ lines in one customer), so the BIGINT carries
+//!      below cannot overflow.
 //! 3. **Carries.** With arithmetic shifts (floor division by 2³², exact on integers) the five
 //!    sums S₀..S₄ become the exact total `T = t·2¹⁶⁰ + Σ wⱼ 2³²ʲ` with digits wⱼ ∈ [0, 2³²):
 //!    its sign is the sign of t. The magnitude's digits come from the same carries on
@@ -49,8 +59,21 @@ fn pow2(e: i32) -> String {
     double(2f64.powi(e))
 }
 
-/// Per line: limb `j` of `amount` (a finite DOUBLE, |amount| ≤ 10¹⁵), signed, as BIGINT. `x`
-/// is the column holding `abs(amount) · 2¹¹⁰` ([`scaled`]).
+/// The most lines one customer may have on one day for the day's limb sums to be exact:
+/// DuckDB sums them as DOUBLE (partial sums below 2²¹·2³² = 2⁵³), Spark as BIGINT (below 2⁶³).
+pub fn day_lines_max(e: Engine) -> u64 {
+    match e {
+        Engine::DuckDb => DAY_LINES_MAX,
+        Engine::Spark => 1 << 31,
+    }
+}
+
+/// DuckDB's bound ([`day_lines_max`]): 2²¹ lines for one customer on one day.
+pub const DAY_LINES_MAX: u64 = 1 << 21;
+
+/// Per line: limb `j` of `amount` (a finite DOUBLE, |amount| ≤ 10¹⁵), signed, in the day
+/// sums' type (DuckDB DOUBLE, Spark BIGINT: [`day_lines_max`]). `x` is the column holding
+/// `abs(amount) · 2¹¹⁰` ([`scaled`]).
 pub fn limb(e: Engine, amount: &str, x: &str, j: usize) -> String {
     // ⌊v⌋ of a nonnegative v as `v − fmod(v, 1)`: exact, and a DOUBLE in both engines
     // (Spark's floor() returns a BIGINT, which 2¹⁶⁰ overflows).
@@ -63,18 +86,50 @@ pub fn limb(e: Engine, amount: &str, x: &str, j: usize) -> String {
     } else {
         digit(j)
     };
-    let v = format!("CAST({v} AS BIGINT)");
+    // An integer below 2³², so exact as either type.
+    let ty = day_type(e);
+    let v = format!("CAST({v} AS {ty})");
     let v = format!("CASE WHEN {amount} < 0 THEN -{v} ELSE {v} END");
     if j > 0 {
         return v;
     }
     // Limb 0 holds the lowest bits: the place to refuse an amount below the grid.
     let msg = "'crm-lens: an amount below 2^-58 with bits under 2^-110 cannot be summed exactly (docs/scale.md); round the amounts in a view'";
-    let fail = match e {
+    format!(
+        "CASE WHEN {x} % 1 <> 0 THEN CAST({} AS {ty}) ELSE {v} END",
+        fail(e, msg)
+    )
+}
+
+fn day_type(e: Engine) -> &'static str {
+    match e {
+        Engine::DuckDb => "DOUBLE",
+        Engine::Spark => "BIGINT",
+    }
+}
+
+/// An expression that stops the query with `msg` (a SQL string literal).
+fn fail(e: Engine, msg: &str) -> String {
+    match e {
         Engine::DuckDb => format!("error({msg})"),
         Engine::Spark => format!("raise_error({msg})"),
-    };
-    format!("CASE WHEN {x} % 1 <> 0 THEN CAST({fail} AS BIGINT) ELSE {v} END")
+    }
+}
+
+/// A day's limb sum `v` as the customer-level sums read it (BIGINT). With `lines` (the day's
+/// line count) it also checks the bound that made `v` exact, and stops the query past it: the
+/// check needs to run once per day, on one limb.
+pub fn day_value(e: Engine, v: &str, lines: Option<&str>) -> String {
+    let v = format!("CAST({v} AS BIGINT)");
+    let Some(n) = lines else { return v };
+    let max = day_lines_max(e);
+    let msg = format!(
+        "'crm-lens: a customer has more than {max} lines on one day, past the bound that keeps the day sums exact (src/scale/exact_sql.rs); leave that id out in a view (millions of lines a day are a walk-in or test account, not a customer)'"
+    );
+    format!(
+        "CASE WHEN {n} > {max} THEN CAST({} AS BIGINT) ELSE {v} END",
+        fail(e, &msg)
+    )
 }
 
 /// `abs(amount) · 2¹¹⁰`, exact: the column [`limb`] reads.
@@ -208,5 +263,48 @@ impl Exact<'_> {
             "(CASE WHEN {n}_neg THEN -1 WHEN NOT {n}_neg THEN 1 END) * (CASE {} END)",
             arms.join(" ")
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The day sums' bound, in f64 as DuckDB adds: 2²¹ limbs of the largest value (2³² − 1)
+    /// sum exactly in any grouping; one more line can reach past 2⁵³, where a sum rounds.
+    #[test]
+    fn day_sums_are_exact_up_to_the_bound() {
+        let top = u32::MAX as f64;
+        let n = DAY_LINES_MAX;
+        let sequential = (0..n).fold(0.0f64, |s, _| s + top);
+        assert_eq!(sequential, n as f64 * top);
+        assert_eq!(sequential as u64, n * u32::MAX as u64);
+        // Two halves summed apart and combined (threads): the same integer.
+        let half = (0..n / 2).fold(0.0f64, |s, _| s + top);
+        assert_eq!(half + half, sequential);
+        // Past the bound: the exact sum is an odd integer above 2⁵³, not a double.
+        let past = (n + 1) * u32::MAX as u64;
+        assert!(past > 1 << 53 && past & 1 == 1);
+        assert_ne!((sequential + top) as u64, past);
+        assert_eq!(day_lines_max(Engine::Spark), 1 << 31);
+        // Spark's BIGINT bound: 2³¹ lines of 2³² − 1 stay below 2⁶³.
+        assert!((1u128 << 31) * (u32::MAX as u128) < 1u128 << 63);
+    }
+
+    #[test]
+    fn the_day_check_runs_on_the_lines_count() {
+        let v = day_value(Engine::DuckDb, "v0", Some("n_lines"));
+        assert!(
+            v.starts_with("CASE WHEN n_lines > 2097152 THEN CAST(error("),
+            "{v}"
+        );
+        let v = day_value(Engine::Spark, "v0", Some("n_lines"));
+        assert!(
+            v.contains("n_lines > 2147483648 THEN CAST(raise_error("),
+            "{v}"
+        );
+        assert_eq!(day_value(Engine::DuckDb, "v3", None), "CAST(v3 AS BIGINT)");
+        assert!(limb(Engine::DuckDb, "amount", "ax", 2).contains("AS DOUBLE)"));
+        assert!(limb(Engine::Spark, "amount", "ax", 2).contains("AS BIGINT)"));
     }
 }

@@ -6,12 +6,11 @@
 //! rows as always (`clv::collapse`). No bootstrap: a card needs the point fit.
 //!
 //! A collapsed summary (`sql summary --collapsed`: distinct rows with a `weights` count) is
-//! read too: each row enters the CLV stage as `weights` identical customers. The stage
-//! collapses to distinct (x, t_x, T) and (x, m) rows and sorts them, so the fit is a function
-//! of the multiset of rows and the parameters equal the per-customer summary's to the bit
-//! (tests/engines, tests/scale.rs); the holdout errors, means over customers in file order,
-//! agree to ~1e-15. It reads far fewer rows; its memory is still ~80 bytes a customer (the
-//! stage's per-customer columns), see docs/scale.md section 6.
+//! read too: each row enters the CLV stage once, with its weight (`ClvInput::weights`). The
+//! stage collapses to distinct (x, t_x, T) and (x, m) rows with the summed weights and sorts
+//! them, and its totals and holdout errors are exact weighted sums, so the card equals the
+//! per-customer summary's to the bit (tests/engines, tests/scale.rs) while the memory is the
+//! collapsed rows' (~100 bytes a row), whatever the customers: docs/scale.md section 6.
 use std::io::Read;
 
 use super::card::ModelCard;
@@ -40,6 +39,9 @@ struct Columns {
     spend: Vec<f64>,
     tenure: Vec<f64>,
     cal: [Vec<f64>; 4],
+    /// Customers per row (1 for a per-customer summary), and per calibration row.
+    w: Vec<f64>,
+    cal_w: Vec<f64>,
     duration: Option<f64>,
 }
 
@@ -100,24 +102,25 @@ pub fn fit_summary(
             }
             None => (m * (row.frequency + 1.0), (row.t * unit).round()),
         };
-        for _ in 0..row.weight {
-            c.x.push(row.frequency);
-            c.tx.push(row.recency);
-            c.t.push(row.t);
-            c.m.push(m);
-            c.spend.push(spend);
-            c.tenure.push(tenure);
-            if let Some((cal, duration)) = row.holdout {
-                c.duration = Some(duration);
-                if let Some(k) = cal {
-                    for (v, x) in
-                        c.cal
-                            .iter_mut()
-                            .zip([k.frequency, k.recency, k.t, k.holdout_frequency])
-                    {
-                        v.push(x);
-                    }
+        let w = row.weight as f64;
+        c.x.push(row.frequency);
+        c.tx.push(row.recency);
+        c.t.push(row.t);
+        c.m.push(m);
+        c.spend.push(spend);
+        c.tenure.push(tenure);
+        c.w.push(w);
+        if let Some((cal, duration)) = row.holdout {
+            c.duration = Some(duration);
+            if let Some(k) = cal {
+                for (v, x) in
+                    c.cal
+                        .iter_mut()
+                        .zip([k.frequency, k.recency, k.t, k.holdout_frequency])
+                {
+                    v.push(x);
                 }
+                c.cal_w.push(w);
             }
         }
     }
@@ -159,11 +162,13 @@ pub fn fit_summary(
             t: &c.cal[2],
             actual: &c.cal[3],
             duration,
+            weights: Some(&c.cal_w),
             tracking: None,
         }),
         discrete: false,
         // A summary carries no customer attributes: the plain models only.
         covariates: &[],
+        weights: Some(&c.w),
     };
     let (report, cols, _) = clv::run(&input, &clv_opts);
     let as_of = as_of.map_or(String::new(), format_day);
@@ -173,7 +178,7 @@ pub fn fit_summary(
         card,
         FitAccount {
             rows_read: account.rows_read,
-            customers: c.x.len() as u64,
+            customers: report.customers as u64,
             rows_skipped: skipped,
             unique_rows: report.unique_rows,
         },

@@ -256,13 +256,21 @@ impl SummarySql {
                 exact_sql::sum(e, &exact_sql::limb(e, "amount", "ax", j))
             )
         });
+        // Every day's sums enter revenue: the place to check each day's line bound, once.
         let spend_limbs = each(&|j| {
+            let v = format!("v{j}");
             format!(
                 "{} AS rev_s{j},\n    {} AS rep_s{j}",
-                exact_sql::sum(e, &format!("v{j}")),
                 exact_sql::sum(
                     e,
-                    &format!("CASE WHEN purchase AND day > first_day THEN v{j} END")
+                    &exact_sql::day_value(e, &v, (j == 0).then_some("n_lines"))
+                ),
+                exact_sql::sum(
+                    e,
+                    &format!(
+                        "CASE WHEN purchase AND day > first_day THEN {} END",
+                        exact_sql::day_value(e, &v, None)
+                    )
                 )
             )
         });
@@ -301,14 +309,15 @@ holdout AS (
   FROM (SELECT as_of, {holdout} AS hdays
         FROM (SELECT MAX(as_of) AS as_of, MAX(as_of) - MIN(CASE WHEN purchase THEN day END) AS span FROM inperiod) s) h
 ),
-days AS (
-  SELECT cust, day, bool_or(purchase) AS purchase,
-    {day_limbs}
-  FROM (SELECT inperiod.*, {ax} AS ax FROM inperiod) l
-  GROUP BY cust, day
+firsts AS (
+  SELECT cust, MIN(CASE WHEN purchase THEN day END) AS first_day FROM inperiod GROUP BY cust
 ),
-ranked AS (
-  SELECT days.*, MIN(CASE WHEN purchase THEN day END) OVER (PARTITION BY cust) AS first_day FROM days
+days AS (
+  SELECT cust, first_day, day, bool_or(purchase) AS purchase, COUNT(*) AS n_lines,
+    {day_limbs}
+  FROM (SELECT inperiod.*, firsts.first_day, {ax} AS ax
+        FROM inperiod JOIN firsts ON inperiod.cust = firsts.cust) l
+  GROUP BY cust, first_day, day
 ),
 per_days AS (
   SELECT cust, MIN(first_day) AS first_day,
@@ -318,7 +327,7 @@ per_days AS (
     COUNT(CASE WHEN purchase AND day <= cutoff THEN 1 END) AS n_cal,
     MAX(CASE WHEN purchase AND day <= cutoff THEN day END) AS last_cal,
     COUNT(CASE WHEN purchase AND day > cutoff THEN 1 END) AS n_holdout
-  FROM ranked CROSS JOIN holdout
+  FROM days CROSS JOIN holdout
   GROUP BY cust
   HAVING COUNT(CASE WHEN purchase THEN 1 END) > 0
 ),

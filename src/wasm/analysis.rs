@@ -26,12 +26,17 @@ export interface CustomerIds {
   offsets: Uint32Array;
 }
 
-/** Per-customer columns of the last analysis, one entry per customer in `customerIds()` order. */
+/** Per-customer columns of the last analysis, one entry per customer in `customerIds()` order
+ * (crm-lens/worker's `CustomerColumns` is this, without `customerId` and without the columns
+ * of a section the Report lacks). */
 export interface CustomerColumns {
   /** The ids as strings; absent when `customerColumns(false)` was called. */
   customerId?: string[];
+  /** Days since the last purchase at `asOf`. */
   recencyDays: Float64Array;
-  /** Net spend. */
+  /** Transactions (purchase orders): RFM's F. */
+  frequency: Uint32Array;
+  /** Net spend: RFM's M. */
   monetary: Float64Array;
   averageSpend: Float64Array;
   tenureDays: Float64Array;
@@ -42,6 +47,19 @@ export interface CustomerColumns {
   /** Age in `timeUnit`s. */
   T: Float64Array;
   monetaryValue: Float64Array;
+  rScore: Uint8Array;
+  fScore: Uint8Array;
+  mScore: Uint8Array;
+  /** Index into `report.rfm.segments`. */
+  rfmSegment: Uint16Array;
+  /** 0 Prospect, 1 New, 2 Active, 3 Loyal, 4 AtRisk, 5 Lost (`Stage` in that order). */
+  stage: Uint8Array;
+  /** Index into `report.segments.clusters` (empty without a segmentation). */
+  cluster: Uint32Array;
+  /** The customer on the segments' 2-D projection (principal axes). */
+  px: Float32Array;
+  py: Float32Array;
+  /** CLV columns (empty when the Report has no CLV). */
   pAlive: Float64Array;
   expectedPurchases: Float64Array;
   expectedSpend: Float64Array;
@@ -54,20 +72,6 @@ export interface CustomerColumns {
   /** Probability of no purchase in the churn horizon (`report.churn.riskBasis` says from what);
    * absent when no churn risk could be given. */
   churnRisk?: Float64Array;
-  /** Transactions (purchase orders). */
-  frequency: Uint32Array;
-  rScore: Uint8Array;
-  fScore: Uint8Array;
-  mScore: Uint8Array;
-  /** Index into `report.rfm.segments`. */
-  rfmSegment: Uint16Array;
-  /** 0 Prospect, 1 New, 2 Active, 3 Loyal, 4 AtRisk, 5 Lost (`Stage` in that order). */
-  stage: Uint8Array;
-  /** Index into `report.segments.clusters`. */
-  cluster: Uint32Array;
-  /** The customer on the segments' 2-D projection. */
-  px: Float32Array;
-  py: Float32Array;
 }
 "#;
 

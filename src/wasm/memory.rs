@@ -139,7 +139,7 @@ impl Handles {
     fn text(&self) -> Result<TextCells, JsValue> {
         match &self.text {
             Some((bytes, offsets)) => {
-                TextCells::from_utf8(bytes.to_vec(), &offsets.to_vec()).map_err(js_error)
+                TextCells::from_utf8(bytes.to_vec(), offsets.to_vec()).map_err(js_error)
             }
             None => Ok(TextCells::default()),
         }

@@ -2,31 +2,15 @@
 // being fitted, and equal the finished dashboard's. Observed through the order of events in the
 // page (no timing): the element's `crm-lens-first` (the cards drawn), the page's progress stage
 // `preparing` (the worker's analysis, CLV included, is done) and `crm-lens-render`.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { startServer, launch, ROOT } from './helpers.mjs';
+import { bigSample, emptyPage, pageSuite } from './helpers.mjs';
 
-const BIG = `${tmpdir()}/crm-lens-e2e-1m.csv`; // shared with longtask.test.mjs
-let server, browser;
-before(async () => {
-  if (!existsSync(BIG) || statSync(BIG).size < 1e6) {
-    execFileSync(`${ROOT}target/release/crm-lens`, ['sample', '--transactions', '1000000', '--seed', '7', '--out', BIG]);
-  }
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => { await browser?.close(); server?.stop(); });
+const suite = pageSuite();
 
 test('1M transactions: the KPI cards show before CLV finishes', { timeout: 600_000 }, async () => {
-  const context = await browser.newContext({ locale: 'en-US' });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(`${server.origin}/?empty`);
-  await page.waitForSelector('body[data-state="idle"]');
+  const big = bigSample();
+  const { context, page, problems } = await emptyPage(suite);
   await page.evaluate(() => {
     window.__events = [];
     const dash = document.querySelector('crm-lens-dashboard');
@@ -45,7 +29,7 @@ test('1M transactions: the KPI cards show before CLV finishes', { timeout: 600_0
     new MutationObserver(() => window.__events.push({ what: 'stage', text: document.getElementById('progress-stage').textContent }))
       .observe(document.getElementById('progress-stage'), { childList: true, characterData: true, subtree: true });
   });
-  await page.setInputFiles('#file', BIG);
+  await page.setInputFiles('#file', big);
   await page.waitForSelector('body[data-state="done"]', { timeout: 540_000 });
   const events = await page.evaluate(() => window.__events);
   const at = (pred) => events.findIndex(pred);

@@ -1,7 +1,9 @@
 // Shared e2e plumbing: a preview server of the built page, and Debian's Chromium.
+import { before, after } from 'node:test';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
@@ -44,6 +46,41 @@ export async function launch() {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+}
+
+/**
+ * Registers the file's before/after hooks: a preview server of the built page and Chromium.
+ * Returns the object they fill in (`server`, `browser`), for the tests of the file to use.
+ */
+export function pageSuite() {
+  const suite = { server: null, browser: null };
+  before(async () => { suite.server = await startServer(); suite.browser = await launch(); });
+  after(async () => { await suite.browser?.close(); suite.server?.stop(); });
+  return suite;
+}
+
+/** The 1M-transaction sample the long page tests share, made once by the release CLI. */
+export function bigSample() {
+  const file = `${tmpdir()}/crm-lens-e2e-1m.csv`;
+  if (!existsSync(file) || statSync(file).size < 1e6) {
+    execFileSync(`${ROOT}target/release/crm-lens`, ['sample', '--transactions', '1000000', '--seed', '7', '--out', file]);
+  }
+  return file;
+}
+
+/**
+ * The page with no sample loaded (`/?empty`), idle, in a fresh context; `problems` collects
+ * its page errors. `init` (a function) runs in the page before its own scripts.
+ */
+export async function emptyPage({ server, browser }, init) {
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  if (init) await page.addInitScript(init);
+  await page.goto(`${server.origin}/?empty`);
+  await page.waitForSelector('body[data-state="idle"]');
+  return { context, page, problems };
 }
 
 /** Records every request the page (and its workers) makes. */

@@ -1,39 +1,22 @@
 // 1M transactions analysed in the page: the worker does the work, the main thread never
 // blocks for more than 200 ms (PerformanceObserver 'longtask', registered before loading).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { startServer, launch, unfold, ROOT, ARTIFACTS } from './helpers.mjs';
+import { bigSample, emptyPage, pageSuite, unfold, ARTIFACTS } from './helpers.mjs';
 
-const BIG = `${tmpdir()}/crm-lens-e2e-1m.csv`;
-let server, browser;
-before(async () => {
-  if (!existsSync(BIG) || statSync(BIG).size < 1e6) {
-    execFileSync(`${ROOT}target/release/crm-lens`, ['sample', '--transactions', '1000000', '--seed', '7', '--out', BIG]);
-  }
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => { await browser?.close(); server?.stop(); });
+const suite = pageSuite();
 
 test('1M transactions: no main-thread long task over 200 ms', { timeout: 600_000 }, async () => {
-  const context = await browser.newContext({ locale: 'en-US' });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.addInitScript(() => {
+  const big = bigSample();
+  const { context, page, problems } = await emptyPage(suite, () => {
     window.__longtasks = [];
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__longtasks.push({ at: Math.round(e.startTime), ms: Math.round(e.duration) });
     }).observe({ type: 'longtask', buffered: true });
   });
-  await page.goto(`${server.origin}/?empty`);
-  await page.waitForSelector('body[data-state="idle"]');
   const t0 = Date.now();
   const pageT0 = await page.evaluate(() => Math.round(performance.now()));
-  await page.setInputFiles('#file', BIG);
+  await page.setInputFiles('#file', big);
   await page.waitForSelector('body[data-state="done"]', { timeout: 540_000 });
   const seconds = (Date.now() - t0) / 1000;
   const pageT1 = await page.evaluate(() => Math.round(performance.now()));
@@ -70,13 +53,8 @@ test('1M transactions: no main-thread long task over 200 ms', { timeout: 600_000
 });
 
 test('Cancel stops a running analysis (terminates the worker) and the page stays usable', { timeout: 300_000 }, async () => {
-  const context = await browser.newContext({ locale: 'en-US' });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(`${server.origin}/?empty`);
-  await page.waitForSelector('body[data-state="idle"]');
-  await page.setInputFiles('#file', BIG);
+  const { context, page, problems } = await emptyPage(suite);
+  await page.setInputFiles('#file', bigSample());
   await page.waitForSelector('#cancel', { state: 'visible' });
   await page.click('#cancel');
   assert.equal(await page.textContent('#status'), 'Cancelled.');

@@ -5,7 +5,8 @@ file and `crm-lens score`:
 
 - the engine's summary equals `analyze --export-summary` to the bit, spend included (the SQL
   sums exactly: src/scale/exact_sql.rs), also on amounts built to break a rounded sum, whose
-  revenue must equal Python's math.fsum; its row account equals the Report's;
+  revenue must equal Python's math.fsum, also at the bound of the day sums (DuckDB: 2^21
+  lines of one customer on one day; one more is refused); its row account equals the Report's;
 - the summary analysed with --summary gives the raw file's fitted parameters (all four
   models, Gamma-Gamma included) and per-customer P(alive), expected purchases and CLV
   (<= 1e-9 relative), the same RFM scores, segments, stages and clusters;
@@ -312,6 +313,7 @@ def run_engine(engine, cases, cards, sums):
     compare_sums(engine, *sums)
     # The returns policies, and quantity x unit price, on DuckDB (fast): summary and account.
     if engine.name == "duckdb":
+        compare_day_bound(engine)
         case = cases[-1]
         for flag in (["--returns", "keep"], ["--returns", "drop"]):
             d = os.path.join(case.dir, "duckdb_" + flag[1])
@@ -324,6 +326,29 @@ def run_engine(engine, cases, cards, sums):
             acc = cli("sql", "summary", "--engine", "duckdb", "--table", f"orders_{case.name}", *flags, "--account").stdout
             (row,) = engine.rows(acc)
             compare_account(f"duckdb {case.name} {' '.join(flag)}", row, json.load(open(f"{d}/raw.json")))
+
+
+def compare_day_bound(engine):
+    """DuckDB sums a day's limbs as DOUBLE, exact while a customer's day has at most 2^21 lines
+    (src/scale/exact_sql.rs). At the bound, with the largest low limb (2^32 - 1: the amount
+    (2^53 - 1) * 2^-110), the revenue is the exact 2^21 * a (2^21 limbs of 2^32 - 1 reach 2^53 - 2^21,
+    the largest partial sum the bound allows); one line more stops the query."""
+    a = float(2**53 - 1) * 2.0**-110
+    n = 2**21
+    lines = f"""SELECT 'b-' || CAST(range AS VARCHAR) AS order_id, 'bulk' AS customer_id,
+      DATE '2023-01-10' AS order_date, CAST('{a!r}' AS DOUBLE) AS amount, 'web' AS channel FROM range({{}})"""
+    engine.con.execute(f"CREATE OR REPLACE TABLE orders_bound AS {lines.format(n)}")
+    q = cli("sql", "summary", "--engine", "duckdb", "--table", "orders_bound", *COLUMNS).stdout
+    (row,) = engine.rows(q)
+    want = math.fsum([a] * n)
+    check(f"duckdb day bound: {n} lines on one day sum exactly ({row['revenue']!r} = {want!r})",
+          row["revenue"] == want == n * a, str(row))
+    engine.con.execute(f"INSERT INTO orders_bound {lines.format(1)}")
+    try:
+        engine.rows(q)
+        check("duckdb day bound: one line past it is refused", False, "the query ran")
+    except Exception as e:  # noqa: BLE001
+        check("duckdb day bound: one line past it is refused", "lines on one day" in str(e), str(e)[:300])
 
 
 def compare_sums(engine, path, amounts, tmp):

@@ -6,7 +6,7 @@
 //! cache the (x, T, t)-only factor; terms depending only on x (log-gamma, digamma) are computed
 //! once per distinct x per likelihood evaluation.
 
-use crate::clv::input::Summary;
+use crate::clv::input::{customers, weight, Summary};
 
 /// Collapsed BTYD data.
 #[derive(Debug, Clone, Default)]
@@ -33,6 +33,12 @@ pub struct Rows {
 /// Builds the collapsed rows. Values are finite and non-negative (see `clean_summary`), so the
 /// IEEE bit patterns order like the numbers.
 pub fn collapse(s: &Summary) -> Rows {
+    collapse_weighted(s, None)
+}
+
+/// [`collapse`] of entries standing for `weights` customers each: the rows and weights of the
+/// expanded customers (weights are counts, so their sums are exact).
+pub fn collapse_weighted(s: &Summary, weights: Option<&[f64]>) -> Rows {
     let n = s.x.len();
     // Common case (integer periods, as in day units): pack (x, T, t_x) into one u64 and sort
     // (key, customer) pairs; otherwise sort contiguous (x, T, t_x, customer) bit tuples.
@@ -89,11 +95,12 @@ pub fn collapse(s: &Summary) -> Rows {
             r.xi.push(r.xs.len() - 1);
         }
         let row = r.x.len() - 1;
-        r.w[row] += 1.0;
-        r.xw[r.xs.len() - 1] += 1.0;
+        let wi = weight(weights, iu);
+        r.w[row] += wi;
+        r.xw[r.xs.len() - 1] += wi;
         r.map[iu] = row;
     }
-    r.n = n as f64;
+    r.n = customers(weights, n);
     r.max_t = r.t.iter().copied().fold(0.0, f64::max);
     r
 }

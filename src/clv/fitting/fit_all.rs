@@ -6,7 +6,7 @@ use crate::clv::fitting::bfgs::refine;
 use crate::clv::fitting::fit::{fit, Fitted, THIN, WARM_MIN_ROWS};
 use crate::clv::fitting::fitdata::FitData;
 use crate::clv::fitting::optim::{hessian, minimize, Objective};
-use crate::clv::gamma_gamma::{gg_data, GgData, GgObjective};
+use crate::clv::gamma_gamma::{gg_data_weighted, GgData, GgObjective};
 use crate::clv::model::ModelKind;
 use crate::report::Warning;
 
@@ -85,13 +85,26 @@ pub fn fit_gamma_gamma(
     pen: f64,
     warnings: &mut Vec<Warning>,
 ) -> Option<(Fitted, f64)> {
-    let d = gg_data(x, m);
-    let nonpos = x
+    fit_gamma_gamma_weighted(x, m, None, pen, warnings)
+}
+
+/// [`fit_gamma_gamma`] of entries standing for `weights` customers each.
+pub fn fit_gamma_gamma_weighted(
+    x: &[f64],
+    m: &[f64],
+    weights: Option<&[f64]>,
+    pen: f64,
+    warnings: &mut Vec<Warning>,
+) -> Option<(Fitted, f64)> {
+    let d = gg_data_weighted(x, m, weights);
+    let nonpos: f64 = x
         .iter()
         .zip(m)
-        .filter(|(&xi, &mi)| xi > 0.0 && !(mi > 0.0 && mi.is_finite()))
-        .count();
-    if nonpos > 0 {
+        .enumerate()
+        .filter(|(_, (&xi, &mi))| xi > 0.0 && !(mi > 0.0 && mi.is_finite()))
+        .map(|(i, _)| crate::clv::input::weight(weights, i))
+        .sum();
+    if nonpos > 0.0 {
         warnings.push(Warning {
             code: "clv_nonpositive_spend".into(),
             message: format!(

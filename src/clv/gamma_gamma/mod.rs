@@ -23,16 +23,24 @@ pub struct GgData {
 
 /// Keeps customers with finite x > 0 and finite m > 0 and collapses them.
 pub fn gg_data(x: &[f64], m: &[f64]) -> GgData {
-    let mut keep: Vec<(u64, u64)> = x
+    gg_data_weighted(x, m, None)
+}
+
+/// [`gg_data`] of entries standing for `weights` customers each.
+pub fn gg_data_weighted(x: &[f64], m: &[f64], weights: Option<&[f64]>) -> GgData {
+    let w = |i: usize| crate::clv::input::weight(weights, i);
+    let mut keep: Vec<(u64, u64, u64)> = x
         .iter()
         .zip(m)
-        .filter(|(&xi, &mi)| xi > 0.0 && xi.is_finite() && mi > 0.0 && mi.is_finite())
-        .map(|(&xi, &mi)| (xi.to_bits(), mi.to_bits()))
+        .enumerate()
+        .filter(|(_, (&xi, &mi))| xi > 0.0 && xi.is_finite() && mi > 0.0 && mi.is_finite())
+        .map(|(i, (&xi, &mi))| (xi.to_bits(), mi.to_bits(), w(i).to_bits()))
         .collect();
     keep.sort_unstable();
     let mut d = GgData::default();
     let mut last = None;
-    for k in keep {
+    for (kx, km, kw) in keep {
+        let (k, wi) = ((kx, km), f64::from_bits(kw));
         if last != Some(k) {
             last = Some(k);
             let (xv, mv) = (f64::from_bits(k.0), f64::from_bits(k.1));
@@ -47,10 +55,10 @@ pub fn gg_data(x: &[f64], m: &[f64]) -> GgData {
             d.xi.push(d.xs.len() - 1);
         }
         if let (Some(w), Some(xw)) = (d.w.last_mut(), d.xw.last_mut()) {
-            *w += 1.0;
-            *xw += 1.0;
+            *w += wi;
+            *xw += wi;
         }
-        d.n += 1.0;
+        d.n += wi;
     }
     d
 }

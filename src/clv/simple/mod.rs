@@ -12,8 +12,9 @@
 //! finite horizon sum over `horizon_months` is used instead (warning `simple_clv_divergent`).
 //! Without any retention, r = 0 and simple CLV is 0 (warning `simple_clv_no_retention`).
 
-use crate::clv::input::finite_or_zero;
+use crate::clv::input::{customers, finite_or_zero, weight};
 use crate::clv::units::DAYS_PER_MONTH;
+use crate::exact_sum::ExactAcc;
 use crate::report::Warning;
 use serde::Serialize;
 
@@ -40,6 +41,7 @@ pub struct SimpleReport {
 #[allow(clippy::too_many_arguments)]
 pub fn simple_clv(
     n: usize,
+    weights: Option<&[f64]>,
     total_spend: &[f64],
     tenure_days: &[f64],
     retention: Option<(f64, &str)>,
@@ -73,16 +75,21 @@ pub fn simple_clv(
         (1..=horizon_months).map(|i| q.powi(i as i32)).sum()
     };
     let mut out = Vec::with_capacity(n);
-    let mut sum_m = 0.0;
+    // Exact sums: the totals do not depend on the customers' order, and entries of weight w
+    // give what w customers give.
+    let (mut sum_m, mut total) = (ExactAcc::default(), ExactAcc::default());
     for i in 0..n {
         let months = (finite_or_zero(tenure_days, i) / DAYS_PER_MONTH).max(1.0);
         let m = finite_or_zero(total_spend, i) / months * margin;
-        sum_m += m;
+        let w = weight(weights, i);
+        sum_m.add_product(w, m);
         let v = m * multiplier;
-        out.push(if v.is_finite() { v } else { 0.0 });
+        let v = if v.is_finite() { v } else { 0.0 };
+        total.add_product(w, v);
+        out.push(v);
     }
-    let total: f64 = out.iter().sum();
-    let nf = (n.max(1)) as f64;
+    let (sum_m, total) = (sum_m.value(), total.value());
+    let nf = customers(weights, n).max(1.0);
     let rep = SimpleReport {
         formula: "retention: m * r / (1 + d - r)".into(),
         retention_rate: r,

@@ -2,13 +2,18 @@
 //! the holdout duration, compare with the actual counts per customer (MAE, RMSE, means by
 //! calibration frequency), and track cumulative repeat purchases over both periods
 //! (`tracking`).
+//!
+//! Every error and mean is an exact sum over the customers (`exact_sum`), so it does not depend
+//! on their order, and an entry standing for w customers (`HoldoutInput::weights`, a collapsed
+//! summary) gives what w copies of it give.
 
-use crate::clv::fitting::collapse::{collapse, Rows};
+use crate::clv::fitting::collapse::{collapse_weighted, Rows};
 use crate::clv::fitting::fit::{fit_plan, Fitted, Plan, Warm};
 use crate::clv::fitting::fitdata::FitData;
-use crate::clv::input::{clean_summary, finite_or_zero, HoldoutInput};
+use crate::clv::input::{clean_summary, customers, finite_or_zero, weight, HoldoutInput};
 use crate::clv::model::ModelKind;
 use crate::clv::validation::tracking::{self, Tracking};
+use crate::exact_sum::ExactAcc;
 use crate::report::Warning;
 use serde::Serialize;
 
@@ -56,32 +61,34 @@ const FREQUENCY_BUCKETS: usize = 8;
 
 fn by_frequency(
     x: &[f64],
+    weights: Option<&[f64]>,
     actual: impl Fn(usize) -> f64,
     predicted: impl Fn(usize) -> f64,
 ) -> Vec<FrequencyRow> {
-    let mut acc = [(0usize, 0.0f64, 0.0f64); FREQUENCY_BUCKETS];
+    let mut acc: [(f64, ExactAcc, ExactAcc); FREQUENCY_BUCKETS] = Default::default();
     for (c, &xc) in x.iter().enumerate() {
         let b = if xc.is_finite() && xc >= 0.0 {
             (xc as usize).min(FREQUENCY_BUCKETS - 1)
         } else {
             0
         };
-        acc[b].0 += 1;
-        acc[b].1 += actual(c);
-        acc[b].2 += predicted(c);
+        let w = weight(weights, c);
+        acc[b].0 += w;
+        acc[b].1.add_product(w, actual(c));
+        acc[b].2.add_product(w, predicted(c));
     }
     acc.iter()
         .enumerate()
-        .filter(|(_, a)| a.0 > 0)
-        .map(|(b, &(k, a, p))| FrequencyRow {
+        .filter(|(_, a)| a.0 > 0.0)
+        .map(|(b, (k, a, p))| FrequencyRow {
             frequency: if b + 1 == FREQUENCY_BUCKETS {
                 format!("{b}+")
             } else {
                 b.to_string()
             },
-            customers: k,
-            actual: a / k as f64,
-            predicted: p / k as f64,
+            customers: *k as usize,
+            actual: a.value() / k,
+            predicted: p.value() / k,
         })
         .collect()
 }
@@ -114,7 +121,8 @@ pub fn evaluate(
     full: &[Option<Fitted>],
     warnings: &mut Vec<Warning>,
 ) -> Option<HoldoutReport> {
-    let n = h.x.len();
+    let entries = h.x.len();
+    let n = customers(h.weights, entries) as usize;
     if n < 10 || !(h.duration.is_finite() && h.duration > 0.0) {
         warnings.push(Warning {
             code: "clv_holdout_unusable".into(),
@@ -125,8 +133,15 @@ pub fn evaluate(
         });
         return None;
     }
-    let s = clean_summary(n, h.x, h.t_x, h.t, "clv_holdout_input_repaired", warnings);
-    let rows = collapse(&s);
+    let s = clean_summary(
+        entries,
+        h.x,
+        h.t_x,
+        h.t,
+        "clv_holdout_input_repaired",
+        warnings,
+    );
+    let rows = collapse_weighted(&s, h.weights);
     if rows.max_t <= 0.0 || rows.xs.iter().all(|&x| x == 0.0) {
         warnings.push(Warning {
             code: "clv_holdout_unusable".into(),
@@ -202,21 +217,28 @@ pub fn evaluate(
 /// Mean and standard error of `(actual − a)² − (actual − b)²` over the customers, where `a`
 /// and `b` are two models' predictions per calibration row (0, 0 for a model against itself).
 fn paired_excess(h: &HoldoutInput, rows: &Rows, a: &[f64], b: &[f64]) -> (f64, f64) {
-    let n = h.x.len();
-    if n < 2 || std::ptr::eq(a, b) {
+    let entries = h.x.len();
+    let n = customers(h.weights, entries);
+    if n < 2.0 || std::ptr::eq(a, b) {
         return (0.0, 0.0);
     }
-    // Welford: one pass, no per-customer vector.
-    let (mut mean, mut m2) = (0.0f64, 0.0f64);
-    for c in 0..n {
+    // Two passes of exact sums (the mean, then the squared deviations from it): no
+    // per-customer vector, and no dependence on the customers' order.
+    let d = |c: usize| {
         let y = finite_or_zero(h.actual, c);
         let r = rows.map[c];
-        let d = (y - a[r]) * (y - a[r]) - (y - b[r]) * (y - b[r]);
-        let delta = d - mean;
-        mean += delta / (c + 1) as f64;
-        m2 += delta * (d - mean);
+        (y - a[r]) * (y - a[r]) - (y - b[r]) * (y - b[r])
+    };
+    let (mut sum, mut sq) = (ExactAcc::default(), ExactAcc::default());
+    for c in 0..entries {
+        sum.add_product(weight(h.weights, c), d(c));
     }
-    let se = (m2 / (n - 1) as f64 / n as f64).sqrt();
+    let mean = sum.value() / n;
+    for c in 0..entries {
+        let e = d(c) - mean;
+        sq.add_product(weight(h.weights, c), e * e);
+    }
+    let se = (sq.value() / (n - 1.0) / n).sqrt();
     (
         if mean.is_finite() { mean } else { 0.0 },
         if se.is_finite() { se } else { 0.0 },
@@ -232,7 +254,7 @@ pub fn score(kind: ModelKind, p: &[f64], rows: &Rows, h: &HoldoutInput) -> Holdo
 
 /// [`score`], and the prediction per calibration row (for the paired comparison).
 fn scored(kind: ModelKind, p: &[f64], rows: &Rows, h: &HoldoutInput) -> (HoldoutModel, Vec<f64>) {
-    let n = h.x.len();
+    let entries = h.x.len();
     let mut pred_row = Vec::with_capacity(rows.len());
     // u (a hypergeometric series for BG/MBG) depends on (x, T) only, and rows sorted by
     // (x, T, t_x) come in runs sharing them: one series per run.
@@ -252,16 +274,20 @@ fn scored(kind: ModelKind, p: &[f64], rows: &Rows, h: &HoldoutInput) -> (Holdout
         let e = pa * u;
         pred_row.push(if e.is_finite() { e } else { 0.0 });
     }
-    let (mut ae, mut se, mut at, mut pt) = (0.0, 0.0, 0.0, 0.0);
-    for c in 0..n {
+    let mut sums: [ExactAcc; 4] = Default::default();
+    for c in 0..entries {
         let a = finite_or_zero(h.actual, c);
         let pr = pred_row[rows.map[c]];
-        ae += (a - pr).abs();
-        se += (a - pr) * (a - pr);
-        at += a;
-        pt += pr;
+        let w = weight(h.weights, c);
+        for (s, v) in sums
+            .iter_mut()
+            .zip([(a - pr).abs(), (a - pr) * (a - pr), a, pr])
+        {
+            s.add_product(w, v);
+        }
     }
-    let nf = n.max(1) as f64;
+    let [ae, se, at, pt] = sums.map(|s| s.value());
+    let nf = customers(h.weights, entries).max(1.0);
     let cumulative = h
         .tracking
         .as_ref()
@@ -276,6 +302,7 @@ fn scored(kind: ModelKind, p: &[f64], rows: &Rows, h: &HoldoutInput) -> (Holdout
         params: p.to_vec(),
         by_frequency: by_frequency(
             h.x,
+            h.weights,
             |c| finite_or_zero(h.actual, c),
             |c| pred_row[rows.map[c]],
         ),

@@ -28,11 +28,21 @@ pub enum Cell<'a> {
     Other(&'a str),
 }
 
-/// Text cells: one string and the end of each cell in it.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Text cells: one string and the offsets of the cells in it (cell `i` is
+/// `text[offsets[i]..offsets[i + 1]]`; `offsets[0]` is 0).
+#[derive(Debug, Clone, PartialEq)]
 pub struct TextCells {
     text: String,
-    ends: Vec<u32>,
+    offsets: Vec<u32>,
+}
+
+impl Default for TextCells {
+    fn default() -> Self {
+        TextCells {
+            text: String::new(),
+            offsets: vec![0],
+        }
+    }
 }
 
 impl TextCells {
@@ -40,15 +50,16 @@ impl TextCells {
         let mut t = TextCells::default();
         for c in cells {
             t.text.push_str(c.as_ref());
-            t.ends.push(end_offset(t.text.len())?);
+            t.offsets.push(end_offset(t.text.len())?);
         }
         Ok(t)
     }
 
     /// What the package's JS sends: the cells' UTF-8 bytes back to back, and `offsets`, one
     /// more than there are cells (cell `i` is `bytes[offsets[i]..offsets[i + 1]]`). Bytes
-    /// cross the boundary in one copy, with no JS string per cell nor a UTF-16 recount here.
-    pub fn from_utf8(bytes: Vec<u8>, offsets: &[u32]) -> Result<TextCells> {
+    /// cross the boundary in one copy, with no JS string per cell nor a UTF-16 recount here;
+    /// both are kept as they came.
+    pub fn from_utf8(bytes: Vec<u8>, offsets: Vec<u32>) -> Result<TextCells> {
         end_offset(bytes.len())?;
         let text = String::from_utf8(bytes).map_err(|_| invalid("text cells are not UTF-8"))?;
         let bad = || invalid("the text cells' offsets do not fit their bytes");
@@ -63,28 +74,25 @@ impl TextCells {
         if first != 0 || at as usize != text.len() {
             return Err(bad());
         }
-        Ok(TextCells {
-            text,
-            ends: ends.to_vec(),
-        })
+        Ok(TextCells { text, offsets })
     }
 
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.offsets.len() - 1
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.len() == 0
     }
 
     pub fn get(&self, i: usize) -> &str {
-        let start = match i.checked_sub(1) {
-            Some(p) => self.ends[p] as usize,
-            None => 0,
-        };
-        self.text
-            .get(start..self.ends[i] as usize)
-            .unwrap_or_default()
+        let (start, end) = (self.offsets[i] as usize, self.offsets[i + 1] as usize);
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    /// All the cells' text, back to back.
+    fn as_str(&self) -> &str {
+        &self.text
     }
 }
 
@@ -256,6 +264,27 @@ impl Column {
         }
     }
 
+    /// Feeds the column to `h` in bulk: its length, its text (the cells', or the distinct
+    /// values' of a coded column) and its numbers. The seed of the id table's and the date
+    /// memo's hashes (see `seeded`) is made of it, so text crafted to collide changes the keys.
+    pub(super) fn hash_into(&self, h: &mut impl std::hash::Hasher) {
+        h.write_usize(self.len());
+        match &self.cells {
+            Cells::Text(t) | Cells::Coded { values: t, .. } => h.write(t.as_str().as_bytes()),
+            Cells::Numbers(v) => v.iter().for_each(|x| h.write_u64(x.to_bits())),
+            Cells::Days(v) => v.iter().for_each(|&d| h.write_i32(d)),
+            Cells::Mixed {
+                kinds,
+                numbers,
+                text,
+            } => {
+                h.write(kinds);
+                numbers.iter().for_each(|x| h.write_u64(x.to_bits()));
+                h.write(text.as_str().as_bytes());
+            }
+        }
+    }
+
     /// The first [`SAMPLE_ROWS`] non-blank text cells: what the sniffer reads, as it reads a
     /// file's first rows.
     pub(super) fn text_sample(&self) -> Vec<&str> {
@@ -292,7 +321,7 @@ mod tests {
         for c in cells {
             offsets.push(offsets.last().unwrap() + c.len() as u32);
         }
-        let t = TextCells::from_utf8(cells.concat().into_bytes(), &offsets).unwrap();
+        let t = TextCells::from_utf8(cells.concat().into_bytes(), offsets.clone()).unwrap();
         assert_eq!((0..t.len()).map(|i| t.get(i)).collect::<Vec<_>>(), cells);
         let bad: [(&[u8], &[u32]); 6] = [
             (b"abcd", &[0, 1, 2]),        // short of the end
@@ -303,12 +332,14 @@ mod tests {
             ("é".as_bytes(), &[0, 1, 2]), // inside a character
         ];
         for (bytes, offsets) in bad {
-            let e = TextCells::from_utf8(bytes.to_vec(), offsets).unwrap_err();
+            let e = TextCells::from_utf8(bytes.to_vec(), offsets.to_vec()).unwrap_err();
             assert_eq!(e.code, "invalid_columns", "{offsets:?}");
         }
-        let e = TextCells::from_utf8(vec![b'a', 0xff], &[0, 2]).unwrap_err();
+        let e = TextCells::from_utf8(vec![b'a', 0xff], vec![0, 2]).unwrap_err();
         assert!(e.message.contains("not UTF-8"), "{}", e.message);
-        assert!(TextCells::from_utf8(Vec::new(), &[0]).unwrap().is_empty());
+        assert!(TextCells::from_utf8(Vec::new(), vec![0])
+            .unwrap()
+            .is_empty());
     }
 
     #[test]

@@ -208,19 +208,14 @@ fn layout(input: &MemoryInput, columns: &[&Column], opts: &IngestOptions) -> Res
     })
 }
 
-/// A hash of the customer ids and the date texts, to seed the hashes of ids and dates as a
-/// file's bytes do (see `seeded`): crafted ids cannot be made to collide offline.
+/// A hash of the customer and date columns, to seed the hashes of ids and dates as a file's
+/// bytes do (see `seeded`): crafted ids cannot be made to collide offline. The columns'
+/// buffers are hashed whole, not cell by cell.
 fn seed(input: &MemoryInput) -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = foldhash::fast::FixedState::with_seed(0x6372_6d2d_6c65_6e73).build_hasher();
-    for i in 0..input.customer.len() {
-        h.write(id_text(input.customer.cell(i)).as_bytes());
-        h.write_u8(0xff);
-        if let Cell::Text(s) = input.date.cell(i) {
-            h.write(s.as_bytes());
-        }
-        h.write_u8(0xff);
-    }
+    input.customer.hash_into(&mut h);
+    input.date.hash_into(&mut h);
     h.finish()
 }
 

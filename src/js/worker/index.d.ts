@@ -1,6 +1,6 @@
 // Types of crm-lens/worker (src/js/worker/index.js): the engine in a module Web Worker.
 import type { Columns, Mapping, ArrowTableLike, RecordMapping } from '../index.js';
-import type { StageName } from '../crm_lens.js';
+import type { CustomerColumns as CoreColumns, StageName } from '../crm_lens.js';
 import type { ExportOptions, Options, Report } from '../types.js';
 
 export type { RecordMapping };
@@ -45,49 +45,18 @@ export interface CallControl {
 /** The stages the core can re-run; the others kept their last result. */
 export type StageRun = StageName;
 
+/** The columns of a section a Report may lack (no segmentation, no CLV, no `clv.pAliveDate`,
+ * no churn basis): the worker leaves them out when they are empty. */
+type SectionColumns = 'cluster' | 'px' | 'py' | 'pAlive' | 'expectedPurchases' | 'expectedSpend' | 'clv'
+  | 'clvLow' | 'clvHigh' | 'simpleClv' | 'pAliveAtDate' | 'churnRisk';
+
 /**
  * Per-customer results: row `i` of every column is customer `ids.at(i)`. Each is its own
- * transferred buffer (post it on, or keep it).
+ * transferred buffer (post it on, or keep it). The core's `Dataset.customerColumns()` (one
+ * declaration, in src/wasm/analysis.rs), without the ids (they come as `ids`) and without the
+ * columns of a section the Report lacks.
  */
-export interface CustomerColumns {
-  /** Days since the last purchase at `asOf`. */
-  recencyDays: Float64Array;
-  /** Transactions (RFM's F). */
-  frequency: Uint32Array;
-  /** Revenue (RFM's M). */
-  monetary: Float64Array;
-  averageSpend: Float64Array;
-  tenureDays: Float64Array;
-  /** BTYD summary in `timeUnit`: repeat purchases, time of the last one, age. */
-  x: Float64Array;
-  tX: Float64Array;
-  T: Float64Array;
-  monetaryValue: Float64Array;
-  rScore: Uint8Array;
-  fScore: Uint8Array;
-  mScore: Uint8Array;
-  /** Position of the customer's segment in `report.rfm.segments`. */
-  rfmSegment: Uint16Array;
-  /** Lifecycle stage: 0 prospect, 1 new, 2 active, 3 loyal, 4 atRisk, 5 lost. */
-  stage: Uint8Array;
-  /** k-means cluster (`report.segments.clusters[].id`); absent without a segmentation. */
-  cluster?: Uint32Array;
-  /** Projection of the segmentation features on two principal axes. */
-  px?: Float32Array;
-  py?: Float32Array;
-  /** CLV columns; absent when the Report has no CLV (or no interval). */
-  pAlive?: Float64Array;
-  expectedPurchases?: Float64Array;
-  expectedSpend?: Float64Array;
-  clv?: Float64Array;
-  clvLow?: Float64Array;
-  clvHigh?: Float64Array;
-  simpleClv?: Float64Array;
-  /** P(alive) on `clv.pAliveDate` if no purchase is made before it; absent without the option. */
-  pAliveAtDate?: Float64Array;
-  /** Probability of no purchase in the churn window (`report.churn`); absent without a churn basis. */
-  churnRisk?: Float64Array;
-}
+export interface CustomerColumns extends Omit<CoreColumns, 'customerId' | SectionColumns>, Partial<Pick<CoreColumns, SectionColumns>> {}
 
 /** Customer ids as UTF-8 bytes + offsets, decoded on demand. */
 export declare class CustomerIds implements Iterable<string> {
