@@ -1,5 +1,5 @@
-// Completes pkg/ after the two wasm-pack builds and the dashboard's bundle (scripts/build.sh):
-// the formats module next to the core, every file under src/js/ (copied as a tree, so a file
+// Completes pkg/ after the three wasm-pack builds and the dashboard's bundle (scripts/build.sh):
+// the full and formats modules next to the core, every file under src/js/ (copied as a tree, so a file
 // added there ships without editing this script) except the dashboard's sources (bundled with
 // ECharts into pkg/dashboard/index.js by scripts/dashboard.vite.config.js; only their types
 // ship), the LICENSE, and a package.json in the style of parquet-wasm and DuckDB-wasm: an
@@ -7,9 +7,12 @@
 import { copyFileSync, cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 
-const [pkg, formatsDir] = process.argv.slice(2);
-const formats = ['crm_lens_formats.js', 'crm_lens_formats.d.ts', 'crm_lens_formats_bg.wasm', 'crm_lens_formats_bg.wasm.d.ts'];
+const [pkg, formatsDir, fullDir] = process.argv.slice(2);
+const moduleFiles = (m) => [`${m}.js`, `${m}.d.ts`, `${m}_bg.wasm`, `${m}_bg.wasm.d.ts`];
+const formats = moduleFiles('crm_lens_formats');
+const full = moduleFiles('crm_lens_full');
 for (const f of formats) copyFileSync(`${formatsDir}/${f}`, `${pkg}/${f}`);
+for (const f of full) copyFileSync(`${fullDir}/${f}`, `${pkg}/${f}`);
 
 /** A path under src/js/ that ships as it is (not a source of the dashboard's bundle). */
 const ships = (rel) => !rel.startsWith('dashboard/') || rel === 'dashboard/index.d.ts';
@@ -29,7 +32,8 @@ const tree = readdirSync('src/js', { recursive: true, withFileTypes: true })
 // wasm-pack wrote name, version (Cargo.toml's), description, license and repository.
 const json = JSON.parse(readFileSync(`${pkg}/package.json`, 'utf8'));
 json.type = 'module';
-json.files = [...tree, 'crm_lens.js', 'crm_lens.d.ts', 'crm_lens_bg.wasm', ...formats.filter((f) => !f.endsWith('_bg.wasm.d.ts')), 'LICENSE'];
+json.files = [...tree, 'crm_lens.js', 'crm_lens.d.ts', 'crm_lens_bg.wasm',
+  ...[...full, ...formats].filter((f) => !f.endsWith('_bg.wasm.d.ts')), 'LICENSE'];
 json.main = 'index.js';
 json.module = 'index.js';
 json.types = 'index.d.ts';
@@ -41,8 +45,10 @@ json.exports = {
   ...subpath('worker'),
   ...subpath('dashboard'),
   './core': { types: './crm_lens.d.ts', default: './crm_lens.js' },
+  './full': { types: './crm_lens_full.d.ts', default: './crm_lens_full.js' },
   './formats': { types: './crm_lens_formats.d.ts', default: './crm_lens_formats.js' },
   './crm_lens_bg.wasm': './crm_lens_bg.wasm',
+  './crm_lens_full_bg.wasm': './crm_lens_full_bg.wasm',
   './crm_lens_formats_bg.wasm': './crm_lens_formats_bg.wasm',
   './package.json': './package.json',
 };

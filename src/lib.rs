@@ -33,6 +33,14 @@ mod typescript;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+/// Whether this build reads the inputs beyond an order log (Cargo feature `extra-inputs`):
+/// per-customer summaries (BG/BB for periods), survival tables and subscription lists
+/// (retention, sBG). Without it (the
+/// browser's core module) ingest refuses them with `needs_full`
+/// ([`ingest::needs_full`]) and the branches that run them, which test this constant, are
+/// compiled out.
+pub const EXTRA_INPUTS: bool = cfg!(feature = "extra-inputs");
+
 pub use error::{Error, Result};
 pub use options::Options;
 pub use pipeline::{analyze, Analysis, Dataset};

@@ -260,7 +260,8 @@ fn run_inner(
         let cols = fallback(&mut report, msg);
         return (report, cols, w);
     }
-    if input.discrete {
+    // Discrete time comes only from a summary (`crate::EXTRA_INPUTS`).
+    if crate::EXTRA_INPUTS && input.discrete {
         let prepared = Prepared {
             s: &s,
             m: &m,

@@ -256,7 +256,10 @@ fn read_named<I>(
 where
     I: Iterator<Item = csv::Result<csv::StringRecord>>,
 {
-    if opts.summary {
+    // Without `extra-inputs`, `check_extra` has refused these options: compiled out.
+    if !crate::EXTRA_INPUTS {
+        None
+    } else if opts.summary {
         Some(summary::read(sample, records(), opts, detected))
     } else if opts.survival {
         Some(survival::read(sample, records(), opts, detected))
@@ -267,9 +270,39 @@ where
     }
 }
 
+/// The error of a build without the `extra-inputs` feature (the browser's core module) for an
+/// input only the full module reads. The JS wrapper (`openDataset`, `openColumns` ...) catches
+/// the code and opens the input in the full module; an embedder who calls the core module
+/// directly reads what to do.
+pub fn needs_full(what: &str) -> Error {
+    Error::new(
+        "needs_full",
+        format!("{what}: reading it needs the crm-lens full module (summaries and subscriptions, and their models)"),
+    )
+    .with_hint("open the input with openDataset(), analyzeFile() or openColumns() from the crm-lens package, which load the full module when an input needs it")
+}
+
+/// Refuses, without `extra-inputs`, what only the full module reads: a summary, a survival
+/// table, a subscription list.
+fn check_extra(opts: &IngestOptions) -> Result<()> {
+    let what = if crate::EXTRA_INPUTS {
+        return Ok(());
+    } else if opts.summary {
+        "a per-customer summary"
+    } else if opts.survival {
+        "a survival table"
+    } else if opts.subscriptions {
+        "a list of subscriptions"
+    } else {
+        return Ok(());
+    };
+    Err(needs_full(what))
+}
+
 /// Reads a file's bytes. Never panics; every failure is an [`Error`] that says what was found.
 pub fn ingest(bytes: &[u8], opts: &IngestOptions) -> Result<Ingested> {
     opts.validate()?;
+    check_extra(opts)?;
     not_empty(bytes)?;
     if let Some(kind) = table::kind(bytes) {
         let (kind, wire) = read_workbook(bytes, kind)?;
@@ -328,6 +361,7 @@ pub fn decode(bytes: &[u8], opts: &IngestOptions) -> Result<(Decoded, Vec<u8>)> 
 /// Reads what [`decode`] returned: the same result [`ingest`] gives for the original file.
 pub fn ingest_decoded(info: &Decoded, bytes: &[u8], opts: &IngestOptions) -> Result<Ingested> {
     opts.validate()?;
+    check_extra(opts)?;
     let bad = |what: &str| {
         Error::new(
             "invalid_decoded",

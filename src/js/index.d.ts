@@ -12,7 +12,15 @@ export default init;
 export type FormatsWasm = string | URL | Request | Response | BufferSource | WebAssembly.Module;
 export function setFormatsWasm(input: FormatsWasm | (() => FormatsWasm)): void;
 
-/** Reads a file's bytes once; a legacy code page or a workbook loads the formats module. */
+/** Where the full module's .wasm is (`crm_lens_full_bg.wasm`: summaries, survival tables,
+ * subscription lists), for bundlers that rename assets. */
+export function setFullWasm(input: FormatsWasm | (() => FormatsWasm)): void;
+
+/** The linear memory, in bytes, of the full module once it is loaded (0 before). */
+export function fullWasmMemoryBytes(): number;
+
+/** Reads a file's bytes once; a legacy code page or a workbook loads the formats module, a
+ * summary, survival table or subscription list (`options.ingest`) the full module. */
 export function openDataset(bytes: Uint8Array, options?: Options): Promise<Dataset>;
 
 /** One call from file bytes to the Report (docs/report.md). */

@@ -1,10 +1,14 @@
 // crm-lens: the npm package's entry point (copied into pkg/ by scripts/build.sh).
 //
-// The package holds two WebAssembly modules built from one crate: the core (crm_lens.js,
-// every analysis; reads UTF-8 text) and the formats module (crm_lens_formats.js: legacy code
-// pages such as GBK/GB18030 and Windows-1251, and .xlsx/.xls/.ods workbooks). A page pays for
-// the formats module only when a file needs it: `openDataset` tries the core first and loads
-// the formats module on the core's `needs_formats` answer.
+// The package holds three WebAssembly modules built from one crate: the core (crm_lens.js:
+// order logs in UTF-8 text, every analysis they get), the full module (crm_lens_full.js: the
+// core's API plus per-customer summaries, survival tables and subscription lists, with the
+// models only they run: BG/BB, sBG) and the formats
+// module (crm_lens_formats.js: legacy code pages such as GBK/GB18030 and Windows-1251, and
+// .xlsx/.xls/.ods workbooks). A page pays for the other two only when an input needs them:
+// `openDataset` tries the core first, opens the input in the full module on the core's
+// `needs_full` answer, and decodes the file with the formats module on a `needs_formats`
+// answer. A Dataset of the full module has the core's methods and gives the same Report.
 import init, { Dataset } from './crm_lens.js';
 import { columnsFromArrow, columnsFromRecords, wireInput } from './memory.js';
 
@@ -12,36 +16,72 @@ export * from './crm_lens.js';
 export { columnsFromArrow, columnsFromRecords };
 export default init;
 
-let formats = null; // Promise of the initialised formats module, made on first need
-let formatsWasm; // what its init receives; default: the .wasm next to crm_lens_formats.js
-
-/** Where the formats module's .wasm is (a URL, Response, bytes or WebAssembly.Module, or a
- * function that returns one on first need), for bundlers that rename assets. Call before the
- * first `openDataset` that needs it. */
-export function setFormatsWasm(input) {
-  formatsWasm = input;
-  formats = null;
+/** A module loaded on first need: `import()` of its JS, then its init with the .wasm set by
+ * `setWasm` (a URL, Response, bytes or WebAssembly.Module, or a function that returns one;
+ * default: the .wasm next to its JS). A failed load is retried on the next need. */
+function lazyModule(load) {
+  let loaded = null;
+  let wasm;
+  return {
+    exports: null, // the instance's exports once loaded (its `memory`)
+    setWasm(input) { wasm = input; loaded = null; },
+    get() {
+      loaded ??= load().then(async (m) => {
+        const input = typeof wasm === 'function' ? wasm() : wasm;
+        this.exports = await m.default(input === undefined ? undefined : { module_or_path: input });
+        return m;
+      });
+      loaded.catch(() => { loaded = null; });
+      return loaded;
+    },
+  };
 }
 
-function loadFormats() {
-  formats ??= import('./crm_lens_formats.js').then(async (m) => {
-    const input = typeof formatsWasm === 'function' ? formatsWasm() : formatsWasm;
-    await m.default(input === undefined ? undefined : { module_or_path: input });
-    return m;
-  });
-  formats.catch(() => { formats = null; });
-  return formats;
+const formats = lazyModule(() => import('./crm_lens_formats.js'));
+const full = lazyModule(() => import('./crm_lens_full.js'));
+
+/** Where the formats module's .wasm is, for bundlers that rename assets. Call before the
+ * first `openDataset` that needs it. */
+export function setFormatsWasm(input) {
+  formats.setWasm(input);
+}
+
+/** Where the full module's .wasm is (summaries, subscriptions), for bundlers that
+ * rename assets. Call before the first open that needs it. */
+export function setFullWasm(input) {
+  full.setWasm(input);
+}
+
+/** The linear memory, in bytes, of the full module once it is loaded (0 before): a worker
+ * judges a trap of a Dataset opened there by it, as it judges the core's by the core's. */
+export function fullWasmMemoryBytes() {
+  return full.exports?.memory.buffer.byteLength ?? 0;
+}
+
+/** `open(Dataset)` with the core's Dataset, or with the full module's when the core answers
+ * `needs_full` (an input only the full module reads). */
+async function inCoreOrFull(open) {
+  try {
+    return await open(Dataset);
+  } catch (e) {
+    if (e?.code !== 'needs_full') throw e;
+  }
+  return open((await full.get()).Dataset);
 }
 
 /** Reads a file's bytes once into a `Dataset` (then `analyze(options)` as often as needed).
  * Rejects with `{ code, message, hint }`, as the core's errors are. */
 export async function openDataset(bytes, options = {}) {
+  return inCoreOrFull((D) => readFile(D, bytes, options));
+}
+
+async function readFile(D, bytes, options) {
   try {
-    return new Dataset(bytes, options);
+    return new D(bytes, options);
   } catch (e) {
     if (e?.code !== 'needs_formats') throw e;
   }
-  const f = await loadFormats();
+  const f = await formats.get();
   let decoded;
   try {
     decoded = f.decode(bytes, options);
@@ -55,7 +95,7 @@ export async function openDataset(bytes, options = {}) {
       hint: 'save the sheet as CSV (UTF-8) and load that',
     };
   }
-  return Dataset.fromDecoded(decoded.bytes, decoded.info, options);
+  return D.fromDecoded(decoded.bytes, decoded.info, options);
 }
 
 /** One call from file bytes to the Report. */
@@ -72,15 +112,16 @@ export async function analyzeFile(bytes, options = {}) {
  * unitPrice? }: arrays or typed arrays, one value per order), with a file's guarantees: every
  * value is used or counted in `ingest.rowsSkipped`. Rejects with `{ code, message, hint }`. */
 export async function openColumns(columns, options = {}) {
-  return Dataset.fromColumns(wireInput(columns), options);
+  const wire = wireInput(columns);
+  return inCoreOrFull((D) => D.fromColumns(wire, options));
 }
 
 /** Reads an array of objects; `mapping` names each role's field ({ customer: 'id', ... }). */
 export async function openRecords(records, mapping, options = {}) {
-  return Dataset.fromColumns(wireInput(columnsFromRecords(records, mapping)), options);
+  return openColumns(columnsFromRecords(records, mapping), options);
 }
 
 /** Reads an apache-arrow `Table` through its column vectors; `mapping` names the columns. */
 export async function openArrow(table, mapping, options = {}) {
-  return Dataset.fromColumns(wireInput(columnsFromArrow(table, mapping)), options);
+  return openColumns(columnsFromArrow(table, mapping), options);
 }

@@ -662,6 +662,10 @@ impl Dataset {
         let mut warnings = Vec::new();
         let (customers, as_of, first_day, last_day) = match &self.source {
             Source::Transactions(tx) => self.customers_from_transactions(tx, opts, &mut account)?,
+            Source::Summary(_) if !crate::EXTRA_INPUTS => {
+                // Ingest refused it (`ingest::needs_full`); compiled out of the core module.
+                return Err(crate::ingest::needs_full("a per-customer summary"));
+            }
             Source::Summary(s) => {
                 let (as_of, w) = summary_input::as_of(s, opts.as_of_day(), opts.time_unit)?;
                 warnings = w;

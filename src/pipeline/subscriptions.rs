@@ -24,6 +24,10 @@ impl Dataset {
         opts: &Options,
         ran: &mut Vec<&'static str>,
     ) -> Result<Analysis> {
+        if !crate::EXTRA_INPUTS {
+            // Ingest refused it (`ingest::needs_full`); compiled out of the core module.
+            return Err(crate::ingest::needs_full("subscription input"));
+        }
         let mut account = self.account.clone();
         let (data, as_of, span) = match &self.source {
             Source::Survival(t) => (

@@ -4,10 +4,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ROOT, nativeReport } from './helpers.mjs';
 import { initSync, analyzeJson } from '../../pkg/crm_lens.js';
-import { openDataset, setFormatsWasm } from '../../pkg/index.js';
+import { openColumns, openDataset, setFormatsWasm, setFullWasm } from '../../pkg/index.js';
 
 initSync({ module: readFileSync(`${ROOT}pkg/crm_lens_bg.wasm`) });
 setFormatsWasm(readFileSync(`${ROOT}pkg/crm_lens_formats_bg.wasm`));
+// The full module's bytes, counted: only an input that needs it may load it.
+let fullLoads = 0;
+setFullWasm(() => { fullLoads += 1; return readFileSync(`${ROOT}pkg/crm_lens_full_bg.wasm`); });
 
 const cases = [
   ['default options', {}, []],
@@ -25,8 +28,18 @@ for (const [name, options, flags] of cases) {
   });
 }
 
+test('the default path never loads the full module', async () => {
+  const ds = await openDataset(readFileSync(`${ROOT}www/public/sample.csv`), {});
+  assert.ok(ds.analyze({}).clv.chosenModel);
+  ds.free();
+  const cols = await openColumns({ customer: ['a', 'b', 'a'], date: ['2024-01-01', '2024-01-02', '2024-02-01'], amount: [1, 2, 3], covariates: { channel: ['web', 'store', 'web'] } });
+  cols.free();
+  assert.equal(fullLoads, 0);
+});
+
 // The subscription and discrete-time models: the survival table (sBG, holdout, DERL) and
-// lifetimes' donations (BG/BB with its bootstrap, windows, P(alive) on a later date).
+// lifetimes' donations (BG/BB with its bootstrap, windows, P(alive) on a later date). The core
+// answers `needs_full` for them; the package's openDataset opens them in the full module.
 const models = [
   ['retention/fader-hardie-2007.csv', { timeUnit: 'year', ingest: { survival: true }, retention: { fitPeriods: 7, price: 100 } },
     ['--survival', '--time-unit', 'year', '--options', '{"retention":{"fitPeriods":7,"price":100}}']],
@@ -34,12 +47,17 @@ const models = [
     ['--summary', '--time-unit', 'year', '--as-of', '2001-01-01', '--options', '{"clv":{"pAliveDate":"2006-03-01"}}']],
 ];
 for (const [f, options, flags] of models) {
-  test(`${f}: native == wasm`, () => {
+  test(`${f}: native == wasm (the full module)`, async () => {
     const file = `${ROOT}tests/fixtures/${f}`;
-    const wasm = JSON.parse(analyzeJson(readFileSync(file), options));
+    assert.throws(() => analyzeJson(readFileSync(file), options),
+      (e) => e.code === 'needs_full' && /full module/.test(e.message) && /openDataset/.test(e.hint));
+    const ds = await openDataset(readFileSync(file), options);
+    const wasm = ds.analyze(options);
+    ds.free();
     const native = nativeReport(file, flags);
     assert.deepStrictEqual(wasm, native);
     assert.ok(native.retention.sbg || native.clv.bgbb);
+    assert.ok(fullLoads > 0);
   });
 }
 

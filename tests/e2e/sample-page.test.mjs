@@ -35,6 +35,7 @@ test('sample is analysed on open; customer count matches the native CLI; no off-
   await page.screenshot({ path: `${ARTIFACTS}/sample-page.png`, fullPage: true });
   assert.deepEqual(problems, [], 'no page errors or CSP violations');
   assert.ok(requests.some((u) => u.endsWith('.wasm')), 'the wasm was fetched from the page origin');
+  assert.deepEqual(requests.filter((u) => /crm_lens_(full|formats)/.test(u)), [], 'the default path fetches neither the full nor the formats module');
   assert.deepEqual(offOrigin(requests, server.origin), [], 'no request left the page origin');
   await context.close();
 });

@@ -18,7 +18,8 @@ function csvOf(columns) {
 /**
  * Opens the app at `origin`, waits for its dashboard, and checks it. `columnsOf(page)` gives
  * the orders the app analysed as columns; `flags` are the CLI flags of its options; `money`
- * formats an amount as the dashboard does; `extra(page)` checks what is particular to the app.
+ * formats an amount as the dashboard does; `extra(page, requests)` checks what is particular to
+ * the app (`requests`: the URLs fetched so far).
  */
 export async function checkExample({ name, origin, columnsOf, flags, money, extra }) {
   const browser = await launch();
@@ -53,7 +54,9 @@ export async function checkExample({ name, origin, columnsOf, flags, money, extr
     await page.waitForFunction((want) => document.getElementById('picked').textContent === want,
       `rfm ${seg.name}: ${seg.customers} customers`, { timeout: 10_000 });
 
-    await extra?.(page);
+    // The default analysis never fetches the modules loaded on request.
+    assert.deepEqual(requests.filter((u) => /crm_lens_(full|formats)/.test(u)), [], `${name}: the default path fetches only the core`);
+    await extra?.(page, requests);
     assert.deepEqual(problems, [], `${name}: no page error, console error or CSP violation`);
     assert.deepEqual(offOrigin(requests, origin), [], `${name}: no request left the origin`);
     assert.ok(requests.some((u) => u.endsWith('.wasm')), `${name}: the wasm came from the app's origin`);

@@ -17,7 +17,7 @@
 pub mod predict;
 
 use crate::clv::fitting::collapse::Rows;
-use crate::clv::fitting::fit::{covariance, Fitted, MAX_ITERS};
+use crate::clv::fitting::fit::{Fitted, MAX_ITERS};
 use crate::clv::fitting::optim::{minimize, Objective};
 use crate::clv::maths::special::{digamma, exp, lgamma, ln};
 
@@ -285,25 +285,8 @@ pub fn fit(rows: &Rows, pen: f64) -> Fitted {
     };
     let m = minimize(&obj, &[0.1; 4], MAX_ITERS);
     let params: Vec<f64> = m.phi.iter().map(|&v| exp(v)).collect();
-    let n = rows.n.max(1.0);
-    let (cov_log, std_errors, hessian) = if m.converged {
-        covariance(&obj, &m.phi, &m.grad, &params, n)
-    } else {
-        (None, None, None)
-    };
     let ll = obj.ev.loglik_grad(&params, None).0;
-    Fitted {
-        converged: m.converged && ll.is_finite() && params.iter().all(|v| v.is_finite()),
-        params,
-        log_likelihood: ll,
-        objective: m.value,
-        iterations: m.iterations,
-        status: m.status,
-        grad_norm: m.grad_norm,
-        cov_log,
-        std_errors,
-        hessian,
-    }
+    Fitted::new(&obj, m, params, ll, Some(rows.n.max(1.0)))
 }
 
 #[cfg(test)]

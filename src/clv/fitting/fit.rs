@@ -5,7 +5,7 @@
 use crate::clv::fitting::bfgs;
 use crate::clv::fitting::fitdata::FitData;
 use crate::clv::fitting::linalg::spd_inverse;
-use crate::clv::fitting::optim::{hessian, minimize, Objective};
+use crate::clv::fitting::optim::{hessian, minimize, Minimum, Objective};
 use crate::clv::model::ModelKind;
 use crate::clv::pareto::fast as pareto_fast;
 use crate::clv::{bgnbd, mbgnbd};
@@ -67,6 +67,39 @@ pub struct Fitted {
     /// Hessian of the (per-customer mean) objective in log space at the optimum: a warm start
     /// for refits (invariant to the time scale, which only shifts log alpha / log beta).
     pub hessian: Option<Vec<Vec<f64>>>,
+}
+
+impl Fitted {
+    /// The outcome of the minimiser's run `m`, `params` its natural parameters: with the
+    /// curvature over `n` customers (covariance, standard errors, Hessian) when the fit
+    /// converged and `n` is given, and converged only with a finite likelihood and parameters.
+    /// The one constructor of every model's fit (BTYD, BG/BB, sBG).
+    pub fn new(
+        obj: &dyn Objective,
+        m: Minimum,
+        params: Vec<f64>,
+        log_likelihood: f64,
+        n: Option<f64>,
+    ) -> Fitted {
+        let (cov_log, std_errors, hessian) = match n {
+            Some(n) if m.converged => covariance(obj, &m.phi, &m.grad, &params, n),
+            _ => (None, None, None),
+        };
+        Fitted {
+            converged: m.converged
+                && log_likelihood.is_finite()
+                && params.iter().all(|v| v.is_finite()),
+            params,
+            log_likelihood,
+            objective: m.value,
+            iterations: m.iterations,
+            status: m.status,
+            grad_norm: m.grad_norm,
+            cov_log,
+            std_errors,
+            hessian,
+        }
+    }
 }
 
 /// Covariance, standard errors and the Hessian they come from.
@@ -206,22 +239,6 @@ fn finish(
     for &k in kind.time_params() {
         params[k] /= d.scale;
     }
-    let (cov_log, std_errors, hessian) = if m.converged && cov {
-        covariance(obj, &m.phi, &m.grad, &params, d.rows.n)
-    } else {
-        (None, None, None)
-    };
     let ll = full_loglik(obj0, &m.phi, d, m.value, pen);
-    Fitted {
-        converged: m.converged && ll.is_finite() && params.iter().all(|v| v.is_finite()),
-        params,
-        log_likelihood: ll,
-        objective: m.value,
-        iterations: m.iterations,
-        status: m.status,
-        grad_norm: m.grad_norm,
-        cov_log,
-        std_errors,
-        hessian,
-    }
+    Fitted::new(obj, m, params, ll, cov.then_some(d.rows.n))
 }

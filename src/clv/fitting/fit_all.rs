@@ -3,7 +3,7 @@
 
 use crate::clv::document::{BgParams, FitReport, GgParams, ParetoParams};
 use crate::clv::fitting::bfgs::refine;
-use crate::clv::fitting::fit::{covariance, fit, Fitted, THIN, WARM_MIN_ROWS};
+use crate::clv::fitting::fit::{fit, Fitted, THIN, WARM_MIN_ROWS};
 use crate::clv::fitting::fitdata::FitData;
 use crate::clv::fitting::optim::{hessian, minimize, Objective};
 use crate::clv::gamma_gamma::{gg_data_weighted, GgData, GgObjective};
@@ -142,8 +142,10 @@ pub fn fit_gamma_gamma_weighted(
         GgObjective { d: &d, pen: 0.0 }.eval(&mm.phi, &mut g)
     };
     let ll = -f0 * d.n;
-    let ok = mm.converged && ll.is_finite() && params.iter().all(|v| v.is_finite());
-    if !ok || params[1] <= 1.0 {
+    let ran_to_convergence = mm.converged;
+    let f = Fitted::new(&obj, mm, params, ll, Some(d.n));
+    let (ok, q) = (f.converged, f.params[1]);
+    if !ok || q <= 1.0 {
         warnings.push(Warning {
             code: if ok {
                 "clv_gamma_gamma_q_le_1"
@@ -154,24 +156,11 @@ pub fn fit_gamma_gamma_weighted(
             message: format!(
                 "Gamma-Gamma unusable (converged: {}, q = {:.4}); expected spend falls back to \
                  observed mean spend",
-                mm.converged, params[1]
+                ran_to_convergence, q
             ),
         });
         return None;
     }
-    let (cov_log, std_errors, hessian) = covariance(&obj, &mm.phi, &mm.grad, &params, d.n);
-    let f = Fitted {
-        params,
-        log_likelihood: ll,
-        objective: mm.value,
-        converged: true,
-        iterations: mm.iterations,
-        status: mm.status,
-        grad_norm: mm.grad_norm,
-        cov_log,
-        std_errors,
-        hessian,
-    };
     Some((f, d.n))
 }
 

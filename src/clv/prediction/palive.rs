@@ -125,7 +125,8 @@ pub fn p_alive_later(
     if let Some((kind, params)) = &cols.model {
         return p_alive_of(*kind, params, x, tx, &shifted);
     }
-    let Some(params) = &cols.bgbb else {
+    // BG/BB is fitted only on a summary (`crate::EXTRA_INPUTS`).
+    let Some(params) = cols.bgbb.as_ref().filter(|_| crate::EXTRA_INPUTS) else {
         return vec![1.0; x.len()];
     };
     let m = (later + 1e-9).floor();

@@ -13,7 +13,7 @@
 //! a survival table or per-subscriber rows, all come down to these counts. Everything below
 //! uses the ratio recursions of `S` and `P` (no Beta function is evaluated), which are exact
 //! and give the gradient in the same pass.
-use crate::clv::fitting::fit::{covariance, Fitted, MAX_ITERS};
+use crate::clv::fitting::fit::{Fitted, MAX_ITERS};
 use crate::clv::fitting::optim::{minimize, Objective};
 use crate::clv::maths::special::{exp, ln, ln1p};
 
@@ -186,24 +186,8 @@ pub fn fit(cells: &Cells) -> Fitted {
     let obj = SbgObjective { cells, n };
     let m = minimize(&obj, &[0.0, 0.0], MAX_ITERS);
     let params = vec![exp(m.phi[0]), exp(m.phi[1])];
-    let (cov_log, std_errors, hessian) = if m.converged {
-        covariance(&obj, &m.phi, &m.grad, &params, n)
-    } else {
-        (None, None, None)
-    };
     let ll = -m.value * n;
-    Fitted {
-        converged: m.converged && ll.is_finite() && params.iter().all(|v| v.is_finite()),
-        params,
-        log_likelihood: ll,
-        objective: m.value,
-        iterations: m.iterations,
-        status: m.status,
-        grad_norm: m.grad_norm,
-        cov_log,
-        std_errors,
-        hessian,
-    }
+    Fitted::new(&obj, m, params, ll, Some(n))
 }
 
 /// `S(t)` for t = 0..=h.

@@ -11,7 +11,7 @@
 // or {id, error}.
 //
 // Protocol (client → worker; every reply carries the request's id):
-//   {type:'init', module, formatsWasm?, port}
+//   {type:'init', module, formatsWasm?, fullWasm?, port}
 //   {type:'open', id, bytes | columns, options}          → {type:'opened', id, detected}
 //   {type:'analyze', id, options, restore?}              → {type:'analysis', id, report, columns, ids?, summaries, stagesRun}
 //     (its 'fitting' progress carries `first`: the Report's kpis and rfm, ready before the models)
@@ -38,9 +38,10 @@ self.onmessage = ({ data }) => {
 };
 
 let helperPort = null;
-function start({ module, formatsWasm, port }) {
+function start({ module, formatsWasm, fullWasm, port }) {
   ready = init({ module_or_path: module });
   if (formatsWasm != null) core.setFormatsWasm(formatsWasm);
+  if (fullWasm != null) core.setFullWasm(fullWasm);
   helperPort = port;
   port.onmessage = ({ data }) => {
     const p = helperPending.get(data.id);
@@ -193,7 +194,8 @@ async function normaliseError(e) {
   const text = String(e?.message ?? e);
   // The core never panics on input: a trap with most of the 4 GiB in use is an allocation that
   // failed (measured: a 24M-line log, docs/scale.md), a RangeError an ArrayBuffer refused.
-  const memory = ready ? await ready.then((w) => w.memory.buffer.byteLength).catch(() => 0) : 0;
+  const coreBytes = ready ? await ready.then((w) => w.memory.buffer.byteLength).catch(() => 0) : 0;
+  const memory = Math.max(coreBytes, core.fullWasmMemoryBytes()); // a Dataset may live in the full module
   if (e instanceof RangeError || (e instanceof WebAssembly.RuntimeError && memory >= OOM_MEMORY_BYTES)) {
     return {
       code: 'too_big_for_tab',

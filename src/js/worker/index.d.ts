@@ -11,6 +11,8 @@ export interface AnalyzerOptions {
   wasmUrl?: string | URL;
   /** The formats module (`crm_lens_formats_bg.wasm`: legacy encodings, workbooks). */
   formatsWasmUrl?: string | URL;
+  /** The full module (`crm_lens_full_bg.wasm`: summaries, subscriptions). */
+  fullWasmUrl?: string | URL;
 }
 
 /** A stage of a call, in order: `reading`, `parsing` (open); `aggregating`, `fitting`, `preparing` (analyze). */

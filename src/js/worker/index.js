@@ -290,8 +290,9 @@ export class Analyzer extends EventTarget {
     engine.onerror = crashed;
     helper.onerror = crashed;
     w.ready = this.#compile().then((module) => {
-      const formatsWasm = this.#opts.formatsWasmUrl == null ? undefined : String(this.#opts.formatsWasmUrl);
-      engine.postMessage({ type: 'init', module, formatsWasm, port: channel.port1 }, [channel.port1]);
+      const url = (u) => (u == null ? undefined : String(u));
+      const [formatsWasm, fullWasm] = [url(this.#opts.formatsWasmUrl), url(this.#opts.fullWasmUrl)];
+      engine.postMessage({ type: 'init', module, formatsWasm, fullWasm, port: channel.port1 }, [channel.port1]);
       helper.postMessage({ type: 'init', module, port: channel.port2 }, [channel.port2]);
     });
     w.ready.catch(() => {}); // a call awaiting it gets the failure; no call, no unhandled rejection

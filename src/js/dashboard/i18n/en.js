@@ -243,6 +243,7 @@ export const en = {
   'code.stale_intervals': 'Out-of-date CLV interval blocks were handed back and ignored.',
   'code.invalid_interval_job': 'The CLV interval job or its answer is malformed.',
   'code.needs_formats': 'This file needs the formats module (legacy encodings, workbooks), which could not be loaded.',
+  'code.needs_full': 'This input (a summary or subscriptions) needs the full module, which could not be loaded.',
   'code.formats_failed': 'The file could not be read: the workbook/encoding reader stopped (the file may be damaged).',
   'code.invalid_decoded': 'The decoded file handed to the analysis is damaged.',
   'code.invalid_table': 'The workbook rows handed to the analysis are damaged.',

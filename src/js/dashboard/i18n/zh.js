@@ -242,6 +242,7 @@ export const zh = {
   'code.stale_intervals': '返回的 CLV 区间分块已过期，已忽略。',
   'code.invalid_interval_job': 'CLV 区间任务或其结果格式错误。',
   'code.needs_formats': '此文件需要格式模块（旧编码、工作簿），但无法加载。',
+  'code.needs_full': '此输入（汇总表或订阅）需要完整模块，但无法加载。',
   'code.formats_failed': '无法读取该文件：工作簿/编码读取器已停止（文件可能已损坏）。',
   'code.invalid_decoded': '传给分析的解码文件已损坏。',
   'code.invalid_table': '传给分析的工作簿行已损坏。',
