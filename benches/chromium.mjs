@@ -109,9 +109,11 @@ try {
     // Inside analyze: the cheap stages, CLV + lifecycle + churn (while the segment worker runs
     // k-means, then its half of a large bootstrap: `clv` is both calls of this worker, `fits`
     // the first, up to the bootstrap), the waits for k-means and for the bootstrap's blocks
-    // after that, and the Report's assembly.
+    // after that, and the Report's assembly; segKmeans / segBoot: how long the segment worker
+    // ran k-means and its bootstrap blocks (its own clock).
     const ph = t?.phases ?? {};
-    for (const [k, name] of [['prepare', 'cheap'], ['clv', 'fits'], ['awaitSegments', 'waitKmeans'], ['awaitIntervals', 'waitBoot'], ['assemble', 'assemble']]) {
+    for (const [k, name] of [['prepare', 'cheap'], ['clv', 'fits'], ['awaitSegments', 'waitKmeans'], ['awaitIntervals', 'waitBoot'], ['assemble', 'assemble'],
+      ['helperKmeans', 'segKmeans'], ['helperIntervals', 'segBoot']]) {
       if (ph[k] != null) run[name] = ph[k] / 1e3;
     }
     if (ph.models != null) run.clv = ((ph.clv ?? 0) + ph.models) / 1e3;

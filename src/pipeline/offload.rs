@@ -21,7 +21,8 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::{ClvStage, Dataset, SegmentStage, Stages};
+use super::stages::{clv_key, ClvStage, SegmentStage, Stages};
+use super::Dataset;
 use crate::clv::run::apply_intervals;
 use crate::clv::uncertainty::boot_eval::{BootPart, BLOCKS};
 use crate::clv::uncertainty::job::{decode_parts, encode_parts, BootJob};
@@ -104,10 +105,10 @@ impl Dataset {
         if self.is_subscription_input() {
             return Ok(());
         }
-        self.with_stages(|ds, stages, ran| {
-            let c = ds.cheap_stages(opts, stages, ran)?;
-            let m = ds.model_stages(opts, stages, ran, &c.table, c.table_gen, &c.kpi, c.kpi_gen)?;
-            Dataset::run_kept_blocks(stages, &m.clv, m.clv_gen);
+        self.with_stages(opts, |r| {
+            let c = r.cheap()?;
+            let m = r.models(&c)?;
+            Dataset::run_kept_blocks(r.stages, &m.clv, m.clv_gen);
             Ok(())
         })
     }
@@ -121,9 +122,9 @@ impl Dataset {
         if opts.segments.features.contains(&Feature::Clv) || self.is_subscription_input() {
             return Ok(None);
         }
-        self.with_stages(|ds, stages, ran| {
-            let c = ds.cheap_stages(opts, stages, ran)?;
-            if stages
+        self.with_stages(opts, |r| {
+            let c = r.cheap()?;
+            if r.stages
                 .segments
                 .holds(&(c.table_gen, 0, opts.segments.clone()))
             {
@@ -142,8 +143,8 @@ impl Dataset {
     /// these options.
     pub fn provide_segments(&mut self, opts: &Options, r: SegmentResult) -> Result<()> {
         opts.validate()?;
-        self.with_stages(|ds, stages, ran| {
-            let c = ds.cheap_stages(opts, stages, ran)?;
+        self.with_stages(opts, |run| {
+            let c = run.cheap()?;
             let n = c.table.customers.len();
             if r.token != c.table_gen || r.options != opts.segments || r.columns.cluster.len() != n {
                 return Err(Error::new(
@@ -157,7 +158,7 @@ impl Dataset {
                 cols: Arc::new(r.columns),
                 warnings: r.warnings,
             };
-            stages.segments.put((c.table_gen, 0, opts.segments.clone()), stage, "segments", ran);
+            run.stages.segments.put((c.table_gen, 0, opts.segments.clone()), stage, "segments", run.ran);
             Ok(())
         })
     }
@@ -269,10 +270,9 @@ impl Dataset {
         if self.is_subscription_input() {
             return Ok(None);
         }
-        self.with_stages(|ds, stages, ran| {
-            let c = ds.cheap_stages(opts, stages, ran)?;
-            let (clv, generation) =
-                ds.clv_stage(opts, stages, ran, &c.table, c.table_gen, &c.kpi, true)?;
+        self.with_stages(opts, |r| {
+            let c = r.cheap()?;
+            let (clv, generation) = r.clv(&c, true)?;
             Ok(clv
                 .pending
                 .as_ref()
@@ -285,10 +285,11 @@ impl Dataset {
     pub fn provide_intervals(&mut self, opts: &Options, answer: &[u8]) -> Result<()> {
         opts.validate()?;
         let (token, parts) = decode_parts(answer).ok_or_else(bad_intervals)?;
-        self.with_stages(|ds, stages, ran| {
-            let c = ds.cheap_stages(opts, stages, ran)?;
-            let key = Dataset::clv_key(opts, c.table_gen, &c.kpi);
-            let pending = stages
+        self.with_stages(opts, |r| {
+            let c = r.cheap()?;
+            let key = clv_key(opts, c.table_gen, &c.kpi);
+            let pending = r
+                .stages
                 .clv
                 .peek(&key)
                 .filter(|(_, g)| *g == token)
@@ -307,7 +308,7 @@ impl Dataset {
             if !parts.iter().all(fits) {
                 return Err(bad_intervals());
             }
-            let have = parts_of(stages, token);
+            let have = parts_of(r.stages, token);
             for p in parts {
                 if !have.iter().any(|q| q.block == p.block) {
                     have.push(p);

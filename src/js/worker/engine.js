@@ -47,7 +47,10 @@ function start({ module, formatsWasm, fullWasm, port }) {
     const p = helperPending.get(data.id);
     helperPending.delete(data.id);
     if (data.error) p?.reject(new Error(data.error));
-    else p?.resolve(data.result);
+    else {
+      if (p && data.ms != null) p.ms(data.ms);
+      p?.resolve(data.result);
+    }
   };
 }
 
@@ -99,11 +102,12 @@ async function openColumns(columns, options) {
 let helperSeq = 0;
 const helperPending = new Map();
 
-function elsewhere(msg, transfer) {
+/** Posts a job to the segment worker; `ms(t)` receives how long it ran there. */
+function elsewhere(msg, transfer, ms = () => {}) {
   if (!helperPort) return Promise.reject(new Error('no segment worker'));
   const id = ++helperSeq;
   return new Promise((resolve, reject) => {
-    helperPending.set(id, { resolve, reject });
+    helperPending.set(id, { resolve, reject, ms });
     helperPort.postMessage({ id, ...msg }, transfer);
   });
 }
@@ -123,14 +127,17 @@ async function runAnalysis(msg, progress) {
   // segments here (the Report is the same either way).
   const job = dataset.segmentJob(options);
   const arrays = job ? [job.recencyDays, job.frequency, job.monetary, job.tenureDays] : [];
-  const segments = job ? elsewhere({ job }, arrays.map((a) => a.buffer)).catch(() => null) : null;
+  // The segment worker's own run times (`helper*`), beside this worker's phases: together they
+  // say which worker waited for which.
+  const helperMs = (name) => (ms) => { phases[name] = ms; };
+  const segments = job ? elsewhere({ job }, arrays.map((a) => a.buffer), helperMs('helperKmeans')).catch(() => null) : null;
   phase('segmentJob');
   progress('fitting', first);
   // CLV up to its bootstrap; a large one is split in fixed blocks, half of them for the
   // segment worker after its k-means. Whatever does not come back, analyze() evaluates here:
   // the Report is the same bits however the blocks were shared.
   const intervals = dataset.intervalJob(options);
-  const bootstrap = intervals ? elsewhere({ intervals }, [intervals.buffer]).catch(() => null) : null;
+  const bootstrap = intervals ? elsewhere({ intervals }, [intervals.buffer], helperMs('helperIntervals')).catch(() => null) : null;
   phase('clv');
   // The lifecycle, churn and this worker's half of the bootstrap.
   dataset.prepareModels(options);

@@ -13,13 +13,15 @@ self.onmessage = ({ data }) => {
   data.port.onmessage = async ({ data: msg }) => {
     try {
       await ready;
+      // `ms`: how long the job ran here, for the analysis worker's timing (the critical path).
+      const t0 = performance.now();
       if (msg.intervals) {
         const result = runIntervals(msg.intervals);
-        data.port.postMessage({ id: msg.id, result }, [result.buffer]);
+        data.port.postMessage({ id: msg.id, result, ms: performance.now() - t0 }, [result.buffer]);
         return;
       }
       const result = runSegments(msg.job);
-      data.port.postMessage({ id: msg.id, result }, [result.cluster.buffer, result.x.buffer, result.y.buffer]);
+      data.port.postMessage({ id: msg.id, result, ms: performance.now() - t0 }, [result.cluster.buffer, result.x.buffer, result.y.buffer]);
     } catch (e) {
       data.port.postMessage({ id: msg.id, error: String(e?.message ?? e?.code ?? e) });
     }
