@@ -146,7 +146,7 @@ for size in "${SIZES[@]}"; do
   stage_arg=(); if [ "$stages" = 1 ] && [ "$n" -le 1000000 ]; then stage_arg=(--stages "$n"); fi
   record "$size" native node benches/native.mjs --bin "$BIN" --file "$file" --runs "$r" "${stage_arg[@]}"
   record "$size" wasm-node node --max-old-space-size=8192 benches/wasm-node.mjs --pkg "$PKG" --file "$file" --runs "$r"
-  record "$size" memory-node node --max-old-space-size=8192 benches/memory-node.mjs --pkg "$PKG" --file "$file" --runs "$r"
+  record "$size" memory-node node --expose-gc --max-old-space-size=8192 benches/memory-node.mjs --pkg "$PKG" --file "$file" --runs "$r"
   record "$size" chromium node benches/chromium.mjs --dist "$DIST" --file "$file" --runs "$r"
   if [ "$python" = yes ]; then
     record "$size" python "$VENV/bin/python" benches/reference.py "$file" "$r"

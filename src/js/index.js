@@ -9,8 +9,8 @@
 // `openDataset` tries the core first, opens the input in the full module on the core's
 // `needs_full` answer, and decodes the file with the formats module on a `needs_formats`
 // answer. A Dataset of the full module has the core's methods and gives the same Report.
-import init, { Dataset } from './crm_lens.js';
-import { columnsFromArrow, columnsFromRecords, wireInput } from './memory.js';
+import init, * as core from './crm_lens.js';
+import { columnsFromArrow, columnsFromRecords, wireInput, writeRecords } from './memory.js';
 
 export * from './crm_lens.js';
 export { columnsFromArrow, columnsFromRecords };
@@ -58,21 +58,21 @@ export function fullWasmMemoryBytes() {
   return full.exports?.memory.buffer.byteLength ?? 0;
 }
 
-/** `open(Dataset)` with the core's Dataset, or with the full module's when the core answers
+/** `open(module)` with the core module, or with the full module when the core answers
  * `needs_full` (an input only the full module reads). */
 async function inCoreOrFull(open) {
   try {
-    return await open(Dataset);
+    return await open(core);
   } catch (e) {
     if (e?.code !== 'needs_full') throw e;
   }
-  return open((await full.get()).Dataset);
+  return open(await full.get());
 }
 
 /** Reads a file's bytes once into a `Dataset` (then `analyze(options)` as often as needed).
  * Rejects with `{ code, message, hint }`, as the core's errors are. */
 export async function openDataset(bytes, options = {}) {
-  return inCoreOrFull((D) => readFile(D, bytes, options));
+  return inCoreOrFull((m) => readFile(m.Dataset, bytes, options));
 }
 
 async function readFile(D, bytes, options) {
@@ -113,12 +113,23 @@ export async function analyzeFile(bytes, options = {}) {
  * value is used or counted in `ingest.rowsSkipped`. Rejects with `{ code, message, hint }`. */
 export async function openColumns(columns, options = {}) {
   const wire = wireInput(columns);
-  return inCoreOrFull((D) => D.fromColumns(wire, options));
+  return inCoreOrFull((m) => m.Dataset.fromColumns(wire, options));
 }
 
-/** Reads an array of objects; `mapping` names each role's field ({ customer: 'id', ... }). */
+/** Reads an array of objects; `mapping` names each role's field ({ customer: 'id', ... }).
+ * The fields are written straight into the module's memory (`writeRecords`), not into
+ * `Columns` first: the same input, without the JS typed arrays and a copy of every byte. */
 export async function openRecords(records, mapping, options = {}) {
-  return openColumns(columnsFromRecords(records, mapping), options);
+  return inCoreOrFull((m) => {
+    const writer = new m.ColumnsWriter('records', records?.length >>> 0);
+    try {
+      writeRecords(records, mapping, writer);
+    } catch (e) {
+      writer.free();
+      throw e;
+    }
+    return m.Dataset.fromWriter(writer, options);
+  });
 }
 
 /** Reads an apache-arrow `Table` through its column vectors; `mapping` names the columns. */

@@ -51,69 +51,119 @@ function checkMapping(mapping, what) {
  *
  * Each field is read in a pass of its own (`readField`), which writes its values where the
  * core takes them from: a field of strings as UTF-8 bytes + offsets (a `TextColumn`), a field
- * of numbers into a `Float64Array`; no array of a million values is built in between. A field
- * whose values are of several kinds becomes a plain array of its values, converted as
- * `openColumns` converts arrays. (One pass per field, its property read always of one name,
- * measured 2-4x faster than one pass reading every field of a record: docs/performance.md.)
+ * of numbers (or of valid `Date`s, as epoch milliseconds) into a `Float64Array`; no array of
+ * a million values is built in between. A field whose values are of several kinds becomes a
+ * plain array of its values, converted as `openColumns` converts arrays. (One pass per field,
+ * its property read always of one name, measured 2-4x faster than one pass reading every
+ * field of a record: docs/performance.md.)
  */
 export function columnsFromRecords(records, mapping) {
-  checkMapping(mapping, 'columnsFromRecords');
-  if (records === null || typeof records !== 'object' || typeof records.length !== 'number') {
-    throw invalid('columnsFromRecords: the records must be an array of objects', 'pass an array such as [{ id: "c1", day: "2024-03-05", total: 12.5 }]');
-  }
-  const n = records.length;
-  // The roles' fields, then the covariates' (reported under their field names).
-  const covariates = mapping.covariates ?? [];
-  const roles = [...ROLES.filter((role) => mapping[role]), ...covariates.map(() => 'covariates')];
-  const fields = [...roles.slice(0, roles.length - covariates.length).map((role) => mapping[role]), ...covariates];
   const columns = { source: 'records', names: {} };
+  const covariates = mapping?.covariates ?? [];
   if (covariates.length) columns.covariates = {};
-  roles.forEach((role, k) => {
-    const { column, seen } = readField(records, fields[k], role !== 'customer' && role !== 'order');
-    if (n > 0 && !seen) {
-      const first = records.find((r) => r !== null && typeof r === 'object');
-      throw invalid(`no record has the field "${fields[k]}" (mapping.${role})`,
-        `the first record's fields are: ${first ? Object.keys(first).join(', ') : 'none'}`);
-    }
+  readRecords(records, mapping, 'columnsFromRecords', arraySink, (role, field, read) => {
+    const column = read[read.kind];
     if (role === 'covariates') {
-      columns.covariates[fields[k]] = column;
+      columns.covariates[field] = column;
       return;
     }
     columns[role] = column;
-    columns.names[role] = fields[k];
+    columns.names[role] = field;
   });
   return columns;
+}
+
+/**
+ * The records written straight into the core's memory (a `ColumnsWriter` of its module):
+ * what `openRecords` does, with no JS typed array and no second copy of the bytes (see
+ * src/wasm/columns_writer.rs). A field of several kinds crosses as `wireInput` writes it.
+ */
+export function writeRecords(records, mapping, writer) {
+  readRecords(records, mapping, 'openRecords', wasmSink(writer), (role, field, read) => {
+    if (read.kind === 'text') writer.endText(role, field, read.used);
+    else if (read.kind === 'numbers') writer.endNumbers(role, field);
+    else writer.addColumn(role, wireColumn(read.values, role, field));
+  });
+}
+
+/** Reads each field of `mapping` (the roles', then the covariates') in a pass of its own
+ * into `sink`, and hands each to `put(role, field, read)`. */
+function readRecords(records, mapping, what, sink, put) {
+  checkMapping(mapping, what);
+  if (records === null || typeof records !== 'object' || typeof records.length !== 'number') {
+    throw invalid(`${what}: the records must be an array of objects`, 'pass an array such as [{ id: "c1", day: "2024-03-05", total: 12.5 }]');
+  }
+  const covariates = mapping.covariates ?? [];
+  const fields = [...ROLES.filter((role) => mapping[role]).map((role) => [role, mapping[role]]),
+    ...covariates.map((field) => ['covariates', field])];
+  for (const [role, field] of fields) {
+    const read = readField(records, field, role !== 'customer' && role !== 'order', role === 'date', sink);
+    if (records.length > 0 && !read.seen) {
+      const first = records.find((r) => r !== null && typeof r === 'object');
+      throw invalid(`no record has the field "${field}" (mapping.${role})`,
+        `the first record's fields are: ${first ? Object.keys(first).join(', ') : 'none'}`);
+    }
+    put(role, field, read);
+  }
+}
+
+/** Where `readField` writes: fresh JS typed arrays (the `Columns` a page posts). */
+const arraySink = {
+  text: (n, size) => new Utf8Writer(n, size),
+  numbers: (n) => new Float64Array(n),
+};
+
+/** Where `readField` writes for `writeRecords`: the writer's buffers in the wasm memory. A
+ * view detaches when that memory grows, so each is taken after the call that may grow it. */
+function wasmSink(writer) {
+  return {
+    text: (n, size) => new Utf8Writer(n, size, writer),
+    numbers: () => writer.beginNumbers(),
+  };
 }
 
 /** The value of `field` in record `r` (undefined for a null or missing record). */
 const valueOf = (r, field) => (r === null || r === undefined ? undefined : r[field]);
 
 /**
- * One field of every record: a TextColumn when every value is a string, a Float64Array when
- * every value is a number (and `numeric`: ids given as numbers are read as their text, by
- * wireColumn), else an Array of the values. `seen`: some record has the field.
+ * One field of every record (`read[read.kind]` is its column): `{ kind: 'text', text, used }` when every value is a string
+ * (`text`: a TextColumn, `used`: its bytes), `{ kind: 'numbers', numbers }` when every value
+ * is a number (and `numeric`: ids given as numbers are read as their text, by wireColumn) or
+ * (`date`) a valid Date, else `{ kind: 'values', values }`, an Array of the values. `seen`:
+ * some record has the field.
  */
-function readField(records, field, numeric) {
+function readField(records, field, numeric, date, sink) {
   const n = records.length;
   const first = n > 0 ? valueOf(records[0], field) : undefined;
   if (typeof first === 'string') {
-    const text = new Utf8Writer(n, Math.ceil((first.length + 1) * n * 1.1) + 64);
+    const text = sink.text(n, Math.ceil((first.length + 1) * n * 1.1) + 64);
     let i = 0;
     for (; i < n; i++) {
       const v = valueOf(records[i], field);
       if (typeof v !== 'string') break;
       text.push(v);
     }
-    if (i === n) return { column: text.done(), seen: true };
-  } else if (typeof first === 'number' && numeric) {
-    const numbers = new Float64Array(n);
+    if (i === n) return { kind: 'text', text: text.done(), used: text.at, seen: true };
+  } else if ((typeof first === 'number' && numeric) || (date && isDate(first))) {
+    const numbers = sink.numbers(n);
     let i = 0;
-    for (; i < n; i++) {
-      const v = valueOf(records[i], field);
-      if (typeof v !== 'number') break;
-      numbers[i] = v;
+    if (typeof first === 'number') {
+      for (; i < n; i++) {
+        const v = valueOf(records[i], field);
+        if (typeof v !== 'number') break;
+        numbers[i] = v;
+      }
+    } else {
+      // Dates as epoch milliseconds; an invalid Date goes the way of mixed values (a skip
+      // with its text).
+      for (; i < n; i++) {
+        const v = valueOf(records[i], field);
+        const ms = v instanceof Date ? v.getTime() : NaN;
+        if (Number.isNaN(ms)) break;
+        numbers[i] = ms;
+      }
     }
-    if (i === n) return { column: numbers, seen: true };
+    if (i === n) return { kind: 'numbers', numbers: attached(numbers, n), seen: true };
   }
   // Values of several kinds (or none): the field as a plain array.
   const values = [];
@@ -124,7 +174,16 @@ function readField(records, field, numeric) {
     values.push(v);
     if (!seen) seen = v !== undefined || (r !== null && typeof r === 'object' && field in r);
   }
-  return { column: values, seen };
+  return { kind: 'values', values, seen };
+}
+
+/** `view`, checked to be still attached: a write into a view of a wasm memory that grew
+ * meanwhile would be lost without a word. */
+function attached(view, n) {
+  if (n > 0 && view.length === 0) {
+    throw { code: 'internal', message: 'a column was lost while it was written into the engine', hint: 'report this as a bug' };
+  }
+  return view;
 }
 
 // Arrow type ids (the Arrow format's Type enum; stable across apache-arrow versions).
@@ -315,11 +374,14 @@ function utf8Text(strings) {
 }
 
 /** Appends strings as UTF-8: ASCII written directly, only a string with other characters
- * through TextEncoder. `size` is the first guess of the bytes (grown as needed). */
+ * through TextEncoder. `size` is the first guess of the bytes (grown as needed). With a
+ * `ColumnsWriter`, into its buffers in the wasm memory, else into JS typed arrays. */
 class Utf8Writer {
-  constructor(n, size) {
-    this.offsets = new Uint32Array(n + 1);
-    this.bytes = new Uint8Array(size);
+  constructor(n, size, writer) {
+    this.writer = writer;
+    this.n = n;
+    this.bytes = writer ? writer.beginText(Math.min(MAX_TEXT, size)) : new Uint8Array(size);
+    this.offsets = writer ? writer.textOffsets() : new Uint32Array(n + 1);
     this.at = 0; // bytes written
     this.count = 0; // strings written
   }
@@ -327,7 +389,7 @@ class Utf8Writer {
   push(s) {
     const len = s.length;
     let p = this.at;
-    if (p + 3 * len > this.bytes.length) this.bytes = grown(this.bytes, p, p + 3 * len);
+    if (p + 3 * len > this.bytes.length) this.grow(p + 3 * len);
     const utf8 = this.bytes;
     let j = 0;
     for (; j < len; j++) {
@@ -340,16 +402,31 @@ class Utf8Writer {
     this.offsets[++this.count] = p;
   }
 
+  grow(need) {
+    if (!this.writer) {
+      this.bytes = grown(this.bytes, this.at, need);
+      return;
+    }
+    checkSize(need);
+    this.bytes = this.writer.growText(Math.min(MAX_TEXT, Math.max(need, this.bytes.length * 2)));
+    this.offsets = this.writer.textOffsets();
+  }
+
   /** The TextColumn written. */
   done() {
+    attached(this.offsets, this.n + 1);
     return { utf8: this.bytes.subarray(0, this.at), offsets: this.offsets };
   }
 }
 
-function grown(bytes, used, need) {
+function checkSize(need) {
   if (need > MAX_TEXT) {
     throw { code: 'input_too_large', message: 'a text column holds more than 4 GiB', hint: 'analyse the orders in parts, or pass ids as numbers' };
   }
+}
+
+function grown(bytes, used, need) {
+  checkSize(need);
   const next = new Uint8Array(Math.min(MAX_TEXT, Math.max(need, bytes.length * 2)));
   next.set(bytes.subarray(0, used));
   return next;

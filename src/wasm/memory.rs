@@ -50,7 +50,7 @@ export interface MemoryInput {
 }
 "#;
 
-const ROLES: [&str; 6] = [
+pub(super) const ROLES: [&str; 6] = [
     "customer",
     "date",
     "amount",
@@ -63,7 +63,7 @@ fn get(o: &JsValue, key: &str) -> Result<JsValue, JsValue> {
     js_sys::Reflect::get(o, &key.into())
 }
 
-fn bad(what: String) -> JsValue {
+pub(super) fn bad(what: String) -> JsValue {
     js_error(
         Error::new("invalid_columns", format!("the columns are malformed: {what}")).with_hint(
             "call openColumns / openRecords / openArrow from the package entry; they write this input",
@@ -72,8 +72,8 @@ fn bad(what: String) -> JsValue {
 }
 
 /// A column as the JS handed it, nothing copied yet.
-struct Handles {
-    name: String,
+pub(super) struct Handles {
+    pub(super) name: String,
     kinds: Option<Uint8Array>,
     numbers: Option<Float64Array>,
     days: Option<Int32Array>,
@@ -83,7 +83,7 @@ struct Handles {
 }
 
 impl Handles {
-    fn of(v: JsValue, role: &str) -> Result<Handles, JsValue> {
+    pub(super) fn of(v: JsValue, role: &str) -> Result<Handles, JsValue> {
         let typed = |key: &str| -> Result<Option<JsValue>, JsValue> {
             let x = get(&v, key)?;
             Ok((!x.is_undefined() && !x.is_null()).then_some(x))
@@ -119,7 +119,7 @@ impl Handles {
     }
 
     /// Rows, from the array that says how many there are.
-    fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         let n = if let Some(k) = &self.kinds {
             k.length()
         } else if let Some(c) = &self.codes {
@@ -146,7 +146,7 @@ impl Handles {
     }
 
     /// Copies the cells (lengths checked by the caller).
-    fn column(self) -> Result<Column, JsValue> {
+    pub(super) fn column(self) -> Result<Column, JsValue> {
         let n = self.len();
         let sized = |len: u32, what: &str| -> Result<(), JsValue> {
             if len as usize == n {
@@ -224,28 +224,41 @@ impl Dataset {
         // customer column has.
         let present = handles.iter().flatten().chain(&covariates);
         ingest::check_lengths(present.map(|h| (h.name.as_str(), h.len()))).map_err(js_error)?;
-        let mut columns = handles
+        let roles = handles
             .into_iter()
-            .map(|h| h.map(Handles::column).transpose());
-        let mut next = || columns.next().unwrap_or(Ok(None));
-        let (customer, date) = (next()?, next()?);
-        let required = |c: Option<Column>, role: &str| {
-            c.ok_or_else(|| bad(format!("the {role} column is missing")))
-        };
-        let input = MemoryInput {
-            source,
-            customer: required(customer, "customer")?,
-            date: required(date, "date")?,
-            amount: next()?,
-            order: next()?,
-            quantity: next()?,
-            unit_price: next()?,
-            covariates: covariates
-                .into_iter()
-                .map(Handles::column)
-                .collect::<Result<_, _>>()?,
-        };
-        let inner = pipeline::Dataset::from_memory(&input, &opts).map_err(js_error)?;
-        Ok(Dataset::from_inner(inner))
+            .map(|h| h.map(Handles::column).transpose())
+            .collect::<Result<_, _>>()?;
+        let covariates = covariates
+            .into_iter()
+            .map(Handles::column)
+            .collect::<Result<_, _>>()?;
+        read(source, roles, covariates, &opts)
     }
+}
+
+/// The Dataset of columns by role (in `ROLES` order) and the covariates.
+pub(super) fn read(
+    source: String,
+    roles: Vec<Option<Column>>,
+    covariates: Vec<Column>,
+    opts: &Options,
+) -> Result<Dataset, JsValue> {
+    let mut roles = roles.into_iter();
+    let mut next = || roles.next().flatten();
+    let (customer, date) = (next(), next());
+    let required = |c: Option<Column>, role: &str| {
+        c.ok_or_else(|| bad(format!("the {role} column is missing")))
+    };
+    let input = MemoryInput {
+        source,
+        customer: required(customer, "customer")?,
+        date: required(date, "date")?,
+        amount: next(),
+        order: next(),
+        quantity: next(),
+        unit_price: next(),
+        covariates,
+    };
+    let inner = pipeline::Dataset::from_memory(&input, opts).map_err(js_error)?;
+    Ok(Dataset::from_inner(inner))
 }

@@ -3,7 +3,8 @@
 //! One crate, two browser modules (Cargo features, see Cargo.toml): the core exports the
 //! analysis API (`analysis`, feature `js-analysis`), the formats module the readers of legacy
 //! code pages and workbooks (`formats`, feature `js-formats`); `memory` reads orders a page
-//! holds as columns. The package's JS wrapper
+//! holds as columns (`columns_writer`: records written straight into the wasm memory). The
+//! package's JS wrapper
 //! (src/js/index.js) loads the formats module only for a file that needs it.
 //!
 //! Small results (Report, detected layout, errors) cross as JSON text that JS parses: one
@@ -18,6 +19,8 @@ use crate::error::Error;
 
 #[cfg(feature = "js-analysis")]
 pub mod analysis;
+#[cfg(feature = "js-analysis")]
+pub mod columns_writer;
 #[cfg(feature = "js-formats")]
 pub mod formats;
 #[cfg(feature = "js-analysis")]

@@ -11,7 +11,7 @@ import {
 } from 'apache-arrow';
 import { ROOT } from './helpers.mjs';
 import {
-  openDataset, openColumns, openRecords, openArrow, columnsFromRecords, columnsFromArrow,
+  openDataset, openColumns, openRecords, openArrow, columnsFromRecords, columnsFromArrow, ColumnsWriter, Dataset,
 } from '../../pkg/node.js';
 
 const OPTIONS = { asOf: '2023-12-31', segments: { k: 4 } };
@@ -159,6 +159,61 @@ test('Date objects, epoch milliseconds with a time of day, numeric customer ids'
     const bad = mem.report.ingest.examples.filter((e) => e.reason === 'unparseableDate').map((e) => e.text);
     assert.deepEqual(bad, name === 'Date objects' ? ['Invalid Date', 'Invalid Date'] : ['NaN', 'NaN']);
   }
+});
+
+test('records are written into the core: Date fields, non-ASCII ids past the first guess of the bytes', async () => {
+  // Ids longer than the first one, with 2- and 3-byte characters: the text grows in place.
+  const rows = noBlank.map((r, i) => (i === 0 || r.customer === '' ? r : { ...r, customer: `${r.customer}-клиент-客户` }));
+  const file = await analysed(() => openDataset(new TextEncoder().encode(csvOf(rows)), OPTIONS));
+  const ms = (r) => (dayOf(r.date) === null ? NaN : dayOf(r.date) * DAY + 13.5 * 3_600_000);
+  const text = rows.map((r) => ({ id: r.customer, day: r.date, total: Number(r.amount), invoice: r.order }));
+  assertSame('non-ASCII ids', file, await analysed(() => openRecords(text, { customer: 'id', date: 'day', amount: 'total', order: 'invoice' }, OPTIONS)),
+    { texts: true, ...mapped });
+  // Dates: all valid ones are read in the field's own pass, invalid ones as mixed values; both
+  // give the Report of the same Dates as columns (and of the JS Columns of the records).
+  const valid = rows.filter((r) => dayOf(r.date) !== null);
+  for (const [name, subset] of [['valid Dates', valid], ['Dates, two invalid', rows]]) {
+    const records = subset.map((r) => ({ id: r.customer, day: new Date(ms(r)), total: Number(r.amount) }));
+    const mapping = { customer: 'id', date: 'day', amount: 'total' };
+    const columns = { customer: subset.map((r) => r.customer), date: subset.map((r) => new Date(ms(r))), amount: subset.map((r) => Number(r.amount)), names: mapping };
+    const asColumns = await analysed(() => openColumns(columns, OPTIONS));
+    const asRecords = await analysed(() => openRecords(records, mapping, OPTIONS));
+    const viaJs = await analysed(() => openColumns(columnsFromRecords(records, mapping), OPTIONS));
+    for (const r of [asColumns, asRecords, viaJs]) delete r.report.ingest.detected;
+    assert.deepEqual(asRecords.report, asColumns.report, name);
+    assert.deepEqual(viaJs.report, asColumns.report, name);
+    assert.deepEqual(asRecords.columns, asColumns.columns, name);
+    assert.equal(asRecords.report.ingest.rowsSkipped.unparseableDate, subset === valid ? undefined : 2, name);
+  }
+});
+
+test('a ColumnsWriter checks what is written into it, as fromColumns checks its input', () => {
+  const rejects = (f, code, re) => assert.throws(f, (e) => e.code === code && re.test(e.message), String(re));
+  const text = (w, bytes, offsets) => {
+    w.beginText(bytes.length).set(bytes);
+    w.textOffsets().set(offsets);
+  };
+  let w = new ColumnsWriter('records', 2);
+  text(w, [0x61, 0xff], [0, 1, 2]);
+  rejects(() => w.endText('customer', 'id', 2), 'invalid_columns', /not UTF-8/);
+  text(w, [0x61, 0x62], [0, 2, 1]);
+  rejects(() => w.endText('customer', 'id', 2), 'invalid_columns', /offsets do not fit/);
+  text(w, [0x61, 0x62], [0, 1, 2]);
+  rejects(() => w.endText('customer', 'id', 1), 'invalid_columns', /offsets do not fit/);
+  rejects(() => w.endNumbers('amount', 'total'), 'invalid_columns', /no column of numbers was begun/);
+  rejects(() => w.addColumn('date', { name: 'day', numbers: new Float64Array(3) }), 'column_lengths', /rows 2, day 3/);
+  text(w, [0x61, 0x62], [0, 1, 2]);
+  w.endText('customer', 'id', 2);
+  text(w, [0x61, 0x62], [0, 1, 2]);
+  rejects(() => w.endText('customer', 'id', 2), 'invalid_columns', /written twice/);
+  w.beginNumbers().set([1, 2]);
+  w.endNumbers('amount', 'total');
+  rejects(() => Dataset.fromWriter(w, {}), 'invalid_columns', /the date column is missing/);
+  // A role that is none, and a writer that is given away is gone.
+  w = new ColumnsWriter('records', 1);
+  w.beginNumbers();
+  rejects(() => w.endNumbers('price', 'p'), 'invalid_columns', /unknown role "price"/);
+  w.free();
 });
 
 test('an Arrow table (strings, dictionary, DateDay, Int64 and Float64 with nulls)', async () => {
