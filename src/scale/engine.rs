@@ -46,6 +46,17 @@ impl Engine {
         }
     }
 
+    /// `AS` for a CTE over the lines, which the engine must recompute per reference rather
+    /// than store: DuckDB (1.1+) materialises a CTE read more than once, i.e. keeps every
+    /// line of the table a second time, and at 100M lines that, not the aggregates, filled
+    /// its memory and temp directory (docs/scale.md). Spark inlines deterministic CTEs.
+    pub fn inline_cte(self) -> &'static str {
+        match self {
+            Engine::DuckDb => "AS NOT MATERIALIZED",
+            Engine::Spark => "AS",
+        }
+    }
+
     /// A text column trimmed of ASCII whitespace, empty as NULL.
     pub fn trimmed(self, expr: &str) -> String {
         let set = WHITESPACE
