@@ -47,9 +47,9 @@ impl Engine {
     }
 
     /// `AS` for a CTE over the lines, which the engine must recompute per reference rather
-    /// than store: DuckDB (1.1+) materialises a CTE read more than once, i.e. keeps every
-    /// line of the table a second time, and at 100M lines that, not the aggregates, filled
-    /// its memory and temp directory (docs/scale.md). Spark inlines deterministic CTEs.
+    /// than store: DuckDB (1.4.4: `EXPLAIN` shows it) materialises a CTE read more than once,
+    /// i.e. keeps every line of the table again, which at 100M lines weighs more than the
+    /// aggregates (docs/scale.md). Spark inlines deterministic CTEs by itself.
     pub fn inline_cte(self) -> &'static str {
         match self {
             Engine::DuckDb => "AS NOT MATERIALIZED",
