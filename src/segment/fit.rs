@@ -197,22 +197,39 @@ pub(crate) fn best_on_all(
         _ => Vec::new(),
     };
     // Ranked by one pass over all rows first: the sample's ranking is a poor guide.
+    let mut ranked_once = Vec::new();
     let ranked: Vec<(Array2<f64>, f64)> = runs
         .into_iter()
         .map(|(c, _)| {
-            let inertia = assign(data, &c).1;
+            let inertia = once(&mut ranked_once, &c, || assign(data, &c).1);
             (c, inertia)
         })
         .collect();
+    let mut refined_once = Vec::new();
     crate::sort::stable_by(ranked, |a, b| a.1.total_cmp(&b.1))
         .into_iter()
         .take(finalist_count(n, k, d))
         .chain(extra)
         .map(|(c, _)| {
-            let c = refine(data, c, max_iter, tol);
-            let inertia = assign(data, &c).1;
-            (c, inertia)
+            once(&mut refined_once, &c, || {
+                let c = refine(data, c.clone(), max_iter, tol);
+                let inertia = assign(data, &c).1;
+                (c, inertia)
+            })
         })
         .filter(|(c, i)| i.is_finite() && c.iter().all(|v| v.is_finite()))
         .min_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// `f()` for centroids `c`, or its result for the same centroids (bit for bit) from `done`:
+/// restarts that stopped at the same centroids are ranked and refined once, and a pure
+/// function of the same input gives the same output.
+fn once<T: Clone>(done: &mut Vec<(Vec<u64>, T)>, c: &Array2<f64>, f: impl FnOnce() -> T) -> T {
+    let bits: Vec<u64> = c.iter().map(|v| v.to_bits()).collect();
+    if let Some((_, t)) = done.iter().find(|(b, _)| *b == bits) {
+        return t.clone();
+    }
+    let t = f();
+    done.push((bits, t.clone()));
+    t
 }

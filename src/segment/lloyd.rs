@@ -182,7 +182,7 @@ fn half_gaps<const D: usize>(centroids: &[f64], half: &mut [f64]) {
 /// optimises for size (opt-level "s"), where LLVM keeps a `for j in 0..D` loop rolled, and that
 /// loop made the wasm build ~3x slower per distance. Summed left to right like the loop.
 #[inline(always)]
-fn sq_dist<const D: usize>(a: &[f64], b: &[f64]) -> f64 {
+pub(crate) fn sq_dist<const D: usize>(a: &[f64], b: &[f64]) -> f64 {
     let (a, b) = (&a[..D], &b[..D]);
     let t = a[0] - b[0];
     let mut dist = t * t;

@@ -65,6 +65,8 @@ pub fn run(
     let mut start: Option<(Array2<f64>, f64)> = None;
     let recommendation;
     let mut pairwise: Option<PairwiseDistances> = None;
+    // The chosen k's scan labels of the silhouette sample and their silhouette.
+    let mut scanned: Option<(Vec<u32>, Option<f64>)> = None;
     if d == 0 || n < 2 {
         if n > 0 {
             warn(
@@ -129,13 +131,14 @@ pub fn run(
                 inertia,
                 silhouette: pw.silhouette(&sil_labels, k),
             });
-            fits.push((c, inertia));
+            fits.push((c, inertia, sil_labels));
         }
         recommendation = recommend(&scan, opts.silhouette_tolerance);
-        start = scan
-            .iter()
-            .position(|p| p.k == recommendation.k)
-            .and_then(|i| fits.into_iter().nth(i));
+        let chosen = scan.iter().position(|p| p.k == recommendation.k);
+        if let Some((c, inertia, labels)) = chosen.and_then(|i| fits.into_iter().nth(i)) {
+            start = Some((c, inertia));
+            scanned = Some((labels, chosen.and_then(|i| scan[i].silhouette)));
+        }
         pairwise = Some(pw);
     }
 
@@ -158,9 +161,15 @@ pub fn run(
     let k = centroids.nrows();
 
     let silhouette = if k >= 2 && s >= 2 {
-        let pw = pairwise.unwrap_or_else(|| PairwiseDistances::new(sil_view));
         let sl: Vec<u32> = idx[..s].iter().map(|&i| labels[i]).collect();
-        pw.silhouette(&sl, k)
+        match scanned {
+            // The same groups as in the scan: the same silhouette (it does not depend on
+            // the clusters' numbers), not computed again.
+            Some((scan_labels, sil)) if same_partition(&scan_labels, &sl) => sil,
+            _ => pairwise
+                .unwrap_or_else(|| PairwiseDistances::new(sil_view))
+                .silhouette(&sl, k),
+        }
     } else {
         None
     };
@@ -234,6 +243,19 @@ fn fit_or_warn(
     }
 }
 
+/// Whether two labellings group the points the same way (up to the clusters' numbers).
+fn same_partition(a: &[u32], b: &[u32]) -> bool {
+    let size = a.iter().chain(b).max().map_or(0, |&m| m as usize + 1);
+    let (mut ab, mut ba) = (vec![u32::MAX; size], vec![u32::MAX; size]);
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(&x, &y)| {
+            let (fx, fy) = (&mut ab[x as usize], &mut ba[y as usize]);
+            let fits = (*fx == u32::MAX || *fx == y) && (*fy == u32::MAX || *fy == x);
+            (*fx, *fy) = (y, x);
+            fits
+        })
+}
+
 /// Assigns customers, drops empty clusters and renumbers clusters by decreasing size (ties by
 /// original index), so cluster 0 is always the largest.
 fn finalize_labels(
@@ -269,4 +291,21 @@ fn finalize_labels(
     }
     let labels = labels.iter().map(|&l| new_id[l as usize]).collect();
     (labels, inertia, centroids.select(Axis(0), &order))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_partition;
+
+    #[test]
+    fn partitions_equal_up_to_cluster_numbers() {
+        assert!(same_partition(&[0, 0, 1, 2, 1], &[2, 2, 0, 1, 0]));
+        assert!(same_partition(&[], &[]));
+        // A split, a merge, another length.
+        assert!(!same_partition(&[0, 0, 1], &[0, 1, 2]));
+        assert!(!same_partition(&[0, 1, 2], &[0, 0, 1]));
+        assert!(!same_partition(&[0, 1], &[0, 1, 1]));
+        // Two clusters swapped for one point only.
+        assert!(!same_partition(&[0, 1, 0, 1], &[1, 0, 1, 1]));
+    }
 }
