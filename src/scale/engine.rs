@@ -46,6 +46,17 @@ impl Engine {
         }
     }
 
+    /// `AS` for a CTE over the lines, which the engine must recompute per reference rather
+    /// than store: DuckDB (1.4.4: `EXPLAIN` shows it) materialises a CTE read more than once,
+    /// i.e. keeps every line of the table again, which at 100M lines weighs more than the
+    /// aggregates (docs/scale.md). Spark inlines deterministic CTEs by itself.
+    pub fn inline_cte(self) -> &'static str {
+        match self {
+            Engine::DuckDb => "AS NOT MATERIALIZED",
+            Engine::Spark => "AS",
+        }
+    }
+
     /// A text column trimmed of ASCII whitespace, empty as NULL.
     pub fn trimmed(self, expr: &str) -> String {
         let set = WHITESPACE

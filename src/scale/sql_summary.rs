@@ -275,7 +275,7 @@ impl SummarySql {
             )
         });
         format!(
-            "WITH src AS (
+            "WITH src {inl} (
   SELECT
     {cust} AS cust,
     TRY_CAST({date} AS DATE) AS d,
@@ -283,7 +283,7 @@ impl SummarySql {
     {ws_order} AS ord
   FROM {table}
 ),
-{cancel_cte}typed AS (
+{cancel_cte}typed {inl} (
   SELECT cust, ord, {epoch} AS day, amount,
     CASE WHEN cust IS NULL THEN 'missingCustomerId'
          WHEN d IS NULL THEN 'unparseableDate'
@@ -295,13 +295,13 @@ impl SummarySql {
     FROM src{cancel_join}
   ) lines
 ),
-used AS (
+used {inl} (
   SELECT cust, ord, day, amount, {purchase} AS purchase FROM typed WHERE skip IS NULL
 ),
 as_of_day AS (
   SELECT {as_of}
 ),
-inperiod AS (
+inperiod {inl} (
   SELECT used.*, as_of_day.as_of FROM used CROSS JOIN as_of_day WHERE used.day <= as_of_day.as_of
 ),
 holdout AS (
@@ -331,11 +331,13 @@ per_days AS (
   GROUP BY cust
   HAVING COUNT(CASE WHEN purchase THEN 1 END) > 0
 ),
+orders AS (
+  SELECT cust, ord, COUNT(*) AS n_lines FROM inperiod WHERE purchase GROUP BY cust, ord
+),
 per_lines AS (
   SELECT cust,
-    COUNT(DISTINCT CASE WHEN purchase AND day <= as_of THEN ord END)
-      + COUNT(CASE WHEN purchase AND day <= as_of AND ord IS NULL THEN 1 END) AS transactions
-  FROM used CROSS JOIN as_of_day
+    COUNT(ord) + CAST(COALESCE(SUM(CASE WHEN ord IS NULL THEN n_lines END), 0) AS BIGINT) AS transactions
+  FROM orders
   GROUP BY cust
 ),
 customers AS (
@@ -347,6 +349,7 @@ customers AS (
             table = self.table,
             epoch = e.epoch_day("d"),
             ax = exact_sql::scaled("amount"),
+            inl = e.inline_cte(),
         )
     }
 

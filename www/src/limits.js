@@ -14,7 +14,7 @@ export function tooBigForTab(detail) {
   return {
     code: 'too_big_for_tab',
     message: `too big for a browser tab (${detail})`,
-    hint: 'summarise it per customer where it lives: crm-lens sql summary --engine duckdb|spark (docs/scale.md), then open the summary here with --summary ("Per-customer summary" ticked)',
+    hint: 'summarise it per customer where it lives: crm-lens sql summary --engine duckdb|spark (docs/scale.md), then open the summary here with "Per-customer summary" ticked',
   };
 }
 
