@@ -209,4 +209,28 @@ impl RowAccount {
             .map(|(r, n)| (r.key().to_string(), *n))
             .collect()
     }
+
+    /// The Report's `ingest` section: this account, what was detected, the span of days used
+    /// (first, last), the returns policy and the return lines among the used rows.
+    pub fn report(
+        &self,
+        detected: &super::Detected,
+        span: Option<(i32, i32)>,
+        returns: super::ReturnsPolicy,
+        return_lines: u64,
+    ) -> super::IngestReport {
+        super::IngestReport {
+            rows_read: self.rows_read,
+            rows_used: self.rows_used,
+            rows_skipped: self.skipped_by_key(),
+            examples: self.examples.clone(),
+            repairs: self.repaired_by_key(),
+            repair_examples: self.repair_examples.clone(),
+            detected: detected.clone(),
+            first_date: span.map(|s| crate::dates::format_day(s.0)),
+            last_date: span.map(|s| crate::dates::format_day(s.1)),
+            returns,
+            return_lines,
+        }
+    }
 }

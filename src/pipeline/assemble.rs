@@ -11,7 +11,6 @@ use crate::clv;
 use crate::dates::format_day;
 use crate::error::Result;
 use crate::explain;
-use crate::ingest::IngestReport;
 use crate::insights::{self, InsightsReport};
 use crate::lifecycle::{self, Stage};
 use crate::report::{Report, SCHEMA_VERSION};
@@ -115,24 +114,17 @@ impl StageRun<'_> {
             schema_version: SCHEMA_VERSION,
             as_of: format_day(as_of),
             time_unit: opts.time_unit,
-            ingest: IngestReport {
-                rows_read: account.rows_read,
-                rows_used: account.rows_used,
-                rows_skipped: account.skipped_by_key(),
-                examples: account.examples.clone(),
-                repairs: account.repaired_by_key(),
-                repair_examples: account.repair_examples.clone(),
-                detected: ds.detected.clone(),
-                first_date: table.first_day.map(format_day),
-                last_date: table.last_day.map(format_day),
-                returns: ds.ingest_options.returns,
-                return_lines: match &ds.source {
+            ingest: account.report(
+                &ds.detected,
+                table.first_day.zip(table.last_day),
+                ds.ingest_options.returns,
+                match &ds.source {
                     Source::Transactions(tx) => (0..tx.len())
                         .filter(|&i| tx.is_return(i) && tx.day[i] <= as_of)
                         .count() as u64,
                     _ => 0,
                 },
-            },
+            ),
             kpis: kpi.kpis,
             rfm: rfm.report,
             lifecycle: life.report,

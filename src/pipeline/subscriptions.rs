@@ -8,7 +8,7 @@ use super::{Analysis, Dataset, Source};
 use crate::customers::CustomerTable;
 use crate::dates::format_day;
 use crate::error::Result;
-use crate::ingest::{IngestReport, SkipReason};
+use crate::ingest::SkipReason;
 use crate::lifecycle;
 use crate::options::Options;
 use crate::report::{Report, Warning, SCHEMA_VERSION};
@@ -110,19 +110,7 @@ impl Dataset {
             schema_version: SCHEMA_VERSION,
             as_of: format_day(as_of),
             time_unit: opts.time_unit,
-            ingest: IngestReport {
-                rows_read: account.rows_read,
-                rows_used: account.rows_used,
-                rows_skipped: account.skipped_by_key(),
-                examples: account.examples.clone(),
-                repairs: account.repaired_by_key(),
-                repair_examples: account.repair_examples.clone(),
-                detected: self.detected.clone(),
-                first_date: span.map(|s| format_day(s.0)),
-                last_date: span.map(|s| format_day(s.1)),
-                returns: self.ingest_options.returns,
-                return_lines: 0,
-            },
+            ingest: account.report(&self.detected, span, self.ingest_options.returns, 0),
             kpis,
             rfm: rfm_report,
             lifecycle: life,
