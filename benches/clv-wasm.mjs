@@ -11,8 +11,8 @@
 // wall time, because the build machine is shared.
 import fs from 'node:fs';
 import path from 'node:path';
-import inspector from 'node:inspector';
 import { createRequire } from 'node:module';
+import { profiler } from './v8-profile.mjs';
 
 const require = createRequire(import.meta.url);
 const pkg = path.resolve(process.argv[2] ?? '/tmp/clv-pkg');
@@ -36,36 +36,8 @@ const opts = (clv) => ({ segments: { k: 4 }, clv });
 // Warm-up: V8 tiers wasm up from baseline code; the first analyze is not representative.
 ds.analyze(opts({}));
 
-const session = new inspector.Session();
-session.connect();
-const post = (method, params) => new Promise((resolve, reject) =>
-  session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
+const { post, share, close } = await profiler();
 
-/// Milliseconds of samples whose stack contains a frame matching `re`.
-function inclusive(profile, re) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const hit = new Map();
-  const under = (id) => {
-    if (hit.has(id)) return hit.get(id);
-    const n = byId.get(id);
-    const v = re.test(n.callFrame.functionName) || (parent.has(id) && under(parent.get(id)));
-    hit.set(id, v);
-    return v;
-  };
-  let us = 0;
-  let all = 0;
-  profile.samples.forEach((id, i) => {
-    const dt = profile.timeDeltas[i] ?? 0;
-    all += dt;
-    if (under(id)) us += dt;
-  });
-  return all > 0 ? us / all : 0;
-}
-
-await post('Profiler.enable');
-await post('Profiler.setSamplingInterval', { interval: 500 });
 for (const [name, clv] of variants) {
   let wall = Infinity;
   let cpu = Infinity;
@@ -88,9 +60,9 @@ for (const [name, clv] of variants) {
     ds.analyze(opts(clv));
     const u = process.cpuUsage(c);
     const { profile } = await post('Profiler.stop');
-    clvMs = Math.min(clvMs, inclusive(profile, /clv::run::run/) * (u.user + u.system) / 1000);
+    clvMs = Math.min(clvMs, share(profile, /clv::run::run/) * (u.user + u.system) / 1000);
   }
   console.log(`${name.padEnd(26)} analyze: best wall ${wall.toFixed(0)} ms, best CPU ${cpu.toFixed(0)} ms; ` +
     `clv::run ≈ ${clvMs.toFixed(0)} ms CPU (profile share)`);
 }
-session.disconnect();
+close();

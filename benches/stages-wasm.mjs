@@ -9,8 +9,8 @@
 // optimised by it, so absolute times are a little above the page's). Best of `runs` per number.
 import fs from 'node:fs';
 import path from 'node:path';
-import inspector from 'node:inspector';
 import { createRequire } from 'node:module';
+import { profiler } from './v8-profile.mjs';
 
 const require = createRequire(import.meta.url);
 const pkg = path.resolve(process.argv[2] ?? '/tmp/stages-pkg');
@@ -31,32 +31,7 @@ const STAGES = [
   ['explain', /crm_lens::explain::/],
 ];
 
-const session = new inspector.Session();
-session.connect();
-const post = (method, params) => new Promise((resolve, reject) =>
-  session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
-
-/** Share of the profile's samples whose stack holds a frame matching `re`. */
-function share(profile, re) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const hit = new Map();
-  const under = (id) => {
-    if (hit.has(id)) return hit.get(id);
-    const v = re.test(byId.get(id).callFrame.functionName) || (parent.has(id) && under(parent.get(id)));
-    hit.set(id, v);
-    return v;
-  };
-  let all = 0;
-  let us = 0;
-  profile.samples.forEach((id, i) => {
-    const dt = profile.timeDeltas[i] ?? 0;
-    all += dt;
-    if (under(id)) us += dt;
-  });
-  return all > 0 ? us / all : 0;
-}
+const { post, share, close } = await profiler();
 
 /** Runs `f` under the profiler: wall ms, CPU ms, and each stage's CPU ms inside it. */
 async function timed(f) {
@@ -72,8 +47,6 @@ async function timed(f) {
   return { out, wall, cpu, stages };
 }
 
-await post('Profiler.enable');
-await post('Profiler.setSamplingInterval', { interval: 500 });
 // Warm-up: V8 tiers wasm up from baseline code.
 new m.Dataset(bytes, options).analyze(options);
 
@@ -111,4 +84,4 @@ for (const [call, b] of Object.entries(best)) {
   const inside = Object.entries(b.stages).filter(([, v]) => v >= 1).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
   console.log(`  ${call.padEnd(26)} wall ${b.wall.toFixed(0).padStart(6)}, cpu ${b.cpu.toFixed(0).padStart(6)}${inside ? `  [${inside}]` : ''}`);
 }
-session.disconnect();
+close();
