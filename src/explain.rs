@@ -15,7 +15,7 @@
 use crate::churn::id_hash;
 use crate::customers::CustomerTable;
 use crate::lifecycle::Stage;
-use crate::trees::{self, Condition, TreeParams};
+use crate::trees::{self, Condition, Presorted, TreeParams};
 use serde::Serialize;
 
 /// Most customers a tree is fitted on.
@@ -151,10 +151,12 @@ fn significant(t: f64) -> f64 {
     }
 }
 
-/// The rules of the class `member` marks, from a tree fitted on the `sample` rows.
+/// The rules of the class `member` marks, from a tree fitted on the `sample` rows (presorted
+/// once for every class).
 fn explain_class(
     x: &[f64],
-    sample: &[usize],
+    sample: &Presorted,
+    rows: &[usize],
     member: &[bool],
     kind: &'static str,
     class: String,
@@ -162,8 +164,8 @@ fn explain_class(
     let f = FEATURES.len();
     let n = member.len();
     let in_class = member.iter().filter(|&&m| m).count();
-    let pos = sample.iter().filter(|&&c| member[c]).count();
-    if in_class == 0 || pos == 0 || pos == sample.len() {
+    let pos = rows.iter().filter(|&&c| member[c]).count();
+    if in_class == 0 || pos == 0 || pos == rows.len() {
         return (in_class > 0).then(|| Explained {
             kind,
             class,
@@ -171,20 +173,19 @@ fn explain_class(
             rules: Vec::new(),
         });
     }
-    let m = sample.len() as f64;
+    let m = rows.len() as f64;
     let (wp, wn) = (m / (2.0 * pos as f64), m / (2.0 * (m - pos as f64)));
-    let mut xs = Vec::with_capacity(sample.len() * f);
-    let (mut y, mut w) = (Vec::new(), Vec::new());
-    for &c in sample {
-        xs.extend_from_slice(&x[c * f..(c + 1) * f]);
-        y.push(usize::from(member[c]));
-        w.push(if member[c] { wp } else { wn } as f32);
-    }
+    let y: Vec<usize> = rows.iter().map(|&c| usize::from(member[c])).collect();
+    let w: Vec<f32> = y
+        .iter()
+        .map(|&c| if c == 1 { wp } else { wn } as f32)
+        .collect();
     let params = TreeParams {
         max_depth: DEPTH,
         min_leaf: (m as f32 / 100.0).max(5.0),
     };
-    let tree = trees::fit(&xs, f, &y, &w, params)?;
+    let all: Vec<u32> = (0..rows.len() as u32).collect();
+    let tree = trees::fit_sample(sample, &all, &y, &w, params)?.tree;
     let mut counts = vec![(0usize, 0usize); tree.leaves.len()];
     for c in 0..n {
         let l = tree.leaf_of(&x[c * f..(c + 1) * f]);
@@ -226,41 +227,28 @@ pub fn run(t: &CustomerTable, targets: &Targets) -> ExplainReport {
     let hash: Vec<u64> = (0..n).map(|c| id_hash(&t.ids[c])).collect();
     crate::sort::by_key_then_index(&mut sample, &hash);
     sample.truncate(SAMPLE);
+    let presorted = Presorted::new(&x, FEATURES.len(), sample.clone());
     let mut classes = Vec::new();
+    let explain = |member: Vec<bool>, kind, class| {
+        let presorted = presorted.as_ref()?;
+        explain_class(&x, presorted, &sample, &member, kind, class)
+    };
     if targets.clusters.len() == n {
         let k = targets.clusters.iter().copied().max().map_or(0, |m| m + 1);
         for id in 0..k {
             let member: Vec<bool> = targets.clusters.iter().map(|&c| c == id).collect();
-            classes.extend(explain_class(
-                &x,
-                &sample,
-                &member,
-                "cluster",
-                id.to_string(),
-            ));
+            classes.extend(explain(member, "cluster", id.to_string()));
         }
     }
     if targets.stages.len() == n {
         for stage in crate::lifecycle::STAGES {
             let member: Vec<bool> = targets.stages.iter().map(|&s| s == stage).collect();
-            classes.extend(explain_class(
-                &x,
-                &sample,
-                &member,
-                "stage",
-                stage.key().into(),
-            ));
+            classes.extend(explain(member, "stage", stage.key().into()));
         }
     }
     if targets.churn_risk.len() == n {
         let member: Vec<bool> = targets.churn_risk.iter().map(|&r| r >= 0.5).collect();
-        classes.extend(explain_class(
-            &x,
-            &sample,
-            &member,
-            "churn",
-            "likelyChurn".into(),
-        ));
+        classes.extend(explain(member, "churn", "likelyChurn".into()));
     }
     ExplainReport {
         features: FEATURES.iter().map(|f| f.0).collect(),

@@ -7,8 +7,7 @@
 //! a customer's score is the mean over the trees. (linfa predicts a leaf's majority class and
 //! merges sibling leaves with the same one, so probabilities are counted here.)
 
-use super::features::Features;
-use crate::trees::{self, Tree, TreeParams};
+use crate::trees::{self, Presorted, Tree, TreeParams};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
@@ -16,22 +15,22 @@ pub struct Forest {
     trees: Vec<(Tree, Vec<f64>)>,
 }
 
-/// Fits `n_trees` trees of depth `max_depth` on `rows` of `feat` (in an order that does not
-/// depend on the file), labels `churned[row]`. None when a class is missing.
+/// Fits `n_trees` trees of depth `max_depth` on the `sample` rows `rows` (ascending: an order
+/// that does not depend on the file), labels `churned[sample row]`. The sample's features are
+/// sorted once for every tree (and both forests of `churn::run`). None when a class is missing.
 pub fn fit(
-    feat: &Features,
-    rows: &[usize],
+    sample: &Presorted,
+    rows: &[u32],
     churned: &[bool],
     n_trees: usize,
     max_depth: usize,
     seed: u64,
 ) -> Option<Forest> {
     let m = rows.len();
-    let pos = rows.iter().filter(|&&r| churned[r]).count();
+    let pos = rows.iter().filter(|&&r| churned[r as usize]).count();
     if pos == 0 || pos == m {
         return None;
     }
-    let f = feat.width();
     let mut out = Vec::with_capacity(n_trees);
     for b in 0..n_trees {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed.wrapping_add(b as u64));
@@ -43,7 +42,7 @@ pub fn fit(
         let in_bag: Vec<usize> = (0..m).filter(|&i| draws[i] > 0).collect();
         let bag_pos: f64 = in_bag
             .iter()
-            .filter(|&&i| churned[rows[i]])
+            .filter(|&&i| churned[rows[i] as usize])
             .map(|&i| draws[i] as f64)
             .sum();
         let bag_neg = m as f64 - bag_pos;
@@ -51,33 +50,33 @@ pub fn fit(
             continue;
         }
         let (wp, wn) = (m as f64 / (2.0 * bag_pos), m as f64 / (2.0 * bag_neg));
-        let mut x = Vec::with_capacity(in_bag.len() * f);
-        let (mut y, mut w) = (Vec::new(), Vec::new());
-        for &i in &in_bag {
-            let r = rows[i];
-            x.extend_from_slice(feat.row(r));
-            y.push(usize::from(churned[r]));
-            let cw = if churned[r] { wp } else { wn };
-            w.push((draws[i] as f64 * cw) as f32);
-        }
+        let members: Vec<u32> = in_bag.iter().map(|&i| rows[i]).collect();
+        let y: Vec<usize> = members
+            .iter()
+            .map(|&r| usize::from(churned[r as usize]))
+            .collect();
+        let w: Vec<f32> = in_bag
+            .iter()
+            .zip(&y)
+            .map(|(&i, &c)| (draws[i] as f64 * if c == 1 { wp } else { wn }) as f32)
+            .collect();
         let params = TreeParams {
             max_depth,
             min_leaf: (m as f32 / 200.0).max(20.0),
         };
-        let Some(tree) = trees::fit(&x, f, &y, &w, params) else {
+        let Some(fitted) = trees::fit_sample(sample, &members, &y, &w, params) else {
             continue;
         };
-        let mut counts = vec![(0.0f64, 0.0f64); tree.leaves.len()];
-        for &i in &in_bag {
-            let r = rows[i];
-            let l = tree.leaf_of(feat.row(r));
+        let mut counts = vec![(0.0f64, 0.0f64); fitted.tree.leaves.len()];
+        for (k, &i) in in_bag.iter().enumerate() {
+            let l = fitted.leaf_of_member[k] as usize;
             counts[l].0 += draws[i] as f64;
-            if churned[r] {
+            if y[k] == 1 {
                 counts[l].1 += draws[i] as f64;
             }
         }
         let rates = counts.iter().map(|(n, c)| (c + 1.0) / (n + 2.0)).collect();
-        out.push((tree, rates));
+        out.push((fitted.tree, rates));
     }
     (!out.is_empty()).then_some(Forest { trees: out })
 }

@@ -31,6 +31,7 @@ use crate::clv::model::ModelKind;
 use crate::clv::prediction::palive::p_alive_of;
 use crate::customers::CustomerTable;
 use crate::report::Warning;
+use crate::trees;
 use metrics::ScoreMetrics;
 use serde::{Deserialize, Serialize};
 
@@ -298,7 +299,27 @@ pub fn run(input: &ChurnInput, opts: &ChurnOptions) -> (ChurnReport, ChurnColumn
         .map(|pa| test.iter().map(|&c| 1.0 - pa[c]).collect());
     let depth = opts.max_depth as usize;
     let trees_n = opts.trees as usize;
-    let forest = forest::fit(&feat, &train, &churned, trees_n, depth, opts.seed);
+    // The refit's customers: the training sample's rule applied to all calibration customers.
+    let mut all: Vec<usize> = (0..n).collect();
+    crate::sort::by_key_then_index(&mut all, &hash);
+    all.truncate(opts.training_sample as usize);
+    // Both forests' customers, sorted once by each feature (in the hash order both lists
+    // follow, so each list is an ascending run of sample rows).
+    let mut both: Vec<usize> = train.iter().chain(&all).copied().collect();
+    crate::sort::by_key_then_index(&mut both, &hash);
+    both.dedup();
+    let mut place = vec![0u32; n];
+    for (i, &c) in both.iter().enumerate() {
+        place[c] = i as u32;
+    }
+    let churned_in_sample: Vec<bool> = both.iter().map(|&c| churned[c]).collect();
+    let sample = trees::Presorted::new(&feat.x, feat.width(), both);
+    let forest_of = |list: &[usize]| {
+        let sample = sample.as_ref()?;
+        let rows: Vec<u32> = list.iter().map(|&c| place[c]).collect();
+        forest::fit(sample, &rows, &churned_in_sample, trees_n, depth, opts.seed)
+    };
+    let forest = forest_of(&train);
     let score_trees: Option<Vec<f64>> = forest
         .as_ref()
         .map(|f| test.iter().map(|&c| f.predict(feat.row(c))).collect());
@@ -350,12 +371,9 @@ pub fn run(input: &ChurnInput, opts: &ChurnOptions) -> (ChurnReport, ChurnColumn
     let now = input.customers;
     let risk: Vec<f64> = match (rep.chosen, input.p_alive) {
         (Some("trees"), _) => {
-            let mut all: Vec<usize> = (0..n).collect();
-            crate::sort::by_key_then_index(&mut all, &hash);
-            all.truncate(opts.training_sample as usize);
             let pa_now: Vec<f64> = input.p_alive.map_or(vec![1.0; now.len()], |p| p.to_vec());
             let f_now = features::build(now, &pa_now, design.as_ref(), |c| c);
-            match forest::fit(&feat, &all, &churned, trees_n, depth, opts.seed) {
+            match forest_of(&all) {
                 Some(fr) => {
                     rep.risk_basis = Some("trees");
                     (0..now.len()).map(|c| fr.predict(f_now.row(c))).collect()

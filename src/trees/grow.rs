@@ -7,7 +7,9 @@
 //! `HashMap`s (two hash look-ups per row, two map sums per candidate split): at depth 6 that
 //! is 63 × (rows × features) hashed steps per tree, 12–29% of the default run's CPU. Here each
 //! node holds its rows' positions in every feature's global order (split between the children
-//! as the rows are), and the class weights are two `f32`s. What is kept from linfa, because
+//! as the rows are, in place), the class weights are two `f32`s, and what a scan reads of a
+//! position (its weight, class and whether a split may follow it) sits in one array per
+//! feature. The global orders come from the caller (`Presorted` filtered to the tree's rows). What is kept from linfa, because
 //! the trees depend on it:
 //! - the global order: a stable sort of each feature, and each step compares a row's value with
 //!   the value at the NEXT GLOBAL position (a row outside the node may lie there), treating
@@ -44,55 +46,89 @@ pub(super) struct Grown {
     pub left: Option<u32>,
     pub right: Option<u32>,
     pub prediction: usize,
+    /// The node's rows: `Growth::rows[lo..hi]`.
+    lo: u32,
+    hi: u32,
 }
 
-/// Each feature's rows in linfa's order, and the values at those positions.
-struct Order {
-    rows: Vec<u32>,
-    values: Vec<f64>,
+/// One feature's global order of the tree's rows (a stable sort by value, NaN-free).
+pub(super) struct Order {
+    /// The row at each position.
+    pub rows: Vec<u32>,
+    /// Its value.
+    pub values: Vec<f64>,
 }
+
+/// A grown tree: its nodes, root first, each subtree after its node, left before right; and
+/// the node (a leaf) each row ends in.
+pub(super) struct Growth {
+    pub nodes: Vec<Grown>,
+    pub leaf_of_row: Vec<u32>,
+}
+
+/// A position's class (bit 0) and whether a split may follow it (bit 1: not the last
+/// position, and the next global value is not within 1e-5).
+const SPLIT_AFTER: u8 = 2;
 
 struct Grower<'a> {
-    x: &'a [f64],
-    f: usize,
     y: &'a [usize],
     w: &'a [f32],
     rules: Rules,
-    orders: Vec<Order>,
-    /// Scratch: whether a row of the node being split goes left.
+    orders: &'a [Order],
+    /// Per feature and position: the row's weight and its tag (class | `SPLIT_AFTER`).
+    weight: Vec<Vec<f32>>,
+    tag: Vec<Vec<u8>>,
+    /// Per feature: positions, each node's in `[lo, hi)` (ascending), split in place.
+    positions: Vec<Vec<u32>>,
+    /// The rows, each node's in `[lo, hi)` (ascending), split in place.
+    rows: Vec<u32>,
+    /// Scratch: whether a row of the node being split goes left; the right side of a split.
     goes_left: Vec<bool>,
+    spare: Vec<u32>,
     out: Vec<Grown>,
 }
 
-/// Grows the tree of `n = y.len()` rows (`x` row-major, `f` features; classes 0 and 1),
-/// root first, each subtree after its node, left before right.
-pub(super) fn grow(x: &[f64], f: usize, y: &[usize], w: &[f32], rules: Rules) -> Vec<Grown> {
+/// Grows the tree of `n = y.len()` rows (classes 0 and 1, weights `w`) whose features'
+/// global orders are `orders`.
+pub(super) fn grow(orders: &[Order], y: &[usize], w: &[f32], rules: Rules) -> Growth {
     let n = y.len();
-    let orders = (0..f)
-        .map(|j| {
-            let mut pairs: Vec<(usize, f64)> = (0..n).map(|i| (i, x[i * f + j])).collect();
-            // linfa's comparator (NaN compares greater), so the same stable order.
-            pairs.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Greater));
-            Order {
-                rows: pairs.iter().map(|p| p.0 as u32).collect(),
-                values: pairs.iter().map(|p| p.1).collect(),
-            }
+    let (weight, tag) = orders
+        .iter()
+        .map(|o| {
+            let weight = o.rows.iter().map(|&r| w[r as usize]).collect();
+            let tag = (0..n)
+                .map(|p| {
+                    let split = p + 1 < n && !((o.values[p] - o.values[p + 1]).abs() < 1e-5);
+                    y[o.rows[p] as usize] as u8 | if split { SPLIT_AFTER } else { 0 }
+                })
+                .collect();
+            (weight, tag)
         })
-        .collect();
+        .unzip();
     let mut g = Grower {
-        x,
-        f,
         y,
         w,
         rules,
         orders,
+        weight,
+        tag,
+        positions: (0..orders.len()).map(|_| (0..n as u32).collect()).collect(),
+        rows: (0..n as u32).collect(),
         goes_left: vec![false; n],
+        spare: vec![0; n],
         out: Vec::new(),
     };
-    let rows: Vec<u32> = (0..n as u32).collect();
-    let positions: Vec<Vec<u32>> = (0..f).map(|_| (0..n as u32).collect()).collect();
-    g.node(&rows, positions, 0);
-    g.out
+    g.node(0, n, 0);
+    let mut leaf_of_row = vec![0; n];
+    for (i, node) in g.out.iter().enumerate().filter(|(_, g)| g.leaf) {
+        for &r in &g.rows[node.lo as usize..node.hi as usize] {
+            leaf_of_row[r as usize] = i as u32;
+        }
+    }
+    Growth {
+        nodes: g.out,
+        leaf_of_row,
+    }
 }
 
 /// Class weights summed in linfa's way (`Iterator::sum` of the classes present).
@@ -110,13 +146,29 @@ fn gini(freq: &[f32; 2], present: &[bool; 2]) -> f32 {
     1.0 - purity
 }
 
+/// Moves the entries of `v` for which `left` holds to its front, the others after them, each
+/// side in its order (`spare`: scratch as long as `v`). Returns the left count.
+fn split_stable(v: &mut [u32], spare: &mut [u32], left: impl Fn(u32) -> bool) -> usize {
+    let (mut l, mut r) = (0, 0);
+    for i in 0..v.len() {
+        let e = v[i];
+        let goes = left(e);
+        // Both slots written, one kept (l <= i, so nothing unread is overwritten).
+        v[l] = e;
+        spare[r] = e;
+        l += usize::from(goes);
+        r += usize::from(!goes);
+    }
+    v[l..].copy_from_slice(&spare[..r]);
+    l
+}
+
 impl Grower<'_> {
-    /// Grows the node of `rows` (ascending) whose positions in each feature's order are
-    /// `positions[feature]` (ascending); returns its index.
-    fn node(&mut self, rows: &[u32], positions: Vec<Vec<u32>>, depth: usize) -> u32 {
+    /// Grows the node of `rows[lo..hi]` (and `positions[_][lo..hi]`); returns its index.
+    fn node(&mut self, lo: usize, hi: usize, depth: usize) -> u32 {
         let at = self.out.len() as u32;
         let (mut freq, mut present) = ([0.0f32; 2], [false; 2]);
-        for &r in rows {
+        for &r in &self.rows[lo..hi] {
             let c = self.y[r as usize];
             freq[c] += self.w[r as usize];
             present[c] = true;
@@ -130,40 +182,38 @@ impl Grower<'_> {
             left: None,
             right: None,
             prediction,
+            lo: lo as u32,
+            hi: hi as u32,
         });
-        if (rows.len() as f32) < self.rules.min_weight_split || depth >= self.rules.max_depth {
+        if ((hi - lo) as f32) < self.rules.min_weight_split || depth >= self.rules.max_depth {
             return at;
         }
-        let Some((feature, threshold, score)) = self.best_split(&freq, &present, &positions) else {
+        let Some((feature, threshold, score)) = self.best_split(&freq, &present, lo, hi) else {
             return at;
         };
         if (gini(&freq, &present) as f64) - (score as f64) < MIN_IMPURITY_DECREASE {
             return at;
         }
-        let (mut left, mut right) = (Vec::new(), Vec::new());
-        for &r in rows {
-            let l = self.x[r as usize * self.f + feature] <= threshold;
-            self.goes_left[r as usize] = l;
-            let side = if l { &mut left } else { &mut right };
-            side.push(r);
+        // The rows going left (`x <= threshold`), read in the split feature's order.
+        let order = &self.orders[feature];
+        for &p in &self.positions[feature][lo..hi] {
+            self.goes_left[order.rows[p as usize] as usize] = order.values[p as usize] <= threshold;
         }
         self.out[at as usize].feature = feature;
         self.out[at as usize].threshold = threshold;
-        if left.is_empty() || right.is_empty() {
+        let goes_left = &self.goes_left;
+        let spare = &mut self.spare[lo..hi];
+        let mid = lo + split_stable(&mut self.rows[lo..hi], spare, |r| goes_left[r as usize]);
+        if mid == lo || mid == hi {
             return at;
         }
-        let (mut lp, mut rp) = (Vec::with_capacity(self.f), Vec::with_capacity(self.f));
-        for (j, pos) in positions.into_iter().enumerate() {
-            let order = &self.orders[j].rows;
-            let (l, r): (Vec<u32>, Vec<u32>) = pos
-                .into_iter()
-                .partition(|&p| self.goes_left[order[p as usize] as usize]);
-            lp.push(l);
-            rp.push(r);
+        for (pos, order) in self.positions.iter_mut().zip(self.orders) {
+            split_stable(&mut pos[lo..hi], spare, |p| {
+                goes_left[order.rows[p as usize] as usize]
+            });
         }
-        let li = self.node(&left, lp, depth + 1);
-        drop(left);
-        let ri = self.node(&right, rp, depth + 1);
+        let li = self.node(lo, mid, depth + 1);
+        let ri = self.node(mid, hi, depth + 1);
         let (lc, rc) = (&self.out[li as usize], &self.out[ri as usize]);
         // linfa's pruning, bottom up: two leaf children of one prediction merge.
         if lc.leaf && rc.leaf && lc.prediction == rc.prediction {
@@ -177,44 +227,48 @@ impl Grower<'_> {
         at
     }
 
-    /// The best split of a node over all features: (feature, threshold, score).
+    /// The best split of the node `[lo, hi)` over all features: (feature, threshold, score).
     fn best_split(
         &self,
         freq: &[f32; 2],
         present: &[bool; 2],
-        positions: &[Vec<u32>],
+        lo: usize,
+        hi: usize,
     ) -> Option<(usize, f64, f32)> {
         let all = total(freq, present);
-        let last = self.y.len().saturating_sub(1) as u32;
         let leaf_min = self.rules.min_weight_leaf;
-        let mut best: Option<(usize, f64, f32)> = None;
-        for (j, pos) in positions.iter().enumerate() {
-            let order = &self.orders[j];
+        let mut best: Option<(usize, usize, f32)> = None;
+        for (j, pos) in self.positions.iter().enumerate() {
+            let (weight, tag) = (&self.weight[j], &self.tag[j]);
+            // The class sums as linfa's, one class at a time: adding or taking 0.0 leaves a
+            // sum's bits as they are (none is −0.0), so both are updated without a branch.
             let (mut right, mut left) = (*freq, [0.0f32; 2]);
             let mut seen = [false; 2];
             let (mut on_right, mut on_left) = (all, 0.0f32);
-            for &p in pos {
-                if p >= last {
-                    break;
-                }
-                let r = order.rows[p as usize] as usize;
-                let (c, sw) = (self.y[r], self.w[r]);
-                right[c] -= sw;
+            for &p in &pos[lo..hi] {
+                let (sw, t) = (weight[p as usize], tag[p as usize]);
+                let one = t & 1 == 1;
+                let (w0, w1) = if one { (0.0, sw) } else { (sw, 0.0) };
+                right[0] -= w0;
+                right[1] -= w1;
+                left[0] += w0;
+                left[1] += w1;
+                seen[usize::from(one)] = true;
                 on_right -= sw;
-                left[c] += sw;
-                seen[c] = true;
                 on_left += sw;
-                let (v, next) = (order.values[p as usize], order.values[p as usize + 1]);
-                if (v - next).abs() < 1e-5 || on_right < leaf_min || on_left < leaf_min {
+                if t & SPLIT_AFTER == 0 || on_right < leaf_min || on_left < leaf_min {
                     continue;
                 }
                 let share = on_right / all;
                 let score = share * gini(&right, present) + (1.0 - share) * gini(&left, &seen);
                 if best.is_none_or(|b| score < b.2) {
-                    best = Some((j, (v + next) / 2.0, score));
+                    best = Some((j, p as usize, score));
                 }
             }
         }
-        best
+        best.map(|(j, p, score)| {
+            let v = &self.orders[j].values;
+            (j, (v[p] + v[p + 1]) / 2.0, score)
+        })
     }
 }

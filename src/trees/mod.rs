@@ -7,10 +7,113 @@
 //! Determinism: callers hand the rows in an order that does not depend on the file (sorted
 //! by a hash of the customer id). Each feature is sorted stably and split between distinct
 //! values, so the tree depends on the rows and their order only.
+//!
+//! Many trees are fitted on rows of one sample (churn's bagged trees on bootstraps of the
+//! training customers, explain's one-vs-rest trees on one sample), so the sample's features
+//! are sorted once ([`Presorted`]) and each tree's order is that order filtered to its rows
+//! ([`fit_sample`]), which is the order sorting the tree's rows would give:
+//!
+//! **Lemma.** Let `s` be a sequence, `≤` a total preorder on its keys, and `t` a subsequence
+//! of `s`. Filtering the stable sort of `s` to the elements of `t` gives the stable sort of
+//! `t`. *Proof.* A stable sort lists its elements by (key, position in the input), a strict
+//! total order, so its result is unique. Filtering keeps the relative order of the elements
+//! it keeps, so it lists `t`'s elements by (key, position in `s`); positions in `s` order
+//! `t`'s elements as their positions in `t` do (a subsequence keeps the order), so the
+//! filtered list orders `t` by (key, position in `t`): the stable sort of `t`. ∎
+//!
+//! `f64::partial_cmp` is a total preorder on values without NaN (−0.0 and 0.0 are equal),
+//! so [`Presorted::new`] refuses NaN (no caller has any: their features are made finite).
+//! `tests::filtered_order_is_the_subset_sort` and `tests::sample_fits_are_linfa_fits_of_the_rows`
+//! check the lemma and its use.
 
 mod grow;
 
-use grow::{grow, Grown, Rules};
+use grow::{grow, Grown, Order, Rules};
+
+/// The rows many trees are fitted on, with each feature's stable order over them.
+pub struct Presorted<'a> {
+    x: &'a [f64],
+    f: usize,
+    /// The row of `x` of each sample row.
+    rows: Vec<usize>,
+    /// Per feature: the sample rows in linfa's order (a stable sort by value), and the values.
+    orders: Vec<Order>,
+}
+
+impl<'a> Presorted<'a> {
+    /// The sample `rows` of `x` (row-major, `f` features), in that order. None if a row is out
+    /// of `x` or a value is NaN.
+    pub fn new(x: &'a [f64], f: usize, rows: Vec<usize>) -> Option<Self> {
+        if f == 0 || rows.iter().any(|&r| (r + 1) * f > x.len()) || rows.len() >= u32::MAX as usize
+        {
+            return None;
+        }
+        if rows
+            .iter()
+            .any(|&r| x[r * f..(r + 1) * f].iter().any(|v| v.is_nan()))
+        {
+            return None;
+        }
+        let orders = (0..f)
+            .map(|j| {
+                let mut pairs: Vec<(u32, f64)> = rows
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &r)| (i as u32, x[r * f + j]))
+                    .collect();
+                // linfa's comparator, so the same stable order (no NaN: a total preorder).
+                pairs.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Greater));
+                Order {
+                    rows: pairs.iter().map(|p| p.0).collect(),
+                    values: pairs.iter().map(|p| p.1).collect(),
+                }
+            })
+            .collect();
+        Some(Presorted { x, f, rows, orders })
+    }
+
+    /// Sample rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The features of sample row `i`.
+    pub fn row(&self, i: usize) -> &[f64] {
+        let r = self.rows[i];
+        &self.x[r * self.f..(r + 1) * self.f]
+    }
+
+    /// Each feature's order of the sample rows `members` (ascending), numbered by their
+    /// place in `members`: the global order filtered (the lemma above).
+    fn orders_of(&self, members: &[u32]) -> Vec<Order> {
+        let n = members.len();
+        let mut place = vec![u32::MAX; self.len()];
+        for (k, &m) in members.iter().enumerate() {
+            place[m as usize] = k as u32;
+        }
+        self.orders
+            .iter()
+            .map(|o| {
+                // Each entry written, kept when it is a member's (no branch to mispredict).
+                let (mut rows, mut values) = (vec![0u32; n + 1], vec![0.0f64; n + 1]);
+                let mut len = 0;
+                for (&i, &v) in o.rows.iter().zip(&o.values) {
+                    let k = place[i as usize];
+                    rows[len] = k;
+                    values[len] = v;
+                    len += usize::from(k != u32::MAX);
+                }
+                rows.truncate(n);
+                values.truncate(n);
+                Order { rows, values }
+            })
+            .collect()
+    }
+}
 
 /// One condition of a path: `feature <= threshold` (`le`) or `feature > threshold`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -95,24 +198,56 @@ pub struct TreeParams {
 
 /// Fits a Gini tree on `x` (`n` rows of `f` features, row-major), classes `y` (0 or 1),
 /// weights `w`: the tree linfa-trees 0.8.1's `DecisionTree` fits (`grow`), with the leaves'
-/// classes recounted. None without rows or features, or with another class.
+/// classes recounted. None without rows or features, with another class, or with NaN.
 pub fn fit(x: &[f64], f: usize, y: &[usize], w: &[f32], p: TreeParams) -> Option<Tree> {
     let n = y.len();
-    if n == 0 || f == 0 || x.len() != n * f || w.len() != n || y.iter().any(|&c| c > 1) {
+    if f == 0 || x.len() != n * f {
         return None;
     }
-    let mut tree = shape(x, f, y, &lifted(y, w), p);
+    let sample = Presorted::new(x, f, (0..n).collect())?;
+    let all: Vec<u32> = (0..n as u32).collect();
+    fit_sample(&sample, &all, y, w, p).map(|fitted| fitted.tree)
+}
+
+/// A tree fitted on rows of a [`Presorted`] sample, and the leaf each of them falls in.
+pub struct Fitted {
+    pub tree: Tree,
+    /// The leaf (index into `tree.leaves`) of each member, as `Tree::leaf_of` routes it.
+    pub leaf_of_member: Vec<u32>,
+}
+
+/// [`fit`] on the sample rows `members` (strictly ascending), `y` and `w` per member: the tree
+/// `fit` gives on those rows' features copied in that order (the lemma in the module doc).
+pub fn fit_sample(
+    sample: &Presorted,
+    members: &[u32],
+    y: &[usize],
+    w: &[f32],
+    p: TreeParams,
+) -> Option<Fitted> {
+    let n = members.len();
+    let ascending = members.windows(2).all(|m| m[0] < m[1]);
+    if n == 0 || !ascending || members[n - 1] as usize >= sample.len() {
+        return None;
+    }
+    if y.len() != n || w.len() != n || y.iter().any(|&c| c > 1) {
+        return None;
+    }
+    let (mut tree, leaf_of_member) = grown(&sample.orders_of(members), y, &lifted(y, w), p);
     // A leaf's class from its training rows' weights, the lowest class on a tie: linfa
     // breaks ties in hash-map order, which differs between runs (a balanced root is a tie).
     let classes = y.iter().copied().max().map_or(1, |m| m + 1);
     let mut mass = vec![vec![0.0f64; classes]; tree.leaves.len()];
     for i in 0..n {
-        mass[tree.leaf_of(&x[i * f..(i + 1) * f])][y[i]] += w[i] as f64;
+        mass[leaf_of_member[i] as usize][y[i]] += w[i] as f64;
     }
     for (leaf, m) in tree.leaves.iter_mut().zip(&mass) {
         leaf.class = (0..classes).fold(0, |best, c| if m[c] > m[best] { c } else { best });
     }
-    Some(tree)
+    Some(Fitted {
+        tree,
+        leaf_of_member,
+    })
 }
 
 /// linfa predicts a node's class by iterating a hash map, so on an exact weight tie
@@ -127,14 +262,15 @@ fn lifted(y: &[usize], w: &[f32]) -> Vec<f32> {
         .collect()
 }
 
-/// The grown tree as routing nodes and leaves (the leaves' classes are linfa's predictions).
-fn shape(x: &[f64], f: usize, y: &[usize], w: &[f32], p: TreeParams) -> Tree {
+/// The grown tree as routing nodes and leaves (the leaves' classes are linfa's predictions),
+/// and the leaf of each row.
+fn grown(orders: &[Order], y: &[usize], w: &[f32], p: TreeParams) -> (Tree, Vec<u32>) {
     let rules = Rules {
         max_depth: p.max_depth,
         min_weight_leaf: p.min_leaf,
         min_weight_split: 2.0 * p.min_leaf,
     };
-    let g = grow(x, f, y, w, rules);
+    let g = grow(orders, y, w, rules);
     let blank = Node {
         leaf: true,
         feature: 0,
@@ -144,11 +280,24 @@ fn shape(x: &[f64], f: usize, y: &[usize], w: &[f32], p: TreeParams) -> Tree {
         base: 0,
     };
     let mut t = Tree {
-        nodes: vec![blank; g.len()],
+        nodes: vec![blank; g.nodes.len()],
         leaves: Vec::new(),
     };
-    link(&g, 0, 0, &mut Vec::new(), &mut t);
-    t
+    link(&g.nodes, 0, 0, &mut Vec::new(), &mut t);
+    let leaf_of_row = g
+        .leaf_of_row
+        .iter()
+        .map(|&node| t.nodes[node as usize].base as u32)
+        .collect();
+    (t, leaf_of_row)
+}
+
+/// The tree [`fit`] grows before recounting its leaves' classes (`w` already lifted).
+#[cfg(test)]
+fn shape(x: &[f64], f: usize, y: &[usize], w: &[f32], p: TreeParams) -> Tree {
+    let sample = Presorted::new(x, f, (0..y.len()).collect()).unwrap();
+    let all: Vec<u32> = (0..y.len() as u32).collect();
+    grown(&sample.orders_of(&all), y, w, p).0
 }
 
 impl Tree {
@@ -332,6 +481,101 @@ mod tests {
             })
             .collect();
         (x, y)
+    }
+
+    /// The lemma of the module doc: the global stable order filtered to a subsequence is the
+    /// stable sort of that subsequence (values with many ties, −0.0 beside 0.0).
+    #[test]
+    fn filtered_order_is_the_subset_sort() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
+        for round in 0..40 {
+            let (n, f) = (1 + round * 37 % 900, 1 + round % 3);
+            let x: Vec<f64> = (0..n * f)
+                .map(|_| match rng.gen_range(0..4) {
+                    0 => rng.gen_range(0..6) as f64,
+                    1 => -0.0,
+                    2 => rng.gen::<f64>(),
+                    _ => -(rng.gen_range(0..3) as f64),
+                })
+                .collect();
+            // The sample: some rows of x in a shuffled order; members: a random subsequence.
+            let mut rows: Vec<usize> = (0..n).filter(|_| rng.gen_bool(0.8)).collect();
+            for i in (1..rows.len()).rev() {
+                rows.swap(i, rng.gen_range(0..=i));
+            }
+            let sample = Presorted::new(&x, f, rows.clone()).unwrap();
+            let members: Vec<u32> = (0..rows.len() as u32)
+                .filter(|_| rng.gen_bool(0.6))
+                .collect();
+            let orders = sample.orders_of(&members);
+            for (j, order) in orders.iter().enumerate() {
+                let mut pairs: Vec<(u32, f64)> = members
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &m)| (k as u32, x[rows[m as usize] * f + j]))
+                    .collect();
+                pairs.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap());
+                let want: Vec<u32> = pairs.iter().map(|p| p.0).collect();
+                assert_eq!(order.rows, want, "round {round}, feature {j}");
+                let bits = |v: &[f64]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                let values: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+                assert_eq!(bits(&order.values), bits(&values));
+            }
+        }
+        assert!(Presorted::new(&[1.0, f64::NAN], 1, vec![0, 1]).is_none());
+    }
+
+    /// Trees fitted on bootstraps of a presorted sample (`fit_sample`, as churn's forest does)
+    /// are linfa's trees of the same rows copied out in order, and each member's leaf is the
+    /// leaf `leaf_of` routes it to.
+    #[test]
+    fn sample_fits_are_linfa_fits_of_the_rows() {
+        use rand::{Rng, SeedableRng};
+        for seed in 0..16u64 {
+            let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(500 + seed);
+            let n = [60, 400, 1500, 3000][seed as usize % 4];
+            let f = 1 + seed as usize % 5;
+            let (x, y_all) = random_data(seed + 100, n, f);
+            let mut rows: Vec<usize> = (0..n).collect();
+            for i in (1..n).rev() {
+                rows.swap(i, rng.gen_range(0..=i));
+            }
+            rows.truncate(n * 3 / 4);
+            let sample = Presorted::new(&x, f, rows.clone()).unwrap();
+            let m = rows.len();
+            let mut draws = vec![0u32; m];
+            for _ in 0..m {
+                draws[rng.gen_range(0..m)] += 1;
+            }
+            let members: Vec<u32> = (0..m as u32).filter(|&i| draws[i as usize] > 0).collect();
+            let y: Vec<usize> = members.iter().map(|&i| y_all[rows[i as usize]]).collect();
+            let w: Vec<f32> = members
+                .iter()
+                .map(|&i| draws[i as usize] as f32 * rng.gen_range(0.5f32..2.0))
+                .collect();
+            let copied: Vec<f64> = members
+                .iter()
+                .flat_map(|&i| sample.row(i as usize).to_vec())
+                .collect();
+            for (max_depth, min_leaf) in [(2, 3.0), (6, 10.0), (10, 1.0)] {
+                let p = TreeParams {
+                    max_depth,
+                    min_leaf,
+                };
+                let lw = lifted(&y, &w);
+                let (ours, _) = grown(&sample.orders_of(&members), &y, &lw, p);
+                let theirs = linfa_shape(&copied, f, &y, &lw, p);
+                assert_eq!(format!("{ours:?}"), format!("{theirs:?}"), "seed {seed}");
+                let fitted = fit_sample(&sample, &members, &y, &w, p).unwrap();
+                let plain = fit(&copied, f, &y, &w, p).unwrap();
+                assert_eq!(format!("{:?}", fitted.tree), format!("{plain:?}"));
+                for (k, &i) in members.iter().enumerate() {
+                    let routed = fitted.tree.leaf_of(sample.row(i as usize));
+                    assert_eq!(fitted.leaf_of_member[k] as usize, routed);
+                }
+            }
+        }
     }
 
     /// `grow` gives linfa-trees' own tree, node for node (structure, features, threshold bits,
