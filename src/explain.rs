@@ -186,9 +186,10 @@ fn explain_class(
     };
     let all: Vec<u32> = (0..rows.len() as u32).collect();
     let tree = trees::fit_sample(sample, &all, &y, &w, params)?.tree;
+    let router = tree.router();
     let mut counts = vec![(0usize, 0usize); tree.leaves.len()];
     for c in 0..n {
-        let l = tree.leaf_of(&x[c * f..(c + 1) * f]);
+        let l = router.leaf_of(&x[c * f..(c + 1) * f]);
         counts[l].0 += 1;
         counts[l].1 += usize::from(member[c]);
     }

@@ -7,12 +7,12 @@
 //! a customer's score is the mean over the trees. (linfa predicts a leaf's majority class and
 //! merges sibling leaves with the same one, so probabilities are counted here.)
 
-use crate::trees::{self, Presorted, Tree, TreeParams};
+use crate::trees::{self, Presorted, Router, TreeParams};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 pub struct Forest {
-    trees: Vec<(Tree, Vec<f64>)>,
+    trees: Vec<(Router, Vec<f64>)>,
 }
 
 /// Fits `n_trees` trees of depth `max_depth` on the `sample` rows `rows` (ascending: an order
@@ -76,7 +76,7 @@ pub fn fit(
             }
         }
         let rates = counts.iter().map(|(n, c)| (c + 1.0) / (n + 2.0)).collect();
-        out.push((fitted.tree, rates));
+        out.push((fitted.tree.router(), rates));
     }
     (!out.is_empty()).then_some(Forest { trees: out })
 }

@@ -13,8 +13,10 @@ const Z95: f64 = 1.959963984540054;
 /// DeLong's placement values: for each positive (churner), the share of negatives scored
 /// below it (ties count half), and for each negative the share of positives scored above.
 fn placements(score: &[f64], label: &[bool]) -> (Vec<f64>, Vec<f64>) {
-    let mut idx: Vec<usize> = (0..score.len()).collect();
-    crate::sort::indices_by(&mut idx, |a, b| score[a].total_cmp(&score[b]));
+    let idx = ascending(
+        score.iter().map(|&s| crate::sort::order_bits(s)),
+        0..score.len(),
+    );
     let n1 = label.iter().filter(|&&l| l).count() as f64;
     let n0 = label.len() as f64 - n1;
     let (mut v1, mut v0) = (vec![0.0; score.len()], vec![0.0; score.len()]);
@@ -54,6 +56,18 @@ fn placements(score: &[f64], label: &[bool]) -> (Vec<f64>, Vec<f64>) {
             .collect()
     };
     (pick(&v1, true), pick(&v0, false))
+}
+
+/// `items` in ascending order of their `keys` (one per item), equal keys keeping the items'
+/// order: a stable radix sort, the order `total_cmp` comparisons of the scores would give
+/// (`order_bits` maps that order onto `u64`s).
+fn ascending(keys: impl Iterator<Item = u64>, items: impl Iterator<Item = usize>) -> Vec<usize> {
+    let items: Vec<usize> = items.collect();
+    let pairs = keys.zip(0u32..).collect();
+    crate::radix::sort_pairs(pairs)
+        .into_iter()
+        .map(|(_, k)| items[k as usize])
+        .collect()
 }
 
 fn mean(v: &[f64]) -> f64 {
@@ -139,10 +153,13 @@ pub struct ScoreMetrics {
 pub fn metrics(score: &[f64], label: &[bool], tie: &[u64]) -> Option<ScoreMetrics> {
     let (a, se) = auc(score, label)?;
     let n = score.len();
-    let mut idx: Vec<usize> = (0..n).collect();
-    crate::sort::indices_by(&mut idx, |i, j| {
-        score[j].total_cmp(&score[i]).then(tie[i].cmp(&tie[j]))
-    });
+    // Descending score, then ascending tie key, then index: two stable passes, the last key
+    // first.
+    let by_tie = ascending(tie.iter().copied(), 0..n);
+    let idx = ascending(
+        by_tie.iter().map(|&i| !crate::sort::order_bits(score[i])),
+        by_tie.iter().copied(),
+    );
     let rate = label.iter().filter(|&&l| l).count() as f64 / n as f64;
     let calibration: Vec<Decile> = (0..10)
         .filter_map(|d| {
@@ -203,6 +220,34 @@ mod tests {
         assert!((se - want).abs() < 1e-15, "{se} vs {want}");
         let (d, _, p) = compare(&s, &s, &l).unwrap();
         assert_eq!((d, p), (0.0, 1.0));
+    }
+
+    /// The radix orders are the comparison sorts they replaced (ties, −0.0, equal tie keys).
+    #[test]
+    fn radix_orders_are_the_comparison_orders() {
+        let score: Vec<f64> = (0..3000u64)
+            .map(|i| match i % 4 {
+                0 => (i % 7) as f64 / 10.0,
+                1 => -0.0,
+                2 => 0.0,
+                _ => (i * 2_654_435_761 % 1000) as f64 / 999.0,
+            })
+            .collect();
+        let tie: Vec<u64> = (0..3000u64).map(|i| i * 40_503 % 97).collect();
+        let mut want: Vec<usize> = (0..score.len()).collect();
+        want.sort_by(|&a, &b| score[a].total_cmp(&score[b]));
+        let got = ascending(
+            score.iter().map(|&s| crate::sort::order_bits(s)),
+            0..score.len(),
+        );
+        assert_eq!(got, want);
+        want.sort_by(|&i, &j| score[j].total_cmp(&score[i]).then(tie[i].cmp(&tie[j])));
+        let by_tie = ascending(tie.iter().copied(), 0..score.len());
+        let got = ascending(
+            by_tie.iter().map(|&i| !crate::sort::order_bits(score[i])),
+            by_tie.iter().copied(),
+        );
+        assert_eq!(got, want);
     }
 
     #[test]

@@ -132,10 +132,12 @@ pub(super) fn grow(orders: &[Order], y: &[usize], w: &[f32], rules: Rules) -> Gr
 }
 
 /// Class weights summed in linfa's way (`Iterator::sum` of the classes present).
+#[inline(always)]
 fn total(freq: &[f32; 2], present: &[bool; 2]) -> f32 {
     (0..2).filter(|&c| present[c]).map(|c| freq[c]).sum::<f32>()
 }
 
+#[inline(always)]
 fn gini(freq: &[f32; 2], present: &[bool; 2]) -> f32 {
     let n = total(freq, present);
     let purity = (0..2)
