@@ -12,7 +12,7 @@
 //! values; for whole-number features (days, transactions) they are written as the whole
 //! number below, which selects the same customers (`x ≤ 120.5` ⟺ `x ≤ 120`).
 
-use crate::churn::id_hash;
+use crate::churn::{hash_order, id_hash};
 use crate::customers::CustomerTable;
 use crate::lifecycle::Stage;
 use crate::trees::{self, Condition, Presorted, TreeParams};
@@ -224,9 +224,8 @@ fn explain_class(
 pub fn run(t: &CustomerTable, targets: &Targets) -> ExplainReport {
     let n = t.len();
     let x = feature_rows(t);
-    let mut sample: Vec<usize> = (0..n).collect();
     let hash: Vec<u64> = (0..n).map(|c| id_hash(&t.ids[c])).collect();
-    crate::sort::by_key_then_index(&mut sample, &hash);
+    let mut sample = hash_order(&hash);
     sample.truncate(SAMPLE);
     let presorted = Presorted::new(&x, FEATURES.len(), sample.clone());
     let mut classes = Vec::new();

@@ -193,6 +193,16 @@ pub fn id_hash(id: &str) -> u64 {
     h
 }
 
+/// Rows by ascending `hash`, equal hashes by row (a stable radix sort): the order
+/// `sort::by_key_then_index` gives, in a few linear passes.
+pub fn hash_order(hash: &[u64]) -> Vec<usize> {
+    let pairs = hash.iter().copied().zip(0u32..).collect();
+    crate::radix::sort_pairs(pairs)
+        .into_iter()
+        .map(|(_, c)| c as usize)
+        .collect()
+}
+
 fn warn(w: &mut Vec<Warning>, code: &str, msg: String) {
     w.push(Warning::new(code, msg));
 }
@@ -256,12 +266,20 @@ pub fn run(input: &ChurnInput, opts: &ChurnOptions) -> (ChurnReport, ChurnColumn
     let churned: Vec<bool> = (0..n).map(|c| h.actual[c] == 0.0).collect();
     let hash: Vec<u64> = (0..n).map(|c| id_hash(&cal.ids[c])).collect();
     let cut = (opts.test_share * 1000.0).round() as u64;
-    let mut train: Vec<usize> = (0..n).filter(|&c| hash[c] % 1000 >= cut).collect();
-    let mut test: Vec<usize> = (0..n).filter(|&c| hash[c] % 1000 < cut).collect();
     // Hash order: sums (AUC, Brier) then add up in the same order whatever the file's.
-    crate::sort::by_key_then_index(&mut train, &hash);
-    crate::sort::by_key_then_index(&mut test, &hash);
-    train.truncate(opts.training_sample as usize);
+    let by_hash = hash_order(&hash);
+    let sample_size = opts.training_sample as usize;
+    let train: Vec<usize> = by_hash
+        .iter()
+        .copied()
+        .filter(|&c| hash[c] % 1000 >= cut)
+        .take(sample_size)
+        .collect();
+    let test: Vec<usize> = by_hash
+        .iter()
+        .copied()
+        .filter(|&c| hash[c] % 1000 < cut)
+        .collect();
     rep.window_days = Some(h.days as u32);
     rep.cutoff = Some(crate::dates::format_day(h.cutoff));
     rep.customers = n;
@@ -300,14 +318,14 @@ pub fn run(input: &ChurnInput, opts: &ChurnOptions) -> (ChurnReport, ChurnColumn
     let depth = opts.max_depth as usize;
     let trees_n = opts.trees as usize;
     // The refit's customers: the training sample's rule applied to all calibration customers.
-    let mut all: Vec<usize> = (0..n).collect();
-    crate::sort::by_key_then_index(&mut all, &hash);
-    all.truncate(opts.training_sample as usize);
+    let all = &by_hash[..sample_size.min(n)];
     // Both forests' customers, sorted once by each feature (in the hash order both lists
     // follow, so each list is an ascending run of sample rows).
-    let mut both: Vec<usize> = train.iter().chain(&all).copied().collect();
-    crate::sort::by_key_then_index(&mut both, &hash);
-    both.dedup();
+    let mut in_both = vec![false; n];
+    for &c in train.iter().chain(all) {
+        in_both[c] = true;
+    }
+    let both: Vec<usize> = by_hash.iter().copied().filter(|&c| in_both[c]).collect();
     let mut place = vec![0u32; n];
     for (i, &c) in both.iter().enumerate() {
         place[c] = i as u32;
@@ -373,7 +391,7 @@ pub fn run(input: &ChurnInput, opts: &ChurnOptions) -> (ChurnReport, ChurnColumn
         (Some("trees"), _) => {
             let pa_now: Vec<f64> = input.p_alive.map_or(vec![1.0; now.len()], |p| p.to_vec());
             let f_now = features::build(now, &pa_now, design.as_ref(), |c| c);
-            match forest_of(&all) {
+            match forest_of(all) {
                 Some(fr) => {
                     rep.risk_basis = Some("trees");
                     (0..now.len()).map(|c| fr.predict(f_now.row(c))).collect()
@@ -408,11 +426,30 @@ pub fn run(input: &ChurnInput, opts: &ChurnOptions) -> (ChurnReport, ChurnColumn
         })
         .collect();
     if !risk.is_empty() {
-        let mut order: Vec<(u64, usize)> =
-            (0..now.len()).map(|c| (id_hash(&now.ids[c]), c)).collect();
-        crate::sort::pairs_unstable(&mut order);
-        rep.mean_risk = Some(order.iter().map(|&(_, c)| risk[c]).sum::<f64>() / risk.len() as f64);
+        let now_hash: Vec<u64> = (0..now.len()).map(|c| id_hash(&now.ids[c])).collect();
+        let order = hash_order(&now_hash);
+        rep.mean_risk = Some(order.iter().map(|&c| risk[c]).sum::<f64>() / risk.len() as f64);
         rep.high_risk = risk.iter().filter(|&&r| r >= 0.5).count();
     }
     (rep, ChurnColumns { risk }, w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The radix order is the comparison sort it replaced, equal hashes included.
+    #[test]
+    fn hash_order_is_the_key_then_index_sort() {
+        let hash: Vec<u64> = (0..5000u64)
+            .map(|i| match i % 3 {
+                0 => id_hash(&format!("C{i}")),
+                1 => i % 17,
+                _ => u64::MAX - i % 5,
+            })
+            .collect();
+        let mut want: Vec<usize> = (0..hash.len()).collect();
+        crate::sort::by_key_then_index(&mut want, &hash);
+        assert_eq!(hash_order(&hash), want);
+    }
 }
