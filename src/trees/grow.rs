@@ -244,25 +244,27 @@ impl Grower<'_> {
             let (weight, tag) = (&self.weight[j], &self.tag[j]);
             // The class sums as linfa's, one class at a time: adding or taking 0.0 leaves a
             // sum's bits as they are (none is −0.0), so both are updated without a branch.
-            let (mut right, mut left) = (*freq, [0.0f32; 2]);
-            let mut seen = [false; 2];
+            let ([mut r0, mut r1], [mut l0, mut l1]) = (*freq, [0.0f32; 2]);
+            let (mut seen0, mut seen1) = (false, false);
             let (mut on_right, mut on_left) = (all, 0.0f32);
             for &p in &pos[lo..hi] {
                 let (sw, t) = (weight[p as usize], tag[p as usize]);
                 let one = t & 1 == 1;
                 let (w0, w1) = if one { (0.0, sw) } else { (sw, 0.0) };
-                right[0] -= w0;
-                right[1] -= w1;
-                left[0] += w0;
-                left[1] += w1;
-                seen[usize::from(one)] = true;
+                r0 -= w0;
+                r1 -= w1;
+                l0 += w0;
+                l1 += w1;
+                seen0 |= !one;
+                seen1 |= one;
                 on_right -= sw;
                 on_left += sw;
                 if t & SPLIT_AFTER == 0 || on_right < leaf_min || on_left < leaf_min {
                     continue;
                 }
                 let share = on_right / all;
-                let score = share * gini(&right, present) + (1.0 - share) * gini(&left, &seen);
+                let score = share * gini(&[r0, r1], present)
+                    + (1.0 - share) * gini(&[l0, l1], &[seen0, seen1]);
                 if best.is_none_or(|b| score < b.2) {
                     best = Some((j, p as usize, score));
                 }
