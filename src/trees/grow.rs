@@ -98,7 +98,9 @@ pub(super) fn grow(orders: &[Order], y: &[usize], w: &[f32], rules: Rules) -> Gr
             let weight = o.rows.iter().map(|&r| w[r as usize]).collect();
             let tag = (0..n)
                 .map(|p| {
-                    let split = p + 1 < n && !((o.values[p] - o.values[p + 1]).abs() < 1e-5);
+                    // linfa's test, kept as it is (∞ − ∞ is NaN: not "equal").
+                    let equal = p + 1 < n && (o.values[p] - o.values[p + 1]).abs() < 1e-5;
+                    let split = p + 1 < n && !equal;
                     y[o.rows[p] as usize] as u8 | if split { SPLIT_AFTER } else { 0 }
                 })
                 .collect();
