@@ -56,16 +56,18 @@ impl<'a> Presorted<'a> {
         }
         let orders = (0..f)
             .map(|j| {
-                let mut pairs: Vec<(u32, f64)> = rows
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &r)| (i as u32, x[r * f + j]))
-                    .collect();
-                // linfa's comparator, so the same stable order (no NaN: a total preorder).
-                pairs.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Greater));
+                let value = |i: usize| x[rows[i] * f + j];
+                let mut order: Vec<usize> = (0..rows.len()).collect();
+                // linfa's comparator (no NaN: a total preorder), so the same stable order;
+                // through the crate's one stable index sort (the core's size).
+                crate::sort::indices_by(&mut order, |a, b| {
+                    value(a)
+                        .partial_cmp(&value(b))
+                        .unwrap_or(std::cmp::Ordering::Greater)
+                });
                 Order {
-                    rows: pairs.iter().map(|p| p.0).collect(),
-                    values: pairs.iter().map(|p| p.1).collect(),
+                    rows: order.iter().map(|&i| i as u32).collect(),
+                    values: order.iter().map(|&i| value(i)).collect(),
                 }
             })
             .collect();
