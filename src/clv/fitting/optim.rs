@@ -136,8 +136,15 @@ pub fn minimize(obj: &dyn Objective, start: &[f64], max_iters: u64) -> Minimum {
         match res {
             Ok(r) => {
                 iterations += r.state().get_iter();
+                // Words an analyst reads in the warning, not argmin's Debug output.
                 status = match r.state().get_termination_reason() {
                     Some(TerminationReason::SolverConverged) => "converged".into(),
+                    Some(TerminationReason::MaxItersReached) => {
+                        format!("stopped after {max_iters} iterations")
+                    }
+                    Some(TerminationReason::SolverExit(_)) => {
+                        "stalled: the line search found no lower cost".into()
+                    }
                     Some(other) => format!("{other:?}"),
                     None => "unknown".into(),
                 };
