@@ -15,8 +15,16 @@ pub fn from_day(day: i32) -> NaiveDate {
     NaiveDate::from_num_days_from_ce_opt(day + UNIX_EPOCH_CE_DAYS).unwrap_or(NaiveDate::MIN)
 }
 
+/// `YYYY-MM-DD`, as chrono's `%Y-%m-%d` writes it (a year outside 0..=9999 signed, at least
+/// four digits), without chrono's formatting machinery in the wasm.
 pub fn format_day(day: i32) -> String {
-    from_day(day).format("%Y-%m-%d").to_string()
+    let d = from_day(day);
+    let (y, m, dd) = (d.year(), d.month(), d.day());
+    if (0..=9999).contains(&y) {
+        format!("{y:04}-{m:02}-{dd:02}")
+    } else {
+        format!("{y:+05}-{m:02}-{dd:02}")
+    }
 }
 
 /// Parses `YYYY-MM-DD` (the only date form accepted in options).
@@ -52,5 +60,23 @@ mod tests {
         assert_eq!(from_day(to_day(d)), d);
         assert_eq!(to_day(d), 19787);
         assert_eq!(format_month(month_index(to_day(d))), "2024-03");
+    }
+
+    #[test]
+    fn format_day_writes_what_chrono_writes() {
+        let far = [
+            i32::MIN,
+            -1_000_000_000,
+            -719_163,
+            -719_162,
+            -400_000,
+            2_932_896,
+            2_932_897,
+        ];
+        let near = (-800_000..3_000_000).step_by(997);
+        for day in far.into_iter().chain(near) {
+            let chrono = from_day(day).format("%Y-%m-%d").to_string();
+            assert_eq!(format_day(day), chrono, "day {day}");
+        }
     }
 }

@@ -360,10 +360,8 @@ pub fn infer_missing(roles: &mut Roles, columns: &[Vec<&str>], decimal: Decimal)
                 .map(|v| v.trim())
                 .filter(|v| !v.is_empty())
                 .collect();
-            let mut distinct = vals.clone();
-            distinct.sort_unstable();
-            distinct.dedup();
-            !vals.is_empty() && (distinct.len() > 1 || vals.len() == 1)
+            let repeats_one_value = vals.iter().all(|v| *v == vals[0]);
+            !vals.is_empty() && (!repeats_one_value || vals.len() == 1)
         });
     }
 }

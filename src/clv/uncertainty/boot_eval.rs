@@ -272,10 +272,17 @@ pub fn evaluate_blocks(
         order[fill[r] as usize] = c as u32;
         fill[r] += 1;
     }
+    // (key, index) pairs are distinct, so the shared pair sort gives the one order.
+    let mut pairs: Vec<(u64, usize)> = Vec::new();
     for r in span.clone() {
         let run = &mut order[start[r] as usize..start[r + 1] as usize];
         if run.len() > 1 {
-            run.sort_by_key(|&c| (mkey(c as usize), c));
+            pairs.clear();
+            pairs.extend(run.iter().map(|&c| (mkey(c as usize), c as usize)));
+            crate::sort::pairs_unstable(&mut pairs);
+            for (slot, &(_, c)) in run.iter_mut().zip(&pairs) {
+                *slot = c as u32;
+            }
         }
     }
     let (linear, palive_linear, _) = method(bi, nd);
