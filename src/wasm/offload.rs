@@ -4,10 +4,13 @@
 //! `provideSegments` before `analyze`. Columns cross as typed arrays (transferable); the
 //! report crosses as a plain JS object (numbers are f64 both sides: exact).
 //!
+//! Both workers may share the segmentation's k-means jobs (`SegmentScan`: one per k of the
+//! scan, each answer as bytes, combined in job order by one of them).
+//!
 //! Half of a large CLV bootstrap goes the same way: `intervalJob` (bytes) → `runIntervals` in
 //! the second worker → `provideIntervals`; the core's codec (`clv::uncertainty::job`) keeps
 //! every f64's bits.
-use js_sys::{Float32Array, Float64Array, Object, Reflect, Uint32Array};
+use js_sys::{Float32Array, Float64Array, Object, Reflect, Uint32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use super::analysis::Dataset;
@@ -15,7 +18,7 @@ use super::{js_error, options, to_js};
 use crate::error::Error;
 use crate::options::Options;
 use crate::pipeline::{run_interval_job, SegmentFeatures, SegmentJob, SegmentResult};
-use crate::segment::{SegmentColumns, SegmentOptions};
+use crate::segment::{Scan, SegmentColumns, SegmentOptions};
 
 fn set(o: &Object, key: &str, v: &JsValue) -> Result<(), JsValue> {
     Reflect::set(o, &key.into(), v).map(|_| ())
@@ -177,23 +180,20 @@ impl Dataset {
     }
 }
 
-/// Runs a `segmentJob` (in any worker that loaded this module) and returns the answer for
-/// `provideSegments`.
-#[wasm_bindgen(js_name = runSegments, unchecked_return_type = "SegmentAnswer")]
-pub fn run_segments(
-    #[wasm_bindgen(unchecked_param_type = "SegmentJob")] job: JsValue,
-) -> Result<Object, JsValue> {
-    let job = SegmentJob {
-        token: token(&job)?,
-        options: segment_options(&job)?,
+fn segment_job(job: &JsValue) -> Result<SegmentJob, JsValue> {
+    Ok(SegmentJob {
+        token: token(job)?,
+        options: segment_options(job)?,
         features: SegmentFeatures {
-            recency_days: f64s(&job, "recencyDays")?,
-            frequency: f64s(&job, "frequency")?,
-            monetary: f64s(&job, "monetary")?,
-            tenure_days: f64s(&job, "tenureDays")?,
+            recency_days: f64s(job, "recencyDays")?,
+            frequency: f64s(job, "frequency")?,
+            monetary: f64s(job, "monetary")?,
+            tenure_days: f64s(job, "tenureDays")?,
         },
-    };
-    let r = job.run();
+    })
+}
+
+fn answer(r: SegmentResult) -> Result<Object, JsValue> {
     let o = Object::new();
     set(&o, "token", &JsValue::from_f64(r.token as f64))?;
     set(&o, "options", &to_js(&r.options)?)?;
@@ -207,6 +207,70 @@ pub fn run_segments(
     set(&o, "x", &Float32Array::from(r.columns.x.as_slice()).into())?;
     set(&o, "y", &Float32Array::from(r.columns.y.as_slice()).into())?;
     Ok(o)
+}
+
+/// Runs a `segmentJob` (in any worker that loaded this module) and returns the answer for
+/// `provideSegments`.
+#[wasm_bindgen(js_name = runSegments, unchecked_return_type = "SegmentAnswer")]
+pub fn run_segments(
+    #[wasm_bindgen(unchecked_param_type = "SegmentJob")] job: JsValue,
+) -> Result<Object, JsValue> {
+    answer(segment_job(&job)?.run())
+}
+
+/// A `segmentJob` cut at its k-means jobs (one per k of the scan), for workers that share
+/// them: each calls `runJob(i)` for the jobs it takes; one gathers every answer and calls
+/// `finish` with them in job order. The answer is `runSegments`' whoever ran which job.
+#[wasm_bindgen]
+pub struct SegmentScan {
+    job: SegmentJob,
+    scan: Option<Scan>,
+}
+
+#[wasm_bindgen]
+impl SegmentScan {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "SegmentJob")] job: JsValue,
+    ) -> Result<SegmentScan, JsValue> {
+        let job = segment_job(&job)?;
+        let scan = Some(job.scan());
+        Ok(SegmentScan { job, scan })
+    }
+
+    /// Number of k-means jobs (0 when nothing is to fit).
+    pub fn jobs(&self) -> usize {
+        self.scan.as_ref().map_or(0, Scan::jobs)
+    }
+
+    /// Runs k-means job `i`: its answer's bytes, for `finish` in any worker holding the same
+    /// job.
+    #[wasm_bindgen(js_name = runJob)]
+    pub fn run_job(&self, i: usize) -> Result<Vec<u8>, JsValue> {
+        let scan = self.scan.as_ref().ok_or_else(|| bad("finished"))?;
+        Ok(scan.run_job(i).encode())
+    }
+
+    /// The answer for `provideSegments` from every job's bytes, job `i`'s at index `i`.
+    #[wasm_bindgen(unchecked_return_type = "SegmentAnswer")]
+    pub fn finish(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] fits: js_sys::Array,
+    ) -> Result<Object, JsValue> {
+        let scan = self.scan.take().ok_or_else(|| bad("finished"))?;
+        if fits.length() as usize != scan.jobs() {
+            return Err(bad("fits"));
+        }
+        let fits = fits
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let bytes = f.dyn_into::<Uint8Array>().map_err(|_| bad("fits"))?;
+                scan.decode_fit(i, &bytes.to_vec()).ok_or_else(|| bad("fits"))
+            })
+            .collect::<Result<Vec<_>, JsValue>>()?;
+        answer(self.job.finish(scan, fits))
+    }
 }
 
 /// Evaluates an `intervalJob` (in any worker that loaded this module): the answer for
