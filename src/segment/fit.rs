@@ -22,53 +22,34 @@ pub(crate) struct FitSettings {
     pub seed: u64,
 }
 
-/// Runs linfa k-means on `data` (rows = customers). `init = None` runs `n_init` k-means++
-/// restarts; `Some(c)` starts from `c` (one run). Returns the centroids, or an error text.
-/// Callers guarantee `1 <= k <= data.nrows()` and a non-empty feature set, which linfa's
-/// k-means++ needs to avoid its internal asserts.
-pub(crate) fn kmeans(
-    data: ArrayView2<f64>,
-    k: usize,
-    init: Option<Array2<f64>>,
-    s: &FitSettings,
-) -> Result<Array2<f64>, String> {
-    let (n, d) = data.dim();
-    if k == 0 || n < k || d == 0 {
-        return Err(format!("cannot fit k={k} on {n} rows x {d} features"));
-    }
-    let (init, runs) = match init {
-        Some(c) if c.dim() == (k, d) => (KMeansInit::Precomputed(c), 1),
-        Some(_) => return Err("starting centroids have the wrong shape".into()),
-        None => (KMeansInit::KMeansPlusPlus, s.n_init),
-    };
-    let rng = Xoshiro256Plus::seed_from_u64(s.seed);
-    let dataset = DatasetBase::from(data);
-    let model = KMeans::params_with_rng(k, rng)
-        .n_runs(runs)
-        .max_n_iterations(s.max_iter)
-        .tolerance(s.tolerance)
-        .init_method(init)
-        .fit(&dataset)
-        .map_err(|e| e.to_string())?;
-    let c = model.centroids().to_owned();
-    if c.iter().all(|v| v.is_finite()) {
-        Ok(c)
-    } else {
-        Err("k-means produced non-finite centroids".into())
-    }
-}
-
 /// linfa-clustering's `KMeans` fitted on the scan sample from `start` (the chosen restart), as
-/// the model of the segmentation; `start` itself if linfa fails. From a converged restart linfa
-/// needs one or two iterations, so this costs little; the restarts and the full-data
-/// refinement run in `lloyd`, which is several times faster (docs/dependencies.md).
+/// the model of the segmentation; `start` itself if linfa fails or leaves non-finite
+/// centroids. From a converged restart linfa needs one or two iterations, so this costs
+/// little; the restarts and the full-data refinement run in `lloyd`, which is several times
+/// faster (docs/dependencies.md). linfa's own k-means++ is never asked for and its errors are
+/// never formatted, so neither is compiled into the wasm.
 pub(crate) fn sample_model(
     sample: ArrayView2<f64>,
     start: Array2<f64>,
     s: &FitSettings,
 ) -> Array2<f64> {
+    let (n, d) = sample.dim();
     let k = start.nrows();
-    kmeans(sample, k, Some(start.clone()), s).unwrap_or(start)
+    if k == 0 || n < k || d == 0 || start.ncols() != d {
+        return start;
+    }
+    let fitted = KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(s.seed))
+        .n_runs(1)
+        .max_n_iterations(s.max_iter)
+        .tolerance(s.tolerance)
+        .init_method(KMeansInit::Precomputed(start.clone()))
+        .fit(&DatasetBase::from(sample));
+    match fitted {
+        Ok(model) if model.centroids().iter().all(|v| v.is_finite()) => {
+            model.centroids().to_owned()
+        }
+        _ => start,
+    }
 }
 
 /// All `n_init` k-means runs on `data`, each started from greedy k-means++ seeds drawn from one

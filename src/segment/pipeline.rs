@@ -7,9 +7,9 @@ use super::choose_k::{recommend, Recommendation, ScanPoint};
 use super::crosstab::crosstab;
 use super::features::{self, FeatureSpace};
 use super::fit::{assign, best_on_all, refine, restart_count, restarts, sample_model, FitSettings};
-use super::jobs::KmeansFit;
 use super::hyperparams::SegmentOptions;
 use super::input::SegmentInput;
+use super::jobs::KmeansFit;
 use super::pca::project;
 use super::profile::profiles;
 use super::sample::sample_indices;
@@ -211,9 +211,12 @@ impl Scan {
         let ks = plan.ks();
         // A fit per job, in job order; a failed job's warning in that order too.
         let mut fitted = Vec::new();
-        for (&k, fit) in ks.iter().zip(fits.into_iter().chain(std::iter::repeat_with(|| {
-            KmeansFit::Failed("k-means job missing".into())
-        }))) {
+        for (&k, fit) in ks
+            .iter()
+            .zip(fits.into_iter().chain(std::iter::repeat_with(|| {
+                KmeansFit::Failed("k-means job missing".into())
+            })))
+        {
             match fit {
                 KmeansFit::Fit(c, inertia) => fitted.push((k, c, inertia)),
                 KmeansFit::NoFit => {}

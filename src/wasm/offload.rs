@@ -266,7 +266,8 @@ impl SegmentScan {
             .enumerate()
             .map(|(i, f)| {
                 let bytes = f.dyn_into::<Uint8Array>().map_err(|_| bad("fits"))?;
-                scan.decode_fit(i, &bytes.to_vec()).ok_or_else(|| bad("fits"))
+                scan.decode_fit(i, &bytes.to_vec())
+                    .ok_or_else(|| bad("fits"))
             })
             .collect::<Result<Vec<_>, JsValue>>()?;
         answer(self.job.finish(scan, fits))

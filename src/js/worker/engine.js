@@ -56,7 +56,7 @@ function start({ module, formatsWasm, fullWasm, port }) {
     helperPending.delete(data.id);
     if (data.error) p?.reject(new Error(data.error));
     else {
-      if (p && data.ms != null) p.ms(data.ms);
+      if (p && data.ms != null) p.ms(data.ms, data.here);
       p?.resolve(data.result);
     }
   };
@@ -177,7 +177,10 @@ async function runAnalysis(msg, progress) {
   const arrays = job ? [job.recencyDays, job.frequency, job.monetary, job.tenureDays] : [];
   // The segment worker's own run times (`helper*`), beside this worker's phases: together they
   // say which worker waited for which.
-  const helperMs = (name) => (ms) => { phases[name] = ms; };
+  const helperMs = (name) => (ms, jobs) => {
+    phases[name] = ms;
+    if (jobs != null) phases[`${name}Jobs`] = jobs;
+  };
   const sent = job ? elsewhere({ job }, arrays.map((a) => a.buffer), helperMs('helperKmeans')) : null;
   const segments = sent?.answer.catch(() => null);
   phase('segmentJob');

@@ -16,8 +16,15 @@
 import init, { runIntervals, SegmentScan } from '../crm_lens.js';
 import { turn } from './turn.js';
 
-// The k-means scans running here, by job id: what the analysis worker claimed and answered.
+// What the analysis worker claimed and answered, by scan (job id): kept from its first note,
+// which may come before this worker has begun the scan; ids only grow, so a note for a scan
+// already finished (a job both ran) is dropped.
 const scans = new Map();
+let finished = 0;
+function notes(id) {
+  if (!scans.has(id)) scans.set(id, { claimed: new Set(), failed: new Set(), fits: [], wake: null });
+  return scans.get(id);
+}
 
 self.onmessage = ({ data }) => {
   if (data.type !== 'init') return;
@@ -50,8 +57,8 @@ async function handle(port, ready, msg) {
 
 /** A note of the analysis worker on scan `msg.id`: a job it claimed, or its answer. */
 function note(msg) {
-  const s = scans.get(msg.id);
-  if (!s) return;
+  if (msg.id <= finished) return;
+  const s = notes(msg.id);
   if (msg.claim != null) s.claimed.add(msg.claim);
   else if (msg.bytes) s.fits[msg.fit] ??= msg.bytes;
   else s.failed.add(msg.fit);
@@ -60,11 +67,11 @@ function note(msg) {
 
 /** The segmentation of `msg.job`, its k-means jobs shared; `here`: the jobs run here. */
 async function segment(port, msg) {
-  const scan = new SegmentScan(msg.job);
-  const n = scan.jobs();
-  const s = { claimed: new Set(), failed: new Set(), fits: new Array(n), wake: null };
-  scans.set(msg.id, s);
+  let scan;
   try {
+    scan = new SegmentScan(msg.job);
+    const n = scan.jobs();
+    const s = notes(msg.id);
     let here = 0;
     for (let i = n - 1; i >= 0; i--) {
       await turn();
@@ -81,9 +88,10 @@ async function segment(port, msg) {
         } else await new Promise((resolve) => { s.wake = resolve; });
       }
     }
-    return { result: scan.finish(s.fits), here };
+    return { result: scan.finish(s.fits.slice(0, n)), here };
   } finally {
+    finished = Math.max(finished, msg.id);
     scans.delete(msg.id);
-    scan.free();
+    scan?.free();
   }
 }
