@@ -158,10 +158,10 @@ impl Scan {
     }
 
     /// Job `i`: the sample runs of its k, the best of them on all customers refined (as
-    /// [`best_on_all`]). `None` for an index out of range.
+    /// [`best_on_all`]). No fit for an index out of range.
     pub fn run_job(&self, i: usize) -> KmeansFit {
         let Some(&k) = self.plan.ks().get(i) else {
-            return KmeansFit::Failed(format!("no k-means job {i}"));
+            return KmeansFit::NoFit;
         };
         let data = self.space.data.view();
         let m = self.idx.len();

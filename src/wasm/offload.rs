@@ -1,11 +1,10 @@
 //! The segmentation in a second worker (feature `js-analysis`; see `pipeline::offload`). The
 //! page's worker asks its `Dataset` for a `segmentJob`, posts it to a second worker that
-//! calls `runSegments`, fits CLV meanwhile (`prepareModels`), and hands the answer back with
-//! `provideSegments` before `analyze`. Columns cross as typed arrays (transferable); the
-//! report crosses as a plain JS object (numbers are f64 both sides: exact).
-//!
-//! Both workers may share the segmentation's k-means jobs (`SegmentScan`: one per k of the
-//! scan, each answer as bytes, combined in job order by one of them).
+//! runs it as a `SegmentScan`, fits CLV meanwhile (`prepareModels`), and hands the answer
+//! back with `provideSegments` before `analyze`. Both workers may share the scan's k-means
+//! jobs (one per k, each answer as bytes, combined in job order by the second worker).
+//! Columns cross as typed arrays (transferable); the report crosses as a plain JS object
+//! (numbers are f64 both sides: exact).
 //!
 //! Half of a large CLV bootstrap goes the same way: `intervalJob` (bytes) → `runIntervals` in
 //! the second worker → `provideIntervals`; the core's codec (`clv::uncertainty::job`) keeps
@@ -28,11 +27,11 @@ fn get(o: &JsValue, key: &str) -> Result<JsValue, JsValue> {
     Reflect::get(o, &key.into())
 }
 
-/// A malformed job or result (not what `segmentJob` / `runSegments` made).
+/// A malformed job or result (not what `segmentJob` / `SegmentScan` made).
 fn bad(what: &str) -> JsValue {
     js_error(
         Error::new("invalid_segment_job", format!("the segmentation job or result is malformed: {what}"))
-            .with_hint("pass segmentJob()'s object to runSegments() and its answer to provideSegments() unchanged"),
+            .with_hint("pass segmentJob()'s object to new SegmentScan() and its finish() to provideSegments() unchanged"),
     )
 }
 
@@ -63,7 +62,7 @@ fn segment_options(o: &JsValue) -> Result<SegmentOptions, JsValue> {
 const TS_TYPES: &str = r#"
 import type { SegmentOptions, SegmentsReport, Warning } from './types.js';
 
-/** The k-means segmentation's input, for `runSegments` in another worker (transferable). */
+/** The k-means segmentation's input, for a `SegmentScan` in another worker (transferable). */
 export interface SegmentJob {
   token: number;
   options: SegmentOptions;
@@ -73,7 +72,7 @@ export interface SegmentJob {
   tenureDays: Float64Array;
 }
 
-/** What `runSegments` answers, for `provideSegments`. */
+/** What `SegmentScan.finish` answers, for `provideSegments`. */
 export interface SegmentAnswer {
   token: number;
   options: SegmentOptions;
@@ -99,7 +98,7 @@ impl Dataset {
     }
 
     /// The segmentation's input for `opts` when it must run and may run in another worker
-    /// (`runSegments`), else `null`.
+    /// (`SegmentScan`), else `null`.
     #[wasm_bindgen(js_name = segmentJob, unchecked_return_type = "SegmentJob | null")]
     pub fn segment_job(
         &mut self,
@@ -148,7 +147,7 @@ impl Dataset {
             .map_err(js_error)
     }
 
-    /// Remembers what `runSegments` answered for this dataset's `segmentJob(opts)`.
+    /// Remembers what `SegmentScan.finish` answered for this dataset's `segmentJob(opts)`.
     #[wasm_bindgen(js_name = provideSegments)]
     pub fn provide_segments(
         &mut self,
@@ -209,18 +208,9 @@ fn answer(r: SegmentResult) -> Result<Object, JsValue> {
     Ok(o)
 }
 
-/// Runs a `segmentJob` (in any worker that loaded this module) and returns the answer for
-/// `provideSegments`.
-#[wasm_bindgen(js_name = runSegments, unchecked_return_type = "SegmentAnswer")]
-pub fn run_segments(
-    #[wasm_bindgen(unchecked_param_type = "SegmentJob")] job: JsValue,
-) -> Result<Object, JsValue> {
-    answer(segment_job(&job)?.run())
-}
-
 /// A `segmentJob` cut at its k-means jobs (one per k of the scan), for workers that share
 /// them: each calls `runJob(i)` for the jobs it takes; one gathers every answer and calls
-/// `finish` with them in job order. The answer is `runSegments`' whoever ran which job.
+/// `finish` with them in job order. The answer is the same whoever ran which job.
 #[wasm_bindgen]
 pub struct SegmentScan {
     job: SegmentJob,
