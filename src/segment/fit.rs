@@ -3,15 +3,13 @@
 //! linfa-clustering's `KMeans` for the chosen model on the scan sample, and the
 //! nearest-centroid pass.
 
-use linfa::prelude::*;
-use linfa::DatasetBase;
-use linfa_clustering::{KMeans, KMeansInit};
 use ndarray::{Array2, ArrayView2};
 use rand_xoshiro::rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
 
 use super::kmeans_pp::greedy_kmeans_pp;
 use super::lloyd::{assign_flat, lloyd};
+use super::m_kmeans::m_kmeans;
 
 /// Settings of one k-means fit (already validated).
 #[derive(Clone, Copy)]
@@ -23,11 +21,10 @@ pub(crate) struct FitSettings {
 }
 
 /// linfa-clustering's `KMeans` fitted on the scan sample from `start` (the chosen restart), as
-/// the model of the segmentation; `start` itself if linfa fails or leaves non-finite
-/// centroids. From a converged restart linfa needs one or two iterations, so this costs
-/// little; the restarts and the full-data refinement run in `lloyd`, which is several times
-/// faster (docs/dependencies.md). linfa's own k-means++ is never asked for and its errors are
-/// never formatted, so neither is compiled into the wasm.
+/// the model of the segmentation (`m_kmeans`: linfa's fit replayed bit for bit); `start`
+/// itself where linfa fails or leaves non-finite centroids. From a converged restart it needs
+/// one or two passes, so this costs little; the restarts and the full-data refinement run in
+/// `lloyd`, which is several times faster (docs/dependencies.md).
 pub(crate) fn sample_model(
     sample: ArrayView2<f64>,
     start: Array2<f64>,
@@ -38,15 +35,18 @@ pub(crate) fn sample_model(
     if k == 0 || n < k || d == 0 || start.ncols() != d {
         return start;
     }
-    let fitted = KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(s.seed))
-        .n_runs(1)
-        .max_n_iterations(s.max_iter)
-        .tolerance(s.tolerance)
-        .init_method(KMeansInit::Precomputed(start.clone()))
-        .fit(&DatasetBase::from(sample));
+    let rows = sample.as_standard_layout();
+    let from = start.as_standard_layout();
+    let fitted = m_kmeans(
+        rows.as_slice().unwrap_or(&[]),
+        d,
+        from.as_slice().unwrap_or(&[]),
+        s.max_iter,
+        s.tolerance,
+    );
     match fitted {
-        Ok(model) if model.centroids().iter().all(|v| v.is_finite()) => {
-            model.centroids().to_owned()
+        Some(c) if c.iter().all(|v| v.is_finite()) => {
+            Array2::from_shape_vec((k, d), c).unwrap_or(start)
         }
         _ => start,
     }

@@ -20,6 +20,7 @@ mod input;
 mod jobs;
 mod kmeans_pp;
 mod lloyd;
+mod m_kmeans;
 mod naming;
 mod pca;
 mod pipeline;
