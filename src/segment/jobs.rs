@@ -6,8 +6,9 @@ use ndarray::Array2;
 /// What one k-means job gave.
 #[derive(Debug, Clone, PartialEq)]
 pub enum KmeansFit {
-    /// The best run's centroids (k x d) on all customers, and its inertia there.
-    Fit(Array2<f64>, f64),
+    /// The best run's centroids (k x d) on all customers, its inertia there, and (a scanned
+    /// k) its silhouette on the silhouette sample.
+    Fit(Array2<f64>, f64, Option<f64>),
     /// No run left finite centroids (nothing to warn about beyond what the runs did).
     NoFit,
     /// The restarts could not run: the `fitFailed` warning's text.
@@ -19,14 +20,14 @@ const NO_FIT: u8 = 1;
 const FAILED: u8 = 0;
 
 impl KmeansFit {
-    /// Bytes: a tag, then the inertia and the centroids row-major (little-endian f64), or the
-    /// warning's UTF-8 text.
+    /// Bytes: a tag, then whether a silhouette follows, the inertia, the silhouette (0 if
+    /// none) and the centroids row-major (little-endian f64); or the warning's UTF-8 text.
     pub fn encode(&self) -> Vec<u8> {
         match self {
-            KmeansFit::Fit(c, inertia) => {
-                let mut out = Vec::with_capacity(9 + 8 * c.len());
-                out.push(FIT);
-                for v in std::iter::once(inertia).chain(c.iter()) {
+            KmeansFit::Fit(c, inertia, sil) => {
+                let mut out = Vec::with_capacity(18 + 8 * c.len());
+                out.extend([FIT, u8::from(sil.is_some())]);
+                for v in [inertia, &sil.unwrap_or(0.0)].into_iter().chain(c.iter()) {
                     out.extend_from_slice(&v.to_le_bytes());
                 }
                 out
@@ -45,13 +46,13 @@ impl KmeansFit {
     pub fn decode(bytes: &[u8], k: usize, d: usize) -> Option<KmeansFit> {
         let (&tag, rest) = bytes.split_first()?;
         match tag {
-            FIT if rest.len() == 8 * (1 + k * d) => {
-                let mut v = rest
+            FIT if rest.len() == 1 + 8 * (2 + k * d) && rest[0] < 2 => {
+                let mut v = rest[1..]
                     .chunks_exact(8)
                     .map(|b| f64::from_le_bytes(b.try_into().unwrap_or_default()));
-                let inertia = v.next()?;
+                let (inertia, sil) = (v.next()?, v.next()?);
                 let c = Array2::from_shape_vec((k, d), v.collect()).ok()?;
-                Some(KmeansFit::Fit(c, inertia))
+                Some(KmeansFit::Fit(c, inertia, (rest[0] == 1).then_some(sil)))
             }
             NO_FIT if rest.is_empty() => Some(KmeansFit::NoFit),
             FAILED => String::from_utf8(rest.to_vec()).ok().map(KmeansFit::Failed),

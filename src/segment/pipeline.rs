@@ -1,6 +1,8 @@
 //! The `run` entry point: orchestrates sampling, the k scan (as k-means jobs any thread may
 //! run: `Scan`), the final fit and the report.
 
+use std::sync::OnceLock;
+
 use ndarray::{Array2, ArrayView2, Axis};
 
 use super::choose_k::{recommend, Recommendation, ScanPoint};
@@ -67,6 +69,8 @@ pub struct Scan {
     sample: Array2<f64>,
     settings: FitSettings,
     plan: Plan,
+    /// The silhouette sample's distances, computed once by the first job that needs them.
+    pairwise: OnceLock<PairwiseDistances>,
 }
 
 impl Scan {
@@ -142,7 +146,14 @@ impl Scan {
             sample,
             settings,
             plan,
+            pairwise: OnceLock::new(),
         }
+    }
+
+    /// The silhouette sample: the first `silhouetteSample` rows of the scan sample.
+    fn sil_view(&self) -> ArrayView2<'_, f64> {
+        let s = self.opts.silhouette_sample.min(self.idx.len());
+        self.sample.slice(ndarray::s![..s, ..])
     }
 
     /// Number of k-means jobs.
@@ -179,10 +190,20 @@ impl Scan {
         // customers, so the scan compares with scikit-learn's KMeans on all of them.
         let full = (m < self.n).then_some(&st);
         let o = &self.opts;
-        match best_on_all(data, runs, full, o.final_max_iter, o.final_tolerance) {
-            Some((centroids, inertia)) => KmeansFit::Fit(centroids, inertia),
-            None => KmeansFit::NoFit,
-        }
+        let Some((c, inertia)) = best_on_all(data, runs, full, o.final_max_iter, o.final_tolerance)
+        else {
+            return KmeansFit::NoFit;
+        };
+        // A scanned k's silhouette is part of its job (the costliest part of the rest).
+        let silhouette = match self.plan {
+            Plan::Scan(..) => {
+                let sil = self.sil_view();
+                let pw = self.pairwise.get_or_init(|| PairwiseDistances::new(sil));
+                pw.silhouette(&assign(sil, &c).0, k)
+            }
+            _ => None,
+        };
+        KmeansFit::Fit(c, inertia, silhouette)
     }
 
     /// The segmentation from every job's fit, `fits[i]` being job `i`'s (whoever ran it).
@@ -201,6 +222,7 @@ impl Scan {
             sample,
             settings,
             plan,
+            pairwise,
         } = self;
         let opts = &opts;
         let data = space.data.view();
@@ -218,7 +240,7 @@ impl Scan {
             })))
         {
             match fit {
-                KmeansFit::Fit(c, inertia) => fitted.push((k, c, inertia)),
+                KmeansFit::Fit(c, inertia, sil) => fitted.push((k, c, inertia, sil)),
                 KmeansFit::NoFit => {}
                 KmeansFit::Failed(e) => warn(&mut warnings, WarnCode::FitFailed, &e),
             }
@@ -227,7 +249,7 @@ impl Scan {
         let mut scan = Vec::new();
         let mut start: Option<(Array2<f64>, f64)> = None;
         let recommendation;
-        let mut pairwise: Option<PairwiseDistances> = None;
+        let mut pairwise = pairwise.into_inner();
         // The chosen k's scan labels of the silhouette sample and their silhouette.
         let mut scanned: Option<(Vec<u32>, Option<f64>)> = None;
         match plan {
@@ -236,28 +258,26 @@ impl Scan {
                     Recommendation::simple(n.min(1), "degenerate", opts.silhouette_tolerance);
             }
             Plan::Fixed(k) => {
-                start = fitted.pop().map(|(_, c, inertia)| (c, inertia));
+                start = fitted.pop().map(|(_, c, inertia, _)| (c, inertia));
                 recommendation = Recommendation::simple(k, "userFixed", opts.silhouette_tolerance);
             }
             Plan::Scan(..) => {
-                let pw = PairwiseDistances::new(sil_view);
                 let mut fits = Vec::new();
-                for (k, c, inertia) in fitted {
-                    let (sil_labels, _) = assign(sil_view, &c);
+                for (k, c, inertia, silhouette) in fitted {
                     scan.push(ScanPoint {
                         k,
                         inertia,
-                        silhouette: pw.silhouette(&sil_labels, k),
+                        silhouette,
                     });
-                    fits.push((c, inertia, sil_labels));
+                    fits.push((c, inertia));
                 }
                 recommendation = recommend(&scan, opts.silhouette_tolerance);
                 let chosen = scan.iter().position(|p| p.k == recommendation.k);
-                if let Some((c, inertia, labels)) = chosen.and_then(|i| fits.into_iter().nth(i)) {
+                if let Some((c, inertia)) = chosen.and_then(|i| fits.into_iter().nth(i)) {
+                    let labels = assign(sil_view, &c).0;
                     start = Some((c, inertia));
                     scanned = Some((labels, chosen.and_then(|i| scan[i].silhouette)));
                 }
-                pairwise = Some(pw);
             }
         }
 
@@ -286,6 +306,7 @@ impl Scan {
                 // the clusters' numbers), not computed again.
                 Some((scan_labels, sil)) if same_partition(&scan_labels, &sl) => sil,
                 _ => pairwise
+                    .take()
                     .unwrap_or_else(|| PairwiseDistances::new(sil_view))
                     .silhouette(&sl, k),
             }
