@@ -142,7 +142,10 @@ async function shareKmeans(options, id) {
   try {
     for (let i = 0; i < scan.jobs(); i++) {
       if (i > 0) await turn();
-      if (taken()?.has(i) || !helperPending.has(id)) break;
+      // Stop one job short of the segment worker's: the notes cross with a delay (on a busy
+      // machine tens of ms), and a job both take runs twice.
+      const started = taken();
+      if (started?.has(i) || started?.has(i + 1) || i + 1 >= scan.jobs() || !helperPending.has(id)) break;
       helperPort.postMessage({ id, claim: i });
       let bytes;
       try {
