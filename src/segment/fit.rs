@@ -1,6 +1,6 @@
 //! k-means fits: restarts from greedy k-means++ seeds iterated by our flat Lloyd loop
 //! (`lloyd`), as many as are cheap; the best few refined on all customers (`best_on_all`);
-//! linfa-clustering's `KMeans` for the chosen model on the scan sample, and the
+//! the chosen model on the scan sample (linfa's `KMeans` fit, replayed by `m_kmeans`), and the
 //! nearest-centroid pass.
 
 use ndarray::{Array2, ArrayView2};
