@@ -449,3 +449,31 @@ fn extreme_values_never_panic_or_leak_non_finite() {
         );
     }
 }
+
+/// A 10-customer log (found by the fuzzer) on which the Pareto/NBD likelihood keeps rising as
+/// beta → 0: the fit stops at the optimiser's bound on ln parameters and says it diverged. It
+/// used to follow beta down to 1e-300, where each quadrature call took ~700 panels (3 s of CPU
+/// for this file; the fuzzer's 10 s timeout).
+#[test]
+fn a_fit_drifting_to_a_degenerate_limit_stops_and_says_so() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/clv/pareto-drift.csv"
+    );
+    let bytes = std::fs::read(path).unwrap();
+    let opts = crm_lens::Options::default();
+    let a = crm_lens::Dataset::from_bytes(&bytes, &opts)
+        .and_then(|d| d.analyze(&opts))
+        .unwrap();
+    let r = serde_json::to_value(&a.report).unwrap();
+    assert!(r["clv"]["paretoNbd"].is_null());
+    let w = a
+        .report
+        .warnings
+        .iter()
+        .find(|w| w.code == "clv_paretonbd_not_converged")
+        .expect("a warning names the fit");
+    assert!(w.message.contains("diverged"), "{}", w.message);
+    // The other models are unaffected.
+    assert_eq!(r["clv"]["bgnbd"]["converged"], true);
+}

@@ -4,6 +4,8 @@ import { createAnalyzer } from 'crm-lens/worker';
 import 'crm-lens/dashboard';
 
 /** The orders as columns (deterministic demo data; a real page has them from its API). */
+// Orders as a shop's customers make them (the story the CLV models tell): each buys at their
+// own Poisson rate, may stop after any order with their own chance, and has a usual basket.
 function demoColumns(customers = 1200, seed = 11) {
   let s = seed;
   const rand = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
@@ -11,12 +13,14 @@ function demoColumns(customers = 1200, seed = 11) {
   const columns = { customer: [], date: [], amount: [] };
   for (let c = 0; c < customers; c++) {
     const id = `K${c + 1}`;
-    const gap = 10 + rand() * 150;
-    for (let day = Math.floor(rand() * 600); day < 730; day += Math.max(1, Math.round(gap * (0.5 + rand())))) {
+    const gap = 10 + 200 * rand() ** 2; // mean days between orders
+    const stop = 0.05 + 0.5 * rand() ** 2; // chance to stop after an order
+    const basket = 15 + 120 * rand() ** 2;
+    for (let day = Math.floor(rand() * 600); day < 730; day += Math.max(1, Math.round(-gap * Math.log(1 - rand())))) {
       columns.customer.push(id);
       columns.date.push(new Date(start + day * 86_400_000).toISOString().slice(0, 10));
-      columns.amount.push(Math.round((15 + rand() * 200) * 100) / 100);
-      if (rand() < 0.3) break;
+      columns.amount.push(Math.round(basket * (0.5 + rand()) * 100) / 100);
+      if (rand() < stop) break;
     }
   }
   return columns;

@@ -51,7 +51,14 @@ impl Problem<'_> {
             }
         }
         let mut g = vec![0.0; p.len()];
-        let mut f = self.obj.eval(p, &mut g);
+        // Past PHI_LIMIT a fit is drifting to a degenerate limit (a scale of 1e-300 cost the
+        // Pareto/NBD quadrature ~700 panels a call): refused like a non-finite point, unevaluated.
+        let inside = p.iter().all(|v| v.abs() <= PHI_LIMIT);
+        let mut f = if inside {
+            self.obj.eval(p, &mut g)
+        } else {
+            f64::NAN
+        };
         if !f.is_finite() || g.iter().any(|v| !v.is_finite()) {
             // Steer the line search back: a huge but finite cost with a zero gradient.
             f = BAD_COST;
@@ -89,6 +96,11 @@ impl Gradient for Problem<'_> {
 /// (objectives are per-customer means of order 1-100).
 const BAD_COST: f64 = 1e10;
 
+/// Largest |ln parameter| evaluated. The data are in time scaled by 1 / max T, so the fitted
+/// parameters are O(1): real optima stay within e^±20 (lifetimes' donors: beta / alpha = 2e-5;
+/// a Pareto/NBD drifting to exponential dropout: s ≈ 2e6), and e^±100 is far beyond any.
+const PHI_LIMIT: f64 = 100.0;
+
 fn norm(v: &[f64]) -> f64 {
     v.iter().map(|a| a * a).sum::<f64>().sqrt()
 }
@@ -124,8 +136,15 @@ pub fn minimize(obj: &dyn Objective, start: &[f64], max_iters: u64) -> Minimum {
         match res {
             Ok(r) => {
                 iterations += r.state().get_iter();
+                // Words an analyst reads in the warning, not argmin's Debug output.
                 status = match r.state().get_termination_reason() {
                     Some(TerminationReason::SolverConverged) => "converged".into(),
+                    Some(TerminationReason::MaxItersReached) => {
+                        format!("stopped after {max_iters} iterations")
+                    }
+                    Some(TerminationReason::SolverExit(_)) => {
+                        "stalled: the line search found no lower cost".into()
+                    }
                     Some(other) => format!("{other:?}"),
                     None => "unknown".into(),
                 };
@@ -150,6 +169,12 @@ pub fn minimize(obj: &dyn Objective, start: &[f64], max_iters: u64) -> Minimum {
             // gradient says so (a warning read "did not converge (converged; …)").
             if !converged && status == "converged" {
                 status = "stalled: the cost stopped decreasing".into();
+            }
+            if !converged && phi.iter().any(|v| v.abs() > 0.5 * PHI_LIMIT) {
+                status = format!(
+                    "diverged: a parameter ran off to e^±{} (a degenerate limit of the model)",
+                    0.5 * PHI_LIMIT
+                );
             }
             Minimum {
                 phi,
