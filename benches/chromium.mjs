@@ -117,6 +117,11 @@ try {
       if (ph[k] != null) run[name] = ph[k] / 1e3;
     }
     if (ph.models != null) run.clv = ((ph.clv ?? 0) + ph.models) / 1e3;
+    // The k-means jobs the analysis worker ran once its own stages were done (kmeansHere: how
+    // long; waitKmeans is then only the wait after them) and how many each worker ran.
+    if (ph.kmeansHere != null) run.kmeansHere = ph.kmeansHere / 1e3;
+    if (ph.kmeansJobs != null) run.jobsHere = ph.kmeansJobs;
+    if (ph.helperKmeansJobs != null) run.segJobs = ph.helperKmeansJobs;
     out.runs.push(run);
     if (t) out.wasmMemoryBytes = Math.max(out.wasmMemoryBytes ?? 0, t.wasmMemoryBytes);
     out.facts ??= at('report').facts;

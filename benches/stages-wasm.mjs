@@ -65,8 +65,13 @@ for (let i = 0; i < runs; i++) {
   const intervals = await timed(() => ds.intervalJob(options));
   keep('main: intervalJob', intervals);
   keep('main: prepareModels', await timed(() => ds.prepareModels(options)));
-  const seg = await timed(() => m.runSegments(job));
-  keep('segment: runSegments', seg);
+  const seg = await timed(() => {
+    const scan = new m.SegmentScan(job);
+    const answer = scan.finish(Array.from({ length: scan.jobs() }, (_, i) => scan.runJob(i)));
+    scan.free();
+    return answer;
+  });
+  keep('segment: k-means (SegmentScan)', seg);
   let blocks = null;
   if (intervals.out) {
     const r = await timed(() => m.runIntervals(intervals.out));

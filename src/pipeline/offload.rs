@@ -6,7 +6,9 @@
 //!
 //! The protocol: [`Dataset::segment_job`] hands out the segmentation's input (owned columns
 //! and options, tagged with the customer table's generation), the other thread runs
-//! [`SegmentJob::run`] (which is `segment::run`, the function `reanalyze` calls), and
+//! [`SegmentJob::run`] (`segment::run`'s steps, the function `reanalyze` calls) — or both
+//! threads share its k-means jobs ([`SegmentJob::scan`], `Scan::run_job`, fits combined in
+//! job order by [`SegmentJob::finish`]: the same bits whoever ran which) —, and
 //! [`Dataset::provide_segments`] remembers the result in the stage memo; the `reanalyze`
 //! that follows finds it there. A job for another table, or other options, is refused, so
 //! a late answer can never enter a Report it does not belong to.
@@ -30,7 +32,9 @@ use crate::customers::CustomerTable;
 use crate::error::{Error, Result};
 use crate::options::Options;
 use crate::report::Warning;
-use crate::segment::{self, Feature, SegmentColumns, SegmentInput, SegmentOptions, SegmentsReport};
+use crate::segment::{
+    Feature, KmeansFit, Scan, SegmentColumns, SegmentInput, SegmentOptions, SegmentsReport,
+};
 
 /// The customer columns the segmentation reads (frequency as a real number, as k-means
 /// wants it).
@@ -85,8 +89,21 @@ pub struct SegmentResult {
 impl SegmentJob {
     /// Runs the segmentation, as `reanalyze` would.
     pub fn run(&self) -> SegmentResult {
-        let (report, columns, warnings) =
-            segment::run(&self.features.input(None), &self.options, None);
+        let scan = self.scan();
+        let fits = (0..scan.jobs()).map(|i| scan.run_job(i)).collect();
+        self.finish(scan, fits)
+    }
+
+    /// The segmentation cut at its k-means jobs, which several workers may share: each runs
+    /// [`Scan::run_job`] for the jobs it takes, and one hands every fit, in job order, to
+    /// [`SegmentJob::finish`].
+    pub fn scan(&self) -> Scan {
+        Scan::new(&self.features.input(None), &self.options)
+    }
+
+    /// The segmentation from `scan` and its jobs' fits (`fits[i]`: job `i`'s).
+    pub fn finish(&self, scan: Scan, fits: Vec<KmeansFit>) -> SegmentResult {
+        let (report, columns, warnings) = scan.finish(&self.features.input(None), None, fits);
         SegmentResult {
             token: self.token,
             options: self.options.clone(),

@@ -1,17 +1,15 @@
 //! k-means fits: restarts from greedy k-means++ seeds iterated by our flat Lloyd loop
 //! (`lloyd`), as many as are cheap; the best few refined on all customers (`best_on_all`);
-//! linfa-clustering's `KMeans` for the chosen model on the scan sample, and the
+//! the chosen model on the scan sample (linfa's `KMeans` fit, replayed by `m_kmeans`), and the
 //! nearest-centroid pass.
 
-use linfa::prelude::*;
-use linfa::DatasetBase;
-use linfa_clustering::{KMeans, KMeansInit};
 use ndarray::{Array2, ArrayView2};
 use rand_xoshiro::rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
 
 use super::kmeans_pp::greedy_kmeans_pp;
 use super::lloyd::{assign_flat, lloyd};
+use super::m_kmeans::m_kmeans;
 
 /// Settings of one k-means fit (already validated).
 #[derive(Clone, Copy)]
@@ -22,53 +20,36 @@ pub(crate) struct FitSettings {
     pub seed: u64,
 }
 
-/// Runs linfa k-means on `data` (rows = customers). `init = None` runs `n_init` k-means++
-/// restarts; `Some(c)` starts from `c` (one run). Returns the centroids, or an error text.
-/// Callers guarantee `1 <= k <= data.nrows()` and a non-empty feature set, which linfa's
-/// k-means++ needs to avoid its internal asserts.
-pub(crate) fn kmeans(
-    data: ArrayView2<f64>,
-    k: usize,
-    init: Option<Array2<f64>>,
-    s: &FitSettings,
-) -> Result<Array2<f64>, String> {
-    let (n, d) = data.dim();
-    if k == 0 || n < k || d == 0 {
-        return Err(format!("cannot fit k={k} on {n} rows x {d} features"));
-    }
-    let (init, runs) = match init {
-        Some(c) if c.dim() == (k, d) => (KMeansInit::Precomputed(c), 1),
-        Some(_) => return Err("starting centroids have the wrong shape".into()),
-        None => (KMeansInit::KMeansPlusPlus, s.n_init),
-    };
-    let rng = Xoshiro256Plus::seed_from_u64(s.seed);
-    let dataset = DatasetBase::from(data);
-    let model = KMeans::params_with_rng(k, rng)
-        .n_runs(runs)
-        .max_n_iterations(s.max_iter)
-        .tolerance(s.tolerance)
-        .init_method(init)
-        .fit(&dataset)
-        .map_err(|e| e.to_string())?;
-    let c = model.centroids().to_owned();
-    if c.iter().all(|v| v.is_finite()) {
-        Ok(c)
-    } else {
-        Err("k-means produced non-finite centroids".into())
-    }
-}
-
 /// linfa-clustering's `KMeans` fitted on the scan sample from `start` (the chosen restart), as
-/// the model of the segmentation; `start` itself if linfa fails. From a converged restart linfa
-/// needs one or two iterations, so this costs little; the restarts and the full-data
-/// refinement run in `lloyd`, which is several times faster (docs/dependencies.md).
+/// the model of the segmentation (`m_kmeans`: linfa's fit replayed bit for bit); `start`
+/// itself where linfa fails or leaves non-finite centroids. From a converged restart it needs
+/// one or two passes, so this costs little; the restarts and the full-data refinement run in
+/// `lloyd`, which is several times faster (docs/dependencies.md).
 pub(crate) fn sample_model(
     sample: ArrayView2<f64>,
     start: Array2<f64>,
     s: &FitSettings,
 ) -> Array2<f64> {
+    let (n, d) = sample.dim();
     let k = start.nrows();
-    kmeans(sample, k, Some(start.clone()), s).unwrap_or(start)
+    if k == 0 || n < k || d == 0 || start.ncols() != d {
+        return start;
+    }
+    let rows = sample.as_standard_layout();
+    let from = start.as_standard_layout();
+    let fitted = m_kmeans(
+        rows.as_slice().unwrap_or(&[]),
+        d,
+        from.as_slice().unwrap_or(&[]),
+        s.max_iter,
+        s.tolerance,
+    );
+    match fitted {
+        Some(c) if c.iter().all(|v| v.is_finite()) => {
+            Array2::from_shape_vec((k, d), c).unwrap_or(start)
+        }
+        _ => start,
+    }
 }
 
 /// All `n_init` k-means runs on `data`, each started from greedy k-means++ seeds drawn from one

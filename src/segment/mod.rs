@@ -5,7 +5,7 @@
 //! Hamerly-accelerated Lloyd loop (`lloyd`), scored by inertia on all customers and an exact
 //! silhouette on a 4k sub-sample (pairwise distances computed once) -> recommended (or fixed)
 //! k -> of that k's runs, the one best on ALL customers is fitted by linfa-clustering's
-//! `KMeans` on the sample, then refined with Lloyd iterations on all customers -> profiles,
+//! `KMeans` fit (replayed by `m_kmeans`) on the sample, then refined with Lloyd iterations on all customers -> profiles,
 //! labels, crosstab vs RFM, 2-D PCA projection. Scanning on a sample keeps the whole scan well
 //! under a second in wasm (docs/performance.md); choosing and refining on all customers keeps
 //! inertia within 0.1% of scikit-learn's KMeans(n_init=10) on the full data
@@ -17,8 +17,10 @@ mod features;
 mod fit;
 mod hyperparams;
 mod input;
+mod jobs;
 mod kmeans_pp;
 mod lloyd;
+mod m_kmeans;
 mod naming;
 mod pca;
 mod pipeline;
@@ -33,9 +35,10 @@ pub(crate) use crosstab::crosstab;
 pub use features::FeatureTransform;
 pub use hyperparams::{Feature, SegmentOptions, MAX_K, MAX_SILHOUETTE_SAMPLE};
 pub use input::SegmentInput;
+pub use jobs::KmeansFit;
 pub use naming::ClusterName;
 pub use pca::Projection;
-pub use pipeline::run;
+pub use pipeline::{run, Scan};
 pub use profile::add_clv;
 pub use types::{ClusterProfile, Crosstab, SampleSizes, SegmentsReport, Stat, Transform};
 

@@ -1,13 +1,15 @@
 //! The segmentation in a second worker (feature `js-analysis`; see `pipeline::offload`). The
 //! page's worker asks its `Dataset` for a `segmentJob`, posts it to a second worker that
-//! calls `runSegments`, fits CLV meanwhile (`prepareModels`), and hands the answer back with
-//! `provideSegments` before `analyze`. Columns cross as typed arrays (transferable); the
-//! report crosses as a plain JS object (numbers are f64 both sides: exact).
+//! runs it as a `SegmentScan`, fits CLV meanwhile (`prepareModels`), and hands the answer
+//! back with `provideSegments` before `analyze`. Both workers may share the scan's k-means
+//! jobs (one per k, each answer as bytes, combined in job order by the second worker).
+//! Columns cross as typed arrays (transferable); the report crosses as a plain JS object
+//! (numbers are f64 both sides: exact).
 //!
 //! Half of a large CLV bootstrap goes the same way: `intervalJob` (bytes) → `runIntervals` in
 //! the second worker → `provideIntervals`; the core's codec (`clv::uncertainty::job`) keeps
 //! every f64's bits.
-use js_sys::{Float32Array, Float64Array, Object, Reflect, Uint32Array};
+use js_sys::{Float32Array, Float64Array, Object, Reflect, Uint32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use super::analysis::Dataset;
@@ -15,7 +17,7 @@ use super::{js_error, options, to_js};
 use crate::error::Error;
 use crate::options::Options;
 use crate::pipeline::{run_interval_job, SegmentFeatures, SegmentJob, SegmentResult};
-use crate::segment::{SegmentColumns, SegmentOptions};
+use crate::segment::{Scan, SegmentColumns, SegmentOptions};
 
 fn set(o: &Object, key: &str, v: &JsValue) -> Result<(), JsValue> {
     Reflect::set(o, &key.into(), v).map(|_| ())
@@ -25,11 +27,11 @@ fn get(o: &JsValue, key: &str) -> Result<JsValue, JsValue> {
     Reflect::get(o, &key.into())
 }
 
-/// A malformed job or result (not what `segmentJob` / `runSegments` made).
+/// A malformed job or result (not what `segmentJob` / `SegmentScan` made).
 fn bad(what: &str) -> JsValue {
     js_error(
         Error::new("invalid_segment_job", format!("the segmentation job or result is malformed: {what}"))
-            .with_hint("pass segmentJob()'s object to runSegments() and its answer to provideSegments() unchanged"),
+            .with_hint("pass segmentJob()'s object to new SegmentScan() and its finish() to provideSegments() unchanged"),
     )
 }
 
@@ -60,7 +62,7 @@ fn segment_options(o: &JsValue) -> Result<SegmentOptions, JsValue> {
 const TS_TYPES: &str = r#"
 import type { SegmentOptions, SegmentsReport, Warning } from './types.js';
 
-/** The k-means segmentation's input, for `runSegments` in another worker (transferable). */
+/** The k-means segmentation's input, for a `SegmentScan` in another worker (transferable). */
 export interface SegmentJob {
   token: number;
   options: SegmentOptions;
@@ -70,7 +72,7 @@ export interface SegmentJob {
   tenureDays: Float64Array;
 }
 
-/** What `runSegments` answers, for `provideSegments`. */
+/** What `SegmentScan.finish` answers, for `provideSegments`. */
 export interface SegmentAnswer {
   token: number;
   options: SegmentOptions;
@@ -96,7 +98,7 @@ impl Dataset {
     }
 
     /// The segmentation's input for `opts` when it must run and may run in another worker
-    /// (`runSegments`), else `null`.
+    /// (`SegmentScan`), else `null`.
     #[wasm_bindgen(js_name = segmentJob, unchecked_return_type = "SegmentJob | null")]
     pub fn segment_job(
         &mut self,
@@ -145,7 +147,7 @@ impl Dataset {
             .map_err(js_error)
     }
 
-    /// Remembers what `runSegments` answered for this dataset's `segmentJob(opts)`.
+    /// Remembers what `SegmentScan.finish` answered for this dataset's `segmentJob(opts)`.
     #[wasm_bindgen(js_name = provideSegments)]
     pub fn provide_segments(
         &mut self,
@@ -177,23 +179,20 @@ impl Dataset {
     }
 }
 
-/// Runs a `segmentJob` (in any worker that loaded this module) and returns the answer for
-/// `provideSegments`.
-#[wasm_bindgen(js_name = runSegments, unchecked_return_type = "SegmentAnswer")]
-pub fn run_segments(
-    #[wasm_bindgen(unchecked_param_type = "SegmentJob")] job: JsValue,
-) -> Result<Object, JsValue> {
-    let job = SegmentJob {
-        token: token(&job)?,
-        options: segment_options(&job)?,
+fn segment_job(job: &JsValue) -> Result<SegmentJob, JsValue> {
+    Ok(SegmentJob {
+        token: token(job)?,
+        options: segment_options(job)?,
         features: SegmentFeatures {
-            recency_days: f64s(&job, "recencyDays")?,
-            frequency: f64s(&job, "frequency")?,
-            monetary: f64s(&job, "monetary")?,
-            tenure_days: f64s(&job, "tenureDays")?,
+            recency_days: f64s(job, "recencyDays")?,
+            frequency: f64s(job, "frequency")?,
+            monetary: f64s(job, "monetary")?,
+            tenure_days: f64s(job, "tenureDays")?,
         },
-    };
-    let r = job.run();
+    })
+}
+
+fn answer(r: SegmentResult) -> Result<Object, JsValue> {
     let o = Object::new();
     set(&o, "token", &JsValue::from_f64(r.token as f64))?;
     set(&o, "options", &to_js(&r.options)?)?;
@@ -207,6 +206,62 @@ pub fn run_segments(
     set(&o, "x", &Float32Array::from(r.columns.x.as_slice()).into())?;
     set(&o, "y", &Float32Array::from(r.columns.y.as_slice()).into())?;
     Ok(o)
+}
+
+/// A `segmentJob` cut at its k-means jobs (one per k of the scan), for workers that share
+/// them: each calls `runJob(i)` for the jobs it takes; one gathers every answer and calls
+/// `finish` with them in job order. The answer is the same whoever ran which job.
+#[wasm_bindgen]
+pub struct SegmentScan {
+    job: SegmentJob,
+    scan: Option<Scan>,
+}
+
+#[wasm_bindgen]
+impl SegmentScan {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "SegmentJob")] job: JsValue,
+    ) -> Result<SegmentScan, JsValue> {
+        let job = segment_job(&job)?;
+        let scan = Some(job.scan());
+        Ok(SegmentScan { job, scan })
+    }
+
+    /// Number of k-means jobs (0 when nothing is to fit).
+    pub fn jobs(&self) -> usize {
+        self.scan.as_ref().map_or(0, Scan::jobs)
+    }
+
+    /// Runs k-means job `i`: its answer's bytes, for `finish` in any worker holding the same
+    /// job.
+    #[wasm_bindgen(js_name = runJob)]
+    pub fn run_job(&self, i: usize) -> Result<Vec<u8>, JsValue> {
+        let scan = self.scan.as_ref().ok_or_else(|| bad("finished"))?;
+        Ok(scan.run_job(i).encode())
+    }
+
+    /// The answer for `provideSegments` from every job's bytes, job `i`'s at index `i`.
+    #[wasm_bindgen(unchecked_return_type = "SegmentAnswer")]
+    pub fn finish(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] fits: js_sys::Array,
+    ) -> Result<Object, JsValue> {
+        let scan = self.scan.take().ok_or_else(|| bad("finished"))?;
+        if fits.length() as usize != scan.jobs() {
+            return Err(bad("fits"));
+        }
+        let fits = fits
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let bytes = f.dyn_into::<Uint8Array>().map_err(|_| bad("fits"))?;
+                scan.decode_fit(i, &bytes.to_vec())
+                    .ok_or_else(|| bad("fits"))
+            })
+            .collect::<Result<Vec<_>, JsValue>>()?;
+        answer(self.job.finish(scan, fits))
+    }
 }
 
 /// Evaluates an `intervalJob` (in any worker that loaded this module): the answer for

@@ -355,8 +355,10 @@ test('a Dataset from memory re-analyses, offloads and exports like one from a fi
   const other = { ...OPTIONS, segments: { k: 3 } };
   const job = ds.segmentJob(other);
   assert.ok(job && job.recencyDays instanceof Float64Array);
-  const { runSegments } = await import('../../pkg/node.js');
-  ds.provideSegments(other, runSegments(job));
+  const { SegmentScan } = await import('../../pkg/node.js');
+  const scan = new SegmentScan(job);
+  ds.provideSegments(other, scan.finish(Array.from({ length: scan.jobs() }, (_, i) => scan.runJob(i))));
+  scan.free();
   const r = ds.analyze(other);
   assert.deepEqual(ds.stagesRun(), ['segments', 'explain']);
   assert.equal(r.segments.k, 3);

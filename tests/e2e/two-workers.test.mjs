@@ -1,13 +1,22 @@
 // The two workers of crm-lens/worker share the analysis: the segment worker runs k-means and
-// then, on large data, half of CLV's bootstrap (intervalJob → runIntervals → provideIntervals).
-// The Report is the native CLI's, bit for bit, however the blocks were shared.
+// then, on large data, half of CLV's bootstrap (intervalJob → runIntervals → provideIntervals);
+// the analysis worker takes k-means jobs (SegmentScan: one per k) once its own stages are done.
+// The Report is the native CLI's, bit for bit, however the blocks and jobs were shared.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ROOT, nativeReport, startServer, launch, openPage, done } from './helpers.mjs';
-import { initSync, Dataset, runIntervals, runSegments } from '../../pkg/crm_lens.js';
+import { initSync, Dataset, runIntervals, SegmentScan } from '../../pkg/crm_lens.js';
 
 initSync({ module: readFileSync(`${ROOT}pkg/crm_lens_bg.wasm`) });
+
+/** A segmentJob's answer, its k-means jobs run here in order. */
+function runSegments(job) {
+  const scan = new SegmentScan(job);
+  const answer = scan.finish(Array.from({ length: scan.jobs() }, (_, i) => scan.runJob(i)));
+  scan.free();
+  return answer;
+}
 
 const SAMPLE = `${ROOT}www/public/sample.csv`;
 // 2,000 draws make the sample's bootstrap large enough to be shared (rows × draws ≥ 8M; the
@@ -47,6 +56,27 @@ test('without the other worker\'s answer the Report is the same (the missing blo
   assert.deepStrictEqual(report, native);
 });
 
+test('k-means jobs split between two SegmentScans give the answer of one', () => {
+  const ds = new Dataset(readFileSync(SAMPLE), {});
+  ds.prepare({});
+  const whole = runSegments(ds.segmentJob({}));
+  const [a, b, last] = [new SegmentScan(ds.segmentJob({})), new SegmentScan(ds.segmentJob({})), new SegmentScan(ds.segmentJob({}))];
+  const n = last.jobs();
+  assert.equal(n, 9, 'k = 2..10');
+  const fits = new Array(n);
+  // b from the largest k down, a from the smallest up, meeting at job 3; answers as bytes.
+  for (let i = n - 1; i >= 3; i--) fits[i] = b.runJob(i);
+  for (let i = 0; i < 3; i++) fits[i] = a.runJob(i);
+  assert.deepStrictEqual(last.finish(fits), whole);
+  assert.throws(() => last.finish(fits), (e) => e.code === 'invalid_segment_job', 'a scan finishes once');
+  // An answer of another job (another k: other centroids) or a missing one is refused.
+  const swapped = [fits[1], fits[0], ...fits.slice(2)];
+  assert.throws(() => a.finish(swapped), (e) => e.code === 'invalid_segment_job');
+  assert.throws(() => b.finish(fits.slice(1)), (e) => e.code === 'invalid_segment_job');
+  for (const s of [a, b, last]) s.free();
+  ds.free();
+});
+
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); server?.stop(); });
@@ -63,6 +93,50 @@ test('the page\'s analyzer (two workers) gives the native Report with a shared b
     return (await a.analyze(options)).report;
   }, OPTIONS);
   assert.deepStrictEqual(report, native);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the analysis worker takes k-means jobs when the segment worker is late: the native Report', async () => {
+  const context = await browser.newContext({ locale: 'en-US' });
+  const { page, problems } = await openPage(context, server.origin);
+  await done(page);
+  // The open below starts two new workers. The segment worker's start is held until the
+  // analysis worker reports `fitting`, then 2 s more: the analysis worker begins the k-means
+  // jobs alone, and the segment worker finds them claimed and waits for their answers.
+  const { report, phases } = await page.evaluate(async () => {
+    const Plain = window.Worker;
+    let fitting;
+    const fitted = new Promise((resolve) => { fitting = resolve; });
+    let timing;
+    window.Worker = class extends Plain {
+      constructor(url, options) {
+        super(url, options);
+        this.late = options?.name === 'crm-lens k-means';
+        if (!this.late) {
+          this.addEventListener('message', ({ data }) => {
+            if (data.type === 'progress' && data.stage === 'fitting') fitting();
+            if (data.type === 'timing') timing = data;
+          });
+        }
+      }
+      postMessage(msg, transfer) {
+        if (this.late && msg?.type === 'init') {
+          fitted.then(() => new Promise((r) => setTimeout(r, 2000))).then(() => super.postMessage(msg, transfer));
+        } else super.postMessage(msg, transfer);
+      }
+    };
+    const a = document.querySelector('crm-lens-dashboard').analyzer;
+    await a.open(await (await fetch('/sample.csv')).arrayBuffer(), {});
+    const { report } = await a.analyze({});
+    window.Worker = Plain;
+    return { report, phases: timing?.phases };
+  });
+  assert.deepStrictEqual(report, nativeReport(SAMPLE));
+  assert.ok(phases.kmeansJobs >= 1, `the analysis worker ran ${phases.kmeansJobs} k-means jobs`);
+  // Every job ran (one may run on both sides when they meet: same bits, one answer kept).
+  const ran = phases.kmeansJobs + phases.helperKmeansJobs;
+  assert.ok(ran >= 9 && ran <= 10, `${ran} k-means jobs ran for 9`);
   assert.deepEqual(problems, []);
   await context.close();
 });

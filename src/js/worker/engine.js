@@ -8,7 +8,8 @@
 // which runs the k-means segmentation while this one fits CLV, and then, on large data, half
 // of CLV's bootstrap while this one runs the other half, the lifecycle and churn. Jobs to it:
 // {id, job} (a segmentJob) and {id, intervals} (an intervalJob's bytes); answers {id, result}
-// or {id, error}.
+// or {id, error}. Once its own stages are done, this worker takes k-means jobs of the
+// segmentation too (`shareKmeans`; the notes between the two are in segment.js).
 //
 // Protocol (client → worker; every reply carries the request's id):
 //   {type:'init', module, formatsWasm?, fullWasm?, port}
@@ -22,6 +23,7 @@ import init, * as core from '../index.js';
 import { CustomerIds } from './ids.js';
 import { query } from './query.js';
 import { summarise } from './summaries.js';
+import { turn } from './turn.js';
 
 let ready = null;
 let dataset = null;
@@ -44,11 +46,17 @@ function start({ module, formatsWasm, fullWasm, port }) {
   if (fullWasm != null) core.setFullWasm(fullWasm);
   helperPort = port;
   port.onmessage = ({ data }) => {
+    if (data.started != null) {
+      const seen = helperStarted.get(data.id) ?? { of: data.of, started: new Set() };
+      seen.started.add(data.started);
+      helperStarted.set(data.id, seen);
+      return;
+    }
     const p = helperPending.get(data.id);
     helperPending.delete(data.id);
     if (data.error) p?.reject(new Error(data.error));
     else {
-      if (p && data.ms != null) p.ms(data.ms);
+      if (p && data.ms != null) p.ms(data.ms, data.here);
       p?.resolve(data.result);
     }
   };
@@ -98,18 +106,61 @@ async function openColumns(columns, options) {
   return core.openColumns(columns, options ?? {});
 }
 
-// Jobs for the segment worker, by id (its answers come back on `helperPort`).
+// Jobs for the segment worker, by id (its answers come back on `helperPort`), and the k-means
+// jobs of a segmentation it has started ({of, started}, by the segmentation's id).
 let helperSeq = 0;
 const helperPending = new Map();
+const helperStarted = new Map();
 
-/** Posts a job to the segment worker; `ms(t)` receives how long it ran there. */
+/** Posts a job to the segment worker: `{id, answer}`; `ms(t)` receives how long it ran there. */
 function elsewhere(msg, transfer, ms = () => {}) {
-  if (!helperPort) return Promise.reject(new Error('no segment worker'));
+  if (!helperPort) return { id: 0, answer: Promise.reject(new Error('no segment worker')) };
   const id = ++helperSeq;
-  return new Promise((resolve, reject) => {
+  const answer = new Promise((resolve, reject) => {
     helperPending.set(id, { resolve, reject, ms });
     helperPort.postMessage({ id, ...msg }, transfer);
   });
+  return { id, answer };
+}
+
+/**
+ * This worker's share of the segmentation `id` the segment worker is running: its k-means jobs
+ * (one per k) from the smallest k up, each claimed before it runs and answered after, until
+ * it meets the jobs the segment worker started (from the largest k down). Both cores on
+ * k-means once this worker's own stages are done; the segment worker combines the answers in
+ * job order, so the Report is the same bits. Returns the number of jobs run here.
+ */
+async function shareKmeans(options, id) {
+  await turn(); // the segment worker's notes posted while this worker fitted the models
+  const taken = () => helperStarted.get(id)?.started;
+  const seen = helperStarted.get(id);
+  if (seen && seen.started.size >= seen.of) return 0;
+  const job = dataset.segmentJob(options);
+  if (!job) return 0;
+  const scan = new core.SegmentScan(job);
+  let ran = 0;
+  try {
+    for (let i = 0; i < scan.jobs(); i++) {
+      if (i > 0) await turn();
+      // Stop one job short of the segment worker's: the notes cross with a delay (on a busy
+      // machine tens of ms), and a job both take runs twice.
+      const started = taken();
+      if (started?.has(i) || started?.has(i + 1) || i + 1 >= scan.jobs() || !helperPending.has(id)) break;
+      helperPort.postMessage({ id, claim: i });
+      let bytes;
+      try {
+        bytes = scan.runJob(i);
+      } catch (e) {
+        helperPort.postMessage({ id, fit: i, error: String(e?.message ?? e) });
+        break;
+      }
+      helperPort.postMessage({ id, fit: i, bytes }, [bytes.buffer]);
+      ran++;
+    }
+  } finally {
+    scan.free();
+  }
+  return ran;
 }
 
 async function runAnalysis(msg, progress) {
@@ -129,20 +180,28 @@ async function runAnalysis(msg, progress) {
   const arrays = job ? [job.recencyDays, job.frequency, job.monetary, job.tenureDays] : [];
   // The segment worker's own run times (`helper*`), beside this worker's phases: together they
   // say which worker waited for which.
-  const helperMs = (name) => (ms) => { phases[name] = ms; };
-  const segments = job ? elsewhere({ job }, arrays.map((a) => a.buffer), helperMs('helperKmeans')).catch(() => null) : null;
+  const helperMs = (name) => (ms, jobs) => {
+    phases[name] = ms;
+    if (jobs != null) phases[`${name}Jobs`] = jobs;
+  };
+  const sent = job ? elsewhere({ job }, arrays.map((a) => a.buffer), helperMs('helperKmeans')) : null;
+  const segments = sent?.answer.catch(() => null);
   phase('segmentJob');
   progress('fitting', first);
   // CLV up to its bootstrap; a large one is split in fixed blocks, half of them for the
   // segment worker after its k-means. Whatever does not come back, analyze() evaluates here:
   // the Report is the same bits however the blocks were shared.
   const intervals = dataset.intervalJob(options);
-  const bootstrap = intervals ? elsewhere({ intervals }, [intervals.buffer], helperMs('helperIntervals')).catch(() => null) : null;
+  const bootstrap = intervals ? elsewhere({ intervals }, [intervals.buffer], helperMs('helperIntervals')).answer.catch(() => null) : null;
   phase('clv');
   // The lifecycle, churn and this worker's half of the bootstrap.
   dataset.prepareModels(options);
   phase('models');
+  // Done with its own stages: this worker takes k-means jobs the segment worker has not begun.
+  if (sent) phases.kmeansJobs = await shareKmeans(options, sent.id).catch(() => 0);
+  phase('kmeansHere');
   const answer = segments && (await segments);
+  helperStarted.delete(sent?.id);
   phase('awaitSegments');
   if (answer) {
     try { dataset.provideSegments(options, answer); } catch { /* analyze() segments here */ }
