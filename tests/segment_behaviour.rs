@@ -5,20 +5,8 @@
 mod segment_data;
 
 use crm_lens::report::Warning;
-use crm_lens::segment::{
-    run, Feature, SegmentColumns, SegmentInput, SegmentOptions, SegmentsReport,
-};
+use crm_lens::segment::{run, Feature, SegmentColumns, SegmentOptions, SegmentsReport};
 use segment_data::{blobs, btyd, Customers};
-
-fn input(c: &Customers) -> SegmentInput<'_> {
-    SegmentInput {
-        recency_days: &c.recency,
-        frequency: &c.frequency,
-        monetary: &c.monetary,
-        tenure_days: &c.tenure,
-        clv: None,
-    }
-}
 
 fn codes(w: &[Warning]) -> Vec<&str> {
     w.iter().map(|w| w.code.as_str()).collect()
@@ -74,7 +62,7 @@ fn check_consistent(r: &SegmentsReport, cols: &SegmentColumns, n: usize) {
 fn recommends_true_k_on_separated_blobs() {
     for true_k in [3, 4, 5, 6] {
         let c = blobs(true_k, 800, 100 + true_k as u64);
-        let (r, cols, w) = run(&input(&c), &SegmentOptions::default(), None);
+        let (r, cols, w) = run(&c.input(), &SegmentOptions::default(), None);
         assert!(w.is_empty(), "{w:?}");
         check_consistent(&r, &cols, c.recency.len());
         assert_eq!(r.recommendation.k, true_k, "{:?}", r.recommendation);
@@ -96,8 +84,8 @@ fn deterministic_and_consistent_on_btyd() {
     let names: Vec<String> = ["champions", "loyal", "atRisk"].map(String::from).to_vec();
     let seg: Vec<u16> = (0..c.recency.len()).map(|i| (i % 4) as u16).collect(); // 3 = unknown
     let opts = SegmentOptions::default();
-    let (r1, c1, w1) = run(&input(&c), &opts, Some((&seg, &names)));
-    let (r2, c2, w2) = run(&input(&c), &opts, Some((&seg, &names)));
+    let (r1, c1, w1) = run(&c.input(), &opts, Some((&seg, &names)));
+    let (r2, c2, w2) = run(&c.input(), &opts, Some((&seg, &names)));
     assert_eq!(
         serde_json::to_string(&r1).unwrap(),
         serde_json::to_string(&r2).unwrap()
@@ -122,19 +110,19 @@ fn deterministic_and_consistent_on_btyd() {
         k: Some(r1.k),
         ..opts.clone()
     };
-    let (r3, c3, _) = run(&input(&c), &fixed, None);
+    let (r3, c3, _) = run(&c.input(), &fixed, None);
     assert_eq!(r3.inertia, r1.inertia);
     assert_eq!(c3.cluster, c1.cluster);
     assert_eq!(r3.recommendation.reason, "userFixed");
     // A different seed still gives a valid report.
-    let (r4, c4, _) = run(&input(&c), &SegmentOptions { seed: 7, ..opts }, None);
+    let (r4, c4, _) = run(&c.input(), &SegmentOptions { seed: 7, ..opts }, None);
     check_consistent(&r4, &c4, 30_000);
 }
 
 #[test]
 fn json_keys_are_stable() {
     let c = blobs(3, 50, 1);
-    let (r, _, _) = run(&input(&c), &SegmentOptions::default(), None);
+    let (r, _, _) = run(&c.input(), &SegmentOptions::default(), None);
     let v = serde_json::to_value(&r).unwrap();
     for key in [
         "k",
@@ -179,7 +167,7 @@ fn small(rows: &[[f64; 4]]) -> Customers {
 #[test]
 fn no_customers() {
     let c = small(&[]);
-    let (r, cols, w) = run(&input(&c), &SegmentOptions::default(), None);
+    let (r, cols, w) = run(&c.input(), &SegmentOptions::default(), None);
     assert_eq!(codes(&w), ["segment_no_customers"]);
     assert_eq!(r.k, 0);
     check_consistent(&r, &cols, 0);
@@ -188,7 +176,7 @@ fn no_customers() {
 #[test]
 fn one_customer() {
     let c = small(&[[3.0, 2.0, 50.0, 100.0]]);
-    let (r, cols, w) = run(&input(&c), &SegmentOptions::default(), None);
+    let (r, cols, w) = run(&c.input(), &SegmentOptions::default(), None);
     assert!(codes(&w).contains(&"segment_no_variance"), "{w:?}");
     assert_eq!(r.k, 1);
     assert_eq!(r.silhouette, None);
@@ -198,7 +186,7 @@ fn one_customer() {
 #[test]
 fn identical_customers() {
     let c = small(&[[3.0, 2.0, 50.0, 100.0]; 40]);
-    let (r, cols, w) = run(&input(&c), &SegmentOptions::default(), None);
+    let (r, cols, w) = run(&c.input(), &SegmentOptions::default(), None);
     let cw = codes(&w);
     assert_eq!(
         cw.iter()
@@ -218,7 +206,7 @@ fn identical_customers() {
 fn constant_feature_is_dropped() {
     let mut c = blobs(3, 100, 9);
     c.frequency.iter_mut().for_each(|f| *f = 1.0);
-    let (r, cols, w) = run(&input(&c), &SegmentOptions::default(), None);
+    let (r, cols, w) = run(&c.input(), &SegmentOptions::default(), None);
     assert_eq!(codes(&w), ["segment_constant_feature"]);
     assert_eq!(r.features, [Feature::Recency, Feature::Monetary]);
     assert_eq!(r.dropped_features, [Feature::Frequency]);
@@ -236,11 +224,11 @@ fn fewer_customers_than_k() {
         k: Some(5),
         ..SegmentOptions::default()
     };
-    let (r, cols, w) = run(&input(&c), &fixed, None);
+    let (r, cols, w) = run(&c.input(), &fixed, None);
     assert_eq!(codes(&w), ["segment_k_reduced"]);
     assert_eq!(r.k, 3);
     check_consistent(&r, &cols, 3);
-    let (r, cols, w) = run(&input(&c), &SegmentOptions::default(), None);
+    let (r, cols, w) = run(&c.input(), &SegmentOptions::default(), None);
     assert_eq!(codes(&w), ["segment_scan_range_reduced"]);
     assert!(r.k >= 2 && r.k <= 3);
     check_consistent(&r, &cols, 3);
@@ -255,7 +243,7 @@ fn duplicates_leave_fewer_distinct_points_than_k() {
         k: Some(4),
         ..SegmentOptions::default()
     };
-    let (r, cols, w) = run(&input(&c), &fixed, None);
+    let (r, cols, w) = run(&c.input(), &fixed, None);
     assert_eq!(codes(&w), ["segment_empty_cluster_dropped"]);
     assert_eq!(r.k, 2);
     assert!(r.inertia < 1e-20);
@@ -275,7 +263,7 @@ fn bad_values_lengths_and_options() {
         ..SegmentOptions::default()
     };
     assert!(bad.validate().is_err());
-    let (r, cols, w) = run(&input(&c), &bad, None);
+    let (r, cols, w) = run(&c.input(), &bad, None);
     assert_eq!(
         codes(&w),
         [
@@ -289,7 +277,7 @@ fn bad_values_lengths_and_options() {
         features: vec![Feature::Recency, Feature::Clv],
         ..SegmentOptions::default()
     };
-    let (r, cols, w) = run(&input(&c), &clv_opts, Some((&[0, 1], &["a".to_string()])));
+    let (r, cols, w) = run(&c.input(), &clv_opts, Some((&[0, 1], &["a".to_string()])));
     assert!(codes(&w).contains(&"segment_feature_missing"));
     assert!(codes(&w).contains(&"segment_rfm_length_mismatch"));
     assert_eq!(r.features, [Feature::Recency]);

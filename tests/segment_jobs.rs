@@ -7,23 +7,13 @@ mod segment_data;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crm_lens::segment::{run, KmeansFit, Scan, SegmentInput, SegmentOptions};
+use crm_lens::segment::{run, KmeansFit, Scan, SegmentOptions};
 use segment_data::{blobs, btyd, Customers};
-
-fn input(c: &Customers) -> SegmentInput<'_> {
-    SegmentInput {
-        recency_days: &c.recency,
-        frequency: &c.frequency,
-        monetary: &c.monetary,
-        tenure_days: &c.tenure,
-        clv: None,
-    }
-}
 
 /// The segmentation with job `i` run by the side `side(i)` says (each side its own `Scan`,
 /// the answers through bytes), in the order `order` gives; finished by a third `Scan`.
 fn split(c: &Customers, opts: &SegmentOptions, order: &[usize], side: impl Fn(usize) -> bool) {
-    let inp = input(c);
+    let inp = c.input();
     let (a, b, last) = (
         Scan::new(&inp, opts),
         Scan::new(&inp, opts),
@@ -44,7 +34,7 @@ fn split(c: &Customers, opts: &SegmentOptions, order: &[usize], side: impl Fn(us
 /// Two threads, one taking jobs from the first up and one from the last down, each claiming
 /// a job before it runs it (as the analysis and the segment worker do).
 fn threads(c: &Customers, opts: &SegmentOptions) -> usize {
-    let inp = input(c);
+    let inp = c.input();
     let (a, b) = (Scan::new(&inp, opts), Scan::new(&inp, opts));
     let n = a.jobs();
     let claimed: Vec<AtomicBool> = (0..n).map(|_| AtomicBool::new(false)).collect();
@@ -84,7 +74,7 @@ fn threads(c: &Customers, opts: &SegmentOptions) -> usize {
 fn scan_on_all_customers_any_split() {
     let c = btyd(2_500, 11);
     let opts = SegmentOptions::default();
-    let n = Scan::new(&input(&c), &opts).jobs();
+    let n = Scan::new(&c.input(), &opts).jobs();
     assert_eq!(n, 9, "k = 2..10");
     let all: Vec<usize> = (0..n).collect();
     let rev: Vec<usize> = all.iter().rev().copied().collect();
@@ -136,7 +126,7 @@ fn fixed_k_and_degenerate_inputs() {
 #[test]
 fn answers_of_another_job_are_refused() {
     let c = btyd(800, 4);
-    let inp = input(&c);
+    let inp = c.input();
     let scan = Scan::new(&inp, &SegmentOptions::default());
     let bytes = scan.run_job(0).encode(); // k = 2
     assert!(scan.decode_fit(0, &bytes).is_some());

@@ -16,6 +16,19 @@ pub struct Customers {
     pub tenure: Vec<f64>,
 }
 
+impl Customers {
+    /// The segmentation's input over these customers (no CLV column).
+    pub fn input(&self) -> crm_lens::segment::SegmentInput<'_> {
+        crm_lens::segment::SegmentInput {
+            recency_days: &self.recency,
+            frequency: &self.frequency,
+            monetary: &self.monetary,
+            tenure_days: &self.tenure,
+            clv: None,
+        }
+    }
+}
+
 fn unit(rng: &mut Xoshiro256PlusPlus) -> f64 {
     (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
 }
