@@ -189,7 +189,14 @@ fn segmentation_handed_back_equals_analyze() {
     let mut ds = crm_lens::wasm::Dataset::new(LOG, None).unwrap();
     let job = ds.segment_job(opts()).unwrap();
     assert!(!job.is_null());
-    let answer = crm_lens::wasm::run_segments(job).unwrap();
+    // The k-means jobs as two workers share them: run in any order, handed in job order.
+    let mut scan = crm_lens::wasm::SegmentScan::new(job).unwrap();
+    let fits = js_sys::Array::new_with_length(scan.jobs() as u32);
+    for i in (0..scan.jobs()).rev() {
+        let bytes = scan.run_job(i).unwrap();
+        fits.set(i as u32, js_sys::Uint8Array::from(bytes.as_slice()).into());
+    }
+    let answer = scan.finish(fits).unwrap();
     ds.prepare_models(opts()).unwrap();
     ds.provide_segments(opts().unwrap(), answer.into()).unwrap();
     let got = js_sys::JSON::stringify(&ds.analyze(opts()).unwrap()).unwrap();
