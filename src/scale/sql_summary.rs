@@ -1,7 +1,7 @@
 //! `crm-lens sql summary`: one SELECT that computes, inside DuckDB or Spark, what
 //! `CustomerTable::build` computes from a transaction log — in the layout `--summary` reads.
 //!
-//! The same rules, step by step (src/customers.rs, src/ingest/rows.rs):
+//! The same rules, step by step (src/customers/mod.rs, src/ingest/rows.rs):
 //! - a line is skipped, first reason first, for a missing customer id (NULL or blank after
 //!   trimming ASCII whitespace: `missingCustomerId`), a NULL date (`unparseableDate`), a
 //!   NULL or non-finite amount (`nonNumericAmount`), or a negative amount under
