@@ -122,6 +122,8 @@ try {
     if (ph.kmeansHere != null) run.kmeansHere = ph.kmeansHere / 1e3;
     if (ph.kmeansJobs != null) run.jobsHere = ph.kmeansJobs;
     if (ph.helperKmeansJobs != null) run.segJobs = ph.helperKmeansJobs;
+    // The analysis worker's linear memory after its open and after each phase, in MB.
+    if (t?.memory) run.memoryMB = Object.fromEntries(Object.entries(t.memory).map(([k, v]) => [k, Math.round(v / 1e6)]));
     out.runs.push(run);
     if (t) out.wasmMemoryBytes = Math.max(out.wasmMemoryBytes ?? 0, t.wasmMemoryBytes);
     out.facts ??= at('report').facts;

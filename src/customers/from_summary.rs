@@ -1,7 +1,7 @@
 //! The customer table of a per-customer summary (`--summary`, what `crm-lens sql summary`
 //! writes): the BTYD columns as given, the CRM view taken or reconstructed.
 
-use super::{average, CustomerTable};
+use super::{average, CustomerTable, DayLists};
 use crate::ingest::SummaryTable;
 use crate::units::TimeUnit;
 
@@ -22,6 +22,7 @@ impl CustomerTable {
             discrete: s.discrete,
             ..Default::default()
         };
+        let mut per_day = DayLists::default();
         let crm = match (&s.first_day, &s.last_day, &s.transactions, &s.revenue) {
             (Some(f), Some(l), Some(tx), Some(r)) => Some((f, l, tx, r)),
             _ => None,
@@ -52,18 +53,13 @@ impl CustomerTable {
             t.recency.push(tx);
             t.t.push(big_t);
             t.monetary_value.push(m);
-            t.days.push(first);
-            t.day_value.push(m);
-            t.day_purchase.push(true);
-            t.day_orders.push(1);
+            per_day.push(first, m, true, 1);
             if last != first {
-                t.days.push(last);
-                t.day_value.push(m * x);
-                t.day_purchase.push(true);
-                t.day_orders.push(x as u32);
+                per_day.push(last, m * x, true, x as u32);
             }
-            t.day_start.push(t.days.len() as u32);
+            t.day_start.push(per_day.len() as u32);
         }
+        per_day.into_table(&mut t);
         t
     }
 }

@@ -4,6 +4,8 @@
 //! It carries both views the analyses need: the CRM view (days, transactions, spend) and the
 //! BTYD summary exactly as `lifetimes.utils.summary_data_from_transaction_data` defines it
 //! (`freq="D"`, `freq_multiplier` = days per unit): purchases are aggregated per calendar day.
+use std::sync::Arc;
+
 use crate::exact_sum::exact_sum;
 use crate::ingest::{
     CovariateColumn, CovariateKind, Names, ReturnsPolicy, Transactions, COVARIATE_BLANK,
@@ -39,16 +41,21 @@ pub struct CustomerTable {
     /// of those days' lines (`exact_sum`, as `revenue`) over x. `crm-lens sql summary` sums
     /// the same lines exactly in SQL (src/scale/exact_sql.rs), so the two agree to the bit.
     pub monetary_value: Vec<f64>,
-    /// Days with any line of customer `c`: `days[day_start[c]..day_start[c + 1]]`, ascending.
-    /// Per day: the value of all its lines (`day_value`), whether it holds a purchase
-    /// (`day_purchase`; a day of returns only does not), and its distinct purchase orders
-    /// (`day_orders`). Cohorts, retention and the holdout split read these instead of
-    /// re-sorting the transactions, and their sums agree with `revenue`.
+    /// Days with any line of customer `c`: `days[day_range(c)]`, ascending. Per day: the
+    /// value of all its lines (`day_value`), whether it holds a purchase (`day_purchase`; a
+    /// day of returns only does not), and its distinct purchase orders (`day_orders`).
+    /// Cohorts, retention and the holdout split read these instead of re-sorting the
+    /// transactions, and their sums agree with `revenue`. A table cut by
+    /// [`CustomerTable::until`] shares the lists of the table it was cut from (its customers'
+    /// ranges end earlier): read them through `day_range`, never whole.
     pub day_start: Vec<u32>,
-    pub days: Vec<i32>,
-    pub day_value: Vec<f64>,
-    pub day_purchase: Vec<bool>,
-    pub day_orders: Vec<u32>,
+    /// Where customer `c`'s entries end in a table cut by `until`; empty in a table built
+    /// whole, where they end at `day_start[c + 1]`.
+    pub day_end: Vec<u32>,
+    pub days: Arc<Vec<i32>>,
+    pub day_value: Arc<Vec<f64>>,
+    pub day_purchase: Arc<Vec<bool>>,
+    pub day_orders: Arc<Vec<u32>>,
     /// Discrete time: `frequency`, `recency` and `t` count transaction opportunities of one
     /// `timeUnit` each (a summary with `periods`; BG/BB).
     pub discrete: bool,
@@ -125,7 +132,7 @@ struct Row {
 }
 
 impl CustomerTable {
-    /// Appends one customer (their per-day entries are already pushed): recency, tenure and
+    /// Appends one customer (the caller records their per-day entries): recency, tenure and
     /// the BTYD summary as of `as_of`, in units of `unit_days`.
     fn push_row(&mut self, id: &str, r: Row, as_of: i32, unit_days: f64) {
         let x = r.purchase_days.saturating_sub(1) as f64;
@@ -145,7 +152,6 @@ impl CustomerTable {
         } else {
             0.0
         });
-        self.day_start.push(self.days.len() as u32);
     }
 
     pub fn len(&self) -> usize {
@@ -154,7 +160,11 @@ impl CustomerTable {
 
     /// Range of customer `c`'s entries in the per-day columns.
     pub fn day_range(&self, c: usize) -> std::ops::Range<usize> {
-        self.day_start[c] as usize..self.day_start[c + 1] as usize
+        let end = match self.day_end.get(c) {
+            Some(&end) => end,
+            None => self.day_start[c + 1],
+        };
+        self.day_start[c] as usize..end as usize
     }
 
     /// Last purchase day of customer `c` on or before `tau`.
@@ -209,11 +219,9 @@ impl CustomerTable {
             let day = tx.day[i];
             if day <= as_of {
                 let slot = &mut fill[rank[c as usize] as usize];
-                let amount = tx.amount[i];
                 lines[*slot as usize] = Line {
                     day,
-                    purchase: amount >= 0.0 || keep,
-                    amount,
+                    amount: tx.amount[i],
                     order: tx.order[i],
                 };
                 *slot += 1;
@@ -222,7 +230,10 @@ impl CustomerTable {
         drop(fill);
         drop(rank);
         let unit_days = unit.days();
-        let mut t = CustomerTable::with_capacity(n_cust, tx.customer_names.text_len(), lines.len());
+        let mut t = CustomerTable::with_capacity(n_cust, tx.customer_names.text_len());
+        t.day_start.push(0);
+        // At most one entry a line; the unused reserve is given back below.
+        let mut per_day = DayLists::with_capacity(lines.len());
         let mut no_purchase = Vec::new();
         let firsts: Vec<(Vec<u32>, Vec<bool>)> = tx
             .covariates
@@ -248,7 +259,8 @@ impl CustomerTable {
             if lines.is_empty() {
                 continue;
             }
-            if !lines.iter().any(|l| l.purchase) {
+            let is_purchase = |l: &Line| l.amount >= 0.0 || keep;
+            if !lines.iter().any(is_purchase) {
                 no_purchase.push(c as u32);
                 continue;
             }
@@ -273,7 +285,7 @@ impl CustomerTable {
                 let mut day_unordered = 0u32;
                 while j < lines.len() && lines[j].day == day {
                     let l = lines[j];
-                    if l.purchase {
+                    if is_purchase(&l) {
                         purchase = true;
                         if l.order == 0 {
                             day_unordered += 1;
@@ -287,10 +299,7 @@ impl CustomerTable {
                 all_orders.extend_from_slice(&day_orders);
                 unordered += day_unordered;
                 let distinct = distinct_count(&mut day_orders);
-                t.days.push(day);
-                t.day_value.push(value);
-                t.day_purchase.push(purchase);
-                t.day_orders.push(distinct + day_unordered);
+                per_day.push(day, value, purchase, distinct + day_unordered);
                 if purchase {
                     if days > 0 {
                         repeat_days.push(k..j);
@@ -315,11 +324,13 @@ impl CustomerTable {
                 repeat_sum,
             };
             t.push_row(&tx.customer_names[c], row, as_of, unit_days);
+            t.day_start.push(per_day.days.len() as u32);
             for (cov, (level, differ)) in t.covariates.iter_mut().zip(&firsts) {
                 cov.value.push(level[c]);
                 cov.differing += usize::from(differ[c]);
             }
         }
+        per_day.into_table(&mut t);
         if !no_purchase.is_empty() {
             // Rare (customers with returns only): found again by a pass in file order.
             let mut flagged = vec![false; n_cust];
@@ -333,9 +344,9 @@ impl CustomerTable {
         (t, excluded)
     }
 
-    fn with_capacity(customers: usize, id_bytes: usize, days: usize) -> CustomerTable {
-        let mut day_start = Vec::with_capacity(customers + 1);
-        day_start.push(0);
+    /// Room for the per-customer columns (`day_start` empty: its first entry is the
+    /// caller's).
+    fn with_capacity(customers: usize, id_bytes: usize) -> CustomerTable {
         CustomerTable {
             ids: Names::with_capacity(customers, id_bytes),
             first_day: Vec::with_capacity(customers),
@@ -349,22 +360,67 @@ impl CustomerTable {
             recency: Vec::with_capacity(customers),
             t: Vec::with_capacity(customers),
             monetary_value: Vec::with_capacity(customers),
-            day_start,
-            days: Vec::with_capacity(days),
-            day_value: Vec::with_capacity(days),
-            day_purchase: Vec::with_capacity(days),
-            day_orders: Vec::with_capacity(days),
+            day_start: Vec::with_capacity(customers + 1),
+            day_end: Vec::new(),
+            days: Arc::default(),
+            day_value: Arc::default(),
+            day_purchase: Arc::default(),
+            day_orders: Arc::default(),
             discrete: false,
             covariates: Vec::new(),
         }
     }
 }
 
-/// One line of a customer, gathered for their pass.
+/// The per-day lists while a table is built (see [`CustomerTable::days`]).
+#[derive(Default)]
+struct DayLists {
+    days: Vec<i32>,
+    value: Vec<f64>,
+    purchase: Vec<bool>,
+    orders: Vec<u32>,
+}
+
+impl DayLists {
+    fn with_capacity(n: usize) -> DayLists {
+        DayLists {
+            days: Vec::with_capacity(n),
+            value: Vec::with_capacity(n),
+            purchase: Vec::with_capacity(n),
+            orders: Vec::with_capacity(n),
+        }
+    }
+
+    fn push(&mut self, day: i32, value: f64, purchase: bool, orders: u32) {
+        self.days.push(day);
+        self.value.push(value);
+        self.purchase.push(purchase);
+        self.orders.push(orders);
+    }
+
+    fn len(&self) -> usize {
+        self.days.len()
+    }
+
+    /// Hands the lists to `t`, without their unused reserve (shrunk in place).
+    fn into_table(mut self, t: &mut CustomerTable) {
+        self.days.shrink_to_fit();
+        self.value.shrink_to_fit();
+        self.purchase.shrink_to_fit();
+        self.orders.shrink_to_fit();
+        t.days = Arc::new(self.days);
+        t.day_value = Arc::new(self.value);
+        t.day_purchase = Arc::new(self.purchase);
+        t.day_orders = Arc::new(self.orders);
+    }
+}
+
+/// One line of a customer, gathered for their pass: 20 bytes, not 24 (a line is a purchase
+/// by its amount and the returns policy). 10M lines gather 200 MB here.
 #[derive(Clone, Copy, Default)]
+#[repr(C, packed(4))]
 struct Line {
     day: i32,
-    purchase: bool,
     amount: f64,
     order: u64,
 }
@@ -398,27 +454,36 @@ impl CustomerTable {
     /// spanning two days counts twice (the full build counts it once).
     pub fn until(&self, until: i32, unit: TimeUnit) -> (CustomerTable, Vec<u32>) {
         let unit_days = unit.days();
-        let mut t = CustomerTable {
-            day_start: vec![0],
-            ..Default::default()
-        };
-        let mut rows = Vec::new();
+        // Sized exactly first: grown by doubling, the columns of a 3.5M-customer table left
+        // their earlier blocks behind in wasm's linear memory (twice the table at worst). The
+        // per-day lists are this table's, shared: each customer's range ends at `until`.
+        let (mut customers, mut id_bytes) = (0, 0);
+        for c in (0..self.len()).filter(|&c| self.first_day[c] <= until) {
+            customers += 1;
+            id_bytes += self.ids[c].len();
+        }
+        let mut t = CustomerTable::with_capacity(customers, id_bytes);
+        t.day_end = Vec::with_capacity(customers);
+        t.days = Arc::clone(&self.days);
+        t.day_value = Arc::clone(&self.day_value);
+        t.day_purchase = Arc::clone(&self.day_purchase);
+        t.day_orders = Arc::clone(&self.day_orders);
+        let mut rows = Vec::with_capacity(customers);
         for c in 0..self.len() {
             if self.first_day[c] > until {
                 continue;
             }
             let (mut last, mut days, mut orders) = (self.first_day[c], 0u32, 0u32);
             let (mut revenue, mut repeat_sum) = (0.0, 0.0);
-            for j in self.day_range(c) {
+            let range = self.day_range(c);
+            let mut end = range.start;
+            for j in range {
                 let day = self.days[j];
                 if day > until {
                     break;
                 }
+                end = j + 1;
                 revenue += self.day_value[j];
-                t.days.push(day);
-                t.day_value.push(self.day_value[j]);
-                t.day_purchase.push(self.day_purchase[j]);
-                t.day_orders.push(self.day_orders[j]);
                 if self.day_purchase[j] {
                     if days > 0 {
                         repeat_sum += self.day_value[j];
@@ -437,6 +502,8 @@ impl CustomerTable {
                 repeat_sum,
             };
             t.push_row(&self.ids[c], row, until, unit_days);
+            t.day_start.push(self.day_start[c]);
+            t.day_end.push(end as u32);
             rows.push(c as u32);
         }
         t.covariates = self
@@ -519,8 +586,36 @@ mod tests {
         let (full, _) = CustomerTable::build(&log, 60, TimeUnit::Week, ReturnsPolicy::Net);
         let (cut, rows) = full.until(20, TimeUnit::Week);
         let (fresh, _) = CustomerTable::build(&log, 20, TimeUnit::Week, ReturnsPolicy::Net);
-        assert_eq!(cut, fresh);
+        assert_eq!(contiguous(&cut), fresh);
+        assert!(
+            Arc::ptr_eq(&cut.days, &full.days),
+            "the per-day lists are shared"
+        );
         assert_eq!(rows, vec![0, 1]);
+    }
+
+    /// `t` with per-day lists of its own, as a table built whole holds them.
+    fn contiguous(t: &CustomerTable) -> CustomerTable {
+        let mut per_day = DayLists::default();
+        let mut start = vec![0];
+        for c in 0..t.len() {
+            for j in t.day_range(c) {
+                per_day.push(
+                    t.days[j],
+                    t.day_value[j],
+                    t.day_purchase[j],
+                    t.day_orders[j],
+                );
+            }
+            start.push(per_day.len() as u32);
+        }
+        let mut out = CustomerTable {
+            day_start: start,
+            day_end: Vec::new(),
+            ..t.clone()
+        };
+        per_day.into_table(&mut out);
+        out
     }
 
     #[test]

@@ -30,6 +30,8 @@ let dataset = null;
 let cols = null; // per-customer columns of the last analysis (this worker's own copy)
 let ids = null; // a CustomerIds
 let openTiming = null; // init and ingest times of the open, reported with the first analysis
+let wasmExports = null; // the core module's exports: its linear memory's size after each phase
+const memoryBytes = () => wasmExports?.memory.buffer.byteLength ?? 0;
 
 // Requests are handled one at a time: an analysis awaits the segment worker, and a request
 // arriving meanwhile must not run on a half-updated Dataset.
@@ -75,7 +77,8 @@ async function handle(msg) {
       cols = null;
       ids = null;
       dataset = msg.columns ? await openColumns(msg.columns, msg.options) : await core.openDataset(new Uint8Array(msg.bytes), msg.options ?? {});
-      openTiming = { initMs: t1 - t0, ingestMs: performance.now() - t1, wasm };
+      wasmExports = wasm;
+      openTiming = { initMs: t1 - t0, ingestMs: performance.now() - t1, wasm, memory: { open: memoryBytes() } };
       self.postMessage({ type: 'opened', id: msg.id, detected: dataset.detected() });
     } else if (msg.type === 'analyze') {
       if (!dataset) throw { code: 'no_analysis', message: 'open a file or columns first' };
@@ -168,8 +171,10 @@ async function runAnalysis(msg, progress) {
   progress('aggregating');
   const t2 = performance.now();
   const phases = {};
+  // Linear memory after each phase (it only grows: where the peak was reached).
+  const memory = { ...openTiming?.memory };
   let t = t2;
-  const phase = (name) => { const now = performance.now(); phases[name] = now - t; t = now; };
+  const phase = (name) => { const now = performance.now(); phases[name] = now - t; t = now; memory[name] = memoryBytes(); };
   // Customer table, RFM, KPIs (memo hits for analyze below): the first results, shown while the
   // models are fitted.
   const first = dataset.prepare(options);
@@ -221,7 +226,7 @@ async function runAnalysis(msg, progress) {
     // Stage times for the benchmark harness (benches/chromium.mjs); the client ignores them.
     self.postMessage({
       type: 'timing', id: msg.id, initMs: openTiming.initMs, ingestMs: openTiming.ingestMs,
-      analyzeMs: performance.now() - t2, wasmMemoryBytes: openTiming.wasm.memory.buffer.byteLength, phases,
+      analyzeMs: performance.now() - t2, wasmMemoryBytes: openTiming.wasm.memory.buffer.byteLength, phases, memory,
     });
     openTiming = null;
   }
