@@ -117,11 +117,18 @@ try {
       if (ph[k] != null) run[name] = ph[k] / 1e3;
     }
     if (ph.models != null) run.clv = ((ph.clv ?? 0) + ph.models) / 1e3;
+    // The customer table goes out to the segment worker (segmentJob) before RFM and the KPIs
+    // (prepare) since session 10: cheap is both.
+    if (ph.prepare != null) run.cheap = ((ph.segmentJob ?? 0) + ph.prepare) / 1e3;
     // The k-means jobs the analysis worker ran once its own stages were done (kmeansHere: how
     // long; waitKmeans is then only the wait after them) and how many each worker ran.
     if (ph.kmeansHere != null) run.kmeansHere = ph.kmeansHere / 1e3;
     if (ph.kmeansJobs != null) run.jobsHere = ph.kmeansJobs;
     if (ph.helperKmeansJobs != null) run.segJobs = ph.helperKmeansJobs;
+    // The bootstrap blocks each worker ran, and how long this one took for its share.
+    if (ph.bootHere != null) run.bootHere = ph.bootHere / 1e3;
+    if (ph.bootBlocks != null) run.blocksHere = ph.bootBlocks;
+    if (ph.helperIntervalsJobs != null) run.segBlocks = ph.helperIntervalsJobs;
     out.runs.push(run);
     if (t) out.wasmMemoryBytes = Math.max(out.wasmMemoryBytes ?? 0, t.wasmMemoryBytes);
     out.facts ??= at('report').facts;

@@ -492,6 +492,19 @@ mod tests {
     }
 
     #[test]
+    fn blocks_one_at_a_time_in_any_order_give_the_same_interval() {
+        // How the page's workers share them: each block alone, from both ends.
+        let job = job();
+        let whole = bits(&job.finish(&job.run_blocks(0..BLOCKS)));
+        let mut parts = Vec::new();
+        for b in [7, 0, 6, 1, 5, 2, 4, 3] {
+            parts.extend(job.run_blocks(b..b + 1));
+        }
+        assert_eq!(parts.len(), BLOCKS);
+        assert_eq!(bits(&job.finish(&parts)), whole);
+    }
+
+    #[test]
     fn malformed_bytes_are_refused() {
         let job = job();
         let bytes = job.encode(1, 4..8);
