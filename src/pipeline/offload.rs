@@ -24,13 +24,13 @@
 //! merges them: the blocks are fixed and summed in their order, so the Report is the same
 //! bits however they were shared, and the same as `analyze`'s.
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::stages::{clv_key, ClvStage, SegmentStage, StageRun, Stages};
 use super::Dataset;
 use crate::clv::run::apply_intervals;
 use crate::clv::uncertainty::boot_eval::{BootPart, BLOCKS};
-use crate::clv::uncertainty::job::{decode_parts, encode_parts, BootJob};
+use crate::clv::uncertainty::job::{decode_parts, encode_parts, BlockInputs, BootJob};
 use crate::customers::CustomerTable;
 use crate::error::{Error, Result};
 use crate::options::Options;
@@ -190,15 +190,25 @@ impl Dataset {
 
 /// A bootstrap the CLV stage left for later (`clv::run::run_deferred`). Its job holds every
 /// block: another worker may take any of them ([`IntervalRun`]) while this one takes others
-/// ([`Dataset::run_interval_block`]).
+/// ([`Dataset::run_interval_block`]); what every block reads is made once, on the first.
 #[derive(Debug)]
 pub(super) struct Deferred {
     job: BootJob,
+    inputs: OnceLock<BlockInputs>,
 }
 
 impl Deferred {
     pub(super) fn new(job: BootJob) -> Deferred {
-        Deferred { job }
+        Deferred {
+            job,
+            inputs: OnceLock::new(),
+        }
+    }
+
+    /// The parts of `blocks`.
+    fn run(&self, blocks: Range<usize>) -> Vec<BootPart> {
+        let inputs = self.inputs.get_or_init(|| self.job.block_inputs());
+        self.job.run_blocks_with(inputs, blocks)
     }
 }
 
@@ -231,7 +241,7 @@ fn run_missing(stages: &mut Stages, generation: u64, d: &Deferred, want: &[usize
         while j < missing.len() && missing[j] == missing[j - 1] + 1 {
             j += 1;
         }
-        parts.extend(d.job.run_blocks(missing[i]..missing[j - 1] + 1));
+        parts.extend(d.run(missing[i]..missing[j - 1] + 1));
         i = j;
     }
 }
@@ -289,6 +299,8 @@ pub struct IntervalRun {
     token: u64,
     blocks: Range<usize>,
     job: BootJob,
+    /// Made on the first block (`BootJob::block_inputs`).
+    inputs: Option<BlockInputs>,
     parts: Vec<BootPart>,
 }
 
@@ -300,6 +312,7 @@ impl IntervalRun {
             token,
             blocks,
             job,
+            inputs: None,
             parts: Vec::new(),
         })
     }
@@ -315,7 +328,9 @@ impl IntervalRun {
             return Err(bad_intervals());
         }
         if !self.parts.iter().any(|p| p.block == block) {
-            self.parts.extend(self.job.run_blocks(block..block + 1));
+            let inputs = self.inputs.get_or_insert_with(|| self.job.block_inputs());
+            let part = self.job.run_blocks_with(inputs, block..block + 1);
+            self.parts.extend(part);
         }
         Ok(())
     }
