@@ -107,7 +107,7 @@ try {
     if (at('first')) run.first = (at('first').at - at('load').at) / 1e3;
     if (t) Object.assign(run, { init: t.initMs / 1e3, ingest: t.ingestMs / 1e3, analyze: t.analyzeMs / 1e3 });
     // Inside analyze: the cheap stages, CLV + lifecycle + churn (while the segment worker runs
-    // k-means, then its half of a large bootstrap: `clv` is both calls of this worker, `fits`
+    // k-means, then its blocks of a large bootstrap: `clv` is both calls of this worker, `fits`
     // the first, up to the bootstrap), the waits for k-means and for the bootstrap's blocks
     // after that, and the Report's assembly; segKmeans / segBoot: how long the segment worker
     // ran k-means and its bootstrap blocks (its own clock).
