@@ -32,7 +32,10 @@ fn blocks_shared_in_any_split_give_analyzes_report() {
     ];
     for (here, there) in splits {
         let mut ds = ds.clone();
-        let bytes = ds.interval_job(&o).unwrap().expect("a large bootstrap is handed out");
+        let bytes = ds
+            .interval_job(&o)
+            .unwrap()
+            .expect("a large bootstrap is handed out");
         ds.prepare_models(&o).unwrap();
         for &b in here {
             assert!(ds.run_interval_block(&o, b).unwrap(), "block {b} exists");
@@ -57,11 +60,14 @@ fn blocks_past_the_last_or_without_a_deferred_bootstrap_are_refused() {
     let mut run = IntervalRun::new(&bytes).unwrap();
     assert_eq!(run.run_block(8).unwrap_err().code, "invalid_interval_job");
     assert_eq!(
-        IntervalRun::new(&bytes[..bytes.len() - 1]).unwrap_err().code,
+        IntervalRun::new(&bytes[..bytes.len() - 1])
+            .unwrap_err()
+            .code,
         "invalid_interval_job"
     );
     // Other options (another CLV stage): nothing deferred for them.
-    let other = Options::from_json(r#"{"segments":{"k":3},"clv":{"bootstrapDraws":2000,"seed":1}}"#)
-        .unwrap();
+    let other =
+        Options::from_json(r#"{"segments":{"k":3},"clv":{"bootstrapDraws":2000,"seed":1}}"#)
+            .unwrap();
     assert!(!ds.run_interval_block(&other, 0).unwrap());
 }

@@ -14,10 +14,10 @@ use crate::clv::fitting::collapse::Rows;
 use crate::clv::fitting::fitdata::FitData;
 use crate::clv::gamma_gamma::spend::SpendModel;
 use crate::clv::model::ModelKind;
+use crate::clv::pareto::fast::Pairs;
 use crate::clv::prediction::palive::PAlive;
 use crate::clv::prediction::purchases::Grid;
 use crate::clv::uncertainty::boot_eval::{self, BootPart, Ends, BLOCKS};
-use crate::clv::pareto::fast::Pairs;
 use crate::clv::uncertainty::bootstrap::{
     levels, parameter_draws, BootIn, BootOut, ParetoLinear, Positions,
 };
