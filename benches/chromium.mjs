@@ -107,7 +107,7 @@ try {
     if (at('first')) run.first = (at('first').at - at('load').at) / 1e3;
     if (t) Object.assign(run, { init: t.initMs / 1e3, ingest: t.ingestMs / 1e3, analyze: t.analyzeMs / 1e3 });
     // Inside analyze: the cheap stages, CLV + lifecycle + churn (while the segment worker runs
-    // k-means, then its half of a large bootstrap: `clv` is both calls of this worker, `fits`
+    // k-means, then its blocks of a large bootstrap: `clv` is both calls of this worker, `fits`
     // the first, up to the bootstrap), the waits for k-means and for the bootstrap's blocks
     // after that, and the Report's assembly; segKmeans / segBoot: how long the segment worker
     // ran k-means and its bootstrap blocks (its own clock).
@@ -117,6 +117,9 @@ try {
       if (ph[k] != null) run[name] = ph[k] / 1e3;
     }
     if (ph.models != null) run.clv = ((ph.clv ?? 0) + ph.models) / 1e3;
+    // The customer table goes out to the segment worker (segmentJob) before RFM and the KPIs
+    // (prepare) since session 10: cheap is both.
+    if (ph.prepare != null) run.cheap = ((ph.segmentJob ?? 0) + ph.prepare) / 1e3;
     // The k-means jobs the analysis worker ran once its own stages were done (kmeansHere: how
     // long; waitKmeans is then only the wait after them) and how many each worker ran.
     if (ph.kmeansHere != null) run.kmeansHere = ph.kmeansHere / 1e3;
@@ -124,6 +127,10 @@ try {
     if (ph.helperKmeansJobs != null) run.segJobs = ph.helperKmeansJobs;
     // The analysis worker's linear memory after its open and after each phase, in MB.
     if (t?.memory) run.memoryMB = Object.fromEntries(Object.entries(t.memory).map(([k, v]) => [k, Math.round(v / 1e6)]));
+    // The bootstrap blocks each worker ran, and how long this one took for its share.
+    if (ph.bootHere != null) run.bootHere = ph.bootHere / 1e3;
+    if (ph.bootBlocks != null) run.blocksHere = ph.bootBlocks;
+    if (ph.helperIntervalsJobs != null) run.segBlocks = ph.helperIntervalsJobs;
     out.runs.push(run);
     if (t) out.wasmMemoryBytes = Math.max(out.wasmMemoryBytes ?? 0, t.wasmMemoryBytes);
     out.facts ??= at('report').facts;

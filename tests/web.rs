@@ -284,3 +284,18 @@ fn columns_from_memory_read_like_the_file() {
     let code = Reflect::get(&err, &"code".into()).unwrap();
     assert_eq!(code.as_string().as_deref(), Some("column_lengths"));
 }
+
+/// The bootstrap-sharing binding: no block to run without a deferred bootstrap (a small log's
+/// is evaluated in the CLV stage), and bytes that are not an `intervalJob`'s are an error
+/// object (the sharing itself: tests/interval_share.rs natively, two-workers.test.mjs).
+#[wasm_bindgen_test]
+fn interval_blocks_binding() {
+    let mut ds = crm_lens::wasm::Dataset::new(LOG, None).unwrap();
+    assert!(ds.interval_job(None).unwrap().is_none());
+    assert!(!ds.run_interval_block(JsValue::UNDEFINED, 0).unwrap());
+    let Err(err) = crm_lens::wasm::IntervalRun::new(b"not a job") else {
+        panic!("bytes that are not a job were taken");
+    };
+    let code = js_sys::Reflect::get(&err, &"code".into()).unwrap();
+    assert_eq!(code.as_string().as_deref(), Some("invalid_interval_job"));
+}

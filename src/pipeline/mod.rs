@@ -36,7 +36,7 @@ use crate::segment::SegmentColumns;
 pub use clv_input::{clv_for, covariate_inputs, holdout_split, Split};
 pub(crate) use diagnose::{by_design as by_design_skip, dominant as dominant_skip};
 pub use first_results::FirstResults;
-pub use offload::{run_interval_job, SegmentFeatures, SegmentJob, SegmentResult};
+pub use offload::{run_interval_job, IntervalRun, SegmentFeatures, SegmentJob, SegmentResult};
 use stages::{StageRun, Stages};
 pub use summary_export::SUMMARY_COLUMNS;
 

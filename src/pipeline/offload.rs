@@ -2,10 +2,11 @@
 //! customer table but not each other (unless CLV is a segmentation feature), so the page's
 //! worker fits CLV while a second worker segments: on 2 cores the slower of the two, not
 //! their sum, is what the user waits for. On large data, once its k-means is done, that
-//! worker also evaluates half of CLV's bootstrap (`interval_job`, below).
+//! worker also evaluates blocks of CLV's bootstrap (`interval_job`, below).
 //!
 //! The protocol: [`Dataset::segment_job`] hands out the segmentation's input (owned columns
-//! and options, tagged with the customer table's generation), the other thread runs
+//! and options, tagged with the customer table's generation; it needs the table only, so it
+//! can go out before RFM and the KPIs), the other thread runs
 //! [`SegmentJob::run`] (`segment::run`'s steps, the function `reanalyze` calls) — or both
 //! threads share its k-means jobs ([`SegmentJob::scan`], `Scan::run_job`, fits combined in
 //! job order by [`SegmentJob::finish`]: the same bits whoever ran which) —, and
@@ -14,20 +15,22 @@
 //! a late answer can never enter a Report it does not belong to.
 //!
 //! The bootstrap: [`Dataset::interval_job`] runs the CLV stage with a large bootstrap deferred
-//! (`clv::run::run_deferred`) and hands out the second half of its fixed blocks as bytes; the
-//! other worker runs [`run_interval_job`] while this one evaluates the first half
-//! (`prepare_models`), and [`Dataset::provide_intervals`] takes the answer. The Report's
-//! assembly (`complete`) evaluates whatever block is still missing (no answer, a failed
-//! worker) and merges them: the blocks are fixed and summed in their order, so the Report is
-//! the same bits however they were shared, and the same as `analyze`'s.
+//! (`clv::run::run_deferred`) and hands out all its fixed blocks as bytes. Once their other
+//! work is done, the two threads share them block by block, like the k-means jobs: the other
+//! worker runs them from the last down ([`IntervalRun`]), this one from the first up
+//! ([`Dataset::run_interval_block`]), each skipping what the other took, and
+//! [`Dataset::provide_intervals`] takes the other's answer. The Report's assembly
+//! (`complete`) evaluates whatever block is still missing (no answer, a failed worker) and
+//! merges them: the blocks are fixed and summed in their order, so the Report is the same
+//! bits however they were shared, and the same as `analyze`'s.
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use super::stages::{clv_key, ClvStage, SegmentStage, Stages};
+use super::stages::{clv_key, ClvStage, SegmentStage, StageRun, Stages};
 use super::Dataset;
 use crate::clv::run::apply_intervals;
 use crate::clv::uncertainty::boot_eval::{BootPart, BLOCKS};
-use crate::clv::uncertainty::job::{decode_parts, encode_parts, BootJob};
+use crate::clv::uncertainty::job::{decode_parts, encode_parts, BlockInputs, BootJob};
 use crate::customers::CustomerTable;
 use crate::error::{Error, Result};
 use crate::options::Options;
@@ -115,8 +118,11 @@ impl SegmentJob {
 }
 
 impl Dataset {
-    /// Runs the cheap stages, CLV and the lifecycle stages for `opts` into the stage memo:
-    /// everything but the segmentation, which another thread may be running meanwhile.
+    /// Runs the cheap stages, CLV, the lifecycle stages and churn for `opts` into the stage
+    /// memo: everything but the segmentation, which another thread may be running meanwhile,
+    /// and a deferred bootstrap's blocks, which the two threads share afterwards
+    /// ([`Dataset::run_interval_block`], [`IntervalRun`]; the Report's assembly runs any
+    /// block still missing).
     pub fn prepare_models(&mut self, opts: &Options) -> Result<()> {
         opts.validate()?;
         if self.is_subscription_input() {
@@ -124,15 +130,16 @@ impl Dataset {
         }
         self.with_stages(opts, |r| {
             let c = r.cheap()?;
-            let m = r.models(&c)?;
-            Dataset::run_kept_blocks(r.stages, &m.clv, m.clv_gen);
+            r.models(&c)?;
             Ok(())
         })
     }
 
     /// The segmentation's input for `opts`, when it has to run and can run elsewhere: `None`
     /// when its result for these options is remembered, or when it reads CLV (then
-    /// `reanalyze` runs it after CLV).
+    /// `reanalyze` runs it after CLV). It needs the customer table only, so a worker hands it
+    /// out before the other cheap stages (RFM, KPIs: `prepare`), and the other thread starts
+    /// its k-means that much earlier.
     pub fn segment_job(&mut self, opts: &Options) -> Result<Option<SegmentJob>> {
         opts.validate()?;
         // Subscription input has no customers to segment.
@@ -140,17 +147,17 @@ impl Dataset {
             return Ok(None);
         }
         self.with_stages(opts, |r| {
-            let c = r.cheap()?;
+            let (table, table_gen) = r.table()?;
             if r.stages
                 .segments
-                .holds(&(c.table_gen, 0, opts.segments.clone()))
+                .holds(&(table_gen, 0, opts.segments.clone()))
             {
                 return Ok(None);
             }
             Ok(Some(SegmentJob {
-                token: c.table_gen,
+                token: table_gen,
                 options: opts.segments.clone(),
-                features: SegmentFeatures::of(&c.table.customers),
+                features: SegmentFeatures::of(&table.customers),
             }))
         })
     }
@@ -161,9 +168,9 @@ impl Dataset {
     pub fn provide_segments(&mut self, opts: &Options, r: SegmentResult) -> Result<()> {
         opts.validate()?;
         self.with_stages(opts, |run| {
-            let c = run.cheap()?;
-            let n = c.table.customers.len();
-            if r.token != c.table_gen || r.options != opts.segments || r.columns.cluster.len() != n {
+            let (table, table_gen) = run.table()?;
+            let n = table.customers.len();
+            if r.token != table_gen || r.options != opts.segments || r.columns.cluster.len() != n {
                 return Err(Error::new(
                     "stale_segments",
                     "the segmentation handed back is for another file, as-of date or set of options",
@@ -175,27 +182,33 @@ impl Dataset {
                 cols: Arc::new(r.columns),
                 warnings: r.warnings,
             };
-            run.stages.segments.put((c.table_gen, 0, opts.segments.clone()), stage, "segments", run.ran);
+            run.stages.segments.put((table_gen, 0, opts.segments.clone()), stage, "segments", run.ran);
             Ok(())
         })
     }
 }
 
-/// The blocks of a deferred bootstrap another worker is given: the second half (the first
-/// runs here meanwhile).
-const AWAY: Range<usize> = BLOCKS / 2..BLOCKS;
-
-/// A bootstrap the CLV stage left for later (`clv::run::run_deferred`), and the blocks of it
-/// another worker may be evaluating.
+/// A bootstrap the CLV stage left for later (`clv::run::run_deferred`). Its job holds every
+/// block: another worker may take any of them ([`IntervalRun`]) while this one takes others
+/// ([`Dataset::run_interval_block`]); what every block reads is made once, on the first.
 #[derive(Debug)]
 pub(super) struct Deferred {
     job: BootJob,
-    away: Range<usize>,
+    inputs: OnceLock<BlockInputs>,
 }
 
 impl Deferred {
     pub(super) fn new(job: BootJob) -> Deferred {
-        Deferred { job, away: AWAY }
+        Deferred {
+            job,
+            inputs: OnceLock::new(),
+        }
+    }
+
+    /// The parts of `blocks`.
+    fn run(&self, blocks: Range<usize>) -> Vec<BootPart> {
+        let inputs = self.inputs.get_or_init(|| self.job.block_inputs());
+        self.job.run_blocks_with(inputs, blocks)
     }
 }
 
@@ -228,7 +241,7 @@ fn run_missing(stages: &mut Stages, generation: u64, d: &Deferred, want: &[usize
         while j < missing.len() && missing[j] == missing[j - 1] + 1 {
             j += 1;
         }
-        parts.extend(d.job.run_blocks(missing[i]..missing[j - 1] + 1));
+        parts.extend(d.run(missing[i]..missing[j - 1] + 1));
         i = j;
     }
 }
@@ -268,20 +281,82 @@ fn bad_intervals() -> Error {
         "invalid_interval_job",
         "the interval job or its answer is malformed",
     )
-    .with_hint("pass intervalJob()'s bytes to runIntervals() and its answer to provideIntervals() unchanged")
+    .with_hint("pass intervalJob()'s bytes to runIntervals() or an IntervalRun, and its answer to provideIntervals(), unchanged")
 }
 
-/// Evaluates the blocks an [`Dataset::interval_job`] hands out (in any worker): the answer for
+/// Evaluates every block of an [`Dataset::interval_job`] (in any worker): the answer for
 /// [`Dataset::provide_intervals`].
 pub fn run_interval_job(bytes: &[u8]) -> Result<Vec<u8>> {
     let (token, blocks, job) = BootJob::decode(bytes).ok_or_else(bad_intervals)?;
     Ok(encode_parts(token, &job.run_blocks(blocks)))
 }
 
+/// The blocks of an [`Dataset::interval_job`] run one at a time, in the order a worker
+/// chooses: between two blocks it learns which ones the worker holding the `Dataset` took
+/// ([`Dataset::run_interval_block`]) and leaves them. Its answer holds the blocks it ran.
+#[derive(Debug)]
+pub struct IntervalRun {
+    token: u64,
+    blocks: Range<usize>,
+    job: BootJob,
+    /// Made on the first block (`BootJob::block_inputs`).
+    inputs: Option<BlockInputs>,
+    parts: Vec<BootPart>,
+}
+
+impl IntervalRun {
+    /// The job of [`Dataset::interval_job`]'s bytes.
+    pub fn new(bytes: &[u8]) -> Result<IntervalRun> {
+        let (token, blocks, job) = BootJob::decode(bytes).ok_or_else(bad_intervals)?;
+        Ok(IntervalRun {
+            token,
+            blocks,
+            job,
+            inputs: None,
+            parts: Vec::new(),
+        })
+    }
+
+    /// The job's blocks.
+    pub fn blocks(&self) -> Range<usize> {
+        self.blocks.clone()
+    }
+
+    /// Evaluates block `block` (once); a block outside the job is an error.
+    pub fn run_block(&mut self, block: usize) -> Result<()> {
+        if !self.blocks.contains(&block) {
+            return Err(bad_intervals());
+        }
+        if !self.parts.iter().any(|p| p.block == block) {
+            let inputs = self.inputs.get_or_insert_with(|| self.job.block_inputs());
+            let part = self.job.run_blocks_with(inputs, block..block + 1);
+            self.parts.extend(part);
+        }
+        Ok(())
+    }
+
+    /// The answer for [`Dataset::provide_intervals`]: the blocks run here.
+    pub fn answer(&self) -> Vec<u8> {
+        encode_parts(self.token, &self.parts)
+    }
+}
+
+/// The deferred bootstrap of the CLV stage `opts` give now (memo hits after `interval_job`),
+/// and that stage's generation; None when it has none.
+fn pending(r: &mut StageRun, opts: &Options) -> Result<Option<(Arc<Deferred>, u64)>> {
+    let c = r.cheap()?;
+    let key = clv_key(opts, c.table_gen, &c.kpi);
+    Ok(r.stages
+        .clv
+        .peek(&key)
+        .and_then(|(s, g)| Some((s.pending.clone()?, g))))
+}
+
 impl Dataset {
-    /// Runs the CLV stage for `opts` with a large bootstrap deferred, and returns the share
-    /// of it another worker may evaluate (`run_interval_job`), as bytes; `None` when there is
-    /// nothing to share (CLV remembered complete, a small bootstrap, no customers).
+    /// Runs the CLV stage for `opts` with a large bootstrap deferred, and returns it as bytes
+    /// for another worker (`run_interval_job`, [`IntervalRun`]), every block of it: the
+    /// workers share them block by block ([`Dataset::run_interval_block`]). `None` when there
+    /// is nothing to share (CLV remembered complete, a small bootstrap, no customers).
     pub fn interval_job(&mut self, opts: &Options) -> Result<Option<Vec<u8>>> {
         opts.validate()?;
         if self.is_subscription_input() {
@@ -293,7 +368,26 @@ impl Dataset {
             Ok(clv
                 .pending
                 .as_ref()
-                .map(|d| d.job.encode(generation, d.away.clone())))
+                .map(|d| d.job.encode(generation, 0..BLOCKS)))
+        })
+    }
+
+    /// Evaluates block `block` of the deferred bootstrap of [`Dataset::interval_job`]`(opts)`
+    /// here, unless it is done: this worker's share, taken block by block while another
+    /// worker runs others of the same job. False when there is no such block (no deferred
+    /// bootstrap for these options, or `block` past the last), so a caller can walk the
+    /// blocks up until it meets the other worker's or the end.
+    pub fn run_interval_block(&mut self, opts: &Options, block: usize) -> Result<bool> {
+        opts.validate()?;
+        if self.is_subscription_input() || block >= BLOCKS {
+            return Ok(false);
+        }
+        self.with_stages(opts, |r| {
+            let Some((d, generation)) = pending(r, opts)? else {
+                return Ok(false);
+            };
+            run_missing(r.stages, generation, &d, &[block]);
+            Ok(true)
         })
     }
 
@@ -303,14 +397,8 @@ impl Dataset {
         opts.validate()?;
         let (token, parts) = decode_parts(answer).ok_or_else(bad_intervals)?;
         self.with_stages(opts, |r| {
-            let c = r.cheap()?;
-            let key = clv_key(opts, c.table_gen, &c.kpi);
-            let pending = r
-                .stages
-                .clv
-                .peek(&key)
+            let (d, _) = pending(r, opts)?
                 .filter(|(_, g)| *g == token)
-                .and_then(|(s, _)| s.pending.clone())
                 .ok_or_else(|| {
                     Error::new(
                         "stale_intervals",
@@ -318,7 +406,7 @@ impl Dataset {
                     )
                     .with_hint("run intervalJob() again for the current options and hand back its answer")
                 })?;
-            let job = &pending.job;
+            let job = &d.job;
             let fits = |p: &BootPart| {
                 p.totals.len() == job.draws && p.customers.iter().all(|&c| (c as usize) < job.x.len())
             };
@@ -333,14 +421,5 @@ impl Dataset {
             }
             Ok(())
         })
-    }
-
-    /// The blocks of a deferred bootstrap this worker keeps (those not handed out), run
-    /// after the model stages of `prepare_models`.
-    fn run_kept_blocks(stages: &mut Stages, clv: &ClvStage, generation: u64) {
-        if let Some(d) = &clv.pending {
-            let kept: Vec<usize> = (0..BLOCKS).filter(|b| !d.away.contains(b)).collect();
-            run_missing(stages, generation, d, &kept);
-        }
     }
 }

@@ -136,22 +136,30 @@ pub(super) struct SegmentStage {
 }
 
 impl StageRun<'_> {
+    /// The customer table (remembered or built) and its generation: the first stage, and all
+    /// the segmentation reads (`offload`); an error when it holds no customer.
+    pub(super) fn table(&mut self) -> Result<(TableStage, u64)> {
+        let (ds, opts) = (self.ds, self.opts);
+        let (table, table_gen) = self.stages.table.get(
+            (opts.as_of_day().or(ds.last_day), opts.time_unit),
+            "customers",
+            self.ran,
+            || ds.table(opts),
+        )?;
+        if table.customers.is_empty() {
+            return Err(no_rows_error(&table.account, &ds.detected));
+        }
+        Ok((table, table_gen))
+    }
+
     /// The cheap stages every run starts with: customer table, RFM scores, lifecycle
     /// thresholds and KPIs (shared by [`Dataset::prepare`] and every run).
     pub(super) fn cheap(&mut self) -> Result<Cheap> {
+        let (table, table_gen) = self.table()?;
         let (ds, opts) = (self.ds, self.opts);
         let (stages, ran) = (&mut *self.stages, &mut *self.ran);
-        let (table, table_gen) = stages.table.get(
-            (opts.as_of_day().or(ds.last_day), opts.time_unit),
-            "customers",
-            ran,
-            || ds.table(opts),
-        )?;
         let customers = &table.customers;
         let as_of = table.as_of;
-        if customers.is_empty() {
-            return Err(no_rows_error(&table.account, &ds.detected));
-        }
         let (rfm, _) = stages
             .rfm
             .get((table_gen, opts.rfm.clone()), "rfm", ran, || {

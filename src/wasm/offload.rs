@@ -6,9 +6,10 @@
 //! Columns cross as typed arrays (transferable); the report crosses as a plain JS object
 //! (numbers are f64 both sides: exact).
 //!
-//! Half of a large CLV bootstrap goes the same way: `intervalJob` (bytes) → `runIntervals` in
-//! the second worker → `provideIntervals`; the core's codec (`clv::uncertainty::job`) keeps
-//! every f64's bits.
+//! A large CLV bootstrap goes the same way: `intervalJob` (bytes, every block) → an
+//! `IntervalRun` in the second worker (or `runIntervals`, all blocks at once) →
+//! `provideIntervals`, while the first worker takes blocks too (`runIntervalBlock`); the
+//! core's codec (`clv::uncertainty::job`) keeps every f64's bits.
 use js_sys::{Float32Array, Float64Array, Object, Reflect, Uint32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 
@@ -123,8 +124,8 @@ impl Dataset {
         Ok(o.into())
     }
 
-    /// Runs the CLV stage for `opts` with a large bootstrap deferred; returns the share of it
-    /// another worker may evaluate (`runIntervals`), or `undefined` when there is none.
+    /// Runs the CLV stage for `opts` with a large bootstrap deferred; returns every block of it as
+    /// bytes, for another worker (`runIntervals`, `IntervalRun`), or `undefined` when there is none.
     #[wasm_bindgen(js_name = intervalJob)]
     pub fn interval_job(
         &mut self,
@@ -132,6 +133,21 @@ impl Dataset {
     ) -> Result<Option<Vec<u8>>, JsValue> {
         let opts: Options = options(opts)?;
         self.inner.interval_job(&opts).map_err(js_error)
+    }
+
+    /// Evaluates block `block` of the bootstrap `intervalJob(opts)` deferred, here (this
+    /// worker's share, block by block, while another worker runs others with an
+    /// `IntervalRun`); false when there is no such block.
+    #[wasm_bindgen(js_name = runIntervalBlock)]
+    pub fn run_interval_block(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Options")] opts: JsValue,
+        block: usize,
+    ) -> Result<bool, JsValue> {
+        let opts: Options = options(Some(opts))?;
+        self.inner
+            .run_interval_block(&opts, block)
+            .map_err(js_error)
     }
 
     /// Remembers what `runIntervals` answered for this dataset's `intervalJob(opts)`.
@@ -269,4 +285,43 @@ impl SegmentScan {
 #[wasm_bindgen(js_name = runIntervals)]
 pub fn run_intervals(job: &[u8]) -> Result<Vec<u8>, JsValue> {
     run_interval_job(job).map_err(js_error)
+}
+
+/// An `intervalJob`'s blocks run one at a time (`runBlock`), in the order a worker chooses:
+/// between two blocks it can leave those the `Dataset`'s worker took (`runIntervalBlock`).
+/// `answer()` holds the blocks run here, for `provideIntervals`.
+#[wasm_bindgen]
+pub struct IntervalRun {
+    inner: crate::pipeline::IntervalRun,
+}
+
+#[wasm_bindgen]
+impl IntervalRun {
+    #[wasm_bindgen(constructor)]
+    pub fn new(job: &[u8]) -> Result<IntervalRun, JsValue> {
+        crate::pipeline::IntervalRun::new(job)
+            .map(|inner| IntervalRun { inner })
+            .map_err(js_error)
+    }
+
+    /// The job's first block.
+    pub fn first(&self) -> usize {
+        self.inner.blocks().start
+    }
+
+    /// The end of the job's blocks (one past the last).
+    pub fn end(&self) -> usize {
+        self.inner.blocks().end
+    }
+
+    /// Evaluates block `block` (once; a block outside the job is an error).
+    #[wasm_bindgen(js_name = runBlock)]
+    pub fn run_block(&mut self, block: usize) -> Result<(), JsValue> {
+        self.inner.run_block(block).map_err(js_error)
+    }
+
+    /// The answer for `provideIntervals`: the blocks run here.
+    pub fn answer(&self) -> Vec<u8> {
+        self.inner.answer()
+    }
 }

@@ -1,12 +1,13 @@
 // The two workers of crm-lens/worker share the analysis: the segment worker runs k-means and
-// then, on large data, half of CLV's bootstrap (intervalJob → runIntervals → provideIntervals);
-// the analysis worker takes k-means jobs (SegmentScan: one per k) once its own stages are done.
+// then, on large data, blocks of CLV's bootstrap (intervalJob → IntervalRun or runIntervals →
+// provideIntervals); the analysis worker takes k-means jobs (SegmentScan: one per k) and then
+// bootstrap blocks (runIntervalBlock) once its own stages are done.
 // The Report is the native CLI's, bit for bit, however the blocks and jobs were shared.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ROOT, nativeReport, startServer, launch, openPage, done } from './helpers.mjs';
-import { initSync, Dataset, runIntervals, SegmentScan } from '../../pkg/crm_lens.js';
+import { initSync, Dataset, IntervalRun, runIntervals, SegmentScan } from '../../pkg/crm_lens.js';
 
 initSync({ module: readFileSync(`${ROOT}pkg/crm_lens_bg.wasm`) });
 
@@ -43,6 +44,27 @@ test('the worker sequence with the bootstrap split gives the native Report', () 
   const report = ds.analyze(OPTIONS);
   ds.free();
   assert.equal(report.clv.totals.bootstrapDraws, 2000);
+  assert.deepStrictEqual(report, native);
+});
+
+test('the bootstrap shared block by block (runIntervalBlock up, IntervalRun down) gives the native Report', () => {
+  const ds = new Dataset(readFileSync(SAMPLE), OPTIONS);
+  const segments = ds.segmentJob(OPTIONS);
+  ds.prepare(OPTIONS);
+  const job = ds.intervalJob(OPTIONS);
+  ds.prepareModels(OPTIONS);
+  ds.provideSegments(OPTIONS, runSegments(segments));
+  const run = new IntervalRun(job);
+  assert.deepStrictEqual([run.first(), run.end()], [0, 8], 'every block is handed out');
+  // Both ran block 3; the answer holds the IntervalRun's blocks only.
+  for (let b = 0; b <= 3; b++) assert.equal(ds.runIntervalBlock(OPTIONS, b), true);
+  for (let b = 7; b >= 3; b--) run.runBlock(b);
+  assert.equal(ds.runIntervalBlock(OPTIONS, 8), false, 'no block past the last');
+  assert.throws(() => run.runBlock(8), (e) => e.code === 'invalid_interval_job');
+  ds.provideIntervals(OPTIONS, run.answer());
+  run.free();
+  const report = ds.analyze(OPTIONS);
+  ds.free();
   assert.deepStrictEqual(report, native);
 });
 
@@ -103,8 +125,10 @@ test('the analysis worker takes k-means jobs when the segment worker is late: th
   await done(page);
   // The open below starts two new workers. The segment worker's start is held until the
   // analysis worker reports `fitting`, then 2 s more: the analysis worker begins the k-means
-  // jobs alone, and the segment worker finds them claimed and waits for their answers.
-  const { report, phases } = await page.evaluate(async () => {
+  // jobs alone, and the segment worker finds them claimed and waits for their answers. With
+  // 2,000 draws the bootstrap is shared too: the analysis worker takes its blocks from the
+  // first up, the segment worker from the last down once its k-means is done.
+  const { report, phases } = await page.evaluate(async (options) => {
     const Plain = window.Worker;
     let fitting;
     const fitted = new Promise((resolve) => { fitting = resolve; });
@@ -128,15 +152,18 @@ test('the analysis worker takes k-means jobs when the segment worker is late: th
     };
     const a = document.querySelector('crm-lens-dashboard').analyzer;
     await a.open(await (await fetch('/sample.csv')).arrayBuffer(), {});
-    const { report } = await a.analyze({});
+    const { report } = await a.analyze(options);
     window.Worker = Plain;
     return { report, phases: timing?.phases };
-  });
-  assert.deepStrictEqual(report, nativeReport(SAMPLE));
+  }, OPTIONS);
+  assert.deepStrictEqual(report, native);
   assert.ok(phases.kmeansJobs >= 1, `the analysis worker ran ${phases.kmeansJobs} k-means jobs`);
   // Every job ran (one may run on both sides when they meet: same bits, one answer kept).
   const ran = phases.kmeansJobs + phases.helperKmeansJobs;
   assert.ok(ran >= 9 && ran <= 10, `${ran} k-means jobs ran for 9`);
+  // Every bootstrap block ran, here or there (where the two meet, one may run on both sides).
+  const blocks = phases.bootBlocks + (phases.helperIntervalsJobs ?? 0);
+  assert.ok(blocks >= 8 && blocks <= 10, `${blocks} bootstrap blocks ran for 8`);
   assert.deepEqual(problems, []);
   await context.close();
 });

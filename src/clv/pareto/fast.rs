@@ -19,6 +19,7 @@ const MAX_SERIES_TERMS: usize = 4_000;
 pub const SERIES_MAX_Z: f64 = 0.9;
 
 /// Distinct (x index, time index) pairs and each row's pair for T and for t_x.
+#[derive(Clone)]
 pub struct Pairs {
     /// Sorted keys `xi << 32 | vi`.
     keys: Vec<u64>,

@@ -37,6 +37,18 @@ impl<'a> PAlive<'a> {
         PAlive { d, pairs }
     }
 
+    /// The evaluator `new` gives, from the pair table it made before on the same data
+    /// ([`PAlive::into_pairs`]): for work that builds it again and again (a bootstrap's blocks
+    /// run one at a time).
+    pub fn with_pairs(d: &'a FitData<'a>, pairs: Option<Pairs>) -> PAlive<'a> {
+        PAlive { d, pairs }
+    }
+
+    /// The Pareto/NBD pair table (None for the other models).
+    pub fn into_pairs(self) -> Option<Pairs> {
+        self.pairs
+    }
+
     /// Tables for model-unit parameters `p`.
     pub fn prepare(&self, kind: ModelKind, p: &[f64]) -> Prepared {
         let d = self.d;

@@ -239,6 +239,26 @@ pub fn evaluate_blocks(
     spends: &[SpendModel],
     blocks: std::ops::Range<usize>,
 ) -> Vec<BootPart> {
+    let lin = pareto_linear(bi, params.len());
+    evaluate_blocks_with(bi, params, spends, lin.as_ref(), blocks)
+}
+
+/// The linearised P(alive) of Pareto/NBD's draws, when the method (decided on all rows) asks
+/// for it: a function of the rows and the point estimate, the same for every block.
+pub(super) fn pareto_linear(bi: &BootIn, draws: usize) -> Option<ParetoLinear> {
+    let (_, palive_linear, _) = method(bi, draws);
+    (bi.kind == ModelKind::ParetoNbd && palive_linear).then(|| ParetoLinear::new(bi))
+}
+
+/// [`evaluate_blocks`] with [`pareto_linear`]'s answer given (computed once per job when its
+/// blocks are evaluated one at a time: `job::BlockInputs`).
+pub(super) fn evaluate_blocks_with(
+    bi: &BootIn,
+    params: &[Vec<f64>],
+    spends: &[SpendModel],
+    pareto_lin: Option<&ParetoLinear>,
+    blocks: std::ops::Range<usize>,
+) -> Vec<BootPart> {
     let d = bi.pal.d;
     let rows = d.rows;
     let nd = params.len();
@@ -285,10 +305,9 @@ pub fn evaluate_blocks(
             }
         }
     }
-    let (linear, palive_linear, _) = method(bi, nd);
+    let (linear, _, _) = method(bi, nd);
     let streams = Streams::new(bi, params, span.clone(), linear);
     let pareto = bi.kind == ModelKind::ParetoNbd;
-    let pareto_lin = (pareto && palive_linear).then(|| ParetoLinear::new(bi));
     let bg = (!pareto).then(|| BgTables::new(bi, params));
     let s0: Vec<f64> = spends.iter().map(|s| s.expected(0.0, 0.0)).collect();
     let shared = Shared {
@@ -297,7 +316,7 @@ pub fn evaluate_blocks(
         spends,
         order: &order,
         streams: &streams,
-        pareto_lin: pareto_lin.as_ref(),
+        pareto_lin,
         bg: bg.as_ref(),
         s0: &s0,
         mkey: &mkey,

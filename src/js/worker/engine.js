@@ -5,11 +5,11 @@
 //
 // The client's first message hands over the core module, compiled once on the main thread,
 // and this worker's end of a MessageChannel to its sibling, the segment worker (segment.js),
-// which runs the k-means segmentation while this one fits CLV, and then, on large data, half
-// of CLV's bootstrap while this one runs the other half, the lifecycle and churn. Jobs to it:
-// {id, job} (a segmentJob) and {id, intervals} (an intervalJob's bytes); answers {id, result}
-// or {id, error}. Once its own stages are done, this worker takes k-means jobs of the
-// segmentation too (`shareKmeans`; the notes between the two are in segment.js).
+// which runs the k-means segmentation while this one fits CLV, the lifecycle and churn, and
+// then, on large data, blocks of CLV's bootstrap. Jobs to it: {id, job} (a segmentJob) and
+// {id, intervals} (an intervalJob's bytes); answers {id, result} or {id, error}. Once its own
+// stages are done, this worker takes k-means jobs of the segmentation too (`shareKmeans`),
+// then bootstrap blocks (`shareIntervals`); the notes between the two are in segment.js.
 //
 // Protocol (client → worker; every reply carries the request's id):
 //   {type:'init', module, formatsWasm?, fullWasm?, port}
@@ -48,6 +48,11 @@ function start({ module, formatsWasm, fullWasm, port }) {
   if (fullWasm != null) core.setFullWasm(fullWasm);
   helperPort = port;
   port.onmessage = ({ data }) => {
+    if (data.startedBlock != null) {
+      if (!blocksStarted.has(data.id)) blocksStarted.set(data.id, new Set());
+      blocksStarted.get(data.id).add(data.startedBlock);
+      return;
+    }
     if (data.started != null) {
       const seen = helperStarted.get(data.id) ?? { of: data.of, started: new Set() };
       seen.started.add(data.started);
@@ -114,6 +119,8 @@ async function openColumns(columns, options) {
 let helperSeq = 0;
 const helperPending = new Map();
 const helperStarted = new Map();
+// The blocks of an interval job the segment worker has started, by its id.
+const blocksStarted = new Map();
 
 /** Posts a job to the segment worker: `{id, answer}`; `ms(t)` receives how long it ran there. */
 function elsewhere(msg, transfer, ms = () => {}) {
@@ -166,6 +173,27 @@ async function shareKmeans(options, id) {
   return ran;
 }
 
+/**
+ * This worker's share of the bootstrap blocks of interval job `id` (every block of the
+ * deferred bootstrap is in it): from the first block up, each claimed before it runs here
+ * (`runIntervalBlock`, into this Dataset's memo), until it meets the blocks the segment
+ * worker started (from the last down) or the end. Returns the number of blocks run here.
+ */
+async function shareIntervals(options, id) {
+  let ran = 0;
+  for (let b = 0; ; b++) {
+    await turn(); // the segment worker's notes
+    // One block short of the segment worker's next (its notes cross with a delay); nothing
+    // once its answer is in (it ran every block it did not see claimed).
+    const started = blocksStarted.get(id);
+    if (started?.has(b) || started?.has(b + 1) || !helperPending.has(id)) break;
+    helperPort.postMessage({ id, claimBlock: b });
+    if (!dataset.runIntervalBlock(options, b)) break;
+    ran++;
+  }
+  return ran;
+}
+
 async function runAnalysis(msg, progress) {
   const options = msg.options ?? {};
   progress('aggregating');
@@ -175,12 +203,9 @@ async function runAnalysis(msg, progress) {
   const memory = { ...openTiming?.memory };
   let t = t2;
   const phase = (name) => { const now = performance.now(); phases[name] = now - t; t = now; memory[name] = memoryBytes(); };
-  // Customer table, RFM, KPIs (memo hits for analyze below): the first results, shown while the
-  // models are fitted.
-  const first = dataset.prepare(options);
-  phase('prepare');
   // k-means in the segment worker while this one fits CLV; if that fails, analyze() below
-  // segments here (the Report is the same either way).
+  // segments here (the Report is the same either way). It needs the customer table only, so
+  // it goes out first: the segment worker starts while this one scores RFM and the KPIs.
   const job = dataset.segmentJob(options);
   const arrays = job ? [job.recencyDays, job.frequency, job.monetary, job.tenureDays] : [];
   // The segment worker's own run times (`helper*`), beside this worker's phases: together they
@@ -192,19 +217,29 @@ async function runAnalysis(msg, progress) {
   const sent = job ? elsewhere({ job }, arrays.map((a) => a.buffer), helperMs('helperKmeans')) : null;
   const segments = sent?.answer.catch(() => null);
   phase('segmentJob');
+  // RFM and KPIs (memo hits for analyze below): the first results, shown while the models are
+  // fitted.
+  const first = dataset.prepare(options);
+  phase('prepare');
   progress('fitting', first);
-  // CLV up to its bootstrap; a large one is split in fixed blocks, half of them for the
-  // segment worker after its k-means. Whatever does not come back, analyze() evaluates here:
-  // the Report is the same bits however the blocks were shared.
+  // CLV up to its bootstrap; a large one is split in fixed blocks, every one of them handed to
+  // the segment worker for after its k-means, and shared block by block (shareIntervals).
+  // Whatever does not come back, analyze() evaluates here: the Report is the same bits however
+  // the blocks were shared.
   const intervals = dataset.intervalJob(options);
-  const bootstrap = intervals ? elsewhere({ intervals }, [intervals.buffer], helperMs('helperIntervals')).answer.catch(() => null) : null;
+  const boot = intervals ? elsewhere({ intervals }, [intervals.buffer], helperMs('helperIntervals')) : null;
+  const bootstrap = boot?.answer.catch(() => null);
   phase('clv');
-  // The lifecycle, churn and this worker's half of the bootstrap.
+  // The lifecycle and churn.
   dataset.prepareModels(options);
   phase('models');
-  // Done with its own stages: this worker takes k-means jobs the segment worker has not begun.
+  // Done with its own stages: this worker takes k-means jobs the segment worker has not begun
+  // (they come first: the segmentation's serial finish waits for all of them), then bootstrap
+  // blocks, while the segment worker finishes its k-means.
   if (sent) phases.kmeansJobs = await shareKmeans(options, sent.id).catch(() => 0);
   phase('kmeansHere');
+  if (boot) phases.bootBlocks = await shareIntervals(options, boot.id).catch(() => 0);
+  phase('bootHere');
   const answer = segments && (await segments);
   helperStarted.delete(sent?.id);
   phase('awaitSegments');
@@ -212,6 +247,7 @@ async function runAnalysis(msg, progress) {
     try { dataset.provideSegments(options, answer); } catch { /* analyze() segments here */ }
   }
   const blocks = bootstrap && (await bootstrap);
+  blocksStarted.delete(boot?.id);
   phase('awaitIntervals');
   if (blocks) {
     try { dataset.provideIntervals(options, blocks); } catch { /* analyze() evaluates them here */ }
