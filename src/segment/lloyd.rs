@@ -307,11 +307,18 @@ fn nearest_two<const D: usize>(row: &[f64], centroids: &[f64]) -> (usize, f64, f
     let (mut best, mut d1, mut d2) = (0usize, f64::INFINITY, f64::INFINITY);
     for (c, cen) in centroids.chunks_exact(D).enumerate() {
         let dist = sq_dist::<D>(&x, cen);
-        if dist < d1 {
-            (d2, d1, best) = (d1, dist, c);
-        } else if dist < d2 {
-            d2 = dist;
-        }
+        // Selects, not branches: which centroid is nearest is a coin toss the branch
+        // predictor keeps losing (the same values as `if dist < d1 {..} else if dist < d2 {..}`).
+        let (lt1, lt2) = (dist < d1, dist < d2);
+        d2 = if lt1 {
+            d1
+        } else if lt2 {
+            dist
+        } else {
+            d2
+        };
+        d1 = if lt1 { dist } else { d1 };
+        best = if lt1 { c } else { best };
     }
     (best, d1, d2)
 }
@@ -341,9 +348,9 @@ fn assign_fixed<const D: usize>(data: &[f64], centroids: &[f64]) -> (Vec<u32>, f
         let mut best = (0usize, f64::INFINITY);
         for (c, cen) in centroids.chunks_exact(D).enumerate() {
             let dist = sq_dist::<D>(&x, cen);
-            if dist < best.1 {
-                best = (c, dist);
-            }
+            // A select, not a branch (see `nearest_two`).
+            let lt = dist < best.1;
+            best = (if lt { c } else { best.0 }, if lt { dist } else { best.1 });
         }
         labels.push(best.0 as u32);
         if best.1.is_finite() {
