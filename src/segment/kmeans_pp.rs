@@ -73,17 +73,19 @@ fn seed<const D: usize>(rows: &[f64], k: usize, rng: &mut Xoshiro256Plus, out: &
             let target = unit(rng) * pot;
             *t = cum.partition_point(|&s| s <= target).min(n - 1);
         }
-        let (mut d_rest, mut s_rest) = (&mut dist[..], &mut sums[..]);
-        for (pair, p) in cand.chunks(2).zip(pots.chunks_mut(2)) {
-            let (d_pair, d_tail) = d_rest.split_at_mut(n * pair.len());
-            let (s_pair, s_tail) = s_rest.split_at_mut(n * pair.len());
-            (d_rest, s_rest) = (d_tail, s_tail);
-            if let ([a, b], [pa, pb]) = (pair, &mut *p) {
-                let (da, db) = d_pair.split_at_mut(n);
-                let (sa, sb) = s_pair.split_at_mut(n);
-                (*pa, *pb) = potentials2::<D>(rows, &closest, row(*a), row(*b), [da, db], [sa, sb]);
-            } else if let ([a], [pa]) = (pair, &mut *p) {
-                *pa = potentials1::<D>(rows, &closest, row(*a), d_pair, s_pair);
+        for (g, pair) in cand.chunks(2).enumerate() {
+            let (t0, t1) = (2 * g, 2 * g + pair.len());
+            let (d_pair, s_pair) = (&mut dist[t0 * n..t1 * n], &mut sums[t0 * n..t1 * n]);
+            match *pair {
+                [a, b] => {
+                    let (da, db) = d_pair.split_at_mut(n);
+                    let (sa, sb) = s_pair.split_at_mut(n);
+                    let (xa, xb) = (row(a), row(b));
+                    (pots[t0], pots[t0 + 1]) =
+                        potentials2::<D>(rows, &closest, xa, xb, [da, db], [sa, sb]);
+                }
+                [a] => pots[t0] = potentials1::<D>(rows, &closest, row(a), d_pair, s_pair),
+                _ => {}
             }
         }
         // The first trial of least potential (a later one must be strictly lower).
