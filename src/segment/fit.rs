@@ -110,16 +110,16 @@ pub(crate) fn restarts(
         if !c.iter().all(|v| v.is_finite()) {
             continue;
         }
-        if let Some(twin) = runs.iter().find(|r| same_bits(&r.c, &c)) {
-            let on_all = twin.on_all.as_ref().map(|a| OnAll {
-                inertia: a.inertia,
+        let twin = runs
+            .iter()
+            .find(|r| same_bits(&r.c, &c))
+            .map(|r| (r.inertia, r.on_all.as_ref().map(|a| a.inertia)));
+        if let Some((inertia, on_all)) = twin {
+            let on_all = on_all.map(|inertia| OnAll {
+                inertia,
                 pass: None,
             });
-            runs.push(Run {
-                inertia: twin.inertia,
-                c,
-                on_all,
-            });
+            runs.push(Run { c, inertia, on_all });
             continue;
         }
         let cen = c.as_slice().unwrap_or(&[]);
