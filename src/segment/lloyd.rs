@@ -172,26 +172,25 @@ fn hamerly<const D: usize>(
         half_gaps::<D>(centroids, &mut half);
         sums.iter_mut().for_each(|v| *v = 0.0);
         counts.iter_mut().for_each(|v| *v = 0);
-        for (i, row) in data.chunks_exact(D).enumerate() {
-            let mut a = b.label[i] as usize;
-            b.upper[i] += shift[a];
-            b.lower[i] -= if a == r1 { p2 } else { p1 };
+        // The point's state through iterators, not indices: no bounds check per point.
+        let points = b.label.iter_mut().zip(&mut b.upper).zip(&mut b.lower);
+        for (row, ((label, upper), lower)) in data.chunks_exact(D).zip(points) {
+            let mut a = *label as usize;
+            let mut up = *upper + shift[a];
+            let mut lo = *lower - if a == r1 { p2 } else { p1 };
             // Not f64::max: in wasm32 that is a call to `fmax` (NaN rules), 10% of the scan.
-            let m = if half[a] > b.lower[i] {
-                half[a]
-            } else {
-                b.lower[i]
-            };
-            if b.upper[i] > m {
-                b.upper[i] = sq_dist::<D>(row, &centroids[a * D..(a + 1) * D]).sqrt();
-                if b.upper[i] > m {
+            let m = if half[a] > lo { half[a] } else { lo };
+            if up > m {
+                up = sq_dist::<D>(row, &centroids[a * D..(a + 1) * D]).sqrt();
+                if up > m {
                     let (c, d1, d2) = nearest_two::<D>(row, centroids);
                     a = c;
-                    b.label[i] = c as u32;
-                    b.upper[i] = d1.sqrt();
-                    b.lower[i] = d2.sqrt();
+                    *label = c as u32;
+                    up = d1.sqrt();
+                    lo = d2.sqrt();
                 }
             }
+            (*upper, *lower) = (up, lo);
             add_row::<D>(&mut sums, &mut counts, a, row);
         }
     }
