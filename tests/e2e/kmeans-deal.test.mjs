@@ -47,7 +47,7 @@ ${helpers}
  * One segmentation of `n` jobs: the segment worker starts at once, the analysis worker after
  * `late` ms busy with its own stages; `fail(i)` says which jobs throw in the analysis worker.
  */
-async function share({ n, seed, late, lag = 2, fail = () => false, id = 1 }) {
+async function share({ n, seed, late, lag = 2, fail = () => false, id = 1, early = false }) {
   const random = rng(seed);
   const cost = Array.from({ length: n }, () => 1 + random() * 5);
   const { port1, port2 } = new MessageChannel();
@@ -71,6 +71,8 @@ async function share({ n, seed, late, lag = 2, fail = () => false, id = 1 }) {
       return new Uint8Array([i, 7]);
     },
   };
+  // `early`: the first job asked for before the analysis worker's own stages (engine.js).
+  if (early) taker.ask(id);
   await new Promise((resolve) => setTimeout(resolve, late));
   busy(random() * 3);
   const taken = await taker.run(id, () => runner, segment);
@@ -87,7 +89,7 @@ test('every job runs exactly once, whenever the analysis worker comes and howeve
   for (let seed = 1; seed <= 60; seed++) {
     const n = [1, 2, 3, 9, 9][seed % 5];
     const late = [0, 5, 20, 60][seed % 4];
-    const { fits, here, ran, there, taken } = await share({ n, seed, late, lag: seed % 3 === 0 ? 8 : 1 });
+    const { fits, here, ran, there, taken } = await share({ n, seed, late, lag: seed % 3 === 0 ? 8 : 1, early: seed % 2 === 0 });
     assert.deepEqual(fits, answers(n), `seed ${seed}`);
     const all = [...ran, ...there].sort((a, b) => a - b);
     assert.deepEqual(all, [...Array(n).keys()], `seed ${seed}: here ${ran}, there ${there}`);
@@ -126,6 +128,14 @@ test('a request on a segmentation already ended gets "none"; a grant nobody wait
   taker.note({ id: 5, grant: 4 });
   taker.note({ id: 5, grant: -1 });
   assert.deepEqual(back, [{ id: 5, fit: 4, error: 'declined' }]);
+  // Asked early, then given up (its own stages failed): the grant runs there.
+  const gaveUp = [];
+  const quitter = new Taker((m) => gaveUp.push(m));
+  quitter.ask(7);
+  quitter.note({ id: 7, grant: 0 });
+  quitter.drop(7);
+  quitter.note({ id: 7, grant: 1 });
+  assert.deepEqual(gaveUp, [{ id: 7, want: true }, { id: 7, fit: 0, error: 'declined' }, { id: 7, fit: 1, error: 'declined' }]);
   // The segmentation's answer came (or it failed) before any grant: nothing runs here.
   const asked = [];
   const alone = new Taker((m) => asked.push(m));

@@ -167,8 +167,18 @@ async function runAnalysis(msg, progress) {
   const intervals = dataset.intervalJob(options);
   const bootstrap = intervals ? elsewhere({ intervals }, [intervals.buffer], helperMs('helperIntervals')).answer.catch(() => null) : null;
   phase('clv');
+  // Without a bootstrap share for the segment worker (which would wait behind a k-means job
+  // granted here), the first k-means job is asked for now: the grant is here when this
+  // worker is done (the segment worker answers between two of its jobs).
+  const early = sent && !bootstrap;
+  if (early) taker.ask(sent.id);
   // The lifecycle, churn and this worker's half of the bootstrap.
-  dataset.prepareModels(options);
+  try {
+    dataset.prepareModels(options);
+  } catch (e) {
+    if (early) taker.drop(sent.id);
+    throw e;
+  }
   phase('models');
   // Done with its own stages: this worker runs the k-means jobs the segment worker deals it.
   if (sent) phases.kmeansJobs = await shareKmeans(options, sent.id, segments).catch(() => 0);

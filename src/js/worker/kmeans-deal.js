@@ -109,12 +109,30 @@ export class Taker {
   }
 
   /**
+   * Asks for a first job of scan `id` ahead of `run` (while this worker finishes its own
+   * stages), so the grant is here when it is free. Then `run` or `drop` must follow.
+   */
+  ask(id) {
+    if (this.grants.has(id)) return;
+    this.grants.set(id, { queue: [], wake: null, over: false, asked: true });
+    this.post({ id, want: true });
+  }
+
+  /** Gives scan `id` up: its grants, here or to come, run in the segment worker. */
+  drop(id) {
+    const g = this.grants.get(id);
+    this.grants.delete(id);
+    for (const i of g?.queue ?? []) if (i >= 0) this.post({ id, fit: i, error: 'declined' });
+  }
+
+  /**
    * Takes jobs of scan `id` until none is left or `done` (the segmentation's answer) settles:
    * `open()` gives the runner (`runJob(i)` → bytes), made at the first grant only. Returns the
    * number of jobs run here.
    */
+
   async run(id, open, done) {
-    const g = { queue: [], wake: null, over: false };
+    const g = this.grants.get(id) ?? { queue: [], wake: null, over: false, asked: false };
     this.grants.set(id, g);
     const stop = () => { g.over = true; g.wake?.(); };
     done.then(stop, stop);
@@ -124,7 +142,8 @@ export class Taker {
     let asked = 0; // requests not answered yet: at most one
     const ask = () => { asked++; this.post({ id, want: true }); };
     try {
-      ask();
+      if (g.asked) asked++;
+      else ask();
       while (asked > 0) {
         while (!g.queue.length && !g.over) await new Promise((resolve) => { g.wake = resolve; });
         if (!g.queue.length) break; // the segmentation came back (or failed)
