@@ -287,7 +287,11 @@ pub(crate) fn best_on_all(
         .into_iter()
         .take(finalists)
         .map(|(c, _, pass)| (c, pass))
-        .chain(extra.into_iter().map(|r| (r.c, r.on_all.and_then(|a| a.pass))))
+        .chain(
+            extra
+                .into_iter()
+                .map(|r| (r.c, r.on_all.and_then(|a| a.pass))),
+        )
         .map(|(c, pass)| {
             once(&mut refined_once, &c, || {
                 let c = refine(data, c.clone(), pass, max_iter, tol);
@@ -302,7 +306,9 @@ pub(crate) fn best_on_all(
 /// Keeps the passes of the best `keep` ranked runs only (memory): drops the pass of the worst
 /// run that has one, the later of equals (the stable ranking's order), when `keep` are better.
 fn drop_worst_pass(ranked: &mut [(Array2<f64>, f64, Option<Nearest>)], keep: usize) {
-    let with: Vec<usize> = (0..ranked.len()).filter(|&i| ranked[i].2.is_some()).collect();
+    let with: Vec<usize> = (0..ranked.len())
+        .filter(|&i| ranked[i].2.is_some())
+        .collect();
     if with.len() > keep {
         let worst = with
             .into_iter()

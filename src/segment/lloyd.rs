@@ -454,7 +454,10 @@ mod tests {
                 lloyd(&data, d, &mut c, None, 4, 1e-2); // a partly converged start
                 let pass = Nearest::new(&data, d, &c);
                 let (labels, inertia) = assign_flat(&data, d, &c);
-                assert_eq!((&pass.label, pass.inertia().to_bits()), (&labels, inertia.to_bits()));
+                assert_eq!(
+                    (&pass.label, pass.inertia().to_bits()),
+                    (&labels, inertia.to_bits())
+                );
                 let (mut a, mut b) = (c.clone(), c.clone());
                 let ia = lloyd(&data, d, &mut a, Some(pass.clone()), 100, 1e-4);
                 let ib = lloyd(&data, d, &mut b, None, 100, 1e-4);
