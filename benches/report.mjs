@@ -128,17 +128,23 @@ const inProcess = (d) => {
   }
 }
 {
-  // Data from memory must be read at least as fast as the same data as CSV (largest dataset).
+  // Data from memory must be read at least as fast as the same data as CSV: issue #18 sets it
+  // at 1M orders (the largest size run stands in when 1M did not run); other sizes are listed.
   const has = (z) => result.datasets[z]?.engines['memory-node']?.median?.csv != null;
-  const size = [...sizes].reverse().find(has);
+  const size = sizes.includes('1M') && has('1M') ? '1M' : [...sizes].reverse().find(has);
   const name = 'data from memory at least as fast as the same data as CSV';
+  const forms = ['columns', 'records', 'arrow'];
   if (!size) target(name, null, 'N/A', 'needs the memory-node results');
   else {
     const m = result.datasets[size].engines['memory-node'].median;
-    const forms = ['columns', 'records', 'arrow'];
     const ok = forms.every((f) => m[f] <= m.csv);
+    // A form slower than CSV at another size is named, not hidden behind the 1M verdict.
+    const slower = sizes.filter((z) => z !== size && has(z)).flatMap((z) => {
+      const o = result.datasets[z].engines['memory-node'].median;
+      return forms.filter((f) => o[f] > o.csv).map((f) => `${z} ${f} ${x(o[f] / o.csv)}`);
+    });
     target(name, ok, ok ? 'PASS' : 'MISS', `${size}, read into a Dataset: CSV ${s(m.csv)} s; ` +
-      forms.map((f) => `${f} ${s(m[f])} s (${x(m[f] / m.csv)})`).join(', '));
+      forms.map((f) => `${f} ${s(m[f])} s (${x(m[f] / m.csv)})`).join(', ') + (slower.length ? `; slower than CSV elsewhere: ${slower.join(', ')}` : ''));
   }
 }
 {
