@@ -261,6 +261,8 @@ pub(crate) fn best_on_all(
     // Ranked by one pass over all rows first (the run's own when it iterated all of them):
     // the sample's ranking is a poor guide. The passes of the best `finalists` are kept to
     // start their refinements.
+    let flat = data.as_standard_layout();
+    let rows = flat.as_slice().unwrap_or(&[]);
     let mut ranked_once = Vec::new();
     let mut ranked: Vec<(Array2<f64>, f64, Option<Nearest>)> = Vec::with_capacity(runs.len());
     for Run { c, on_all, .. } in runs {
@@ -270,10 +272,12 @@ pub(crate) fn best_on_all(
                 pass = p;
                 inertia
             }
-            // A sample run is ranked by inertia alone: a full pass (with the second-nearest
-            // distances a refinement starts from) for every run cost more than the finalists'
-            // refinements saved (tx-1M natively +10% CPU).
-            None => assign(data, &c).1,
+            None => {
+                let p = Nearest::new(rows, d, c.as_slice().unwrap_or(&[]));
+                let inertia = p.inertia();
+                pass = Some(p);
+                inertia
+            }
         });
         ranked.push((c, inertia, pass));
         drop_worst_pass(&mut ranked, finalists);
