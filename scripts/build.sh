@@ -14,7 +14,7 @@ wasm-pack build --target web --release --mode no-install --out-dir pkg \
 # target is 300 KB gzip; until it is reached the budget is the size reached plus a small margin,
 # so the core cannot silently grow back. A change that must add to the core raises it with its
 # measured cost in docs/performance.md "wasm size" (which also says what each lever gave).
-CORE_GZIP_BUDGET=513000
+CORE_GZIP_BUDGET=509000
 core_gz=$(gzip -9c pkg/crm_lens_bg.wasm | wc -c)
 if [ "$core_gz" -gt "$CORE_GZIP_BUDGET" ]; then
   echo "build: FAIL pkg/crm_lens_bg.wasm is ${core_gz} bytes gzip -9, over the budget of" \

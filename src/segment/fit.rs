@@ -8,7 +8,7 @@ use rand_xoshiro::rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
 
 use super::kmeans_pp::greedy_kmeans_pp;
-use super::lloyd::{assign_flat, lloyd, Nearest};
+use super::lloyd::{assign_flat, lloyd};
 use super::m_kmeans::m_kmeans;
 
 /// Settings of one k-means fit (already validated).
@@ -52,47 +52,15 @@ pub(crate) fn sample_model(
     }
 }
 
-/// A k-means run: its centroids and its inertia on the rows it iterated; when those rows were
-/// all customers (in any order), its inertia on them in their order and, within
-/// [`KEPT_ROWS`], its nearest-centroid pass over them (which ranks the run and starts its
-/// refinement on all customers, so neither makes the pass again).
-pub(crate) struct Run {
-    pub c: Array2<f64>,
-    pub inertia: f64,
-    pub on_all: Option<OnAll>,
-}
-
-/// A run's inertia on all customers, in their order, and its pass over them if kept.
-pub(crate) struct OnAll {
-    inertia: f64,
-    pass: Option<Nearest>,
-}
-
-/// Which rows the runs of [`restarts`] iterate.
-#[derive(Clone, Copy)]
-pub(crate) enum Rows<'a> {
-    /// A sample of the customers.
-    Sample,
-    /// All customers, row `i` being customer `order[i]` (a scan sample of everyone).
-    Shuffled(&'a [usize]),
-    /// All customers in their order.
-    All,
-}
-
-/// Rows of passes the runs of one k may keep (20 bytes a row: 40 MB); beyond it a refinement
-/// makes its own first pass (the same numbers).
-const KEPT_ROWS: usize = 1 << 21;
-
 /// All `n_init` k-means runs on `data`, each started from greedy k-means++ seeds drawn from one
 /// seeded stream and iterated to convergence by `lloyd`, best (lowest inertia on `data`) first.
 /// The runners-up are kept because the best run on a sample is not always the best on all
-/// customers. Runs that stopped at the same centroids (bit for bit) share one pass.
+/// customers.
 pub(crate) fn restarts(
     data: ArrayView2<f64>,
     k: usize,
     s: &FitSettings,
-    rows_are: Rows,
-) -> Result<Vec<Run>, String> {
+) -> Result<Vec<(Array2<f64>, f64)>, String> {
     let (n, d) = data.dim();
     if k == 0 || n < k || d == 0 {
         return Err(format!("cannot fit k={k} on {n} rows x {d} features"));
@@ -100,68 +68,22 @@ pub(crate) fn restarts(
     let flat = data.as_standard_layout();
     let rows = flat.as_slice().unwrap_or(&[]);
     let mut rng = Xoshiro256Plus::seed_from_u64(s.seed);
-    let mut runs: Vec<Run> = Vec::with_capacity(s.n_init);
-    let mut kept = 0;
+    let mut runs = Vec::with_capacity(s.n_init);
     for _ in 0..s.n_init {
         let mut c = greedy_kmeans_pp(data, k, &mut rng);
         if let Some(cen) = c.as_slice_mut() {
-            lloyd(rows, d, cen, None, s.max_iter, s.tolerance);
+            lloyd(rows, d, cen, s.max_iter, s.tolerance);
         }
         if !c.iter().all(|v| v.is_finite()) {
             continue;
         }
-        let twin = runs
-            .iter()
-            .find(|r| same_bits(&r.c, &c))
-            .map(|r| (r.inertia, r.on_all.as_ref().map(|a| a.inertia)));
-        if let Some((inertia, on_all)) = twin {
-            let on_all = on_all.map(|inertia| OnAll {
-                inertia,
-                pass: None,
-            });
-            runs.push(Run { c, inertia, on_all });
-            continue;
-        }
-        let cen = c.as_slice().unwrap_or(&[]);
-        let run = match rows_are {
-            Rows::Sample => Run {
-                inertia: assign_flat(rows, d, cen).1,
-                on_all: None,
-                c,
-            },
-            Rows::Shuffled(_) | Rows::All => {
-                let pass = Nearest::new(rows, d, cen);
-                let inertia = pass.inertia();
-                let pass = match rows_are {
-                    Rows::Shuffled(order) => pass.reordered(order),
-                    _ => pass,
-                };
-                let keep = kept + n <= KEPT_ROWS;
-                kept += if keep { n } else { 0 };
-                let on_all = OnAll {
-                    inertia: pass.inertia(),
-                    pass: keep.then_some(pass),
-                };
-                Run {
-                    inertia,
-                    on_all: Some(on_all),
-                    c,
-                }
-            }
-        };
-        runs.push(run);
+        let inertia = assign_flat(rows, d, c.as_slice().unwrap_or(&[])).1;
+        runs.push((c, inertia));
     }
     if runs.is_empty() {
         return Err("k-means produced non-finite centroids".into());
     }
-    Ok(crate::sort::stable_by(runs, |a, b| {
-        a.inertia.total_cmp(&b.inertia)
-    }))
-}
-
-/// Whether two centroid matrices are the same bits (`==` alone takes 0.0 for −0.0).
-fn same_bits(a: &Array2<f64>, b: &Array2<f64>) -> bool {
-    a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+    Ok(crate::sort::stable_by(runs, |a, b| a.1.total_cmp(&b.1)))
 }
 
 /// Nearest centroid of every row and the SUM of squared distances (scikit-learn's `inertia_`;
@@ -180,20 +102,18 @@ pub(crate) fn assign(data: ArrayView2<f64>, centroids: &Array2<f64>) -> (Vec<u32
     assign_flat(rows, d, cen)
 }
 
-/// Lloyd refinement of `start` on all rows (see `lloyd`; `pass`: its nearest-centroid pass over
-/// them, if made); falls back to `start` if the data is not contiguous (never the case for
-/// arrays built by `features::build`).
+/// Lloyd refinement of `start` on all rows (see `lloyd`); falls back to `start` if the data is
+/// not contiguous (never the case for arrays built by `features::build`).
 pub(crate) fn refine(
     data: ArrayView2<f64>,
     start: Array2<f64>,
-    pass: Option<Nearest>,
     max_iter: u64,
     tol: f64,
 ) -> Array2<f64> {
     let d = data.ncols();
     let mut c = start.as_standard_layout().to_owned();
     if let (Some(rows), Some(cen)) = (data.as_slice(), c.as_slice_mut()) {
-        lloyd(rows, d, cen, pass, max_iter, tol);
+        lloyd(rows, d, cen, max_iter, tol);
     }
     c
 }
@@ -238,85 +158,48 @@ pub(crate) fn restart_count(n_init: usize, m: usize, k: usize, d: usize) -> usiz
 /// customers scanned on a 1,000-customer sample, k = 7 was +0.18% without them.
 pub(crate) fn best_on_all(
     data: ArrayView2<f64>,
-    runs: Vec<Run>,
+    runs: Vec<(Array2<f64>, f64)>,
     full: Option<&FitSettings>,
     max_iter: u64,
     tol: f64,
 ) -> Option<(Array2<f64>, f64)> {
-    let k = runs.first().map_or(0, |r| r.c.nrows());
+    let k = runs.first().map_or(0, |r| r.0.nrows());
     let (n, d) = data.dim();
     let extra = match full {
         Some(s) if k > 0 => {
             let n_init = restart_count(0, n, k, d);
             let s = FitSettings { n_init, ..*s };
             if n_init > 0 {
-                restarts(data, k, &s, Rows::All).unwrap_or_default()
+                restarts(data, k, &s).unwrap_or_default()
             } else {
                 Vec::new()
             }
         }
         _ => Vec::new(),
     };
-    let finalists = finalist_count(n, k, d);
-    // Ranked by one pass over all rows first (the run's own when it iterated all of them):
-    // the sample's ranking is a poor guide. The passes of the best `finalists` are kept to
-    // start their refinements.
-    let flat = data.as_standard_layout();
-    let rows = flat.as_slice().unwrap_or(&[]);
+    // Ranked by one pass over all rows first: the sample's ranking is a poor guide.
     let mut ranked_once = Vec::new();
-    let mut ranked: Vec<(Array2<f64>, f64, Option<Nearest>)> = Vec::with_capacity(runs.len());
-    for Run { c, on_all, .. } in runs {
-        let mut pass = None;
-        let inertia = once(&mut ranked_once, &c, || match on_all {
-            Some(OnAll { inertia, pass: p }) => {
-                pass = p;
-                inertia
-            }
-            None => {
-                let p = Nearest::new(rows, d, c.as_slice().unwrap_or(&[]));
-                let inertia = p.inertia();
-                pass = Some(p);
-                inertia
-            }
-        });
-        ranked.push((c, inertia, pass));
-        drop_worst_pass(&mut ranked, finalists);
-    }
+    let ranked: Vec<(Array2<f64>, f64)> = runs
+        .into_iter()
+        .map(|(c, _)| {
+            let inertia = once(&mut ranked_once, &c, || assign(data, &c).1);
+            (c, inertia)
+        })
+        .collect();
     let mut refined_once = Vec::new();
     crate::sort::stable_by(ranked, |a, b| a.1.total_cmp(&b.1))
         .into_iter()
-        .take(finalists)
-        .map(|(c, _, pass)| (c, pass))
-        .chain(
-            extra
-                .into_iter()
-                .map(|r| (r.c, r.on_all.and_then(|a| a.pass))),
-        )
-        .map(|(c, pass)| {
+        .take(finalist_count(n, k, d))
+        .chain(extra)
+        .map(|(c, _)| {
             once(&mut refined_once, &c, || {
-                let c = refine(data, c.clone(), pass, max_iter, tol);
+                let c = refine(data, c.clone(), max_iter, tol);
                 let inertia = assign(data, &c).1;
                 (c, inertia)
             })
         })
         .filter(|(c, i)| i.is_finite() && c.iter().all(|v| v.is_finite()))
         .min_by(|a, b| a.1.total_cmp(&b.1))
-}
-
-/// Keeps the passes of the best `keep` ranked runs only (memory): drops the pass of the worst
-/// run that has one, the later of equals (the stable ranking's order), when `keep` are better.
-fn drop_worst_pass(ranked: &mut [(Array2<f64>, f64, Option<Nearest>)], keep: usize) {
-    let with: Vec<usize> = (0..ranked.len())
-        .filter(|&i| ranked[i].2.is_some())
-        .collect();
-    if with.len() > keep {
-        let worst = with
-            .into_iter()
-            .max_by(|&a, &b| ranked[a].1.total_cmp(&ranked[b].1).then(a.cmp(&b)));
-        if let Some(w) = worst {
-            ranked[w].2 = None;
-        }
-    }
 }
 
 /// `f()` for centroids `c`, or its result for the same centroids (bit for bit) from `done`:

@@ -17,107 +17,26 @@
 
 /// Refines `centroids` (k x d, row-major) in place; returns the number of iterations run.
 /// Stops when the squared Frobenius norm of the centroid shift is <= `tolerance`² or after
-/// `max_iter` centroid updates. `start`: the nearest-centroid pass of these centroids over
-/// these rows if one was made (`Nearest::new`), which is Hamerly's first pass, so it is not
-/// made again. Dispatches to a copy compiled for the exact width (1..=5 features) so the
-/// distance loop is fully unrolled.
+/// `max_iter` centroid updates. Dispatches to a copy compiled for the exact width (1..=5
+/// features) so the distance loop is fully unrolled.
 pub(crate) fn lloyd(
     data: &[f64],
     d: usize,
     centroids: &mut [f64],
-    start: Option<Nearest>,
     max_iter: u64,
     tolerance: f64,
 ) -> u64 {
     if d == 0 || centroids.is_empty() || !centroids.len().is_multiple_of(d) || max_iter == 0 {
         return 0;
     }
-    let start = start.filter(|p| p.label.len() * d == data.len());
     match d {
-        1 => hamerly::<1>(data, centroids, start, max_iter, tolerance),
-        2 => hamerly::<2>(data, centroids, start, max_iter, tolerance),
-        3 => hamerly::<3>(data, centroids, start, max_iter, tolerance),
-        4 => hamerly::<4>(data, centroids, start, max_iter, tolerance),
-        5 => hamerly::<5>(data, centroids, start, max_iter, tolerance),
+        1 => hamerly::<1>(data, centroids, max_iter, tolerance),
+        2 => hamerly::<2>(data, centroids, max_iter, tolerance),
+        3 => hamerly::<3>(data, centroids, max_iter, tolerance),
+        4 => hamerly::<4>(data, centroids, max_iter, tolerance),
+        5 => hamerly::<5>(data, centroids, max_iter, tolerance),
         _ => 0,
     }
-}
-
-/// Every row's nearest centroid (the first one on ties), its squared distance and the squared
-/// distance to the second nearest (infinite when k = 1): Hamerly's first pass, and the
-/// inertia (the first distances summed in row order). A k-means run that ends with this pass
-/// hands it on: its inertia ranks the run, and its refinement starts from it.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Nearest {
-    pub label: Vec<u32>,
-    pub d1: Vec<f64>,
-    pub d2: Vec<f64>,
-}
-
-impl Nearest {
-    /// The pass of `centroids` (k x d, row-major) over `data` (n x d); 1..=5 features.
-    pub fn new(data: &[f64], d: usize, centroids: &[f64]) -> Nearest {
-        match d {
-            1 => nearest_all::<1>(data, centroids),
-            2 => nearest_all::<2>(data, centroids),
-            3 => nearest_all::<3>(data, centroids),
-            4 => nearest_all::<4>(data, centroids),
-            5 => nearest_all::<5>(data, centroids),
-            _ => {
-                let n = data.len().checked_div(d).unwrap_or(0);
-                Nearest {
-                    label: vec![0; n],
-                    d1: vec![0.0; n],
-                    d2: vec![f64::INFINITY; n],
-                }
-            }
-        }
-    }
-
-    /// The SUM of the squared distances to the nearest centroid, in row order (what
-    /// `assign_flat` gives for the same rows and centroids, bit for bit).
-    pub fn inertia(&self) -> f64 {
-        let mut inertia = 0.0;
-        for &v in &self.d1 {
-            if v.is_finite() {
-                inertia += v;
-            }
-        }
-        inertia
-    }
-
-    /// The same pass over the same rows in another order: row `order[i]` of the result is
-    /// row `i` of this one (`order`, a permutation of the rows).
-    pub fn reordered(&self, order: &[usize]) -> Nearest {
-        let n = self.label.len();
-        let mut out = Nearest {
-            label: vec![0; n],
-            d1: vec![0.0; n],
-            d2: vec![0.0; n],
-        };
-        for (i, &r) in order.iter().enumerate().take(n) {
-            out.label[r] = self.label[i];
-            out.d1[r] = self.d1[i];
-            out.d2[r] = self.d2[i];
-        }
-        out
-    }
-}
-
-fn nearest_all<const D: usize>(data: &[f64], centroids: &[f64]) -> Nearest {
-    let n = data.len() / D;
-    let mut p = Nearest {
-        label: Vec::with_capacity(n),
-        d1: Vec::with_capacity(n),
-        d2: Vec::with_capacity(n),
-    };
-    for row in data.chunks_exact(D) {
-        let (c, d1, d2) = nearest_two::<D>(row, centroids);
-        p.label.push(c as u32);
-        p.d1.push(d1);
-        p.d2.push(d2);
-    }
-    p
 }
 
 /// Per-point state of Hamerly's algorithm.
@@ -132,23 +51,24 @@ struct Bounds {
 fn hamerly<const D: usize>(
     data: &[f64],
     centroids: &mut [f64],
-    start: Option<Nearest>,
     max_iter: u64,
     tolerance: f64,
 ) -> u64 {
     let k = centroids.len() / D;
-    let Nearest { label, d1, d2 } = start.unwrap_or_else(|| nearest_all::<D>(data, centroids));
+    let n = data.len() / D;
     let mut b = Bounds {
-        label,
-        upper: d1,
-        lower: d2,
+        label: vec![0; n],
+        upper: vec![0.0; n],
+        lower: vec![0.0; n],
     };
-    b.upper.iter_mut().for_each(|v| *v = v.sqrt());
-    b.lower.iter_mut().for_each(|v| *v = v.sqrt());
     let mut sums = vec![0.0; k * D];
     let mut counts = vec![0usize; k];
-    for (row, &c) in data.chunks_exact(D).zip(&b.label) {
-        add_row::<D>(&mut sums, &mut counts, c as usize, row);
+    for (i, row) in data.chunks_exact(D).enumerate() {
+        let (c, d1, d2) = nearest_two::<D>(row, centroids);
+        b.label[i] = c as u32;
+        b.upper[i] = d1.sqrt();
+        b.lower[i] = d2.sqrt();
+        add_row::<D>(&mut sums, &mut counts, c, row);
     }
     let mut shift = vec![0.0; k];
     let mut half = vec![0.0; k];
@@ -172,25 +92,26 @@ fn hamerly<const D: usize>(
         half_gaps::<D>(centroids, &mut half);
         sums.iter_mut().for_each(|v| *v = 0.0);
         counts.iter_mut().for_each(|v| *v = 0);
-        // The point's state through iterators, not indices: no bounds check per point.
-        let points = b.label.iter_mut().zip(&mut b.upper).zip(&mut b.lower);
-        for (row, ((label, upper), lower)) in data.chunks_exact(D).zip(points) {
-            let mut a = *label as usize;
-            let mut up = *upper + shift[a];
-            let mut lo = *lower - if a == r1 { p2 } else { p1 };
+        for (i, row) in data.chunks_exact(D).enumerate() {
+            let mut a = b.label[i] as usize;
+            b.upper[i] += shift[a];
+            b.lower[i] -= if a == r1 { p2 } else { p1 };
             // Not f64::max: in wasm32 that is a call to `fmax` (NaN rules), 10% of the scan.
-            let m = if half[a] > lo { half[a] } else { lo };
-            if up > m {
-                up = sq_dist::<D>(row, &centroids[a * D..(a + 1) * D]).sqrt();
-                if up > m {
+            let m = if half[a] > b.lower[i] {
+                half[a]
+            } else {
+                b.lower[i]
+            };
+            if b.upper[i] > m {
+                b.upper[i] = sq_dist::<D>(row, &centroids[a * D..(a + 1) * D]).sqrt();
+                if b.upper[i] > m {
                     let (c, d1, d2) = nearest_two::<D>(row, centroids);
                     a = c;
-                    *label = c as u32;
-                    up = d1.sqrt();
-                    lo = d2.sqrt();
+                    b.label[i] = c as u32;
+                    b.upper[i] = d1.sqrt();
+                    b.lower[i] = d2.sqrt();
                 }
             }
-            (*upper, *lower) = (up, lo);
             add_row::<D>(&mut sums, &mut counts, a, row);
         }
     }
@@ -306,18 +227,11 @@ fn nearest_two<const D: usize>(row: &[f64], centroids: &[f64]) -> (usize, f64, f
     let (mut best, mut d1, mut d2) = (0usize, f64::INFINITY, f64::INFINITY);
     for (c, cen) in centroids.chunks_exact(D).enumerate() {
         let dist = sq_dist::<D>(&x, cen);
-        // Selects, not branches: which centroid is nearest is a coin toss the branch
-        // predictor keeps losing (the same values as `if dist < d1 {..} else if dist < d2 {..}`).
-        let (lt1, lt2) = (dist < d1, dist < d2);
-        d2 = if lt1 {
-            d1
-        } else if lt2 {
-            dist
-        } else {
-            d2
-        };
-        d1 = if lt1 { dist } else { d1 };
-        best = if lt1 { c } else { best };
+        if dist < d1 {
+            (d2, d1, best) = (d1, dist, c);
+        } else if dist < d2 {
+            d2 = dist;
+        }
     }
     (best, d1, d2)
 }
@@ -347,9 +261,9 @@ fn assign_fixed<const D: usize>(data: &[f64], centroids: &[f64]) -> (Vec<u32>, f
         let mut best = (0usize, f64::INFINITY);
         for (c, cen) in centroids.chunks_exact(D).enumerate() {
             let dist = sq_dist::<D>(&x, cen);
-            // A select, not a branch (see `nearest_two`).
-            let lt = dist < best.1;
-            best = (if lt { c } else { best.0 }, if lt { dist } else { best.1 });
+            if dist < best.1 {
+                best = (c, dist);
+            }
         }
         labels.push(best.0 as u32);
         if best.1.is_finite() {
@@ -399,10 +313,10 @@ mod tests {
     fn converges_to_group_means_and_keeps_empty_centroid() {
         let data = [0.0, 0.0, 1.0, 0.0, 10.0, 10.0, 11.0, 10.0];
         let mut c = [0.2, 0.0, 9.0, 9.0, 100.0, 100.0];
-        let iters = lloyd(&data, 2, &mut c, None, 50, 1e-12);
+        let iters = lloyd(&data, 2, &mut c, 50, 1e-12);
         assert!((2..50).contains(&iters));
         assert_eq!(c, [0.5, 0.0, 10.5, 10.0, 100.0, 100.0]);
-        assert_eq!(lloyd(&data, 0, &mut c, None, 5, 1e-3), 0);
+        assert_eq!(lloyd(&data, 0, &mut c, 5, 1e-3), 0);
         assert_eq!(assign_flat(&[10.0, 10.0], 2, &c).0, [1]);
     }
 
@@ -425,47 +339,9 @@ mod tests {
             for k in [1, 2, 5, 9] {
                 let start: Vec<f64> = data[..k * d].to_vec();
                 let (mut a, mut b) = (start.clone(), start);
-                let ia = lloyd(&data, d, &mut a, None, 300, 1e-9);
+                let ia = lloyd(&data, d, &mut a, 300, 1e-9);
                 let ib = plain(&data, d, &mut b, 300, 1e-9);
                 assert_eq!((ia, &a), (ib, &b), "d={d} k={k}");
-            }
-        }
-    }
-
-    /// A pass handed on (`Nearest`) is Hamerly's first pass: the same iterations and bits as
-    /// a run that makes its own; its inertia is `assign_flat`'s; reordered, it is the pass
-    /// over the reordered rows.
-    #[test]
-    fn handed_on_pass_is_the_first_pass() {
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
-        for d in 1..=5 {
-            let n = 2000;
-            let data: Vec<f64> = (0..n * d)
-                .map(|i| next() * 3.0 + ((i / d) % 4) as f64)
-                .collect();
-            for k in [1, 3, 8] {
-                let mut c: Vec<f64> = data[d * 7..d * (7 + k)].to_vec();
-                lloyd(&data, d, &mut c, None, 4, 1e-2); // a partly converged start
-                let pass = Nearest::new(&data, d, &c);
-                let (labels, inertia) = assign_flat(&data, d, &c);
-                assert_eq!(
-                    (&pass.label, pass.inertia().to_bits()),
-                    (&labels, inertia.to_bits())
-                );
-                let (mut a, mut b) = (c.clone(), c.clone());
-                let ia = lloyd(&data, d, &mut a, Some(pass.clone()), 100, 1e-4);
-                let ib = lloyd(&data, d, &mut b, None, 100, 1e-4);
-                assert_eq!((ia, &a), (ib, &b), "d={d} k={k}");
-                // Rows reversed: row n-1-i of the reordered pass is row i of this one.
-                let order: Vec<usize> = (0..n).rev().collect();
-                let rev: Vec<f64> = data.chunks_exact(d).rev().flatten().copied().collect();
-                assert_eq!(pass.reordered(&order), Nearest::new(&rev, d, &c));
             }
         }
     }

@@ -8,9 +8,7 @@ use ndarray::{Array2, ArrayView2, Axis};
 use super::choose_k::{recommend, Recommendation, ScanPoint};
 use super::crosstab::crosstab;
 use super::features::{self, FeatureSpace};
-use super::fit::{
-    assign, best_on_all, refine, restart_count, restarts, sample_model, FitSettings, Rows,
-};
+use super::fit::{assign, best_on_all, refine, restart_count, restarts, sample_model, FitSettings};
 use super::hyperparams::SegmentOptions;
 use super::input::SegmentInput;
 use super::jobs::KmeansFit;
@@ -184,14 +182,7 @@ impl Scan {
             n_init: restart_count(self.opts.n_init, m, k, data.ncols()),
             ..self.settings
         };
-        // A scan sample of all customers is all of them shuffled: its runs' passes rank and
-        // start the refinements on all customers.
-        let rows = if m == self.n {
-            Rows::Shuffled(&self.idx)
-        } else {
-            Rows::Sample
-        };
-        let runs = match restarts(self.sample.view(), k, &st, rows) {
+        let runs = match restarts(self.sample.view(), k, &st) {
             Ok(runs) => runs,
             Err(e) => return KmeansFit::Failed(format!("k = {k}: {e}")),
         };
@@ -296,7 +287,7 @@ impl Scan {
         let centroids = match start {
             Some((c, inertia)) => {
                 let model = sample_model(sample.view(), c.clone(), &settings);
-                let model = refine(data, model, None, opts.final_max_iter, opts.final_tolerance);
+                let model = refine(data, model, opts.final_max_iter, opts.final_tolerance);
                 if assign(data, &model).1 <= inertia {
                     model
                 } else {

@@ -124,11 +124,10 @@ test('the analysis worker takes k-means jobs when the segment worker is late: th
   const { page, problems } = await openPage(context, server.origin);
   await done(page);
   // The open below starts two new workers. The segment worker's start is held until the
-  // analysis worker reports `fitting`, then 2 s more: the analysis worker, done with its own
-  // stages long before, has asked for k-means jobs, and is dealt the smallest ones as soon as
-  // the segment worker begins. With 2,000 draws the bootstrap is shared too: the analysis
-  // worker takes its blocks from the first up, the segment worker from the last down once its
-  // k-means is done.
+  // analysis worker reports `fitting`, then 2 s more: the analysis worker begins the k-means
+  // jobs alone, and the segment worker finds them claimed and waits for their answers. With
+  // 2,000 draws the bootstrap is shared too: the analysis worker takes its blocks from the
+  // first up, the segment worker from the last down once its k-means is done.
   const { report, phases } = await page.evaluate(async (options) => {
     const Plain = window.Worker;
     let fitting;
@@ -159,8 +158,9 @@ test('the analysis worker takes k-means jobs when the segment worker is late: th
   }, OPTIONS);
   assert.deepStrictEqual(report, native);
   assert.ok(phases.kmeansJobs >= 1, `the analysis worker ran ${phases.kmeansJobs} k-means jobs`);
-  // Every job ran, and only once (kmeans-deal.js).
-  assert.equal(phases.kmeansJobs + phases.helperKmeansJobs, 9, `k-means jobs run: ${phases.kmeansJobs} + ${phases.helperKmeansJobs}`);
+  // Every job ran (one may run on both sides when they meet: same bits, one answer kept).
+  const ran = phases.kmeansJobs + phases.helperKmeansJobs;
+  assert.ok(ran >= 9 && ran <= 10, `${ran} k-means jobs ran for 9`);
   // Every bootstrap block ran, here or there (where the two meet, one may run on both sides).
   const blocks = phases.bootBlocks + (phases.helperIntervalsJobs ?? 0);
   assert.ok(blocks >= 8 && blocks <= 10, `${blocks} bootstrap blocks ran for 8`);

@@ -8,8 +8,8 @@
 // which runs the k-means segmentation while this one fits CLV, the lifecycle and churn, and
 // then, on large data, blocks of CLV's bootstrap. Jobs to it: {id, job} (a segmentJob) and
 // {id, intervals} (an intervalJob's bytes); answers {id, result} or {id, error}. Once its own
-// stages are done, this worker runs the k-means jobs it is dealt (`shareKmeans`; how they are
-// dealt: kmeans-deal.js), then bootstrap blocks (`shareIntervals`; the notes: segment.js).
+// stages are done, this worker takes k-means jobs of the segmentation too (`shareKmeans`),
+// then bootstrap blocks (`shareIntervals`); the notes between the two are in segment.js.
 //
 // Protocol (client → worker; every reply carries the request's id):
 //   {type:'init', module, formatsWasm?, fullWasm?, port}
@@ -23,7 +23,6 @@ import init, * as core from '../index.js';
 import { CustomerIds } from './ids.js';
 import { query } from './query.js';
 import { summarise } from './summaries.js';
-import { Taker } from './kmeans-deal.js';
 import { turn } from './turn.js';
 
 let ready = null;
@@ -43,21 +42,21 @@ self.onmessage = ({ data }) => {
 };
 
 let helperPort = null;
-let taker = null; // the k-means jobs the segment worker deals to this one (kmeans-deal.js)
 function start({ module, formatsWasm, fullWasm, port }) {
   ready = init({ module_or_path: module });
   if (formatsWasm != null) core.setFormatsWasm(formatsWasm);
   if (fullWasm != null) core.setFullWasm(fullWasm);
   helperPort = port;
-  taker = new Taker((msg, transfer) => port.postMessage(msg, transfer));
   port.onmessage = ({ data }) => {
     if (data.startedBlock != null) {
       if (!blocksStarted.has(data.id)) blocksStarted.set(data.id, new Set());
       blocksStarted.get(data.id).add(data.startedBlock);
       return;
     }
-    if (data.grant != null) {
-      taker.note(data);
+    if (data.started != null) {
+      const seen = helperStarted.get(data.id) ?? { of: data.of, started: new Set() };
+      seen.started.add(data.started);
+      helperStarted.set(data.id, seen);
       return;
     }
     const p = helperPending.get(data.id);
@@ -115,9 +114,11 @@ async function openColumns(columns, options) {
   return core.openColumns(columns, options ?? {});
 }
 
-// Jobs for the segment worker, by id (its answers come back on `helperPort`).
+// Jobs for the segment worker, by id (its answers come back on `helperPort`), and the k-means
+// jobs of a segmentation it has started ({of, started}, by the segmentation's id).
 let helperSeq = 0;
 const helperPending = new Map();
+const helperStarted = new Map();
 // The blocks of an interval job the segment worker has started, by its id.
 const blocksStarted = new Map();
 
@@ -133,18 +134,43 @@ function elsewhere(msg, transfer, ms = () => {}) {
 }
 
 /**
- * This worker's share of the segmentation `id` the segment worker is running (`done`: its
- * answer): the k-means jobs (one per k) it is dealt, from the smallest k up, once its own
- * stages are done. Both cores on k-means; the segment worker combines the answers in job
- * order, so the Report is the same bits. Returns the number of jobs run here.
+ * This worker's share of the segmentation `id` the segment worker is running: its k-means jobs
+ * (one per k) from the smallest k up, each claimed before it runs and answered after, until
+ * it meets the jobs the segment worker started (from the largest k down). Both cores on
+ * k-means once this worker's own stages are done; the segment worker combines the answers in
+ * job order, so the Report is the same bits. Returns the number of jobs run here.
  */
-function shareKmeans(options, id, done) {
-  const open = () => {
-    const job = dataset.segmentJob(options);
-    if (!job) throw new Error('no segmentation to share');
-    return new core.SegmentScan(job);
-  };
-  return taker.run(id, open, done);
+async function shareKmeans(options, id) {
+  await turn(); // the segment worker's notes posted while this worker fitted the models
+  const taken = () => helperStarted.get(id)?.started;
+  const seen = helperStarted.get(id);
+  if (seen && seen.started.size >= seen.of) return 0;
+  const job = dataset.segmentJob(options);
+  if (!job) return 0;
+  const scan = new core.SegmentScan(job);
+  let ran = 0;
+  try {
+    for (let i = 0; i < scan.jobs(); i++) {
+      if (i > 0) await turn();
+      // Stop one job short of the segment worker's: the notes cross with a delay (on a busy
+      // machine tens of ms), and a job both take runs twice.
+      const started = taken();
+      if (started?.has(i) || started?.has(i + 1) || i + 1 >= scan.jobs() || !helperPending.has(id)) break;
+      helperPort.postMessage({ id, claim: i });
+      let bytes;
+      try {
+        bytes = scan.runJob(i);
+      } catch (e) {
+        helperPort.postMessage({ id, fit: i, error: String(e?.message ?? e) });
+        break;
+      }
+      helperPort.postMessage({ id, fit: i, bytes }, [bytes.buffer]);
+      ran++;
+    }
+  } finally {
+    scan.free();
+  }
+  return ran;
 }
 
 /**
@@ -204,27 +230,18 @@ async function runAnalysis(msg, progress) {
   const boot = intervals ? elsewhere({ intervals }, [intervals.buffer], helperMs('helperIntervals')) : null;
   const bootstrap = boot?.answer.catch(() => null);
   phase('clv');
-  // Without a bootstrap share for the segment worker (which would wait behind a k-means job
-  // granted here), the first k-means job is asked for now: the grant is here when this
-  // worker is done (the segment worker answers between two of its jobs).
-  const early = sent && !bootstrap;
-  if (early) taker.ask(sent.id);
   // The lifecycle and churn.
-  try {
-    dataset.prepareModels(options);
-  } catch (e) {
-    if (early) taker.drop(sent.id);
-    throw e;
-  }
+  dataset.prepareModels(options);
   phase('models');
-  // Done with its own stages: this worker runs the k-means jobs the segment worker deals it
+  // Done with its own stages: this worker takes k-means jobs the segment worker has not begun
   // (they come first: the segmentation's serial finish waits for all of them), then bootstrap
   // blocks, while the segment worker finishes its k-means.
-  if (sent) phases.kmeansJobs = await shareKmeans(options, sent.id, segments).catch(() => 0);
+  if (sent) phases.kmeansJobs = await shareKmeans(options, sent.id).catch(() => 0);
   phase('kmeansHere');
   if (boot) phases.bootBlocks = await shareIntervals(options, boot.id).catch(() => 0);
   phase('bootHere');
   const answer = segments && (await segments);
+  helperStarted.delete(sent?.id);
   phase('awaitSegments');
   if (answer) {
     try { dataset.provideSegments(options, answer); } catch { /* analyze() segments here */ }
