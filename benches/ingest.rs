@@ -11,51 +11,15 @@
 //! (foldhash's fixed state: anyone could compute such ids offline), against as many ordinary
 //! ids of the same length, one row each. `CRM_LENS_BENCH_ONLY=crafted` runs only that part;
 //! `CRM_LENS_BENCH_CRAFTED_OUT=dir` also writes both logs there.
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::Ordering::Relaxed;
 use std::time::Instant;
 
 use crm_lens::{Dataset, Options};
 
-/// The system allocator, counting live bytes and their peak: the heap ingest needs, apart
-/// from the allocator's own retention (RSS) — close to what wasm's linear memory must hold.
-struct Counting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn count(add: usize, sub: usize) {
-    let now = LIVE.fetch_add(add, Relaxed) + add - sub;
-    LIVE.fetch_sub(sub, Relaxed);
-    PEAK.fetch_max(now, Relaxed);
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        count(l.size(), 0);
-        System.alloc(l)
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        count(0, l.size());
-        System.dealloc(p, l)
-    }
-    unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
-        count(l.size(), 0);
-        System.alloc_zeroed(l)
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        // Growth may move (both blocks live for a moment: count the pair, as wasm's
-        // allocator pays it); shrinking is in place in glibc and dlmalloc alike.
-        match new > l.size() {
-            true => count(new, l.size()),
-            false => count(0, l.size() - new),
-        }
-        System.realloc(p, l, new)
-    }
-}
-
-#[global_allocator]
-static ALLOC: Counting = Counting;
+#[path = "../tests/common/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::{LIVE, PEAK};
 
 /// CPU time of this thread (ns), from the scheduler: on a shared machine wall time measures
 /// the other tenants too, so throughput is reported on both.

@@ -10,47 +10,14 @@
 //! chromium.mjs `memoryMB`) is at least the highest peak here, plus fragmentation.
 //! The segmentation runs where the page runs it (another worker): its job's columns are made
 //! here and dropped; its result is not provided, so `analyze` segments here last.
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::Ordering::Relaxed;
 use std::time::Instant;
 
 use crm_lens::{Dataset, Options};
 
-struct Counting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn count(add: usize, sub: usize) {
-    let now = LIVE.fetch_add(add, Relaxed) + add - sub;
-    LIVE.fetch_sub(sub, Relaxed);
-    PEAK.fetch_max(now, Relaxed);
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        count(l.size(), 0);
-        System.alloc(l)
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        count(0, l.size());
-        System.dealloc(p, l)
-    }
-    unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
-        count(l.size(), 0);
-        System.alloc_zeroed(l)
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        // A growing realloc holds both blocks for a moment (wasm's allocator moves them).
-        match new > l.size() {
-            true => count(new, l.size()),
-            false => count(0, l.size() - new),
-        }
-        System.realloc(p, l, new)
-    }
-}
-
-#[global_allocator]
-static ALLOC: Counting = Counting;
+#[path = "../tests/common/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::{LIVE, PEAK};
 
 const MB: f64 = 1e6;
 
