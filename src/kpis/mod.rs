@@ -247,8 +247,12 @@ fn periods(
     let Some(first) = t.first_day.iter().min() else {
         return Vec::new();
     };
-    // The first period with any line: a return can predate every first purchase.
-    let first_line = t.days.iter().min().map_or(*first, |d| (*d).min(*first));
+    // The first period with any line: a return can predate every first purchase. Read per
+    // customer (`day_range`): a table cut by `until` shares longer lists.
+    let first_line = (0..t.len())
+        .filter_map(|c| t.days[t.day_range(c)].first())
+        .min()
+        .map_or(*first, |d| (*d).min(*first));
     let (p0, p1) = (unit.index(first_line), unit.index(as_of));
     let count = (p1 - p0 + 1) as usize;
     let mut new = vec![0u64; count];
