@@ -2,8 +2,8 @@
 //
 // Two workers per opened source: the analysis worker (engine.js) holds the Dataset and the
 // per-customer columns; its sibling, the segment worker (segment.js), runs k-means while the
-// first fits CLV, then (large data) half of CLV's bootstrap. They talk over a MessageChannel, so neither waits for the other's thread to
-// start. Both receive the core module compiled once here: no compile per worker, and V8's
+// first fits CLV; on large data both then share CLV's bootstrap block by block. They talk
+// over a MessageChannel, so neither waits for the other's thread to start. Both receive the core module compiled once here: no compile per worker, and V8's
 // optimised code is shared. Every open starts fresh workers (wasm memory never shrinks, and a
 // trapped module is unusable), and cancel is terminating them.
 //
